@@ -1,0 +1,76 @@
+//! `sigmoid(x) = 1 / (1 + e^-x)` and `silu(x) = x sigmoid(x)`.
+//!
+//! Stable form: with `E = e^-|x|` (never overflows), `sigmoid(x) = 1 / (1 + E)`
+//! for `x >= 0` and `E / (1 + E)` for `x < 0`, so the negative tail keeps full
+//! relative accuracy down to the subnormal range instead of rounding `1 + e^-x`
+//! to infinity.
+//!
+//! Accuracy: `E` comes as `hi + lo` (see `ExpSplit`), `1 + E` as `d + delta`
+//! (a compensated sum), and the quotient `N / (1 + E)` is `q = N / d`
+//! corrected by `(rho + N_lo - q delta) / d` with `rho = N - q d` exact (an
+//! FMA). The correction needs `1 / d` only roughly: it is `q` for `x >= 0`
+//! (`N = 1`) and `1 - q` for `x < 0`. For `x < 0` the numerator is kept in the
+//! normal range (`hi * scale`) and the last power of two (`tail`) is applied
+//! after `silu`'s multiplication by `x`, so results in the subnormal range are
+//! rounded once.
+//!
+//! Special values: `sigmoid(NaN) = NaN`, `sigmoid(-inf) = +0`,
+//! `sigmoid(+inf) = 1`, `sigmoid(±0) = 0.5`; `silu(-inf) = -0.0`,
+//! `silu(+inf) = +inf`, `silu(±0) = ±0`.
+
+use super::Kernel;
+use super::exp::exp_split;
+use crate::simd::Simd;
+
+/// The logistic sigmoid.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sigmoid;
+
+/// `x * sigmoid(x)`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Silu;
+
+/// Below this, `silu` and `sigmoid` are below half the smallest subnormal.
+const LOW_CLAMP: f32 = -150.0;
+
+/// `sigmoid(x) = (q + c) * 2^m`: `q + c` is the quotient accurate to well
+/// under an ulp, `m` is `0` for `x >= 0` and the exponent of `e^x` otherwise.
+#[inline(always)]
+fn sigmoid_parts<S: Simd>(s: S, x: S::F) -> (S::F, S::F, S::F) {
+    let one = s.splat(1.0);
+    let zero = s.splat(0.0);
+    let e = exp_split(s, s.neg(s.abs(x)));
+    let e_hi = e.value(s);
+    let e_lo = s.mul(e.lo, s.mul_exp2(one, e.n));
+    let d = s.add(one, e_hi);
+    let delta = s.add(s.add(s.sub(one, d), e_hi), e_lo);
+    let neg = s.lt(x, zero);
+    let num = s.select(neg, e.hi, one);
+    let num_lo = s.select(neg, e.lo, zero);
+    let m = s.select(neg, e.n, zero);
+    let q = s.div(num, d);
+    let rho = s.neg_mul_add(q, d, num);
+    let t = s.neg_mul_add(q, delta, s.add(rho, num_lo));
+    // 1/d roughly: exactly q when num = 1; 1 - e/2 (within 12%) when x < 0.
+    let inv_d = s.select(neg, s.mul_add(e_hi, s.splat(-0.5), one), q);
+    (q, s.mul(t, inv_d), m)
+}
+
+impl Kernel for Sigmoid {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
+        let (q, c, m) = sigmoid_parts(s, x);
+        s.mul_exp2(s.add(q, c), m)
+    }
+}
+
+impl Kernel for Silu {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
+        let xc = s.select(s.lt(x, s.splat(LOW_CLAMP)), s.splat(LOW_CLAMP), x);
+        let (q, c, m) = sigmoid_parts(s, xc);
+        let y = s.mul_exp2(s.mul_add(xc, q, s.mul(xc, c)), m);
+        // x * 0 is NaN for x = +inf; the limit is +inf.
+        s.select(s.eq(x, s.splat(f32::INFINITY)), x, y)
+    }
+}

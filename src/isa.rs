@@ -1,0 +1,162 @@
+//! The instruction-set paths, their detection and the cached dispatch choice.
+
+use crate::error::{Error, ISA_ENV_VAR};
+use core::fmt;
+use core::str::FromStr;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// An instruction-set path. Every path computes the same bits; they differ
+/// only in speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Isa {
+    /// One lane of plain `f32` arithmetic with fused multiply-add. Runs
+    /// everywhere; it is the reference the other paths are tested against.
+    Scalar,
+    /// x86-64 AVX2 with FMA (the x86-64-v3 level), 8 lanes.
+    Avx2,
+    /// x86-64 AVX-512 (F, BW, CD, DQ, VL: the x86-64-v4 level), 16 lanes.
+    Avx512,
+    /// aarch64 Advanced SIMD (NEON) with FMA, 4 lanes.
+    Neon,
+}
+
+/// Paths in preference order (least capable first) for this build's target.
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+const LADDER: [Isa; 3] = [Isa::Scalar, Isa::Avx2, Isa::Avx512];
+#[cfg(target_arch = "aarch64")]
+const LADDER: [Isa; 2] = [Isa::Scalar, Isa::Neon];
+#[cfg(not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")))]
+const LADDER: [Isa; 1] = [Isa::Scalar];
+
+impl Isa {
+    /// Every path this crate knows, on any architecture.
+    pub const ALL: [Isa; 4] = [Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon];
+
+    /// The lowercase name used by [`FromStr`] and `SIMD_ACTIVATIONS_ISA`:
+    /// `scalar`, `avx2`, `avx512` or `neon`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Scalar => "scalar",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
+            Isa::Neon => "neon",
+        }
+    }
+
+    /// `f32` lanes per vector on this path.
+    pub fn lanes(self) -> usize {
+        match self {
+            Isa::Scalar => 1,
+            Isa::Avx2 => 8,
+            Isa::Avx512 => 16,
+            Isa::Neon => 4,
+        }
+    }
+
+    /// Whether this CPU runs this path.
+    pub fn is_available(self) -> bool {
+        Isa::available().contains(&self)
+    }
+
+    /// Every path this CPU runs, scalar first and the most capable last.
+    /// Detected once; later calls read a cached value.
+    pub fn available() -> &'static [Isa] {
+        static COUNT: AtomicU8 = AtomicU8::new(0);
+        let mut count = COUNT.load(Ordering::Relaxed) as usize;
+        if count == 0 {
+            count = LADDER.iter().take_while(|isa| detect(**isa)).count();
+            COUNT.store(count as u8, Ordering::Relaxed);
+        }
+        &LADDER[..count]
+    }
+
+    /// The path dispatch uses: the most capable available one, capped by the
+    /// `SIMD_ACTIVATIONS_ISA` environment variable if it is set. Decided on the
+    /// first call and cached.
+    ///
+    /// # Panics
+    /// If `SIMD_ACTIVATIONS_ISA` is set to an unknown name or to a path this CPU
+    /// lacks; the message names the variable and the valid values. Call
+    /// [`Isa::from_env`] first to handle that case without a panic.
+    pub fn best() -> Isa {
+        static CHOSEN: AtomicU8 = AtomicU8::new(u8::MAX);
+        let cached = CHOSEN.load(Ordering::Relaxed);
+        if let Some(isa) = Isa::ALL.get(cached as usize) {
+            return *isa;
+        }
+        let isa = match Isa::from_env() {
+            Ok(Some(isa)) => isa,
+            Ok(None) => *Isa::available().last().unwrap_or(&Isa::Scalar),
+            Err(e) => panic!("{e}"),
+        };
+        let index = Isa::ALL.iter().position(|i| *i == isa).unwrap_or(0);
+        CHOSEN.store(index as u8, Ordering::Relaxed);
+        isa
+    }
+
+    /// The path `SIMD_ACTIVATIONS_ISA` asks for: `Ok(None)` when the variable
+    /// is unset or empty, an error when it names an unknown path or one this
+    /// CPU lacks.
+    pub fn from_env() -> Result<Option<Isa>, Error> {
+        let Some(value) = std::env::var_os(ISA_ENV_VAR) else {
+            return Ok(None);
+        };
+        let value = value.to_string_lossy().into_owned();
+        if value.trim().is_empty() {
+            return Ok(None);
+        }
+        let env_error = |reason: Error| Error::Env {
+            value: value.clone(),
+            reason: Box::new(reason),
+        };
+        let isa: Isa = value.trim().parse().map_err(env_error)?;
+        if !isa.is_available() {
+            return Err(env_error(Error::UnavailableIsa { isa }));
+        }
+        Ok(Some(isa))
+    }
+
+    /// `Ok(self)` if this CPU runs this path, else [`Error::UnavailableIsa`].
+    pub fn check(self) -> Result<Isa, Error> {
+        if self.is_available() {
+            Ok(self)
+        } else {
+            Err(Error::UnavailableIsa { isa: self })
+        }
+    }
+}
+
+impl fmt::Display for Isa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Isa {
+    type Err = Error;
+
+    /// Parses `scalar`, `avx2`, `avx512` or `neon` (ASCII case-insensitive).
+    fn from_str(s: &str) -> Result<Isa, Error> {
+        Isa::ALL
+            .iter()
+            .find(|isa| isa.name().eq_ignore_ascii_case(s))
+            .copied()
+            .ok_or_else(|| Error::UnknownIsa { name: s.to_owned() })
+    }
+}
+
+/// Whether the CPU runs `isa` (runtime detection through pulp, which short-cuts
+/// to `true` for features the build target already guarantees).
+fn detect(isa: Isa) -> bool {
+    match isa {
+        Isa::Scalar => true,
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        Isa::Avx2 => pulp::x86::V3::is_available(),
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        Isa::Avx512 => pulp::x86::V4::is_available(),
+        #[cfg(target_arch = "aarch64")]
+        Isa::Neon => pulp::aarch64::Neon::is_available(),
+        #[allow(unreachable_patterns)]
+        _ => false,
+    }
+}

@@ -1,0 +1,156 @@
+//! Float64 references in numerically stable form, and the ULP error measure.
+//!
+//! These are what the crate's accuracy claims are measured against (tests, the
+//! `verify` command and the README tables). They are slow, scalar and use
+//! `libm`'s double-precision functions; they are not on any hot path.
+//!
+//! The error of a result `y` against a reference `r` is `|y - r| / ulp(r)` with
+//! `ulp(r) = 2^(max(floor(log2 |r|), -126) - 23)`: the spacing of `f32` values
+//! around `r`, with subnormal spacing below the normal range.
+
+use crate::Activation;
+
+/// `sqrt(2/pi)`, the constant of the tanh approximation of GELU.
+const SQRT_2_OVER_PI: f64 = 0.797_884_560_802_865_4;
+/// The cubic coefficient of the tanh approximation of GELU.
+const GELU_TANH_CUBIC: f64 = 0.044_715;
+
+/// The spacing of `f32` values at `r` (see the module docs).
+pub fn ulp(r: f64) -> f64 {
+    let r = r.abs();
+    let e = if r == 0.0 || !r.is_finite() {
+        -126
+    } else {
+        (r.log2().floor() as i32).clamp(-126, 127)
+    };
+    // `log2` can land one off at exact powers of two; fix it up exactly.
+    let mut e = e;
+    if r.is_finite() && r != 0.0 {
+        while e > -126 && 2f64.powi(e) > r {
+            e -= 1;
+        }
+        while e < 127 && 2f64.powi(e + 1) <= r {
+            e += 1;
+        }
+    }
+    2f64.powi(e - 23)
+}
+
+/// The error of `y` against the reference `r`, in units of `ulp(r)`.
+///
+/// Both NaN: 0. One NaN: infinite. An infinite `y` is exact when `r` rounds to
+/// the same infinity in `f32`, and infinitely wrong otherwise.
+pub fn ulp_error(y: f32, r: f64) -> f64 {
+    if y.is_nan() || r.is_nan() {
+        return if y.is_nan() && r.is_nan() { 0.0 } else { f64::INFINITY };
+    }
+    if y.is_infinite() || (r as f32).is_infinite() {
+        return if y == r as f32 { 0.0 } else { f64::INFINITY };
+    }
+    (f64::from(y) - r).abs() / ulp(r)
+}
+
+/// `1 / (1 + e^-x)`, as `e / (1 + e)` with `e = e^-|x|`, reflected for `x > 0`.
+pub fn sigmoid(x: f64) -> f64 {
+    let e = libm::exp(-x.abs());
+    if x > 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) }
+}
+
+/// `x * sigmoid(x)`.
+pub fn silu(x: f64) -> f64 {
+    if x == f64::NEG_INFINITY {
+        return -0.0;
+    }
+    x * sigmoid(x)
+}
+
+/// `x * Phi(x) = 0.5 x erfc(-x / sqrt 2)`.
+pub fn gelu(x: f64) -> f64 {
+    if x == f64::NEG_INFINITY {
+        return -0.0;
+    }
+    0.5 * x * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
+}
+
+/// `0.5 x (1 + tanh(u))` with `u = sqrt(2/pi) (x + 0.044715 x^3)`, evaluated
+/// as `x * sigmoid(2u)`.
+pub fn gelu_tanh(x: f64) -> f64 {
+    if x == f64::NEG_INFINITY {
+        return -0.0;
+    }
+    let u = SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x * x * x);
+    x * sigmoid(2.0 * u)
+}
+
+/// `x tanh(softplus(x))`; for `x <= 0` as `x n / (n + 2)` with
+/// `n = e^x (e^x + 2)`.
+pub fn mish(x: f64) -> f64 {
+    if x == f64::NEG_INFINITY {
+        return -0.0;
+    }
+    if x <= 0.0 {
+        let e = libm::exp(x);
+        let n = e * (e + 2.0);
+        x * n / (n + 2.0)
+    } else {
+        x * libm::tanh(x + libm::log1p(libm::exp(-x)))
+    }
+}
+
+/// PyTorch's `Softplus(beta, threshold)`: `x` where `beta x > threshold`, else
+/// `log1p(e^(beta x)) / beta`, evaluated as `(max(b, 0) + log1p(e^-|b|)) / beta`
+/// with `b = beta x`.
+///
+/// The branch is decided on `beta * x` rounded to `f32`, as the kernels (and
+/// PyTorch) decide it; the value is computed from the exact product.
+pub fn softplus(x: f32, beta: f32, threshold: f32) -> f64 {
+    if beta * x > threshold {
+        return f64::from(x);
+    }
+    let b = f64::from(beta) * f64::from(x);
+    (b.max(0.0) + libm::log1p(libm::exp(-b.abs()))) / f64::from(beta)
+}
+
+/// The reference value of `activation` at `x`.
+pub fn eval(activation: Activation, x: f32) -> f64 {
+    let xd = f64::from(x);
+    match activation {
+        Activation::Exp => libm::exp(xd),
+        Activation::Erf => libm::erf(xd),
+        Activation::Tanh => libm::tanh(xd),
+        Activation::Sigmoid => sigmoid(xd),
+        Activation::Silu => silu(xd),
+        Activation::Gelu => gelu(xd),
+        Activation::GeluTanh => gelu_tanh(xd),
+        Activation::Mish => mish(xd),
+        Activation::Softplus { beta, threshold } => softplus(x, beta, threshold),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ulp_matches_f32_spacing() {
+        for &v in &[1.0f32, 1.5, 0.75, 3.0e-39, 1.0e-45, 1.0e30, f32::MAX] {
+            let next = f32::from_bits(v.to_bits() + 1);
+            let spacing = f64::from(next) - f64::from(v);
+            if v != f32::MAX {
+                assert_eq!(ulp(f64::from(v)), spacing, "{v}");
+            }
+        }
+        assert_eq!(ulp(0.0), 2f64.powi(-149));
+        assert_eq!(ulp(1.0 - 1e-12), 2f64.powi(-24));
+    }
+
+    #[test]
+    fn ulp_error_counts_spacings() {
+        let r = 1.0f64;
+        let y = f32::from_bits(1.0f32.to_bits() + 2);
+        assert_eq!(ulp_error(y, r), 2.0);
+        assert_eq!(ulp_error(f32::INFINITY, 1e300), 0.0);
+        assert_eq!(ulp_error(f32::INFINITY, 1.0), f64::INFINITY);
+        assert_eq!(ulp_error(f32::NAN, f64::NAN), 0.0);
+    }
+}

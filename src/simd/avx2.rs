@@ -1,0 +1,182 @@
+//! AVX2 + FMA backend: eight lanes in a `__m256`, on pulp's `V3` token.
+//!
+//! Masks are full-width lane masks (all ones or all zeros), tails use
+//! `vmaskmovps`, which neither reads nor writes the masked-off lanes.
+
+use super::Simd;
+#[cfg(target_arch = "x86")]
+use core::arch::x86::*;
+#[cfg(target_arch = "x86_64")]
+use core::arch::x86_64::*;
+use pulp::x86::V3;
+
+/// The AVX2 + FMA backend. A value exists only when the CPU supports the
+/// x86-64-v3 feature set (AVX, AVX2, FMA, BMI1/2, ...).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx2(pub(crate) V3);
+
+impl Avx2 {
+    /// An integer mask whose first `n` lanes are set.
+    #[inline(always)]
+    fn prefix_mask(self, n: usize) -> __m256i {
+        let avx = self.0.avx;
+        let lane = avx._mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        self.0.avx2._mm256_cmpgt_epi32(avx._mm256_set1_epi32(n as i32), lane)
+    }
+}
+
+impl Simd for Avx2 {
+    const LANES: usize = 8;
+    type F = __m256;
+    type I = __m256i;
+    type M = __m256;
+
+    #[inline(always)]
+    fn splat(self, v: f32) -> __m256 {
+        self.0.avx._mm256_set1_ps(v)
+    }
+    #[inline(always)]
+    fn splat_i(self, v: i32) -> __m256i {
+        self.0.avx._mm256_set1_epi32(v)
+    }
+    #[inline(always)]
+    unsafe fn load(self, ptr: *const f32) -> __m256 {
+        // SAFETY: the caller guarantees 8 readable floats at `ptr`; the token
+        // proves AVX is available.
+        unsafe { self.0.avx._mm256_loadu_ps(ptr) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, ptr: *mut f32, v: __m256) {
+        // SAFETY: the caller guarantees 8 writable floats at `ptr`.
+        unsafe { self.0.avx._mm256_storeu_ps(ptr, v) }
+    }
+    #[inline(always)]
+    unsafe fn load_partial(self, ptr: *const f32, n: usize) -> __m256 {
+        // SAFETY: `vmaskmovps` touches only the lanes whose mask is set, which
+        // are the first `n`, all readable by the caller's guarantee.
+        unsafe { self.0.avx._mm256_maskload_ps(ptr, self.prefix_mask(n)) }
+    }
+    #[inline(always)]
+    unsafe fn store_partial(self, ptr: *mut f32, n: usize, v: __m256) {
+        // SAFETY: only the first `n` lanes are written, all writable by the
+        // caller's guarantee.
+        unsafe { self.0.avx._mm256_maskstore_ps(ptr, self.prefix_mask(n), v) }
+    }
+
+    #[inline(always)]
+    fn add(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_add_ps(a, b)
+    }
+    #[inline(always)]
+    fn sub(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_sub_ps(a, b)
+    }
+    #[inline(always)]
+    fn mul(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_mul_ps(a, b)
+    }
+    #[inline(always)]
+    fn div(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_div_ps(a, b)
+    }
+    #[inline(always)]
+    fn mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+        self.0.fma._mm256_fmadd_ps(a, b, c)
+    }
+
+    #[inline(always)]
+    fn and(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_and_ps(a, b)
+    }
+    #[inline(always)]
+    fn or(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_or_ps(a, b)
+    }
+    #[inline(always)]
+    fn xor(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_xor_ps(a, b)
+    }
+    #[inline(always)]
+    fn and_not(self, a: __m256, b: __m256) -> __m256 {
+        // vandnps computes `!first & second`.
+        self.0.avx._mm256_andnot_ps(b, a)
+    }
+
+    #[inline(always)]
+    fn lt(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_cmp_ps::<_CMP_LT_OQ>(a, b)
+    }
+    #[inline(always)]
+    fn le(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_cmp_ps::<_CMP_LE_OQ>(a, b)
+    }
+    #[inline(always)]
+    fn eq(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_cmp_ps::<_CMP_EQ_OQ>(a, b)
+    }
+    #[inline(always)]
+    fn is_nan(self, a: __m256) -> __m256 {
+        self.0.avx._mm256_cmp_ps::<_CMP_UNORD_Q>(a, a)
+    }
+    #[inline(always)]
+    fn select(self, m: __m256, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_blendv_ps(b, a, m)
+    }
+    #[inline(always)]
+    fn mask_and(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_and_ps(a, b)
+    }
+    #[inline(always)]
+    fn mask_or(self, a: __m256, b: __m256) -> __m256 {
+        self.0.avx._mm256_or_ps(a, b)
+    }
+    #[inline(always)]
+    fn mask_not(self, a: __m256) -> __m256 {
+        let ones = self.0.avx._mm256_castsi256_ps(self.0.avx._mm256_set1_epi32(-1));
+        self.0.avx._mm256_xor_ps(a, ones)
+    }
+    #[inline(always)]
+    fn any(self, m: __m256) -> bool {
+        self.0.avx._mm256_movemask_ps(m) != 0
+    }
+
+    #[inline(always)]
+    fn to_bits(self, a: __m256) -> __m256i {
+        self.0.avx._mm256_castps_si256(a)
+    }
+    #[inline(always)]
+    fn from_bits(self, a: __m256i) -> __m256 {
+        self.0.avx._mm256_castsi256_ps(a)
+    }
+    #[inline(always)]
+    fn add_i(self, a: __m256i, b: __m256i) -> __m256i {
+        self.0.avx2._mm256_add_epi32(a, b)
+    }
+    #[inline(always)]
+    fn sub_i(self, a: __m256i, b: __m256i) -> __m256i {
+        self.0.avx2._mm256_sub_epi32(a, b)
+    }
+    #[inline(always)]
+    fn shl<const N: i32>(self, a: __m256i) -> __m256i {
+        self.0.avx2._mm256_slli_epi32::<N>(a)
+    }
+    #[inline(always)]
+    fn shr<const N: i32>(self, a: __m256i) -> __m256i {
+        self.0.avx2._mm256_srai_epi32::<N>(a)
+    }
+    #[inline(always)]
+    fn lookup16(self, table: &[f32; 16], idx: __m256i) -> __m256 {
+        // SAFETY: `table` holds 16 floats: two loads of 8.
+        let (lo, hi) = unsafe {
+            (
+                self.0.avx._mm256_loadu_ps(table.as_ptr()),
+                self.0.avx._mm256_loadu_ps(table.as_ptr().add(8)),
+            )
+        };
+        // vpermps uses the low three bits of each index; bit 3 picks the half.
+        let from_lo = self.0.avx2._mm256_permutevar8x32_ps(lo, idx);
+        let from_hi = self.0.avx2._mm256_permutevar8x32_ps(hi, idx);
+        let upper = self.0.avx2._mm256_slli_epi32::<28>(idx);
+        self.0.avx._mm256_blendv_ps(from_lo, from_hi, self.0.avx._mm256_castsi256_ps(upper))
+    }
+}

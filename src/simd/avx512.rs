@@ -1,0 +1,181 @@
+//! AVX-512 backend: sixteen lanes in a `__m512`, on pulp's `V4` token
+//! (AVX-512 F, BW, CD, DQ and VL on top of x86-64-v3).
+//!
+//! Masks are `__mmask16` bit masks; tails use masked loads and stores, which
+//! suppress faults on the masked-off lanes.
+
+use super::Simd;
+#[cfg(target_arch = "x86")]
+use core::arch::x86::*;
+#[cfg(target_arch = "x86_64")]
+use core::arch::x86_64::*;
+use pulp::x86::V4;
+
+/// The AVX-512 backend. A value exists only when the CPU supports the
+/// x86-64-v4 feature set.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx512(pub(crate) V4);
+
+impl Avx512 {
+    /// A shift count for the `vpsxxd zmm, zmm, xmm` forms (the immediate forms
+    /// take an unsigned const generic, which a generic `i32` cannot feed).
+    #[inline(always)]
+    fn count(self, n: i32) -> __m128i {
+        self.0.sse2._mm_cvtsi32_si128(n)
+    }
+}
+
+impl Simd for Avx512 {
+    const LANES: usize = 16;
+    type F = __m512;
+    type I = __m512i;
+    type M = __mmask16;
+
+    #[inline(always)]
+    fn splat(self, v: f32) -> __m512 {
+        self.0.avx512f._mm512_set1_ps(v)
+    }
+    #[inline(always)]
+    fn splat_i(self, v: i32) -> __m512i {
+        self.0.avx512f._mm512_set1_epi32(v)
+    }
+    #[inline(always)]
+    unsafe fn load(self, ptr: *const f32) -> __m512 {
+        // SAFETY: the caller guarantees 16 readable floats at `ptr`; the token
+        // proves AVX-512F is available.
+        unsafe { self.0.avx512f._mm512_loadu_ps(ptr) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, ptr: *mut f32, v: __m512) {
+        // SAFETY: the caller guarantees 16 writable floats at `ptr`.
+        unsafe { self.0.avx512f._mm512_storeu_ps(ptr, v) }
+    }
+    #[inline(always)]
+    unsafe fn load_partial(self, ptr: *const f32, n: usize) -> __m512 {
+        let k = ((1u32 << n) - 1) as __mmask16;
+        // SAFETY: masked-off lanes are neither read nor can they fault; the
+        // first `n` lanes are readable by the caller's guarantee.
+        unsafe { self.0.avx512f._mm512_maskz_loadu_ps(k, ptr) }
+    }
+    #[inline(always)]
+    unsafe fn store_partial(self, ptr: *mut f32, n: usize, v: __m512) {
+        let k = ((1u32 << n) - 1) as __mmask16;
+        // SAFETY: only the first `n` lanes are written, all writable by the
+        // caller's guarantee.
+        unsafe { self.0.avx512f._mm512_mask_storeu_ps(ptr, k, v) }
+    }
+
+    #[inline(always)]
+    fn add(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512f._mm512_add_ps(a, b)
+    }
+    #[inline(always)]
+    fn sub(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512f._mm512_sub_ps(a, b)
+    }
+    #[inline(always)]
+    fn mul(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512f._mm512_mul_ps(a, b)
+    }
+    #[inline(always)]
+    fn div(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512f._mm512_div_ps(a, b)
+    }
+    #[inline(always)]
+    fn mul_add(self, a: __m512, b: __m512, c: __m512) -> __m512 {
+        self.0.avx512f._mm512_fmadd_ps(a, b, c)
+    }
+
+    #[inline(always)]
+    fn and(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512dq._mm512_and_ps(a, b)
+    }
+    #[inline(always)]
+    fn or(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512dq._mm512_or_ps(a, b)
+    }
+    #[inline(always)]
+    fn xor(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512dq._mm512_xor_ps(a, b)
+    }
+    #[inline(always)]
+    fn and_not(self, a: __m512, b: __m512) -> __m512 {
+        // vandnps computes `!first & second`.
+        self.0.avx512dq._mm512_andnot_ps(b, a)
+    }
+
+    #[inline(always)]
+    fn lt(self, a: __m512, b: __m512) -> __mmask16 {
+        self.0.avx512f._mm512_cmp_ps_mask::<_CMP_LT_OQ>(a, b)
+    }
+    #[inline(always)]
+    fn le(self, a: __m512, b: __m512) -> __mmask16 {
+        self.0.avx512f._mm512_cmp_ps_mask::<_CMP_LE_OQ>(a, b)
+    }
+    #[inline(always)]
+    fn eq(self, a: __m512, b: __m512) -> __mmask16 {
+        self.0.avx512f._mm512_cmp_ps_mask::<_CMP_EQ_OQ>(a, b)
+    }
+    #[inline(always)]
+    fn is_nan(self, a: __m512) -> __mmask16 {
+        self.0.avx512f._mm512_cmp_ps_mask::<_CMP_UNORD_Q>(a, a)
+    }
+    #[inline(always)]
+    fn select(self, m: __mmask16, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512f._mm512_mask_blend_ps(m, b, a)
+    }
+    #[inline(always)]
+    fn mask_and(self, a: __mmask16, b: __mmask16) -> __mmask16 {
+        a & b
+    }
+    #[inline(always)]
+    fn mask_or(self, a: __mmask16, b: __mmask16) -> __mmask16 {
+        a | b
+    }
+    #[inline(always)]
+    fn mask_not(self, a: __mmask16) -> __mmask16 {
+        !a
+    }
+    #[inline(always)]
+    fn any(self, m: __mmask16) -> bool {
+        m != 0
+    }
+
+    #[inline(always)]
+    fn to_bits(self, a: __m512) -> __m512i {
+        self.0.avx512f._mm512_castps_si512(a)
+    }
+    #[inline(always)]
+    fn from_bits(self, a: __m512i) -> __m512 {
+        self.0.avx512f._mm512_castsi512_ps(a)
+    }
+    #[inline(always)]
+    fn add_i(self, a: __m512i, b: __m512i) -> __m512i {
+        self.0.avx512f._mm512_add_epi32(a, b)
+    }
+    #[inline(always)]
+    fn sub_i(self, a: __m512i, b: __m512i) -> __m512i {
+        self.0.avx512f._mm512_sub_epi32(a, b)
+    }
+    #[inline(always)]
+    fn shl<const N: i32>(self, a: __m512i) -> __m512i {
+        self.0.avx512f._mm512_sll_epi32(a, self.count(N))
+    }
+    #[inline(always)]
+    fn shr<const N: i32>(self, a: __m512i) -> __m512i {
+        self.0.avx512f._mm512_sra_epi32(a, self.count(N))
+    }
+    #[inline(always)]
+    fn lookup16(self, table: &[f32; 16], idx: __m512i) -> __m512 {
+        // SAFETY: `table` holds exactly 16 floats.
+        let t = unsafe { self.0.avx512f._mm512_loadu_ps(table.as_ptr()) };
+        // vpermps uses the low four bits of each index.
+        self.0.avx512f._mm512_permutexvar_ps(idx, t)
+    }
+    #[inline(always)]
+    fn mul_exp2(self, v: __m512, n: __m512) -> __m512 {
+        // vscalefps: v * 2^floor(n), rounded once under the default rounding
+        // mode, subnormal results included; `n` is an integer here.
+        self.0.avx512f._mm512_scalef_ps(v, n)
+    }
+}

@@ -1,0 +1,178 @@
+//! The SIMD primitives every kernel is written against.
+//!
+//! [`Simd`] is implemented once per instruction set by a zero-sized token whose
+//! existence proves that the CPU supports that instruction set (the tokens come
+//! from pulp's runtime detection). The trait holds only primitives: arithmetic,
+//! comparisons, selection, bit casts, integer shifts, loads and stores. A kernel
+//! never names an instruction set, and a backend never knows an activation.
+//!
+//! Every primitive is an IEEE-754 single precision operation with one rounding
+//! (or none), so the same sequence of primitives gives the same bits on every
+//! backend. Backends must not use estimates (`rcp14`, `frecpe`), `min`/`max`
+//! instructions, or anything else whose result differs between instruction sets.
+
+pub(crate) mod scalar;
+
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+pub(crate) mod avx2;
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+pub(crate) mod avx512;
+
+#[cfg(target_arch = "aarch64")]
+pub(crate) mod neon;
+
+/// Vector primitives over `LANES` lanes of `f32` (`F`), `i32` (`I`) and lane
+/// masks (`M`).
+///
+/// All methods are `#[inline(always)]` in every implementation and carry no
+/// target feature themselves: they are inlined into the one
+/// `#[target_feature]` function that runs a kernel over a slice.
+pub(crate) trait Simd: Copy {
+    /// Number of `f32` lanes in `Self::F`.
+    const LANES: usize;
+    /// A vector of `f32`.
+    type F: Copy;
+    /// A vector of `i32`, as wide as `Self::F`.
+    type I: Copy;
+    /// A per-lane boolean mask.
+    type M: Copy;
+
+    /// Every lane set to `v`.
+    fn splat(self, v: f32) -> Self::F;
+    /// Every lane set to `v`.
+    fn splat_i(self, v: i32) -> Self::I;
+
+    /// Loads `LANES` values.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reading `LANES` consecutive `f32`.
+    unsafe fn load(self, ptr: *const f32) -> Self::F;
+    /// Stores `LANES` values.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for writing `LANES` consecutive `f32`.
+    unsafe fn store(self, ptr: *mut f32, v: Self::F);
+    /// Loads the first `n` lanes and sets the others to `0.0`, reading nothing
+    /// past `ptr + n`.
+    ///
+    /// # Safety
+    /// `n < LANES` and `ptr` must be valid for reading `n` consecutive `f32`.
+    unsafe fn load_partial(self, ptr: *const f32, n: usize) -> Self::F;
+    /// Stores the first `n` lanes, writing nothing past `ptr + n`.
+    ///
+    /// # Safety
+    /// `n < LANES` and `ptr` must be valid for writing `n` consecutive `f32`.
+    unsafe fn store_partial(self, ptr: *mut f32, n: usize, v: Self::F);
+
+    /// `a + b`.
+    fn add(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a - b`.
+    fn sub(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a * b`.
+    fn mul(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a / b`, correctly rounded.
+    fn div(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a * b + c` with a single rounding.
+    fn mul_add(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F;
+
+    /// Bitwise `a & b`.
+    fn and(self, a: Self::F, b: Self::F) -> Self::F;
+    /// Bitwise `a | b`.
+    fn or(self, a: Self::F, b: Self::F) -> Self::F;
+    /// Bitwise `a ^ b`.
+    fn xor(self, a: Self::F, b: Self::F) -> Self::F;
+    /// Bitwise `a & !b`.
+    fn and_not(self, a: Self::F, b: Self::F) -> Self::F;
+
+    /// `a < b` (false when either is NaN).
+    fn lt(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `a <= b` (false when either is NaN).
+    fn le(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `a == b` (false when either is NaN).
+    fn eq(self, a: Self::F, b: Self::F) -> Self::M;
+    /// `a` is NaN.
+    fn is_nan(self, a: Self::F) -> Self::M;
+    /// Per lane, `a` where `m` is set, else `b`.
+    fn select(self, m: Self::M, a: Self::F, b: Self::F) -> Self::F;
+    /// Lane-wise `a && b`.
+    fn mask_and(self, a: Self::M, b: Self::M) -> Self::M;
+    /// Lane-wise `a || b`.
+    fn mask_or(self, a: Self::M, b: Self::M) -> Self::M;
+    /// Lane-wise `!a`.
+    fn mask_not(self, a: Self::M) -> Self::M;
+    /// True when any lane of `m` is set.
+    fn any(self, m: Self::M) -> bool;
+
+    /// The bits of each lane.
+    fn to_bits(self, a: Self::F) -> Self::I;
+    /// Each lane's bits as an `f32`.
+    fn from_bits(self, a: Self::I) -> Self::F;
+    /// Wrapping `a + b`.
+    fn add_i(self, a: Self::I, b: Self::I) -> Self::I;
+    /// Wrapping `a - b`.
+    fn sub_i(self, a: Self::I, b: Self::I) -> Self::I;
+    /// `a << N`, `0 <= N < 32`.
+    fn shl<const N: i32>(self, a: Self::I) -> Self::I;
+    /// Arithmetic `a >> N`, `0 < N < 32`.
+    fn shr<const N: i32>(self, a: Self::I) -> Self::I;
+
+    /// Per lane, `table[idx]`, for `idx` in `[0, 15]` (only the low four bits
+    /// of each index are used).
+    fn lookup16(self, table: &[f32; 16], idx: Self::I) -> Self::F;
+
+    /// `a > b` (false when either is NaN).
+    #[inline(always)]
+    fn gt(self, a: Self::F, b: Self::F) -> Self::M {
+        self.lt(b, a)
+    }
+    /// `a >= b` (false when either is NaN).
+    #[inline(always)]
+    fn ge(self, a: Self::F, b: Self::F) -> Self::M {
+        self.le(b, a)
+    }
+    /// `-a` (flips the sign bit, NaN included).
+    #[inline(always)]
+    fn neg(self, a: Self::F) -> Self::F {
+        self.xor(a, self.splat(-0.0))
+    }
+    /// `|a|` (clears the sign bit, NaN included).
+    #[inline(always)]
+    fn abs(self, a: Self::F) -> Self::F {
+        self.and_not(a, self.splat(-0.0))
+    }
+    /// The sign bit of `a` alone: `+0.0` or `-0.0` per lane.
+    #[inline(always)]
+    fn sign_bit(self, a: Self::F) -> Self::F {
+        self.and(a, self.splat(-0.0))
+    }
+    /// `a * b - c` with a single rounding.
+    #[inline(always)]
+    fn mul_sub(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F {
+        self.mul_add(a, b, self.neg(c))
+    }
+    /// `v * 2^n`, rounded once, for an integer-valued `n` in `[-250, 250]`
+    /// and `|v|` in `[2^-24, 2^24]` (or `v` zero or infinite): the one
+    /// correctly rounded result, subnormal or overflowing included.
+    ///
+    /// The portable form scales in two exact steps by `2^(n/2)` and
+    /// `2^(n - n/2)`, built in the exponent field, so only the last product
+    /// rounds; AVX-512 overrides it with `vscalefps`, which computes the same
+    /// correctly rounded value in one instruction.
+    #[inline(always)]
+    fn mul_exp2(self, v: Self::F, n: Self::F) -> Self::F {
+        // `n + 1.5 * 2^23` holds `n` in its low mantissa bits.
+        let shifter = self.splat(12_582_912.0);
+        let n = self.sub_i(self.to_bits(self.add(n, shifter)), self.to_bits(shifter));
+        let n1 = self.shr::<1>(n);
+        let n2 = self.sub_i(n, n1);
+        let bias = self.splat_i(127);
+        let s1 = self.from_bits(self.shl::<23>(self.add_i(n1, bias)));
+        let s2 = self.from_bits(self.shl::<23>(self.add_i(n2, bias)));
+        self.mul(self.mul(v, s1), s2)
+    }
+    /// `c - a * b` with a single rounding.
+    #[inline(always)]
+    fn neg_mul_add(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F {
+        self.mul_add(self.neg(a), b, c)
+    }
+}
