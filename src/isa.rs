@@ -145,9 +145,26 @@ impl FromStr for Isa {
     }
 }
 
-/// Whether the CPU runs `isa` (runtime detection through pulp, which short-cuts
-/// to `true` for features the build target already guarantees).
+/// The path the build target guarantees (`-C target-cpu=...`), if any: every
+/// CPU that can run this binary runs it. Set by `build.rs`.
+pub const NATIVE: Option<Isa> = if cfg!(simd_activations_native = "avx512") {
+    Some(Isa::Avx512)
+} else if cfg!(simd_activations_native = "avx2") {
+    Some(Isa::Avx2)
+} else if cfg!(simd_activations_native = "neon") {
+    Some(Isa::Neon)
+} else {
+    None
+};
+
+/// Whether the CPU runs `isa`: `true` without asking for paths the build target
+/// guarantees, else runtime detection through pulp.
 fn detect(isa: Isa) -> bool {
+    if let Some(native) = NATIVE {
+        if LADDER.iter().position(|i| *i == isa) <= LADDER.iter().position(|i| *i == native) {
+            return true;
+        }
+    }
     match isa {
         Isa::Scalar => true,
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]

@@ -14,10 +14,11 @@ mod error;
 mod isa;
 #[path = "../kernels/mod.rs"]
 mod kernels;
+pub mod register;
 mod simd;
 
 pub use error::{Error, ISA_ENV_VAR};
-pub use isa::Isa;
+pub use isa::{Isa, NATIVE};
 
 use kernels::Kernel;
 
@@ -197,6 +198,7 @@ impl Activation {
     }
 
     /// Validates the parameters, builds the kernel and hands it to `u`.
+    #[inline(always)]
     fn kernel_use<U: KernelUse>(&self, u: U) -> Result<U::Output, Error> {
         Ok(match *self {
             Activation::Exp => u.with(kernels::exp::Exp),

@@ -11,7 +11,11 @@ use simd_activations::{Activation, Isa, reference};
 /// Points in the strided sweep: at least 2^24 per function (fewer under
 /// emulation, where the reference alone would take too long).
 fn stride() -> u32 {
-    if cfg!(target_arch = "aarch64") { 1021 } else { 251 }
+    if cfg!(target_arch = "aarch64") {
+        1021
+    } else {
+        251
+    }
 }
 
 /// Max error of `f` over `x` on the dispatch path: (error, input).
@@ -53,7 +57,11 @@ fn strided_sweep_within_bound() {
 /// all, so each region also checks the functions it is not named for).
 #[test]
 fn hard_regions_within_bound() {
-    let per_region = if cfg!(target_arch = "aarch64") { 1 << 16 } else { 1 << 21 };
+    let per_region = if cfg!(target_arch = "aarch64") {
+        1 << 16
+    } else {
+        1 << 21
+    };
     let regions: [(&str, f32, f32); 11] = [
         ("gelu's left tail", -14.5, -5.0),
         ("the sigmoid/silu underflow tail", -160.0, -80.0),

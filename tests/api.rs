@@ -155,7 +155,9 @@ fn unavailable_path_is_an_error_naming_it() {
     assert!(!missing.is_empty());
     for isa in missing {
         let mut y = [5.0f32; 2];
-        let err = Activation::Gelu.forward_on(isa, &[1.0, 2.0], &mut y).unwrap_err();
+        let err = Activation::Gelu
+            .forward_on(isa, &[1.0, 2.0], &mut y)
+            .unwrap_err();
         assert_eq!(err, Error::UnavailableIsa { isa });
         assert!(err.to_string().contains(isa.name()));
         assert_eq!(y, [5.0; 2]);

@@ -100,9 +100,18 @@ fn every_length_and_alignment_matches_scalar_in_bounds() {
                     let mut buf = vec![GUARD; len + 2 * 16 + offset];
                     f.forward_on(isa, x, &mut buf[16 + offset..16 + offset + len])
                         .unwrap();
-                    assert_same_bits(f.name(), isa, x, &want, &buf[16 + offset..16 + offset + len]);
+                    assert_same_bits(
+                        f.name(),
+                        isa,
+                        x,
+                        &want,
+                        &buf[16 + offset..16 + offset + len],
+                    );
                     assert!(
-                        buf[..16 + offset].iter().chain(&buf[16 + offset + len..]).all(|v| *v == GUARD),
+                        buf[..16 + offset]
+                            .iter()
+                            .chain(&buf[16 + offset + len..])
+                            .all(|v| *v == GUARD),
                         "{} on {isa} wrote outside a slice of length {len}",
                         f.name()
                     );
@@ -111,9 +120,18 @@ fn every_length_and_alignment_matches_scalar_in_bounds() {
                     buf[16 + offset..16 + offset + len].copy_from_slice(x);
                     f.forward_inplace_on(isa, &mut buf[16 + offset..16 + offset + len])
                         .unwrap();
-                    assert_same_bits(f.name(), isa, x, &want, &buf[16 + offset..16 + offset + len]);
+                    assert_same_bits(
+                        f.name(),
+                        isa,
+                        x,
+                        &want,
+                        &buf[16 + offset..16 + offset + len],
+                    );
                     assert!(
-                        buf[..16 + offset].iter().chain(&buf[16 + offset + len..]).all(|v| *v == GUARD),
+                        buf[..16 + offset]
+                            .iter()
+                            .chain(&buf[16 + offset + len..])
+                            .all(|v| *v == GUARD),
                         "{} in place on {isa} wrote outside a slice of length {len}",
                         f.name()
                     );

@@ -2,7 +2,7 @@
 //! error. Each case runs in a child process (the choice is made once per
 //! process), re-running this test binary with a filter.
 
-use simd_activations::{Isa, ISA_ENV_VAR};
+use simd_activations::{ISA_ENV_VAR, Isa};
 use std::process::Command;
 
 /// In a child: report what dispatch picked, or the error.
@@ -31,7 +31,10 @@ fn run_child(value: &str) -> String {
 fn cap_to_each_available_path() {
     for isa in Isa::available() {
         let out = run_child(isa.name());
-        assert!(out.contains(&format!("PICKED={}", isa.name())), "{isa}: {out}");
+        assert!(
+            out.contains(&format!("PICKED={}", isa.name())),
+            "{isa}: {out}"
+        );
     }
 }
 
@@ -49,7 +52,10 @@ fn unavailable_value_is_an_error() {
     let missing = Isa::ALL.into_iter().find(|i| !i.is_available()).unwrap();
     let out = run_child(missing.name());
     assert!(out.contains("ERROR="), "{out}");
-    assert!(out.contains(ISA_ENV_VAR) && out.contains(missing.name()), "{out}");
+    assert!(
+        out.contains(ISA_ENV_VAR) && out.contains(missing.name()),
+        "{out}"
+    );
 }
 
 #[test]

@@ -113,7 +113,11 @@ fn outputs_stay_in_range() {
                     "{}({xi:e}) on {isa} = {yi:e}, outside [{lo}, {hi}]",
                     f.name()
                 );
-                assert!(xi.is_nan() || !yi.is_nan(), "{}({xi:e}) on {isa} is NaN", f.name());
+                assert!(
+                    xi.is_nan() || !yi.is_nan(),
+                    "{}({xi:e}) on {isa} is NaN",
+                    f.name()
+                );
             }
         }
     }
@@ -130,7 +134,12 @@ fn odd_functions_are_odd_bit_for_bit() {
         let a = on(f, Isa::best(), &x);
         let b = on(f, Isa::best(), &neg);
         for i in 0..x.len() {
-            assert!(same(a[i], -b[i]), "{}: f(-x) != -f(x) at {:e}", f.name(), x[i]);
+            assert!(
+                same(a[i], -b[i]),
+                "{}: f(-x) != -f(x) at {:e}",
+                f.name(),
+                x[i]
+            );
         }
     }
 }

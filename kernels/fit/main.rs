@@ -31,8 +31,6 @@ use hexfloat::hex_f32;
 use problems::Problem;
 use remez::{Basis, Fit, Options, Target, Var};
 
-
-
 /// Command-line options.
 struct Cli {
     problems: Vec<Problem>,

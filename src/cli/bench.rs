@@ -54,7 +54,9 @@ pub fn naive(activation: Activation) -> fn(&[f32], &mut [f32]) {
         Activation::Sigmoid => |x, y| map(x, y, |v| 1.0 / (1.0 + (-v).exp())),
         Activation::Silu => |x, y| map(x, y, |v| v / (1.0 + (-v).exp())),
         Activation::Gelu => |x, y| {
-            map(x, y, |v| 0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2)))
+            map(x, y, |v| {
+                0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))
+            })
         },
         Activation::GeluTanh => |x, y| {
             map(x, y, |v| {
@@ -78,4 +80,51 @@ pub fn naive_throughput(activation: Activation, x: &[f32], y: &mut [f32]) -> f64
         if x.len() > 1 << 20 { 0.05 } else { 0.01 },
     );
     x.len() as f64 / t / 1e9
+}
+
+/// `n` inputs uniform in `[-10, 10]` from a fixed seed.
+pub fn inputs(n: usize) -> Vec<f32> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+    (0..n).map(|_| rng.random_range(-10.0f32..10.0)).collect()
+}
+
+/// The CPU's model name, as the OS reports it.
+pub fn cpu_name() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name") || l.starts_with("CPU part"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
+}
+
+/// The SIMD features the paths depend on, as detected at run time.
+pub fn cpu_features() -> Vec<&'static str> {
+    let mut v = Vec::new();
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    {
+        macro_rules! probe {
+            ($($f:tt),*) => {
+                $(if std::arch::is_x86_feature_detected!($f) { v.push($f); })*
+            };
+        }
+        probe!(
+            "sse4.2", "avx", "avx2", "fma", "bmi2", "avx512f", "avx512bw", "avx512cd", "avx512dq",
+            "avx512vl"
+        );
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        if std::arch::is_aarch64_feature_detected!("neon") {
+            v.push("neon");
+        }
+        if std::arch::is_aarch64_feature_detected!("sve") {
+            v.push("sve");
+        }
+    }
+    v
 }

@@ -48,7 +48,6 @@ fn ordered_to_f32(o: u64) -> f32 {
 /// The outcome for one function.
 #[derive(Clone, Debug)]
 pub struct Report {
-    pub activation: Activation,
     /// Max ULP error of the scalar path over finite inputs.
     pub max_ulp: f64,
     /// The input where it occurs.
@@ -74,7 +73,6 @@ pub fn verify(activation: Activation, sweep: Sweep, progress: bool) -> Report {
     let next = AtomicU64::new(0);
     let done = AtomicU64::new(0);
     let result = Mutex::new(Report {
-        activation,
         max_ulp: 0.0,
         worst_x: 0.0,
         count,

@@ -151,24 +151,25 @@ pub(crate) trait Simd: Copy {
         self.mul_add(a, b, self.neg(c))
     }
     /// `v * 2^n`, rounded once, for an integer-valued `n` in `[-250, 250]`
-    /// and `|v|` in `[2^-24, 2^24]` (or `v` zero or infinite): the one
-    /// correctly rounded result, subnormal or overflowing included.
+    /// and `|v|` in `[2^-24, 2^24]` (or `v` zero or infinite, or `n == 0`):
+    /// the one correctly rounded result, subnormal or overflowing included.
     ///
-    /// The portable form scales in two exact steps by `2^(n/2)` and
-    /// `2^(n - n/2)`, built in the exponent field, so only the last product
-    /// rounds; AVX-512 overrides it with `vscalefps`, which computes the same
-    /// correctly rounded value in one instruction.
+    /// The portable form builds `2^n` in the exponent field and multiplies
+    /// once when every lane has `|n| <= 126`; otherwise it scales in two exact
+    /// steps by `2^(n/2)` and `2^(n - n/2)`, so only the last product rounds.
+    /// AVX-512 overrides it with `vscalefps`, which computes the same correctly
+    /// rounded value in one instruction.
     #[inline(always)]
     fn mul_exp2(self, v: Self::F, n: Self::F) -> Self::F {
-        // `n + 1.5 * 2^23` holds `n` in its low mantissa bits.
-        let shifter = self.splat(12_582_912.0);
-        let n = self.sub_i(self.to_bits(self.add(n, shifter)), self.to_bits(shifter));
-        let n1 = self.shr::<1>(n);
-        let n2 = self.sub_i(n, n1);
-        let bias = self.splat_i(127);
-        let s1 = self.from_bits(self.shl::<23>(self.add_i(n1, bias)));
-        let s2 = self.from_bits(self.shl::<23>(self.add_i(n2, bias)));
-        self.mul(self.mul(v, s1), s2)
+        // Adding `1.5 * 2^23 + 127` leaves `n + 127`, the biased exponent of
+        // `2^n`, in the low bits; shifted into place it is `2^n`.
+        let biased = self.splat(12_583_039.0);
+        let pow2 = |n: Self::F| self.from_bits(self.shl::<23>(self.to_bits(self.add(n, biased))));
+        if !self.any(self.mask_not(self.le(self.abs(n), self.splat(126.0)))) {
+            return self.mul(v, pow2(n));
+        }
+        let half = self.sub(self.mul_add(n, self.splat(0.5), biased), biased);
+        self.mul(self.mul(v, pow2(half)), pow2(self.sub(n, half)))
     }
     /// `c - a * b` with a single rounding.
     #[inline(always)]

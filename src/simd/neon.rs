@@ -180,4 +180,20 @@ impl Simd for Neon {
         // `sshr` is an arithmetic shift.
         self.0.neon.vshrq_n_s32::<N>(a)
     }
+
+    #[inline(always)]
+    fn lookup16(self, table: &[f32; 16], idx: int32x4_t) -> float32x4_t {
+        let neon = self.0.neon;
+        // SAFETY: `table` holds exactly 16 floats, the 64 bytes that the
+        // four-register `ld1` reads; the token proves NEON is available.
+        let t = unsafe { neon.vld1q_u8_x4(table.as_ptr().cast::<u8>()) };
+        // The byte offset of each lane's entry, `4 * (idx & 15)`, at most 60.
+        let k = neon.vandq_u32(neon.vreinterpretq_u32_s32(idx), neon.vdupq_n_u32(15));
+        let k = neon.vshlq_n_u32::<2>(k);
+        // Byte `i` of a lane (little-endian) takes table byte `4 k + i`: copy
+        // the offset into all four bytes and add 0, 1, 2, 3 (no carries, since
+        // 60 + 3 < 256). `tbl` with four registers indexes all 64 bytes.
+        let bytes = neon.vmlaq_n_u32(neon.vdupq_n_u32(0x0302_0100), k, 0x0101_0101);
+        neon.vreinterpretq_f32_u8(neon.vqtbl4q_u8(t, neon.vreinterpretq_u8_u32(bytes)))
+    }
 }

@@ -58,7 +58,8 @@ pub fn scalar(f: Activation, x: &[f32]) -> Vec<f32> {
 /// Runs `f` on `isa`.
 pub fn on(f: Activation, isa: Isa, x: &[f32]) -> Vec<f32> {
     let mut y = vec![0.0; x.len()];
-    f.forward_on(isa, x, &mut y).expect("path and parameters are valid");
+    f.forward_on(isa, x, &mut y)
+        .expect("path and parameters are valid");
     y
 }
 
@@ -94,8 +95,8 @@ pub fn specials() -> Vec<f32> {
         -f32::EPSILON,
     ];
     for &b in &[
-        87.0f32, 88.0, 88.72, 88.73, 89.0, 100.0, 104.0, 110.0, 150.0, 200.0, 5.0, 9.0, 9.02,
-        3.92, 10.0, 14.0, 14.2, 20.0, 30.0, 1e6, 1e30,
+        87.0f32, 88.0, 88.72, 88.73, 89.0, 100.0, 104.0, 110.0, 150.0, 200.0, 5.0, 9.0, 9.02, 3.92,
+        10.0, 14.0, 14.2, 20.0, 30.0, 1e6, 1e30,
     ] {
         v.push(b);
         v.push(-b);
