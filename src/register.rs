@@ -23,9 +23,10 @@
 //! assert_eq!(y.to_array(), z);
 //! ```
 
+use crate::activation::KernelUse;
 use crate::driver::eval;
 use crate::kernels::Kernel;
-use crate::{Activation, Error, KernelUse, kernels};
+use crate::{Activation, Error, kernels};
 use wide::f32x8;
 
 /// Applies `kernel` (and the NaN rule) to the eight lanes of `x`.
