@@ -1,52 +1,93 @@
-//! `exp(x)`.
+//! `exp(x)`, and the split form `(hi + lo) * 2^n` the composites build on.
 //!
-//! Range reduction: `x = n ln2 + r` with `n = round(x log2 e)` and
-//! `|r| <= ln2 / 2`. `n` is rounded with the shifter trick (adding
-//! `1.5 * 2^23` to `x log2 e` in one fused multiply-add rounds it to an
-//! integer, ties to even), so no float-to-int conversion is needed.
-//! `r = x - n ln2` uses a two-part `ln2`: `LN2_HI` is `ln2` rounded to `f32`,
-//! so `x - n LN2_HI` is exact under FMA, and `LN2_LO` carries the rest; the
-//! rounding error of `r` is kept as `r_lo`.
+//! Range reduction: `x = (16 n + k) ln2/16 + r` with `N = 16 n + k` the
+//! integer nearest to `16 x / ln2`, `k` in `[0, 15]` and `|r| <= ln2/32`.
+//! `N` is rounded with the shifter trick (adding `1.5 * 2^23` to `16 x log2 e`
+//! in one fused multiply-add rounds it to an integer, ties to even, and leaves
+//! `N` in the low mantissa bits, whose low four bits are `k`). `r` uses a
+//! two-part `ln2/16`: `x - N LN2_16_HI` is exact under FMA, `LN2_16_LO`
+//! carries the rest, and the rounding error of `r` is kept as `r_lo`.
 //!
-//! Approximation: `e^r = 1 + r (1 + r (c2 + c3 r + ... + c6 r^4))`, the
-//! coefficients minimax for relative error on `[-ln2/2, ln2/2]` (degree 6,
-//! approximation error 3.2e-9 = 2^-28.2 with the `f32` coefficients; fitted by
-//! `cargo run --release --bin fit -- exp --refit`).
+//! Approximation: `e^x = 2^n * 2^(k/16) * e^r`. `2^(k/16)` comes from a
+//! 16-entry table as `T_hi + T_lo` (each entry rounded to `f32`, then the
+//! remainder rounded to `f32`: exact math constants, no fitting). `e^r - 1` is
+//! `r (1 + r (c2 + c3 r))`, minimax for absolute error on `[-ln2/32, ln2/32]`:
+//! 1.58e-9 = 2^-29.2 with the `f32` coefficients (`cargo run --release --bin
+//! fit -- exp`). The value before the last rounding is
+//! `T_hi + (T_hi (e^r - 1) + T_lo)`, accurate to about `2^-29`; `hi` is that
+//! sum rounded and `lo` its exact remainder (Fast2Sum), so composites get
+//! `e^x` to about 29 bits.
 //!
-//! Reconstruction: `e^x = e^r 2^n` by [`Simd::mul_exp2`], which rounds once,
-//! so results in the subnormal range are correctly scaled and results above
+//! Reconstruction: `hi * 2^n` by [`Simd::mul_exp2`], which rounds once, so
+//! results in the subnormal range are correctly scaled and results above
 //! `f32::MAX` overflow to `+inf`. `x` is first clamped to `[-150, 89]`, where
 //! `exp` is already `0` and `+inf`.
 //!
-//! Measured max error: 0.87 ULP over every `f32` (see the README).
+//! Measured max error: see the README (exhaustive over every `f32`).
 //!
 //! Special values: `exp(NaN) = NaN`, `exp(-inf) = +0`, `exp(+inf) = +inf`,
 //! `exp(±0) = 1`.
 
-use super::{Kernel, horner};
+use super::Kernel;
 use crate::simd::Simd;
 
-/// `log2(e)` rounded to `f32`.
-pub(crate) const LOG2E: f32 = 1.442_695_f32;
-/// `ln 2` rounded to `f32` (`0x1.62e430p-1`).
-pub(crate) const LN2_HI: f32 = 0.693_147_2_f32;
-/// `ln 2 - LN2_HI` rounded to `f32` (`-0x1.05c610p-29`).
-pub(crate) const LN2_LO: f32 = -1.904_654_3e-9_f32;
-/// `1.5 * 2^23 + 127`: adding it rounds to an integer and leaves `n + 127`
-/// (the biased exponent of `2^n`) in the low mantissa bits.
-const SHIFTER: f32 = 12_583_039.0;
-/// Clamp bounds for the slow path: `exp` is `0` below and `+inf` above.
+/// `16 log2(e)` rounded to `f32` (`0x1.715476p+4`).
+const LOG2E_16: f32 = 2.308_312e1;
+/// `ln(2)/16` rounded to `f32` (`0x1.62e430p-5`).
+pub(crate) const LN2_16_HI: f32 = 4.332_17e-2;
+/// `ln(2)/16 - LN2_16_HI` rounded to `f32` (`-0x1.05c610p-33`).
+pub(crate) const LN2_16_LO: f32 = -1.190_408_9e-10;
+/// `1.5 * 2^23`: adding it to a float of magnitude below `2^22` rounds it to
+/// an integer (ties to even) held in the low mantissa bits.
+const SHIFTER: f32 = 12_582_912.0;
+/// Clamp bounds: `e^x` and every composite's scaled part are `0` below and
+/// `+inf` above, and the clamped range keeps `n` in `[-217, 128]`.
 const CLAMP_LO: f32 = -150.0;
 /// See [`CLAMP_LO`].
 const CLAMP_HI: f32 = 89.0;
+/// `c2` and `c3` of `e^r - 1 = r + c2 r^2 + c3 r^3` (`0x1.000220p-1`,
+/// `0x1.555762p-3`).
+const EXPM1_C2: f32 = 5.000_162e-1;
+/// See [`EXPM1_C2`].
+const EXPM1_C3: f32 = 1.666_705_8e-1;
 
-/// `c6, c5, c4, c3, c2` of `e^r ~ 1 + r + r^2 (c2 + ... + c6 r^4)`.
-const EXP_POLY: [f32; 5] = [
-    1.383_890_3e-3, // 0x1.6ac74ep-10
-    8.369_192_5e-3, // 0x1.123de0p-7
-    4.166_810_2e-2, // 0x1.555858p-5
-    1.666_651_7e-1, // 0x1.55548cp-3
-    4.999_999_4e-1, // 0x1.fffffcp-2
+/// `2^(k/16)` rounded to `f32`.
+const EXP2_16_HI: [f32; 16] = [
+    1.0,
+    1.044_273_7,
+    1.090_507_7,
+    1.138_788_6,
+    1.189_207_1,
+    1.241_857_8,
+    1.296_839_6,
+    1.354_255_6,
+    core::f32::consts::SQRT_2,
+    1.476_826_2,
+    1.542_210_8,
+    1.610_490_3,
+    1.681_792_9,
+    1.756_252_2,
+    1.834_008_1,
+    1.915_206_6,
+];
+/// `2^(k/16) - EXP2_16_HI[k]` rounded to `f32`.
+const EXP2_16_LO: [f32; 16] = [
+    0.0,
+    4.833_47e-8,
+    -1.307_754e-8,
+    5.386_222_3e-8,
+    3.797_635_3e-8,
+    4.496_838e-8,
+    -4.018_999_5e-8,
+    -1.012_334_9e-8,
+    2.420_323_5e-8,
+    -4.500_899e-8,
+    8.070_905e-9,
+    9.836_217e-9,
+    -2.475_532_7e-8,
+    -9.235_77e-9,
+    -1.123_927_8e-8,
+    9.845_328e-9,
 ];
 
 /// The elementwise exponential.
@@ -63,11 +104,10 @@ impl Kernel for Exp {
 /// `e^x` split for composites that need more than the rounded value:
 /// `e^x = (hi + lo) * 2^n`.
 ///
-/// `hi` is `e^r` rounded to `f32` (in `[0.7, 1.42]`), `lo` its error, so
-/// `hi + lo` is `e^r` to about `2^-27` relative; `n` is an integer-valued float
-/// in `[-217, 128]`. Composites compute in the normal range with `hi` and `lo`
-/// and apply `2^n` last with [`Simd::mul_exp2`], so results in the subnormal
-/// range are rounded once.
+/// `hi` is in `[0.98, 2.03]` and `hi + lo` is `e^x / 2^n` to about `2^-29`
+/// relative; `n` is an integer-valued float in `[-217, 128]`. Composites
+/// compute in the normal range with `hi` and `lo` and apply `2^n` last with
+/// [`Simd::mul_exp2`], so results in the subnormal range are rounded once.
 #[derive(Clone, Copy)]
 pub(crate) struct ExpSplit<F> {
     pub(crate) hi: F,
@@ -92,26 +132,29 @@ pub(crate) fn exp<S: Simd>(s: S, x: S::F) -> S::F {
 /// `e^x` as an [`ExpSplit`], for every `x`.
 #[inline(always)]
 pub(crate) fn exp_split<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
-    let x = s.select(s.lt(x, s.splat(CLAMP_LO)), s.splat(CLAMP_LO), x);
-    let x = s.select(s.gt(x, s.splat(CLAMP_HI)), s.splat(CLAMP_HI), x);
-    exp_split_clamped(s, x)
+    exp_split_clamped(s, s.clamp(x, s.splat(CLAMP_LO), s.splat(CLAMP_HI)))
 }
 
-/// [`exp_split`] for `x` already in `[-150, 89]` (or NaN).
+/// [`exp_split`] for `x` already in `[-150, 89]`.
 #[inline(always)]
 pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
-    let one = s.splat(1.0);
-    let n = s.sub(
-        s.mul_add(x, s.splat(LOG2E), s.splat(SHIFTER)),
-        s.splat(SHIFTER),
-    );
-    let r_hi = s.neg_mul_add(n, s.splat(LN2_HI), x);
-    let r = s.neg_mul_add(n, s.splat(LN2_LO), r_hi);
-    let r_lo = s.neg_mul_add(n, s.splat(LN2_LO), s.sub(r_hi, r));
-    let q = s.mul_add(horner(s, r, EXP_POLY), r, one);
-    let hi = s.mul_add(q, r, one);
-    // The rounding error of `hi`, then `e^(r + r_lo) = e^r (1 + r_lo)`.
-    let lo = s.mul_add(q, r, s.sub(one, hi));
+    let z = s.mul_add(x, s.splat(LOG2E_16), s.splat(SHIFTER));
+    let big_n = s.sub(z, s.splat(SHIFTER));
+    // `lookup16` reads the low four bits of the index: `k = N mod 16`.
+    let k = s.to_bits(z);
+    let r_hi = s.neg_mul_add(big_n, s.splat(LN2_16_HI), x);
+    let r = s.neg_mul_add(big_n, s.splat(LN2_16_LO), r_hi);
+    let r_lo = s.neg_mul_add(big_n, s.splat(LN2_16_LO), s.sub(r_hi, r));
+    let c = s.mul_add(s.splat(EXPM1_C3), r, s.splat(EXPM1_C2));
+    let expm1_r = s.mul(r, s.mul_add(c, r, s.splat(1.0)));
+    let t_hi = s.lookup16(&EXP2_16_HI, k);
+    let t_lo = s.lookup16(&EXP2_16_LO, k);
+    let tail = s.mul_add(t_hi, expm1_r, t_lo);
+    let hi = s.add(t_hi, tail);
+    // Fast2Sum (`t_hi >= |tail|`), then `e^(r + r_lo) = e^r (1 + r_lo)`.
+    let lo = s.add(s.sub(t_hi, hi), tail);
     let lo = s.mul_add(hi, r_lo, lo);
+    // `mul_exp2` scales by `2^floor(N / 16) = 2^n`.
+    let n = s.mul(big_n, s.splat(1.0 / 16.0));
     ExpSplit { hi, lo, n }
 }

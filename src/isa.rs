@@ -160,10 +160,10 @@ pub const NATIVE: Option<Isa> = if cfg!(simd_activations_native = "avx512") {
 /// Whether the CPU runs `isa`: `true` without asking for paths the build target
 /// guarantees, else runtime detection through pulp.
 fn detect(isa: Isa) -> bool {
-    if let Some(native) = NATIVE {
-        if LADDER.iter().position(|i| *i == isa) <= LADDER.iter().position(|i| *i == native) {
-            return true;
-        }
+    if let Some(native) = NATIVE
+        && LADDER.iter().position(|i| *i == isa) <= LADDER.iter().position(|i| *i == native)
+    {
+        return true;
     }
     match isa {
         Isa::Scalar => true,

@@ -18,13 +18,25 @@ fn child_report() {
 }
 
 fn run_child(value: &str) -> String {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_report", "--nocapture", "--test-threads=1"])
-        .env("SIMD_ACTIVATIONS_TEST_CHILD", "1")
-        .env(ISA_ENV_VAR, value)
-        .output()
-        .expect("run the test binary");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let exe = std::env::current_exe().unwrap();
+    let args = ["--exact", "child_report", "--nocapture", "--test-threads=1"];
+    let run = |mut cmd: Command| {
+        cmd.args(args)
+            .env("SIMD_ACTIVATIONS_TEST_CHILD", "1")
+            .env(ISA_ENV_VAR, value)
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    if let Some(out) = run(Command::new(&exe)) {
+        return out;
+    }
+    // A cross-built binary under qemu-user without binfmt_misc cannot start
+    // itself directly: start the child through the same emulator.
+    let mut qemu = Command::new("qemu-aarch64");
+    qemu.args(["-L", "/usr/aarch64-linux-gnu"]).arg(&exe);
+    run(qemu).expect("run the test binary")
 }
 
 #[test]

@@ -186,4 +186,12 @@ impl Simd for Avx2 {
             .avx
             ._mm256_blendv_ps(from_lo, from_hi, self.0.avx._mm256_castsi256_ps(upper))
     }
+    #[inline(always)]
+    fn clamp(self, x: __m256, lo: __m256, hi: __m256) -> __m256 {
+        // vmaxps/vminps return the second operand when either is NaN; only
+        // NaN lanes, which the contract leaves unspecified, see that.
+        self.0
+            .avx
+            ._mm256_min_ps(self.0.avx._mm256_max_ps(x, lo), hi)
+    }
 }

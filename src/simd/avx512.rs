@@ -173,6 +173,14 @@ impl Simd for Avx512 {
         self.0.avx512f._mm512_permutexvar_ps(idx, t)
     }
     #[inline(always)]
+    fn clamp(self, x: __m512, lo: __m512, hi: __m512) -> __m512 {
+        // vmaxps/vminps return the second operand when either is NaN; only
+        // NaN lanes, which the contract leaves unspecified, see that.
+        self.0
+            .avx512f
+            ._mm512_min_ps(self.0.avx512f._mm512_max_ps(x, lo), hi)
+    }
+    #[inline(always)]
     fn mul_exp2(self, v: __m512, n: __m512) -> __m512 {
         // vscalefps: v * 2^floor(n), rounded once under the default rounding
         // mode, subnormal results included; `n` is an integer here.

@@ -106,6 +106,7 @@ pub(crate) trait Simd: Copy {
     /// The bits of each lane.
     fn to_bits(self, a: Self::F) -> Self::I;
     /// Each lane's bits as an `f32`.
+    #[allow(clippy::wrong_self_convention)] // `self` is the token, as everywhere here
     fn from_bits(self, a: Self::I) -> Self::F;
     /// Wrapping `a + b`.
     fn add_i(self, a: Self::I, b: Self::I) -> Self::I;
@@ -150,20 +151,27 @@ pub(crate) trait Simd: Copy {
     fn mul_sub(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F {
         self.mul_add(a, b, self.neg(c))
     }
-    /// `v * 2^n`, rounded once, for an integer-valued `n` in `[-250, 250]`
-    /// and `|v|` in `[2^-24, 2^24]` (or `v` zero or infinite, or `n == 0`):
-    /// the one correctly rounded result, subnormal or overflowing included.
+    /// `v * 2^floor(n)`, rounded once, for `n` in `[-250, 250]` and `|v|` in
+    /// `[2^-24, 2^24]` (or `v` zero or infinite, or `floor(n) == 0`): the one
+    /// correctly rounded result, subnormal or overflowing included.
     ///
-    /// The portable form builds `2^n` in the exponent field and multiplies
-    /// once when every lane has `|n| <= 126`; otherwise it scales in two exact
-    /// steps by `2^(n/2)` and `2^(n - n/2)`, so only the last product rounds.
-    /// AVX-512 overrides it with `vscalefps`, which computes the same correctly
-    /// rounded value in one instruction.
+    /// The portable form floors `n`, builds `2^n` in the exponent field and
+    /// multiplies once when every lane has `|n| <= 126`; otherwise it scales in
+    /// two exact steps by `2^(n/2)` and `2^(n - n/2)`, so only the last product
+    /// rounds. AVX-512 overrides it with `vscalefps`, which computes the same
+    /// correctly rounded value in one instruction.
     #[inline(always)]
     fn mul_exp2(self, v: Self::F, n: Self::F) -> Self::F {
-        // Adding `1.5 * 2^23 + 127` leaves `n + 127`, the biased exponent of
-        // `2^n`, in the low bits; shifted into place it is `2^n`.
+        // Adding `1.5 * 2^23` rounds to an integer; adding `1.5 * 2^23 + 127`
+        // leaves `n + 127`, the biased exponent of `2^n`, in the low bits.
+        let shifter = self.splat(12_582_912.0);
         let biased = self.splat(12_583_039.0);
+        let nearest = self.sub(self.add(n, shifter), shifter);
+        let n = self.select(
+            self.gt(nearest, n),
+            self.sub(nearest, self.splat(1.0)),
+            nearest,
+        );
         let pow2 = |n: Self::F| self.from_bits(self.shl::<23>(self.to_bits(self.add(n, biased))));
         if !self.any(self.mask_not(self.le(self.abs(n), self.splat(126.0)))) {
             return self.mul(v, pow2(n));
@@ -171,6 +179,10 @@ pub(crate) trait Simd: Copy {
         let half = self.sub(self.mul_add(n, self.splat(0.5), biased), biased);
         self.mul(self.mul(v, pow2(half)), pow2(self.sub(n, half)))
     }
+    /// `min(max(x, lo), hi)` for `lo <= hi`. For a NaN `x` the lane's result
+    /// is unspecified (it may differ between paths): use it only where NaN
+    /// lanes are overwritten, as the driver does for every kernel's output.
+    fn clamp(self, x: Self::F, lo: Self::F, hi: Self::F) -> Self::F;
     /// `c - a * b` with a single rounding.
     #[inline(always)]
     fn neg_mul_add(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F {

@@ -196,4 +196,10 @@ impl Simd for Neon {
         let bytes = neon.vmlaq_n_u32(neon.vdupq_n_u32(0x0302_0100), k, 0x0101_0101);
         neon.vreinterpretq_f32_u8(neon.vqtbl4q_u8(t, neon.vreinterpretq_u8_u32(bytes)))
     }
+    #[inline(always)]
+    fn clamp(self, x: float32x4_t, lo: float32x4_t, hi: float32x4_t) -> float32x4_t {
+        // fmax/fmin return NaN when either is NaN; only NaN lanes, which the
+        // contract leaves unspecified, see that.
+        self.0.neon.vminq_f32(self.0.neon.vmaxq_f32(x, lo), hi)
+    }
 }

@@ -145,4 +145,9 @@ impl Simd for Scalar {
     fn lookup16(self, table: &[f32; 16], idx: i32) -> f32 {
         table[(idx & 15) as usize]
     }
+    #[inline(always)]
+    fn clamp(self, x: f32, lo: f32, hi: f32) -> f32 {
+        let x = if x < lo { lo } else { x };
+        if x > hi { hi } else { x }
+    }
 }

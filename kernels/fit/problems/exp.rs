@@ -1,4 +1,4 @@
-//! `kernels/exp.rs`: `e^r` on the reduced interval.
+//! `kernels/exp.rs`: `e^r - 1` on the reduced interval.
 
 use super::Problem;
 use crate::remez::{Var, Weight};
@@ -7,17 +7,17 @@ use std::f64::consts::LN_2;
 pub fn problems() -> Vec<Problem> {
     vec![Problem {
         name: "exp",
-        about: "EXP_POLY: e^r on [-ln2/2, ln2/2] as 1 + r + r^2 (c2 + ... + c6 r^4), \
-                relative error; the kernel evaluates it by Horner from c6 down to the \
-                fixed 1, 1",
-        f: f64::exp,
-        fixed: |r| 1.0 + r,
+        about: "EXPM1_POLY: e^r - 1 on [-ln2/32, ln2/32] as r + c2 r^2 + c3 r^3, absolute \
+                error (= relative error of e^r = 1 + that); the kernel evaluates \
+                r (1 + r (c2 + c3 r))",
+        f: f64::exp_m1,
+        fixed: |r| r,
         var: Var::X,
-        exps: &[2, 3, 4, 5, 6],
-        lo: -0.5 * LN_2,
-        hi: 0.5 * LN_2,
-        weight: Weight::Relative,
-        finish: |r, h| h.mul_add(r, 1.0).mul_add(r, 1.0),
+        exps: &[2, 3],
+        lo: -LN_2 / 32.0,
+        hi: LN_2 / 32.0,
+        weight: Weight::Absolute,
+        finish: |r, h| 1.0 + r * h.mul_add(r, 1.0),
         finish_about: "1 + r (1 + r h)  vs  exp(r)",
         reference: f64::exp,
     }]
