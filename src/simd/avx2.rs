@@ -194,4 +194,8 @@ impl Simd for Avx2 {
             .avx
             ._mm256_min_ps(self.0.avx._mm256_max_ps(x, lo), hi)
     }
+    #[inline(always)]
+    fn floor(self, x: __m256) -> __m256 {
+        self.0.avx._mm256_floor_ps(x)
+    }
 }

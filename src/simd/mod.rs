@@ -179,6 +179,18 @@ pub(crate) trait Simd: Copy {
         let half = self.sub(self.mul_add(n, self.splat(0.5), biased), biased);
         self.mul(self.mul(v, pow2(half)), pow2(self.sub(n, half)))
     }
+    /// `floor(x)` for `|x| < 2^22` (exact). The portable form rounds with the
+    /// shifter trick and steps down where that rounded up.
+    #[inline(always)]
+    fn floor(self, x: Self::F) -> Self::F {
+        let shifter = self.splat(12_582_912.0);
+        let nearest = self.sub(self.add(x, shifter), shifter);
+        self.select(
+            self.gt(nearest, x),
+            self.sub(nearest, self.splat(1.0)),
+            nearest,
+        )
+    }
     /// `min(max(x, lo), hi)` for `lo <= hi`. For a NaN `x` the lane's result
     /// is unspecified (it may differ between paths): use it only where NaN
     /// lanes are overwritten, as the driver does for every kernel's output.

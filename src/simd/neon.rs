@@ -202,4 +202,8 @@ impl Simd for Neon {
         // contract leaves unspecified, see that.
         self.0.neon.vminq_f32(self.0.neon.vmaxq_f32(x, lo), hi)
     }
+    #[inline(always)]
+    fn floor(self, x: float32x4_t) -> float32x4_t {
+        self.0.neon.vrndmq_f32(x)
+    }
 }
