@@ -22,11 +22,11 @@
 //! The pieces are minimax fits with `f32` coefficients rounded greedily:
 //! `cargo run --release --bin fit -- tanh`. No division, no `exp`.
 //!
-//! Measured max error: 0.640 ULP over every `f32` (exhaustive; the same
-//! bits on every path).
+//! Measured max error: 0.640 ULP over every `f32` (exhaustive, worst at
+//! `x = ±0.8731436`; the same bits on every path).
 //!
 //! Special values: `tanh(NaN) = NaN`, `tanh(±inf) = ±1`, `tanh(±0) = ±0`;
-//! subnormal inputs return themselves (correctly rounded).
+//! tiny and subnormal inputs return themselves (correctly rounded).
 
 use super::Kernel;
 use super::erf::lookup_horner;
