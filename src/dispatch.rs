@@ -42,39 +42,21 @@ pub(crate) unsafe fn run<K: Kernel>(isa: Isa, kernel: K, x: *const f32, y: *mut 
             // SAFETY: the caller guarantees AVX-512 (x86-64-v4) is available.
             let token = unsafe { pulp::x86::V4::new_unchecked() };
             let simd = crate::simd::avx512::Avx512(token);
-            token.vectorize(MapJob {
-                simd,
-                kernel,
-                x,
-                y,
-                n,
-            })
+            token.vectorize(MapJob { simd, kernel, x, y, n })
         }
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
         Isa::Avx2 => {
             // SAFETY: the caller guarantees AVX2 + FMA (x86-64-v3) is available.
             let token = unsafe { pulp::x86::V3::new_unchecked() };
             let simd = crate::simd::avx2::Avx2(token);
-            token.vectorize(MapJob {
-                simd,
-                kernel,
-                x,
-                y,
-                n,
-            })
+            token.vectorize(MapJob { simd, kernel, x, y, n })
         }
         #[cfg(target_arch = "aarch64")]
         Isa::Neon => {
             // SAFETY: the caller guarantees NEON is available.
             let token = unsafe { pulp::aarch64::Neon::new_unchecked() };
             let simd = crate::simd::neon::Neon(token);
-            token.vectorize(MapJob {
-                simd,
-                kernel,
-                x,
-                y,
-                n,
-            })
+            token.vectorize(MapJob { simd, kernel, x, y, n })
         }
         // SAFETY: the caller's pointer guarantees, passed on.
         _ => unsafe { run_scalar(kernel, x, y, n) },

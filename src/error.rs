@@ -53,19 +53,11 @@ pub enum Error {
 pub const ISA_ENV_VAR: &str = "SIMD_ACTIVATIONS_ISA";
 
 fn valid_names() -> String {
-    Isa::ALL
-        .iter()
-        .map(|i| i.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    Isa::ALL.iter().map(|i| i.name()).collect::<Vec<_>>().join(", ")
 }
 
 fn available_names() -> String {
-    Isa::available()
-        .iter()
-        .map(|i| i.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    Isa::available().iter().map(|i| i.name()).collect::<Vec<_>>().join(", ")
 }
 
 impl fmt::Display for Error {

@@ -42,11 +42,7 @@ pub fn ulp(r: f64) -> f64 {
 /// the same infinity in `f32`, and infinitely wrong otherwise.
 pub fn ulp_error(y: f32, r: f64) -> f64 {
     if y.is_nan() || r.is_nan() {
-        return if y.is_nan() && r.is_nan() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
+        return if y.is_nan() && r.is_nan() { 0.0 } else { f64::INFINITY };
     }
     if y.is_infinite() || (r as f32).is_infinite() {
         return if y == r as f32 { 0.0 } else { f64::INFINITY };
@@ -57,11 +53,7 @@ pub fn ulp_error(y: f32, r: f64) -> f64 {
 /// `1 / (1 + e^-x)`, as `e / (1 + e)` with `e = e^-|x|`, reflected for `x > 0`.
 pub fn sigmoid(x: f64) -> f64 {
     let e = libm::exp(-x.abs());
-    if x > 0.0 {
-        1.0 / (1.0 + e)
-    } else {
-        e / (1.0 + e)
-    }
+    if x > 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) }
 }
 
 /// `x * sigmoid(x)`.

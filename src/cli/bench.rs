@@ -54,9 +54,7 @@ pub fn naive(activation: Activation) -> fn(&[f32], &mut [f32]) {
         Activation::Sigmoid => |x, y| map(x, y, |v| 1.0 / (1.0 + (-v).exp())),
         Activation::Silu => |x, y| map(x, y, |v| v / (1.0 + (-v).exp())),
         Activation::Gelu => |x, y| {
-            map(x, y, |v| {
-                0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2))
-            })
+            map(x, y, |v| 0.5 * v * (1.0 + libm::erff(v * std::f32::consts::FRAC_1_SQRT_2)))
         },
         Activation::GeluTanh => |x, y| {
             map(x, y, |v| {

@@ -33,9 +33,7 @@ pub fn main(args: &[String]) -> i32 {
         Some("verify") => verify_cmd(&args[1..]),
         Some("speed") => speed_cmd(&args[1..]),
         _ => {
-            eprintln!(
-                "usage: simd-activations [verify [--exhaustive] [--function NAME] [--range LO HI] [--stride N]]"
-            );
+            eprintln!("usage: simd-activations [verify [--exhaustive] [--function NAME] [--range LO HI] [--stride N]]");
             2
         }
     }
@@ -50,9 +48,7 @@ fn verify_cmd(args: &[String]) -> i32 {
             "--exhaustive" => sweep = Sweep::Strided { stride: 1 },
             "--stride" => {
                 i += 1;
-                sweep = Sweep::Strided {
-                    stride: args[i].parse().expect("stride"),
-                };
+                sweep = Sweep::Strided { stride: args[i].parse().expect("stride") };
             }
             "--range" => {
                 sweep = Sweep::Range {

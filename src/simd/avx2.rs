@@ -21,9 +21,7 @@ impl Avx2 {
     fn prefix_mask(self, n: usize) -> __m256i {
         let avx = self.0.avx;
         let lane = avx._mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        self.0
-            .avx2
-            ._mm256_cmpgt_epi32(avx._mm256_set1_epi32(n as i32), lane)
+        self.0.avx2._mm256_cmpgt_epi32(avx._mm256_set1_epi32(n as i32), lane)
     }
 }
 
@@ -134,10 +132,7 @@ impl Simd for Avx2 {
     }
     #[inline(always)]
     fn mask_not(self, a: __m256) -> __m256 {
-        let ones = self
-            .0
-            .avx
-            ._mm256_castsi256_ps(self.0.avx._mm256_set1_epi32(-1));
+        let ones = self.0.avx._mm256_castsi256_ps(self.0.avx._mm256_set1_epi32(-1));
         self.0.avx._mm256_xor_ps(a, ones)
     }
     #[inline(always)]
@@ -182,8 +177,6 @@ impl Simd for Avx2 {
         let from_lo = self.0.avx2._mm256_permutevar8x32_ps(lo, idx);
         let from_hi = self.0.avx2._mm256_permutevar8x32_ps(hi, idx);
         let upper = self.0.avx2._mm256_slli_epi32::<28>(idx);
-        self.0
-            .avx
-            ._mm256_blendv_ps(from_lo, from_hi, self.0.avx._mm256_castsi256_ps(upper))
+        self.0.avx._mm256_blendv_ps(from_lo, from_hi, self.0.avx._mm256_castsi256_ps(upper))
     }
 }
