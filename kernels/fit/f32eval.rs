@@ -41,18 +41,21 @@ fn powi_f32(t: f32, mut n: u32) -> f32 {
     result
 }
 
+/// A real function of one variable, callable from the sweep's threads.
+pub type RealFn<'a, T> = &'a (dyn Fn(T) -> T + Sync);
+
 /// Everything the sweep evaluates at one f32 input.
-pub struct Kernel {
+pub struct Kernel<'a> {
     pub poly: Poly32,
     /// Builds the kernel's final f32 result from `x` and the Horner value `h`,
     /// e.g. `fma(x, h, x)` for `erf`.
-    pub finish: fn(f32, f32) -> f32,
+    pub finish: &'a (dyn Fn(f32, f32) -> f32 + Sync),
     /// What `finish` approximates, in f64; its error is reported in ULPs.
-    pub reference: fn(f64) -> f64,
+    pub reference: RealFn<'a, f64>,
     /// The fitted function, fixed part and weight: the weighted error of
     /// `fixed(x) + t^e_0 · h` (f32 Horner, rest in f64) is reported too.
-    pub f: fn(f64) -> f64,
-    pub fixed: fn(f64) -> f64,
+    pub f: RealFn<'a, f64>,
+    pub fixed: RealFn<'a, f64>,
     pub weight: Weight,
 }
 
@@ -233,10 +236,10 @@ mod tests {
                 exps: vec![0, 1],
                 coeffs: vec![0.0, 1.0],
             },
-            finish: |_, h| h,
-            reference: |x| x,
-            f: |x| x,
-            fixed: |_| 0.0,
+            finish: &|_, h| h,
+            reference: &|x| x,
+            f: &|x| x,
+            fixed: &|_| 0.0,
             weight: Weight::Relative,
         };
         // [1, 1 + 1000 ulp]: 1001 inputs, all of them, all exact.

@@ -4,6 +4,9 @@
 //! polynomial in `kernels/`), `cargo run --release --bin fit -- exp --refit`
 //! fits one and prints the coefficients the kernel uses.
 //!
+//! Piecewise problems (`fit erf`, `fit tanh`) fit one polynomial per piece of
+//! a kernel's 16-entry tables and print the tables (see [`piecewise`]).
+//!
 //! Each named problem fits `f(x) ≈ fixed(x) + Σ c_k t(x)^e_k` with the Remez
 //! exchange algorithm in f64 (see [`remez`]), then rounds the coefficients to
 //! f32 and reports what that costs. With `--ulp` the polynomial is also run
@@ -23,17 +26,20 @@ use std::process::ExitCode;
 
 mod f32eval;
 mod hexfloat;
+mod piecewise;
 mod problems;
 mod remez;
 
 use f32eval::{Kernel, Poly32, Sweep};
 use hexfloat::hex_f32;
+use piecewise::Piecewise;
 use problems::Problem;
 use remez::{Basis, Fit, Options, Target, Var};
 
 /// Command-line options.
 struct Cli {
     problems: Vec<Problem>,
+    piecewise: Vec<Piecewise>,
     ulp: bool,
     refit: bool,
     samples: u64,
@@ -50,6 +56,7 @@ fn usage() -> String {
 fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
     let mut cli = Cli {
         problems: Vec::new(),
+        piecewise: Vec::new(),
         ulp: false,
         refit: false,
         samples: 50_000_000,
@@ -59,7 +66,10 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "list" => return Ok(None),
-            "all" => cli.problems.extend(problems::all()),
+            "all" => {
+                cli.problems.extend(problems::all());
+                cli.piecewise.extend(problems::piecewise());
+            }
             "--ulp" => cli.ulp = true,
             "--refit" => cli.refit = true,
             "--samples" | "--tol" => {
@@ -73,15 +83,17 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
             }
             "-h" | "--help" => return Err(usage()),
             name => {
-                let p = problems::all()
-                    .into_iter()
-                    .find(|p| p.name == name)
-                    .ok_or_else(|| format!("unknown problem or option `{name}`\n{}", usage()))?;
-                cli.problems.push(p);
+                if let Some(p) = problems::all().into_iter().find(|p| p.name == name) {
+                    cli.problems.push(p);
+                } else if let Some(p) = problems::piecewise().into_iter().find(|p| p.name == name) {
+                    cli.piecewise.push(p);
+                } else {
+                    return Err(format!("unknown problem or option `{name}`\n{}", usage()));
+                }
             }
         }
     }
-    if cli.problems.is_empty() {
+    if cli.problems.is_empty() && cli.piecewise.is_empty() {
         return Err(usage());
     }
     Ok(Some(cli))
@@ -90,6 +102,10 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
 fn list() {
     println!("problems:");
     for p in problems::all() {
+        println!("  {:<10} {}", p.name, p.about);
+    }
+    println!("piecewise (16-entry tables; always rounded greedily and swept in f32):");
+    for p in problems::piecewise() {
         println!("  {:<10} {}", p.name, p.about);
     }
 }
@@ -213,10 +229,10 @@ fn run(p: &Problem, cli: &Cli) -> Result<(), String> {
                 exps: p.exps.to_vec(),
                 coeffs: coeffs.to_vec(),
             },
-            finish: p.finish,
-            reference: p.reference,
-            f: p.f,
-            fixed: p.fixed,
+            finish: &p.finish,
+            reference: &p.reference,
+            f: &p.f,
+            fixed: &p.fixed,
             weight: p.weight,
         };
         let s = f32eval::sweep(&kernel(&rounded), p.lo, p.hi, cli.samples);
@@ -246,6 +262,16 @@ fn main() -> ExitCode {
     };
     for p in &cli.problems {
         if let Err(message) = run(p, &cli) {
+            eprintln!("{}: {message}", p.name);
+            return ExitCode::FAILURE;
+        }
+    }
+    let opts = Options {
+        tol: cli.tol,
+        ..Options::default()
+    };
+    for p in &cli.piecewise {
+        if let Err(message) = piecewise::run(p, &opts, cli.samples) {
             eprintln!("{}: {message}", p.name);
             return ExitCode::FAILURE;
         }

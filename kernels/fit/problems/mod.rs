@@ -1,8 +1,11 @@
 //! The fitting problems, one file per kernel.
 
+use crate::piecewise::Piecewise;
 use crate::remez::{Var, Weight};
 
+mod erf;
 mod exp;
+mod tanh;
 
 /// A named fitting problem and the f32 kernel that will use its coefficients.
 #[derive(Clone, Copy)]
@@ -27,4 +30,12 @@ pub struct Problem {
 /// Every problem.
 pub fn all() -> Vec<Problem> {
     [exp::problems()].concat()
+}
+
+/// Every piecewise problem.
+pub fn piecewise() -> Vec<Piecewise> {
+    erf::problems()
+        .into_iter()
+        .chain(tanh::problems())
+        .collect()
 }

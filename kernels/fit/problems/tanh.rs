@@ -1,0 +1,94 @@
+//! `kernels/tanh.rs`: `tanh` on `[0, TANH_CLAMP]` as 16 polynomial pieces,
+//! one per quarter binade of `v = a + OFFSET`, `u = a - centre`.
+//!
+//! Below `0.625` (`v < 1.25`) the kernel returns `fma(a, P(u), a)` with
+//! `P ≈ tanh(a) / a - 1` (relative error, so tiny and subnormal `a` stay
+//! accurate); above, `TANH_HI + fma(u, P(u), TANH_LO)` with
+//! `TANH_HI + TANH_LO ≈ tanh(centre)` (absolute error: `tanh` is near 1).
+
+use crate::piecewise::{Piece, Piecewise};
+use crate::remez::{Var, Weight};
+
+/// The kernel indexes pieces by the quarter binade of `a + OFFSET`.
+const OFFSET: f64 = 0.625;
+/// The kernel clamps `|x|` to this; `tanh` rounds to 1 above `9.0109`.
+const TANH_CLAMP: f64 = 9.02_f32 as f64;
+/// Below this, the `fma(a, P, a)` form.
+const Q_END: f64 = 0.625;
+/// Widening of every piece, for the rounding of `a + OFFSET`.
+const MARGIN: f64 = 1e-6;
+
+fn tanh_over_x(a: f64) -> f64 {
+    if a == 0.0 { 1.0 } else { libm::tanh(a) / a }
+}
+
+fn pieces() -> Vec<Piece> {
+    // Quarter binades of `v` from 0.625 (in [0.5, 1)) to 10 (in [8, 16)).
+    let mut bounds = vec![0.625, 0.75, 0.875];
+    for e in 0..4 {
+        for m in 0..4 {
+            bounds.push(f64::from(1 << e) * (1.0 + f64::from(m) / 4.0));
+        }
+    }
+    bounds.truncate(16);
+    bounds.push(10.0);
+    bounds
+        .windows(2)
+        .map(|w| {
+            let slot = ((w[0] as f32).to_bits() >> 21) as usize & 15;
+            let (a_lo, a_hi) = (w[0] - OFFSET, w[1] - OFFSET);
+            let lo = (a_lo - MARGIN).max(0.0);
+            let hi = (a_hi + MARGIN).min(TANH_CLAMP);
+            let centre = if a_lo == 0.0 {
+                0.0
+            } else {
+                0.5 * (a_lo + a_hi)
+            };
+            let c32 = centre as f32;
+            if a_hi <= Q_END {
+                Piece {
+                    slot,
+                    lo,
+                    hi,
+                    var: Var::Shift(centre),
+                    exps: &[0, 1, 2, 3, 4, 5],
+                    f: Box::new(tanh_over_x),
+                    fixed: Box::new(|_| 1.0),
+                    weight: Weight::Relative,
+                    split: None,
+                    finish: Box::new(|a, p, _| a.mul_add(p, a)),
+                    reference: Box::new(libm::tanh),
+                    consts: vec![("TANH_CENTRE", c32), ("TANH_HI", 0.0), ("TANH_LO", 0.0)],
+                }
+            } else {
+                Piece {
+                    slot,
+                    lo,
+                    hi,
+                    var: Var::Shift(centre),
+                    exps: &[0, 1, 2, 3, 4, 5, 6],
+                    f: Box::new(libm::tanh),
+                    fixed: Box::new(|_| 0.0),
+                    weight: Weight::Absolute,
+                    split: Some(["TANH_HI", "TANH_LO"]),
+                    finish: Box::new(move |a, p, [hi, lo]| hi + (a - c32).mul_add(p, lo)),
+                    reference: Box::new(libm::tanh),
+                    consts: vec![("TANH_CENTRE", c32)],
+                }
+            }
+        })
+        .collect()
+}
+
+pub fn problems() -> Vec<Piecewise> {
+    vec![Piecewise {
+        name: "tanh",
+        about: "TANH_P0..TANH_P5, TANH_CENTRE, TANH_HI, TANH_LO: tanh(a), a in [0, 9.02], \
+                one piece per quarter binade of a + 0.625; fma(a, P, a) (relative) below \
+                0.625, HI + fma(u, P, LO) (absolute) above",
+        pieces,
+        coeff_tables: &[
+            "TANH_P0", "TANH_P1", "TANH_P2", "TANH_P3", "TANH_P4", "TANH_P5",
+        ],
+    }]
+}
