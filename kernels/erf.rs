@@ -28,7 +28,7 @@
 //!
 //! Special values: `erf(NaN) = NaN`, `erf(±inf) = ±1`, `erf(±0) = ±0`.
 
-use super::Kernel;
+use super::{Kernel, lookup_horner};
 use crate::simd::Simd;
 
 /// `1.5 * 2^23`: `fma(a, INV_STEP, SHIFTER)` rounds `a / STEP` to an integer
@@ -70,22 +70,6 @@ impl Kernel for Erf {
         let y = s.add(s.mul_add(v, p, b), s.lookup16(&ERF_HI, idx));
         s.or(y, s.sign_bit(x))
     }
-}
-
-/// Horner's rule with per-lane coefficients: `tables` (highest degree
-/// first) are read at `idx` with [`Simd::lookup16`].
-#[inline(always)]
-pub(crate) fn lookup_horner<S: Simd, const N: usize>(
-    s: S,
-    u: S::F,
-    idx: S::I,
-    tables: [&[f32; 16]; N],
-) -> S::F {
-    let mut acc = s.lookup16(tables[0], idx);
-    for t in &tables[1..] {
-        acc = s.mul_add(acc, u, s.lookup16(t, idx));
-    }
-    acc
 }
 
 /// `P(u) = ERF_P0 + ERF_P1 u + ... + ERF_P5 u^5`: coefficient of `u^0`, per piece.

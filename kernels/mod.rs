@@ -33,3 +33,19 @@ pub(crate) fn horner<S: Simd, const N: usize>(s: S, x: S::F, c: [f32; N]) -> S::
     }
     acc
 }
+
+/// Horner's rule with per-lane coefficients: `tables` (highest degree
+/// first) are read at `idx` with [`Simd::lookup16`].
+#[inline(always)]
+pub(crate) fn lookup_horner<S: Simd, const N: usize>(
+    s: S,
+    u: S::F,
+    idx: S::I,
+    tables: [&[f32; 16]; N],
+) -> S::F {
+    let mut acc = s.lookup16(tables[0], idx);
+    for t in &tables[1..] {
+        acc = s.mul_add(acc, u, s.lookup16(t, idx));
+    }
+    acc
+}

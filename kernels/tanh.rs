@@ -28,8 +28,7 @@
 //! Special values: `tanh(NaN) = NaN`, `tanh(±inf) = ±1`, `tanh(±0) = ±0`;
 //! tiny and subnormal inputs return themselves (correctly rounded).
 
-use super::Kernel;
-use super::erf::lookup_horner;
+use super::{Kernel, lookup_horner};
 use crate::simd::Simd;
 
 /// Added to `a` so that 16 quarter binades cover `[0, TANH_CLAMP]`.
