@@ -19,7 +19,7 @@
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::exp_split;
+use super::exp::exp_split_clamped;
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -30,16 +30,18 @@ pub(crate) struct Sigmoid;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Silu;
 
-/// Below this, `silu` and `sigmoid` are below half the smallest subnormal.
-const LOW_CLAMP: f32 = -150.0;
+/// Beyond `±CLAMP`, `sigmoid` is `0` or `1` and `silu`'s sigmoid factor too.
+const CLAMP: f32 = 150.0;
 
-/// `sigmoid(x) = (q + c) * 2^m`: `q + c` is the quotient accurate to well
-/// under an ulp, `m` is `0` for `x >= 0` and the exponent of `e^x` otherwise.
+/// `sigmoid(x) = (q + c) * 2^m` for `x` in `[-150, 150]`: `q + c` is the
+/// quotient accurate to well under an ulp, `m` is `0` for `x >= 0` and the
+/// exponent of `e^x` otherwise.
 #[inline(always)]
 fn sigmoid_parts<S: Simd>(s: S, x: S::F) -> (S::F, S::F, S::F) {
     let one = s.splat(1.0);
     let zero = s.splat(0.0);
-    let e = exp_split(s, s.neg(s.abs(x)));
+    // -|x|, in [-150, 0].
+    let e = exp_split_clamped(s, s.or(x, s.splat(-0.0)));
     let e_hi = e.value(s);
     let e_lo = s.mul(e.lo, s.mul_exp2(one, e.n));
     let d = s.add(one, e_hi);
@@ -59,6 +61,7 @@ fn sigmoid_parts<S: Simd>(s: S, x: S::F) -> (S::F, S::F, S::F) {
 impl Kernel for Sigmoid {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
+        let x = s.clamp(x, s.splat(-CLAMP), s.splat(CLAMP));
         let (q, c, m) = sigmoid_parts(s, x);
         s.mul_exp2(s.add(q, c), m)
     }
@@ -67,9 +70,11 @@ impl Kernel for Sigmoid {
 impl Kernel for Silu {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let xc = s.select(s.lt(x, s.splat(LOW_CLAMP)), s.splat(LOW_CLAMP), x);
-        let (q, c, m) = sigmoid_parts(s, xc);
-        let y = s.mul_exp2(s.mul_add(xc, q, s.mul(xc, c)), m);
+        // Below -150 the result is -0.0 whatever the factor; -inf must not
+        // reach the product (-inf * 0).
+        let xl = s.select(s.lt(x, s.splat(-CLAMP)), s.splat(-CLAMP), x);
+        let (q, c, m) = sigmoid_parts(s, s.clamp(xl, s.splat(-CLAMP), s.splat(CLAMP)));
+        let y = s.mul_exp2(s.mul_add(xl, q, s.mul(xl, c)), m);
         // x * 0 is NaN for x = +inf; the limit is +inf.
         s.select(s.eq(x, s.splat(f32::INFINITY)), x, y)
     }
