@@ -22,6 +22,7 @@
 use std::process::ExitCode;
 
 mod f32eval;
+mod family;
 mod hexfloat;
 mod problems;
 mod remez;
@@ -31,11 +32,10 @@ use hexfloat::hex_f32;
 use problems::Problem;
 use remez::{Basis, Fit, Options, Target, Var};
 
-
-
 /// Command-line options.
 struct Cli {
     problems: Vec<Problem>,
+    families: Vec<family::Family>,
     ulp: bool,
     refit: bool,
     samples: u64,
@@ -52,6 +52,7 @@ fn usage() -> String {
 fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
     let mut cli = Cli {
         problems: Vec::new(),
+        families: Vec::new(),
         ulp: false,
         refit: false,
         samples: 50_000_000,
@@ -61,7 +62,10 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "list" => return Ok(None),
-            "all" => cli.problems.extend(problems::all()),
+            "all" => {
+                cli.problems.extend(problems::all());
+                cli.families.extend(problems::families());
+            }
             "--ulp" => cli.ulp = true,
             "--refit" => cli.refit = true,
             "--samples" | "--tol" => {
@@ -75,15 +79,17 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
             }
             "-h" | "--help" => return Err(usage()),
             name => {
-                let p = problems::all()
-                    .into_iter()
-                    .find(|p| p.name == name)
-                    .ok_or_else(|| format!("unknown problem or option `{name}`\n{}", usage()))?;
-                cli.problems.push(p);
+                if let Some(p) = problems::all().into_iter().find(|p| p.name == name) {
+                    cli.problems.push(p);
+                } else if let Some(f) = problems::families().into_iter().find(|f| f.name == name) {
+                    cli.families.push(f);
+                } else {
+                    return Err(format!("unknown problem or option `{name}`\n{}", usage()));
+                }
             }
         }
     }
-    if cli.problems.is_empty() {
+    if cli.problems.is_empty() && cli.families.is_empty() {
         return Err(usage());
     }
     Ok(Some(cli))
@@ -93,6 +99,10 @@ fn list() {
     println!("problems:");
     for p in problems::all() {
         println!("  {:<10} {}", p.name, p.about);
+    }
+    println!("families (a 16-entry table of polynomials, one per parameter value):");
+    for f in problems::families() {
+        println!("  {:<10} {}", f.name, f.about);
     }
 }
 
@@ -249,6 +259,16 @@ fn main() -> ExitCode {
     for p in &cli.problems {
         if let Err(message) = run(p, &cli) {
             eprintln!("{}: {message}", p.name);
+            return ExitCode::FAILURE;
+        }
+    }
+    let opts = Options {
+        tol: cli.tol,
+        ..Options::default()
+    };
+    for f in &cli.families {
+        if let Err(message) = family::run(f, &opts) {
+            eprintln!("{}: {message}", f.name);
             return ExitCode::FAILURE;
         }
     }

@@ -3,6 +3,8 @@
 use crate::remez::{Var, Weight};
 
 mod exp;
+mod mish;
+mod softplus;
 
 /// A named fitting problem and the f32 kernel that will use its coefficients.
 #[derive(Clone, Copy)]
@@ -22,6 +24,11 @@ pub struct Problem {
     pub finish_about: &'static str,
     /// What `finish` approximates (the ULP reference).
     pub reference: fn(f64) -> f64,
+}
+
+/// Every family of table entries.
+pub fn families() -> Vec<crate::family::Family> {
+    [mish::families(), softplus::families()].concat()
 }
 
 /// Every problem.
