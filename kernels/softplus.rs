@@ -31,13 +31,12 @@
 //!
 //! Where `beta x > 16`, `log1p(E) / beta < 2^-27 x`, so the formula returns `x`
 //! anyway (the exact result is within 0.12 ULP of it): the threshold is
-//! clamped to 16. `|beta x|` is clamped to `min(160 - k, 249) ln2`, beyond
-//! which the result is taken as `max(x, 0)`: exact for `beta >= 2^-98`; for
-//! smaller `beta`, results below `2^(-249-k)` (`beta x < -172.6`) are flushed
-//! to `+0`.
+//! clamped to 16. Beyond `|beta x| = (160 - k) ln2` the result is `max(x, 0)`
+//! (the rest rounds to 0).
 //!
-//! Measured max error: 1.06 ULP over every `f32` at `beta = 1, threshold = 20`
-//! (at `x = 2.3783848e-1`); `beta = 2, 0.75` on strided sweeps: see the README.
+//! Measured max error: 1.11 ULP over every `f32` at `beta = 1, threshold = 20`
+//! (at `x = 3.4713927e-1`); at most 1.25 ULP on strided sweeps (every 61st
+//! `f32`) at `beta` = 2, 0.75, 3.3, 0.1, 17, 1e-5, 1e5 and at extreme `beta`.
 //!
 //! Special values: `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
 //! `softplus(+inf) = +inf`, `softplus(±0) = ln2 / beta` (rounded once), never
@@ -53,16 +52,21 @@ use crate::simd::Simd;
 const SHIFTER: f32 = 12_582_927.0;
 /// Above `beta x = 16` the result is `x` (see the module docs).
 const IDENTITY_ABOVE: f32 = 16.0;
-/// `|beta x|` is clamped to `min(SCALE_FLOOR - k, TAIL_FLOOR) ln2`: there
-/// `2^(n-k) < 2^-159` (the result rounds to 0) and `n > -250` (the range of
-/// [`Simd::mul_exp2`]).
+/// `|beta x|` is clamped to `min(SCALE_FLOOR - k, TAIL_FLOOR + j) ln2`: beyond
+/// `SCALE_FLOOR - k`, `2^(n-k) < 2^-159` and the result rounds to 0.
 const SCALE_FLOOR: f64 = 160.0;
-/// See [`SCALE_FLOOR`].
+/// `n + j >= -TAIL_FLOOR - 1`, in the range of [`Simd::mul_exp2`] (which the
+/// tail coefficient is scaled with) for every `beta`: `j` is positive only for
+/// `beta < 2^-89`, where `-|beta x|` can reach below `-249 ln2`.
 const TAIL_FLOOR: f64 = 249.0;
+/// The largest `j`: the tail coefficient `m 2^-j / 2` stays above `2^-24`.
+/// For `beta < 2^-122` `n >= -93` anyway (`|x| < 2^128`), and above it
+/// `n >= -TAIL_FLOOR - TAIL_SHIFT_MAX` covers every result that is not 0.
+const TAIL_SHIFT_MAX: f64 = 23.0;
 
 /// Entry-wise polynomial coefficients, highest degree first (see the module docs).
 const SOFTPLUS_POLY: [[f32; 16]; 7] = [
-    // t^6
+    // v^6
     [
         1.3811572e-3, // 0x1.6a0fe4p-10
         1.3887153e-3, // 0x1.6c0b1cp-10
@@ -81,7 +85,7 @@ const SOFTPLUS_POLY: [[f32; 16]; 7] = [
         1.5306367e-4, // 0x1.40ff6ep-13
         3.2708864e-4, // 0x1.56fa30p-12
     ],
-    // t^5
+    // v^5
     [
         -8.368989e-3,  // -0x1.123c2cp-7
         -8.368538e-3,  // -0x1.123862p-7
@@ -100,7 +104,7 @@ const SOFTPLUS_POLY: [[f32; 16]; 7] = [
         2.0269451e-3,  // 0x1.09acfep-9
         1.1336869e-5,  // 0x1.7c66f6p-17
     ],
-    // t^4
+    // v^4
     [
         4.1668605e-2,  // 0x1.555966p-5
         4.164677e-2,   // 0x1.552b9cp-5
@@ -119,7 +123,7 @@ const SOFTPLUS_POLY: [[f32; 16]; 7] = [
         -6.1714887e-3, // -0x1.947466p-8
         -5.2108485e-3, // -0x1.557f88p-8
     ],
-    // t^3
+    // v^3
     [
         -1.6666518e-1, // -0x1.55548ep-3
         -1.6662316e-1, // -0x1.553e86p-3
@@ -138,7 +142,7 @@ const SOFTPLUS_POLY: [[f32; 16]; 7] = [
         -2.4689745e-2, // -0x1.94844cp-6
         2.392882e-7,   // 0x1.00ef0ap-22
     ],
-    // t^2
+    // v^2
     [
         4.999999e-1,  // 0x1.fffffap-2
         4.9993894e-1, // 0x1.ffeffep-2
@@ -157,7 +161,7 @@ const SOFTPLUS_POLY: [[f32; 16]; 7] = [
         2.2222216e-1, // 0x1.c71c6ap-3
         1.2499999e-1, // 0x1.fffffep-4
     ],
-    // t^1
+    // v^1
     [
         -1e0,          // -0x1.000000p+0
         -9.99939e-1,   // -0x1.fff802p-1
@@ -176,7 +180,7 @@ const SOFTPLUS_POLY: [[f32; 16]; 7] = [
         -6.666667e-1,  // -0x1.555556p-1
         -5e-1,         // -0x1.000000p-1
     ],
-    // t^0
+    // v^0
     [
         1e0,          // 0x1.000000p+0
         9.999695e-1,  // 0x1.fffc00p-1
@@ -230,8 +234,11 @@ pub(crate) struct Softplus {
     poly: [[f32; 16]; 7],
     /// The low part of the constant row divided by `m`.
     c0_lo: [f32; 16],
-    /// `-m / 2` at entry 0 (the tail), zero elsewhere.
+    /// `-m 2^-j / 2` at entry 0 (the tail), zero elsewhere.
     tail: [f32; 16],
+    /// [`SHIFTER`] `- j`: `t` minus this is `n + j`, the exponent the tail
+    /// coefficient is scaled by (`j` keeps it in the range of `mul_exp2`).
+    tail_shifter: f32,
 }
 
 impl Softplus {
@@ -269,10 +276,13 @@ impl Softplus {
             poly[6][i] = c0 as f32;
             *lo = (c0 - f64::from(poly[6][i])) as f32;
         }
-        let abs_b_max = (SCALE_FLOOR - k).min(TAIL_FLOOR) * std::f64::consts::LN_2;
+        // n >= k - SCALE_FLOOR covers every non-zero result; the tail
+        // coefficient is scaled by 2^(n + j) with n + j >= -TAIL_FLOOR.
+        let j = (-k - (TAIL_FLOOR - SCALE_FLOOR)).clamp(0.0, TAIL_SHIFT_MAX);
+        let abs_b_max = (SCALE_FLOOR - k).min(TAIL_FLOOR + j) * std::f64::consts::LN_2;
         let abs_x_max = (abs_b_max / b).min(f64::from(f32::MAX));
         let mut tail = [0.0; 16];
-        tail[0] = (-0.5 / inv_m) as f32;
+        tail[0] = (-0.5 / inv_m * (-j).exp2()) as f32;
         Ok(Softplus {
             beta,
             k: k as f32,
@@ -281,6 +291,7 @@ impl Softplus {
             poly,
             c0_lo,
             tail,
+            tail_shifter: SHIFTER - j as f32,
         })
     }
 }
@@ -332,7 +343,8 @@ impl Kernel for Softplus {
         // (c - E/2) q: the reduction's remainder and, in the tail,
         // log1p(E) = E (1 - E/2) with E/2 = 2^(n-1) m q.
         let q_lo = s.mul_add(h, v, s.sub(c0, q));
-        let kappa = s.mul_exp2(s.lookup16(&self.tail, idx), n);
+        let n_tail = s.sub(t, s.splat(self.tail_shifter));
+        let kappa = s.mul_exp2(s.lookup16(&self.tail, idx), n_tail);
         let d = s.mul_add(kappa, q, c);
         let lo = s.mul_add(d, q, s.add(q_lo, s.lookup16(&self.c0_lo, idx)));
         let r = s.mul_exp2(s.add(q, lo), s.sub(n, s.splat(self.k)));

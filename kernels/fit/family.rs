@@ -37,6 +37,8 @@ pub struct Family {
     pub about: &'static str,
     /// `f(p, t)`.
     pub f: fn(f64, f64) -> f64,
+    /// The kernel's name for `t`, for the printout.
+    pub variable: &'static str,
     /// At most 16 entries, at distinct indices; unlisted indices print zeros.
     pub entries: Vec<Entry>,
     pub exps: &'static [u32],
@@ -130,8 +132,10 @@ pub fn run(family: &Family, opts: &Options) -> Result<(), String> {
     assert!(family.entries.len() <= 16, "a lookup table has 16 entries");
     println!("== {}: {}", family.name, family.about);
     println!(
-        "   f(p, t) ~ sum_k c_k t^e_k,  e = {:?},  {} error",
-        family.exps, family.weight
+        "   f(p, {v}) ~ sum_k c_k {v}^e_k,  e = {:?},  {} error",
+        family.exps,
+        family.weight,
+        v = family.variable
     );
     let mut coeffs: Vec<Option<Vec<f32>>> = vec![None; 16];
     let mut lows = [0.0f32; 16];
@@ -145,13 +149,14 @@ pub fn run(family: &Family, opts: &Options) -> Result<(), String> {
         let (err, at) = f32_error(family, entry, &c, lo);
         worst = worst.max(err);
         println!(
-            "  entry {i:>2}  p = {:<6}  t in [{:.6}, {:.6}]  f64 coefficients 2^{:.2}  \
-             f32 Horner 2^{:.2} at t = {at:.6}",
+            "  entry {i:>2}  p = {:<6}  {v} in [{:.6}, {:.6}]  f64 coefficients 2^{:.2}  \
+             f32 Horner 2^{:.2} at {v} = {at:.6}",
             entry.param,
             entry.lo,
             entry.hi,
             exact.log2(),
-            err.log2()
+            err.log2(),
+            v = family.variable
         );
         coeffs[i] = Some(c);
         lows[i] = lo.unwrap_or(0.0);
@@ -160,7 +165,7 @@ pub fn run(family: &Family, opts: &Options) -> Result<(), String> {
     let n = family.exps.len();
     println!("  const {}: [[f32; 16]; {n}] = [", family.table);
     for (k, &e) in family.exps.iter().enumerate().rev() {
-        println!("      // t^{e}");
+        println!("      // {}^{e}", family.variable);
         println!("      [");
         for c in &coeffs {
             let c = c.as_ref().map_or(0.0, |c| c[k]);

@@ -55,6 +55,7 @@ pub fn families() -> Vec<Family> {
                     for n in [-14, 0]; e^-v at entry 0 (n <= -15, where the kernel \
                     multiplies by 1 - 2^(n-1) e^-v)",
             f: left,
+            variable: "v",
             entries: entries(f64::NEG_INFINITY),
             exps: &[0, 1, 2, 3, 4, 5, 6],
             weight: Weight::Relative,
@@ -66,6 +67,7 @@ pub fn families() -> Vec<Family> {
             about: "MISH_RIGHT: tanh(softplus(x)) - 1, -x = n ln2 - v < 0, at entry n + 15 \
                     for n in [-14, 0]; absolute error",
             f: right,
+            variable: "v",
             entries: entries(-15.0),
             exps: &[0, 1, 2, 3, 4, 5, 6],
             weight: Weight::Absolute,

@@ -37,6 +37,7 @@ pub fn families() -> Vec<Family> {
         about: "SOFTPLUS_POLY: 2^-n log1p(2^n e^-v) at entry n + 15 for n in [-14, 0]; \
                 e^-v at entry 0 (n <= -15, where the kernel multiplies by 1 - 2^(n-1) e^-v)",
         f: scaled_log1p_exp,
+        variable: "v",
         entries,
         exps: &[0, 1, 2, 3, 4, 5, 6],
         weight: Weight::Relative,
