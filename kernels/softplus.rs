@@ -262,19 +262,21 @@ impl Softplus {
         }
         let b = f64::from(beta);
         // `beta = m 2^k` from the bits of `b` (f64: `beta` may be subnormal).
-        let k = ((b.to_bits() >> 52) as i32 - 1023) as f64;
-        let inv_m = k.exp2() / b;
-        let mut poly = SOFTPLUS_POLY;
-        for (row, scaled) in SOFTPLUS_POLY.iter().zip(poly.iter_mut()) {
-            for (&c, out) in row.iter().zip(scaled.iter_mut()) {
-                *out = (f64::from(c) * inv_m) as f32;
+        let exponent_bits = b.to_bits() & (0x7ff << 52);
+        let k = f64::from((exponent_bits >> 52) as i32 - 1023);
+        let inv_m = f64::from_bits(exponent_bits) / b;
+        let (mut poly, mut c0_lo) = (SOFTPLUS_POLY, SOFTPLUS_C0_LO);
+        if inv_m != 1.0 {
+            for (row, scaled) in SOFTPLUS_POLY.iter().zip(poly.iter_mut()) {
+                for (&c, out) in row.iter().zip(scaled.iter_mut()) {
+                    *out = (f64::from(c) * inv_m) as f32;
+                }
             }
-        }
-        let mut c0_lo = [0.0; 16];
-        for (i, lo) in c0_lo.iter_mut().enumerate() {
-            let c0 = (f64::from(SOFTPLUS_POLY[6][i]) + f64::from(SOFTPLUS_C0_LO[i])) * inv_m;
-            poly[6][i] = c0 as f32;
-            *lo = (c0 - f64::from(poly[6][i])) as f32;
+            for (i, lo) in c0_lo.iter_mut().enumerate() {
+                let c0 = (f64::from(SOFTPLUS_POLY[6][i]) + f64::from(SOFTPLUS_C0_LO[i])) * inv_m;
+                poly[6][i] = c0 as f32;
+                *lo = (c0 - f64::from(poly[6][i])) as f32;
+            }
         }
         // n >= k - SCALE_FLOOR covers every non-zero result; the tail
         // coefficient is scaled by 2^(n + j) with n + j >= -TAIL_FLOOR.
@@ -282,7 +284,8 @@ impl Softplus {
         let abs_b_max = (SCALE_FLOOR - k).min(TAIL_FLOOR + j) * std::f64::consts::LN_2;
         let abs_x_max = (abs_b_max / b).min(f64::from(f32::MAX));
         let mut tail = [0.0; 16];
-        tail[0] = (-0.5 / inv_m * (-j).exp2()) as f32;
+        // -m 2^-j / 2, j in [0, 23].
+        tail[0] = (-0.5 / inv_m) as f32 / (1u32 << j as u32) as f32;
         Ok(Softplus {
             beta,
             k: k as f32,
