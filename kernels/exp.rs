@@ -32,6 +32,14 @@
 use super::Kernel;
 use crate::simd::Simd;
 
+/// `log2(e)` rounded to `f32` (`0x1.715476p+0`), for kernels that reduce by
+/// whole powers of two.
+pub(crate) const LOG2E: f32 = core::f32::consts::LOG2_E;
+/// `ln(2)` rounded to `f32` (`0x1.62e430p-1`): `x - n LN2_HI` is exact under
+/// FMA for the `n` of a range reduction.
+pub(crate) const LN2_HI: f32 = core::f32::consts::LN_2;
+/// `ln(2) - LN2_HI` rounded to `f32` (`-0x1.05c610p-29`).
+pub(crate) const LN2_LO: f32 = -1.904_654_3e-9;
 /// `16 log2(e)` rounded to `f32` (`0x1.715476p+4`).
 const LOG2E_16: f32 = 2.308_312e1;
 /// `ln(2)/16` rounded to `f32` (`0x1.62e430p-5`).

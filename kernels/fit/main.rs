@@ -25,6 +25,7 @@
 use std::process::ExitCode;
 
 mod f32eval;
+mod family;
 mod hexfloat;
 mod piecewise;
 mod problems;
@@ -40,6 +41,7 @@ use remez::{Basis, Fit, Options, Target, Var};
 struct Cli {
     problems: Vec<Problem>,
     piecewise: Vec<Piecewise>,
+    families: Vec<family::Family>,
     ulp: bool,
     refit: bool,
     samples: u64,
@@ -57,6 +59,7 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
     let mut cli = Cli {
         problems: Vec::new(),
         piecewise: Vec::new(),
+        families: Vec::new(),
         ulp: false,
         refit: false,
         samples: 50_000_000,
@@ -69,6 +72,7 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
             "all" => {
                 cli.problems.extend(problems::all());
                 cli.piecewise.extend(problems::piecewise());
+                cli.families.extend(problems::families());
             }
             "--ulp" => cli.ulp = true,
             "--refit" => cli.refit = true,
@@ -87,13 +91,15 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
                     cli.problems.push(p);
                 } else if let Some(p) = problems::piecewise().into_iter().find(|p| p.name == name) {
                     cli.piecewise.push(p);
+                } else if let Some(f) = problems::families().into_iter().find(|f| f.name == name) {
+                    cli.families.push(f);
                 } else {
                     return Err(format!("unknown problem or option `{name}`\n{}", usage()));
                 }
             }
         }
     }
-    if cli.problems.is_empty() && cli.piecewise.is_empty() {
+    if cli.problems.is_empty() && cli.piecewise.is_empty() && cli.families.is_empty() {
         return Err(usage());
     }
     Ok(Some(cli))
@@ -107,6 +113,10 @@ fn list() {
     println!("piecewise (16-entry tables; always rounded greedily and swept in f32):");
     for p in problems::piecewise() {
         println!("  {:<10} {}", p.name, p.about);
+    }
+    println!("families (a 16-entry table of polynomials, one per parameter value):");
+    for f in problems::families() {
+        println!("  {:<10} {}", f.name, f.about);
     }
 }
 
@@ -273,6 +283,12 @@ fn main() -> ExitCode {
     for p in &cli.piecewise {
         if let Err(message) = piecewise::run(p, &opts, cli.samples) {
             eprintln!("{}: {message}", p.name);
+            return ExitCode::FAILURE;
+        }
+    }
+    for f in &cli.families {
+        if let Err(message) = family::run(f, &opts) {
+            eprintln!("{}: {message}", f.name);
             return ExitCode::FAILURE;
         }
     }

@@ -5,6 +5,8 @@ use crate::remez::{Var, Weight};
 
 mod erf;
 mod exp;
+mod mish;
+mod softplus;
 mod tanh;
 
 /// A named fitting problem and the f32 kernel that will use its coefficients.
@@ -25,6 +27,11 @@ pub struct Problem {
     pub finish_about: &'static str,
     /// What `finish` approximates (the ULP reference).
     pub reference: fn(f64) -> f64,
+}
+
+/// Every family of table entries.
+pub fn families() -> Vec<crate::family::Family> {
+    [mish::families(), softplus::families()].concat()
 }
 
 /// Every problem.
