@@ -21,13 +21,15 @@
 //! coefficients; the constant term is a pair `hi + lo` of f32), fitted by
 //! `cargo run --release --bin fit -- softplus`.
 //!
-//! Division by `beta = m 2^k` (`m` in `[1, 2)`): [`Softplus::new`] divides the
-//! tables by `m` once per call (the constant term again as `hi + lo`), and
-//! `2^(n - k)` is applied last with [`Simd::mul_exp2`], so results in the
-//! subnormal range are rounded once. The last Horner step `C0 + v h` is
-//! computed with its exact error, which is summed with the low part of `C0`,
-//! `c (C0 + v h)` and the tail term `-2^(n-1) m (C0 + v h)^2` before the one
-//! rounding of `w = log1p(E) / (2^n m)`; the result is `max(x, 0) + w 2^(n-k)`.
+//! Division by `beta = m 2^k` (`m` in `[1, 2)`): the last Horner step
+//! `q = C0 + v h` is computed with its exact error, which is summed with the
+//! low part of `C0`, `c q` and the tail term `-2^(n-1) q^2` into `lo`; then
+//! `w = (q + lo) / m = log1p(E) / (2^n m)` is rounded once (`q / m` by a
+//! division, its exact remainder and `lo` scaled by a rough `1/m`; for
+//! `m = 1` all of this is exact), and `2^(n - k)` is applied last with
+//! [`Simd::mul_exp2`], so results in the subnormal range are rounded once.
+//! The result is `max(x, 0) + w 2^(n-k)`. Only scalars depend on `beta`, so
+//! a call costs no table setup.
 //!
 //! Where `beta x > 16`, `log1p(E) / beta < 2^-27 x`, so the formula returns `x`
 //! anyway (the exact result is within 0.12 ULP of it): the threshold is
@@ -224,22 +226,28 @@ const SOFTPLUS_C0_LO: [f32; 16] = [
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Softplus {
     beta: f32,
-    /// `beta = m 2^k`, `m` in `[1, 2)`: `k`.
+    /// `beta = m 2^k`, `m` in `[1, 2)`: `m`.
+    m: f32,
+    /// `1 / m` rounded (only used to scale a correction term).
+    inv_m: f32,
+    /// `k` of `beta = m 2^k`.
     k: f32,
     /// The largest `x` with `beta x <= min(threshold, 16)` in `f32`.
     x_last: f32,
     /// Beyond this `|x|` the result is `max(x, 0)`.
     abs_x_max: f32,
-    /// [`SOFTPLUS_POLY`] divided by `m`; the constant row is the high part.
-    poly: [[f32; 16]; 7],
-    /// The low part of the constant row divided by `m`.
-    c0_lo: [f32; 16],
-    /// `-m 2^-j / 2` at entry 0 (the tail), zero elsewhere.
-    tail: [f32; 16],
+    /// `2^-j` (see [`TAIL_SHIFT_MAX`]).
+    tail_scale: f32,
     /// [`SHIFTER`] `- j`: `t` minus this is `n + j`, the exponent the tail
     /// coefficient is scaled by (`j` keeps it in the range of `mul_exp2`).
     tail_shifter: f32,
 }
+
+/// The tail coefficient `-1/2` at entry 0 (`log1p(E) = E (1 - E/2)`), zero
+/// at the other entries.
+const TAIL: [f32; 16] = [
+    -0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+];
 
 impl Softplus {
     /// Validates the parameters: `beta` finite and `> 0`, `threshold` not NaN.
@@ -264,36 +272,20 @@ impl Softplus {
         // `beta = m 2^k` from the bits of `b` (f64: `beta` may be subnormal).
         let exponent_bits = b.to_bits() & (0x7ff << 52);
         let k = f64::from((exponent_bits >> 52) as i32 - 1023);
-        let inv_m = f64::from_bits(exponent_bits) / b;
-        let (mut poly, mut c0_lo) = (SOFTPLUS_POLY, SOFTPLUS_C0_LO);
-        if inv_m != 1.0 {
-            for (row, scaled) in SOFTPLUS_POLY.iter().zip(poly.iter_mut()) {
-                for (&c, out) in row.iter().zip(scaled.iter_mut()) {
-                    *out = (f64::from(c) * inv_m) as f32;
-                }
-            }
-            for (i, lo) in c0_lo.iter_mut().enumerate() {
-                let c0 = (f64::from(SOFTPLUS_POLY[6][i]) + f64::from(SOFTPLUS_C0_LO[i])) * inv_m;
-                poly[6][i] = c0 as f32;
-                *lo = (c0 - f64::from(poly[6][i])) as f32;
-            }
-        }
+        let m = b / f64::from_bits(exponent_bits);
         // n >= k - SCALE_FLOOR covers every non-zero result; the tail
         // coefficient is scaled by 2^(n + j) with n + j >= -TAIL_FLOOR.
         let j = (-k - (TAIL_FLOOR - SCALE_FLOOR)).clamp(0.0, TAIL_SHIFT_MAX);
         let abs_b_max = (SCALE_FLOOR - k).min(TAIL_FLOOR + j) * std::f64::consts::LN_2;
         let abs_x_max = (abs_b_max / b).min(f64::from(f32::MAX));
-        let mut tail = [0.0; 16];
-        // -m 2^-j / 2, j in [0, 23].
-        tail[0] = (-0.5 / inv_m) as f32 / (1u32 << j as u32) as f32;
         Ok(Softplus {
             beta,
+            m: m as f32,
+            inv_m: (1.0 / m) as f32,
             k: k as f32,
             x_last: last_at_most(beta, threshold.min(IDENTITY_ABOVE)),
             abs_x_max: abs_x_max as f32,
-            poly,
-            c0_lo,
-            tail,
+            tail_scale: (-j).exp2() as f32,
             tail_shifter: SHIFTER - j as f32,
         })
     }
@@ -336,21 +328,28 @@ impl Kernel for Softplus {
         let bits = s.to_bits(t);
         let body = s.from_bits(s.shr::<31>(s.shl::<9>(bits)));
         let idx = s.to_bits(s.and(s.from_bits(bits), body));
-        let mut h = s.lookup16(&self.poly[0], idx);
-        for row in &self.poly[1..6] {
+        let mut h = s.lookup16(&SOFTPLUS_POLY[0], idx);
+        for row in &SOFTPLUS_POLY[1..6] {
             h = s.mul_add(h, v, s.lookup16(row, idx));
         }
-        let c0 = s.lookup16(&self.poly[6], idx);
+        let c0 = s.lookup16(&SOFTPLUS_POLY[6], idx);
         let q = s.mul_add(h, v, c0);
         // The exact error of q (c0 - q is exact) and the low part of c0, then
         // (c - E/2) q: the reduction's remainder and, in the tail,
-        // log1p(E) = E (1 - E/2) with E/2 = 2^(n-1) m q.
+        // log1p(E) = E (1 - E/2) with E/2 = 2^(n-1) q.
         let q_lo = s.mul_add(h, v, s.sub(c0, q));
         let n_tail = s.sub(t, s.splat(self.tail_shifter));
-        let kappa = s.mul_exp2(s.lookup16(&self.tail, idx), n_tail);
+        let tail = s.mul(s.lookup16(&TAIL, idx), s.splat(self.tail_scale));
+        let kappa = s.mul_exp2(tail, n_tail);
         let d = s.mul_add(kappa, q, c);
-        let lo = s.mul_add(d, q, s.add(q_lo, s.lookup16(&self.c0_lo, idx)));
-        let r = s.mul_exp2(s.add(q, lo), s.sub(n, s.splat(self.k)));
+        let lo = s.mul_add(d, q, s.add(q_lo, s.lookup16(&SOFTPLUS_C0_LO, idx)));
+        // w = (q + lo) / m rounded once: the quotient of the high part, its
+        // exact remainder, and the rest divided roughly (it is a correction).
+        let m = s.splat(self.m);
+        let w0 = s.div(q, m);
+        let rem = s.add(s.neg_mul_add(w0, m, q), lo);
+        let w = s.mul_add(rem, s.splat(self.inv_m), w0);
+        let r = s.mul_exp2(w, s.sub(n, s.splat(self.k)));
         // Far out, the result is max(x, 0).
         let r = s.select(far, zero, r);
         // max(x, 0): clear x where its sign bit is set.
