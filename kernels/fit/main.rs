@@ -25,6 +25,7 @@ mod f32eval;
 mod hexfloat;
 mod problems;
 mod remez;
+mod table;
 
 use f32eval::{Kernel, Poly32, Sweep};
 use hexfloat::hex_f32;
@@ -36,6 +37,7 @@ use remez::{Basis, Fit, Options, Target, Var};
 /// Command-line options.
 struct Cli {
     problems: Vec<Problem>,
+    tables: Vec<table::Table>,
     ulp: bool,
     refit: bool,
     samples: u64,
@@ -52,6 +54,7 @@ fn usage() -> String {
 fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
     let mut cli = Cli {
         problems: Vec::new(),
+        tables: Vec::new(),
         ulp: false,
         refit: false,
         samples: 50_000_000,
@@ -61,7 +64,10 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "list" => return Ok(None),
-            "all" => cli.problems.extend(problems::all()),
+            "all" => {
+                cli.problems.extend(problems::all());
+                cli.tables.extend(problems::tables());
+            }
             "--ulp" => cli.ulp = true,
             "--refit" => cli.refit = true,
             "--samples" | "--tol" => {
@@ -75,15 +81,17 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
             }
             "-h" | "--help" => return Err(usage()),
             name => {
-                let p = problems::all()
-                    .into_iter()
-                    .find(|p| p.name == name)
-                    .ok_or_else(|| format!("unknown problem or option `{name}`\n{}", usage()))?;
-                cli.problems.push(p);
+                if let Some(p) = problems::all().into_iter().find(|p| p.name == name) {
+                    cli.problems.push(p);
+                } else if let Some(t) = problems::tables().into_iter().find(|t| t.name == name) {
+                    cli.tables.push(t);
+                } else {
+                    return Err(format!("unknown problem or option `{name}`\n{}", usage()));
+                }
             }
         }
     }
-    if cli.problems.is_empty() {
+    if cli.problems.is_empty() && cli.tables.is_empty() {
         return Err(usage());
     }
     Ok(Some(cli))
@@ -93,6 +101,10 @@ fn list() {
     println!("problems:");
     for p in problems::all() {
         println!("  {:<10} {}", p.name, p.about);
+    }
+    println!("piecewise tables (16-entry, one polynomial per segment):");
+    for t in problems::tables() {
+        println!("  {:<10} {}", t.name, t.about);
     }
 }
 
@@ -249,6 +261,16 @@ fn main() -> ExitCode {
     for p in &cli.problems {
         if let Err(message) = run(p, &cli) {
             eprintln!("{}: {message}", p.name);
+            return ExitCode::FAILURE;
+        }
+    }
+    let opts = Options {
+        tol: cli.tol,
+        ..Options::default()
+    };
+    for t in &cli.tables {
+        if let Err(message) = table::run(t, &opts) {
+            eprintln!("{}: {message}", t.name);
             return ExitCode::FAILURE;
         }
     }

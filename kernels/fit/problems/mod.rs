@@ -3,6 +3,7 @@
 use crate::remez::{Var, Weight};
 
 mod exp;
+mod gelu;
 
 /// A named fitting problem and the f32 kernel that will use its coefficients.
 #[derive(Clone, Copy)]
@@ -24,7 +25,12 @@ pub struct Problem {
     pub reference: fn(f64) -> f64,
 }
 
+/// Every piecewise table.
+pub fn tables() -> Vec<crate::table::Table> {
+    [gelu::tables()].concat()
+}
+
 /// Every problem.
 pub fn all() -> Vec<Problem> {
-    [exp::problems()].concat()
+    [exp::problems(), gelu::problems()].concat()
 }
