@@ -1,45 +1,110 @@
 //! `gelu(x) = x Phi(x) = 0.5 x erfc(-x / sqrt 2)` (PyTorch's exact GELU).
 //!
-//! Near zero, `|x| < 0.25`: `Phi(x) = 1/2 + x S(x^2)`, so
-//! `gelu(x) = x/2 + x^2 S(x^2)`, one fused multiply-add after the
-//! polynomial; the cancellation for `x < 0` is at most a factor 1.25.
-//!
-//! Elsewhere, with `a = |x|` and `Psi(a) = erfc(a / sqrt 2) / 2 = Phi(-a)`,
+//! With `a = |x|` and `Psi(a) = erfc(a / sqrt 2) / 2 = Phi(-a)`,
 //! `gelu(x) = -a Psi(a)` for `x < 0` and `x - a Psi(a)` for `x > 0`. The
-//! Gaussian factor is split off exactly: `a Psi(a) = e^(-a^2/2) G(a)` with
-//! `G(a) = a e^(a^2/2) Psi(a)` smooth (it tends to `1/sqrt(2 pi)`).
-//! `-a^2/2 = hi + lo` exactly (`lo` from an FMA), and
-//! `e^(hi + lo) = (h + l') 2^n`, `l' = l + h lo`, from [`exp_split_clamped`].
+//! Gaussian factor is split off exactly: `a Psi(a) = G(a) e^(-a^2/2)` with
+//! `G(a) = a e^(a^2/2) Psi(a)` smooth (it rises to `1/sqrt(2 pi)`).
+//!
+//! `e^(-a^2/2)`: `a^2 = sq + err` exactly (an FMA), and with
+//! `k = round(-8 sq / ln2) = 16 m + j` and `s = -sq - err - k ln2/8` (exact
+//! but for the last two terms), `e^(-a^2/2) = 2^m 2^(j/16) e^(s/2)`,
+//! `|s| <= ln2/16`. `2^(j/16)` comes from a 16-entry table in two parts,
+//! `e^(s/2) = 1 + s (1/2 + s (c2 + c3 s))` (relative error 2^-29.2).
+//!
 //! `G` is a piecewise polynomial of degree 6 in the exact local variable
-//! `u = a - centre`, on 16 segments picked per lane by [`Simd::lookup16`] from
-//! the top bits of `a + 5` (so the segments are 1/4 wide below 0.5, then 1/2
-//! up to 3, 1 up to 11, 2 up to 15). Each segment's centre is chosen so that
-//! its constant term `c0` is within a small fraction of an ulp of `G(centre)`,
-//! and `W = G (h + l')` is formed as `c0 h + (t (h + l') + c0 l')` with
-//! `t = G - c0 = u q(u)`, so only the last fused multiply-add rounds at full
-//! weight. `2^n` is applied last with [`Simd::mul_exp2`]: results down to the
-//! subnormal range are rounded once. `a` is clamped to 14.5, past which
-//! `gelu(-a)` is below half the smallest subnormal and `gelu(a) = a`.
-//! Coefficients: `cargo run --release --bin fit -- gelu_tail` (per-segment
-//! relative error below 2^-26.3) and `-- gelu_small --refit`.
+//! `u = a - centre`, on 16 segments picked per lane by [`Simd::lookup16`]
+//! from the top bits of `a + 5.25` (segments 1/2 wide up to 2.75, then 1 up
+//! to 10.75, then 2). Each centre is chosen so that the constant term `c0` is
+//! within a small fraction of an ulp of `G(centre)`, and
+//! `W = G e^(-a^2/2) 2^-m` is formed as `c0 e_hi + (t (e_hi + e_lo) + c0 e_lo)`
+//! with `t = G - c0 = u q(u)`, so only the last fused multiply-add rounds at
+//! full weight. `2^m` is applied last with [`Simd::mul_exp2`]: results down to
+//! the subnormal range are rounded once.
+//!
+//! Near zero, `a < 0.25`, the first segment holds instead
+//! `G0(a) = -a e^(a^2/2) (Phi(a) - 1/2)` (centre 0, no constant or linear
+//! term), and `gelu(x) = x/2 - G0(a) e^(-a^2/2)` for both signs, with a
+//! cancellation of at most a factor 1.25 for `x < 0`.
+//!
+//! `a` is clamped to 14.5, past which `gelu(-a)` is below half the smallest
+//! subnormal and `gelu(a) = a`. Coefficients:
+//! `cargo run --release --bin fit -- gelu_tail` (per-segment relative error
+//! at most 2^-25.0) and `-- gelu_exp`.
 //!
 //! Measured max error: see the README (exhaustive over every `f32`).
 //!
 //! Special values: `gelu(NaN) = NaN`, `gelu(-inf) = -0.0`,
 //! `gelu(+inf) = +inf`, `gelu(±0) = ±0`.
 
-use super::exp::exp_split_clamped;
-use super::{Kernel, horner};
+use super::Kernel;
+use super::exp::{LN2_HI, LN2_LO};
 use crate::simd::Simd;
 
-/// Below this `|x|`, the polynomial around zero.
-const SMALL_MAX: f32 = 0.25;
-/// `|x|` is clamped to this for the tail: `gelu(-14.5)` rounds to `-0.0`
-/// and `gelu(14.5) = 14.5` in `f32`; it is inside the last segment.
+/// `|x|` is clamped to this: `gelu(-14.5)` rounds to `-0.0` and
+/// `gelu(14.5) = 14.5` in `f32`; it is inside the last segment.
 const TAIL_MAX: f32 = 14.5;
 /// The segment index is bits 20..24 of `a + INDEX_SHIFT`: the top three
 /// mantissa bits and the lowest exponent bit.
-const INDEX_SHIFT: f32 = 5.0;
+const INDEX_SHIFT: f32 = 5.25;
+/// Below this `a`, the first segment (`G0`, see the module docs).
+const CENTRE_MAX: f32 = 0.25;
+
+/// `8 / ln 2` rounded to `f32` (`0x1.715476p+3`).
+const LOG2E_8: f32 = 11.541_56;
+/// `ln2 / 8` in two parts: `LN2_HI / 8` has 20 significant bits, so
+/// `-sq - k LN2_8_HI` is exact for the `|k| < 2^12` that occur.
+const LN2_8_HI: f32 = LN2_HI / 8.0;
+/// `LN2_LO / 8`, the rest of `ln2 / 8`.
+const LN2_8_LO: f32 = LN2_LO / 8.0;
+/// `1.5 * 2^23`: adding it rounds to an integer (ties to even) and leaves it
+/// in the low mantissa bits.
+const SHIFTER: f32 = 12_582_912.0;
+/// Added to the bits of `SHIFTER + k` shifted right by 4, gives the bits of
+/// `SHIFTER + floor(k / 16)`.
+const SHIFTER_REBIAS: i32 = (SHIFTER.to_bits() - (SHIFTER.to_bits() >> 4)) as i32;
+/// `c2` of `e^(s/2) ~ 1 + s/2 + c2 s^2 + c3 s^3` on `[-ln2/16, ln2/16]`
+/// (`fit -- gelu_exp`).
+const EXP_C2: f32 = 1.250_040_4e-1; // 0x1.00021ep-3
+/// `c3`, see [`EXP_C2`].
+const EXP_C3: f32 = 2.083_339_7e-2; // 0x1.55559ap-6
+/// `2^(j/16)` rounded to `f32`, `j = 0..15`.
+const EXP2_J16_HI: [f32; 16] = [
+    1.0,       // 0x1.000000p+0
+    1.044_273_7, // 0x1.0b5586p+0
+    1.090_507_7, // 0x1.172b84p+0
+    1.138_788_6, // 0x1.2387a6p+0
+    1.189_207_1, // 0x1.306fe0p+0
+    1.241_857_8, // 0x1.3dea64p+0
+    1.296_839_6, // 0x1.4bfdaep+0
+    1.354_255_6, // 0x1.5ab07ep+0
+    1.414_213_5, // 0x1.6a09e6p+0
+    1.476_826_2, // 0x1.7a1148p+0
+    1.542_210_8, // 0x1.8ace54p+0
+    1.610_490_3, // 0x1.9c4918p+0
+    1.681_792_9, // 0x1.ae89fap+0
+    1.756_252_2, // 0x1.c199bep+0
+    1.834_008_1, // 0x1.d5818ep+0
+    1.915_206_6, // 0x1.ea4afap+0
+];
+/// `2^(j/16) - EXP2_J16_HI[j]` rounded to `f32`.
+const EXP2_J16_LO: [f32; 16] = [
+    0.0,            // 0x0.000000p+0
+    4.833_47e-8,    // 0x1.9f3122p-25
+    -1.307_754e-8,  // -0x1.c15742p-27
+    5.386_222_3e-8, // 0x1.ceac48p-25
+    3.797_635_3e-8, // 0x1.4636e2p-25
+    4.496_838e-8,   // 0x1.824684p-25
+    -4.018_999_5e-8, // -0x1.593abcp-25
+    -1.012_334_9e-8, // -0x1.5bd5ecp-27
+    2.420_323_5e-8, // 0x1.9fcef4p-26
+    -4.500_899e-8,  // -0x1.829fd0p-25
+    8.070_905e-9,   // 0x1.15506ep-27
+    9.836_217e-9,   // 0x1.51f848p-27
+    -2.475_532_7e-8, // -0x1.a94b14p-26
+    -9.235_77e-9,   // -0x1.3d56b2p-27
+    -1.123_927_8e-8, // -0x1.822dbcp-27
+    9.845_328e-9,   // 0x1.52486cp-27
+];
 
 /// `gelu`.
 #[derive(Clone, Copy, Debug)]
@@ -48,19 +113,35 @@ pub(crate) struct Gelu;
 impl Kernel for Gelu {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let zero = s.splat(0.0);
         let a = s.abs(x);
         let ac = s.select(s.lt(a, s.splat(TAIL_MAX)), a, s.splat(TAIL_MAX));
 
-        // -a^2/2 = hi + lo exactly, e^(hi + lo) = (h + l) 2^n.
+        // a^2 = sq + err exactly; k = round(-8 sq / ln2) = 16 m + j.
         let sq = s.mul(ac, ac);
-        let hi = s.mul(sq, s.splat(-0.5));
-        let lo = s.mul(s.mul_sub(ac, ac, sq), s.splat(-0.5));
-        let e = exp_split_clamped(s, hi);
-        let l = s.mul_add(e.hi, lo, e.lo);
+        let err = s.mul_sub(ac, ac, sq);
+        let shifter = s.splat(SHIFTER);
+        let kk = s.mul_add(sq, s.splat(-LOG2E_8), shifter);
+        let k = s.sub(kk, shifter);
+        // s2 = -a^2 - k ln2/8 in [-ln2/16, ln2/16]: the first step is exact.
+        let s2_hi = s.neg_mul_add(k, s.splat(LN2_8_HI), s.neg(sq));
+        let s2 = s.neg_mul_add(k, s.splat(LN2_8_LO), s.sub(s2_hi, err));
+        let p = s.mul(
+            s.mul_add(s.mul_add(s.splat(EXP_C3), s2, s.splat(EXP_C2)), s2, s.splat(0.5)),
+            s2,
+        );
+        // The low four bits of `kk` are j = k mod 16; m = floor(k / 16).
+        let kk_bits = s.to_bits(kk);
+        let m = s.sub(
+            s.from_bits(s.add_i(s.shr::<4>(kk_bits), s.splat_i(SHIFTER_REBIAS))),
+            shifter,
+        );
+        // e^(-a^2/2) = (e_hi + e_lo) 2^m.
+        let e_hi = s.lookup16(&EXP2_J16_HI, kk_bits);
+        let e_lo = s.mul_add(e_hi, p, s.lookup16(&EXP2_J16_LO, kk_bits));
 
         // G(a) = c0 + t, t = u q(u).
-        let idx = s.shr::<20>(s.to_bits(s.add(ac, s.splat(INDEX_SHIFT))));
+        let shifted = s.add(ac, s.splat(INDEX_SHIFT));
+        let idx = s.shr::<20>(s.to_bits(shifted));
         let u = s.sub(ac, s.lookup16(&TAIL_CENTRE, idx));
         let mut q = s.lookup16(&TAIL_POLY[0], idx);
         for c in &TAIL_POLY[1..TAIL_POLY.len() - 1] {
@@ -69,178 +150,171 @@ impl Kernel for Gelu {
         let c0 = s.lookup16(&TAIL_POLY[TAIL_POLY.len() - 1], idx);
         let t = s.mul(q, u);
 
-        // W = G (h + l) = a Psi(a) 2^-n.
-        let hl = s.add(e.hi, l);
-        let w = s.mul_add(c0, e.hi, s.mul_add(t, hl, s.mul(c0, l)));
-        let base = s.select(s.lt(x, zero), s.splat(-0.0), x);
-        let tail = s.sub(base, s.mul_exp2(w, e.n));
-
-        let x2 = s.mul(x, x);
-        let small = s.mul_add(x2, horner(s, x2, SMALL_POLY), s.mul(x, s.splat(0.5)));
-        let y = s.select(s.lt(a, s.splat(SMALL_MAX)), small, tail);
+        // W = G (e_hi + e_lo) = a Psi(a) 2^-m (or G0 ... near zero).
+        let e_sum = s.add(e_hi, e_lo);
+        let w = s.mul_add(c0, e_hi, s.mul_add(t, e_sum, s.mul(c0, e_lo)));
+        let base = s.select(s.lt(x, s.splat(0.0)), s.splat(-0.0), x);
+        // The first segment, as the index sees it.
+        let centre = s.lt(shifted, s.splat(INDEX_SHIFT + CENTRE_MAX));
+        let base = s.select(centre, s.mul(x, s.splat(0.5)), base);
+        let y = s.sub(base, s.mul_exp2(w, m));
         // gelu(x) <= 0 for x <= 0: this only turns +0 into -0 for x = -0.
         s.or(y, s.sign_bit(x))
     }
 }
 
-/// Centres of the tail segments (see the module docs).
+/// Centres of the segments of `G` (see the module docs).
 const TAIL_CENTRE: [f32; 16] = [
-    3.479492e0, // 0x1.bd5ffep+1
-    4.4941406e0, // 0x1.1fa000p+2
-    5.4853516e0, // 0x1.5f1000p+2
-    6.5126953e0, // 0x1.a0d000p+2
-    7.501953e0, // 0x1.e02000p+2
-    8.475586e0, // 0x1.0f3800p+3
-    9.483398e0, // 0x1.2f7800p+3
-    1.0509766e1, // 0x1.505000p+3
-    1.20078125e1, // 0x1.804000p+3
-    1.3777828e1, // 0x1.b8e3f8p+3
-    3.6962983e-1, // 0x1.7a803ep-2
-    7.5830084e-1, // 0x1.844002p-1
-    1.2583009e0, // 0x1.422002p+0
-    1.7495117e0, // 0x1.bfe000p+0
-    2.262207e0, // 0x1.219000p+1
-    2.746582e0, // 0x1.5f9000p+1
+    3.1810825e0, // 0x1.972db6p+1
+    4.140408e0, // 0x1.08fc72p+2
+    5.1829476e0, // 0x1.4bb56ap+2
+    6.217846e0, // 0x1.8df130p+2
+    7.1859446e0, // 0x1.cbe684p+2
+    8.21106e0, // 0x1.06c100p+3
+    9.223344e0, // 0x1.2725a2p+3
+    1.024165e1, // 0x1.47bb98p+3
+    1.15939e1, // 0x1.73013ap+3
+    1.3523251e1, // 0x1.b0be78p+3
+    0e0, // 0x0.000000p+0
+    3.6532232e-1, // 0x1.76170ep-2
+    9.477075e-1, // 0x1.e539eap-1
+    1.4439875e0, // 0x1.71a92ap+0
+    1.9491057e0, // 0x1.f2f898p+0
+    2.4650722e0, // 0x1.3b877cp+1
 ];
 /// Coefficients of `G` per segment, highest degree first, in `u = a - centre`.
 const TAIL_POLY: [[f32; 16]; 7] = [
     // u^6
     [
-        -2.0443034e-5, // -0x1.56fa2ap-16
-        -4.9299115e-6, // -0x1.4ad73cp-18
-        -1.1516389e-6, // -0x1.352406p-20
-        -4.745727e-7, // -0x1.fd918cp-22
-        -8.99707e-7, // -0x1.e306cap-21
-        -3.2439726e-8, // -0x1.16a7b6p-25
-        -6.960638e-9, // -0x1.de54d6p-28
-        -5.700688e-7, // -0x1.320da8p-21
-        -3.2225206e-8, // -0x1.14cffap-25
-        -1.9727265e-8, // -0x1.52e96ep-26
-        -9.615492e-3, // -0x1.3b1498p-7
-        -3.7096918e-3, // -0x1.e63c9ap-9
-        -1.2486083e-3, // -0x1.4750b0p-10
-        -4.1538442e-4, // -0x1.b38fe8p-12
-        -1.5542872e-4, // -0x1.45f528p-13
-        -8.363854e-5, // -0x1.5ece32p-14
+        -3.234705e-5, // -0x1.0f58c2p-15
+        -1.05579675e-5, // -0x1.624440p-17
+        -1.9586928e-6, // -0x1.06e42cp-19
+        -4.7192228e-7, // -0x1.fab902p-22
+        1.9502531e-7, // 0x1.a2d04cp-23
+        -1.9769436e-7, // -0x1.a88ba0p-23
+        1.7137988e-7, // 0x1.700916p-23
+        -1.40136205e-8, // -0x1.e1811cp-27
+        -9.085824e-9, // -0x1.382fc0p-27
+        -1.8136587e-8, // -0x1.37958ep-26
+        -2.7875707e-2, // -0x1.c8b730p-6
+        -7.6182936e-3, // -0x1.f345c2p-8
+        -2.5010412e-3, // -0x1.47d104p-9
+        -1.0176887e-3, // -0x1.0ac7eep-10
+        -2.8463692e-4, // -0x1.2a76a4p-12
+        -1.01602374e-4, // -0x1.aa26b8p-14
     ],
     // u^5
     [
-        8.7605134e-5, // 0x1.6f714cp-14
-        2.3457953e-5, // 0x1.898f24p-16
-        7.661501e-6, // 0x1.0113cap-17
-        2.7721665e-6, // 0x1.7412eap-19
-        1.1622677e-6, // 0x1.37fe6ep-20
-        5.3282554e-7, // 0x1.1e0efcp-21
-        2.580504e-7, // 0x1.15145ap-22
-        9.918338e-8, // 0x1.a9fd48p-24
-        5.4973526e-8, // 0x1.d83810p-25
-        1.9025773e-8, // 0x1.46dc3cp-26
-        2.5094502e-2, // 0x1.9b25f8p-6
-        1.0456687e-2, // 0x1.56a50cp-7
-        3.6084824e-3, // 0x1.d8f894p-9
-        1.3915065e-3, // 0x1.6cc66cp-10
-        5.6014187e-4, // 0x1.25acf8p-11
-        2.542465e-4, // 0x1.0a98c6p-12
+        1.350258e-4, // 0x1.1b2b6cp-13
+        3.8620055e-5, // 0x1.43f7f0p-15
+        1.0675346e-5, // 0x1.663486p-17
+        3.6588997e-6, // 0x1.eb16d6p-19
+        1.3686786e-6, // 0x1.6f66e0p-20
+        6.845418e-7, // 0x1.6f82b6p-21
+        2.7982676e-7, // 0x1.2c7632p-22
+        1.5847965e-7, // 0x1.54551cp-23
+        7.35317e-8, // 0x1.3bd0f6p-24
+        3.503812e-8, // 0x1.2cf9a4p-25
+        4.2565804e-4, // 0x1.be55b6p-12
+        2.4926398e-2, // 0x1.9864e4p-6
+        6.957057e-3, // 0x1.c7f00cp-8
+        2.5788064e-3, // 0x1.520262p-9
+        9.7135745e-4, // 0x1.fd4564p-11
+        3.979366e-4, // 0x1.a1444ap-12
     ],
     // u^4
     [
-        -3.4712252e-4, // -0x1.6bfbfep-12
-        -1.0924342e-4, // -0x1.ca333ap-14
-        -4.1334002e-5, // -0x1.5abc18p-15
-        -1.7034261e-5, // -0x1.1dc998p-16
-        -7.747164e-6, // -0x1.03f3a2p-17
-        -4.1358057e-6, // -0x1.158c9ap-18
-        -2.217296e-6, // -0x1.2999b6p-19
-        -1.0299655e-6, // -0x1.147ab0p-20
-        -5.3867467e-7, // -0x1.2132e2p-21
-        -2.471775e-7, // -0x1.0967a2p-22
-        -5.7598542e-2, // -0x1.d7d8e6p-5
-        -2.5493663e-2, // -0x1.a1b02cp-6
-        -9.748677e-3, // -0x1.3f71d4p-7
-        -4.138616e-3, // -0x1.0f3a74p-8
-        -1.8322003e-3, // -0x1.e04ce2p-10
-        -9.047263e-4, // -0x1.da564ep-11
+        -5.061012e-4, // -0x1.0957c0p-11
+        -1.5983658e-4, // -0x1.4f339cp-13
+        -5.4770742e-5, // -0x1.cb7346p-15
+        -2.176481e-5, // -0x1.6d2726p-16
+        -1.0246645e-5, // -0x1.57d202p-17
+        -4.8667775e-6, // -0x1.469a9ap-18
+        -2.6556365e-6, // -0x1.646efap-19
+        -1.4341498e-6, // -0x1.80fa06p-20
+        -7.0552653e-7, // -0x1.7ac6d4p-21
+        -2.760603e-7, // -0x1.286ae0p-22
+        -1.3302964e-1, // -0x1.1071d8p-3
+        -5.8176618e-2, // -0x1.dc9536p-5
+        -1.7515657e-2, // -0x1.1ef9fep-6
+        -6.9776443e-3, // -0x1.c94972p-8
+        -2.9855552e-3, // -0x1.87529cp-9
+        -1.3548324e-3, // -0x1.632944p-10
     ],
     // u^3
     [
-        1.3084613e-3, // 0x1.57015ap-10
-        4.8527837e-4, // 0x1.fcd9ecp-12
-        2.113728e-4, // 0x1.bb47e8p-13
-        9.9848425e-5, // 0x1.a2cb6ep-14
-        5.2788433e-5, // 0x1.bad24cp-15
-        3.0100127e-5, // 0x1.f8ff10p-16
-        1.7799008e-5, // 0x1.2a9e28p-16
-        1.0952715e-5, // 0x1.6f831ap-17
-        5.7864904e-6, // 0x1.845326p-18
-        2.9792782e-6, // 0x1.8fdf38p-19
-        1.1749088e-1, // 0x1.e13e1ep-4
-        5.6580026e-2, // 0x1.cf80eap-5
-        2.4083303e-2, // 0x1.8a94b2p-6
-        1.1302819e-2, // 0x1.725eeap-7
-        5.536546e-3, // 0x1.6ad7d4p-8
-        3.0008429e-3, // 0x1.895394p-9
+        1.8106768e-3, // 0x1.daa876p-10
+        6.729339e-4, // 0x1.60cfa8p-11
+        2.6899728e-4, // 0x1.1a1068p-12
+        1.2258723e-4, // 0x1.011584p-13
+        6.4231e-5, // 0x1.0d6782p-14
+        3.4855908e-5, // 0x1.24647ep-15
+        2.029094e-5, // 0x1.546cecp-16
+        1.2373481e-5, // 0x1.9f2f64p-17
+        6.8443583e-6, // 0x1.cb512ep-18
+        3.2521116e-6, // 0x1.b47db4p-19
+        1.8726155e-6, // 0x1.f6ad28p-20
+        1.185008e-1, // 0x1.e56118p-4
+        4.0499385e-2, // 0x1.4bc55ep-5
+        1.7926497e-2, // 0x1.25b52ep-6
+        8.487185e-3, // 0x1.161bacp-7
+        4.2548515e-3, // 0x1.16d890p-8
     ],
     // u^2
     [
-        -4.4571212e-3, // -0x1.241a16p-8
-        -1.9639384e-3, // -0x1.016ad6p-9
-        -9.934162e-4, // -0x1.046b08p-10
-        -5.388811e-4, // -0x1.1a8766p-11
-        -3.2111743e-4, // -0x1.50b74ep-12
-        -2.0369567e-4, // -0x1.ab2e48p-13
-        -1.3321471e-4, // -0x1.175f1ap-13
-        -8.999863e-5, // -0x1.797b4cp-14
-        -5.3858585e-5, // -0x1.c3cc6ep-15
-        -3.155759e-5, // -0x1.08b968p-15
-        -2.0533913e-1, // -0x1.a488d8p-3
-        -1.0863303e-1, // -0x1.bcf5fcp-4
-        -5.198469e-2, // -0x1.a9dbccp-5
-        -2.7243063e-2, // -0x1.be59b0p-6
-        -1.4889418e-2, // -0x1.e7e57ep-7
-        -8.901021e-3, // -0x1.23ab2ep-7
+        -5.8395895e-3, // -0x1.7eb40ep-8
+        -2.5724755e-3, // -0x1.512df4p-9
+        -1.2101074e-3, // -0x1.3d38eep-10
+        -6.368493e-4, // -0x1.4de478p-11
+        -3.7632437e-4, // -0x1.8a9acep-12
+        -2.2942184e-4, // -0x1.e121eap-13
+        -1.4803812e-4, // -0x1.36755cp-13
+        -9.934272e-5, // -0x1.a0ac6ep-14
+        -6.1665596e-5, // -0x1.02a4eep-14
+        -3.3938377e-5, // -0x1.1cb21cp-15
+        -3.989423e-1, // -0x1.988454p-2
+        -2.0686379e-1, // -0x1.a7a834p-3
+        -8.133327e-2, // -0x1.4d241ep-4
+        -4.0376984e-2, // -0x1.4ac4acp-5
+        -2.1363609e-2, // -0x1.5e0578p-6
+        -1.1929473e-2, // -0x1.86e7acp-7
     ],
     // u^1
     [
-        1.2956488e-2, // 0x1.a88ee6p-7
-        6.8547875e-3, // 0x1.c13c40p-8
-        4.055615e-3, // 0x1.09c9eep-8
-        2.5394051e-3, // 0x1.4cd84cp-9
-        1.7114521e-3, // 0x1.c0a59cp-10
-        1.2111648e-3, // 0x1.3d7fe4p-10
-        8.778204e-4, // 0x1.cc3b10p-11
-        6.523273e-4, // 0x1.5601e4p-11
-        4.4259886e-4, // 0x1.d0193ap-12
-        2.9578942e-4, // 0x1.36285ep-12
-        2.8557822e-1, // 0x1.246e9ep-2
-        1.6809133e-1, // 0x1.584044p-3
-        9.1777444e-2, // 0x1.77eba0p-4
-        5.4381248e-2, // 0x1.bd7dbep-5
-        3.352874e-2, // 0x1.12aadep-5
-        2.2300007e-2, // 0x1.6d5d02p-6
+        1.6006822e-2, // 0x1.06417ap-6
+        8.4477365e-3, // 0x1.14d0c0p-7
+        4.7193402e-3, // 0x1.354964p-8
+        2.8850818e-3, // 0x1.7a2748p-9
+        1.9312743e-3, // 0x1.fa45a0p-10
+        1.3255689e-3, // 0x1.5b7d6cp-10
+        9.5087924e-4, // 0x1.f288dap-11
+        7.030366e-4, // 0x1.7097fap-11
+        4.90319e-4, // 0x1.011180p-11
+        3.1245343e-4, // 0x1.47a194p-12
+        0e0, // 0x0.000000p+0
+        2.873537e-1, // 0x1.26400cp-2
+        1.323981e-1, // 0x1.0f26bcp-3
+        7.473304e-2, // 0x1.321b46p-4
+        4.473561e-2, // 0x1.6e7960p-5
+        2.811445e-2, // 0x1.cca08cp-6
     ],
     // u^0
     [
-        3.719442e-1, // 0x1.7cdef0p-2
-        3.8157517e-1, // 0x1.86bba4p-2
-        3.8682562e-1, // 0x1.8c1c04p-2
-        3.9013422e-1, // 0x1.8f7f58p-2
-        3.9220157e-1, // 0x1.919d4ap-2
-        3.9360592e-1, // 0x1.930d6ep-2
-        3.946467e-1, // 0x1.941e44p-2
-        3.954244e-1, // 0x1.94ea22p-2
-        3.962311e-1, // 0x1.95bd9cp-2
-        3.9687306e-1, // 0x1.9665e4p-2
-        1.4082396e-1, // 0x1.206850p-3
-        2.2657716e-1, // 0x1.d007b0p-3
-        2.8921583e-1, // 0x1.282832p-2
-        3.2412887e-1, // 0x1.4be870p-2
-        3.4612837e-1, // 0x1.626f7ap-2
-        3.594169e-1, // 0x1.700afcp-2
+        3.676432e-1, // 0x1.787776p-2
+        3.7888134e-1, // 0x1.83f978p-2
+        3.8550213e-1, // 0x1.8ac112p-2
+        3.8933593e-1, // 0x1.8eae14p-2
+        3.9162692e-1, // 0x1.9106a6p-2
+        3.932707e-1, // 0x1.92b58ep-2
+        3.944091e-1, // 0x1.93dffap-2
+        3.952428e-1, // 0x1.94ba88p-2
+        3.9603826e-1, // 0x1.958b0ep-2
+        3.9679566e-1, // 0x1.96519ap-2
+        0e0, // 0x0.000000p+0
+        1.3959001e-1, // 0x1.1de15ep-3
+        2.548716e-1, // 0x1.04fd10p-2
+        3.046086e-1, // 0x1.37eb52p-2
+        3.3398145e-1, // 0x1.55ff3cp-2
+        3.5236073e-1, // 0x1.68d140p-2
     ],
-];
-/// `S(t)`, `t = x^2`, highest degree first: `Phi(x) = 1/2 + x S(x^2)` for `|x| < 0.25`.
-const SMALL_POLY: [f32; 3] = [
-    9.8331515e-3, // 0x1.423674p-7
-    -6.64862e-2, // -0x1.1053d6p-4
-    3.9894226e-1, // 0x1.988452p-2
 ];

@@ -32,8 +32,6 @@ use hexfloat::hex_f32;
 use problems::Problem;
 use remez::{Basis, Fit, Options, Target, Var};
 
-
-
 /// Command-line options.
 struct Cli {
     problems: Vec<Problem>,

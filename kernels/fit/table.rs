@@ -10,14 +10,16 @@
 use crate::hexfloat::hex_f32;
 use crate::remez::{Basis, Options, Target, Var, Weight};
 
-/// One segment: the interval and the centre `u` is measured from.
-#[derive(Clone, Copy, Debug)]
+/// One segment: the function, the interval, the centre `u` is measured from
+/// and the exponents fitted (a subset of the table's; the others are 0).
+#[derive(Clone, Copy)]
 pub struct Segment {
+    pub f: fn(f64) -> f64,
     pub lo: f64,
     pub hi: f64,
-    /// The nominal centre; the fitted one is a nearby f32 (see
-    /// [`best_centre`]), printed with the tables.
-    pub centre: f64,
+    /// A fixed centre (an f32), or `None` to let [`best_centre`] choose.
+    pub centre: Option<f64>,
+    pub exps: &'static [u32],
 }
 
 /// A named piecewise fitting problem.
@@ -25,35 +27,62 @@ pub struct Segment {
 pub struct Table {
     pub name: &'static str,
     pub about: &'static str,
-    pub f: fn(f64) -> f64,
     /// At most 16 segments.
     pub segments: Vec<Segment>,
     /// The kernel's table index (in `[0, 15]`) of an input; each segment's
     /// coefficients go to the index of its centre.
     pub index: fn(f32) -> usize,
+    /// Every exponent of the kernel's polynomial.
     pub exps: &'static [u32],
     pub weight: Weight,
     /// Prefix of the printed table names (`{prefix}CENTRE`, `{prefix}POLY`).
     pub prefix: &'static str,
 }
 
-/// Candidate centres tried on each side of the nominal one, in steps of
+/// Candidate centres tried on each side of the balanced one, in steps of
 /// `(hi - lo) / CENTRE_STEPS`.
 const CENTRE_TRIES: i32 = 32;
 /// See [`CENTRE_TRIES`].
 const CENTRE_STEPS: f64 = 1024.0;
 
-/// Near the nominal centre, the f32 centre whose `f` is closest (relative) to
-/// its f32 rounding: the constant term cannot absorb its own rounding error,
-/// so this keeps it from costing up to half an ulp at `u = 0`.
-fn best_centre(f: fn(f64) -> f64, seg: &Segment) -> f64 {
+/// Where `f` is the harmonic mean of its values at the ends of the segment:
+/// for a monotone `f` this balances the largest `|f(x) - f(centre)| / |f(x)|`
+/// at the two ends, the relative size of the non-constant part that the
+/// kernel adds to the constant term.
+fn balanced_centre(seg: &Segment) -> f64 {
+    let (f0, f1) = ((seg.f)(seg.lo), (seg.f)(seg.hi));
+    let target = 2.0 * f0 * f1 / (f0 + f1);
+    let (mut a, mut b) = (seg.lo, seg.hi);
+    if ((seg.f)(a) - target).signum() == ((seg.f)(b) - target).signum() {
+        return 0.5 * (a + b);
+    }
+    for _ in 0..100 {
+        let m = 0.5 * (a + b);
+        if ((seg.f)(m) - target).signum() == ((seg.f)(a) - target).signum() {
+            a = m;
+        } else {
+            b = m;
+        }
+    }
+    0.5 * (a + b)
+}
+
+/// The segment's fixed centre, or: near the balanced one, the f32 centre
+/// whose `f` is closest (relative) to its f32 rounding, since the constant
+/// term cannot absorb its own rounding error, which would cost up to half
+/// an ulp at `u = 0`.
+fn best_centre(seg: &Segment) -> f64 {
+    if let Some(c) = seg.centre {
+        return c;
+    }
+    let nominal = balanced_centre(seg);
     let step = (seg.hi - seg.lo) / CENTRE_STEPS;
     let miss = |c: f64| {
-        let v = f(c);
+        let v = (seg.f)(c);
         (f64::from(v as f32) - v).abs() / v.abs()
     };
     (-CENTRE_TRIES..=CENTRE_TRIES)
-        .map(|k| f64::from((seg.centre + f64::from(k) * step) as f32))
+        .map(|k| f64::from((nominal + f64::from(k) * step) as f32))
         .min_by(|&a, &b| miss(a).total_cmp(&miss(b)))
         .expect("non-empty range")
 }
@@ -70,18 +99,23 @@ pub fn run(table: &Table, opts: &Options) -> Result<(), String> {
         table.exps, table.weight
     );
     let zero = |_: f64| 0.0;
-    let mut coeffs: Vec<Option<Vec<f32>>> = vec![None; 16];
+    let mut coeffs = [[0.0f32; 16]; 16];
+    let mut used = [false; 16];
     let mut centres = [0.0f32; 16];
     let mut worst = 0.0f64;
     for seg in &table.segments {
-        let centre = best_centre(table.f, seg);
+        let centre = best_centre(seg);
+        if f64::from(centre as f32) != centre {
+            return Err(format!("centre {centre:e} is not an f32"));
+        }
         let i = (table.index)(centre as f32);
-        if coeffs[i].is_some() {
+        if used[i] {
             return Err(format!("two segments at index {i}"));
         }
-        let basis = Basis::new(Var::Shift(centre), table.exps);
+        used[i] = true;
+        let basis = Basis::new(Var::Shift(centre), seg.exps);
         let target = Target {
-            f: &table.f,
+            f: &seg.f,
             fixed: &zero,
             basis: &basis,
             weight: table.weight,
@@ -92,18 +126,24 @@ pub fn run(table: &Table, opts: &Options) -> Result<(), String> {
         let (err, at) = target.max_error(&wide, seg.lo, seg.hi, DENSE);
         worst = worst.max(err);
         println!(
-            "  segment {i:>2}  [{:<9e}, {:<9e})  centre {:<12e}  f64 2^{:.2}  f32 {:.3e} (2^{:.2}) at x = {at:e}",
+            "  segment {i:>2}  [{:<9e}, {:<9e})  centre {:<12e}  f64 2^{:.2}  f32 2^{:.2} at x = {at:e}",
             seg.lo,
             seg.hi,
             centre,
             exact.max_error.log2(),
-            err,
             err.log2()
         );
-        coeffs[i] = Some(c);
+        for (&e, &v) in seg.exps.iter().zip(&c) {
+            let k = table
+                .exps
+                .iter()
+                .position(|&t| t == e)
+                .ok_or_else(|| format!("exponent {e} is not in the table"))?;
+            coeffs[k][i] = v;
+        }
         centres[i] = centre as f32;
     }
-    println!("  worst segment error {worst:.3e} (2^{:.2})", worst.log2());
+    println!("  worst segment error 2^{:.2}", worst.log2());
     println!("  const {}CENTRE: [f32; 16] = [", table.prefix);
     for c in centres {
         println!("      {c:e}, // {}", hex_f32(c));
@@ -114,9 +154,8 @@ pub fn run(table: &Table, opts: &Options) -> Result<(), String> {
     for (k, &e) in table.exps.iter().enumerate().rev() {
         println!("      // u^{e}");
         println!("      [");
-        for c in &coeffs {
-            let c = c.as_ref().map_or(0.0, |c| c[k]);
-            println!("          {c:e}, // {}", hex_f32(c));
+        for c in &coeffs[k][..] {
+            println!("          {c:e}, // {}", hex_f32(*c));
         }
         println!("      ],");
     }
