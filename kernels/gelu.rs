@@ -157,9 +157,7 @@ impl Kernel for Gelu {
         // The first segment, as the index sees it.
         let centre = s.lt(shifted, s.splat(INDEX_SHIFT + CENTRE_MAX));
         let base = s.select(centre, s.mul(x, s.splat(0.5)), base);
-        let y = s.sub(base, s.mul_exp2(w, m));
-        // gelu(x) <= 0 for x <= 0: this only turns +0 into -0 for x = -0.
-        s.or(y, s.sign_bit(x))
+        s.sub(base, s.mul_exp2(w, m))
     }
 }
 
