@@ -8,11 +8,14 @@
 //! -a P`, `P = K1 + K3 a^2`, is formed as a double-`f32` `zh + zl` (exact
 //! square and products by FMA, a two-sum, `K1` and `K3` in two parts).
 //!
-//! `E`: `k = round(16 zh / ln2) = 16 m + j`, `r = zh - k ln2/16 + zl` (the
-//! first difference exact), `E = 2^m 2^(j/16) e^r` with `2^(j/16)` from a
-//! 16-entry table in two parts and `e^r = 1 + r + c2 r^2 + c3 r^3` on
+//! `E`: `k = round(16 zh / ln2) = 16 m + j`, `r = zh - k LN2_16_HI + zl` (the
+//! difference exact), `E = 2^m 2^(j/16) e^r` with `2^(j/16)` from a 16-entry
+//! table in two parts and `e^r = 1 + r + c2 r^2 + c3 r^3` on
 //! `[-ln2/32, ln2/32]` (relative error 2^-29.2; the table and the split of `k`
-//! are shared with `gelu`). `E 2^-m = e_sum + e_res` exactly.
+//! are shared with `gelu`). `K1` and `K3` are stored multiplied by
+//! `LN2_16_HI / (ln2/16) = 1 + 2.7e-9`, which stands in for the low part of
+//! `ln2/16`: `r` is then `e`'s true reduced argument times `1 + 2.7e-9`, a
+//! relative error below 2^-33 in `E`. `E 2^-m = e_sum + e_res` exactly.
 //!
 //! The quotient is compensated as in `sigmoid`: `d + d_lo = 1 + E`,
 //! `q = N / d` with `N = 1` or `e_sum`, `rho = N - q d` exact, and
@@ -31,27 +34,26 @@
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::{LN2_HI, LN2_LO};
+use super::exp::LN2_HI;
 use super::gelu::{SHIFTER, exp2_sixteenths};
 use crate::simd::Simd;
 
-/// `K1 = 2 sqrt(2/pi)` rounded to `f32` (`0x1.988454p+0`).
+/// `K1 = 2 sqrt(2/pi)`, scaled by `LN2_16_HI / (ln2/16)` (see the module
+/// docs), rounded to `f32` (`0x1.988454p+0`).
 const K1_HI: f32 = 1.595_769_2;
-/// `K1 - K1_HI` rounded to `f32`.
-const K1_LO: f32 = -4.534_068e-8;
-/// `K3 = 0.044715 K1` rounded to `f32`.
+/// The scaled `K1` minus `K1_HI`, rounded to `f32` (`-0x1.5fceb0p-25`).
+const K1_LO: f32 = -4.095_577e-8;
+/// `K3 = 0.044715 K1`, scaled like `K1`, rounded to `f32` (`0x1.2444f2p-4`).
 const K3_HI: f32 = 7.135_481_4e-2;
-/// `K3 - K3_HI` rounded to `f32`.
-const K3_LO: f32 = 2.398_832_5e-9;
+/// The scaled `K3` minus `K3_HI`, rounded to `f32` (`0x1.64a40ep-29`).
+const K3_LO: f32 = 2.594_903_6e-9;
 /// `x` is clamped to `[-X_MAX, X_MAX]` where it enters `v`.
 const X_MAX: f32 = 11.0;
 /// `16 / ln 2` rounded to `f32`.
 const LOG2E_16: f32 = 23.083_12;
-/// `ln2 / 16` in two parts: `LN2_HI / 16` has 21 significant bits, so
-/// `zh - k LN2_16_HI` is exact for the `|k| < 2^12` that occur.
+/// `ln2 / 16` to 21 significant bits, so `zh - k LN2_16_HI` is exact for the
+/// `|k| < 2^12` that occur.
 const LN2_16_HI: f32 = LN2_HI / 16.0;
-/// `LN2_LO / 16`, the rest of `ln2 / 16`.
-const LN2_16_LO: f32 = LN2_LO / 16.0;
 /// `c2` of `e^r ~ 1 + r + c2 r^2 + c3 r^3` on `[-ln2/32, ln2/32]`
 /// (`fit -- gelu_tanh_exp`).
 const EXP_C2: f32 = 5.000_161_5e-1;
@@ -94,7 +96,7 @@ impl Kernel for GeluTanh {
         let kk = s.mul_add(zh, s.splat(LOG2E_16), shifter);
         let k = s.sub(kk, shifter);
         let r_hi = s.neg_mul_add(k, s.splat(LN2_16_HI), zh);
-        let r = s.add(r_hi, s.neg_mul_add(k, s.splat(LN2_16_LO), zl));
+        let r = s.add(r_hi, zl);
         let p = s.mul(
             s.mul_add(s.mul_add(s.splat(EXP_C3), r, s.splat(EXP_C2)), r, one),
             r,

@@ -9,9 +9,13 @@
 //! f32 and reports what that costs. With `--ulp` the polynomial is also run
 //! in f32 with fma Horner, like the kernel, over (a sweep of) every f32 input.
 //!
+//! A piecewise table (see [`table`]) fits one polynomial per segment and
+//! prints the 16-entry tables a kernel indexes with `lookup16`.
+//!
 //! ```text
-//! fit list                       list the problems
-//! fit <problem>|all [options]    fit and print coefficients
+//! fit list                       list the problems and tables
+//! fit <problem>|<table>|all [options]
+//!                                fit and print coefficients
 //!   --ulp          f32 fma-Horner sweep, errors in ULPs
 //!   --refit        also round greedily: re-fit the higher coefficients after
 //!                  rounding each lower one to f32
@@ -32,6 +36,8 @@ use hexfloat::hex_f32;
 use problems::Problem;
 use remez::{Basis, Fit, Options, Target, Var};
 
+
+
 /// Command-line options.
 struct Cli {
     problems: Vec<Problem>,
@@ -46,7 +52,7 @@ struct Cli {
 const DENSE: usize = 200_001;
 
 fn usage() -> String {
-    "usage: fit list | fit <problem>|all [--ulp] [--refit] [--samples N] [--tol T]".to_string()
+    "usage: fit list | fit <problem>|<table>|all [--ulp] [--refit] [--samples N] [--tol T]".to_string()
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {

@@ -4,6 +4,7 @@ use crate::remez::{Var, Weight};
 
 mod exp;
 mod gelu;
+mod gelu_tanh;
 
 /// A named fitting problem and the f32 kernel that will use its coefficients.
 #[derive(Clone, Copy)]
@@ -32,5 +33,5 @@ pub fn tables() -> Vec<crate::table::Table> {
 
 /// Every problem.
 pub fn all() -> Vec<Problem> {
-    [exp::problems(), gelu::problems()].concat()
+    [exp::problems(), gelu::problems(), gelu_tanh::problems()].concat()
 }
