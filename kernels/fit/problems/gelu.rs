@@ -38,7 +38,10 @@ fn segments() -> Vec<Segment> {
         let slack = b * 2f64.powi(-21);
         for k in 0..8 {
             let s = b + w * f64::from(k);
-            let (x0, x1) = ((s - INDEX_SHIFT).max(0.0), (s + w - INDEX_SHIFT).min(TAIL_MAX));
+            let (x0, x1) = (
+                (s - INDEX_SHIFT).max(0.0),
+                (s + w - INDEX_SHIFT).min(TAIL_MAX),
+            );
             if x1 <= x0 {
                 continue;
             }
