@@ -4,25 +4,25 @@
 //!
 //! With `a = |x|` and `E = e^-|v|`: `sigmoid(v) = 1 / (1 + E)` for `x >= 0`
 //! and `E / (1 + E)` for `x < 0`. In the left tail `sigmoid(v) ~ E` with
-//! `|v|` up to 112, so `v` must be exact to about 2^-27 absolute: `-|v| =
-//! -a P`, `P = K1 + K3 a^2`, is formed as a double-`f32` `zh + zl` (exact
-//! square and products by FMA, a two-sum, `K1` and `K3` in two parts).
+//! `|v|` up to 112, so `v` must be exact to about 2^-27 absolute. Writing
+//! `-|v| = K3 z`, `z = -a (a^2 + C)`, `C = K1 / K3`, the factor `K3` moves
+//! into the exponential's reduction, and `z` is formed as a double-`f32`
+//! `zh + zl` (exact square and product by FMA, a two-sum, `C` in two parts).
 //!
-//! `E`: `k = round(16 zh / ln2) = 16 m + j`, `r = zh - k LN2_16_HI + zl` (the
-//! difference exact), `E = 2^m 2^(j/16) e^r` with `2^(j/16)` from a 16-entry
-//! table in two parts and `e^r = 1 + r + c2 r^2 + c3 r^3` on
-//! `[-ln2/32, ln2/32]` (relative error 2^-29.2; the table and the split of `k`
-//! are shared with `gelu`). `K1` and `K3` are stored multiplied by
-//! `LN2_16_HI / (ln2/16) = 1 + 2.7e-9`, which stands in for the low part of
-//! `ln2/16`: `r` is then `e`'s true reduced argument times `1 + 2.7e-9`, a
-//! relative error below 2^-33 in `E`. `E 2^-m = e_sum + e_res` exactly.
+//! `E`: `k = round(16 K3 zh / ln2) = 16 m + j` and `r = z - k L`,
+//! `L = ln2 / (16 K3)` in two parts (the first difference exact), so
+//! `E = 2^m 2^(j/16) e^(K3 r)`, `|K3 r| <= ln2/32`; `2^(j/16)` comes from a
+//! 16-entry table in two parts (shared with `gelu`, like the split of `k`)
+//! and `e^(K3 r) = 1 + K3 r + c2 r^2 + c3 r^3` (relative error 2^-29.2).
+//! `E 2^-m = e_sum + e_res` exactly.
 //!
 //! The quotient is compensated as in `sigmoid`: `d + d_lo = 1 + E`,
 //! `q = N / d` with `N = 1` or `e_sum`, `rho = N - q d` exact, and
 //! `c = (rho + N_lo - q d_lo) / d` with a rough `1/d` (`q` itself for
-//! `N = 1`, a linear function of `E` within 6% otherwise); `y = x q + x c` with one rounding, and for
-//! `x < 0` the result is kept in the normal range and scaled by `2^m` last with
-//! [`Simd::mul_exp2`], so results in the subnormal range are rounded once.
+//! `N = 1`, a linear function of `E` within 6% otherwise); `y = x q + x c`
+//! with one rounding, and for `x < 0` the result is kept in the normal range
+//! and scaled by `2^m` last with [`Simd::mul_exp2`], so results in the
+//! subnormal range are rounded once.
 //! `x` is clamped to `[-11, 11]` where it enters `v` (`gelu_tanh(-11)` is below
 //! half the smallest subnormal and `sigmoid(v(11)) = 1` in `f32`); the
 //! unclamped `x` multiplies `q` for `x > 11`, so `gelu_tanh(x) = x` there.
@@ -35,32 +35,33 @@
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::LN2_HI;
 use super::gelu::{SHIFTER, exp2_sixteenths};
 use crate::simd::Simd;
 
-/// `K1 = 2 sqrt(2/pi)`, scaled by `LN2_16_HI / (ln2/16)` (see the module
-/// docs), rounded to `f32` (`0x1.988454p+0`).
-const K1_HI: f32 = 1.595_769_2;
-/// The scaled `K1` minus `K1_HI`, rounded to `f32` (`-0x1.5fceb0p-25`).
-const K1_LO: f32 = -4.095_577e-8;
-/// `K3 = 0.044715 K1`, scaled like `K1`, rounded to `f32` (`0x1.2444f2p-4`).
-const K3_HI: f32 = 7.135_481_4e-2;
-/// The scaled `K3` minus `K3_HI`, rounded to `f32` (`0x1.64a40ep-29`).
-const K3_LO: f32 = 2.594_903_6e-9;
+/// `C = K1 / K3 = 1 / 0.044715` in two parts (`0x1.65d25ep+4`), where
+/// `v = K1 x + K3 x^3 = K3 x (x^2 + C)`.
+const C_HI: f32 = 22.363_86;
+/// `C - C_HI` rounded to `f32` (`0x1.bb3db0p-21`).
+const C_LO: f32 = 8.256_006_4e-7;
+/// `K3 = 0.044715 * 2 sqrt(2/pi)` rounded to `f32` (`0x1.2444f2p-4`): it only
+/// scales the reduced argument, so its rounding costs a relative 2^-25 of `r`.
+const K3: f32 = 7.135_481_4e-2;
+/// `16 K3 / ln2` rounded to `f32` (`0x1.a5a7d0p+0`).
+const K3_LOG2E_16: f32 = 1.647_091_9;
+/// `L = ln2 / (16 K3)` in two parts (`0x1.36d9d6p-1`): 24 significant bits
+/// with the lowest at 2^-24, so `zh - k L_HI` is exact for the `|k| < 2^12`
+/// that occur.
+const L_HI: f32 = 6.071_307e-1;
+/// `L - L_HI` rounded to `f32` (`-0x1.25115cp-26`).
+const L_LO: f32 = -1.705_879_2e-8;
 /// `x` is clamped to `[-X_MAX, X_MAX]` where it enters `v`.
 const X_MAX: f32 = 11.0;
-/// `16 / ln 2` rounded to `f32` (`0x1.715476p+4`).
-const LOG2E_16: f32 = 23.083_12;
-/// `ln2 / 16` to 21 significant bits (`0x1.62e430p-5`), so `zh - k LN2_16_HI`
-/// is exact for the `|k| < 2^12` that occur.
-const LN2_16_HI: f32 = LN2_HI / 16.0;
-/// `c2` of `e^r ~ 1 + r + c2 r^2 + c3 r^3` on `[-ln2/32, ln2/32]`
-/// (`fit -- gelu_tanh_exp`).
-const EXP_C2: f32 = 5.000_161_5e-1; // 0x1.00021ep-1
+/// `c2` of `e^(K3 r) ~ 1 + K3 r + c2 r^2 + c3 r^3` on
+/// `[-ln2/(32 K3), ln2/(32 K3)]` (relative error 2^-29.2;
+/// `fit -- gelu_tanh_exp`).
+const EXP_C2: f32 = 2.545_837_3e-3; // 0x1.4db020p-9
 /// `c3`, see [`EXP_C2`].
-const EXP_C3: f32 = 1.666_671_8e-1; // 0x1.55559ap-3
-
+const EXP_C3: f32 = 6.055_081_4e-5; // 0x1.fbefe2p-15
 /// `1/(1 + E) ~ INV_D_AT_0 - INV_D_SLOPE E` within 6% for `E` in `[0, 1]`:
 /// enough for the correction term of the quotient.
 const INV_D_AT_0: f32 = 0.941; // 0x1.e1cac0p-1
@@ -81,31 +82,33 @@ impl Kernel for GeluTanh {
         let a = s.abs(xc);
         let na = s.neg(a);
 
-        // P = K1 + K3 a^2 = ph + pl: a^2 = sq + sq_lo and K3_HI sq = t + t_lo
-        // exactly, ph + err = K1_HI + t exactly (two-sum).
+        // Q = a^2 + C = qh + ql, C = K1 / K3: a^2 = sq + sq_lo exactly, and
+        // qh + err = sq + C_HI exactly (two-sum).
         let sq = s.mul(a, a);
         let sq_lo = s.mul_sub(a, a, sq);
-        let k3 = s.splat(K3_HI);
-        let t = s.mul(k3, sq);
-        let t_lo = s.mul_sub(k3, sq, t);
-        let k1 = s.splat(K1_HI);
-        let ph = s.add(k1, t);
-        let bb = s.sub(ph, k1);
-        let err = s.add(s.sub(k1, s.sub(ph, bb)), s.sub(t, bb));
-        let small = s.mul_add(s.splat(K3_LO), sq, s.mul_add(k3, sq_lo, t_lo));
-        let pl = s.add(s.add(err, small), s.splat(K1_LO));
-        // -|v| = -a P = zh + zl.
-        let zh = s.mul(na, ph);
-        let zl = s.mul_add(na, pl, s.mul_sub(na, ph, zh));
+        let ch = s.splat(C_HI);
+        let qh = s.add(sq, ch);
+        let bb = s.sub(qh, ch);
+        let err = s.add(s.sub(ch, s.sub(qh, bb)), s.sub(sq, bb));
+        let ql = s.add(err, s.add(sq_lo, s.splat(C_LO)));
+        // -|v| = K3 z, z = -a Q = zh + zl.
+        let zh = s.mul(na, qh);
+        let zl = s.mul_add(na, ql, s.mul_sub(na, qh, zh));
 
-        // E = e^(zh + zl) = (e_sum + e_res) 2^m.
+        // -|v| = k ln2/16 + K3 r: k = round(16 K3 zh / ln2) = 16 m + j,
+        // r = z - k L, L = ln2 / (16 K3) (the first difference exact).
         let shifter = s.splat(SHIFTER);
-        let kk = s.mul_add(zh, s.splat(LOG2E_16), shifter);
+        let kk = s.mul_add(zh, s.splat(K3_LOG2E_16), shifter);
         let k = s.sub(kk, shifter);
-        let r_hi = s.neg_mul_add(k, s.splat(LN2_16_HI), zh);
-        let r = s.add(r_hi, zl);
+        let r_hi = s.neg_mul_add(k, s.splat(L_HI), zh);
+        let r = s.add(r_hi, s.neg_mul_add(k, s.splat(L_LO), zl));
+        // e^(K3 r) - 1.
         let p = s.mul(
-            s.mul_add(s.mul_add(s.splat(EXP_C3), r, s.splat(EXP_C2)), r, one),
+            s.mul_add(
+                s.mul_add(s.splat(EXP_C3), r, s.splat(EXP_C2)),
+                r,
+                s.splat(K3),
+            ),
             r,
         );
         let (e_hi, t_lo, m) = exp2_sixteenths(s, kk);
