@@ -335,3 +335,29 @@ const TAIL_POLY: [[f32; 16]; 7] = [
         3.5236073e-1, // 0x1.68d140p-2
     ],
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::scalar::Scalar;
+
+    #[test]
+    fn exp2_tables_hold_sixteenths() {
+        for (j, (&hi, &lo)) in EXP2_J16_HI.iter().zip(&EXP2_J16_LO).enumerate() {
+            let v = (j as f64 / 16.0).exp2();
+            assert_eq!(hi, v as f32, "j = {j}");
+            assert_eq!(lo, (v - f64::from(hi)) as f32, "j = {j}");
+        }
+    }
+
+    #[test]
+    fn sixteenths_split_k() {
+        for k in -2700i32..=16 {
+            let kk = SHIFTER + k as f32;
+            let (hi, lo, m) = exp2_sixteenths(Scalar, kk);
+            let j = k.rem_euclid(16);
+            assert_eq!(m, k.div_euclid(16) as f32, "k = {k}");
+            assert_eq!((hi, lo), (EXP2_J16_HI[j as usize], EXP2_J16_LO[j as usize]));
+        }
+    }
+}

@@ -135,3 +135,29 @@ impl Kernel for GeluTanh {
         s.mul_exp2(s.mul_add(xl, q, s.mul(xc, c)), scale)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `K3` in `f64`.
+    fn k3() -> f64 {
+        0.044_715 * 2.0 * (2.0 / core::f64::consts::PI).sqrt()
+    }
+
+    #[test]
+    fn constants_split_their_values() {
+        let ln2 = core::f64::consts::LN_2;
+        let c = f64::from(C_HI) + f64::from(C_LO);
+        assert!((c - 1.0 / 0.044_715).abs() < 1e-13);
+        let l = f64::from(L_HI) + f64::from(L_LO);
+        assert!((l - ln2 / (16.0 * k3())).abs() < 1e-15);
+        assert_eq!(K3, k3() as f32);
+        assert_eq!(K3_LOG2E_16, (16.0 * k3() / ln2) as f32);
+    }
+
+    #[test]
+    fn l_hi_has_no_bits_below_2_to_the_minus_24() {
+        assert_eq!((f64::from(L_HI) * 2f64.powi(24)).fract(), 0.0);
+    }
+}
