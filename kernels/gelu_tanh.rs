@@ -7,7 +7,8 @@
 //! `|v|` up to 112, so `v` must be exact to about 2^-27 absolute. Writing
 //! `-|v| = K3 z`, `z = -a (a^2 + C)`, `C = K1 / K3`, the factor `K3` moves
 //! into the exponential's reduction, and `z` is formed as a double-`f32`
-//! `zh + zl` (exact square and product by FMA, a two-sum, `C` in two parts).
+//! `zh + zl` (exact square and product by FMA, an exact sum, `C` in two
+//! parts).
 //!
 //! `E`: `k = round(16 K3 zh / ln2) = 16 m + j` and `r = z - k L`,
 //! `L = ln2 / (16 K3)` in two parts (the first difference exact), so
@@ -18,8 +19,8 @@
 //!
 //! The quotient is compensated as in `sigmoid`: `d + d_lo = 1 + E`,
 //! `q = N / d` with `N = 1` or `e_sum`, `rho = N - q d` exact, and
-//! `c = (rho + N_lo - q d_lo) / d` with a rough `1/d` (`q` itself for
-//! `N = 1`, a linear function of `E` within 6% otherwise); `y = x q + x c`
+//! `c = (rho + N_lo - q d_lo) / d` with a rough `1/d` (a linear function of
+//! `E`, within 6%); `y = x q + x c`
 //! with one rounding, and for `x < 0` the result is kept in the normal range
 //! and scaled by `2^m` last with [`Simd::mul_exp2`], so results in the
 //! subnormal range are rounded once.
@@ -38,11 +39,13 @@ use super::Kernel;
 use super::gelu::{SHIFTER, exp2_sixteenths};
 use crate::simd::Simd;
 
-/// `C = K1 / K3 = 1 / 0.044715` in two parts (`0x1.65d25ep+4`), where
-/// `v = K1 x + K3 x^3 = K3 x (x^2 + C)`.
-const C_HI: f32 = 22.363_86;
-/// `C - C_HI` rounded to `f32` (`0x1.bb3db0p-21`).
-const C_LO: f32 = 8.256_006_4e-7;
+/// `C = K1 / K3 = 1 / 0.044715` in two parts, where
+/// `v = K1 x + K3 x^3 = K3 x (x^2 + C)`: `C` rounded to a multiple of 2^-15
+/// (`0x1.65d260p+4`), coarser than the ulp of `a^2 + C` for `a <= 11`, so
+/// that `(C_HI - qh) + sq` is the exact error of `qh = sq + C_HI`.
+const C_HI: f32 = 22.363_861;
+/// `C - C_HI` rounded to `f32` (`-0x1.226128p-20`).
+const C_LO: f32 = -1.081_748e-6;
 /// `K3 = 0.044715 * 2 sqrt(2/pi)` rounded to `f32` (`0x1.2444f2p-4`): it only
 /// scales the reduced argument, so its rounding costs a relative 2^-25 of `r`.
 const K3: f32 = 7.135_481_4e-2;
@@ -79,17 +82,16 @@ impl Kernel for GeluTanh {
         let zero = s.splat(0.0);
         let xl = s.select(s.lt(x, s.splat(-X_MAX)), s.splat(-X_MAX), x);
         let xc = s.select(s.gt(xl, s.splat(X_MAX)), s.splat(X_MAX), xl);
-        let a = s.abs(xc);
-        let na = s.neg(a);
+        // -a, a = |x| (clamped).
+        let na = s.or(xc, s.splat(-0.0));
 
         // Q = a^2 + C = qh + ql, C = K1 / K3: a^2 = sq + sq_lo exactly, and
-        // qh + err = sq + C_HI exactly (two-sum).
-        let sq = s.mul(a, a);
-        let sq_lo = s.mul_sub(a, a, sq);
+        // qh + err = sq + C_HI exactly (see `C_HI`).
+        let sq = s.mul(xc, xc);
+        let sq_lo = s.mul_sub(xc, xc, sq);
         let ch = s.splat(C_HI);
         let qh = s.add(sq, ch);
-        let bb = s.sub(qh, ch);
-        let err = s.add(s.sub(ch, s.sub(qh, bb)), s.sub(sq, bb));
+        let err = s.add(s.sub(ch, qh), sq);
         let ql = s.add(err, s.add(sq_lo, s.splat(C_LO)));
         // -|v| = K3 z, z = -a Q = zh + zl.
         let zh = s.mul(na, qh);
@@ -128,9 +130,8 @@ impl Kernel for GeluTanh {
         let q = s.div(num, d);
         let rho = s.neg_mul_add(q, d, num);
         let c = s.neg_mul_add(q, d_lo, s.add(rho, num_lo));
-        // 1/d roughly: q itself when num = 1, else linear in E.
-        let rough = s.mul_add(e_val, s.splat(-INV_D_SLOPE), s.splat(INV_D_AT_0));
-        let inv_d = s.select(neg, rough, q);
+        // 1/d roughly, linear in E.
+        let inv_d = s.mul_add(e_val, s.splat(-INV_D_SLOPE), s.splat(INV_D_AT_0));
         let c = s.mul(c, inv_d);
         s.mul_exp2(s.mul_add(xl, q, s.mul(xc, c)), scale)
     }
@@ -154,6 +155,20 @@ mod tests {
         assert!((l - ln2 / (16.0 * k3())).abs() < 1e-15);
         assert_eq!(K3, k3() as f32);
         assert_eq!(K3_LOG2E_16, (16.0 * k3() / ln2) as f32);
+    }
+
+    #[test]
+    fn sum_with_c_hi_has_an_exact_error() {
+        // Every square in [0, 121] would take long; the sum's binades and
+        // their ends, in steps that hit every last-bit pattern often.
+        let mut sq = 0.0f32;
+        while sq <= X_MAX * X_MAX {
+            let qh = sq + C_HI;
+            let err = (C_HI - qh) + sq;
+            let exact = f64::from(sq) + f64::from(C_HI);
+            assert_eq!(f64::from(qh) + f64::from(err), exact, "sq = {sq:e}");
+            sq = f32::from_bits(sq.to_bits() + 997);
+        }
     }
 
     #[test]
