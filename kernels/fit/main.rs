@@ -52,7 +52,8 @@ struct Cli {
 const DENSE: usize = 200_001;
 
 fn usage() -> String {
-    "usage: fit list | fit <problem>|<table>|all [--ulp] [--refit] [--samples N] [--tol T]".to_string()
+    "usage: fit list | fit <problem>|<table>|all [--ulp] [--refit] [--samples N] [--tol T]"
+        .to_string()
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
