@@ -12,9 +12,13 @@
 //! f32 and reports what that costs. With `--ulp` the polynomial is also run
 //! in f32 with fma Horner, like the kernel, over (a sweep of) every f32 input.
 //!
+//! A piecewise table (see [`table`]) fits one polynomial per segment and
+//! prints the 16-entry tables a kernel indexes with `lookup16`.
+//!
 //! ```text
-//! fit list                       list the problems
-//! fit <problem>|all [options]    fit and print coefficients
+//! fit list                       list the problems and tables
+//! fit <problem>|<table>|all [options]
+//!                                fit and print coefficients
 //!   --ulp          f32 fma-Horner sweep, errors in ULPs
 //!   --refit        also round greedily: re-fit the higher coefficients after
 //!                  rounding each lower one to f32
@@ -30,6 +34,7 @@ mod hexfloat;
 mod piecewise;
 mod problems;
 mod remez;
+mod table;
 
 use f32eval::{Kernel, Poly32, Sweep};
 use hexfloat::hex_f32;
@@ -42,6 +47,7 @@ struct Cli {
     problems: Vec<Problem>,
     piecewise: Vec<Piecewise>,
     families: Vec<family::Family>,
+    tables: Vec<table::Table>,
     ulp: bool,
     refit: bool,
     samples: u64,
@@ -52,7 +58,8 @@ struct Cli {
 const DENSE: usize = 200_001;
 
 fn usage() -> String {
-    "usage: fit list | fit <problem>|all [--ulp] [--refit] [--samples N] [--tol T]".to_string()
+    "usage: fit list | fit <problem>|<table>|all [--ulp] [--refit] [--samples N] [--tol T]"
+        .to_string()
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
@@ -60,6 +67,7 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
         problems: Vec::new(),
         piecewise: Vec::new(),
         families: Vec::new(),
+        tables: Vec::new(),
         ulp: false,
         refit: false,
         samples: 50_000_000,
@@ -73,6 +81,7 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
                 cli.problems.extend(problems::all());
                 cli.piecewise.extend(problems::piecewise());
                 cli.families.extend(problems::families());
+                cli.tables.extend(problems::tables());
             }
             "--ulp" => cli.ulp = true,
             "--refit" => cli.refit = true,
@@ -93,13 +102,19 @@ fn parse_args(args: &[String]) -> Result<Option<Cli>, String> {
                     cli.piecewise.push(p);
                 } else if let Some(f) = problems::families().into_iter().find(|f| f.name == name) {
                     cli.families.push(f);
+                } else if let Some(t) = problems::tables().into_iter().find(|t| t.name == name) {
+                    cli.tables.push(t);
                 } else {
                     return Err(format!("unknown problem or option `{name}`\n{}", usage()));
                 }
             }
         }
     }
-    if cli.problems.is_empty() && cli.piecewise.is_empty() && cli.families.is_empty() {
+    if cli.problems.is_empty()
+        && cli.piecewise.is_empty()
+        && cli.families.is_empty()
+        && cli.tables.is_empty()
+    {
         return Err(usage());
     }
     Ok(Some(cli))
@@ -117,6 +132,10 @@ fn list() {
     println!("families (a 16-entry table of polynomials, one per parameter value):");
     for f in problems::families() {
         println!("  {:<10} {}", f.name, f.about);
+    }
+    println!("piecewise tables (16-entry, one polynomial per segment):");
+    for t in problems::tables() {
+        println!("  {:<10} {}", t.name, t.about);
     }
 }
 
@@ -289,6 +308,12 @@ fn main() -> ExitCode {
     for f in &cli.families {
         if let Err(message) = family::run(f, &opts) {
             eprintln!("{}: {message}", f.name);
+            return ExitCode::FAILURE;
+        }
+    }
+    for t in &cli.tables {
+        if let Err(message) = table::run(t, &opts) {
+            eprintln!("{}: {message}", t.name);
             return ExitCode::FAILURE;
         }
     }

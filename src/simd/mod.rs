@@ -162,16 +162,10 @@ pub(crate) trait Simd: Copy {
     /// correctly rounded value in one instruction.
     #[inline(always)]
     fn mul_exp2(self, v: Self::F, n: Self::F) -> Self::F {
-        // Adding `1.5 * 2^23` rounds to an integer; adding `1.5 * 2^23 + 127`
-        // leaves `n + 127`, the biased exponent of `2^n`, in the low bits.
-        let shifter = self.splat(12_582_912.0);
+        // Adding `1.5 * 2^23 + 127` to an integer `n` leaves `n + 127`, the
+        // biased exponent of `2^n`, in the low bits.
         let biased = self.splat(12_583_039.0);
-        let nearest = self.sub(self.add(n, shifter), shifter);
-        let n = self.select(
-            self.gt(nearest, n),
-            self.sub(nearest, self.splat(1.0)),
-            nearest,
-        );
+        let n = self.floor(n);
         let pow2 = |n: Self::F| self.from_bits(self.shl::<23>(self.to_bits(self.add(n, biased))));
         if !self.any(self.mask_not(self.le(self.abs(n), self.splat(126.0)))) {
             return self.mul(v, pow2(n));

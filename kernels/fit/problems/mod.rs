@@ -5,6 +5,8 @@ use crate::remez::{Var, Weight};
 
 mod erf;
 mod exp;
+mod gelu;
+mod gelu_tanh;
 mod mish;
 mod softplus;
 mod tanh;
@@ -34,9 +36,14 @@ pub fn families() -> Vec<crate::family::Family> {
     [mish::families(), softplus::families()].concat()
 }
 
+/// Every piecewise table.
+pub fn tables() -> Vec<crate::table::Table> {
+    [gelu::tables()].concat()
+}
+
 /// Every problem.
 pub fn all() -> Vec<Problem> {
-    [exp::problems()].concat()
+    [exp::problems(), gelu::problems(), gelu_tanh::problems()].concat()
 }
 
 /// Every piecewise problem.
