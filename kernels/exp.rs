@@ -48,7 +48,7 @@ pub(crate) const LN2_16_HI: f32 = 4.332_17e-2;
 pub(crate) const LN2_16_LO: f32 = -1.190_408_9e-10;
 /// `1.5 * 2^23`: adding it to a float of magnitude below `2^22` rounds it to
 /// an integer (ties to even) held in the low mantissa bits.
-const SHIFTER: f32 = 12_582_912.0;
+pub(crate) const SHIFTER: f32 = 12_582_912.0;
 /// Clamp bounds: `e^x` and every composite's scaled part are `0` below and
 /// `+inf` above, and the clamped range keeps `n` in `[-217, 128]`.
 const CLAMP_LO: f32 = -150.0;
@@ -113,8 +113,9 @@ impl Kernel for Exp {
 /// `e^x` split for composites that need more than the rounded value:
 /// `e^x = (hi + lo) * 2^n`.
 ///
-/// `hi` is in `[0.98, 2.03]` and `hi + lo` is `e^x / 2^n` to about `2^-29`
-/// relative; `n` is an integer-valued float in `[-217, 128]`. Composites
+/// `hi` is in `[0.98, 2.03]` and `hi + lo` is `e^x / 2^floor(n)` to about
+/// `2^-29` relative; `floor(n)` is in `[-217, 128]` (`n` itself is `N/16`: it
+/// is meant for [`Simd::mul_exp2`], which floors it, and for selects). Composites
 /// compute in the normal range with `hi` and `lo` and apply `2^n` last with
 /// [`Simd::mul_exp2`], so results in the subnormal range are rounded once.
 #[derive(Clone, Copy)]
@@ -149,19 +150,64 @@ pub(crate) fn exp_split<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
 pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
     let z = s.mul_add(x, s.splat(LOG2E_16), s.splat(SHIFTER));
     let big_n = s.sub(z, s.splat(SHIFTER));
-    // `lookup16` reads the low four bits of the index: `k = N mod 16`.
-    let k = s.to_bits(z);
     let r_hi = s.neg_mul_add(big_n, s.splat(LN2_16_HI), x);
     let r = s.neg_mul_add(big_n, s.splat(LN2_16_LO), r_hi);
     let c = s.mul_add(s.splat(EXPM1_C3), r, s.splat(EXPM1_C2));
     let expm1_r = s.mul(r, s.mul_add(c, r, s.splat(1.0)));
-    let t_hi = s.lookup16(&EXP2_16_HI, k);
-    let t_lo = s.lookup16(&EXP2_16_LO, k);
+    let (t_hi, t_lo, n) = exp2_sixteenths(s, z, big_n);
     let tail = s.mul_add(t_hi, expm1_r, t_lo);
     let hi = s.add(t_hi, tail);
     // Fast2Sum: `t_hi >= |tail|`.
     let lo = s.add(s.sub(t_hi, hi), tail);
-    // `mul_exp2` scales by `2^floor(N / 16) = 2^n`.
-    let n = s.mul(big_n, s.splat(1.0 / 16.0));
     ExpSplit { hi, lo, n }
+}
+
+/// `2^(k/16) = (t_hi + t_lo) 2^floor(n)` for an integer `k` (`|k| < 2^22`),
+/// given as `k` and as the shifter sum `kk = SHIFTER + k`: `t_hi + t_lo` is
+/// `2^(j/16)`, `j = k mod 16` (the low four bits of `kk`), from the tables,
+/// and `n = k / 16`, whose floor [`Simd::mul_exp2`] takes as the exponent.
+#[inline(always)]
+pub(crate) fn exp2_sixteenths<S: Simd>(s: S, kk: S::F, k: S::F) -> (S::F, S::F, S::F) {
+    let j = s.to_bits(kk);
+    (
+        s.lookup16(&EXP2_16_HI, j),
+        s.lookup16(&EXP2_16_LO, j),
+        s.mul(k, s.splat(1.0 / 16.0)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::scalar::Scalar;
+
+    #[test]
+    fn exp2_tables_hold_sixteenths() {
+        for (j, (&hi, &lo)) in EXP2_16_HI.iter().zip(&EXP2_16_LO).enumerate() {
+            let v = (j as f64 / 16.0).exp2();
+            assert_eq!(hi, v as f32, "j = {j}");
+            assert_eq!(lo, (v - f64::from(hi)) as f32, "j = {j}");
+        }
+    }
+
+    #[test]
+    fn sixteenths_split_k() {
+        for k in -3500i32..=2100 {
+            let kk = SHIFTER + k as f32;
+            let (hi, lo, n) = exp2_sixteenths(Scalar, kk, kk - SHIFTER);
+            let j = k.rem_euclid(16) as usize;
+            assert_eq!(n.floor(), k.div_euclid(16) as f32, "k = {k}");
+            assert_eq!((hi, lo), (EXP2_16_HI[j], EXP2_16_LO[j]), "k = {k}");
+        }
+    }
+
+    #[test]
+    fn split_constants_hold_their_values() {
+        let ln2_16 = std::f64::consts::LN_2 / 16.0;
+        assert_eq!(LN2_16_HI, ln2_16 as f32);
+        assert_eq!(LN2_16_LO, (ln2_16 - f64::from(LN2_16_HI)) as f32);
+        let ln2 = std::f64::consts::LN_2;
+        assert_eq!(LN2_LO, (ln2 - f64::from(LN2_HI)) as f32);
+        assert_eq!(LOG2E_16, (16.0 / ln2) as f32);
+    }
 }

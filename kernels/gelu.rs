@@ -40,7 +40,7 @@
 //! `gelu(+inf) = +inf`, `gelu(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::{LN2_HI, LN2_LO};
+use super::exp::{LN2_HI, LN2_LO, SHIFTER, exp2_sixteenths};
 use crate::simd::Simd;
 
 /// `|x|` is clamped to this: `gelu(-14.5)` rounds to `-0.0` and
@@ -59,74 +59,11 @@ const LOG2E_8: f32 = 11.541_56;
 const LN2_8_HI: f32 = LN2_HI / 8.0;
 /// `LN2_LO / 8` (`-0x1.05c610p-32`), the rest of `ln2 / 8`.
 const LN2_8_LO: f32 = LN2_LO / 8.0;
-/// `1.5 * 2^23` (`0x1.800000p+23`): adding it rounds to an integer (ties to
-/// even) and leaves it in the low mantissa bits.
-pub(super) const SHIFTER: f32 = 12_582_912.0;
-/// Added to the bits of `SHIFTER + k` shifted right by 4, gives the bits of
-/// `SHIFTER + floor(k / 16)`.
-const SHIFTER_REBIAS: i32 = (SHIFTER.to_bits() - (SHIFTER.to_bits() >> 4)) as i32;
 /// `c2` of `e^(s/2) ~ 1 + s/2 + c2 s^2 + c3 s^3` on `[-ln2/16, ln2/16]`
 /// (`fit -- gelu_exp`).
 const EXP_C2: f32 = 1.250_040_4e-1; // 0x1.00021ep-3
 /// `c3`, see [`EXP_C2`].
 const EXP_C3: f32 = 2.083_339_7e-2; // 0x1.55559ap-6
-/// `2^(j/16)` rounded to `f32`, `j = 0..15`.
-pub(super) const EXP2_J16_HI: [f32; 16] = [
-    1.0,                       // 0x1.000000p+0
-    1.044_273_7,               // 0x1.0b5586p+0
-    1.090_507_7,               // 0x1.172b84p+0
-    1.138_788_6,               // 0x1.2387a6p+0
-    1.189_207_1,               // 0x1.306fe0p+0
-    1.241_857_8,               // 0x1.3dea64p+0
-    1.296_839_6,               // 0x1.4bfdaep+0
-    1.354_255_6,               // 0x1.5ab07ep+0
-    core::f32::consts::SQRT_2, // 0x1.6a09e6p+0
-    1.476_826_2,               // 0x1.7a1148p+0
-    1.542_210_8,               // 0x1.8ace54p+0
-    1.610_490_3,               // 0x1.9c4918p+0
-    1.681_792_9,               // 0x1.ae89fap+0
-    1.756_252_2,               // 0x1.c199bep+0
-    1.834_008_1,               // 0x1.d5818ep+0
-    1.915_206_6,               // 0x1.ea4afap+0
-];
-/// `2^(j/16) - EXP2_J16_HI[j]` rounded to `f32`.
-pub(super) const EXP2_J16_LO: [f32; 16] = [
-    0.0,             // 0x0.000000p+0
-    4.833_47e-8,     // 0x1.9f3122p-25
-    -1.307_754e-8,   // -0x1.c15742p-27
-    5.386_222_3e-8,  // 0x1.ceac48p-25
-    3.797_635_3e-8,  // 0x1.4636e2p-25
-    4.496_838e-8,    // 0x1.824684p-25
-    -4.018_999_5e-8, // -0x1.593abcp-25
-    -1.012_334_9e-8, // -0x1.5bd5ecp-27
-    2.420_323_5e-8,  // 0x1.9fcef4p-26
-    -4.500_899e-8,   // -0x1.829fd0p-25
-    8.070_905e-9,    // 0x1.15506ep-27
-    9.836_217e-9,    // 0x1.51f848p-27
-    -2.475_532_7e-8, // -0x1.a94b14p-26
-    -9.235_77e-9,    // -0x1.3d56b2p-27
-    -1.123_927_8e-8, // -0x1.822dbcp-27
-    9.845_328e-9,    // 0x1.52486cp-27
-];
-
-/// `2^(k/16) = (t_hi + t_lo) 2^m` from `kk = SHIFTER + k` (`k` an integer,
-/// `|k| < 2^22`): `t_hi + t_lo = 2^(j/16)` from the tables with
-/// `j = k mod 16` (the low four bits of `kk`), and `m = floor(k / 16)` as an
-/// integer-valued float, for [`Simd::mul_exp2`].
-#[inline(always)]
-pub(super) fn exp2_sixteenths<S: Simd>(s: S, kk: S::F) -> (S::F, S::F, S::F) {
-    let bits = s.to_bits(kk);
-    let m = s.sub(
-        s.from_bits(s.add_i(s.shr::<4>(bits), s.splat_i(SHIFTER_REBIAS))),
-        s.splat(SHIFTER),
-    );
-    (
-        s.lookup16(&EXP2_J16_HI, bits),
-        s.lookup16(&EXP2_J16_LO, bits),
-        m,
-    )
-}
-
 /// `gelu`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Gelu;
@@ -155,7 +92,7 @@ impl Kernel for Gelu {
             s2,
         );
         // e^(-a^2/2) = (e_hi + e_lo) 2^m.
-        let (e_hi, t_lo, m) = exp2_sixteenths(s, kk);
+        let (e_hi, t_lo, m) = exp2_sixteenths(s, kk, k);
         let e_lo = s.mul_add(e_hi, p, t_lo);
 
         // G(a) = c0 + t, t = u q(u).
@@ -335,29 +272,3 @@ const TAIL_POLY: [[f32; 16]; 7] = [
         3.5236073e-1, // 0x1.68d140p-2
     ],
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::simd::scalar::Scalar;
-
-    #[test]
-    fn exp2_tables_hold_sixteenths() {
-        for (j, (&hi, &lo)) in EXP2_J16_HI.iter().zip(&EXP2_J16_LO).enumerate() {
-            let v = (j as f64 / 16.0).exp2();
-            assert_eq!(hi, v as f32, "j = {j}");
-            assert_eq!(lo, (v - f64::from(hi)) as f32, "j = {j}");
-        }
-    }
-
-    #[test]
-    fn sixteenths_split_k() {
-        for k in -2700i32..=16 {
-            let kk = SHIFTER + k as f32;
-            let (hi, lo, m) = exp2_sixteenths(Scalar, kk);
-            let j = k.rem_euclid(16);
-            assert_eq!(m, k.div_euclid(16) as f32, "k = {k}");
-            assert_eq!((hi, lo), (EXP2_J16_HI[j as usize], EXP2_J16_LO[j as usize]));
-        }
-    }
-}

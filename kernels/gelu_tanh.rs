@@ -13,30 +13,29 @@
 //! `E`: `k = round(16 K3 zh / ln2) = 16 m + j` and `r = z - k L`,
 //! `L = ln2 / (16 K3)` in two parts (the first difference exact), so
 //! `E = 2^m 2^(j/16) e^(K3 r)`, `|K3 r| <= ln2/32`; `2^(j/16)` comes from a
-//! 16-entry table in two parts (shared with `gelu`, like the split of `k`)
-//! and `e^(K3 r) = 1 + K3 r + c2 r^2 + c3 r^3` (relative error 2^-29.2).
-//! `E 2^-m = e_sum + e_res` exactly.
+//! 16-entry table in two parts (`exp2_sixteenths`, shared with `exp` and
+//! `gelu`) and `e^(K3 r) = 1 + K3 r + c2 r^2 + c3 r^3` (relative error
+//! 2^-29.2). `E 2^-m = e_sum + e_res` exactly.
 //!
-//! The quotient is compensated as in `sigmoid`: `d + d_lo = 1 + E`,
-//! `q = N / d` with `N = 1` or `e_sum`, `rho = N - q d` exact, and
-//! `c = (rho + N_lo - q d_lo) / d` with a rough `1/d` (a linear function of
-//! `E`, within 6%); `y = x q + x c`
-//! with one rounding, and for `x < 0` the result is kept in the normal range
-//! and scaled by `2^m` last with [`Simd::mul_exp2`], so results in the
-//! subnormal range are rounded once.
+//! The quotient is the compensated one of `sigmoid` (`logistic`): `q + c`
+//! with `c` below an ulp of `q`; `y = x q + x c` with one rounding, and for
+//! `x < 0` the result is kept in the normal range and scaled by `2^m` last
+//! with [`Simd::mul_exp2`], so results in the subnormal range are rounded
+//! once.
 //! `x` is clamped to `[-11, 11]` where it enters `v` (`gelu_tanh(-11)` is below
 //! half the smallest subnormal and `sigmoid(v(11)) = 1` in `f32`); the
 //! unclamped `x` multiplies `q` for `x > 11`, so `gelu_tanh(x) = x` there.
 //! Coefficients: `cargo run --release --bin fit -- gelu_tanh_exp`.
 //!
-//! Measured max error (every `f32`, exhaustively): 0.95 ULP, at
-//! `x = -0.33346173`; every path gives the scalar path's bits.
+//! Measured max error: see the README (exhaustive over every `f32`); every
+//! path gives the scalar path's bits.
 //!
 //! Special values: `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
 use super::Kernel;
-use super::gelu::{SHIFTER, exp2_sixteenths};
+use super::exp::{ExpSplit, SHIFTER, exp2_sixteenths};
+use super::sigmoid::logistic;
 use crate::simd::Simd;
 
 /// `C = K1 / K3 = 1 / 0.044715` in two parts, where
@@ -65,11 +64,6 @@ const X_MAX: f32 = 11.0;
 const EXP_C2: f32 = 2.545_837_3e-3; // 0x1.4db020p-9
 /// `c3`, see [`EXP_C2`].
 const EXP_C3: f32 = 6.055_081_4e-5; // 0x1.fbefe2p-15
-/// `1/(1 + E) ~ INV_D_AT_0 - INV_D_SLOPE E` within 6% for `E` in `[0, 1]`:
-/// enough for the correction term of the quotient.
-const INV_D_AT_0: f32 = 0.941; // 0x1.e1cac0p-1
-/// See [`INV_D_AT_0`].
-const INV_D_SLOPE: f32 = 0.47; // 0x1.e147aep-2
 
 /// `gelu_tanh`.
 #[derive(Clone, Copy, Debug)]
@@ -78,8 +72,6 @@ pub(crate) struct GeluTanh;
 impl Kernel for GeluTanh {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let one = s.splat(1.0);
-        let zero = s.splat(0.0);
         let xl = s.select(s.lt(x, s.splat(-X_MAX)), s.splat(-X_MAX), x);
         let xc = s.select(s.gt(xl, s.splat(X_MAX)), s.splat(X_MAX), xl);
         // -a, a = |x| (clamped).
@@ -113,26 +105,16 @@ impl Kernel for GeluTanh {
             ),
             r,
         );
-        let (e_hi, t_lo, m) = exp2_sixteenths(s, kk);
+        let (e_hi, t_lo, m) = exp2_sixteenths(s, kk, k);
         let e_lo = s.mul_add(e_hi, p, t_lo);
         let e_sum = s.add(e_hi, e_lo);
         let e_res = s.add(s.sub(e_hi, e_sum), e_lo);
-
-        // 1 + E = d + d_lo.
-        let e_val = s.mul_exp2(e_sum, m);
-        let d = s.add(one, e_val);
-        let d_lo = s.add(s.sub(one, d), e_val);
-
-        let neg = s.lt(x, zero);
-        let num = s.select(neg, e_sum, one);
-        let num_lo = s.select(neg, e_res, zero);
-        let scale = s.select(neg, m, zero);
-        let q = s.div(num, d);
-        let rho = s.neg_mul_add(q, d, num);
-        let c = s.neg_mul_add(q, d_lo, s.add(rho, num_lo));
-        // 1/d roughly, linear in E.
-        let inv_d = s.mul_add(e_val, s.splat(-INV_D_SLOPE), s.splat(INV_D_AT_0));
-        let c = s.mul(c, inv_d);
+        let e = ExpSplit {
+            hi: e_sum,
+            lo: e_res,
+            n: m,
+        };
+        let (q, c, scale) = logistic(s, e, s.lt(x, s.splat(0.0)));
         s.mul_exp2(s.mul_add(xl, q, s.mul(xc, c)), scale)
     }
 }

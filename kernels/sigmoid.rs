@@ -19,7 +19,7 @@
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::exp_split_clamped;
+use super::exp::{ExpSplit, exp_split_clamped};
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -38,22 +38,37 @@ const CLAMP: f32 = 150.0;
 /// exponent of `e^x` otherwise.
 #[inline(always)]
 fn sigmoid_parts<S: Simd>(s: S, x: S::F) -> (S::F, S::F, S::F) {
-    let one = s.splat(1.0);
-    let zero = s.splat(0.0);
     // -|x|, in [-150, 0].
     let e = exp_split_clamped(s, s.or(x, s.splat(-0.0)));
+    logistic(s, e, s.lt(x, s.splat(0.0)))
+}
+
+/// The logistic function `1 / (1 + e^-v)` from `E = e^-|v|`, given as an
+/// [`ExpSplit`] (an accurate pair `hi + lo` and the exponent `n`), and the
+/// lanes where `v < 0`: returns `(q, c, m)` with `sigmoid(v) = (q + c) 2^m`,
+/// `q + c` accurate to well under an ulp and `m` either `0` or `e.n`.
+///
+/// For `v >= 0` it is `1 / (1 + E)`, for `v < 0` it is `E / (1 + E)` with the
+/// numerator kept unscaled (`hi + lo`) and `2^n` left for the caller to apply
+/// last, so results in the subnormal range round once. `1 + E = d + delta`
+/// exactly (Fast2Sum, plus the low part of `E`); `q = N / d`, its exact
+/// remainder `rho = N - q d` (an FMA), and the correction
+/// `c = (rho + N_lo - q delta) / d` with `1/d` taken roughly (`q` itself when
+/// `N = 1`, `1 - E/2` within 12% otherwise): `c` is below an ulp of `q`.
+#[inline(always)]
+pub(crate) fn logistic<S: Simd>(s: S, e: ExpSplit<S::F>, neg: S::M) -> (S::F, S::F, S::F) {
+    let one = s.splat(1.0);
+    let zero = s.splat(0.0);
     let e_hi = e.value(s);
     let e_lo = s.mul(e.lo, s.mul_exp2(one, e.n));
     let d = s.add(one, e_hi);
     let delta = s.add(s.add(s.sub(one, d), e_hi), e_lo);
-    let neg = s.lt(x, zero);
     let num = s.select(neg, e.hi, one);
     let num_lo = s.select(neg, e.lo, zero);
     let m = s.select(neg, e.n, zero);
     let q = s.div(num, d);
     let rho = s.neg_mul_add(q, d, num);
     let t = s.neg_mul_add(q, delta, s.add(rho, num_lo));
-    // 1/d roughly: exactly q when num = 1; 1 - e/2 (within 12%) when x < 0.
     let inv_d = s.select(neg, s.mul_add(e_hi, s.splat(-0.5), one), q);
     (q, s.mul(t, inv_d), m)
 }
