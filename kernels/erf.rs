@@ -28,7 +28,7 @@
 //!
 //! Special values: `erf(NaN) = NaN`, `erf(±inf) = ±1`, `erf(±0) = ±0`.
 
-use super::{Kernel, lookup_horner};
+use super::{Kernel, OddPieces};
 use crate::simd::Simd;
 
 /// `1.5 * 2^23`: `fma(a, INV_STEP, SHIFTER)` rounds `a / STEP` to an integer
@@ -58,19 +58,16 @@ impl Kernel for Erf {
         let idx = s.to_bits(r);
         let k = s.sub(r, s.splat(SHIFTER));
         let u = s.mul_add(k, s.splat(-STEP), a);
-        let p = lookup_horner(
-            s,
-            u,
-            idx,
-            [&ERF_P5, &ERF_P4, &ERF_P3, &ERF_P2, &ERF_P1, &ERF_P0],
-        );
-        let q = s.le(r, s.splat(Q_LAST));
-        let v = s.select(q, a, u);
-        let b = s.select(q, a, s.lookup16(&ERF_LO, idx));
-        let y = s.add(s.mul_add(v, p, b), s.lookup16(&ERF_HI, idx));
-        s.or(y, s.sign_bit(x))
+        ERF_PIECES.eval(s, x, (a, u), idx, s.le(r, s.splat(Q_LAST)))
     }
 }
+
+/// The pieces: polynomial tables (highest degree first) and the constant's parts.
+const ERF_PIECES: OddPieces = OddPieces {
+    poly: [&ERF_P5, &ERF_P4, &ERF_P3, &ERF_P2, &ERF_P1, &ERF_P0],
+    hi: &ERF_HI,
+    lo: &ERF_LO,
+};
 
 /// `P(u) = ERF_P0 + ERF_P1 u + ... + ERF_P5 u^5`: coefficient of `u^0`, per piece.
 const ERF_P0: [f32; 16] = [

@@ -49,3 +49,34 @@ pub(crate) fn lookup_horner<S: Simd, const N: usize>(
     }
     acc
 }
+
+/// An odd function tabulated in 16 pieces over `a = |x|`: per piece a
+/// polynomial `P(u)` (highest degree first) and the constant term's two parts.
+pub(crate) struct OddPieces {
+    pub(crate) poly: [&'static [f32; 16]; 6],
+    pub(crate) hi: &'static [f32; 16],
+    pub(crate) lo: &'static [f32; 16],
+}
+
+impl OddPieces {
+    /// `P(u)` by [`lookup_horner`], then `fma(a, P, a)` where `near` (the
+    /// relative form, for pieces near 0) and `HI + fma(u, P, LO)` elsewhere
+    /// (the absolute form, with the constant term split in two so only the
+    /// final add rounds at full weight; `HI` is 0 in the near pieces), with
+    /// `x`'s sign.
+    #[inline(always)]
+    pub(crate) fn eval<S: Simd>(
+        &self,
+        s: S,
+        x: S::F,
+        (a, u): (S::F, S::F),
+        idx: S::I,
+        near: S::M,
+    ) -> S::F {
+        let p = lookup_horner(s, u, idx, self.poly);
+        let v = s.select(near, a, u);
+        let b = s.select(near, a, s.lookup16(self.lo, idx));
+        let y = s.add(s.mul_add(v, p, b), s.lookup16(self.hi, idx));
+        s.or(y, s.sign_bit(x))
+    }
+}

@@ -28,7 +28,7 @@
 //! Special values: `tanh(NaN) = NaN`, `tanh(±inf) = ±1`, `tanh(±0) = ±0`;
 //! tiny and subnormal inputs return themselves (correctly rounded).
 
-use super::{Kernel, lookup_horner};
+use super::{Kernel, OddPieces};
 use crate::simd::Simd;
 
 /// Added to `a` so that 16 quarter binades cover `[0, TANH_CLAMP]`.
@@ -52,19 +52,16 @@ impl Kernel for Tanh {
         // Exponent and top two mantissa bits; `lookup16` keeps the low four.
         let idx = s.shr::<21>(s.to_bits(v));
         let u = s.sub(a, s.lookup16(&TANH_CENTRE, idx));
-        let p = lookup_horner(
-            s,
-            u,
-            idx,
-            [&TANH_P5, &TANH_P4, &TANH_P3, &TANH_P2, &TANH_P1, &TANH_P0],
-        );
-        let q = s.lt(v, s.splat(Q_END));
-        let w = s.select(q, a, u);
-        let b = s.select(q, a, s.lookup16(&TANH_LO, idx));
-        let y = s.add(s.mul_add(w, p, b), s.lookup16(&TANH_HI, idx));
-        s.or(y, s.sign_bit(x))
+        TANH_PIECES.eval(s, x, (a, u), idx, s.lt(v, s.splat(Q_END)))
     }
 }
+
+/// The pieces: polynomial tables (highest degree first) and the constant's parts.
+const TANH_PIECES: OddPieces = OddPieces {
+    poly: [&TANH_P5, &TANH_P4, &TANH_P3, &TANH_P2, &TANH_P1, &TANH_P0],
+    hi: &TANH_HI,
+    lo: &TANH_LO,
+};
 
 /// `P(u) = TANH_P0 + TANH_P1 u + ... + TANH_P5 u^5`: coefficient of `u^0`, per piece.
 const TANH_P0: [f32; 16] = [

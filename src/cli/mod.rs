@@ -95,14 +95,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
             other => return Err(format!("unknown option {other:?}")),
         }
     }
-    if let Some(name) = &o.only {
-        if !functions().iter().any(|f| f.name() == name) {
-            let names: Vec<&str> = functions().iter().map(|f| f.name()).collect();
-            return Err(format!(
-                "unknown function {name:?}; functions: {}",
-                names.join(", ")
-            ));
-        }
+    if let Some(name) = &o.only
+        && !functions().iter().any(|f| f.name() == name)
+    {
+        let names: Vec<&str> = functions().iter().map(|f| f.name()).collect();
+        return Err(format!(
+            "unknown function {name:?}; functions: {}",
+            names.join(", ")
+        ));
     }
     Ok(o)
 }

@@ -138,7 +138,7 @@ pub fn verify(activation: Activation, sweep: Sweep, progress: bool) -> Report {
                         }
                     }
                     let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if progress && (d % 1024 == 0 || d == chunks) {
+                    if progress && (d.is_multiple_of(1024) || d == chunks) {
                         let f = d as f64 / chunks as f64;
                         let t = start.elapsed().as_secs_f64();
                         eprint!(
