@@ -1,12 +1,12 @@
 //! Evaluation of a fitted polynomial in f32 the way a SIMD kernel does it
 //! (fused multiply-add Horner), and an error sweep over f32 inputs.
 
-use crate::remez::{Var, Weight};
+use crate::remez::Weight;
 
-/// A polynomial `Σ c_k t^e_k` with f32 coefficients.
+/// A polynomial `Σ c_k t^e_k`, `t = x − centre`, with f32 coefficients.
 #[derive(Clone, Debug)]
 pub struct Poly32 {
-    pub var: Var,
+    pub centre: f32,
     pub exps: Vec<u32>,
     pub coeffs: Vec<f32>,
 }
@@ -42,21 +42,28 @@ fn powi_f32(t: f32, mut n: u32) -> f32 {
 }
 
 /// A real function of one variable, callable from the sweep's threads.
-pub type RealFn<'a, T> = &'a (dyn Fn(T) -> T + Sync);
+pub type RealFn<'a> = &'a (dyn Fn(f64) -> f64 + Sync);
+
+/// A kernel's last step: its f32 result from `x`, the Horner value `h` and
+/// the constant term `[hi, lo]` when that is split off (zeros otherwise),
+/// e.g. `fma(x, h, x)` for `erf` near 0.
+pub type Finish = dyn Fn(f32, f32, [f32; 2]) -> f32 + Sync;
 
 /// Everything the sweep evaluates at one f32 input.
-pub struct Kernel<'a> {
+pub struct Check<'a> {
+    /// The Horner part (without a split constant term).
     pub poly: Poly32,
-    /// Builds the kernel's final f32 result from `x` and the Horner value `h`,
-    /// e.g. `fma(x, h, x)` for `erf`.
-    pub finish: &'a (dyn Fn(f32, f32) -> f32 + Sync),
-    /// What `finish` approximates, in f64; its error is reported in ULPs.
-    pub reference: RealFn<'a, f64>,
-    /// The fitted function, fixed part and weight: the weighted error of
-    /// `fixed(x) + t^e_0 · h` (f32 Horner, rest in f64) is reported too.
-    pub f: RealFn<'a, f64>,
-    pub fixed: RealFn<'a, f64>,
+    /// The fitted function, the fixed part (with a split constant term) and
+    /// the weight: the weighted error of `fixed(x) + t^e_0 · h` (f32 Horner,
+    /// the rest in f64) is reported.
+    pub f: RealFn<'a>,
+    pub fixed: RealFn<'a>,
     pub weight: Weight,
+    /// The kernel's result and what it approximates (in f64), if it is
+    /// known here: its error is reported in ULPs.
+    pub result: Option<(&'a Finish, RealFn<'a>)>,
+    /// The split constant term passed to the finish step.
+    pub constant: [f32; 2],
 }
 
 /// Worst errors seen by [`sweep`].
@@ -124,11 +131,11 @@ fn from_key(k: i64) -> f32 {
     }
 }
 
-/// Evaluates the kernel at every f32 in `[lo, hi]` if there are at most
+/// Evaluates `check` at every f32 in `[lo, hi]` if there are at most
 /// `limit` of them, otherwise at every `s`-th f32 (uniform stride in f32
 /// order, so every binade is sampled) plus the upper end point.
 /// Work is split over the available cores.
-pub fn sweep(kernel: &Kernel, lo: f64, hi: f64, limit: u64) -> Sweep {
+pub fn sweep(check: &Check, lo: f64, hi: f64, limit: u64) -> Sweep {
     let mut first = lo as f32;
     if f64::from(first) < lo {
         first = first.next_up();
@@ -155,7 +162,7 @@ pub fn sweep(kernel: &Kernel, lo: f64, hi: f64, limit: u64) -> Sweep {
                     let mut part = Sweep::empty();
                     for i in (t * chunk)..((t + 1) * chunk).min(steps) {
                         let k = k0 + (i * stride) as i64;
-                        check(kernel, from_key(k), &mut part);
+                        record(check, from_key(k), &mut part);
                     }
                     part
                 })
@@ -166,36 +173,38 @@ pub fn sweep(kernel: &Kernel, lo: f64, hi: f64, limit: u64) -> Sweep {
         }
     });
     if (steps - 1) * stride != count - 1 {
-        check(kernel, last, &mut total);
+        record(check, last, &mut total);
     }
     total.exhaustive = stride == 1;
     total
 }
 
 /// Evaluates one input and records its errors.
-fn check(kernel: &Kernel, x: f32, acc: &mut Sweep) {
+fn record(check: &Check, x: f32, acc: &mut Sweep) {
     acc.samples += 1;
     let x64 = f64::from(x);
-    let t = kernel.poly.var.eval_f32(x);
-    let h = kernel.poly.horner(t);
+    let t = x - check.poly.centre;
+    let h = check.poly.horner(t);
 
-    let y = f64::from((kernel.finish)(x, h));
-    let r = (kernel.reference)(x64);
-    if r.is_finite() {
-        let ulps = (y - r).abs() / ulp_f32(r);
-        if ulps > acc.max_ulp {
-            (acc.max_ulp, acc.max_ulp_at) = (ulps, x);
+    if let Some((finish, reference)) = check.result {
+        let y = f64::from(finish(x, h, check.constant));
+        let r = reference(x64);
+        if r.is_finite() {
+            let ulps = (y - r).abs() / ulp_f32(r);
+            if ulps > acc.max_ulp {
+                (acc.max_ulp, acc.max_ulp_at) = (ulps, x);
+            }
         }
     }
 
-    let fx = (kernel.f)(x64);
-    let w = match kernel.weight {
+    let fx = (check.f)(x64);
+    let w = match check.weight {
         Weight::Absolute => 1.0,
         Weight::Relative => fx.abs(),
     };
     if fx.is_finite() && w >= 1e-300 {
-        let lead = f64::from(t).powi(kernel.poly.exps[0] as i32);
-        let approx = (kernel.fixed)(x64) + lead * f64::from(h);
+        let lead = f64::from(t).powi(check.poly.exps[0] as i32);
+        let approx = (check.fixed)(x64) + lead * f64::from(h);
         let e = ((approx - fx) / w).abs();
         if e > acc.max_weighted {
             (acc.max_weighted, acc.max_weighted_at) = (e, x);
@@ -221,7 +230,7 @@ mod tests {
     fn horner_with_gaps() {
         // 1 + 2 t^2 + 3 t^5 written as exponents [0, 2, 5].
         let p = Poly32 {
-            var: Var::X,
+            centre: 0.0,
             exps: vec![0, 2, 5],
             coeffs: vec![1.0, 2.0, 3.0],
         };
@@ -230,26 +239,26 @@ mod tests {
 
     #[test]
     fn sweep_counts_inputs() {
-        let kernel = Kernel {
+        let check = Check {
             poly: Poly32 {
-                var: Var::X,
+                centre: 0.0,
                 exps: vec![0, 1],
                 coeffs: vec![0.0, 1.0],
             },
-            finish: &|_, h| h,
-            reference: &|x| x,
             f: &|x| x,
             fixed: &|_| 0.0,
             weight: Weight::Relative,
+            result: Some((&|_, h, _| h, &|x| x)),
+            constant: [0.0; 2],
         };
         // [1, 1 + 1000 ulp]: 1001 inputs, all of them, all exact.
         let hi = 1.0 + 1000.0 * f64::from(f32::EPSILON);
-        let all = sweep(&kernel, 1.0, hi, 10_000);
+        let all = sweep(&check, 1.0, hi, 10_000);
         assert!(all.exhaustive);
         assert_eq!(all.samples, 1001);
         assert_eq!(all.max_ulp, 0.0);
         // Strided: every 3rd input plus the upper end point.
-        let some = sweep(&kernel, 1.0, hi, 400);
+        let some = sweep(&check, 1.0, hi, 400);
         assert!(!some.exhaustive);
         assert_eq!(some.samples, 335);
     }

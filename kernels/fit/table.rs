@@ -1,165 +1,649 @@
-//! Piecewise polynomials for 16-entry lookup tables.
+//! Tables of per-entry minimax fits: every constant of the kernels'
+//! approximations, printed as the kernel declares it.
 //!
-//! A kernel that picks a segment per lane (`Simd::lookup16`) evaluates, on
-//! segment `i`, `p_i(u) = Σ_k c_{i,k} u^e_k` with the exact local variable
-//! `u = x − centre_i`. Each segment is fitted on its own (Remez, then greedy
-//! f32 rounding, lowest exponent first, like `--refit`), and the coefficients
-//! are printed as a `[f32; 16]` table of centres and one `[f32; 16]` table
-//! per exponent (highest first), indexed by segment.
+//! A [`Table`] fills a few named constants of one kernel: the 16-entry tables
+//! a kernel reads per SIMD lane with `lookup16`, or plain scalar constants (a
+//! table with the single entry 0). Each [`Entry`] holds
+//! - a [`Polynomial`] to fit: `f(x) ≈ fixed(x) + Σ c_k t^e_k` on `[lo, hi]`,
+//!   `t = x − centre`, with absolute or relative error. The coefficients are
+//!   fitted with the Remez exchange in f64 and rounded to f32 (see
+//!   [`Rounding`]); the constant term may be kept as an unevaluated sum
+//!   `hi + lo` of two f32. Every coefficient goes to a named column, at the
+//!   entry's slot;
+//! - constants that are not fitted (a centre, an exact value), also by
+//!   column.
+//!
+//! Each polynomial is then checked in f32: the f32 coefficients evaluated by
+//! fma Horner over (a sweep of) every f32 of its interval, the weighted
+//! error reported, and, where the entry knows the kernel's last step, the
+//! kernel's result in ULPs. The columns are printed as ready-to-paste Rust
+//! constants in the kernels' format (see [`Printed`]).
 
+use std::collections::HashMap;
+
+use crate::f32eval::{self, Check, Finish, Poly32, Sweep};
 use crate::hexfloat::hex_f32;
-use crate::remez::{Basis, Options, Target, Var, Weight};
+use crate::remez::{Alternation, Basis, Fit, Options, Order, Rounded, Target, Weight};
 
-/// One segment: the function, the interval, the centre `u` is measured from
-/// and the exponents fitted (a subset of the table's; the others are 0).
-#[derive(Clone, Copy)]
-pub struct Segment {
-    pub f: fn(f64) -> f64,
+/// A real function, shareable with the sweep's threads.
+pub type Real = Box<dyn Fn(f64) -> f64 + Sync>;
+
+/// Number of entries of a `lookup16` table.
+pub const SLOTS: usize = 16;
+
+/// Points of the uniform grid on which rounded coefficients are compared.
+const DENSE: usize = 200_001;
+
+/// How the f64 coefficients become f32.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rounding {
+    /// Each to the nearest f32. With `--refit`, greedy rounding in both
+    /// orders is tried too, and the best of the three kept (rounding to
+    /// nearest on a tie).
+    Nearest,
+    /// Greedily, highest degree first (see [`Target::round_greedy`]): the
+    /// lowest, largest coefficients are rounded last, when only the
+    /// constant term is left to absorb their rounding. As the `erf` and
+    /// `tanh` tables were fitted; [`Rounding::LowestFirst`] is better in
+    /// every one of their pieces (their largest kernel errors on a sweep of
+    /// 2 million inputs per piece: 0.618 instead of 0.629 ULP, 0.624 instead
+    /// of 0.640).
+    HighestFirst,
+    /// Greedily, lowest degree first: the higher coefficients absorb the
+    /// rounding of the lower, larger ones. As the `mish`, `softplus` and
+    /// `gelu_tail` tables were fitted (with [`Alternation::Plain`]).
+    LowestFirst,
+}
+
+/// A kernel's last step, for the ULP check of an entry.
+pub struct KernelStep {
+    /// The formula, for the printout.
+    pub about: &'static str,
+    /// The kernel's f32 result (see [`Finish`]).
+    pub finish: Box<Finish>,
+    /// What `finish` approximates.
+    pub reference: Real,
+}
+
+/// A polynomial to fit: `f(x) ≈ fixed(x) + Σ c_k t^e_k` on `[lo, hi]`,
+/// `t = x − centre`.
+pub struct Polynomial {
+    pub f: Real,
+    pub fixed: Real,
+    /// The inputs the kernel sends to this entry (with a margin for the
+    /// rounding of its index computation).
     pub lo: f64,
     pub hi: f64,
-    /// A fixed centre (an f32), or `None` to let [`best_centre`] choose.
-    pub centre: Option<f64>,
-    pub exps: &'static [u32],
-}
-
-/// A named piecewise fitting problem.
-#[derive(Clone)]
-pub struct Table {
-    pub name: &'static str,
-    pub about: &'static str,
-    /// At most 16 segments.
-    pub segments: Vec<Segment>,
-    /// The kernel's table index (in `[0, 15]`) of an input; each segment's
-    /// coefficients go to the index of its centre.
-    pub index: fn(f32) -> usize,
-    /// Every exponent of the kernel's polynomial.
+    /// An f32: the kernel computes `t` as `x − centre` in f32.
+    pub centre: f64,
+    /// Strictly increasing.
     pub exps: &'static [u32],
     pub weight: Weight,
-    /// Prefix of the printed table names (`{prefix}CENTRE`, `{prefix}POLY`).
-    pub prefix: &'static str,
+    /// The columns of the coefficients, one per exponent, except the
+    /// constant term when it is split.
+    pub columns: Vec<String>,
+    /// The columns of `[hi, lo]` if the constant term (exponent 0) is kept
+    /// as `hi + lo`, two f32.
+    pub split: Option<[String; 2]>,
+    pub kernel: Option<KernelStep>,
 }
 
-/// Candidate centres tried on each side of the balanced one, in steps of
-/// `(hi - lo) / CENTRE_STEPS`.
-const CENTRE_TRIES: i32 = 32;
-/// See [`CENTRE_TRIES`].
-const CENTRE_STEPS: f64 = 1024.0;
-
-/// Where `f` is the harmonic mean of its values at the ends of the segment:
-/// for a monotone `f` this balances the largest `|f(x) - f(centre)| / |f(x)|`
-/// at the two ends, the relative size of the non-constant part that the
-/// kernel adds to the constant term.
-fn balanced_centre(seg: &Segment) -> f64 {
-    let (f0, f1) = ((seg.f)(seg.lo), (seg.f)(seg.hi));
-    let target = 2.0 * f0 * f1 / (f0 + f1);
-    let (mut a, mut b) = (seg.lo, seg.hi);
-    if ((seg.f)(a) - target).signum() == ((seg.f)(b) - target).signum() {
-        return 0.5 * (a + b);
-    }
-    for _ in 0..100 {
-        let m = 0.5 * (a + b);
-        if ((seg.f)(m) - target).signum() == ((seg.f)(a) - target).signum() {
-            a = m;
-        } else {
-            b = m;
-        }
-    }
-    0.5 * (a + b)
+/// One table entry.
+pub struct Entry {
+    /// Index in the tables (0 for scalar constants).
+    pub slot: usize,
+    pub poly: Option<Polynomial>,
+    /// Constants that are not fitted, by column.
+    pub consts: Vec<(String, f32)>,
 }
 
-/// The segment's fixed centre, or: near the balanced one, the f32 centre
-/// whose `f` is closest (relative) to its f32 rounding, since the constant
-/// term cannot absorb its own rounding error, which would cost up to half
-/// an ulp at `u = 0`.
-fn best_centre(seg: &Segment) -> f64 {
-    if let Some(c) = seg.centre {
-        return c;
+impl Entry {
+    /// An entry with a polynomial to fit.
+    pub fn fit(slot: usize, poly: Polynomial) -> Self {
+        Entry {
+            slot,
+            poly: Some(poly),
+            consts: Vec::new(),
+        }
     }
-    let nominal = balanced_centre(seg);
-    let step = (seg.hi - seg.lo) / CENTRE_STEPS;
-    let miss = |c: f64| {
-        let v = (seg.f)(c);
-        (f64::from(v as f32) - v).abs() / v.abs()
-    };
-    (-CENTRE_TRIES..=CENTRE_TRIES)
-        .map(|k| f64::from((nominal + f64::from(k) * step) as f32))
-        .min_by(|&a, &b| miss(a).total_cmp(&miss(b)))
-        .expect("non-empty range")
 }
 
-/// Points of the uniform grid used to check the rounded coefficients.
-const DENSE: usize = 20_001;
+/// A printed constant.
+#[derive(Clone, Copy, Debug)]
+pub enum Printed {
+    /// `const NAME: f32`, slot 0 of the column `NAME`.
+    Scalar(&'static str),
+    /// `const NAME: [f32; 16]`, the column `NAME`.
+    Array(&'static str),
+    /// `const NAME: [[f32; 16]; degree + 1]`: the coefficients of a
+    /// polynomial in `var`, highest degree first; row `i` is the column
+    /// `NAME[i]` (see [`matrix_rows`]).
+    Matrix {
+        name: &'static str,
+        var: &'static str,
+        degree: u32,
+    },
+}
 
-/// Fits every segment of `table` and prints the coefficient tables.
-pub fn run(table: &Table, opts: &Options) -> Result<(), String> {
-    assert!(table.segments.len() <= 16, "a lookup table has 16 entries");
-    println!("== {}: {}", table.name, table.about);
-    println!(
-        "   f(x) ~ sum_k c_k u^e_k,  u = x - centre,  e = {:?},  {} error",
-        table.exps, table.weight
-    );
-    let zero = |_: f64| 0.0;
-    let mut coeffs = [[0.0f32; 16]; 16];
-    let mut used = [false; 16];
-    let mut centres = [0.0f32; 16];
-    let mut worst = 0.0f64;
-    for seg in &table.segments {
-        let centre = best_centre(seg);
-        if f64::from(centre as f32) != centre {
-            return Err(format!("centre {centre:e} is not an f32"));
+/// The columns of a [`Printed::Matrix`] that hold the exponents `exps`.
+pub fn matrix_rows(name: &str, degree: u32, exps: &[u32]) -> Vec<String> {
+    exps.iter()
+        .map(|&e| format!("{name}[{}]", degree - e))
+        .collect()
+}
+
+/// A named set of constants of one kernel.
+pub struct Table {
+    pub name: &'static str,
+    /// Names the constants, and says interval, degree, form and error.
+    pub about: &'static str,
+    pub entries: Vec<Entry>,
+    /// Greedy rounding is kept even where rounding to nearest would be
+    /// better, as the tables were fitted.
+    pub rounding: Rounding,
+    /// [`Alternation::Reduced`], or [`Alternation::Plain`] only to reproduce
+    /// the tables fitted with it.
+    pub alternation: Alternation,
+    /// What is printed, in order: every column an entry fills.
+    pub printed: Vec<Printed>,
+}
+
+/// An entry's polynomial, fitted, rounded and checked.
+struct Fitted {
+    /// The f64 minimax fit.
+    fit: Fit,
+    /// Its weighted error on the dense grid.
+    error64: f64,
+    rounded: Rounded,
+    /// Error of the rounded coefficients on the dense grid, and where.
+    error32: (f64, f64),
+    /// What [`Fitted::rounded`] is, and how the alternatives fared.
+    how: String,
+    sweep: Sweep,
+}
+
+/// `1.2340e-9 (2^-29.59)`.
+fn show_error(e: f64) -> String {
+    if e == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{e:.4e} (2^{:.2})", e.log2())
+    }
+}
+
+/// `2^-29.59`.
+fn log2_error(e: f64) -> String {
+    if e == 0.0 {
+        "0".to_string()
+    } else {
+        format!("2^{:.2}", e.log2())
+    }
+}
+
+impl Polynomial {
+    fn target<'a>(&'a self, basis: &'a Basis) -> Target<'a> {
+        Target {
+            f: &self.f,
+            fixed: &self.fixed,
+            basis,
+            weight: self.weight,
         }
-        let i = (table.index)(centre as f32);
-        if used[i] {
-            return Err(format!("two segments at index {i}"));
+    }
+
+    /// Fits, rounds (`refit`: see [`Rounding::Nearest`]) and sweeps at most
+    /// `samples` f32 inputs.
+    fn run(
+        &self,
+        rounding: Rounding,
+        refit: bool,
+        opts: &Options,
+        samples: u64,
+    ) -> Result<Fitted, String> {
+        if f64::from(self.centre as f32) != self.centre {
+            return Err(format!("centre {:e} is not an f32", self.centre));
         }
-        used[i] = true;
-        let basis = Basis::new(Var::Shift(centre), seg.exps);
-        let target = Target {
-            f: &seg.f,
-            fixed: &zero,
-            basis: &basis,
-            weight: table.weight,
+        let split = self.split.is_some();
+        if self.exps.len() <= usize::from(split) {
+            return Err("no coefficient left for the Horner tables".to_string());
+        }
+        let basis = Basis::new(self.centre, self.exps);
+        let target = self.target(&basis);
+        let fit = target.minimax(self.lo, self.hi, opts)?;
+        let dense = |c: &[f64]| target.max_error(c, self.lo, self.hi, DENSE);
+        let (error64, _) = dense(&fit.coeffs);
+
+        let nearest = Rounded::nearest(&fit.coeffs, split);
+        let orders = match rounding {
+            Rounding::Nearest if refit => vec![Order::LowestFirst, Order::HighestFirst],
+            Rounding::Nearest => Vec::new(),
+            Rounding::HighestFirst => vec![Order::HighestFirst],
+            Rounding::LowestFirst => vec![Order::LowestFirst],
         };
-        let exact = target.minimax(seg.lo, seg.hi, opts)?;
-        let c = target.minimax_f32_greedy(seg.lo, seg.hi, opts)?;
-        let wide: Vec<f64> = c.iter().map(|&v| f64::from(v)).collect();
-        let (err, at) = target.max_error(&wide, seg.lo, seg.hi, DENSE);
-        worst = worst.max(err);
+        // The candidates, with their errors: the first is the one kept.
+        let mut tried: Vec<(String, Rounded, (f64, f64))> = Vec::new();
+        if rounding == Rounding::Nearest {
+            let error = dense(&nearest.wide());
+            tried.push(("nearest".to_string(), nearest.clone(), error));
+        }
+        let mut failed = Vec::new();
+        for order in orders {
+            let name = match order {
+                Order::HighestFirst => "greedy, highest degree first",
+                Order::LowestFirst => "greedy, lowest degree first",
+            };
+            match target.round_greedy(self.lo, self.hi, opts, order, split) {
+                Ok(greedy) => {
+                    let error = dense(&greedy.wide());
+                    let at = tried.partition_point(|t| t.2.0 <= error.0);
+                    tried.insert(at, (name.to_string(), greedy, error));
+                }
+                Err(why) if rounding == Rounding::Nearest => {
+                    failed.push(format!("{name} failed: {why}"));
+                }
+                Err(why) => return Err(format!("{name}: {why}")),
+            }
+        }
+        if rounding != Rounding::Nearest {
+            let error = dense(&nearest.wide());
+            tried.push(("nearest".to_string(), nearest, error));
+        }
+        let others: Vec<String> = tried[1..]
+            .iter()
+            .map(|(name, _, error)| format!("{name}: {}", log2_error(error.0)))
+            .chain(failed)
+            .collect();
+        let (name, rounded, error32) = tried.remove(0);
+        let how = if others.is_empty() {
+            name
+        } else {
+            format!("{name} ({})", others.join("; "))
+        };
+        let sweep = self.sweep(&rounded, samples);
+        Ok(Fitted {
+            fit,
+            error64,
+            rounded,
+            error32,
+            how,
+            sweep,
+        })
+    }
+
+    /// The f32 check of the rounded coefficients.
+    fn sweep(&self, rounded: &Rounded, samples: u64) -> Sweep {
+        let skip = usize::from(rounded.lo.is_some());
+        let constant = match rounded.lo {
+            Some(lo) => [rounded.coeffs[0], lo],
+            None => [0.0; 2],
+        };
+        let fixed = |x: f64| (self.fixed)(x) + (f64::from(constant[0]) + f64::from(constant[1]));
+        let check = Check {
+            poly: Poly32 {
+                centre: self.centre as f32,
+                exps: self.exps[skip..].to_vec(),
+                coeffs: rounded.coeffs[skip..].to_vec(),
+            },
+            f: &self.f,
+            fixed: &fixed,
+            weight: self.weight,
+            result: self
+                .kernel
+                .as_ref()
+                .map(|k| (&*k.finish, &k.reference as f32eval::RealFn)),
+            constant,
+        };
+        f32eval::sweep(&check, self.lo, self.hi, samples)
+    }
+}
+
+/// The printed columns, by name.
+struct Columns {
+    values: HashMap<String, [Option<f32>; SLOTS]>,
+}
+
+impl Columns {
+    fn new(printed: &[Printed]) -> Self {
+        let mut values = HashMap::new();
+        for p in printed {
+            match *p {
+                Printed::Scalar(name) | Printed::Array(name) => {
+                    values.insert(name.to_string(), [None; SLOTS]);
+                }
+                Printed::Matrix { name, degree, .. } => {
+                    for i in 0..=degree {
+                        values.insert(format!("{name}[{i}]"), [None; SLOTS]);
+                    }
+                }
+            }
+        }
+        Columns { values }
+    }
+
+    fn set(&mut self, column: &str, slot: usize, value: f32) -> Result<(), String> {
+        let cells = self
+            .values
+            .get_mut(column)
+            .ok_or_else(|| format!("column {column} is not printed"))?;
+        let cell = cells
+            .get_mut(slot)
+            .ok_or_else(|| format!("slot {slot} is out of range"))?;
+        if cell.is_some() {
+            return Err(format!("{column}[{slot}] is set twice"));
+        }
+        *cell = Some(value);
+        Ok(())
+    }
+
+    /// The column, with zeros where no entry wrote.
+    fn get(&self, column: &str) -> [f32; SLOTS] {
+        self.values[column].map(|v| v.unwrap_or(0.0))
+    }
+}
+
+/// `x` as Rust prints it (`{:e}`, the shortest form that reads back the same).
+fn literal(x: f32) -> String {
+    format!("{x:e}")
+}
+
+/// `literal` with `_` between groups of three fraction digits, as the
+/// kernels write scalar constants: `1.250_040_4e-1`.
+fn grouped_literal(x: f32) -> String {
+    let s = literal(x);
+    let Some((int, rest)) = s.split_once('.') else {
+        return s;
+    };
+    let (digits, exponent) = rest.split_at(rest.find('e').unwrap_or(rest.len()));
+    let groups: Vec<&str> = digits
+        .as_bytes()
+        .chunks(3)
+        .map(|c| std::str::from_utf8(c).expect("ASCII digits"))
+        .collect();
+    format!("{int}.{}{exponent}", groups.join("_"))
+}
+
+/// The lines `{indent}value, // hex`, the comments aligned as rustfmt does.
+fn array_lines(values: &[f32], indent: &str) -> Vec<String> {
+    let width = values.iter().map(|&v| literal(v).len()).max().unwrap_or(0) + 1;
+    values
+        .iter()
+        .map(|&v| {
+            let item = format!("{},", literal(v));
+            format!("{indent}{item:<width$} // {}", hex_f32(v))
+        })
+        .collect()
+}
+
+/// The Rust source of the printed constants.
+fn render(printed: &[Printed], columns: &Columns) -> Vec<String> {
+    let mut lines = Vec::new();
+    for p in printed {
+        match *p {
+            Printed::Scalar(name) => {
+                let v = columns.get(name)[0];
+                lines.push(format!(
+                    "const {name}: f32 = {}; // {}",
+                    grouped_literal(v),
+                    hex_f32(v)
+                ));
+            }
+            Printed::Array(name) => {
+                lines.push(format!("const {name}: [f32; {SLOTS}] = ["));
+                lines.extend(array_lines(&columns.get(name), "    "));
+                lines.push("];".to_string());
+            }
+            Printed::Matrix { name, var, degree } => {
+                let rows = degree + 1;
+                lines.push(format!("const {name}: [[f32; {SLOTS}]; {rows}] = ["));
+                for i in 0..=degree {
+                    lines.push(format!("    // {var}^{}", degree - i));
+                    lines.push("    [".to_string());
+                    lines.extend(array_lines(
+                        &columns.get(&format!("{name}[{i}]")),
+                        "        ",
+                    ));
+                    lines.push("    ],".to_string());
+                }
+                lines.push("];".to_string());
+            }
+        }
+    }
+    lines
+}
+
+/// Prints the details of the fit of a single polynomial.
+fn print_details(poly: &Polynomial, fitted: &Fitted, tol: f64) {
+    let fit = &fitted.fit;
+    let t = if poly.centre == 0.0 {
+        "x".to_string()
+    } else {
+        format!("x - {:e}", poly.centre)
+    };
+    println!(
+        "   f(x) ~ fixed(x) + sum_k c_k t^e_k,  t = {t},  e = {:?},  x in [{:e}, {:e}],  {} error",
+        poly.exps, poly.lo, poly.hi, poly.weight
+    );
+    if fit.converged {
         println!(
-            "  segment {i:>2}  [{:<9e}, {:<9e})  centre {:<12e}  f64 2^{:.2}  f32 2^{:.2} at x = {at:e}",
-            seg.lo,
-            seg.hi,
-            centre,
-            exact.max_error.log2(),
-            err.log2()
+            "  Remez: converged after {} iterations (tolerance {tol:e})",
+            fit.iterations
         );
-        for (&e, &v) in seg.exps.iter().zip(&c) {
-            let k = table
-                .exps
-                .iter()
-                .position(|&t| t == e)
-                .ok_or_else(|| format!("exponent {e} is not in the table"))?;
-            coeffs[k][i] = v;
+    } else {
+        println!(
+            "  Remez: NOT converged (tolerance {tol:e}); best iterate: #{}",
+            fit.iterations
+        );
+    }
+    println!(
+        "  levelled error |E|            {}",
+        show_error(fit.levelled_error)
+    );
+    println!(
+        "  extremal errors (min..max)    {} .. {}",
+        show_error(fit.min_error),
+        show_error(fit.max_error)
+    );
+    println!(
+        "  max error, f64 coefficients   {}  ({DENSE}-point grid)",
+        show_error(fitted.error64)
+    );
+    println!(
+        "  max error, f32 coefficients   {}  at x = {:e}; {}",
+        show_error(fitted.error32.0),
+        fitted.error32.1,
+        fitted.how
+    );
+    println!("    e  c (f64)                     c (f32)          c (f32 hex)");
+    let split = usize::from(fitted.rounded.lo.is_some());
+    for (k, (&e, &c)) in poly.exps.iter().zip(&fitted.rounded.coeffs).enumerate() {
+        let part = if k < split { " (hi)" } else { "" };
+        println!(
+            "  {e:>3}  {:<26}  {c:<15e}  {}{part}",
+            format!("{:.17e}", fit.coeffs[k]),
+            hex_f32(c)
+        );
+    }
+    let s = &fitted.sweep;
+    let how = if s.exhaustive {
+        "every f32"
+    } else {
+        "strided f32"
+    };
+    println!("  f32 sweep: {} inputs, {how}", s.samples);
+    println!(
+        "    f32 Horner, {} error: {} at x = {:e}",
+        poly.weight,
+        show_error(s.max_weighted),
+        s.max_weighted_at
+    );
+    if let Some(k) = &poly.kernel {
+        println!(
+            "    kernel {}: max {:.3} ulp at x = {:e}",
+            k.about, s.max_ulp, s.max_ulp_at
+        );
+    }
+}
+
+/// Prints the one-line summary of an entry.
+fn print_summary(slot: usize, poly: &Polynomial, fitted: &Fitted) {
+    let s = &fitted.sweep;
+    let kernel = if poly.kernel.is_some() {
+        format!(", kernel {:.3} ulp at {:e}", s.max_ulp, s.max_ulp_at)
+    } else {
+        String::new()
+    };
+    let converged = if fitted.fit.converged {
+        ""
+    } else {
+        "  (Remez NOT converged)"
+    };
+    println!(
+        "  entry {slot:>2}  [{:.6}, {:.6}]  centre {:<13e} {}: f64 {}, f32 {}, f32 Horner {} at {:e}{kernel} \
+         ({} inputs{}){converged}",
+        poly.lo,
+        poly.hi,
+        poly.centre as f32,
+        poly.weight,
+        log2_error(fitted.error64),
+        log2_error(fitted.error32.0),
+        log2_error(s.max_weighted),
+        s.max_weighted_at,
+        s.samples,
+        if s.exhaustive { ", all" } else { "" },
+    );
+    println!("            {}", fitted.how);
+}
+
+/// Fits every entry of `table`, checks it in f32 (at most `samples` inputs
+/// per entry) and prints the constants. `refit`: see [`Rounding::Nearest`].
+pub fn run(table: &Table, opts: &Options, samples: u64, refit: bool) -> Result<(), String> {
+    println!("== {}: {}", table.name, table.about);
+    let opts = Options {
+        alternation: table.alternation,
+        ..opts.clone()
+    };
+    let mut columns = Columns::new(&table.printed);
+    let single = table.entries.len() == 1;
+    let mut worst = (0.0f64, 0.0f64);
+    for entry in &table.entries {
+        for (column, value) in &entry.consts {
+            columns.set(column, entry.slot, *value)?;
         }
-        centres[i] = centre as f32;
-    }
-    println!("  worst segment error 2^{:.2}", worst.log2());
-    println!("  const {}CENTRE: [f32; 16] = [", table.prefix);
-    for c in centres {
-        println!("      {c:e}, // {}", hex_f32(c));
-    }
-    println!("  ];");
-    let n = table.exps.len();
-    println!("  const {}POLY: [[f32; 16]; {n}] = [", table.prefix);
-    for (k, &e) in table.exps.iter().enumerate().rev() {
-        println!("      // u^{e}");
-        println!("      [");
-        for c in &coeffs[k][..] {
-            println!("          {c:e}, // {}", hex_f32(*c));
+        let Some(poly) = &entry.poly else {
+            continue;
+        };
+        let fitted = poly.run(table.rounding, refit, &opts, samples)?;
+        if single {
+            print_details(poly, &fitted, opts.tol);
+        } else {
+            print_summary(entry.slot, poly, &fitted);
         }
-        println!("      ],");
+        worst.0 = worst.0.max(fitted.sweep.max_weighted);
+        worst.1 = worst.1.max(fitted.sweep.max_ulp);
+        let rounded = &fitted.rounded;
+        let skip = usize::from(rounded.lo.is_some());
+        if poly.columns.len() != rounded.coeffs.len() - skip {
+            return Err(format!(
+                "entry {}: {} columns for {} coefficients",
+                entry.slot,
+                poly.columns.len(),
+                rounded.coeffs.len() - skip
+            ));
+        }
+        if let (Some([hi, lo]), Some(lo_value)) = (&poly.split, rounded.lo) {
+            columns.set(hi, entry.slot, rounded.coeffs[0])?;
+            columns.set(lo, entry.slot, lo_value)?;
+        }
+        for (column, &c) in poly.columns.iter().zip(&rounded.coeffs[skip..]) {
+            columns.set(column, entry.slot, c)?;
+        }
     }
-    println!("  ];");
+    if !single && table.entries.iter().any(|e| e.poly.is_some()) {
+        let ulp = if worst.1 > 0.0 {
+            format!(", kernel {:.3} ulp", worst.1)
+        } else {
+            String::new()
+        };
+        println!("  worst entry: f32 Horner {}{ulp}", log2_error(worst.0));
+    }
+    for line in render(&table.printed, &columns) {
+        println!("{line}");
+    }
     println!();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouped_literals() {
+        assert_eq!(grouped_literal(0.125_004_04), "1.250_040_4e-1");
+        assert_eq!(grouped_literal(0.500_016_2), "5.000_162e-1");
+        assert_eq!(grouped_literal(1.0), "1e0");
+        assert_eq!(grouped_literal(-2.5), "-2.5e0");
+    }
+
+    #[test]
+    fn arrays_align_their_comments() {
+        let lines = array_lines(&[1.5, -0.25, 0.0], "    ");
+        assert_eq!(lines[0], "    1.5e0,   // 0x1.800000p+0");
+        assert_eq!(lines[1], "    -2.5e-1, // -0x1.000000p-2");
+        assert_eq!(lines[2], "    0e0,     // 0x0.000000p+0");
+    }
+
+    #[test]
+    fn matrix_rows_by_exponent() {
+        assert_eq!(matrix_rows("P", 6, &[2, 6]), vec!["P[4]", "P[0]"]);
+        let mut columns = Columns::new(&[Printed::Matrix {
+            name: "P",
+            var: "u",
+            degree: 1,
+        }]);
+        columns.set("P[1]", 3, 2.0).unwrap();
+        assert!(columns.set("P[1]", 3, 2.0).is_err());
+        assert!(columns.set("Q", 0, 1.0).is_err());
+        let text = render(
+            &[Printed::Matrix {
+                name: "P",
+                var: "u",
+                degree: 1,
+            }],
+            &columns,
+        );
+        assert_eq!(text[0], "const P: [[f32; 16]; 2] = [");
+        assert_eq!(text[1], "    // u^1");
+        assert_eq!(text[20], "    // u^0");
+        assert_eq!(text[25], "        2e0, // 0x1.000000p+1");
+    }
+
+    /// A constant pair `hi + lo` holds the constant term, and `--refit` is
+    /// never worse than rounding to nearest.
+    #[test]
+    fn split_constant_and_columns() {
+        let poly = Polynomial {
+            f: Box::new(f64::exp),
+            fixed: Box::new(|_| 0.0),
+            lo: 1.0,
+            hi: 1.25,
+            centre: 1.125,
+            exps: &[0, 1, 2, 3, 4],
+            weight: Weight::Absolute,
+            columns: (1..5).map(|k| format!("C{k}")).collect(),
+            split: Some(["HI".to_string(), "LO".to_string()]),
+            kernel: None,
+        };
+        let opts = Options::default();
+        let fitted = poly.run(Rounding::Nearest, true, &opts, 1000).unwrap();
+        let near = Rounded::nearest(&fitted.fit.coeffs, true);
+        let basis = Basis::new(poly.centre, poly.exps);
+        let (near_error, _) = poly
+            .target(&basis)
+            .max_error(&near.wide(), 1.0, 1.25, DENSE);
+        assert!(fitted.error32.0 <= near_error);
+        let hi = fitted.rounded.coeffs[0];
+        let lo = fitted.rounded.lo.unwrap();
+        assert!(lo != 0.0 && lo.abs() <= hi * f32::EPSILON / 2.0);
+        assert!((f64::from(hi) + f64::from(lo) - 1.125f64.exp()).abs() < 1e-8);
+    }
 }

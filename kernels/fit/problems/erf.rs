@@ -6,8 +6,8 @@
 //! accurate); above, `ERF_HI + fma(u, P(u), ERF_LO)` with `ERF_HI + ERF_LO ≈
 //! erf(centre)` (absolute error: `erf` is near 1 there).
 
-use crate::piecewise::{Piece, Piecewise};
-use crate::remez::{Var, Weight};
+use crate::remez::{Alternation, Weight};
+use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, SLOTS, Table};
 
 /// Width of a piece: `33 / 128`, so the centres `k STEP` are exact in `f32`.
 const STEP: f64 = 0.257_812_5;
@@ -17,6 +17,8 @@ const ERF_CLAMP: f64 = 3.93_f32 as f64;
 const Q_PIECES: usize = 4;
 /// Relative widening of every piece, for the rounding of the index.
 const MARGIN: f64 = 1e-6;
+/// The tables of `P`, coefficient of `u^0` first.
+const P: [&str; 6] = ["ERF_P0", "ERF_P1", "ERF_P2", "ERF_P3", "ERF_P4", "ERF_P5"];
 
 fn erf_over_x(a: f64) -> f64 {
     if a == 0.0 {
@@ -26,55 +28,67 @@ fn erf_over_x(a: f64) -> f64 {
     }
 }
 
-fn pieces() -> Vec<Piece> {
-    (0..16)
+fn pieces() -> Vec<Entry> {
+    (0..SLOTS)
         .map(|k| {
             let centre = k as f64 * STEP;
             let c32 = centre as f32;
             let lo = ((k as f64 - 0.5) * STEP * (1.0 - MARGIN)).max(0.0);
             let hi = ((k as f64 + 0.5) * STEP * (1.0 + MARGIN)).min(ERF_CLAMP);
-            if k < Q_PIECES {
-                Piece {
-                    slot: k,
-                    lo,
-                    hi,
-                    var: Var::Shift(centre),
-                    exps: &[0, 1, 2, 3, 4, 5],
+            let columns = P.iter().map(|&p| p.to_string()).collect();
+            let poly = if k < Q_PIECES {
+                Polynomial {
                     f: Box::new(erf_over_x),
                     fixed: Box::new(|_| 1.0),
-                    weight: Weight::Relative,
-                    split: None,
-                    finish: Box::new(|a, p, _| a.mul_add(p, a)),
-                    reference: Box::new(libm::erf),
-                    consts: vec![("ERF_HI", 0.0), ("ERF_LO", 0.0)],
-                }
-            } else {
-                Piece {
-                    slot: k,
                     lo,
                     hi,
-                    var: Var::Shift(centre),
-                    exps: &[0, 1, 2, 3, 4, 5, 6],
+                    centre,
+                    exps: &[0, 1, 2, 3, 4, 5],
+                    weight: Weight::Relative,
+                    columns,
+                    split: None,
+                    kernel: Some(KernelStep {
+                        about: "fma(a, P, a)  vs  erf(a)",
+                        finish: Box::new(|a, p, _| a.mul_add(p, a)),
+                        reference: Box::new(libm::erf),
+                    }),
+                }
+            } else {
+                Polynomial {
                     f: Box::new(libm::erf),
                     fixed: Box::new(|_| 0.0),
+                    lo,
+                    hi,
+                    centre,
+                    exps: &[0, 1, 2, 3, 4, 5, 6],
                     weight: Weight::Absolute,
-                    split: Some(["ERF_HI", "ERF_LO"]),
-                    finish: Box::new(move |a, p, [hi, lo]| hi + (a - c32).mul_add(p, lo)),
-                    reference: Box::new(libm::erf),
-                    consts: Vec::new(),
+                    columns,
+                    split: Some(["ERF_HI".into(), "ERF_LO".into()]),
+                    kernel: Some(KernelStep {
+                        about: "HI + fma(u, P, LO)  vs  erf(a)",
+                        finish: Box::new(move |a, p, [hi, lo]| hi + (a - c32).mul_add(p, lo)),
+                        reference: Box::new(libm::erf),
+                    }),
                 }
-            }
+            };
+            Entry::fit(k, poly)
         })
         .collect()
 }
 
-pub fn problems() -> Vec<Piecewise> {
-    vec![Piecewise {
+pub fn tables() -> Vec<Table> {
+    let mut printed: Vec<Printed> = P.iter().map(|&p| Printed::Array(p)).collect();
+    printed.extend([Printed::Array("ERF_HI"), Printed::Array("ERF_LO")]);
+    vec![Table {
         name: "erf",
         about: "ERF_P0..ERF_P5, ERF_HI, ERF_LO: erf(a), a in [0, 3.93], 16 pieces of width \
-                33/128 centred at k 33/128; fma(a, P, a) (relative) below 0.9, \
-                HI + fma(u, P, LO) (absolute) above",
-        pieces,
-        coeff_tables: &["ERF_P0", "ERF_P1", "ERF_P2", "ERF_P3", "ERF_P4", "ERF_P5"],
+                33/128 centred at k 33/128, u = a - k 33/128; below 0.9 fma(a, P, a), P of \
+                degree 5 in u, relative error 2^-27.6; above HI + fma(u, P, LO), degree 6 \
+                with the constant term split in two, absolute error 2^-29.2 (f32 \
+                coefficients)",
+        entries: pieces(),
+        rounding: Rounding::HighestFirst,
+        alternation: Alternation::Reduced,
+        printed,
     }]
 }

@@ -1,9 +1,8 @@
-//! `kernels/gelu.rs`: `e^r` on the reduced interval and the scaled tail
+//! `kernels/gelu.rs`: `e^(s/2)` on the reduced interval, and the scaled tail
 //! `G` per segment.
 
-use super::Problem;
-use crate::remez::{Var, Weight};
-use crate::table::{Segment, Table};
+use crate::remez::{Alternation, Weight};
+use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, Table, matrix_rows};
 use std::f64::consts::{FRAC_1_SQRT_2, LN_2};
 
 /// `G(a) = a e^(a^2/2) Psi(a)`, `Psi(a) = erfc(a / sqrt 2) / 2`.
@@ -25,12 +24,83 @@ const EXP_SLACK: f64 = 1.0 / 32768.0;
 const INDEX_SHIFT: f64 = 5.25;
 /// The largest `a` the kernel evaluates.
 const TAIL_MAX: f64 = 14.5;
+/// Degree of the polynomials of `G`.
+const DEGREE: u32 = 6;
+
+/// The kernel's table index of `a`.
+fn index(a: f32) -> usize {
+    ((a + INDEX_SHIFT as f32).to_bits() >> 20) as usize & 15
+}
+
+/// Candidate centres tried on each side of the balanced one, in steps of
+/// `(hi - lo) / CENTRE_STEPS`.
+const CENTRE_TRIES: i32 = 32;
+/// See [`CENTRE_TRIES`].
+const CENTRE_STEPS: f64 = 1024.0;
+
+/// Where `f` is the harmonic mean of its values at the ends of `[lo, hi]`:
+/// for a monotone `f` this balances the largest `|f(x) - f(centre)| / |f(x)|`
+/// at the two ends, the relative size of the non-constant part that the
+/// kernel adds to the constant term.
+fn balanced_centre(f: fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    let target = 2.0 * f(lo) * f(hi) / (f(lo) + f(hi));
+    let (mut a, mut b) = (lo, hi);
+    if (f(a) - target).signum() == (f(b) - target).signum() {
+        return 0.5 * (a + b);
+    }
+    for _ in 0..100 {
+        let m = 0.5 * (a + b);
+        if (f(m) - target).signum() == (f(a) - target).signum() {
+            a = m;
+        } else {
+            b = m;
+        }
+    }
+    0.5 * (a + b)
+}
+
+/// Near the balanced centre, the f32 whose `f` is closest (relative) to its
+/// f32 rounding: the constant term cannot absorb its own rounding error,
+/// which would cost up to half an ulp at `u = 0`.
+fn best_centre(f: fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    let nominal = balanced_centre(f, lo, hi);
+    let step = (hi - lo) / CENTRE_STEPS;
+    let miss = |c: f64| {
+        let v = f(c);
+        (f64::from(v as f32) - v).abs() / v.abs()
+    };
+    (-CENTRE_TRIES..=CENTRE_TRIES)
+        .map(|k| f64::from((nominal + f64::from(k) * step) as f32))
+        .min_by(|&a, &b| miss(a).total_cmp(&miss(b)))
+        .expect("non-empty range")
+}
+
+/// One segment of `G`, at the index of its centre.
+fn segment(f: fn(f64) -> f64, lo: f64, hi: f64, centre: f64, exps: &'static [u32]) -> Entry {
+    Entry {
+        slot: index(centre as f32),
+        poly: Some(Polynomial {
+            f: Box::new(f),
+            fixed: Box::new(|_| 0.0),
+            lo,
+            hi,
+            centre,
+            exps,
+            weight: Weight::Relative,
+            columns: matrix_rows("TAIL_POLY", DEGREE, exps),
+            split: None,
+            kernel: None,
+        }),
+        consts: vec![("TAIL_CENTRE".into(), centre as f32)],
+    }
+}
 
 /// The segments of `[0, TAIL_MAX]`: eighths of each binade of
 /// `a + INDEX_SHIFT`, widened by a few ulps of `a + INDEX_SHIFT` on each side
 /// (it is rounded before its bits are taken). The one at zero fits `G0`
-/// without constant and linear terms around 0, the others `G`.
-fn segments() -> Vec<Segment> {
+/// without constant and linear terms around 0, the others `G` around the
+/// centre chosen by [`best_centre`].
+fn segments() -> Vec<Entry> {
     let mut v = Vec::new();
     let mut b = INDEX_SHIFT.log2().floor().exp2();
     while b - INDEX_SHIFT < TAIL_MAX {
@@ -45,57 +115,68 @@ fn segments() -> Vec<Segment> {
             if x1 <= x0 {
                 continue;
             }
-            let seg = if x0 == 0.0 {
-                Segment {
-                    f: scaled_centre,
-                    lo: 0.0,
-                    hi: x1 + slack,
-                    centre: Some(0.0),
-                    exps: &[2, 3, 4, 5, 6],
-                }
+            v.push(if x0 == 0.0 {
+                segment(scaled_centre, 0.0, x1 + slack, 0.0, &[2, 3, 4, 5, 6])
             } else {
-                Segment {
-                    f: scaled_tail,
-                    lo: x0 - slack,
-                    hi: if x1 < TAIL_MAX { x1 + slack } else { x1 },
-                    centre: None,
-                    exps: &[0, 1, 2, 3, 4, 5, 6],
-                }
-            };
-            v.push(seg);
+                let lo = x0 - slack;
+                let hi = if x1 < TAIL_MAX { x1 + slack } else { x1 };
+                let centre = best_centre(scaled_tail, lo, hi);
+                segment(scaled_tail, lo, hi, centre, &[0, 1, 2, 3, 4, 5, 6])
+            });
         }
         b *= 2.0;
     }
     v
 }
 
-pub fn problems() -> Vec<Problem> {
-    vec![Problem {
-        name: "gelu_exp",
-        about: "EXP_C2, EXP_C3: e^(s/2) on [-ln2/16, ln2/16] (and a little slack) as \
-                1 + s/2 + s^2 (c2 + c3 s), relative error; the kernel multiplies it by a \
-                table entry 2^(j/16)",
-        f: |s| (0.5 * s).exp(),
-        fixed: |s| 1.0 + 0.5 * s,
-        var: Var::X,
-        exps: &[2, 3],
+pub fn tables() -> Vec<Table> {
+    let exp = Polynomial {
+        f: Box::new(|s| (0.5 * s).exp()),
+        fixed: Box::new(|s| 1.0 + 0.5 * s),
         lo: -LN_2 / 16.0 - EXP_SLACK,
         hi: LN_2 / 16.0 + EXP_SLACK,
+        centre: 0.0,
+        exps: &[2, 3],
         weight: Weight::Relative,
-        finish: |s, h| h.mul_add(s, 0.5).mul_add(s, 1.0),
-        finish_about: "1 + s (1/2 + s h)  vs  exp(s/2)",
-        reference: |s| (0.5 * s).exp(),
-    }]
-}
-
-pub fn tables() -> Vec<Table> {
-    vec![Table {
-        name: "gelu_tail",
-        about: "G(a) = a e^(a^2/2) Psi(a) per segment of [0, 14.5] (G0 on the first)",
-        segments: segments(),
-        index: |a| ((a + INDEX_SHIFT as f32).to_bits() >> 20) as usize & 15,
-        exps: &[0, 1, 2, 3, 4, 5, 6],
-        weight: Weight::Relative,
-        prefix: "TAIL_",
-    }]
+        columns: vec!["EXP_C2".into(), "EXP_C3".into()],
+        split: None,
+        kernel: Some(KernelStep {
+            about: "1 + s (1/2 + s h)  vs  e^(s/2)",
+            finish: Box::new(|s, h, _| h.mul_add(s, 0.5).mul_add(s, 1.0)),
+            reference: Box::new(|s| (0.5 * s).exp()),
+        }),
+    };
+    vec![
+        Table {
+            name: "gelu_exp",
+            about: "EXP_C2, EXP_C3: e^(s/2) on [-ln2/16, ln2/16] (and a little slack), \
+                    degree 3: 1 + s/2 + s^2 (c2 + c3 s); relative error 2^-29.2 (the \
+                    kernel multiplies it by a table entry 2^(j/16))",
+            entries: vec![Entry::fit(0, exp)],
+            rounding: Rounding::Nearest,
+            alternation: Alternation::Reduced,
+            printed: vec![Printed::Scalar("EXP_C2"), Printed::Scalar("EXP_C3")],
+        },
+        Table {
+            name: "gelu_tail",
+            about: "TAIL_CENTRE, TAIL_POLY: G(a) = a e^(a^2/2) Psi(a) on [0, 14.5], 16 \
+                    segments indexed by the top bits of a + 5.25 (1/2 wide up to 2.75, \
+                    then 1, then 2), degree 6 in u = a - centre, centres where G is near \
+                    an f32; on [0, 0.25] G0(a) = -a e^(a^2/2) (Phi(a) - 1/2) as u^2 (c2 + \
+                    ... + c6 u^4); relative error 2^-25.0 (f32 coefficients)",
+            entries: segments(),
+            rounding: Rounding::LowestFirst,
+            // As fitted; `Reduced` gives other coefficients, better in most
+            // segments.
+            alternation: Alternation::Plain,
+            printed: vec![
+                Printed::Array("TAIL_CENTRE"),
+                Printed::Matrix {
+                    name: "TAIL_POLY",
+                    var: "u",
+                    degree: DEGREE,
+                },
+            ],
+        },
+    ]
 }

@@ -1,7 +1,7 @@
 //! `kernels/gelu_tanh.rs`: `e^(K3 r)` on the reduced interval.
 
-use super::Problem;
-use crate::remez::{Var, Weight};
+use crate::remez::{Alternation, Weight};
+use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, Table};
 use std::f64::consts::LN_2;
 
 /// `K3 = 0.044715 * 2 sqrt(2/pi)`, the cubic coefficient of `v = 2u`.
@@ -11,22 +11,32 @@ const K3: f64 = 0.044_715 * 1.595_769_121_605_730_8;
 /// added after it.
 const SLACK: f64 = 1.0 / 4096.0;
 
-pub fn problems() -> Vec<Problem> {
+pub fn tables() -> Vec<Table> {
     let half = LN_2 / (32.0 * K3) + SLACK;
-    vec![Problem {
-        name: "gelu_tanh_exp",
-        about: "EXP_C2, EXP_C3: e^(K3 r) on [-ln2/(32 K3), ln2/(32 K3)] (and a little \
-                slack) as 1 + K3 r + r^2 (c2 + c3 r), relative error; the kernel multiplies it \
-                by a table entry 2^(j/16)",
-        f: |r| (K3 * r).exp(),
-        fixed: |r| 1.0 + K3 * r,
-        var: Var::X,
-        exps: &[2, 3],
+    let exp = Polynomial {
+        f: Box::new(|r| (K3 * r).exp()),
+        fixed: Box::new(|r| 1.0 + K3 * r),
         lo: -half,
         hi: half,
+        centre: 0.0,
+        exps: &[2, 3],
         weight: Weight::Relative,
-        finish: |r, h| h.mul_add(r, 1.0),
-        finish_about: "1 + r h  vs  exp(K3 r)",
-        reference: |r| (K3 * r).exp(),
+        columns: vec!["EXP_C2".into(), "EXP_C3".into()],
+        split: None,
+        kernel: Some(KernelStep {
+            about: "1 + r (K3 + r h)  vs  e^(K3 r)",
+            finish: Box::new(|r, h, _| 1.0 + h.mul_add(r, K3 as f32) * r),
+            reference: Box::new(|r| (K3 * r).exp()),
+        }),
+    };
+    vec![Table {
+        name: "gelu_tanh_exp",
+        about: "EXP_C2, EXP_C3: e^(K3 r) on [-ln2/(32 K3), ln2/(32 K3)] (and a little \
+                slack), degree 3: 1 + K3 r + r^2 (c2 + c3 r); relative error 2^-29.2 (the \
+                kernel multiplies it by a table entry 2^(j/16))",
+        entries: vec![Entry::fit(0, exp)],
+        rounding: Rounding::Nearest,
+        alternation: Alternation::Reduced,
+        printed: vec![Printed::Scalar("EXP_C2"), Printed::Scalar("EXP_C3")],
     }]
 }

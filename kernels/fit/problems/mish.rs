@@ -1,12 +1,15 @@
 //! `kernels/mish.rs`: `tanh(softplus(x))` per exponent `n` of `e^-|x|`.
 
-use crate::family::{Entry, Family};
-use crate::remez::Weight;
+use crate::remez::{Alternation, Weight};
+use crate::table::{Entry, Polynomial, Printed, Rounding, SLOTS, Table, matrix_rows};
 use std::f64::consts::LN_2;
 
 /// Half the width of the reduced interval, with room for the rounding of
 /// `n = round(a log2 e)` with an f32 `log2 e` at `|a| <= 260`.
 const V_MAX: f64 = 0.5 * LN_2 + 1.0 / 65536.0;
+/// Degree of the polynomials.
+const DEGREE: u32 = 6;
+const EXPS: &[u32] = &[0, 1, 2, 3, 4, 5, 6];
 
 /// `E = 2^n e^-v = e^-|x|`.
 fn e_of(n: f64, v: f64) -> f64 {
@@ -29,50 +32,71 @@ fn right(n: f64, v: f64) -> f64 {
     -2.0 * e * e / (2.0 * e * e + 2.0 * e + 1.0)
 }
 
-fn entries(tail: f64) -> Vec<Entry> {
-    let mut entries = vec![Entry {
-        index: 0,
-        param: tail,
-        lo: -V_MAX,
-        hi: V_MAX,
-    }];
-    for n in -14..=0 {
-        entries.push(Entry {
-            index: (n + 15) as usize,
-            param: f64::from(n),
-            lo: if n == 0 { 0.0 } else { -V_MAX },
-            hi: V_MAX,
-        });
-    }
-    entries
+/// Entry 0 at `n = tail`, entry `n + 15` for `n` in `[-14, 0]`, each a
+/// polynomial in `v` of `f(n, v)` into the matrix `name`.
+fn entries(f: fn(f64, f64) -> f64, tail: f64, weight: Weight, name: &'static str) -> Vec<Entry> {
+    (0..SLOTS)
+        .map(|slot| {
+            let n = if slot == 0 { tail } else { slot as f64 - 15.0 };
+            Entry::fit(
+                slot,
+                Polynomial {
+                    f: Box::new(move |v| f(n, v)),
+                    fixed: Box::new(|_| 0.0),
+                    lo: if n == 0.0 { 0.0 } else { -V_MAX },
+                    hi: V_MAX,
+                    centre: 0.0,
+                    exps: EXPS,
+                    weight,
+                    columns: matrix_rows(name, DEGREE, EXPS),
+                    split: None,
+                    kernel: None,
+                },
+            )
+        })
+        .collect()
 }
 
-pub fn families() -> Vec<Family> {
+pub fn tables() -> Vec<Table> {
+    let mut left_entries = entries(left, f64::NEG_INFINITY, Weight::Relative, "MISH_LEFT");
+    left_entries[0].consts.push(("TAIL".into(), -0.5));
     vec![
-        Family {
+        Table {
             name: "mish_left",
-            about: "MISH_LEFT: 2^-n tanh(softplus(x)), x = n ln2 - v <= 0, at entry n + 15 \
+            about: "MISH_LEFT, TAIL: 2^-n tanh(softplus(x)), x = n ln2 - v <= 0, v in \
+                    [-ln2/2, ln2/2] ([0, ln2/2] for n = 0), degree 6 in v, at entry n + 15 \
                     for n in [-14, 0]; e^-v at entry 0 (n <= -15, where the kernel \
-                    multiplies by 1 - 2^(n-1) e^-v)",
-            f: left,
-            variable: "v",
-            entries: entries(f64::NEG_INFINITY),
-            exps: &[0, 1, 2, 3, 4, 5, 6],
-            weight: Weight::Relative,
-            table: "MISH_LEFT",
-            constant_lo: None,
+                    multiplies by 1 + TAIL 2^n e^-v, TAIL = -1/2); relative error 2^-26 \
+                    (f64 coefficients)",
+            entries: left_entries,
+            rounding: Rounding::LowestFirst,
+            // As fitted; `Reduced` gives other coefficients, better in most
+            // entries.
+            alternation: Alternation::Plain,
+            printed: vec![
+                Printed::Array("TAIL"),
+                Printed::Matrix {
+                    name: "MISH_LEFT",
+                    var: "v",
+                    degree: DEGREE,
+                },
+            ],
         },
-        Family {
+        Table {
             name: "mish_right",
-            about: "MISH_RIGHT: tanh(softplus(x)) - 1, -x = n ln2 - v < 0, at entry n + 15 \
-                    for n in [-14, 0]; absolute error",
-            f: right,
-            variable: "v",
-            entries: entries(-15.0),
-            exps: &[0, 1, 2, 3, 4, 5, 6],
-            weight: Weight::Absolute,
-            table: "MISH_RIGHT",
-            constant_lo: None,
+            about: "MISH_RIGHT: tanh(softplus(x)) - 1, -x = n ln2 - v < 0, v in [-ln2/2, \
+                    ln2/2] ([0, ln2/2] for n = 0), degree 6 in v, at entry n + 15 for n in \
+                    [-14, 0], n = -15 at entry 0; absolute error 2^-27.7 (f64 coefficients)",
+            entries: entries(right, -15.0, Weight::Absolute, "MISH_RIGHT"),
+            rounding: Rounding::LowestFirst,
+            // As fitted; `Reduced` gives other coefficients, better in most
+            // entries.
+            alternation: Alternation::Plain,
+            printed: vec![Printed::Matrix {
+                name: "MISH_RIGHT",
+                var: "v",
+                degree: DEGREE,
+            }],
         },
     ]
 }

@@ -1,7 +1,7 @@
-//! The fitting problems, one file per kernel.
+//! The fitting problems, one file per kernel: every constant of the kernels'
+//! approximations.
 
-use crate::piecewise::Piecewise;
-use crate::remez::{Var, Weight};
+use crate::table::Table;
 
 mod erf;
 mod exp;
@@ -11,45 +11,42 @@ mod mish;
 mod softplus;
 mod tanh;
 
-/// A named fitting problem and the f32 kernel that will use its coefficients.
-#[derive(Clone, Copy)]
-pub struct Problem {
+/// The tables of one kernel, `kernels/{name}.rs`.
+pub struct Kernel {
     pub name: &'static str,
-    pub about: &'static str,
-    pub f: fn(f64) -> f64,
-    pub fixed: fn(f64) -> f64,
-    pub var: Var,
-    pub exps: &'static [u32],
-    pub lo: f64,
-    pub hi: f64,
-    pub weight: Weight,
-    /// Final step of the f32 kernel from `x` and the Horner value `h`.
-    pub finish: fn(f32, f32) -> f32,
-    /// Formula of `finish`, for the printout.
-    pub finish_about: &'static str,
-    /// What `finish` approximates (the ULP reference).
-    pub reference: fn(f64) -> f64,
+    pub tables: Vec<Table>,
 }
 
-/// Every family of table entries.
-pub fn families() -> Vec<crate::family::Family> {
-    [mish::families(), softplus::families()].concat()
-}
-
-/// Every piecewise table.
-pub fn tables() -> Vec<crate::table::Table> {
-    [gelu::tables()].concat()
-}
-
-/// Every problem.
-pub fn all() -> Vec<Problem> {
-    [exp::problems(), gelu::problems(), gelu_tanh::problems()].concat()
-}
-
-/// Every piecewise problem.
-pub fn piecewise() -> Vec<Piecewise> {
-    erf::problems()
-        .into_iter()
-        .chain(tanh::problems())
-        .collect()
+/// Every kernel with fitted or tabulated constants.
+pub fn kernels() -> Vec<Kernel> {
+    vec![
+        Kernel {
+            name: "erf",
+            tables: erf::tables(),
+        },
+        Kernel {
+            name: "exp",
+            tables: exp::tables(),
+        },
+        Kernel {
+            name: "gelu",
+            tables: gelu::tables(),
+        },
+        Kernel {
+            name: "gelu_tanh",
+            tables: gelu_tanh::tables(),
+        },
+        Kernel {
+            name: "mish",
+            tables: mish::tables(),
+        },
+        Kernel {
+            name: "softplus",
+            tables: softplus::tables(),
+        },
+        Kernel {
+            name: "tanh",
+            tables: tanh::tables(),
+        },
+    ]
 }

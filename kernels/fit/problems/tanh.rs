@@ -6,8 +6,8 @@
 //! accurate); above, `TANH_HI + fma(u, P(u), TANH_LO)` with
 //! `TANH_HI + TANH_LO ≈ tanh(centre)` (absolute error: `tanh` is near 1).
 
-use crate::piecewise::{Piece, Piecewise};
-use crate::remez::{Var, Weight};
+use crate::remez::{Alternation, Weight};
+use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, Table};
 
 /// The kernel indexes pieces by the quarter binade of `a + OFFSET`.
 const OFFSET: f64 = 0.625;
@@ -17,12 +17,16 @@ const TANH_CLAMP: f64 = 9.02_f32 as f64;
 const Q_END: f64 = 0.625;
 /// Widening of every piece, for the rounding of `a + OFFSET`.
 const MARGIN: f64 = 1e-6;
+/// The tables of `P`, coefficient of `u^0` first.
+const P: [&str; 6] = [
+    "TANH_P0", "TANH_P1", "TANH_P2", "TANH_P3", "TANH_P4", "TANH_P5",
+];
 
 fn tanh_over_x(a: f64) -> f64 {
     if a == 0.0 { 1.0 } else { libm::tanh(a) / a }
 }
 
-fn pieces() -> Vec<Piece> {
+fn pieces() -> Vec<Entry> {
     // Quarter binades of `v` from 0.625 (in [0.5, 1)) to 10 (in [8, 16)).
     let mut bounds = vec![0.625, 0.75, 0.875];
     for e in 0..4 {
@@ -45,50 +49,64 @@ fn pieces() -> Vec<Piece> {
                 0.5 * (a_lo + a_hi)
             };
             let c32 = centre as f32;
-            if a_hi <= Q_END {
-                Piece {
-                    slot,
-                    lo,
-                    hi,
-                    var: Var::Shift(centre),
-                    exps: &[0, 1, 2, 3, 4, 5],
+            let columns = P.iter().map(|&p| p.to_string()).collect();
+            let poly = if a_hi <= Q_END {
+                Polynomial {
                     f: Box::new(tanh_over_x),
                     fixed: Box::new(|_| 1.0),
-                    weight: Weight::Relative,
-                    split: None,
-                    finish: Box::new(|a, p, _| a.mul_add(p, a)),
-                    reference: Box::new(libm::tanh),
-                    consts: vec![("TANH_CENTRE", c32), ("TANH_HI", 0.0), ("TANH_LO", 0.0)],
-                }
-            } else {
-                Piece {
-                    slot,
                     lo,
                     hi,
-                    var: Var::Shift(centre),
-                    exps: &[0, 1, 2, 3, 4, 5, 6],
+                    centre,
+                    exps: &[0, 1, 2, 3, 4, 5],
+                    weight: Weight::Relative,
+                    columns,
+                    split: None,
+                    kernel: Some(KernelStep {
+                        about: "fma(a, P, a)  vs  tanh(a)",
+                        finish: Box::new(|a, p, _| a.mul_add(p, a)),
+                        reference: Box::new(libm::tanh),
+                    }),
+                }
+            } else {
+                Polynomial {
                     f: Box::new(libm::tanh),
                     fixed: Box::new(|_| 0.0),
+                    lo,
+                    hi,
+                    centre,
+                    exps: &[0, 1, 2, 3, 4, 5, 6],
                     weight: Weight::Absolute,
-                    split: Some(["TANH_HI", "TANH_LO"]),
-                    finish: Box::new(move |a, p, [hi, lo]| hi + (a - c32).mul_add(p, lo)),
-                    reference: Box::new(libm::tanh),
-                    consts: vec![("TANH_CENTRE", c32)],
+                    columns,
+                    split: Some(["TANH_HI".into(), "TANH_LO".into()]),
+                    kernel: Some(KernelStep {
+                        about: "HI + fma(u, P, LO)  vs  tanh(a)",
+                        finish: Box::new(move |a, p, [hi, lo]| hi + (a - c32).mul_add(p, lo)),
+                        reference: Box::new(libm::tanh),
+                    }),
                 }
+            };
+            Entry {
+                slot,
+                poly: Some(poly),
+                consts: vec![("TANH_CENTRE".into(), c32)],
             }
         })
         .collect()
 }
 
-pub fn problems() -> Vec<Piecewise> {
-    vec![Piecewise {
+pub fn tables() -> Vec<Table> {
+    let mut printed: Vec<Printed> = P.iter().map(|&p| Printed::Array(p)).collect();
+    printed.extend(["TANH_CENTRE", "TANH_HI", "TANH_LO"].map(Printed::Array));
+    vec![Table {
         name: "tanh",
         about: "TANH_P0..TANH_P5, TANH_CENTRE, TANH_HI, TANH_LO: tanh(a), a in [0, 9.02], \
-                one piece per quarter binade of a + 0.625; fma(a, P, a) (relative) below \
-                0.625, HI + fma(u, P, LO) (absolute) above",
-        pieces,
-        coeff_tables: &[
-            "TANH_P0", "TANH_P1", "TANH_P2", "TANH_P3", "TANH_P4", "TANH_P5",
-        ],
+                16 pieces, one per quarter binade of a + 0.625, u = a - TANH_CENTRE; below \
+                0.625 fma(a, P, a), P of degree 5 in u, relative error 2^-27.3; above \
+                HI + fma(u, P, LO), degree 6 with the constant term split in two, \
+                absolute error 2^-27.8 (f32 coefficients)",
+        entries: pieces(),
+        rounding: Rounding::HighestFirst,
+        alternation: Alternation::Reduced,
+        printed,
     }]
 }
