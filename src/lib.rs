@@ -16,6 +16,7 @@ mod functions;
 mod isa;
 #[path = "../kernels/mod.rs"]
 mod kernels;
+mod paired;
 pub mod register;
 mod simd;
 
@@ -25,6 +26,7 @@ pub use activation::Activation;
 pub use error::{Error, ISA_ENV_VAR};
 pub use functions::*;
 pub use isa::{Isa, NATIVE};
+pub use paired::*;
 
 use kernels::Kernel;
 

@@ -3,6 +3,7 @@
 use crate::remez::{Var, Weight};
 
 mod exp;
+mod expm1;
 
 /// A named fitting problem and the f32 kernel that will use its coefficients.
 #[derive(Clone, Copy)]
@@ -26,5 +27,5 @@ pub struct Problem {
 
 /// Every problem.
 pub fn all() -> Vec<Problem> {
-    [exp::problems()].concat()
+    [exp::problems(), expm1::problems()].concat()
 }
