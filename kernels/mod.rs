@@ -19,6 +19,7 @@ pub(crate) mod hardsigmoid;
 pub(crate) mod mish;
 pub(crate) mod relu;
 pub(crate) mod sigmoid;
+pub(crate) mod softmax;
 pub(crate) mod softplus;
 pub(crate) mod softsign;
 pub(crate) mod step;

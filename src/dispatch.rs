@@ -4,6 +4,7 @@
 
 use crate::Isa;
 use crate::driver::{map, map_channels, map2};
+use crate::kernels::softmax::{Flavor, row};
 use crate::kernels::{Kernel, Kernel2};
 use crate::simd::Simd;
 use crate::simd::scalar::Scalar;
@@ -215,6 +216,55 @@ pub(crate) unsafe fn run_channels<K: Kernel2>(
         t,
         y,
         shape,
+    };
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe { on_isa(isa, job) }
+}
+
+/// `softmax` or `log_softmax` over consecutive rows.
+struct RowsJob<L> {
+    flavor: L,
+    x: *const f32,
+    y: *mut f32,
+    rows: usize,
+    row_len: usize,
+}
+
+impl<L: Flavor> SimdJob for RowsJob<L> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) {
+        let _ = self.flavor;
+        for r in 0..self.rows {
+            let offset = r * self.row_len;
+            // SAFETY: `run_rows`'s caller guarantees `rows * row_len`
+            // elements; `offset + row_len` is within them.
+            unsafe { row::<S, L>(s, self.x.add(offset), self.y.add(offset), self.row_len) }
+        }
+    }
+}
+
+/// Applies `softmax` or `log_softmax` (`flavor`) to `rows` consecutive rows
+/// of `row_len >= 1` elements from `x` into `y` on path `isa`.
+///
+/// # Safety
+/// `isa` must be available; `x` valid for `rows * row_len` reads and `y` for
+/// as many writes, the same pointer or non-overlapping.
+#[inline(always)]
+pub(crate) unsafe fn run_rows<L: Flavor>(
+    isa: Isa,
+    flavor: L,
+    x: *const f32,
+    y: *mut f32,
+    [rows, row_len]: [usize; 2],
+) {
+    let job = RowsJob {
+        flavor,
+        x,
+        y,
+        rows,
+        row_len,
     };
     // SAFETY: the caller's guarantees, passed on.
     unsafe { on_isa(isa, job) }

@@ -17,16 +17,17 @@ mod isa;
 #[path = "../kernels/mod.rs"]
 mod kernels;
 mod paired;
-pub mod register;
-mod simd;
-
 pub mod reference;
+pub mod register;
+mod rows;
+mod simd;
 
 pub use activation::Activation;
 pub use error::{Error, ISA_ENV_VAR};
 pub use functions::*;
 pub use isa::{Isa, NATIVE};
 pub use paired::*;
+pub use rows::*;
 
 use kernels::Kernel;
 

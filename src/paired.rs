@@ -119,7 +119,7 @@ fn prelu_outer(len: usize, weight: &[f32], channels: usize, inner: usize) -> Res
                 "channels = {channels} and inner = {inner} must both be at least 1 (and their product fit a usize)"
             ))
         })?;
-    if len % block != 0 {
+    if !len.is_multiple_of(block) {
         return Err(shape(format!(
             "channels * inner = {channels} * {inner} = {block} does not divide the slice length {len}"
         )));
