@@ -147,7 +147,7 @@ pub(crate) struct Celu {
 
 /// `|x / alpha|` from which on `e^(x/alpha)` is `0` or `+inf` anyway (the
 /// quotient's correction is dropped there).
-const CELU_EXP_RANGE: f32 = 150.0;
+const CELU_EXP_RANGE: f32 = 400.0;
 
 impl Celu {
     /// Validates `alpha`: finite and nonzero (any sign, as PyTorch out of

@@ -82,13 +82,29 @@ impl Factor {
     }
 }
 
-/// `alpha (e^(v + v_lo) - 1)` for `|v| >= 1/4` (any `v`, clamped as by
-/// [`exp_split`]; `v_lo` tiny against `v`).
+/// Above this `v`, `e^v - 1 = e^v` to far below an ULP, and `e^v` is
+/// computed as `e^(v - 256 ln2) 2^256` so that it does not overflow before
+/// the factor (a tiny `alpha` can bring it back into range).
+const HUGE: f32 = 88.0;
+/// `256 ln2` rounded to the trailing-zero `f32` of `exp_split`'s reduction
+/// (`4096 LN2_16_HI`, `0x1.62e430p+7`), so `v - HUGE_SHIFT_HI` is exact for
+/// `v` in `[88.7, 354.9]`.
+const HUGE_SHIFT_HI: f32 = 177.445_68;
+/// `256 ln2 - HUGE_SHIFT_HI` rounded to `f32` (`4096 LN2_16_LO`).
+const HUGE_SHIFT_LO: f32 = -4.875_915e-7;
+/// `2^256`'s exponent, applied with the factor's.
+const HUGE_EXPONENT: f32 = 256.0;
+
+/// `alpha (e^(v + v_lo) - 1)` for `|v| >= 1/4` (any `v`; `v_lo` tiny against
+/// `v`).
 #[inline(always)]
 pub(crate) fn scaled_expm1<S: Simd>(s: S, v: S::F, v_lo: S::F, alpha: Factor) -> S::F {
     let one = s.splat(1.0);
     let zero = s.splat(0.0);
-    let e = exp_split(s, v);
+    let huge = s.gt(v, s.splat(HUGE));
+    let v_arg = s.select(huge, s.sub(v, s.splat(HUGE_SHIFT_HI)), v);
+    let v_lo = s.select(huge, s.sub(v_lo, s.splat(HUGE_SHIFT_LO)), v_lo);
+    let e = exp_split(s, v_arg);
     let lo = s.mul_add(e.hi, v_lo, e.lo);
     // `exp_split`'s `n` is `N / 16`; its floor is the power of two.
     let shifter = s.splat(SHIFTER);
@@ -99,15 +115,19 @@ pub(crate) fn scaled_expm1<S: Simd>(s: S, v: S::F, v_lo: S::F, alpha: Factor) ->
     let neg_hi = s.sub(big_e, one);
     let neg_err = s.sub(big_e, s.add(neg_hi, one));
     let neg_lo = s.mul_add(lo, s.mul_exp2(one, n), neg_err);
-    // v > 0: (hi - 2^-n) + err + lo, scaled by 2^n at the end.
+    // v > 0: (hi - 2^-n) + err + lo, scaled by 2^n at the end; huge v: hi + lo
+    // scaled by 2^(n + 256).
     let p = s.mul_exp2(one, s.neg(n));
     let pos_hi = s.sub(e.hi, p);
     let pos_err = s.sub(s.sub(e.hi, pos_hi), p);
     let pos_lo = s.add(pos_err, lo);
+    let pos_hi = s.select(huge, e.hi, pos_hi);
+    let pos_lo = s.select(huge, lo, pos_lo);
+    let pos_n = s.select(huge, s.add(n, s.splat(HUGE_EXPONENT)), n);
     let pos = s.gt(v, zero);
     let m_hi = s.select(pos, pos_hi, neg_hi);
     let m_lo = s.select(pos, pos_lo, neg_lo);
-    let k = s.add(s.select(pos, n, zero), s.splat(alpha.exp));
+    let k = s.add(s.select(pos, pos_n, zero), s.splat(alpha.exp));
     let a_hi = s.splat(alpha.hi);
     let prod = s.mul_add(
         a_hi,

@@ -454,14 +454,18 @@ unsafe fn special_row<L: Flavor>(x: *const f32, y: *mut f32, n: usize, nan: bool
         } else if m == f32::INFINITY {
             let k = (0..n).filter(|&i| xs(i) == f32::INFINITY).count() as f64;
             let (inf, other) = if L::LOG {
-                (-ln1p(k - 1.0) as f32, f32::NEG_INFINITY)
+                ((0.0 - ln1p(k - 1.0)) as f32, f32::NEG_INFINITY)
             } else {
                 ((1.0 / k) as f32, 0.0)
             };
             (0..n).for_each(|i| *y.add(i) = if xs(i) == f32::INFINITY { inf } else { other });
         } else {
             let len = n as f64;
-            let v = if L::LOG { -ln1p(len - 1.0) } else { 1.0 / len } as f32;
+            let v = if L::LOG {
+                0.0 - ln1p(len - 1.0)
+            } else {
+                1.0 / len
+            } as f32;
             (0..n).for_each(|i| *y.add(i) = v);
         }
     }
