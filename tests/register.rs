@@ -13,7 +13,8 @@ fn register_functions_match_the_scalar_path() {
         .into_iter()
         .chain(common::specials())
         .collect();
-    let fns: [(Activation, fn(f32x8) -> f32x8); 15] = [
+    type Register = fn(f32x8) -> f32x8;
+    let fns: [(Activation, Register); 15] = [
         (Activation::Exp, register::exp),
         (Activation::Erf, register::erf),
         (Activation::Tanh, register::tanh),
