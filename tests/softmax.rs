@@ -15,8 +15,9 @@ const GUARD: f32 = 12345.678;
 
 type RowFn = fn(Isa, &[f32], &mut [f32], usize) -> Result<(), sa::Error>;
 type RowInPlace = fn(Isa, &mut [f32], usize) -> Result<(), sa::Error>;
+type RowReference = fn(&[f32]) -> Vec<f64>;
 
-fn flavors() -> [(&'static str, RowFn, RowInPlace, fn(&[f32]) -> Vec<f64>, f64); 2] {
+fn flavors() -> [(&'static str, RowFn, RowInPlace, RowReference, f64); 2] {
     [
         (
             "softmax",
