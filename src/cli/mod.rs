@@ -140,7 +140,7 @@ fn verify_cmd(args: &[String]) -> Result<i32, String> {
         let r = verify::verify(f, o.sweep, true);
         ok &= r.mismatches.iter().all(|m| m.1 == 0);
         println!(
-            "| {} | {:.3} | {:e} | {} | {} |",
+            "| {} | {:.4} | {:e} | {} | {} |",
             f.name(),
             r.max_ulp,
             r.worst_x,
