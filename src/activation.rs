@@ -11,15 +11,15 @@ use crate::{Error, Isa, apply_inplace_on, apply_on};
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Activation {
-    /// [`gelu`]: `x Phi(x)`, PyTorch `GELU(approximate='none')`.
+    /// [`gelu`](crate::gelu): `x Phi(x)`, PyTorch `GELU(approximate='none')`.
     Gelu,
-    /// [`gelu_tanh`]: PyTorch `GELU(approximate='tanh')`.
+    /// [`gelu_tanh`](crate::gelu_tanh): PyTorch `GELU(approximate='tanh')`.
     GeluTanh,
-    /// [`silu`]: `x sigmoid(x)` (Swish).
+    /// [`silu`](crate::silu): `x sigmoid(x)` (Swish).
     Silu,
-    /// [`mish`]: `x tanh(softplus(x))`.
+    /// [`mish`](crate::mish): `x tanh(softplus(x))`.
     Mish,
-    /// [`softplus`]: PyTorch `Softplus(beta, threshold)`.
+    /// [`softplus`](crate::softplus): PyTorch `Softplus(beta, threshold)`.
     Softplus {
         /// Scale of the input, finite and `> 0` (PyTorch default 1).
         beta: f32,
@@ -27,52 +27,52 @@ pub enum Activation {
         /// not NaN.
         threshold: f32,
     },
-    /// [`sigmoid`]: `1 / (1 + e^-x)`.
+    /// [`sigmoid`](crate::sigmoid): `1 / (1 + e^-x)`.
     Sigmoid,
-    /// [`tanh`]: hyperbolic tangent.
+    /// [`tanh`](crate::tanh): hyperbolic tangent.
     Tanh,
-    /// [`exp`]: `e^x`.
+    /// [`exp`](crate::exp): `e^x`.
     Exp,
-    /// [`erf`]: the error function.
+    /// [`erf`](crate::erf): the error function.
     Erf,
-    /// [`relu`]: `max(x, 0)`.
+    /// [`relu`](crate::relu): `max(x, 0)`.
     Relu,
-    /// [`relu6`]: `min(max(x, 0), 6)`.
+    /// [`relu6`](crate::relu6): `min(max(x, 0), 6)`.
     Relu6,
-    /// [`leaky_relu`]: `x` for `x > 0`, else `negative_slope * x`.
+    /// [`leaky_relu`](crate::leaky_relu): `x` for `x > 0`, else `negative_slope * x`.
     LeakyRelu {
         /// The slope below zero, finite (PyTorch default 0.01).
         negative_slope: f32,
     },
-    /// [`hardtanh`]: `min(max(x, min_val), max_val)`.
+    /// [`hardtanh`](crate::hardtanh): `min(max(x, min_val), max_val)`.
     Hardtanh {
         /// The lower bound, finite (PyTorch default -1).
         min_val: f32,
         /// The upper bound, finite and `>= min_val` (PyTorch default 1).
         max_val: f32,
     },
-    /// [`hardsigmoid`]: `relu6(x + 3) / 6`.
+    /// [`hardsigmoid`](crate::hardsigmoid): `relu6(x + 3) / 6`.
     Hardsigmoid,
-    /// [`hardswish`]: `x relu6(x + 3) / 6`.
+    /// [`hardswish`](crate::hardswish): `x relu6(x + 3) / 6`.
     Hardswish,
-    /// [`softsign`]: `x / (1 + |x|)`.
+    /// [`softsign`](crate::softsign): `x / (1 + |x|)`.
     Softsign,
-    /// [`identity`]: `x`.
+    /// [`identity`](crate::identity): `x`.
     Identity,
-    /// [`step`]: the Heaviside step, `at_zero` at `x == ±0`.
+    /// [`step`](crate::step): the Heaviside step, `at_zero` at `x == ±0`.
     Step {
         /// The value at zero, finite.
         at_zero: f32,
     },
-    /// [`elu`]: `x` for `x > 0`, else `alpha (e^x - 1)`.
+    /// [`elu`](crate::elu): `x` for `x > 0`, else `alpha (e^x - 1)`.
     Elu {
         /// Finite (PyTorch default 1); `>= 0` in place.
         alpha: f32,
     },
-    /// [`selu`]: PyTorch's `SELU`, `scale elu(x; alpha)` with its fixed
+    /// [`selu`](crate::selu): PyTorch's `SELU`, `scale elu(x; alpha)` with its fixed
     /// constants.
     Selu,
-    /// [`celu`]: `x` for `x > 0`, else `alpha (e^(x/alpha) - 1)`.
+    /// [`celu`](crate::celu): `x` for `x > 0`, else `alpha (e^(x/alpha) - 1)`.
     Celu {
         /// Finite and nonzero (PyTorch default 1); `> 0` in place.
         alpha: f32,
