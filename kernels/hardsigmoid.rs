@@ -51,7 +51,14 @@ impl Kernel for Hardsigmoid {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let (a, e) = plus_three(s, x);
-        let y = div6(s, a, e);
+        // As `div6`, but the correction is divided, not multiplied by an
+        // inexact 1/6: where `(x + 3) / 6` is exactly halfway between two
+        // floats, `rho + e` and the correction are exact, so the last
+        // addition sees the tie and rounds it to even.
+        let six = s.splat(6.0);
+        let q = s.mul(a, s.splat(SIXTH));
+        let rho = s.neg_mul_add(q, six, a);
+        let y = s.add(q, s.div(s.add(rho, e), six));
         let y = s.select(s.le(x, s.splat(-3.0)), s.splat(0.0), y);
         s.select(s.ge(x, s.splat(3.0)), s.splat(1.0), y)
     }
