@@ -14,7 +14,10 @@
 //! an FMA) inside the exponential; near zero `alpha (e^q - 1) = x + x w(q)`,
 //! which needs no division by `alpha`.
 //!
-//! Measured max error: see the README (exhaustive; at most 1 ULP).
+//! Measured max error over all 2^32 inputs: `elu` (alpha 1) 0.708 ULP at
+//! -0.2498, `selu` 0.750 ULP at 8.08e-39 (a subnormal result rounded twice),
+//! `celu` (alpha 1) 0.693 ULP at -0.2877; the test sweeps hold other alphas
+//! (0.25, -2; 3.5, 1e-3, -0.75) to 1 ULP.
 //!
 //! Special values: NaN in, the same NaN out (quieted). `elu(-inf) = -alpha`,
 //! `selu(-inf) = -1.7580993` (`-alpha scale`), `celu(-inf) = -alpha`

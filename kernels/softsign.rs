@@ -5,7 +5,8 @@
 //! and `rho = 1 - w d` exact (an FMA); the neglected terms are below
 //! `2^-46` relative. `y = x w + x w (rho - w delta)` is then rounded once (one
 //! FMA), so the result is within a hair of correct rounding: measured max
-//! error 0.5 ULP (exhaustive, see the README). For `|x| >= 2^25`, `1/(1+|x|)`
+//! error 0.50000005 ULP over all 2^32 inputs (18 inputs not correctly
+//! rounded). For `|x| >= 2^25`, `1/(1+|x|)`
 //! is below half an ULP of 1 and the result is `±1`.
 //!
 //! Special values: NaN in, the same NaN out (quieted). `softsign(±inf) = ±1`,

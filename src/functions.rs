@@ -166,7 +166,7 @@ elementwise!(
 elementwise!(
     /// `y[i] = x[i] relu6(x[i] + 3) / 6`, PyTorch's `Hardswish`.
     ///
-    /// Max error 0.5 ULP. `hardswish(NaN) = NaN`, `hardswish(-inf) = -0.0`
+    /// Max error 0.5000001 ULP. `hardswish(NaN) = NaN`, `hardswish(-inf) = -0.0`
     /// (the limit; PyTorch's `-inf * 0` gives NaN), `hardswish(+inf) = +inf`,
     /// `hardswish(±0) = ±0`.
     hardswish, hardswish_inplace, kernels::hardsigmoid::Hardswish
@@ -175,7 +175,7 @@ elementwise!(
 elementwise!(
     /// `y[i] = x[i] / (1 + |x[i]|)`, PyTorch's `Softsign`.
     ///
-    /// Max error 0.5 ULP. `softsign(NaN) = NaN`, `softsign(±inf) = ±1`,
+    /// Max error 0.50000005 ULP. `softsign(NaN) = NaN`, `softsign(±inf) = ±1`,
     /// `softsign(±0) = ±0`; the result is in `[-1, 1]`.
     softsign, softsign_inplace, kernels::softsign::Softsign
 );
