@@ -8,15 +8,17 @@
 //! that keeps `alpha v` rounded once.
 //!
 //! Elsewhere from [`exp_split`]: `e^v = (hi + lo) 2^n`, with a correction
-//! `v_lo` to the argument folded in as `lo + hi v_lo`. For `v < 0`,
-//! `E = hi 2^n` and `e^v - 1 = (E - 1) + err + lo 2^n` with the subtraction
-//! exact by Fast2Sum (`E < 1`); for `v > 0`, `(e^v - 1) / 2^n = (hi - 2^-n) +
-//! err + lo` (Fast2Sum, `hi >= 2^-n`), so nothing overflows before the last
-//! step. `alpha` is split once as `(alpha_hi + alpha_lo) 2^k` with
-//! `|alpha_hi|` in `[1, 2)`; the product with the pair is rounded once and
-//! scaled by `2^(n + k)` with [`Simd::mul_exp2`], so `alpha (e^v - 1)` is
-//! finite whenever the result is, and rounded once in the subnormal range
-//! too. Cancellation costs at most a factor `e^v / |e^v - 1| <= 3.6` on the
+//! `v_lo` to the argument folded in as `lo + hi v_lo`. For `v < 0`
+//! ([`negative`]), `E = hi 2^n` and `e^v - 1 = (E - 1) + err + lo 2^n` with
+//! the subtraction exact by Fast2Sum (`E < 1`): a pair in `[-1, -0.22]` that
+//! the callers multiply by `alpha` with one rounding. Any `v`
+//! ([`scaled_expm1`], for `celu` with a negative `alpha`, where `v > 0`): for
+//! `v > 0`, `(e^v - 1) / 2^n = (hi - 2^-n) + err + lo` (Fast2Sum,
+//! `hi >= 2^-n`), so nothing overflows before the last step; `alpha` is split
+//! once as `(alpha_hi + alpha_lo) 2^k` with `|alpha_hi|` in `[1, 2)`, the
+//! product with the pair is rounded once and scaled by `2^(n + k)` with
+//! [`Simd::mul_exp2`], so `alpha (e^v - 1)` is finite whenever the result is.
+//! Cancellation costs at most a factor `e^v / |e^v - 1| <= 3.6` on the
 //! `2^-29` error of the split at `|v| >= 1/4`.
 
 use super::exp::exp_split;
@@ -80,6 +82,19 @@ impl Factor {
             exp: e as f32,
         }
     }
+}
+
+/// `e^(v + v_lo) - 1` as a pair `(hi, lo)` for `v <= -1/4` (any such `v`,
+/// clamped as by [`exp_split`]; `v_lo` tiny against `v`).
+#[inline(always)]
+pub(crate) fn negative<S: Simd>(s: S, v: S::F, v_lo: S::F) -> (S::F, S::F) {
+    let one = s.splat(1.0);
+    let e = exp_split(s, v);
+    let lo = s.mul_add(e.hi, v_lo, e.lo);
+    let big_e = s.mul_exp2(e.hi, e.n);
+    let hi = s.sub(big_e, one);
+    let err = s.sub(big_e, s.add(hi, one));
+    (hi, s.mul_add(lo, s.mul_exp2(one, e.n), err))
 }
 
 /// Above this `v`, `e^v - 1 = e^v` to far below an ULP, and `e^v` is

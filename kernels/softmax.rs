@@ -129,7 +129,7 @@ fn quiet(v: f32) -> f32 {
     f32::from_bits(v.to_bits() | QUIET_NAN_BIT)
 }
 
-/// A `0.0`/`-inf`-filled lane mask: lanes `< count` of a vector.
+/// The mask of a vector's first `count` lanes (those inside the row).
 #[inline(always)]
 fn first_lanes<S: Simd>(s: S, count: usize) -> S::M {
     // SAFETY: `LANE_INDEX` holds 16 >= `S::LANES` floats.

@@ -217,8 +217,11 @@ impl Activation {
             Activation::Identity => u.with(kernels::step::Identity),
             Activation::Step { at_zero } => u.with(kernels::step::Step::new(at_zero)?),
             Activation::Elu { alpha } => u.with(kernels::elu::Elu::new(alpha)?),
-            Activation::Selu => u.with(kernels::elu::Selu::new()),
-            Activation::Celu { alpha } => u.with(kernels::elu::Celu::new(alpha)?),
+            Activation::Selu => u.with(kernels::elu::Selu),
+            Activation::Celu { alpha } => match kernels::elu::CeluKernel::new(alpha)? {
+                kernels::elu::CeluKernel::Positive(k) => u.with(k),
+                kernels::elu::CeluKernel::Negative(k) => u.with(k),
+            },
         })
     }
 }

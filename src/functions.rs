@@ -196,7 +196,7 @@ elementwise!(
     /// Max error 1 ULP, near `0-` included. `selu(NaN) = NaN`,
     /// `selu(-inf) = -1.7580993` (`-alpha scale`), `selu(+inf) = +inf`,
     /// `selu(±0) = ±0`.
-    selu, selu_inplace, kernels::elu::Selu::new()
+    selu, selu_inplace, kernels::elu::Selu
 );
 
 /// Declares `name(x, y, params..)` and `name_inplace(x, params..)` for an

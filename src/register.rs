@@ -178,7 +178,7 @@ register_fn!(
     /// [`crate::selu`] on eight lanes: same semantics, error and special
     /// values.
     selu,
-    kernels::elu::Selu::new()
+    kernels::elu::Selu
 );
 
 /// [`crate::softplus`] on eight lanes: same semantics, error and special
