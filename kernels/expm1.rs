@@ -20,6 +20,12 @@
 //! [`Simd::mul_exp2`], so `alpha (e^v - 1)` is finite whenever the result is.
 //! Cancellation costs at most a factor `e^v / |e^v - 1| <= 3.6` on the
 //! `2^-29` error of the split at `|v| >= 1/4`.
+//!
+//! Measured: the polynomial alone is within 0.657 ULP of `e^v - 1` on
+//! `[-1/4, 1/4]` (the fitter's sweep); the composites' exhaustive figures are
+//! in `kernels/elu.rs`. Special values (clamped like [`exp_split`]):
+//! `v = -inf` gives the pair `(-1, 0)`, `v = ±0` gives `±0` through the
+//! polynomial; NaN lanes are the driver's.
 
 use super::exp::exp_split;
 use super::horner;
