@@ -24,8 +24,8 @@
 //! Measured: the polynomial alone is within 0.657 ULP of `e^v - 1` on
 //! `[-1/4, 1/4]` (the fitter's sweep); the composites' exhaustive figures are
 //! in `kernels/elu.rs`. Special values (clamped like [`exp_split`]):
-//! `v = -inf` gives the pair `(-1, 0)`, `v = ±0` gives `±0` through the
-//! polynomial; NaN lanes are the driver's.
+//! `v = -inf` gives the pair `(-1, 0)`; at `v = ±0` the callers select the
+//! signed zero themselves; NaN lanes are the driver's.
 
 use super::exp::exp_split;
 use super::horner;
