@@ -1,9 +1,12 @@
 //! Criterion benchmarks: each function on each available path at N = 4096,
 //! 1 Mi and 16 Mi, next to rten-vecmath (a Rust SIMD peer) and the naive
-//! standard-library loop on the same inputs.
+//! standard-library loop on the same inputs; `prelu` and `frelu` at the same
+//! sizes; `softmax` and `log_softmax` over 1 Mi elements in rows of 128, 4096
+//! and 32768 (rten-vecmath called once per row).
 //!
-//! `cargo bench` runs everything; `cargo bench -- gelu/4096` one group.
-//! Throughput is reported in elements per second.
+//! `cargo bench` runs everything; `cargo bench -- gelu/4096` one group,
+//! `cargo bench -- softmax/` the softmax groups. Throughput is reported in
+//! elements per second.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
@@ -40,6 +43,44 @@ fn naive(f: Activation, v: f32) -> f32 {
                 v.exp().ln_1p()
             }
         }
+        Activation::Relu => v.max(0.0),
+        Activation::Relu6 => v.clamp(0.0, 6.0),
+        Activation::LeakyRelu { negative_slope } => {
+            if v > 0.0 {
+                v
+            } else {
+                negative_slope * v
+            }
+        }
+        Activation::Hardtanh { min_val, max_val } => v.clamp(min_val, max_val),
+        Activation::Hardsigmoid => (v + 3.0).clamp(0.0, 6.0) / 6.0,
+        Activation::Hardswish => v * (v + 3.0).clamp(0.0, 6.0) / 6.0,
+        Activation::Softsign => v / (1.0 + v.abs()),
+        Activation::Identity => v,
+        Activation::Step { at_zero } => {
+            if v > 0.0 {
+                1.0
+            } else if v < 0.0 {
+                0.0
+            } else {
+                at_zero
+            }
+        }
+        Activation::Elu { alpha } => {
+            if v > 0.0 {
+                v
+            } else {
+                alpha * v.exp_m1()
+            }
+        }
+        Activation::Selu => 1.050_701 * if v > 0.0 { v } else { 1.673_263_2 * v.exp_m1() },
+        Activation::Celu { alpha } => {
+            if v > 0.0 {
+                v
+            } else {
+                alpha * (v / alpha).exp_m1()
+            }
+        }
         _ => unreachable!("not benchmarked"),
     }
 }
@@ -55,6 +96,13 @@ fn rten(f: Activation, x: &[f32], y: &mut [MaybeUninit<f32>]) -> bool {
         Activation::Silu => drop(rv::Silu {}.map(x, y)),
         Activation::Gelu => drop(rv::Gelu {}.map(x, y)),
         Activation::GeluTanh => drop(rv::ApproxGelu {}.map(x, y)),
+        Activation::Elu { alpha } => drop(rv::Elu { alpha }.map(x, y)),
+        Activation::LeakyRelu { negative_slope } => drop(
+            rv::LeakyRelu {
+                alpha: negative_slope,
+            }
+            .map(x, y),
+        ),
         _ => return false,
     }
     true
@@ -74,6 +122,23 @@ fn functions() -> Vec<Activation> {
             threshold: 20.0,
         },
         Activation::Mish,
+        Activation::Relu,
+        Activation::Relu6,
+        Activation::LeakyRelu {
+            negative_slope: 0.01,
+        },
+        Activation::Hardtanh {
+            min_val: -1.0,
+            max_val: 1.0,
+        },
+        Activation::Hardsigmoid,
+        Activation::Hardswish,
+        Activation::Softsign,
+        Activation::Identity,
+        Activation::Step { at_zero: 0.5 },
+        Activation::Elu { alpha: 1.0 },
+        Activation::Selu,
+        Activation::Celu { alpha: 1.0 },
     ]
 }
 
@@ -110,5 +175,135 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// `prelu` over `[n / 4096, 64, 64]` and `frelu` against a second slice, at
+/// the three sizes, next to the naive loops.
+fn bench_paired(c: &mut Criterion) {
+    let weight: Vec<f32> = (0..64).map(|i| 0.01 * i as f32 - 0.2).collect();
+    for n in SIZES {
+        let x = inputs(n);
+        let t: Vec<f32> = x.iter().rev().map(|v| 0.5 * v).collect();
+        let mut y = vec![0f32; n];
+        let mut g = c.benchmark_group(format!("prelu/{n}"));
+        g.throughput(Throughput::Elements(n as u64));
+        if n > 1 << 20 {
+            g.sample_size(10).measurement_time(Duration::from_secs(3));
+        }
+        for &isa in Isa::available() {
+            g.bench_function(BenchmarkId::new("simd-activations", isa.name()), |b| {
+                b.iter(|| {
+                    simd_activations::prelu_on(
+                        isa,
+                        black_box(&x),
+                        black_box(&mut y),
+                        &weight,
+                        64,
+                        64,
+                    )
+                    .unwrap()
+                })
+            });
+        }
+        g.bench_function("naive-std-loop", |b| {
+            b.iter(|| {
+                for (i, (o, &v)) in y.iter_mut().zip(black_box(&x)).enumerate() {
+                    let w = weight[(i / 64) % 64];
+                    *o = if v > 0.0 { v } else { w * v };
+                }
+            })
+        });
+        g.finish();
+        let mut g = c.benchmark_group(format!("frelu/{n}"));
+        g.throughput(Throughput::Elements(n as u64));
+        if n > 1 << 20 {
+            g.sample_size(10).measurement_time(Duration::from_secs(3));
+        }
+        for &isa in Isa::available() {
+            g.bench_function(BenchmarkId::new("simd-activations", isa.name()), |b| {
+                b.iter(|| {
+                    simd_activations::frelu_on(isa, black_box(&x), black_box(&t), black_box(&mut y))
+                        .unwrap()
+                })
+            });
+        }
+        g.bench_function("naive-std-loop", |b| {
+            b.iter(|| {
+                for ((o, &v), &w) in y.iter_mut().zip(black_box(&x)).zip(black_box(&t)) {
+                    *o = v.max(w);
+                }
+            })
+        });
+        g.finish();
+    }
+}
+
+/// The three-pass softmax (or log-softmax) of one row with std's `exp`.
+fn naive_softmax(x: &[f32], y: &mut [f32], log: bool) {
+    let m = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    let mut sum = 0.0;
+    for (o, &v) in y.iter_mut().zip(x) {
+        *o = (v - m).exp();
+        sum += *o;
+    }
+    if log {
+        let l = sum.ln();
+        for (o, &v) in y.iter_mut().zip(x) {
+            *o = (v - m) - l;
+        }
+    } else {
+        let r = 1.0 / sum;
+        for o in y.iter_mut() {
+            *o *= r;
+        }
+    }
+}
+
+/// `softmax` and `log_softmax` over 1 Mi elements in rows of 128, 4096 and
+/// 32768, next to rten-vecmath (once per row) and the naive loop.
+fn bench_softmax(c: &mut Criterion) {
+    use rten_simd::SimdOp;
+    const TOTAL: usize = 1 << 20;
+    let x = inputs(TOTAL);
+    let mut y = vec![0f32; TOTAL];
+    let mut uninit = vec![MaybeUninit::<f32>::uninit(); TOTAL];
+    for log in [false, true] {
+        let name = if log { "log_softmax" } else { "softmax" };
+        for row in [128usize, 4096, 32768] {
+            let mut g = c.benchmark_group(format!("{name}/rows-of-{row}"));
+            g.throughput(Throughput::Elements(TOTAL as u64));
+            for &isa in Isa::available() {
+                g.bench_function(BenchmarkId::new("simd-activations", isa.name()), |b| {
+                    b.iter(|| {
+                        if log {
+                            simd_activations::log_softmax_on(isa, black_box(&x), &mut y, row)
+                        } else {
+                            simd_activations::softmax_on(isa, black_box(&x), &mut y, row)
+                        }
+                        .unwrap()
+                    })
+                });
+            }
+            g.bench_function("rten-vecmath", |b| {
+                b.iter(|| {
+                    for (xs, ys) in black_box(&x).chunks(row).zip(uninit.chunks_mut(row)) {
+                        if log {
+                            drop(rten_vecmath::LogSoftmax::new(xs, ys).dispatch());
+                        } else {
+                            drop(rten_vecmath::Softmax::new(xs, ys).dispatch());
+                        }
+                    }
+                })
+            });
+            g.bench_function("naive-std-loop", |b| {
+                b.iter(|| {
+                    for (xs, ys) in black_box(&x).chunks(row).zip(y.chunks_mut(row)) {
+                        naive_softmax(xs, ys, log);
+                    }
+                })
+            });
+            g.finish();
+        }
+    }
+}
+
+criterion_group!(benches, bench, bench_paired, bench_softmax);
 criterion_main!(benches);

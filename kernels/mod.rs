@@ -6,21 +6,53 @@
 //! quieted input (see `driver::eval`), so kernels only have to keep NaN lanes
 //! from disturbing other lanes (they cannot: every primitive is lane-wise).
 
+use crate::Error;
 use crate::simd::Simd;
 
+pub(crate) mod elu;
 pub(crate) mod erf;
 pub(crate) mod exp;
+pub(crate) mod expm1;
 pub(crate) mod gelu;
 pub(crate) mod gelu_tanh;
+pub(crate) mod hardsigmoid;
 pub(crate) mod mish;
+pub(crate) mod relu;
 pub(crate) mod sigmoid;
+pub(crate) mod softmax;
 pub(crate) mod softplus;
+pub(crate) mod softsign;
+pub(crate) mod step;
 pub(crate) mod tanh;
 
 /// An elementwise function on vectors of `f32`.
 pub(crate) trait Kernel: Copy {
     /// The function on one vector.
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F;
+}
+
+/// An elementwise function of two inputs on vectors of `f32`.
+pub(crate) trait Kernel2: Copy {
+    /// The function on one vector of each input.
+    fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
+}
+
+/// `value` if it is finite, else the error naming the parameter.
+pub(crate) fn finite(
+    function: &'static str,
+    parameter: &'static str,
+    value: f32,
+) -> Result<f32, Error> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(Error::InvalidParameter {
+            function,
+            parameter,
+            value,
+            requirement: "finite",
+        })
+    }
 }
 
 /// Evaluates the polynomial with coefficients `c` (highest degree first) at

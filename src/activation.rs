@@ -11,15 +11,15 @@ use crate::{Error, Isa, apply_inplace_on, apply_on};
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Activation {
-    /// [`gelu`]: `x Phi(x)`, PyTorch `GELU(approximate='none')`.
+    /// [`gelu`](crate::gelu): `x Phi(x)`, PyTorch `GELU(approximate='none')`.
     Gelu,
-    /// [`gelu_tanh`]: PyTorch `GELU(approximate='tanh')`.
+    /// [`gelu_tanh`](crate::gelu_tanh): PyTorch `GELU(approximate='tanh')`.
     GeluTanh,
-    /// [`silu`]: `x sigmoid(x)` (Swish).
+    /// [`silu`](crate::silu): `x sigmoid(x)` (Swish).
     Silu,
-    /// [`mish`]: `x tanh(softplus(x))`.
+    /// [`mish`](crate::mish): `x tanh(softplus(x))`.
     Mish,
-    /// [`softplus`]: PyTorch `Softplus(beta, threshold)`.
+    /// [`softplus`](crate::softplus): PyTorch `Softplus(beta, threshold)`.
     Softplus {
         /// Scale of the input, finite and `> 0` (PyTorch default 1).
         beta: f32,
@@ -27,14 +27,56 @@ pub enum Activation {
         /// not NaN.
         threshold: f32,
     },
-    /// [`sigmoid`]: `1 / (1 + e^-x)`.
+    /// [`sigmoid`](crate::sigmoid): `1 / (1 + e^-x)`.
     Sigmoid,
-    /// [`tanh`]: hyperbolic tangent.
+    /// [`tanh`](crate::tanh): hyperbolic tangent.
     Tanh,
-    /// [`exp`]: `e^x`.
+    /// [`exp`](crate::exp): `e^x`.
     Exp,
-    /// [`erf`]: the error function.
+    /// [`erf`](crate::erf): the error function.
     Erf,
+    /// [`relu`](crate::relu): `max(x, 0)`.
+    Relu,
+    /// [`relu6`](crate::relu6): `min(max(x, 0), 6)`.
+    Relu6,
+    /// [`leaky_relu`](crate::leaky_relu): `x` for `x > 0`, else `negative_slope * x`.
+    LeakyRelu {
+        /// The slope below zero, finite (PyTorch default 0.01).
+        negative_slope: f32,
+    },
+    /// [`hardtanh`](crate::hardtanh): `min(max(x, min_val), max_val)`.
+    Hardtanh {
+        /// The lower bound, finite (PyTorch default -1).
+        min_val: f32,
+        /// The upper bound, finite and `>= min_val` (PyTorch default 1).
+        max_val: f32,
+    },
+    /// [`hardsigmoid`](crate::hardsigmoid): `relu6(x + 3) / 6`.
+    Hardsigmoid,
+    /// [`hardswish`](crate::hardswish): `x relu6(x + 3) / 6`.
+    Hardswish,
+    /// [`softsign`](crate::softsign): `x / (1 + |x|)`.
+    Softsign,
+    /// [`identity`](crate::identity): `x`.
+    Identity,
+    /// [`step`](crate::step): the Heaviside step, `at_zero` at `x == ±0`.
+    Step {
+        /// The value at zero, finite.
+        at_zero: f32,
+    },
+    /// [`elu`](crate::elu): `x` for `x > 0`, else `alpha (e^x - 1)`.
+    Elu {
+        /// Finite (PyTorch default 1); `>= 0` in place.
+        alpha: f32,
+    },
+    /// [`selu`](crate::selu): PyTorch's `SELU`, `scale elu(x; alpha)` with its fixed
+    /// constants.
+    Selu,
+    /// [`celu`](crate::celu): `x` for `x > 0`, else `alpha (e^(x/alpha) - 1)`.
+    Celu {
+        /// Finite and nonzero (PyTorch default 1); `> 0` in place.
+        alpha: f32,
+    },
 }
 
 /// Something to do with a kernel, whatever its type (the dispatch of
@@ -57,12 +99,42 @@ impl Activation {
             Activation::Tanh => "tanh",
             Activation::Exp => "exp",
             Activation::Erf => "erf",
+            Activation::Relu => "relu",
+            Activation::Relu6 => "relu6",
+            Activation::LeakyRelu { .. } => "leaky_relu",
+            Activation::Hardtanh { .. } => "hardtanh",
+            Activation::Hardsigmoid => "hardsigmoid",
+            Activation::Hardswish => "hardswish",
+            Activation::Softsign => "softsign",
+            Activation::Identity => "identity",
+            Activation::Step { .. } => "step",
+            Activation::Elu { .. } => "elu",
+            Activation::Selu => "selu",
+            Activation::Celu { .. } => "celu",
         }
     }
 
     /// Checks the parameters: `Ok(())` for functions without any.
+    ///
+    /// Every parameter must be finite; also `min_val <= max_val`
+    /// ([`Activation::Hardtanh`]) and `alpha != 0` ([`Activation::Celu`]).
+    /// In place, `alpha` must also be `>= 0` for [`Activation::Elu`] and
+    /// `> 0` for [`Activation::Celu`] (PyTorch rejects a negative alpha
+    /// there); see [`Activation::validate_inplace`].
     pub fn validate(&self) -> Result<(), Error> {
         self.kernel_use(Validated)
+    }
+
+    /// Checks the parameters for in-place use: those of
+    /// [`Activation::validate`], and a non-negative `alpha` for
+    /// [`Activation::Elu`] and [`Activation::Celu`].
+    pub fn validate_inplace(&self) -> Result<(), Error> {
+        self.validate()?;
+        match *self {
+            Activation::Elu { alpha } => non_negative_inplace("elu", alpha),
+            Activation::Celu { alpha } => non_negative_inplace("celu", alpha),
+            _ => Ok(()),
+        }
     }
 
     /// Applies the function from `x` into `y` on the dispatch path
@@ -82,7 +154,8 @@ impl Activation {
     /// Applies the function to `x` in place on the dispatch path.
     ///
     /// # Errors
-    /// As [`Activation::forward`].
+    /// As [`Activation::forward`], with the in-place parameter rules of
+    /// [`Activation::validate_inplace`].
     ///
     /// # Panics
     /// If `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
@@ -107,9 +180,11 @@ impl Activation {
     /// Applies the function to `x` in place on exactly the path `isa`.
     ///
     /// # Errors
-    /// As [`Activation::forward_on`].
+    /// As [`Activation::forward_on`], with the in-place parameter rules of
+    /// [`Activation::validate_inplace`].
     pub fn forward_inplace_on(&self, isa: Isa, x: &mut [f32]) -> Result<(), Error> {
         let isa = isa.check()?;
+        self.validate_inplace()?;
         self.kernel_use(ForwardInPlace { isa, x })
     }
 
@@ -128,8 +203,40 @@ impl Activation {
             Activation::Softplus { beta, threshold } => {
                 u.with(kernels::softplus::Softplus::new(beta, threshold)?)
             }
+            Activation::Relu => u.with(kernels::relu::Relu),
+            Activation::Relu6 => u.with(kernels::relu::Hardtanh::RELU6),
+            Activation::LeakyRelu { negative_slope } => {
+                u.with(kernels::relu::LeakyRelu::new(negative_slope)?)
+            }
+            Activation::Hardtanh { min_val, max_val } => {
+                u.with(kernels::relu::Hardtanh::new(min_val, max_val)?)
+            }
+            Activation::Hardsigmoid => u.with(kernels::hardsigmoid::Hardsigmoid),
+            Activation::Hardswish => u.with(kernels::hardsigmoid::Hardswish),
+            Activation::Softsign => u.with(kernels::softsign::Softsign),
+            Activation::Identity => u.with(kernels::step::Identity),
+            Activation::Step { at_zero } => u.with(kernels::step::Step::new(at_zero)?),
+            Activation::Elu { alpha } => u.with(kernels::elu::Elu::new(alpha)?),
+            Activation::Selu => u.with(kernels::elu::Selu),
+            Activation::Celu { alpha } => match kernels::elu::CeluKernel::new(alpha)? {
+                kernels::elu::CeluKernel::Positive(k) => u.with(k),
+                kernels::elu::CeluKernel::Negative(k) => u.with(k),
+            },
         })
     }
+}
+
+/// In place, PyTorch rejects a negative `alpha` for `elu_` and `celu_`.
+pub(crate) fn non_negative_inplace(function: &'static str, alpha: f32) -> Result<(), Error> {
+    if alpha < 0.0 {
+        return Err(Error::InvalidParameter {
+            function,
+            parameter: "alpha",
+            value: alpha,
+            requirement: ">= 0 in place",
+        });
+    }
+    Ok(())
 }
 
 /// Does nothing with the kernel: building it validated the parameters.

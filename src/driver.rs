@@ -4,7 +4,7 @@
 //! There is no scalar tail loop: the last `n % LANES` elements go through the
 //! vector kernel like every other element, so they get the same bits.
 
-use crate::kernels::Kernel;
+use crate::kernels::{Kernel, Kernel2};
 use crate::simd::Simd;
 
 /// The quiet bit of an `f32` NaN.
@@ -65,6 +65,127 @@ pub(crate) unsafe fn map<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut 
         unsafe {
             let v = eval(s, k, s.load_partial(x.add(i), n - i));
             s.store_partial(y.add(i), n - i, v);
+        }
+    }
+}
+
+/// One vector through the two-input kernel `k`, then the NaN rule of
+/// two-input functions: a NaN `x` comes out as `x` quieted; otherwise a NaN
+/// `t` comes out as `t` quieted.
+#[inline(always)]
+pub(crate) fn eval2<S: Simd, K: Kernel2>(s: S, k: K, x: S::F, t: S::F) -> S::F {
+    let y = k.apply(s, x, t);
+    let quiet = s.splat(f32::from_bits(QUIET_NAN_BIT));
+    let y = s.select(s.is_nan(t), s.or(t, quiet), y);
+    s.select(s.is_nan(x), s.or(x, quiet), y)
+}
+
+/// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`,
+/// with the same structure as [`map`]: unrolled full vectors, then the tail
+/// through the same kernel with partial loads and a partial store.
+///
+/// # Safety
+/// `x` and `t` must be valid for `n` reads and `y` for `n` writes. `y` may be
+/// the same pointer as `x` or `t` (in place); otherwise the ranges must not
+/// overlap.
+#[inline(always)]
+pub(crate) unsafe fn map2<S: Simd, K: Kernel2>(
+    s: S,
+    k: K,
+    x: *const f32,
+    t: *const f32,
+    y: *mut f32,
+    n: usize,
+) {
+    let lanes = S::LANES;
+    let mut i = 0;
+    while i + UNROLL * lanes <= n {
+        // SAFETY: `i + UNROLL * lanes <= n`, so every lane read and written is
+        // in bounds; all loads of a group precede its stores, so in-place use
+        // reads the original values.
+        unsafe {
+            let a0 = s.load(x.add(i));
+            let a1 = s.load(x.add(i + lanes));
+            let a2 = s.load(x.add(i + 2 * lanes));
+            let a3 = s.load(x.add(i + 3 * lanes));
+            let c0 = s.load(t.add(i));
+            let c1 = s.load(t.add(i + lanes));
+            let c2 = s.load(t.add(i + 2 * lanes));
+            let c3 = s.load(t.add(i + 3 * lanes));
+            let b0 = eval2(s, k, a0, c0);
+            let b1 = eval2(s, k, a1, c1);
+            let b2 = eval2(s, k, a2, c2);
+            let b3 = eval2(s, k, a3, c3);
+            s.store(y.add(i), b0);
+            s.store(y.add(i + lanes), b1);
+            s.store(y.add(i + 2 * lanes), b2);
+            s.store(y.add(i + 3 * lanes), b3);
+        }
+        i += UNROLL * lanes;
+    }
+    while i + lanes <= n {
+        // SAFETY: `i + lanes <= n`.
+        unsafe {
+            let v = eval2(s, k, s.load(x.add(i)), s.load(t.add(i)));
+            s.store(y.add(i), v);
+        }
+        i += lanes;
+    }
+    if i < n {
+        // SAFETY: `n - i < lanes` elements remain, all in bounds; the partial
+        // loads and store touch nothing past them.
+        unsafe {
+            let a = s.load_partial(x.add(i), n - i);
+            let c = s.load_partial(t.add(i), n - i);
+            s.store_partial(y.add(i), n - i, eval2(s, k, a, c));
+        }
+    }
+}
+
+/// A two-input kernel with its second input fixed to one value: the kernel of
+/// a run of elements that share a parameter (one channel of `prelu`).
+#[derive(Clone, Copy)]
+struct Bound<K> {
+    kernel: K,
+    t: f32,
+}
+
+impl<K: Kernel2> Kernel for Bound<K> {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
+        self.kernel.apply(s, x, s.splat(self.t))
+    }
+}
+
+/// Applies the two-input kernel `k` over an `[outer, channels, inner]` layout
+/// with one second input per channel: element `(o, c, i)` gets `t[c]`. Each
+/// run of `inner` elements of one channel goes through [`map`] with `t[c]`
+/// splatted, which gives the bits [`map2`] gives with `t[c]` repeated.
+///
+/// # Safety
+/// `x` must be valid for `outer * channels * inner` reads and `y` for as many
+/// writes, the same pointer or non-overlapping; `t` for `channels` reads.
+#[inline(always)]
+pub(crate) unsafe fn map_channels<S: Simd, K: Kernel2>(
+    s: S,
+    k: K,
+    x: *const f32,
+    t: *const f32,
+    y: *mut f32,
+    [outer, channels, inner]: [usize; 3],
+) {
+    for o in 0..outer {
+        for c in 0..channels {
+            let offset = (o * channels + c) * inner;
+            // SAFETY: `offset + inner <= outer * channels * inner`; `c <
+            // channels`.
+            unsafe {
+                let kernel = Bound {
+                    kernel: k,
+                    t: *t.add(c),
+                };
+                map(s, kernel, x.add(offset), y.add(offset), inner);
+            }
         }
     }
 }

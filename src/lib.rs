@@ -16,15 +16,18 @@ mod functions;
 mod isa;
 #[path = "../kernels/mod.rs"]
 mod kernels;
-pub mod register;
-mod simd;
-
+mod paired;
 pub mod reference;
+pub mod register;
+mod rows;
+mod simd;
 
 pub use activation::Activation;
 pub use error::{Error, ISA_ENV_VAR};
 pub use functions::*;
 pub use isa::{Isa, NATIVE};
+pub use paired::*;
+pub use rows::*;
 
 use kernels::Kernel;
 

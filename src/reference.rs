@@ -119,6 +119,174 @@ pub fn softplus(x: f32, beta: f32, threshold: f32) -> f64 {
     (b.max(0.0) + libm::log1p(libm::exp(-b.abs()))) / f64::from(beta)
 }
 
+/// SELU's `alpha`.
+pub const SELU_ALPHA: f64 = 1.673_263_242_354_377_3;
+/// SELU's `scale`.
+pub const SELU_SCALE: f64 = 1.050_700_987_355_480_5;
+
+/// `x` for `x > 0`, else `alpha (e^x - 1)`.
+pub fn elu(x: f64, alpha: f64) -> f64 {
+    if x > 0.0 { x } else { alpha * libm::expm1(x) }
+}
+
+/// `scale elu(x; alpha)` with SELU's constants.
+pub fn selu(x: f64) -> f64 {
+    if x > 0.0 {
+        SELU_SCALE * x
+    } else {
+        SELU_SCALE * SELU_ALPHA * libm::expm1(x)
+    }
+}
+
+/// `x` for `x > 0`, else `alpha (e^(x/alpha) - 1)`.
+pub fn celu(x: f64, alpha: f64) -> f64 {
+    if x > 0.0 {
+        x
+    } else {
+        alpha * libm::expm1(x / alpha)
+    }
+}
+
+/// `min(max(x, lo), hi)`.
+pub fn hardtanh(x: f64, lo: f64, hi: f64) -> f64 {
+    x.max(lo).min(hi)
+}
+
+/// `relu6(x + 3) / 6`, with `x + 3` exact (as the kernel decides the clamps
+/// on `x`).
+pub fn hardsigmoid(x: f64) -> f64 {
+    if x <= -3.0 {
+        0.0
+    } else if x >= 3.0 {
+        1.0
+    } else {
+        (x + 3.0) / 6.0
+    }
+}
+
+/// `x relu6(x + 3) / 6`.
+pub fn hardswish(x: f64) -> f64 {
+    if x <= -3.0 {
+        -0.0
+    } else if x >= 3.0 {
+        x
+    } else {
+        x * (x + 3.0) / 6.0
+    }
+}
+
+/// `x / (1 + |x|)`.
+pub fn softsign(x: f64) -> f64 {
+    if x.is_infinite() {
+        return x.signum();
+    }
+    x / (1.0 + x.abs())
+}
+
+/// `x` for `x > 0`, else `slope x` (the limit `0` where that is `-inf * 0`).
+pub fn leaky_relu(x: f64, slope: f64) -> f64 {
+    if x > 0.0 {
+        x
+    } else if slope == 0.0 {
+        0.0
+    } else {
+        slope * x
+    }
+}
+
+/// The Heaviside step with `at_zero` at zero.
+pub fn step(x: f64, at_zero: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        0.0
+    } else {
+        at_zero
+    }
+}
+
+/// Softmax of one row in float64: `e^(x_i - m) / sum_j e^(x_j - m)` with `m`
+/// the row's max, summed in float64. Rows with NaN give NaN; `+inf` entries
+/// share the mass equally (`1/k` each, `0` elsewhere); a row of only `-inf`
+/// gives `1 / len` everywhere (see the README).
+pub fn softmax(x: &[f32]) -> Vec<f64> {
+    match row_kind(x) {
+        RowKind::Nan => vec![f64::NAN; x.len()],
+        RowKind::PosInf(k) => x
+            .iter()
+            .map(|&v| {
+                if v == f32::INFINITY {
+                    1.0 / k as f64
+                } else {
+                    0.0
+                }
+            })
+            .collect(),
+        RowKind::AllNegInf => vec![1.0 / x.len() as f64; x.len()],
+        RowKind::Finite(m) => {
+            let e: Vec<f64> = x.iter().map(|&v| libm::exp(f64::from(v) - m)).collect();
+            let sum: f64 = e.iter().sum();
+            e.iter().map(|v| v / sum).collect()
+        }
+    }
+}
+
+/// Log-softmax of one row in float64: `(x_i - m) - ln(sum_j e^(x_j - m))`,
+/// with `ln` of the sum taken as `log1p` of the sum minus the count of
+/// maxima, so that rows dominated by their max keep relative accuracy. Special
+/// rows as [`softmax`] (`ln 0 = -inf`).
+pub fn log_softmax(x: &[f32]) -> Vec<f64> {
+    match row_kind(x) {
+        RowKind::Nan => vec![f64::NAN; x.len()],
+        RowKind::PosInf(k) => x
+            .iter()
+            .map(|&v| {
+                if v == f32::INFINITY {
+                    -libm::log(k as f64)
+                } else {
+                    f64::NEG_INFINITY
+                }
+            })
+            .collect(),
+        RowKind::AllNegInf => vec![-libm::log(x.len() as f64); x.len()],
+        RowKind::Finite(m) => {
+            let maxima = x.iter().filter(|&&v| f64::from(v) == m).count();
+            let rest: f64 = x
+                .iter()
+                .filter(|&&v| f64::from(v) != m)
+                .map(|&v| libm::exp(f64::from(v) - m))
+                .sum();
+            let ln_sum = libm::log1p((maxima - 1) as f64 + rest);
+            x.iter().map(|&v| (f64::from(v) - m) - ln_sum).collect()
+        }
+    }
+}
+
+enum RowKind {
+    Nan,
+    PosInf(usize),
+    AllNegInf,
+    Finite(f64),
+}
+
+fn row_kind(x: &[f32]) -> RowKind {
+    if x.iter().any(|v| v.is_nan()) {
+        return RowKind::Nan;
+    }
+    let k = x.iter().filter(|&&v| v == f32::INFINITY).count();
+    if k > 0 {
+        return RowKind::PosInf(k);
+    }
+    let m = x
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+    if m == f32::NEG_INFINITY {
+        RowKind::AllNegInf
+    } else {
+        RowKind::Finite(f64::from(m))
+    }
+}
+
 /// The reference value of `activation` at `x`.
 pub fn eval(activation: Activation, x: f32) -> f64 {
     let xd = f64::from(x);
@@ -132,6 +300,20 @@ pub fn eval(activation: Activation, x: f32) -> f64 {
         Activation::GeluTanh => gelu_tanh(xd),
         Activation::Mish => mish(xd),
         Activation::Softplus { beta, threshold } => softplus(x, beta, threshold),
+        Activation::Relu => hardtanh(xd, 0.0, f64::INFINITY),
+        Activation::Relu6 => hardtanh(xd, 0.0, 6.0),
+        Activation::LeakyRelu { negative_slope } => leaky_relu(xd, f64::from(negative_slope)),
+        Activation::Hardtanh { min_val, max_val } => {
+            hardtanh(xd, f64::from(min_val), f64::from(max_val))
+        }
+        Activation::Hardsigmoid => hardsigmoid(xd),
+        Activation::Hardswish => hardswish(xd),
+        Activation::Softsign => softsign(xd),
+        Activation::Identity => xd,
+        Activation::Step { at_zero } => step(xd, f64::from(at_zero)),
+        Activation::Elu { alpha } => elu(xd, f64::from(alpha)),
+        Activation::Selu => selu(xd),
+        Activation::Celu { alpha } => celu(xd, f64::from(alpha)),
     }
 }
 

@@ -141,6 +141,46 @@ register_fn!(
     kernels::mish::Mish
 );
 
+register_fn!(
+    /// [`crate::relu`] on eight lanes: same semantics and special values.
+    relu,
+    kernels::relu::Relu
+);
+register_fn!(
+    /// [`crate::relu6`] on eight lanes: same semantics and special values.
+    relu6,
+    kernels::relu::Hardtanh::RELU6
+);
+register_fn!(
+    /// [`crate::hardsigmoid`] on eight lanes: same semantics, error and
+    /// special values.
+    hardsigmoid,
+    kernels::hardsigmoid::Hardsigmoid
+);
+register_fn!(
+    /// [`crate::hardswish`] on eight lanes: same semantics, error and special
+    /// values.
+    hardswish,
+    kernels::hardsigmoid::Hardswish
+);
+register_fn!(
+    /// [`crate::softsign`] on eight lanes: same semantics, error and special
+    /// values.
+    softsign,
+    kernels::softsign::Softsign
+);
+register_fn!(
+    /// [`crate::identity`] on eight lanes (NaN quieted, as everywhere).
+    identity,
+    kernels::step::Identity
+);
+register_fn!(
+    /// [`crate::selu`] on eight lanes: same semantics, error and special
+    /// values.
+    selu,
+    kernels::elu::Selu
+);
+
 /// [`crate::softplus`] on eight lanes: same semantics, error and special
 /// values.
 ///

@@ -26,7 +26,7 @@ fn max_error(f: Activation, x: &[f32]) -> (f64, f32) {
     for (&xi, &yi) in x.iter().zip(&y) {
         if xi.is_finite() {
             let e = reference::ulp_error(yi, reference::eval(f, xi));
-            if e > worst.0 || e.is_nan() {
+            if e.is_nan() || e > worst.0 {
                 worst = (e, xi);
             }
         }
@@ -62,7 +62,7 @@ fn hard_regions_within_bound() {
     } else {
         1 << 21
     };
-    let regions: [(&str, f32, f32); 11] = [
+    let regions: [(&str, f32, f32); 14] = [
         ("gelu's left tail", -14.5, -5.0),
         ("the sigmoid/silu underflow tail", -160.0, -80.0),
         ("erf and tanh near 0", 0.0, 1e-3),
@@ -74,6 +74,13 @@ fn hard_regions_within_bound() {
         ("the negative branch points", -4.0, -0.2),
         ("exp's overflow edge", 80.0, 89.0),
         ("exp's subnormal range", -104.0, -87.0),
+        (
+            "the negative ramp of hardsigmoid and hardswish",
+            -3.0,
+            -1e-3,
+        ),
+        ("the positive ramp of hardsigmoid and hardswish", 1e-3, 3.0),
+        ("the switch of the ELU family's expm1", -0.3, -0.2),
     ];
     for (name, lo, hi) in regions {
         let x = dense(lo, hi, per_region);

@@ -13,7 +13,7 @@ fn inputs() -> Vec<f32> {
 fn free_functions_equal_activation_forward() {
     type Free = fn(&[f32], &mut [f32]);
     type InPlace = fn(&mut [f32]);
-    let cases: [(Activation, Free, InPlace); 8] = [
+    let cases: [(Activation, Free, InPlace); 15] = [
         (Activation::Exp, sa::exp, sa::exp_inplace),
         (Activation::Erf, sa::erf, sa::erf_inplace),
         (Activation::Tanh, sa::tanh, sa::tanh_inplace),
@@ -22,6 +22,17 @@ fn free_functions_equal_activation_forward() {
         (Activation::Gelu, sa::gelu, sa::gelu_inplace),
         (Activation::GeluTanh, sa::gelu_tanh, sa::gelu_tanh_inplace),
         (Activation::Mish, sa::mish, sa::mish_inplace),
+        (Activation::Relu, sa::relu, sa::relu_inplace),
+        (Activation::Relu6, sa::relu6, sa::relu6_inplace),
+        (
+            Activation::Hardsigmoid,
+            sa::hardsigmoid,
+            sa::hardsigmoid_inplace,
+        ),
+        (Activation::Hardswish, sa::hardswish, sa::hardswish_inplace),
+        (Activation::Softsign, sa::softsign, sa::softsign_inplace),
+        (Activation::Identity, sa::identity, sa::identity_inplace),
+        (Activation::Selu, sa::selu, sa::selu_inplace),
     ];
     let x = inputs();
     for (act, free, inplace) in cases {
@@ -180,4 +191,250 @@ fn activation_names_are_the_function_names() {
         assert!(act.validate().is_ok());
     }
     assert_eq!(Activation::GeluTanh.name(), "gelu_tanh");
+}
+
+type Param1 = fn(&[f32], &mut [f32], f32) -> Result<(), Error>;
+type Param1InPlace = fn(&mut [f32], f32) -> Result<(), Error>;
+
+fn one_parameter_functions() -> [(Activation, Param1, Param1InPlace, f32); 4] {
+    [
+        (
+            Activation::LeakyRelu {
+                negative_slope: 0.2,
+            },
+            sa::leaky_relu,
+            sa::leaky_relu_inplace,
+            0.2,
+        ),
+        (
+            Activation::Step { at_zero: 0.25 },
+            sa::step,
+            sa::step_inplace,
+            0.25,
+        ),
+        (
+            Activation::Elu { alpha: 1.5 },
+            sa::elu,
+            sa::elu_inplace,
+            1.5,
+        ),
+        (
+            Activation::Celu { alpha: 0.5 },
+            sa::celu,
+            sa::celu_inplace,
+            0.5,
+        ),
+    ]
+}
+
+#[test]
+fn parameterized_free_functions_equal_activation_forward() {
+    let x = inputs();
+    let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+    for (act, free, inplace, p) in one_parameter_functions() {
+        let mut a = vec![0.0; x.len()];
+        let mut b = vec![0.0; x.len()];
+        let mut c = x.clone();
+        free(&x, &mut a, p).unwrap();
+        act.forward(&x, &mut b).unwrap();
+        inplace(&mut c, p).unwrap();
+        assert_eq!(bits(&a), bits(&b), "{}", act.name());
+        assert_eq!(bits(&a), bits(&c), "{}", act.name());
+    }
+    let mut a = vec![0.0; x.len()];
+    let mut b = vec![0.0; x.len()];
+    let mut c = x.clone();
+    sa::hardtanh(&x, &mut a, -2.0, 0.5).unwrap();
+    Activation::Hardtanh {
+        min_val: -2.0,
+        max_val: 0.5,
+    }
+    .forward(&x, &mut b)
+    .unwrap();
+    sa::hardtanh_inplace(&mut c, -2.0, 0.5).unwrap();
+    assert_eq!(bits(&a), bits(&b));
+    assert_eq!(bits(&a), bits(&c));
+}
+
+fn assert_invalid(result: Result<(), Error>, parameter: &str) {
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidParameter { parameter: p, .. } if *p == parameter),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(parameter), "{err}");
+}
+
+fn assert_shape(result: Result<(), Error>, words: &[&str]) {
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::InvalidShape { .. }), "{err:?}");
+    let text = err.to_string();
+    for w in words {
+        assert!(text.contains(w), "{text:?} lacks {w:?}");
+    }
+}
+
+#[test]
+fn non_finite_parameters_are_errors_and_write_nothing() {
+    let x = [1.0f32, -1.0, 0.0, -3.0];
+    for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+        let mut y = [7.0f32; 4];
+        let mut z = x;
+        assert_invalid(sa::leaky_relu(&x, &mut y, bad), "negative_slope");
+        assert_invalid(sa::leaky_relu_inplace(&mut z, bad), "negative_slope");
+        assert_invalid(sa::step(&x, &mut y, bad), "at_zero");
+        assert_invalid(sa::elu(&x, &mut y, bad), "alpha");
+        assert_invalid(sa::elu_inplace(&mut z, bad), "alpha");
+        assert_invalid(sa::celu(&x, &mut y, bad), "alpha");
+        assert_invalid(sa::hardtanh(&x, &mut y, bad, 1.0), "min_val");
+        assert_invalid(sa::hardtanh(&x, &mut y, -1.0, bad), "max_val");
+        assert_invalid(sa::hardtanh_inplace(&mut z, bad, 1.0), "min_val");
+        assert_invalid(sa::prelu(&x, &mut y, &[0.1, bad], 2, 1), "weight");
+        assert_invalid(sa::prelu_inplace(&mut z, &[bad], 4, 1), "weight");
+        assert_eq!(y, [7.0; 4]);
+        assert_eq!(z, x);
+        for act in [
+            Activation::LeakyRelu {
+                negative_slope: bad,
+            },
+            Activation::Step { at_zero: bad },
+            Activation::Elu { alpha: bad },
+            Activation::Celu { alpha: bad },
+            Activation::Hardtanh {
+                min_val: bad,
+                max_val: 1.0,
+            },
+        ] {
+            assert!(act.validate().is_err(), "{act:?}");
+            assert!(act.forward(&x, &mut y).is_err(), "{act:?}");
+            assert!(act.forward_f32x8(wide::f32x8::ZERO).is_err(), "{act:?}");
+        }
+        assert_eq!(y, [7.0; 4]);
+    }
+}
+
+#[test]
+fn domain_errors_of_the_family() {
+    let x = [1.0f32, -1.0, 0.0, -3.0];
+    let mut y = [7.0f32; 4];
+    // celu(alpha = 0) divides by zero.
+    assert_invalid(sa::celu(&x, &mut y, 0.0), "alpha");
+    assert_invalid(sa::celu(&x, &mut y, -0.0), "alpha");
+    // min_val > max_val.
+    assert_invalid(sa::hardtanh(&x, &mut y, 1.0, -1.0), "min_val");
+    assert_eq!(y, [7.0; 4]);
+    // Equal bounds are fine: a constant.
+    sa::hardtanh(&x, &mut y, 0.5, 0.5).unwrap();
+    assert_eq!(y, [0.5; 4]);
+    // Negative alpha: allowed out of place, rejected in place (as PyTorch).
+    sa::elu(&x, &mut y, -1.0).unwrap();
+    sa::celu(&x, &mut y, -1.0).unwrap();
+    let mut z = x;
+    assert_invalid(sa::elu_inplace(&mut z, -1.0), "alpha");
+    assert_invalid(sa::celu_inplace(&mut z, -0.5), "alpha");
+    assert_invalid(
+        Activation::Elu { alpha: -1.0 }.forward_inplace(&mut z),
+        "alpha",
+    );
+    assert_invalid(
+        Activation::Celu { alpha: -1.0 }.forward_inplace_on(Isa::Scalar, &mut z),
+        "alpha",
+    );
+    assert!(Activation::Elu { alpha: -1.0 }.validate().is_ok());
+    assert!(Activation::Elu { alpha: -1.0 }.validate_inplace().is_err());
+    assert_eq!(z, x);
+    sa::elu_inplace(&mut z, 0.0).unwrap();
+}
+
+#[test]
+fn prelu_shape_errors() {
+    let x = [1.0f32; 12];
+    let mut y = [7.0f32; 12];
+    assert_shape(sa::prelu(&x, &mut y, &[0.1; 3], 3, 0), &["inner = 0"]);
+    assert_shape(sa::prelu(&x, &mut y, &[0.1], 0, 4), &["channels = 0"]);
+    assert_shape(
+        sa::prelu(&x, &mut y, &[0.1; 5], 5, 1),
+        &["5", "does not divide", "12"],
+    );
+    assert_shape(
+        sa::prelu(&x, &mut y, &[0.1; 3], 3, 8),
+        &["24", "does not divide"],
+    );
+    assert_shape(
+        sa::prelu(&x, &mut y, &[0.1; 2], 3, 2),
+        &["weight has length 2", "1 or channels = 3"],
+    );
+    assert_shape(sa::prelu(&x, &mut y, &[], 3, 2), &["weight has length 0"]);
+    assert_shape(sa::prelu(&x, &mut y, &[0.1], usize::MAX, 2), &["channels"]);
+    let mut z = x;
+    assert_shape(sa::prelu_inplace(&mut z, &[0.1; 4], 4, 2), &["8"]);
+    assert_eq!(y, [7.0; 12]);
+    assert_eq!(z, x);
+    // A single weight, and empty slices, are fine.
+    sa::prelu(&x, &mut y, &[0.1], 3, 2).unwrap();
+    sa::prelu(&[], &mut [], &[0.1, 0.2], 2, 5).unwrap();
+}
+
+#[test]
+fn softmax_shape_errors() {
+    let x = [1.0f32; 12];
+    let mut y = [7.0f32; 12];
+    assert_shape(sa::softmax(&x, &mut y, 0), &["row length 0"]);
+    assert_shape(sa::softmax(&x, &mut y, 5), &["5", "12"]);
+    assert_shape(sa::log_softmax(&x, &mut y, 0), &["row length 0"]);
+    assert_shape(sa::log_softmax(&x, &mut y, 24), &["24", "12"]);
+    let mut z = x;
+    assert_shape(sa::softmax_inplace(&mut z, 7), &["7"]);
+    assert_shape(sa::log_softmax_inplace(&mut z, 0), &["0"]);
+    assert_eq!(y, [7.0; 12]);
+    assert_eq!(z, x);
+    // Empty slices have zero rows of any positive length.
+    sa::softmax(&[], &mut [], 3).unwrap();
+    assert!(sa::softmax(&[], &mut [], 0).is_err());
+}
+
+#[test]
+#[should_panic(expected = "frelu: x has length 3, t has length 2 and y has length 3")]
+fn frelu_mismatched_lengths_panic_naming_them() {
+    sa::frelu(&[1.0, 2.0, 3.0], &[0.0; 2], &mut [0.0; 3]);
+}
+
+#[test]
+#[should_panic(expected = "frelu: x has length 2 but t has length 4")]
+fn frelu_inplace_mismatched_lengths_panic() {
+    sa::frelu_inplace(&mut [1.0, 2.0], &[0.0; 4]);
+}
+
+#[test]
+#[should_panic(expected = "softmax: input x has length 4 but output y has length 3")]
+fn softmax_mismatched_lengths_panic() {
+    let _ = sa::softmax(&[1.0; 4], &mut [0.0; 3], 2);
+}
+
+#[test]
+#[should_panic(expected = "prelu: input x has length 4 but output y has length 5")]
+fn prelu_mismatched_lengths_panic() {
+    let _ = sa::prelu(&[1.0; 4], &mut [0.0; 5], &[0.1], 1, 1);
+}
+
+#[test]
+fn the_paired_and_row_functions_name_unavailable_paths() {
+    let missing: Vec<Isa> = Isa::ALL.into_iter().filter(|i| !i.is_available()).collect();
+    for isa in missing {
+        let mut y = [5.0f32; 2];
+        let want = Error::UnavailableIsa { isa };
+        assert_eq!(
+            sa::softmax_on(isa, &[1.0, 2.0], &mut y, 2),
+            Err(want.clone())
+        );
+        assert_eq!(
+            sa::frelu_on(isa, &[1.0, 2.0], &[0.0; 2], &mut y),
+            Err(want.clone())
+        );
+        assert_eq!(
+            sa::prelu_on(isa, &[1.0, 2.0], &mut y, &[0.1], 1, 1),
+            Err(want)
+        );
+        assert_eq!(y, [5.0; 2]);
+    }
 }

@@ -115,7 +115,10 @@ fn every_length_and_alignment_matches_scalar_in_bounds() {
                         "{} on {isa} wrote outside a slice of length {len}",
                         f.name()
                     );
-                    // In place, same guards.
+                    // In place, same guards (where the parameters allow it).
+                    if f.validate_inplace().is_err() {
+                        continue;
+                    }
                     let mut buf = vec![GUARD; len + 2 * 16 + offset];
                     buf[16 + offset..16 + offset + len].copy_from_slice(x);
                     f.forward_inplace_on(isa, &mut buf[16 + offset..16 + offset + len])

@@ -53,6 +53,30 @@ fn expected() -> Vec<(Activation, u64)> {
             },
             0,
         ),
+        (Activation::Relu, 0x56ba_6f7d_2611_b691),
+        (Activation::Relu6, 0x1571_21ac_96bc_bbe3),
+        (
+            Activation::LeakyRelu {
+                negative_slope: 0.01,
+            },
+            0x7011_f932_c695_1e76,
+        ),
+        (
+            Activation::Hardtanh {
+                min_val: -1.0,
+                max_val: 1.0,
+            },
+            0xa9f3_13df_4ffa_af37,
+        ),
+        (Activation::Hardsigmoid, 0x46c9_e916_1179_1598),
+        (Activation::Hardswish, 0x4fb4_815f_48df_8906),
+        (Activation::Softsign, 0xc0d1_0936_746a_26cf),
+        (Activation::Identity, 0x427b_5580_ba27_56db),
+        (Activation::Step { at_zero: 0.5 }, 0xdb35_4712_6ddc_71ff),
+        (Activation::Elu { alpha: 1.0 }, 0xb5b3_0424_1a09_bd58),
+        (Activation::Selu, 0x5f7a_0fcf_7ef7_c0cb),
+        (Activation::Celu { alpha: 1.0 }, 0x45c3_57f9_a59b_4e43),
+        (Activation::Celu { alpha: -0.75 }, 0x5bc3_9f56_246a_ec18),
     ]
 }
 
@@ -68,6 +92,64 @@ fn outputs_match_the_committed_digests_on_every_path() {
                     "{} {:?} on {isa}: digest {got:#018x}, committed {want:#018x}",
                     f.name(),
                     f
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The row and two-input functions on the same inputs (as rows of 37 and of
+/// 1000 finite values, and as `[outer, 3, 5]` with three weights), on every
+/// path: (name, digest of the output).
+fn other_functions(isa: Isa) -> Vec<(&'static str, u64)> {
+    let mut x = inputs();
+    x.truncate(x.len() / 1110 * 1110);
+    let finite: Vec<f32> = x
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .take(50_000)
+        .collect();
+    let mut y = vec![0.0; x.len()];
+    let mut out = Vec::new();
+    simd_activations::softmax_on(isa, &x, &mut y, 37).unwrap();
+    out.push(("softmax rows of 37", digest(&y)));
+    simd_activations::log_softmax_on(isa, &x, &mut y, 37).unwrap();
+    out.push(("log_softmax rows of 37", digest(&y)));
+    let mut z = vec![0.0; finite.len()];
+    simd_activations::softmax_on(isa, &finite, &mut z, 1000).unwrap();
+    out.push(("softmax rows of 1000", digest(&z)));
+    simd_activations::log_softmax_on(isa, &finite, &mut z, 1000).unwrap();
+    out.push(("log_softmax rows of 1000", digest(&z)));
+    simd_activations::prelu_on(isa, &x, &mut y, &[0.25, -1.5, 0.0], 3, 5).unwrap();
+    out.push(("prelu [_, 3, 5]", digest(&y)));
+    let t: Vec<f32> = x.iter().rev().copied().collect();
+    simd_activations::frelu_on(isa, &x, &t, &mut y).unwrap();
+    out.push(("frelu", digest(&y)));
+    out
+}
+
+/// The committed digests of [`other_functions`].
+fn other_expected() -> Vec<(&'static str, u64)> {
+    vec![
+        ("softmax rows of 37", 0x5cfa_dda6_d278_b335),
+        ("log_softmax rows of 37", 0x7052_4fe1_84b7_f737),
+        ("softmax rows of 1000", 0x427b_9748_23c0_7cd8),
+        ("log_softmax rows of 1000", 0x3aa9_1ddb_115a_6af6),
+        ("prelu [_, 3, 5]", 0x5b42_3c96_f225_36f5),
+        ("frelu", 0x5ca5_b69a_4287_9e62),
+    ]
+}
+
+#[test]
+fn row_and_two_input_functions_match_the_committed_digests_on_every_path() {
+    let mut failures = Vec::new();
+    for &isa in Isa::available() {
+        for ((name, got), (_, want)) in other_functions(isa).into_iter().zip(other_expected()) {
+            if got != want {
+                failures.push(format!(
+                    "{name} on {isa}: digest {got:#018x}, committed {want:#018x}"
                 ));
             }
         }

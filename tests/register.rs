@@ -13,7 +13,8 @@ fn register_functions_match_the_scalar_path() {
         .into_iter()
         .chain(common::specials())
         .collect();
-    let fns: [(Activation, fn(f32x8) -> f32x8); 8] = [
+    type Register = fn(f32x8) -> f32x8;
+    let fns: [(Activation, Register); 15] = [
         (Activation::Exp, register::exp),
         (Activation::Erf, register::erf),
         (Activation::Tanh, register::tanh),
@@ -22,6 +23,13 @@ fn register_functions_match_the_scalar_path() {
         (Activation::Gelu, register::gelu),
         (Activation::GeluTanh, register::gelu_tanh),
         (Activation::Mish, register::mish),
+        (Activation::Relu, register::relu),
+        (Activation::Relu6, register::relu6),
+        (Activation::Hardsigmoid, register::hardsigmoid),
+        (Activation::Hardswish, register::hardswish),
+        (Activation::Softsign, register::softsign),
+        (Activation::Identity, register::identity),
+        (Activation::Selu, register::selu),
     ];
     for (act, f) in fns {
         let want = common::on(act, Isa::Scalar, &x);
@@ -57,4 +65,33 @@ fn register_softplus_matches_and_validates() {
         assert_eq!(got, <[f32; 8]>::try_from(want).unwrap());
     }
     assert!(register::softplus(f32x8::ZERO, -1.0, 20.0).is_err());
+}
+
+#[test]
+fn forward_f32x8_covers_every_function() {
+    let x: Vec<f32> = common::strided(1_048_573, 5)
+        .into_iter()
+        .chain(common::specials())
+        .collect();
+    for (act, _) in common::functions() {
+        let want = common::on(act, Isa::Scalar, &x);
+        for (chunk, want) in x.chunks_exact(8).zip(want.chunks_exact(8)) {
+            let v = f32x8::new(chunk.try_into().unwrap());
+            let got = act.forward_f32x8(v).unwrap().to_array();
+            for i in 0..8 {
+                assert_eq!(
+                    got[i].to_bits(),
+                    want[i].to_bits(),
+                    "{:?} at {:e}",
+                    act,
+                    chunk[i]
+                );
+            }
+        }
+    }
+    assert!(
+        Activation::Celu { alpha: 0.0 }
+            .forward_f32x8(f32x8::ZERO)
+            .is_err()
+    );
 }

@@ -70,6 +70,93 @@ fn table() -> Vec<(Activation, f32, f32, f32, f32)> {
             ln2 / 2.0,
             ln2 / 2.0,
         ),
+        (Activation::Relu, 0.0, f32::INFINITY, -0.0, 0.0),
+        (Activation::Relu6, 0.0, 6.0, -0.0, 0.0),
+        (
+            Activation::LeakyRelu {
+                negative_slope: 0.01,
+            },
+            f32::NEG_INFINITY,
+            f32::INFINITY,
+            -0.0,
+            0.0,
+        ),
+        (
+            Activation::LeakyRelu {
+                negative_slope: 0.0,
+            },
+            -0.0,
+            f32::INFINITY,
+            -0.0,
+            0.0,
+        ),
+        (
+            Activation::LeakyRelu {
+                negative_slope: -2.0,
+            },
+            f32::INFINITY,
+            f32::INFINITY,
+            0.0,
+            -0.0,
+        ),
+        (
+            Activation::Hardtanh {
+                min_val: -1.0,
+                max_val: 1.0,
+            },
+            -1.0,
+            1.0,
+            -0.0,
+            0.0,
+        ),
+        (Activation::Hardsigmoid, 0.0, 1.0, 0.5, 0.5),
+        (Activation::Hardswish, -0.0, f32::INFINITY, -0.0, 0.0),
+        (Activation::Softsign, -1.0, 1.0, -0.0, 0.0),
+        (
+            Activation::Identity,
+            f32::NEG_INFINITY,
+            f32::INFINITY,
+            -0.0,
+            0.0,
+        ),
+        (Activation::Step { at_zero: 0.5 }, 0.0, 1.0, 0.5, 0.5),
+        (Activation::Step { at_zero: -3.0 }, 0.0, 1.0, -3.0, -3.0),
+        (
+            Activation::Elu { alpha: 1.0 },
+            -1.0,
+            f32::INFINITY,
+            -0.0,
+            0.0,
+        ),
+        (
+            Activation::Elu { alpha: 0.5 },
+            -0.5,
+            f32::INFINITY,
+            -0.0,
+            0.0,
+        ),
+        (Activation::Selu, -1.758_099_3, f32::INFINITY, -0.0, 0.0),
+        (
+            Activation::Celu { alpha: 1.0 },
+            -1.0,
+            f32::INFINITY,
+            -0.0,
+            0.0,
+        ),
+        (
+            Activation::Celu { alpha: 2.5 },
+            -2.5,
+            f32::INFINITY,
+            -0.0,
+            0.0,
+        ),
+        (
+            Activation::Celu { alpha: -0.5 },
+            f32::NEG_INFINITY,
+            f32::INFINITY,
+            -0.0,
+            0.0,
+        ),
     ]
 }
 
@@ -103,7 +190,19 @@ fn outputs_stay_in_range() {
         let (lo, hi) = match f {
             Activation::Sigmoid => (0.0, 1.0),
             Activation::Tanh | Activation::Erf => (-1.0, 1.0),
-            Activation::Exp | Activation::Softplus { .. } => (0.0, f32::INFINITY),
+            Activation::Exp | Activation::Softplus { .. } | Activation::Relu => {
+                (0.0, f32::INFINITY)
+            }
+            Activation::Relu6 => (0.0, 6.0),
+            Activation::Hardtanh { min_val, max_val } => (min_val, max_val),
+            Activation::Hardsigmoid => (0.0, 1.0),
+            Activation::Softsign => (-1.0, 1.0),
+            Activation::Step { at_zero } => (at_zero.min(0.0), at_zero.max(1.0)),
+            Activation::Elu { alpha } | Activation::Celu { alpha } if alpha > 0.0 => {
+                (-alpha, f32::INFINITY)
+            }
+            Activation::Selu => (-1.758_099_3, f32::INFINITY),
+            Activation::Hardswish => (-0.375, f32::INFINITY),
             _ => (f32::NEG_INFINITY, f32::INFINITY),
         };
         for isa in Isa::available().iter().copied() {

@@ -67,6 +67,32 @@ pub fn naive(activation: Activation) -> fn(&[f32], &mut [f32]) {
         Activation::Softplus { .. } => {
             |x, y| map(x, y, |v| if v > 20.0 { v } else { v.exp().ln_1p() })
         }
+        Activation::Relu => |x, y| map(x, y, |v| v.max(0.0)),
+        Activation::Relu6 => |x, y| map(x, y, |v| v.clamp(0.0, 6.0)),
+        Activation::LeakyRelu { .. } => |x, y| map(x, y, |v| if v > 0.0 { v } else { 0.01 * v }),
+        Activation::Hardtanh { .. } => |x, y| map(x, y, |v| v.clamp(-1.0, 1.0)),
+        Activation::Hardsigmoid => |x, y| map(x, y, |v| (v + 3.0).clamp(0.0, 6.0) / 6.0),
+        Activation::Hardswish => |x, y| map(x, y, |v| v * (v + 3.0).clamp(0.0, 6.0) / 6.0),
+        Activation::Softsign => |x, y| map(x, y, |v| v / (1.0 + v.abs())),
+        Activation::Step { .. } => |x, y| {
+            map(x, y, |v| {
+                if v > 0.0 {
+                    1.0
+                } else if v < 0.0 {
+                    0.0
+                } else {
+                    0.5
+                }
+            })
+        },
+        Activation::Elu { .. } | Activation::Celu { .. } => {
+            |x, y| map(x, y, |v| if v > 0.0 { v } else { v.exp_m1() })
+        }
+        Activation::Selu => |x, y| {
+            map(x, y, |v| {
+                1.050_701 * if v > 0.0 { v } else { 1.673_263_2 * v.exp_m1() }
+            })
+        },
         _ => |x, y| map(x, y, |v| v),
     }
 }

@@ -23,6 +23,23 @@ pub fn functions() -> Vec<Activation> {
             threshold: 20.0,
         },
         Activation::Mish,
+        Activation::Relu,
+        Activation::Relu6,
+        Activation::LeakyRelu {
+            negative_slope: 0.01,
+        },
+        Activation::Hardtanh {
+            min_val: -1.0,
+            max_val: 1.0,
+        },
+        Activation::Hardsigmoid,
+        Activation::Hardswish,
+        Activation::Softsign,
+        Activation::Identity,
+        Activation::Step { at_zero: 0.5 },
+        Activation::Elu { alpha: 1.0 },
+        Activation::Selu,
+        Activation::Celu { alpha: 1.0 },
     ]
 }
 
@@ -123,7 +140,7 @@ fn verify_cmd(args: &[String]) -> Result<i32, String> {
         let r = verify::verify(f, o.sweep, true);
         ok &= r.mismatches.iter().all(|m| m.1 == 0);
         println!(
-            "| {} | {:.3} | {:e} | {} | {} |",
+            "| {} | {:.4} | {:e} | {} | {} |",
             f.name(),
             r.max_ulp,
             r.worst_x,

@@ -38,6 +38,53 @@ pub fn functions() -> Vec<(Activation, f64)> {
             },
             2.0,
         ),
+        (Activation::Relu, 0.0),
+        (Activation::Relu6, 0.0),
+        (
+            Activation::LeakyRelu {
+                negative_slope: 0.01,
+            },
+            0.5,
+        ),
+        (
+            Activation::LeakyRelu {
+                negative_slope: -1.5,
+            },
+            0.5,
+        ),
+        (
+            Activation::LeakyRelu {
+                negative_slope: 0.0,
+            },
+            0.5,
+        ),
+        (
+            Activation::Hardtanh {
+                min_val: -1.0,
+                max_val: 1.0,
+            },
+            0.0,
+        ),
+        (
+            Activation::Hardtanh {
+                min_val: 0.25,
+                max_val: 2.5,
+            },
+            0.0,
+        ),
+        (Activation::Hardsigmoid, 0.5),
+        (Activation::Hardswish, 1.0),
+        (Activation::Softsign, 1.0),
+        (Activation::Identity, 0.0),
+        (Activation::Step { at_zero: 0.5 }, 0.0),
+        (Activation::Elu { alpha: 1.0 }, 1.0),
+        (Activation::Elu { alpha: 0.25 }, 1.0),
+        (Activation::Elu { alpha: -2.0 }, 1.0),
+        (Activation::Selu, 1.0),
+        (Activation::Celu { alpha: 1.0 }, 1.0),
+        (Activation::Celu { alpha: 3.5 }, 1.0),
+        (Activation::Celu { alpha: 1e-3 }, 1.0),
+        (Activation::Celu { alpha: -0.75 }, 1.0),
     ]
 }
 

@@ -34,7 +34,7 @@ pub fn tables() -> Vec<Table> {
         .collect();
     vec![
         Table {
-            name: "expm1",
+            name: "exp_poly",
             about: "EXPM1_C2, EXPM1_C3: e^r - 1 on [-ln2/32, ln2/32], degree 3: \
                     r + c2 r^2 + c3 r^3, evaluated as r (1 + r (c2 + c3 r)); absolute \
                     error 2^-29.2 (= the relative error of e^r = 1 + that)",

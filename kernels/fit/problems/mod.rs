@@ -5,6 +5,7 @@ use crate::table::Table;
 
 mod erf;
 mod exp;
+mod expm1;
 mod gelu;
 mod gelu_tanh;
 mod mish;
@@ -27,6 +28,10 @@ pub fn kernels() -> Vec<Kernel> {
         Kernel {
             name: "exp",
             tables: exp::tables(),
+        },
+        Kernel {
+            name: "expm1",
+            tables: expm1::tables(),
         },
         Kernel {
             name: "gelu",

@@ -1,0 +1,499 @@
+//! `softmax` and `log_softmax` over one row:
+//! `softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m)` and
+//! `log_softmax(x)_i = (x_i - m) - ln(sum_j e^(x_j - m))`, `m = max_j x_j`.
+//!
+//! Three passes over the row. (1) The max and whether any entry is NaN
+//! (compare and select; the max is the same in any order). (2) The sum of
+//! `e_i = e^(x_i - m)` (`softmax` also stores `e_i` rounded to `f32` in the
+//! output). `d_i = x_i - m` is kept exact as `d + dl` (TwoSum), since the
+//! rounding error of `d`, times `|d|`, would otherwise cost many ULPs of
+//! `e_i`; it enters the exponential as `e^(d + dl) = e^d (1 + dl)` on top of
+//! [`exp_split`]'s `(hi + lo) 2^n` (about 2^-29 relative). (3) `softmax`
+//! multiplies the stored `e_i` by `1/sum` as an `f32` pair (one rounding);
+//! `log_softmax` computes `(d + dl) - (L_hi + L_lo)` with `L = ln(sum)` as a
+//! pair (TwoSum, one rounding).
+//!
+//! The sum is compensated and its order does not depend on the vector width:
+//! element `i` goes to virtual lane `i mod 16` (one AVX-512 vector, two AVX2
+//! vectors, four NEON vectors, sixteen scalars), in row order. Each lane adds
+//! with Fast2Sum into an accumulator started at 1 (so the accumulator is never
+//! smaller than an `e_i <= 1` and Fast2Sum is exact), collecting the rounding
+//! errors and the `e_i`'s own low parts apart; the 16 lanes are then reduced
+//! in a fixed order in float64 in scalar code, as are `1/sum` and `ln(sum)`
+//! (the crate's own `ln1p` below, no libm). `log_softmax` leaves the exact
+//! maxima (`e_i = 1`) out of the sum and counts them, so that
+//! `ln(count + rest) = ln1p(count - 1 + rest)` keeps relative accuracy when
+//! the rest is tiny. Masked tail lanes add nothing.
+//!
+//! Max error per entry against the float64 softmax of the whole row: the
+//! stored `e_i` (0.5 ULP of `e_i`, up to 1 ULP of `y_i`) and the last
+//! rounding give `softmax` at most about 1.5 ULP (measured 1.45 on random
+//! and hard rows, see `tests/softmax.rs`); `log_softmax` is rounded once
+//! (measured 0.53 ULP).
+//!
+//! Special rows (PyTorch gives NaN for all three): a row with a NaN gives its
+//! first NaN, quieted, everywhere. Otherwise `+inf` entries are the limit of
+//! entries growing together: each of the `k` of them gets `1/k` (`log`:
+//! `-ln k`), every other entry `0` (`-inf`). A row of only `-inf` is the limit
+//! of a row shifted down, which softmax does not see: `1/len` everywhere
+//! (`-ln len`). `-inf` entries in a finite row give exactly `0` (`-inf`); an
+//! entry gives `0` only where `e^(x_i - m) / sum` is below half the smallest
+//! subnormal.
+
+use super::Kernel;
+use super::exp::exp_split;
+use crate::simd::Simd;
+
+/// Elements of a row go to `i mod VIRTUAL_LANES` accumulators.
+pub(crate) const VIRTUAL_LANES: usize = 16;
+
+/// The index of each lane, to mask the lanes past a row's end.
+const LANE_INDEX: [f32; VIRTUAL_LANES] = [
+    0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0,
+];
+
+/// Blocks of 16 elements summed before the accumulators are flushed into the
+/// float64 total, so that counts and sums per lane stay exact in `f32`.
+const CHUNK_BLOCKS: usize = 1 << 20;
+
+/// Below this `x - m` the exponential is `0` (clamped like `exp_split`).
+const EXP_FLOOR: f32 = -150.0;
+
+/// The quiet bit of an `f32` NaN.
+const QUIET_NAN_BIT: u32 = 0x0040_0000;
+
+/// `ln 2` in two parts, the first with trailing zeros so that `k LN2_HI` is
+/// exact (`0x1.62e42feep-1`, `0x1.a39ef35793c76p-33`).
+const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+/// See [`LN2_HI`].
+const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+
+/// Which function a row computes.
+pub(crate) trait Flavor: Copy {
+    /// `log_softmax` (else `softmax`).
+    const LOG: bool;
+}
+
+/// `softmax`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Softmax;
+
+/// `log_softmax`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LogSoftmax;
+
+impl Flavor for Softmax {
+    const LOG: bool = false;
+}
+
+impl Flavor for LogSoftmax {
+    const LOG: bool = true;
+}
+
+/// `ln(1 + u)` for `u >= 0` in float64, accurate to a few units of 2^-53
+/// relative (the crate's own, so every path and platform gets its bits).
+pub(crate) fn ln1p(u: f64) -> f64 {
+    if u.is_infinite() {
+        return u;
+    }
+    // s + c = 1 + u exactly (Fast2Sum, larger operand first).
+    let s = 1.0 + u;
+    let c = if u > 1.0 {
+        (u - s) + 1.0
+    } else {
+        (1.0 - s) + u
+    };
+    // s = 2^k f with f in [sqrt(1/2), sqrt(2)).
+    let bits = s.to_bits();
+    let mut k = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let mut f = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    if f > core::f64::consts::SQRT_2 {
+        f *= 0.5;
+        k += 1;
+    }
+    // ln f = 2 atanh(z), z = (f - 1)/(f + 1) in [-0.172, 0.172]; f - 1 is
+    // exact. Terms up to z^25 leave less than 2^-60 relative.
+    let z = (f - 1.0) / (f + 1.0);
+    let z2 = z * z;
+    let mut series = 0.0;
+    for j in (1..=12).rev() {
+        series = series * z2 + 1.0 / (2 * j + 1) as f64;
+    }
+    let ln_f = 2.0 * z + 2.0 * z * z2 * series;
+    let k = k as f64;
+    k * LN2_HI + (k * LN2_LO + (ln_f + c / s))
+}
+
+/// `v` with the quiet bit set.
+fn quiet(v: f32) -> f32 {
+    f32::from_bits(v.to_bits() | QUIET_NAN_BIT)
+}
+
+/// The mask of a vector's first `count` lanes (those inside the row).
+#[inline(always)]
+fn first_lanes<S: Simd>(s: S, count: usize) -> S::M {
+    // SAFETY: `LANE_INDEX` holds 16 >= `S::LANES` floats.
+    let index = unsafe { s.load(LANE_INDEX.as_ptr()) };
+    s.lt(index, s.splat(count as f32))
+}
+
+/// Pass 1: the max of `x[..n]` ignoring NaN, and whether a NaN occurs.
+///
+/// # Safety
+/// `x` valid for `n` reads.
+#[inline(always)]
+unsafe fn max_and_nan<S: Simd>(s: S, x: *const f32, n: usize) -> (f32, bool) {
+    let lanes = S::LANES;
+    let neg_inf = s.splat(f32::NEG_INFINITY);
+    let mut acc = [neg_inf; 4];
+    let mut nan = s.is_nan(s.splat(0.0));
+    let mut i = 0;
+    while i + 4 * lanes <= n {
+        for (k, a) in acc.iter_mut().enumerate() {
+            // SAFETY: `i + 4 * lanes <= n`.
+            let v = unsafe { s.load(x.add(i + k * lanes)) };
+            *a = s.select(s.gt(v, *a), v, *a);
+            nan = s.mask_or(nan, s.is_nan(v));
+        }
+        i += 4 * lanes;
+    }
+    while i < n {
+        let count = (n - i).min(lanes);
+        let v = if count == lanes {
+            // SAFETY: `i + lanes <= n`.
+            unsafe { s.load(x.add(i)) }
+        } else {
+            // SAFETY: `count < lanes` elements remain at `x + i`.
+            let v = unsafe { s.load_partial(x.add(i), count) };
+            s.select(first_lanes(s, count), v, neg_inf)
+        };
+        acc[0] = s.select(s.gt(v, acc[0]), v, acc[0]);
+        nan = s.mask_or(nan, s.is_nan(v));
+        i += count;
+    }
+    let mut m = acc[0];
+    for a in &acc[1..] {
+        m = s.select(s.gt(*a, m), *a, m);
+    }
+    let mut buf = [f32::NEG_INFINITY; VIRTUAL_LANES];
+    // SAFETY: `buf` holds 16 >= `lanes` floats.
+    unsafe { s.store(buf.as_mut_ptr(), m) };
+    let m = buf[..lanes]
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+    (m, s.any(nan))
+}
+
+/// `x - m = d + dl` exactly (TwoSum), with `d` floored at [`EXP_FLOOR`] (and
+/// `dl = 0` there, where it cannot matter and may be NaN).
+#[inline(always)]
+fn difference<S: Simd>(s: S, x: S::F, m: S::F, neg_m: S::F) -> (S::F, S::F) {
+    let d = s.sub(x, m);
+    let bb = s.sub(d, x);
+    let dl = s.add(s.sub(x, s.sub(d, bb)), s.sub(neg_m, bb));
+    let floor = s.splat(EXP_FLOOR);
+    let low = s.lt(d, floor);
+    (s.select(low, floor, d), s.select(low, s.splat(0.0), dl))
+}
+
+/// The per-virtual-lane accumulators of pass 2 for one vector's lanes.
+#[derive(Clone, Copy)]
+struct Sums<F> {
+    /// Starts at 1; Fast2Sum partner of every `e_i`.
+    hi: F,
+    /// Rounding errors of `hi`.
+    err: F,
+    /// Low parts of the `e_i` (error of their `f32` value).
+    lo: F,
+    /// Maxima left out of the sum (`log_softmax` only).
+    count: F,
+}
+
+/// One vector of pass 2: `e_i` (returned, to be stored by `softmax`) and its
+/// contribution to `acc`; `valid` masks the lanes inside the row.
+#[inline(always)]
+fn exp_accumulate<S: Simd, L: Flavor>(
+    s: S,
+    x: S::F,
+    m: S::F,
+    neg_m: S::F,
+    valid: Option<S::M>,
+    acc: &mut Sums<S::F>,
+) -> S::F {
+    let zero = s.splat(0.0);
+    let one = s.splat(1.0);
+    let (d, dl) = difference(s, x, m, neg_m);
+    let es = exp_split(s, d);
+    let lo = s.mul_add(es.hi, dl, es.lo);
+    let v = s.add(es.hi, lo);
+    let v_err = s.add(s.sub(es.hi, v), lo);
+    let e = s.mul_exp2(v, es.n);
+    let mut term = e;
+    let mut term_lo = s.mul(v_err, s.mul_exp2(one, es.n));
+    if let Some(valid) = valid {
+        term = s.select(valid, term, zero);
+        term_lo = s.select(valid, term_lo, zero);
+    }
+    if L::LOG {
+        let mut is_max = s.eq(d, zero);
+        if let Some(valid) = valid {
+            is_max = s.mask_and(is_max, valid);
+        }
+        term = s.select(is_max, zero, term);
+        acc.count = s.add(acc.count, s.select(is_max, one, zero));
+    }
+    let hi = s.add(acc.hi, term);
+    acc.err = s.add(acc.err, s.sub(term, s.sub(hi, acc.hi)));
+    acc.hi = hi;
+    acc.lo = s.add(acc.lo, term_lo);
+    e
+}
+
+/// The 16 virtual lanes' accumulators, reduced in a fixed order in float64:
+/// `(sum, count)`.
+#[inline(always)]
+fn reduce<S: Simd>(s: S, acc: &[Sums<S::F>]) -> (f64, f64) {
+    let lanes = S::LANES;
+    let mut hi = [0f32; VIRTUAL_LANES];
+    let mut err = [0f32; VIRTUAL_LANES];
+    let mut lo = [0f32; VIRTUAL_LANES];
+    let mut count = [0f32; VIRTUAL_LANES];
+    for (g, a) in acc.iter().enumerate() {
+        // SAFETY: `g * lanes + lanes <= 16` for the `16 / lanes` groups.
+        unsafe {
+            s.store(hi.as_mut_ptr().add(g * lanes), a.hi);
+            s.store(err.as_mut_ptr().add(g * lanes), a.err);
+            s.store(lo.as_mut_ptr().add(g * lanes), a.lo);
+            s.store(count.as_mut_ptr().add(g * lanes), a.count);
+        }
+    }
+    // `hi - 1` is exact, and so is the sum of 16 of them in float64.
+    let exact: f64 = hi.iter().map(|&h| f64::from(h) - 1.0).sum();
+    let small: f64 = err
+        .iter()
+        .zip(&lo)
+        .map(|(&a, &b)| f64::from(a) + f64::from(b))
+        .sum();
+    let count: f64 = count.iter().map(|&c| f64::from(c)).sum();
+    (exact + small, count)
+}
+
+/// Pass 2 over a row: `(sum, count)` with `count` the maxima left out by
+/// `log_softmax`; `softmax` stores `e_i` into `y`.
+///
+/// # Safety
+/// `x` valid for `n` reads, `y` for `n` writes (same or non-overlapping).
+#[inline(always)]
+unsafe fn exp_sum<S: Simd, L: Flavor>(
+    s: S,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    m: f32,
+) -> (f64, f64) {
+    let lanes = S::LANES;
+    let groups = VIRTUAL_LANES / lanes;
+    let mv = s.splat(m);
+    let neg_m = s.splat(-m);
+    let fresh = Sums {
+        hi: s.splat(1.0),
+        err: s.splat(0.0),
+        lo: s.splat(0.0),
+        count: s.splat(0.0),
+    };
+    let mut total = (0.0, 0.0);
+    let mut start = 0;
+    while start < n {
+        let end = n.min(start + CHUNK_BLOCKS * VIRTUAL_LANES);
+        let mut acc = [fresh; VIRTUAL_LANES];
+        let mut i = start;
+        while i + VIRTUAL_LANES <= end {
+            for (g, a) in acc[..groups].iter_mut().enumerate() {
+                let j = i + g * lanes;
+                // SAFETY: `j + lanes <= i + 16 <= n`.
+                unsafe {
+                    let e = exp_accumulate::<S, L>(s, s.load(x.add(j)), mv, neg_m, None, a);
+                    if !L::LOG {
+                        s.store(y.add(j), e);
+                    }
+                }
+            }
+            i += VIRTUAL_LANES;
+        }
+        for (g, a) in acc[..groups].iter_mut().enumerate() {
+            let j = i + g * lanes;
+            if j >= end {
+                break;
+            }
+            let count = (end - j).min(lanes);
+            // SAFETY: `count` elements remain at `j`; partial loads and stores
+            // touch nothing past them.
+            unsafe {
+                let (v, valid) = if count == lanes {
+                    (s.load(x.add(j)), None)
+                } else {
+                    (s.load_partial(x.add(j), count), Some(first_lanes(s, count)))
+                };
+                let e = exp_accumulate::<S, L>(s, v, mv, neg_m, valid, a);
+                if !L::LOG {
+                    if count == lanes {
+                        s.store(y.add(j), e);
+                    } else {
+                        s.store_partial(y.add(j), count, e);
+                    }
+                }
+            }
+        }
+        let (sum, count) = reduce(s, &acc[..groups]);
+        total = (total.0 + sum, total.1 + count);
+        start = end;
+    }
+    total
+}
+
+/// Pass 3 of `softmax`: `y_i = e_i (r_hi + r_lo)`, rounded once.
+#[derive(Clone, Copy)]
+struct Scale {
+    r_hi: f32,
+    r_lo: f32,
+}
+
+impl Kernel for Scale {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, e: S::F) -> S::F {
+        s.mul_add(e, s.splat(self.r_hi), s.mul(e, s.splat(self.r_lo)))
+    }
+}
+
+/// Pass 3 of `log_softmax`: `y_i = (d + dl) - (l_hi + l_lo)` with
+/// `d + dl = x_i - m` (TwoSum), rounded once.
+#[derive(Clone, Copy)]
+struct Subtract {
+    m: f32,
+    l_hi: f32,
+    l_lo: f32,
+}
+
+impl Kernel for Subtract {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
+        let neg_m = s.splat(-self.m);
+        let neg_l = s.splat(-self.l_hi);
+        let d = s.add(x, neg_m);
+        let bb = s.sub(d, x);
+        let dl = s.add(s.sub(x, s.sub(d, bb)), s.sub(neg_m, bb));
+        let t = s.add(d, neg_l);
+        let bt = s.sub(t, d);
+        let t_err = s.add(s.sub(d, s.sub(t, bt)), s.sub(neg_l, bt));
+        let y = s.add(t, s.sub(s.add(t_err, dl), s.splat(self.l_lo)));
+        // `d = -inf` (an entry of -inf, or x - m overflowing): the parts are NaN.
+        s.select(s.eq(d, s.splat(f32::NEG_INFINITY)), d, y)
+    }
+}
+
+/// `y_i = k(x_i)` over `n` elements, tail included (no NaN rule: the rows
+/// that reach pass 3 have none).
+///
+/// # Safety
+/// `x` valid for `n` reads, `y` for `n` writes (same or non-overlapping).
+#[inline(always)]
+unsafe fn pass3<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut f32, n: usize) {
+    let lanes = S::LANES;
+    let mut i = 0;
+    while i + lanes <= n {
+        // SAFETY: `i + lanes <= n`.
+        unsafe { s.store(y.add(i), k.apply(s, s.load(x.add(i)))) };
+        i += lanes;
+    }
+    if i < n {
+        // SAFETY: `n - i < lanes` elements remain.
+        unsafe {
+            let v = k.apply(s, s.load_partial(x.add(i), n - i));
+            s.store_partial(y.add(i), n - i, v);
+        }
+    }
+}
+
+/// One row of `softmax` or `log_softmax` from `x` into `y`.
+///
+/// # Safety
+/// `x` valid for `n >= 1` reads, `y` for `n` writes, the same pointer or
+/// non-overlapping.
+#[inline(always)]
+pub(crate) unsafe fn row<S: Simd, L: Flavor>(s: S, x: *const f32, y: *mut f32, n: usize) {
+    // SAFETY (all): the caller's ranges.
+    let (m, nan) = unsafe { max_and_nan(s, x, n) };
+    if nan || m == f32::INFINITY || m == f32::NEG_INFINITY {
+        unsafe { special_row::<L>(x, y, n, nan, m) };
+        return;
+    }
+    // `-0.0` and `+0.0` are the same max; keep one of them.
+    let m = m + 0.0;
+    let (sum, count) = unsafe { exp_sum::<S, L>(s, x, y, n, m) };
+    if L::LOG {
+        let ln = ln1p((count - 1.0) + sum);
+        let l_hi = ln as f32;
+        let l_lo = (ln - f64::from(l_hi)) as f32;
+        unsafe { pass3(s, Subtract { m, l_hi, l_lo }, x, y, n) };
+    } else {
+        let r = 1.0 / sum;
+        let r_hi = r as f32;
+        let r_lo = (r - f64::from(r_hi)) as f32;
+        unsafe { pass3(s, Scale { r_hi, r_lo }, y, y, n) };
+    }
+}
+
+/// A row with a NaN, a `+inf` or only `-inf` (see the module docs).
+///
+/// # Safety
+/// As [`row`].
+unsafe fn special_row<L: Flavor>(x: *const f32, y: *mut f32, n: usize, nan: bool, m: f32) {
+    // SAFETY: the caller's ranges; each element is read before it is written.
+    unsafe {
+        let xs = |i: usize| *x.add(i);
+        if nan {
+            let first = (0..n).map(xs).find(|v| v.is_nan()).unwrap_or(f32::NAN);
+            (0..n).for_each(|i| *y.add(i) = quiet(first));
+        } else if m == f32::INFINITY {
+            let k = (0..n).filter(|&i| xs(i) == f32::INFINITY).count() as f64;
+            let (inf, other) = if L::LOG {
+                ((0.0 - ln1p(k - 1.0)) as f32, f32::NEG_INFINITY)
+            } else {
+                ((1.0 / k) as f32, 0.0)
+            };
+            (0..n).for_each(|i| *y.add(i) = if xs(i) == f32::INFINITY { inf } else { other });
+        } else {
+            let len = n as f64;
+            let v = if L::LOG {
+                0.0 - ln1p(len - 1.0)
+            } else {
+                1.0 / len
+            } as f32;
+            (0..n).for_each(|i| *y.add(i) = v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ln1p;
+
+    #[test]
+    fn ln1p_matches_libm() {
+        let mut worst = 0f64;
+        for i in 0..200_000 {
+            let u = f64::from(i) * 1e-4 * f64::from(i % 7 + 1) + 1e-300 * f64::from(i);
+            let want = libm::log1p(u);
+            let got = ln1p(u);
+            if want != 0.0 {
+                worst = worst.max(((got - want) / want).abs());
+            }
+        }
+        for &u in &[1e-30, 1e-17, 2.2e-16, 1.0, 3.0, 1e6, 2f64.powi(31), 1e300] {
+            let want = libm::log1p(u);
+            worst = worst.max(((ln1p(u) - want) / want).abs());
+        }
+        assert!(worst < 4.0 * f64::EPSILON, "max relative error {worst:e}");
+        assert_eq!(ln1p(0.0), 0.0);
+    }
+}

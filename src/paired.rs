@@ -1,0 +1,256 @@
+//! Functions with a second input: `prelu` (a weight per channel) and `frelu`
+//! (a second slice).
+
+use crate::kernels::relu::{FRelu, PRelu};
+use crate::{Error, Isa, check_lengths, dispatch};
+
+/// Below this run length per channel, `prelu` expands the weights to one per
+/// element of a block and runs the two-input driver over whole blocks,
+/// instead of one short driver run per channel (the bits are the same).
+const SHORT_RUN: usize = 16;
+
+/// `y[i] = x[i]` for `x[i] > 0`, else `weight[c] * x[i]`, where `c` is the
+/// channel of element `i` in an `[outer, channels, inner]` layout
+/// (`i = (o * channels + c) * inner + j`): PyTorch's `PReLU`. A single weight
+/// applies to every element (`num_parameters = 1`).
+///
+/// Exact (the product rounded once). `prelu(NaN) = NaN` (quieted),
+/// `prelu(+inf) = +inf`, `prelu(-inf) = -inf * w`, or the limit `-0.0` for a
+/// zero weight (PyTorch: NaN); `prelu(-0.0) = -0.0 * w`.
+///
+/// # Errors
+/// [`Error::InvalidShape`] if `channels` or `inner` is zero or
+/// `channels * inner` does not divide `x.len()`, or if `weight.len()` is
+/// neither 1 nor `channels`; [`Error::InvalidParameter`] if a weight is not
+/// finite. Nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), or if
+/// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+pub fn prelu(
+    x: &[f32],
+    y: &mut [f32],
+    weight: &[f32],
+    channels: usize,
+    inner: usize,
+) -> Result<(), Error> {
+    prelu_on(Isa::best(), x, y, weight, channels, inner)
+}
+
+/// [`prelu`] in place.
+///
+/// # Errors
+/// As [`prelu`].
+///
+/// # Panics
+/// If `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+pub fn prelu_inplace(
+    x: &mut [f32],
+    weight: &[f32],
+    channels: usize,
+    inner: usize,
+) -> Result<(), Error> {
+    prelu_inplace_on(Isa::best(), x, weight, channels, inner)
+}
+
+/// [`prelu`] on exactly the path `isa`.
+///
+/// # Errors
+/// [`Error::UnavailableIsa`] if this CPU lacks `isa`; otherwise as
+/// [`prelu`].
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message gives both lengths.
+pub fn prelu_on(
+    isa: Isa,
+    x: &[f32],
+    y: &mut [f32],
+    weight: &[f32],
+    channels: usize,
+    inner: usize,
+) -> Result<(), Error> {
+    check_lengths("prelu", x.len(), y.len());
+    let isa = isa.check()?;
+    let outer = prelu_outer(x.len(), weight, channels, inner)?;
+    // SAFETY: `isa` is available; `x` and `y` are distinct borrows of
+    // `outer * channels * inner` elements; `weight` holds 1 or `channels`.
+    unsafe {
+        run_prelu(
+            isa,
+            x.as_ptr(),
+            y.as_mut_ptr(),
+            weight,
+            [outer, channels, inner],
+        )
+    };
+    Ok(())
+}
+
+/// [`prelu_inplace`] on exactly the path `isa`.
+///
+/// # Errors
+/// As [`prelu_on`].
+pub fn prelu_inplace_on(
+    isa: Isa,
+    x: &mut [f32],
+    weight: &[f32],
+    channels: usize,
+    inner: usize,
+) -> Result<(), Error> {
+    let isa = isa.check()?;
+    let outer = prelu_outer(x.len(), weight, channels, inner)?;
+    let p = x.as_mut_ptr();
+    // SAFETY: as in `prelu_on`; the drivers support input == output.
+    unsafe { run_prelu(isa, p, p, weight, [outer, channels, inner]) };
+    Ok(())
+}
+
+/// Validates `prelu`'s shape and weights; returns `outer`.
+fn prelu_outer(len: usize, weight: &[f32], channels: usize, inner: usize) -> Result<usize, Error> {
+    let shape = |message: String| Error::InvalidShape {
+        function: "prelu",
+        message,
+    };
+    let block = channels
+        .checked_mul(inner)
+        .filter(|b| *b > 0)
+        .ok_or_else(|| {
+            shape(format!(
+                "channels = {channels} and inner = {inner} must both be at least 1 (and their product fit a usize)"
+            ))
+        })?;
+    if !len.is_multiple_of(block) {
+        return Err(shape(format!(
+            "channels * inner = {channels} * {inner} = {block} does not divide the slice length {len}"
+        )));
+    }
+    if weight.len() != 1 && weight.len() != channels {
+        return Err(shape(format!(
+            "weight has length {}; it must be 1 or channels = {channels}",
+            weight.len()
+        )));
+    }
+    if let Some(&w) = weight.iter().find(|w| !w.is_finite()) {
+        return Err(Error::InvalidParameter {
+            function: "prelu",
+            parameter: "weight",
+            value: w,
+            requirement: "finite",
+        });
+    }
+    Ok(len / block)
+}
+
+/// Runs `prelu` with the driver that suits the layout.
+///
+/// # Safety
+/// `isa` available; `x` valid for `outer * channels * inner` reads and `y`
+/// for as many writes, the same pointer or non-overlapping; `weight` holds 1
+/// or `channels` weights.
+unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape: [usize; 3]) {
+    let [outer, channels, inner] = shape;
+    let n = outer * channels * inner;
+    let w = weight.as_ptr();
+    // SAFETY (all four): the caller's ranges; `w` holds what each driver
+    // reads (1, `channels`, or the expansion's `channels * inner`).
+    unsafe {
+        if weight.len() == 1 {
+            dispatch::run_channels(isa, PRelu, x, w, y, [1, 1, n]);
+        } else if inner == 1 {
+            dispatch::run2(isa, PRelu, x, w, y, [outer, channels]);
+        } else if inner < SHORT_RUN {
+            let expanded: Vec<f32> = weight
+                .iter()
+                .flat_map(|&wc| core::iter::repeat_n(wc, inner))
+                .collect();
+            dispatch::run2(
+                isa,
+                PRelu,
+                x,
+                expanded.as_ptr(),
+                y,
+                [outer, channels * inner],
+            );
+        } else {
+            dispatch::run_channels(isa, PRelu, x, w, y, shape);
+        }
+    }
+}
+
+/// `y[i] = max(x[i], t[i])`: the funnel activation FReLU, with `t` the
+/// spatial condition the engine computed (its depthwise convolution and
+/// batch norm of `x`).
+///
+/// Exact. NaN: a NaN `x[i]` gives `x[i]` quieted; otherwise a NaN `t[i]`
+/// gives `t[i]` quieted (a compare and select, never a `max` instruction).
+/// `frelu(x, x) = x`; for `x[i] == t[i]` (`-0.0` against `+0.0` included) the
+/// result is `x[i]`.
+///
+/// # Panics
+/// If the three lengths differ (the message gives them), or if
+/// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
+    frelu_on(Isa::best(), x, t, y).expect("the dispatch path is available")
+}
+
+/// [`frelu`] in place: `x[i] = max(x[i], t[i])`.
+///
+/// # Panics
+/// If `x.len() != t.len()` (the message gives both), or if
+/// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+pub fn frelu_inplace(x: &mut [f32], t: &[f32]) {
+    frelu_inplace_on(Isa::best(), x, t).expect("the dispatch path is available")
+}
+
+/// [`frelu`] on exactly the path `isa`.
+///
+/// # Errors
+/// [`Error::UnavailableIsa`] if this CPU lacks `isa`.
+///
+/// # Panics
+/// As [`frelu`].
+pub fn frelu_on(isa: Isa, x: &[f32], t: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    assert!(
+        x.len() == t.len() && x.len() == y.len(),
+        "frelu: x has length {}, t has length {} and y has length {}; they must be equal",
+        x.len(),
+        t.len(),
+        y.len()
+    );
+    let isa = isa.check()?;
+    // SAFETY: `isa` is available; `x`, `t` (shared) and `y` (exclusive) are
+    // borrows of `x.len()` elements, so `y` overlaps neither.
+    unsafe {
+        dispatch::run2(
+            isa,
+            FRelu,
+            x.as_ptr(),
+            t.as_ptr(),
+            y.as_mut_ptr(),
+            [1, x.len()],
+        )
+    };
+    Ok(())
+}
+
+/// [`frelu_inplace`] on exactly the path `isa`.
+///
+/// # Errors
+/// [`Error::UnavailableIsa`] if this CPU lacks `isa`.
+///
+/// # Panics
+/// If `x.len() != t.len()`; the message gives both lengths.
+pub fn frelu_inplace_on(isa: Isa, x: &mut [f32], t: &[f32]) -> Result<(), Error> {
+    assert!(
+        x.len() == t.len(),
+        "frelu: x has length {} but t has length {}; they must be equal",
+        x.len(),
+        t.len()
+    );
+    let isa = isa.check()?;
+    let p = x.as_mut_ptr();
+    // SAFETY: `isa` is available; `x` is exclusively borrowed, so `t` does not
+    // overlap it; the driver supports `x == y`.
+    unsafe { dispatch::run2(isa, FRelu, p, t.as_ptr(), p, [1, t.len()]) };
+    Ok(())
+}

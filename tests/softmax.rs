@@ -1,0 +1,304 @@
+//! `softmax` and `log_softmax` over rows: max ULP against the float64
+//! softmax of the whole row, the same bits on every path for every row length
+//! (the sum's order does not depend on the vector width), in place and out
+//! of place, the special rows, and exact zeros only where the math underflows.
+
+mod common;
+
+use rand::{RngExt, SeedableRng};
+use simd_activations as sa;
+use simd_activations::{Isa, reference};
+
+const SOFTMAX_BOUND: f64 = 2.0;
+const LOG_SOFTMAX_BOUND: f64 = 1.0;
+const GUARD: f32 = 12345.678;
+
+type RowFn = fn(Isa, &[f32], &mut [f32], usize) -> Result<(), sa::Error>;
+type RowInPlace = fn(Isa, &mut [f32], usize) -> Result<(), sa::Error>;
+type RowReference = fn(&[f32]) -> Vec<f64>;
+
+fn flavors() -> [(&'static str, RowFn, RowInPlace, RowReference, f64); 2] {
+    [
+        (
+            "softmax",
+            sa::softmax_on,
+            sa::softmax_inplace_on,
+            reference::softmax,
+            SOFTMAX_BOUND,
+        ),
+        (
+            "log_softmax",
+            sa::log_softmax_on,
+            sa::log_softmax_inplace_on,
+            reference::log_softmax,
+            LOG_SOFTMAX_BOUND,
+        ),
+    ]
+}
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|f| f.to_bits()).collect()
+}
+
+/// Max error of `f` over the rows of `x` (every path must agree bit for bit).
+fn check_rows(x: &[f32], row_len: usize, what: &str) {
+    for (name, f, f_inplace, reference, bound) in flavors() {
+        let mut y = vec![0.0; x.len()];
+        f(Isa::Scalar, x, &mut y, row_len).unwrap();
+        for &isa in Isa::available() {
+            let mut z = vec![0.0; x.len()];
+            f(isa, x, &mut z, row_len).unwrap();
+            assert_eq!(bits(&y), bits(&z), "{name} on {isa}, {what}");
+            let mut w = x.to_vec();
+            f_inplace(isa, &mut w, row_len).unwrap();
+            assert_eq!(bits(&y), bits(&w), "{name} in place on {isa}, {what}");
+        }
+        for (r, row) in x.chunks(row_len).enumerate() {
+            let want = reference(row);
+            for i in 0..row_len {
+                let got = y[r * row_len + i];
+                let e = reference::ulp_error(got, want[i]);
+                assert!(
+                    e <= bound,
+                    "{name}, {what}: row {r} entry {i} (x = {:e}): {got:e} vs {:e}, {e:.3} ULP",
+                    row[i],
+                    want[i]
+                );
+            }
+        }
+    }
+}
+
+fn random_rows(seed: u64, rows: usize, row_len: usize, scale: f32) -> Vec<f32> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..rows * row_len)
+        .map(|_| rng.random_range(-scale..scale))
+        .collect()
+}
+
+#[test]
+fn random_rows_within_bound_on_every_path() {
+    for (seed, row_len, scale) in [
+        (1, 1, 10.0),
+        (2, 2, 10.0),
+        (3, 7, 30.0),
+        (4, 16, 5.0),
+        (5, 17, 50.0),
+        (6, 128, 10.0),
+        (7, 128, 100.0),
+        (8, 333, 1.0),
+        (9, 4096, 10.0),
+        (10, 4099, 1e-3),
+        (11, 32768, 10.0),
+        (12, 100, 1e30),
+    ] {
+        let rows = (1 << 17) / row_len + 1;
+        let x = random_rows(seed, rows, row_len, scale);
+        check_rows(&x, row_len, &format!("rows of {row_len} in ±{scale}"));
+    }
+}
+
+#[test]
+fn hard_rows_within_bound() {
+    let mut rows: Vec<Vec<f32>> = vec![
+        // One entry dominates; the rest is tiny, subnormal or underflows.
+        vec![
+            0.0, -20.0, -40.0, -60.0, -80.0, -90.0, -100.0, -103.9, -104.5, -200.0,
+        ],
+        vec![5.0, -95.0, -98.0, -99.5, -101.0, -102.5, -103.0, -110.0],
+        // The max far from zero: x - m is inexact for most entries.
+        vec![1000.0, 999.9, 990.0, 950.1, 910.7, 903.3, 1e-3, -3.7, -1e-6],
+        vec![-1e-3, -5.3, -7.77, -1e-7, -60.1, -0.0, 0.0],
+        vec![3e38, -3e38, 3.4e38, 2.9e38, 1.0, -1e30],
+        vec![-3.4e38, -3.4e38, -3e38],
+        // Ties at the max, with tiny rest (log_softmax's hard case).
+        vec![2.5, 2.5, 2.5, -30.0, -70.0, -95.0],
+        vec![1e-40, -1e-40, 0.0, -0.0, 1e-45],
+        // -inf entries are masked positions.
+        vec![f32::NEG_INFINITY, 1.0, f32::NEG_INFINITY, 2.0, -3.0],
+    ];
+    // Entries spaced so that every e_i is tiny against the sum.
+    rows.push((0..200).map(|i| -(i as f32) * 0.53).collect());
+    rows.push((0..1000).map(|i| -30.0 - (i as f32) * 1e-3).collect());
+    for row in rows {
+        let mut ext = row.clone();
+        // The same row at an offset, so it meets the tail masks differently.
+        ext.rotate_left(1);
+        check_rows(&row, row.len(), &format!("row {row:?}"));
+        check_rows(&ext, ext.len(), &format!("rotated row {ext:?}"));
+    }
+}
+
+#[test]
+fn every_row_length_matches_scalar_in_bounds() {
+    let pool = random_rows(42, 1, 2 * 140, 20.0);
+    for (name, f, f_inplace, _, _) in flavors() {
+        for row_len in 1..=70 {
+            for rows in [1, 2, 3] {
+                let n = rows * row_len;
+                if n > 200 {
+                    continue;
+                }
+                let x = &pool[5..5 + n];
+                let mut want = vec![0.0; n];
+                f(Isa::Scalar, x, &mut want, row_len).unwrap();
+                for &isa in Isa::available() {
+                    let mut buf = vec![GUARD; n + 32];
+                    f(isa, x, &mut buf[16..16 + n], row_len).unwrap();
+                    let mut inplace = vec![GUARD; n + 32];
+                    inplace[16..16 + n].copy_from_slice(x);
+                    f_inplace(isa, &mut inplace[16..16 + n], row_len).unwrap();
+                    for out in [&buf, &inplace] {
+                        assert!(
+                            out[..16].iter().chain(&out[16 + n..]).all(|v| *v == GUARD),
+                            "{name} on {isa} wrote outside {rows} rows of {row_len}"
+                        );
+                        assert_eq!(
+                            bits(&out[16..16 + n]),
+                            bits(&want),
+                            "{name} {isa} {row_len}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// (row, softmax, log_softmax) for the special rows.
+fn special_rows() -> Vec<(Vec<f32>, Vec<f32>, Vec<f32>)> {
+    let inf = f32::INFINITY;
+    let ln2 = std::f32::consts::LN_2;
+    let ln3 = 3f32.ln();
+    vec![
+        (
+            vec![inf, 1.0, inf, -inf],
+            vec![0.5, 0.0, 0.5, 0.0],
+            vec![-ln2, -inf, -ln2, -inf],
+        ),
+        (
+            vec![1.0, inf, -5.0],
+            vec![0.0, 1.0, 0.0],
+            vec![-inf, 0.0, -inf],
+        ),
+        (vec![-inf, -inf, -inf], vec![1.0 / 3.0; 3], vec![-ln3; 3]),
+        (vec![-inf], vec![1.0], vec![0.0]),
+        (
+            vec![-inf, 0.0, -inf],
+            vec![0.0, 1.0, 0.0],
+            vec![-inf, 0.0, -inf],
+        ),
+    ]
+}
+
+#[test]
+fn special_rows_are_the_limits() {
+    for (row, want, want_log) in special_rows() {
+        for &isa in Isa::available() {
+            let mut y = vec![0.0; row.len()];
+            sa::softmax_on(isa, &row, &mut y, row.len()).unwrap();
+            assert_eq!(bits(&y), bits(&want), "softmax({row:?}) on {isa} = {y:?}");
+            sa::log_softmax_on(isa, &row, &mut y, row.len()).unwrap();
+            assert_eq!(
+                bits(&y),
+                bits(&want_log),
+                "log_softmax({row:?}) on {isa} = {y:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_nan_row_gives_its_first_nan_quieted() {
+    let payload = f32::from_bits(0x7f80_0001);
+    let x = [
+        1.0f32,
+        2.0,
+        payload,
+        f32::NAN,
+        3.0,
+        f32::INFINITY,
+        4.0,
+        5.0,
+        6.0,
+    ];
+    let want = f32::from_bits(0x7fc0_0001);
+    for (name, f, f_inplace, _, _) in flavors() {
+        for &isa in Isa::available() {
+            // Two rows: the NaN row, then a finite one that must not suffer.
+            let mut x2 = x.to_vec();
+            x2.extend_from_slice(&[0.5; 9]);
+            let mut y = vec![0.0; 18];
+            f(isa, &x2, &mut y, 9).unwrap();
+            assert!(
+                y[..9].iter().all(|v| same(*v, want)),
+                "{name} on {isa}: {y:?}"
+            );
+            assert!(y[9..].iter().all(|v| !v.is_nan()));
+            f_inplace(isa, &mut x2, 9).unwrap();
+            assert_eq!(bits(&x2), bits(&y));
+        }
+    }
+}
+
+fn same(a: f32, b: f32) -> bool {
+    a.to_bits() == b.to_bits()
+}
+
+#[test]
+fn zeros_only_where_the_math_underflows() {
+    // e^-103.9 / (1 + ...) is above half the smallest subnormal, e^-104.5
+    // below it.
+    let x = [0.0f32, -103.9, -104.5, -88.0];
+    let mut y = [7.0f32; 4];
+    sa::softmax(&x, &mut y, 4).unwrap();
+    assert_eq!(y[1], f32::from_bits(1));
+    assert_eq!(y[2], 0.0);
+    assert!(y[3] > 0.0 && y[3] < f32::MIN_POSITIVE);
+    // Large inputs do not overflow.
+    let x = [88.0f32, 89.0, 3e38, 3.4e38];
+    sa::softmax(&x, &mut y, 4).unwrap();
+    assert!(y.iter().all(|v| v.is_finite()), "{y:?}");
+    assert_eq!(y[3], 1.0);
+}
+
+#[test]
+fn rows_sum_to_one_and_log_softmax_matches_log_of_softmax() {
+    let x = random_rows(77, 64, 100, 8.0);
+    let mut y = vec![0.0; x.len()];
+    let mut l = vec![0.0; x.len()];
+    sa::softmax(&x, &mut y, 100).unwrap();
+    sa::log_softmax(&x, &mut l, 100).unwrap();
+    for (row, lrow) in y.chunks(100).zip(l.chunks(100)) {
+        let sum: f64 = row.iter().map(|&v| f64::from(v)).sum();
+        assert!((sum - 1.0).abs() < 1e-5, "{sum}");
+        for (a, b) in row.iter().zip(lrow) {
+            assert!(
+                (f64::from(*a).ln() - f64::from(*b)).abs() <= 1e-6 * f64::from(*b).abs().max(1.0)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_row_longer_than_one_accumulation_chunk() {
+    // 2^24 + 37 elements: the accumulators are flushed every 2^24 elements.
+    if cfg!(target_arch = "aarch64") {
+        return;
+    }
+    let n = (1 << 24) + 37;
+    let x: Vec<f32> = (0..n)
+        .map(|i| ((i as u64 * 2_654_435_761) % 10_007) as f32 * 1e-3)
+        .collect();
+    let mut want = vec![0.0; n];
+    sa::softmax_on(Isa::Scalar, &x, &mut want, n).unwrap();
+    let r = reference::softmax(&x);
+    for i in (0..n).step_by(9973) {
+        assert!(reference::ulp_error(want[i], r[i]) <= SOFTMAX_BOUND);
+    }
+    for &isa in Isa::available() {
+        let mut y = vec![0.0; n];
+        sa::softmax_on(isa, &x, &mut y, n).unwrap();
+        assert!(bits(&y) == bits(&want), "{isa}");
+    }
+}
