@@ -89,14 +89,14 @@ fn naive(f: Activation, v: f32) -> f32 {
 fn rten(f: Activation, x: &[f32], y: &mut [MaybeUninit<f32>]) -> bool {
     use rten_vecmath as rv;
     match f {
-        Activation::Exp => drop(rv::Exp {}.map(x, y)),
-        Activation::Erf => drop(rv::Erf {}.map(x, y)),
-        Activation::Tanh => drop(rv::Tanh {}.map(x, y)),
-        Activation::Sigmoid => drop(rv::Sigmoid {}.map(x, y)),
-        Activation::Silu => drop(rv::Silu {}.map(x, y)),
-        Activation::Gelu => drop(rv::Gelu {}.map(x, y)),
-        Activation::GeluTanh => drop(rv::ApproxGelu {}.map(x, y)),
-        Activation::Elu { alpha } => drop(rv::Elu { alpha }.map(x, y)),
+        Activation::Exp => drop(black_box(rv::Exp {}.map(x, y))),
+        Activation::Erf => drop(black_box(rv::Erf {}.map(x, y))),
+        Activation::Tanh => drop(black_box(rv::Tanh {}.map(x, y))),
+        Activation::Sigmoid => drop(black_box(rv::Sigmoid {}.map(x, y))),
+        Activation::Silu => drop(black_box(rv::Silu {}.map(x, y))),
+        Activation::Gelu => drop(black_box(rv::Gelu {}.map(x, y))),
+        Activation::GeluTanh => drop(black_box(rv::ApproxGelu {}.map(x, y))),
+        Activation::Elu { alpha } => drop(black_box(rv::Elu { alpha }.map(x, y))),
         Activation::LeakyRelu { negative_slope } => drop(
             rv::LeakyRelu {
                 alpha: negative_slope,
@@ -286,9 +286,9 @@ fn bench_softmax(c: &mut Criterion) {
                 b.iter(|| {
                     for (xs, ys) in black_box(&x).chunks(row).zip(uninit.chunks_mut(row)) {
                         if log {
-                            drop(rten_vecmath::LogSoftmax::new(xs, ys).dispatch());
+                            black_box(rten_vecmath::LogSoftmax::new(xs, ys).dispatch());
                         } else {
-                            drop(rten_vecmath::Softmax::new(xs, ys).dispatch());
+                            black_box(rten_vecmath::Softmax::new(xs, ys).dispatch());
                         }
                     }
                 })

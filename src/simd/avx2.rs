@@ -38,10 +38,6 @@ impl Simd for Avx2 {
         self.0.avx._mm256_set1_ps(v)
     }
     #[inline(always)]
-    fn splat_i(self, v: i32) -> __m256i {
-        self.0.avx._mm256_set1_epi32(v)
-    }
-    #[inline(always)]
     unsafe fn load(self, ptr: *const f32) -> __m256 {
         // SAFETY: the caller guarantees 8 readable floats at `ptr`; the token
         // proves AVX is available.
@@ -152,14 +148,6 @@ impl Simd for Avx2 {
     #[inline(always)]
     fn from_bits(self, a: __m256i) -> __m256 {
         self.0.avx._mm256_castsi256_ps(a)
-    }
-    #[inline(always)]
-    fn add_i(self, a: __m256i, b: __m256i) -> __m256i {
-        self.0.avx2._mm256_add_epi32(a, b)
-    }
-    #[inline(always)]
-    fn sub_i(self, a: __m256i, b: __m256i) -> __m256i {
-        self.0.avx2._mm256_sub_epi32(a, b)
     }
     #[inline(always)]
     fn shl<const N: i32>(self, a: __m256i) -> __m256i {

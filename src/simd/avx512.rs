@@ -36,10 +36,6 @@ impl Simd for Avx512 {
         self.0.avx512f._mm512_set1_ps(v)
     }
     #[inline(always)]
-    fn splat_i(self, v: i32) -> __m512i {
-        self.0.avx512f._mm512_set1_epi32(v)
-    }
-    #[inline(always)]
     unsafe fn load(self, ptr: *const f32) -> __m512 {
         // SAFETY: the caller guarantees 16 readable floats at `ptr`; the token
         // proves AVX-512F is available.
@@ -148,14 +144,6 @@ impl Simd for Avx512 {
     #[inline(always)]
     fn from_bits(self, a: __m512i) -> __m512 {
         self.0.avx512f._mm512_castsi512_ps(a)
-    }
-    #[inline(always)]
-    fn add_i(self, a: __m512i, b: __m512i) -> __m512i {
-        self.0.avx512f._mm512_add_epi32(a, b)
-    }
-    #[inline(always)]
-    fn sub_i(self, a: __m512i, b: __m512i) -> __m512i {
-        self.0.avx512f._mm512_sub_epi32(a, b)
     }
     #[inline(always)]
     fn shl<const N: i32>(self, a: __m512i) -> __m512i {

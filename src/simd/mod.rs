@@ -39,8 +39,6 @@ pub(crate) trait Simd: Copy {
 
     /// Every lane set to `v`.
     fn splat(self, v: f32) -> Self::F;
-    /// Every lane set to `v`.
-    fn splat_i(self, v: i32) -> Self::I;
 
     /// Loads `LANES` values.
     ///
@@ -108,10 +106,6 @@ pub(crate) trait Simd: Copy {
     /// Each lane's bits as an `f32`.
     #[allow(clippy::wrong_self_convention)] // `self` is the token, as everywhere here
     fn from_bits(self, a: Self::I) -> Self::F;
-    /// Wrapping `a + b`.
-    fn add_i(self, a: Self::I, b: Self::I) -> Self::I;
-    /// Wrapping `a - b`.
-    fn sub_i(self, a: Self::I, b: Self::I) -> Self::I;
     /// `a << N`, `0 <= N < 32`.
     fn shl<const N: i32>(self, a: Self::I) -> Self::I;
     /// Arithmetic `a >> N`, `0 < N < 32`.

@@ -38,10 +38,6 @@ impl Simd for Neon {
         self.0.neon.vdupq_n_f32(v)
     }
     #[inline(always)]
-    fn splat_i(self, v: i32) -> int32x4_t {
-        self.0.neon.vdupq_n_s32(v)
-    }
-    #[inline(always)]
     unsafe fn load(self, ptr: *const f32) -> float32x4_t {
         // SAFETY: the caller guarantees 4 readable floats at `ptr`; the token
         // proves NEON is available. `ld1` accepts unaligned addresses.
@@ -162,14 +158,6 @@ impl Simd for Neon {
     #[inline(always)]
     fn from_bits(self, a: int32x4_t) -> float32x4_t {
         self.0.neon.vreinterpretq_f32_s32(a)
-    }
-    #[inline(always)]
-    fn add_i(self, a: int32x4_t, b: int32x4_t) -> int32x4_t {
-        self.0.neon.vaddq_s32(a, b)
-    }
-    #[inline(always)]
-    fn sub_i(self, a: int32x4_t, b: int32x4_t) -> int32x4_t {
-        self.0.neon.vsubq_s32(a, b)
     }
     #[inline(always)]
     fn shl<const N: i32>(self, a: int32x4_t) -> int32x4_t {

@@ -21,10 +21,6 @@ impl Simd for Scalar {
         v
     }
     #[inline(always)]
-    fn splat_i(self, v: i32) -> i32 {
-        v
-    }
-    #[inline(always)]
     unsafe fn load(self, ptr: *const f32) -> f32 {
         // SAFETY: the caller guarantees `ptr` is valid for one read.
         unsafe { ptr.read_unaligned() }
@@ -124,14 +120,6 @@ impl Simd for Scalar {
     #[inline(always)]
     fn from_bits(self, a: i32) -> f32 {
         f32::from_bits(a as u32)
-    }
-    #[inline(always)]
-    fn add_i(self, a: i32, b: i32) -> i32 {
-        a.wrapping_add(b)
-    }
-    #[inline(always)]
-    fn sub_i(self, a: i32, b: i32) -> i32 {
-        a.wrapping_sub(b)
     }
     #[inline(always)]
     fn shl<const N: i32>(self, a: i32) -> i32 {
