@@ -34,25 +34,18 @@ use wide::f32x8;
 fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
     let a = x.to_array();
     let mut out = [0.0f32; 8];
-    #[cfg(all(
-        target_arch = "x86_64",
-        target_feature = "avx2",
-        target_feature = "fma",
-        target_feature = "bmi1",
-        target_feature = "bmi2",
-        target_feature = "lzcnt",
-        target_feature = "popcnt",
-        target_feature = "sse4.2"
-    ))]
+    // `build.rs` sets `simd_activations_native` when the build target enables
+    // every feature of a path.
+    #[cfg(any(simd_activations_native = "avx2", simd_activations_native = "avx512"))]
     {
         use crate::simd::Simd;
-        // SAFETY: the build enables every x86-64-v3 feature (checked by the
-        // `cfg` above), so the code only runs on CPUs that have them.
+        // SAFETY: the build enables every x86-64-v3 feature (the cfg above),
+        // so the code only runs on CPUs that have them.
         let s = crate::simd::avx2::Avx2(unsafe { pulp::x86::V3::new_unchecked() });
         // SAFETY: `a` and `out` hold exactly 8 floats.
         unsafe { s.store(out.as_mut_ptr(), eval(s, kernel, s.load(a.as_ptr()))) };
     }
-    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    #[cfg(simd_activations_native = "neon")]
     {
         use crate::simd::Simd;
         // SAFETY: the build enables NEON (the cfg above).
@@ -66,17 +59,9 @@ fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
         }
     }
     #[cfg(not(any(
-        all(
-            target_arch = "x86_64",
-            target_feature = "avx2",
-            target_feature = "fma",
-            target_feature = "bmi1",
-            target_feature = "bmi2",
-            target_feature = "lzcnt",
-            target_feature = "popcnt",
-            target_feature = "sse4.2"
-        ),
-        all(target_arch = "aarch64", target_feature = "neon")
+        simd_activations_native = "avx2",
+        simd_activations_native = "avx512",
+        simd_activations_native = "neon"
     )))]
     {
         let s = crate::simd::scalar::Scalar;
