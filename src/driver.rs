@@ -25,6 +25,18 @@ pub(crate) fn eval<S: Simd, K: Kernel>(s: S, k: K, x: S::F) -> S::F {
 /// independent dependency chains of neighbouring vectors overlap.
 const UNROLL: usize = 4;
 
+/// How many elements to process before `y` is aligned to a whole vector:
+/// `0` when it already is (or for one lane), at most `min(n, LANES - 1)`.
+#[inline(always)]
+fn head_len<S: Simd>(y: *mut f32, n: usize) -> usize {
+    let vector_bytes = S::LANES * size_of::<f32>();
+    let misaligned = (y as usize) % vector_bytes;
+    if misaligned == 0 || misaligned % size_of::<f32>() != 0 {
+        return 0;
+    }
+    ((vector_bytes - misaligned) / size_of::<f32>()).min(n)
+}
+
 /// Applies `k` to `n` elements from `x` into `y`.
 ///
 /// # Safety
@@ -32,21 +44,83 @@ const UNROLL: usize = 4;
 /// the same pointer (in place); otherwise the ranges must not overlap.
 #[inline(always)]
 pub(crate) unsafe fn map<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut f32, n: usize) {
+    // SAFETY: the caller's guarantees; the second input is `x` again (its
+    // loads are the same as the first input's).
+    unsafe { map_with(s, OneInput(k), x, x, y, n) }
+}
+
+/// What [`map_with`] applies per vector: a kernel and its NaN rule.
+/// (A trait with `#[inline(always)]` methods rather than a closure: a
+/// closure is compiled as a function of its own, without the target features
+/// of the function it is called from.)
+trait VectorFn: Copy {
+    fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
+}
+
+/// A one-input kernel, ignoring the second input.
+#[derive(Clone, Copy)]
+struct OneInput<K>(K);
+
+impl<K: Kernel> VectorFn for OneInput<K> {
+    #[inline(always)]
+    fn call<S: Simd>(self, s: S, x: S::F, _t: S::F) -> S::F {
+        eval(s, self.0, x)
+    }
+}
+
+/// A two-input kernel.
+#[derive(Clone, Copy)]
+struct TwoInputs<K>(K);
+
+impl<K: Kernel2> VectorFn for TwoInputs<K> {
+    #[inline(always)]
+    fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
+        eval2(s, self.0, x, t)
+    }
+}
+
+/// The loop of [`map`] and [`map2`]: `f` on the vectors of `x` and `t`, a
+/// partial head so that the stores of the body are aligned to the vector (a
+/// store that straddles two cache lines costs twice), the body unrolled by
+/// [`UNROLL`], then the tail through the same `f` with partial loads and a
+/// partial store. Nothing past the `n` elements is read or written.
+///
+/// # Safety
+/// `x` and `t` must be valid for `n` reads and `y` for `n` writes; `y` may
+/// be the same pointer as `x` or `t`, otherwise the ranges must not overlap.
+#[inline(always)]
+unsafe fn map_with<S: Simd, F: VectorFn>(
+    s: S,
+    f: F,
+    x: *const f32,
+    t: *const f32,
+    y: *mut f32,
+    n: usize,
+) {
     let lanes = S::LANES;
-    let mut i = 0;
+    let mut i = head_len::<S>(y, n);
+    if i > 0 {
+        // SAFETY: `i < lanes` and `i <= n`: the partial loads and store touch
+        // only the first `i` elements.
+        unsafe { map_partial(s, f, x, t, y, i) };
+    }
     while i + UNROLL * lanes <= n {
         // SAFETY: `i + UNROLL * lanes <= n`, so every lane read and written is
-        // in bounds; each vector is loaded before any store to it, so in-place
-        // use reads the original values.
+        // in bounds; all loads of a group precede its stores, so in-place use
+        // reads the original values.
         unsafe {
             let a0 = s.load(x.add(i));
             let a1 = s.load(x.add(i + lanes));
             let a2 = s.load(x.add(i + 2 * lanes));
             let a3 = s.load(x.add(i + 3 * lanes));
-            let b0 = eval(s, k, a0);
-            let b1 = eval(s, k, a1);
-            let b2 = eval(s, k, a2);
-            let b3 = eval(s, k, a3);
+            let c0 = s.load(t.add(i));
+            let c1 = s.load(t.add(i + lanes));
+            let c2 = s.load(t.add(i + 2 * lanes));
+            let c3 = s.load(t.add(i + 3 * lanes));
+            let b0 = f.call(s, a0, c0);
+            let b1 = f.call(s, a1, c1);
+            let b2 = f.call(s, a2, c2);
+            let b3 = f.call(s, a3, c3);
             s.store(y.add(i), b0);
             s.store(y.add(i + lanes), b1);
             s.store(y.add(i + 2 * lanes), b2);
@@ -56,16 +130,33 @@ pub(crate) unsafe fn map<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut 
     }
     while i + lanes <= n {
         // SAFETY: `i + lanes <= n`.
-        unsafe { s.store(y.add(i), eval(s, k, s.load(x.add(i)))) };
+        unsafe { s.store(y.add(i), f.call(s, s.load(x.add(i)), s.load(t.add(i)))) };
         i += lanes;
     }
     if i < n {
-        // SAFETY: `n - i < lanes` elements remain, all in bounds; the partial
-        // load and store touch nothing past them.
-        unsafe {
-            let v = eval(s, k, s.load_partial(x.add(i), n - i));
-            s.store_partial(y.add(i), n - i, v);
-        }
+        // SAFETY: `n - i < lanes` elements remain, all in bounds.
+        unsafe { map_partial(s, f, x.add(i), t.add(i), y.add(i), n - i) };
+    }
+}
+
+/// `f` on the first `len < LANES` elements, with partial loads and store.
+///
+/// # Safety
+/// `x` and `t` valid for `len` reads, `y` for `len` writes.
+#[inline(always)]
+unsafe fn map_partial<S: Simd, F: VectorFn>(
+    s: S,
+    f: F,
+    x: *const f32,
+    t: *const f32,
+    y: *mut f32,
+    len: usize,
+) {
+    // SAFETY: the partial loads and store touch only the first `len`
+    // elements, which the caller guarantees.
+    unsafe {
+        let v = f.call(s, s.load_partial(x, len), s.load_partial(t, len));
+        s.store_partial(y, len, v);
     }
 }
 
@@ -80,9 +171,8 @@ pub(crate) fn eval2<S: Simd, K: Kernel2>(s: S, k: K, x: S::F, t: S::F) -> S::F {
     s.select(s.is_nan(x), s.or(x, quiet), y)
 }
 
-/// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`,
-/// with the same structure as [`map`]: unrolled full vectors, then the tail
-/// through the same kernel with partial loads and a partial store.
+/// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`
+/// (the loop of [`map`]).
 ///
 /// # Safety
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes. `y` may be
@@ -97,49 +187,8 @@ pub(crate) unsafe fn map2<S: Simd, K: Kernel2>(
     y: *mut f32,
     n: usize,
 ) {
-    let lanes = S::LANES;
-    let mut i = 0;
-    while i + UNROLL * lanes <= n {
-        // SAFETY: `i + UNROLL * lanes <= n`, so every lane read and written is
-        // in bounds; all loads of a group precede its stores, so in-place use
-        // reads the original values.
-        unsafe {
-            let a0 = s.load(x.add(i));
-            let a1 = s.load(x.add(i + lanes));
-            let a2 = s.load(x.add(i + 2 * lanes));
-            let a3 = s.load(x.add(i + 3 * lanes));
-            let c0 = s.load(t.add(i));
-            let c1 = s.load(t.add(i + lanes));
-            let c2 = s.load(t.add(i + 2 * lanes));
-            let c3 = s.load(t.add(i + 3 * lanes));
-            let b0 = eval2(s, k, a0, c0);
-            let b1 = eval2(s, k, a1, c1);
-            let b2 = eval2(s, k, a2, c2);
-            let b3 = eval2(s, k, a3, c3);
-            s.store(y.add(i), b0);
-            s.store(y.add(i + lanes), b1);
-            s.store(y.add(i + 2 * lanes), b2);
-            s.store(y.add(i + 3 * lanes), b3);
-        }
-        i += UNROLL * lanes;
-    }
-    while i + lanes <= n {
-        // SAFETY: `i + lanes <= n`.
-        unsafe {
-            let v = eval2(s, k, s.load(x.add(i)), s.load(t.add(i)));
-            s.store(y.add(i), v);
-        }
-        i += lanes;
-    }
-    if i < n {
-        // SAFETY: `n - i < lanes` elements remain, all in bounds; the partial
-        // loads and store touch nothing past them.
-        unsafe {
-            let a = s.load_partial(x.add(i), n - i);
-            let c = s.load_partial(t.add(i), n - i);
-            s.store_partial(y.add(i), n - i, eval2(s, k, a, c));
-        }
-    }
+    // SAFETY: the caller's guarantees.
+    unsafe { map_with(s, TwoInputs(k), x, t, y, n) }
 }
 
 /// A two-input kernel with its second input fixed to one value: the kernel of
