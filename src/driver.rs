@@ -31,7 +31,7 @@ const UNROLL: usize = 4;
 fn head_len<S: Simd>(y: *mut f32, n: usize) -> usize {
     let vector_bytes = S::LANES * size_of::<f32>();
     let misaligned = (y as usize) % vector_bytes;
-    if misaligned == 0 || misaligned % size_of::<f32>() != 0 {
+    if misaligned == 0 || !misaligned.is_multiple_of(size_of::<f32>()) {
         return 0;
     }
     ((vector_bytes - misaligned) / size_of::<f32>()).min(n)
