@@ -88,12 +88,12 @@ impl Kernel for Sigmoid {
 impl Kernel for Silu {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        // Below -150 the result is -0.0 whatever the factor; -inf must not
-        // reach the product (-inf * 0).
-        let xl = s.select(s.lt(x, s.splat(-CLAMP)), s.splat(-CLAMP), x);
-        let (q, c, m) = sigmoid_parts(s, s.clamp(xl, s.splat(-CLAMP), s.splat(CLAMP)));
-        let y = s.mul_exp2(s.mul_add(xl, q, s.mul(xl, c)), m);
-        // x * 0 is NaN for x = +inf; the limit is +inf.
-        s.select(s.eq(x, s.splat(f32::INFINITY)), x, y)
+        // Clamped, the result underflows to -0.0 below -150 as it should;
+        // above 150 it is x (sigmoid rounds to 1 from 17 on), infinity
+        // included, which the clamp keeps away from the products.
+        let xc = s.clamp(x, s.splat(-CLAMP), s.splat(CLAMP));
+        let (q, c, m) = sigmoid_parts(s, xc);
+        let y = s.mul_exp2(s.mul_add(xc, q, s.mul(xc, c)), m);
+        s.select(s.gt(x, s.splat(CLAMP)), x, y)
     }
 }
