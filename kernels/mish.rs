@@ -32,21 +32,13 @@
 //! Measured max error: 1.20 ULP over every `f32` (at `x = -2.3901875`).
 
 use super::Kernel;
-use super::exp::{LN2_HI, LN2_LO, LOG2E};
+use super::softplus::{PowerOfTwo, TAIL};
 use crate::simd::Simd;
 
-/// `1.5 * 2^23 + 15`: adding it rounds to an integer `n` and leaves `n + 15`
-/// in the low mantissa bits; mantissa bit 22 is clear exactly when `n < -15`.
-const SHIFTER: f32 = 12_582_927.0;
 /// `|x|` is clamped here: below `-160`, `mish` rounds to `-0.0`.
 const ABS_X_MAX: f32 = 160.0;
 /// Above this, `mish(x) = x` in f32 (`1 - h < 2^-45`).
 const IDENTITY_ABOVE: f32 = 16.0;
-/// `-1/2` at entry 0 (the left tail), zero elsewhere: the tail term is
-/// `-2^(n-1) q^2`.
-const TAIL: [f32; 16] = [
-    -0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-];
 
 /// `x <= 0`: `2^-n tanh(softplus(x))` per entry, highest degree first.
 const MISH_LEFT: [[f32; 16]; 7] = [
@@ -341,14 +333,7 @@ impl Kernel for Mish {
         let ax = s.abs(x);
         let ax = s.select(s.gt(ax, s.splat(ABS_X_MAX)), s.splat(ABS_X_MAX), ax);
         let xc = s.or(ax, s.sign_bit(x));
-        let t = s.mul_add(ax, s.splat(-LOG2E), s.splat(SHIFTER));
-        let n = s.sub(t, s.splat(SHIFTER));
-        let v = s.mul_add(n, s.splat(LN2_HI), ax);
-        let c = s.mul(n, s.splat(-LN2_LO));
-        // Entry n + 15, or 0 where n <= -15 (mantissa bit 22 of t clear).
-        let bits = s.to_bits(t);
-        let body = s.from_bits(s.shr::<31>(s.shl::<9>(bits)));
-        let idx = s.to_bits(s.and(s.from_bits(bits), body));
+        let PowerOfTwo { n, v, c, idx, .. } = PowerOfTwo::reduce(s, ax, s.splat(0.0));
         let right = s.gt(x, s.splat(0.0));
         let mut h = coefficient(s, right, idx, 0);
         for k in 1..6 {

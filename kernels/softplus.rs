@@ -51,7 +51,37 @@ use crate::simd::Simd;
 
 /// `1.5 * 2^23 + 15`: adding it rounds to an integer `n` and leaves `n + 15`
 /// in the low mantissa bits; mantissa bit 22 is clear exactly when `n < -15`.
-const SHIFTER: f32 = 12_582_927.0;
+pub(crate) const SHIFTER: f32 = 12_582_927.0;
+
+/// The reduction shared with `mish`: `-a = n ln2 - (v - c)` for `a >= 0`
+/// given as the exact pair `a = a_hi - a_err`, with `n = round(-a log2 e)`,
+/// `v = a_hi + n LN2_HI` exact, the small remainder `c = a_err - n LN2_LO`,
+/// the shifter sum `t` (`n = t - SHIFTER`) and the table entry `idx`: `n + 15`
+/// for `n` in `[-14, 0]`, `0` for `n <= -15` (the tail entry).
+#[derive(Clone, Copy)]
+pub(crate) struct PowerOfTwo<S: Simd> {
+    pub(crate) t: S::F,
+    pub(crate) n: S::F,
+    pub(crate) v: S::F,
+    pub(crate) c: S::F,
+    pub(crate) idx: S::I,
+}
+
+impl<S: Simd> PowerOfTwo<S> {
+    /// See [`PowerOfTwo`].
+    #[inline(always)]
+    pub(crate) fn reduce(s: S, a_hi: S::F, a_err: S::F) -> PowerOfTwo<S> {
+        let t = s.mul_add(a_hi, s.splat(-LOG2E), s.splat(SHIFTER));
+        let n = s.sub(t, s.splat(SHIFTER));
+        let v = s.mul_add(n, s.splat(LN2_HI), a_hi);
+        let c = s.mul_add(n, s.splat(-LN2_LO), a_err);
+        // Entry n + 15, or 0 where n <= -15 (mantissa bit 22 of t clear).
+        let bits = s.to_bits(t);
+        let body = s.from_bits(s.shr::<31>(s.shl::<9>(bits)));
+        let idx = s.to_bits(s.and(s.from_bits(bits), body));
+        PowerOfTwo { t, n, v, c, idx }
+    }
+}
 /// Above `beta x = 16` the result is `x` (see the module docs).
 const IDENTITY_ABOVE: f32 = 16.0;
 /// `|beta x|` is clamped to `min(SCALE_FLOOR - k, TAIL_FLOOR + j) ln2`: beyond
@@ -245,7 +275,7 @@ pub(crate) struct Softplus {
 
 /// The tail coefficient `-1/2` at entry 0 (`log1p(E) = E (1 - E/2)`), zero
 /// at the other entries.
-const TAIL: [f32; 16] = [
+pub(crate) const TAIL: [f32; 16] = [
     -0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
 ];
 
@@ -319,15 +349,8 @@ impl Kernel for Softplus {
         // beta |x| = nb - e exactly.
         let nb = s.mul(beta, ax);
         let e = s.neg_mul_add(beta, ax, nb);
-        let t = s.mul_add(nb, s.splat(-LOG2E), s.splat(SHIFTER));
-        let n = s.sub(t, s.splat(SHIFTER));
         // -|beta x| = n ln2 - (v - c).
-        let v = s.mul_add(n, s.splat(LN2_HI), nb);
-        let c = s.mul_add(n, s.splat(-LN2_LO), e);
-        // Entry n + 15, or 0 where n <= -15 (mantissa bit 22 of t clear).
-        let bits = s.to_bits(t);
-        let body = s.from_bits(s.shr::<31>(s.shl::<9>(bits)));
-        let idx = s.to_bits(s.and(s.from_bits(bits), body));
+        let PowerOfTwo { t, n, v, c, idx } = PowerOfTwo::reduce(s, nb, e);
         let mut h = s.lookup16(&SOFTPLUS_POLY[0], idx);
         for row in &SOFTPLUS_POLY[1..6] {
             h = s.mul_add(h, v, s.lookup16(row, idx));
