@@ -2,46 +2,13 @@
 //! `bench`.
 
 pub mod bench;
+pub mod catalog;
 pub mod verify;
 
+use catalog::functions;
 use simd_activations::{Activation, Isa, NATIVE};
 use std::io::Write;
 use verify::Sweep;
-
-/// The functions the command measures, with PyTorch's default parameters.
-pub fn functions() -> Vec<Activation> {
-    vec![
-        Activation::Exp,
-        Activation::Erf,
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Activation::Silu,
-        Activation::Gelu,
-        Activation::GeluTanh,
-        Activation::Softplus {
-            beta: 1.0,
-            threshold: 20.0,
-        },
-        Activation::Mish,
-        Activation::Relu,
-        Activation::Relu6,
-        Activation::LeakyRelu {
-            negative_slope: 0.01,
-        },
-        Activation::Hardtanh {
-            min_val: -1.0,
-            max_val: 1.0,
-        },
-        Activation::Hardsigmoid,
-        Activation::Hardswish,
-        Activation::Softsign,
-        Activation::Identity,
-        Activation::Step { at_zero: 0.5 },
-        Activation::Elu { alpha: 1.0 },
-        Activation::Selu,
-        Activation::Celu { alpha: 1.0 },
-    ]
-}
 
 const USAGE: &str = "\
 usage: simd-activations                 throughput and accuracy table for this CPU
@@ -168,7 +135,7 @@ fn agreement(r: &verify::Report) -> String {
 
 fn bench_cmd(args: &[String]) -> Result<i32, String> {
     let o = parse(args)?;
-    let x = bench::inputs(o.size);
+    let x = catalog::inputs(o.size);
     let mut y = vec![0f32; o.size];
     println!("Gelem/s at N = {}:", o.size);
     for f in selected(&o) {
@@ -214,7 +181,7 @@ fn report() -> i32 {
         "| function | path | Gelem/s N=4Ki | N=1Mi | N=16Mi | x naive (4Ki / 1Mi / 16Mi) | max ULP | = scalar |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    let inputs: Vec<Vec<f32>> = sizes.iter().map(|&n| bench::inputs(n)).collect();
+    let inputs: Vec<Vec<f32>> = sizes.iter().map(|&n| catalog::inputs(n)).collect();
     let mut out = vec![0f32; *sizes.last().unwrap()];
     let fs = functions();
     let steps = fs.len() * (Isa::available().len() + 2);
