@@ -6,11 +6,16 @@ use std::hint::black_box;
 use std::time::Instant;
 
 /// Median seconds per call of `f` over `samples` samples, each of which
-/// repeats the call enough times to last about `sample_secs`.
+/// repeats the call enough times to last about `sample_secs`, after running
+/// it for a while first (warm caches, a settled clock) to calibrate.
 pub fn time_per_call(mut f: impl FnMut(), samples: usize, sample_secs: f64) -> f64 {
     let t0 = Instant::now();
-    f();
-    let once = t0.elapsed().as_secs_f64().max(1e-9);
+    let mut calls = 0u32;
+    while calls < 2 || t0.elapsed().as_secs_f64() < 2.0 * sample_secs {
+        f();
+        calls += 1;
+    }
+    let once = (t0.elapsed().as_secs_f64() / f64::from(calls)).max(1e-9);
     let reps = ((sample_secs / once) as usize).clamp(1, 1_000_000);
     let mut times: Vec<f64> = (0..samples)
         .map(|_| {
