@@ -7,18 +7,13 @@
 use crate::kernels::{Kernel, Kernel2};
 use crate::simd::Simd;
 
-/// The quiet bit of an `f32` NaN.
-const QUIET_NAN_BIT: u32 = 0x0040_0000;
-
 /// One vector through `k`, then the NaN rule every function shares: a NaN input
 /// comes out as the same NaN, quieted (payload and sign kept). Doing this here,
 /// rather than trusting each instruction set's NaN propagation, is what makes
 /// NaN outputs bit-identical across paths.
 #[inline(always)]
 pub(crate) fn eval<S: Simd, K: Kernel>(s: S, k: K, x: S::F) -> S::F {
-    let y = k.apply(s, x);
-    let quiet = s.or(x, s.splat(f32::from_bits(QUIET_NAN_BIT)));
-    s.select(s.is_nan(x), quiet, y)
+    s.keep_nan(x, k.apply(s, x))
 }
 
 /// How many vectors the main loop processes per iteration, so that the
@@ -165,10 +160,7 @@ unsafe fn map_partial<S: Simd, F: VectorFn>(
 /// `t` comes out as `t` quieted.
 #[inline(always)]
 pub(crate) fn eval2<S: Simd, K: Kernel2>(s: S, k: K, x: S::F, t: S::F) -> S::F {
-    let y = k.apply(s, x, t);
-    let quiet = s.splat(f32::from_bits(QUIET_NAN_BIT));
-    let y = s.select(s.is_nan(t), s.or(t, quiet), y);
-    s.select(s.is_nan(x), s.or(x, quiet), y)
+    s.keep_nan(x, s.keep_nan(t, k.apply(s, x, t)))
 }
 
 /// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`

@@ -169,6 +169,14 @@ impl Simd for Avx512 {
             ._mm512_min_ps(self.0.avx512f._mm512_max_ps(x, lo), hi)
     }
     #[inline(always)]
+    fn keep_nan(self, x: __m512, y: __m512) -> __m512 {
+        // vfixupimmps classifies each lane of `x`; the table maps the QNaN
+        // and SNaN classes (tokens 0 and 1) to response 2, "QNaN(x)" (`x`
+        // with the quiet bit set), and every other class to 0, keep `y`.
+        let table = self.0.avx512f._mm512_set1_epi32(0x22);
+        self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
+    }
+    #[inline(always)]
     fn mul_exp2(self, v: __m512, n: __m512) -> __m512 {
         // vscalefps: v * 2^floor(n), rounded once under the default rounding
         // mode, subnormal results included; `n` is an integer here.

@@ -167,6 +167,13 @@ pub(crate) trait Simd: Copy {
         let half = self.sub(self.mul_add(n, self.splat(0.5), biased), biased);
         self.mul(self.mul(v, pow2(half)), pow2(self.sub(n, half)))
     }
+    /// `y`, except in the lanes where `x` is NaN, which get `x` with its quiet
+    /// bit set (payload and sign kept): the NaN rule of every function.
+    #[inline(always)]
+    fn keep_nan(self, x: Self::F, y: Self::F) -> Self::F {
+        let quiet = self.or(x, self.splat(f32::from_bits(0x0040_0000)));
+        self.select(self.is_nan(x), quiet, y)
+    }
     /// `floor(x)` for `|x| < 2^22` (exact). The portable form rounds with the
     /// shifter trick and steps down where that rounded up.
     #[inline(always)]
