@@ -31,7 +31,7 @@ macro_rules! elementwise {
 elementwise!(
     /// `y[i] = e^x[i]`.
     ///
-    /// Max error 1 ULP (measured over every `f32`: see the README), subnormal
+    /// Max error 1 ULP (0.765 measured over every `f32`), subnormal
     /// results included. `exp(NaN) = NaN`, `exp(-inf) = +0`,
     /// `exp(+inf) = +inf`, `exp(±0) = 1`; overflows to `+inf` above
     /// `88.72284`, underflows to `+0` below `-103.97208`.
@@ -41,24 +41,26 @@ elementwise!(
 elementwise!(
     /// `y[i] = 1 / (1 + e^-x[i])`, the logistic sigmoid.
     ///
-    /// Max error 2 ULP. `sigmoid(NaN) = NaN`, `sigmoid(-inf) = +0`,
-    /// `sigmoid(+inf) = 1`, `sigmoid(±0) = 0.5`; results below `2^-126` are
-    /// subnormal, not flushed.
+    /// Max error 2 ULP (0.909 measured over every `f32`).
+    /// `sigmoid(NaN) = NaN`, `sigmoid(-inf) = +0`, `sigmoid(+inf) = 1`,
+    /// `sigmoid(±0) = 0.5`; results below `2^-126` are subnormal, not
+    /// flushed.
     sigmoid, sigmoid_inplace, kernels::sigmoid::Sigmoid
 );
 
 elementwise!(
     /// `y[i] = x[i] sigmoid(x[i])`, SiLU (Swish with beta = 1).
     ///
-    /// Max error 2 ULP. `silu(NaN) = NaN`, `silu(-inf) = -0.0`,
-    /// `silu(+inf) = +inf`, `silu(±0) = ±0`.
+    /// Max error 2 ULP (1.071 measured over every `f32`). `silu(NaN) = NaN`,
+    /// `silu(-inf) = -0.0`, `silu(+inf) = +inf`, `silu(±0) = ±0`.
     silu, silu_inplace, kernels::sigmoid::Silu
 );
 
 elementwise!(
     /// `y[i] = tanh(x[i])`.
     ///
-    /// Max error 1 ULP. `tanh(NaN) = NaN`, `tanh(±inf) = ±1`,
+    /// Max error 1 ULP (0.640 measured over every `f32`). `tanh(NaN) = NaN`,
+    /// `tanh(±inf) = ±1`,
     /// `tanh(±0) = ±0`; odd: `tanh(-x) = -tanh(x)` bit for bit.
     tanh, tanh_inplace, kernels::tanh::Tanh
 );
@@ -66,7 +68,8 @@ elementwise!(
 elementwise!(
     /// `y[i] = erf(x[i])`, the error function `2/sqrt(pi) ∫0^x e^(-t²) dt`.
     ///
-    /// Max error 1 ULP, near 0 included (relative accuracy down to the
+    /// Max error 1 ULP (0.629 measured over every `f32`), near 0 included
+    /// (relative accuracy down to the
     /// subnormals). `erf(NaN) = NaN`, `erf(±inf) = ±1`, `erf(±0) = ±0`; odd.
     erf, erf_inplace, kernels::erf::Erf
 );
@@ -75,7 +78,8 @@ elementwise!(
     /// `y[i] = x[i] Phi(x[i]) = x/2 (1 + erf(x/sqrt 2))`: GELU as PyTorch's
     /// `GELU(approximate='none')`.
     ///
-    /// Max error 2 ULP, including the left tail (`x < -5`, where the result
+    /// Max error 2 ULP (1.273 measured over every `f32`), including the left
+    /// tail (`x < -5`, where the result
     /// is tiny and the naive formula loses every digit) down to the
     /// subnormals. `gelu(NaN) = NaN`, `gelu(-inf) = -0.0`,
     /// `gelu(+inf) = +inf`, `gelu(±0) = ±0`.
@@ -86,7 +90,8 @@ elementwise!(
     /// `y[i] = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x³)))`: PyTorch's
     /// `GELU(approximate='tanh')`.
     ///
-    /// Max error 2 ULP against that formula evaluated exactly, left tail
+    /// Max error 2 ULP (1.074 measured over every `f32`) against that formula
+    /// evaluated exactly, left tail
     /// included. `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
     /// `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
     gelu_tanh, gelu_tanh_inplace, kernels::gelu_tanh::GeluTanh
@@ -95,7 +100,8 @@ elementwise!(
 elementwise!(
     /// `y[i] = x tanh(softplus(x))`, Mish.
     ///
-    /// Max error 2 ULP, including `x << 0` where the result is
+    /// Max error 2 ULP (1.201 measured over every `f32`), including `x << 0`
+    /// where the result is
     /// `≈ x e^x` and tiny. `mish(NaN) = NaN`, `mish(-inf) = -0.0`,
     /// `mish(+inf) = +inf`, `mish(±0) = ±0`.
     mish, mish_inplace, kernels::mish::Mish
@@ -105,7 +111,9 @@ elementwise!(
 /// `beta * x[i] > threshold`: PyTorch's `Softplus(beta, threshold)` (defaults
 /// `beta = 1`, `threshold = 20`).
 ///
-/// Max error 2 ULP. `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
+/// Max error 2 ULP (1.113 measured over every `f32` at `beta = 1`,
+/// `threshold = 20`; at most 1.25 on sweeps at other parameters).
+/// `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
 /// `softplus(+inf) = +inf`, `softplus(±0) = ln 2 / beta`; never negative.
 ///
 /// # Errors
