@@ -421,24 +421,28 @@ unsafe fn pass3<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut f32, n: u
 /// non-overlapping.
 #[inline(always)]
 pub(crate) unsafe fn row<S: Simd, L: Flavor>(s: S, x: *const f32, y: *mut f32, n: usize) {
-    // SAFETY (all): the caller's ranges.
+    // SAFETY: the caller's ranges, passed on.
     let (m, nan) = unsafe { max_and_nan(s, x, n) };
     if nan || m == f32::INFINITY || m == f32::NEG_INFINITY {
+        // SAFETY: the caller's ranges, passed on.
         unsafe { special_row::<L>(x, y, n, nan, m) };
         return;
     }
     // `-0.0` and `+0.0` are the same max; keep one of them.
     let m = m + 0.0;
+    // SAFETY: the caller's ranges, passed on.
     let (sum, count) = unsafe { exp_sum::<S, L>(s, x, y, n, m) };
     if L::LOG {
         let ln = ln1p((count - 1.0) + sum);
         let l_hi = ln as f32;
         let l_lo = (ln - f64::from(l_hi)) as f32;
+        // SAFETY: the caller's ranges, passed on.
         unsafe { pass3(s, Subtract { m, l_hi, l_lo }, x, y, n) };
     } else {
         let r = 1.0 / sum;
         let r_hi = r as f32;
         let r_lo = (r - f64::from(r_hi)) as f32;
+        // SAFETY: `y`, valid for `n` reads and writes, in place.
         unsafe { pass3(s, Scale { r_hi, r_lo }, y, y, n) };
     }
 }
