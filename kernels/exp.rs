@@ -2,12 +2,14 @@
 //!
 //! Range reduction: `x = (16 n + k) ln2/16 + r` with `N = 16 n + k` the
 //! integer nearest to `16 x / ln2`, `k` in `[0, 15]` and `|r| <= ln2/32`.
-//! `N` is rounded with the shifter trick (adding `1.5 * 2^23` to `16 x log2 e`
-//! in one fused multiply-add rounds it to an integer, ties to even, and leaves
-//! `N` in the low mantissa bits, whose low four bits are `k`). `r` uses a
-//! two-part `ln2/16`: `x - N LN2_16_HI` is exact under FMA, `LN2_16_LO`
-//! carries the rest (the rounding error of `r`, below `2^-30`, is negligible
-//! next to the polynomial's).
+//! `N / 16` is rounded with the shifter trick: adding `1.5 * 2^19` to
+//! `x log2 e` in one fused multiply-add rounds it to a multiple of `1/16`,
+//! ties to even (the ulp at `2^19` is `2^-4`), and leaves `N` in the low
+//! mantissa bits, whose low four bits are `k`; subtracting the shifter gives
+//! `N / 16` exactly, the exponent [`Simd::mul_exp2`] floors. `r` uses a
+//! two-part `ln2`: `x - (N/16) LN2_HI` is exact under FMA, `LN2_LO` carries
+//! the rest (the rounding error of `r`, below `2^-30`, is negligible next to
+//! the polynomial's).
 //!
 //! Approximation: `e^x = 2^n * 2^(k/16) * e^r`. `2^(k/16)` comes from a
 //! 16-entry table as `T_hi + T_lo` (each entry rounded to `f32`, then the
@@ -40,15 +42,10 @@ pub(crate) const LOG2E: f32 = core::f32::consts::LOG2_E;
 pub(crate) const LN2_HI: f32 = core::f32::consts::LN_2;
 /// `ln(2) - LN2_HI` rounded to `f32` (`-0x1.05c610p-29`).
 pub(crate) const LN2_LO: f32 = -1.904_654_3e-9;
-/// `16 log2(e)` rounded to `f32` (`0x1.715476p+4`).
-const LOG2E_16: f32 = 2.308_312e1;
-/// `ln(2)/16` rounded to `f32` (`0x1.62e430p-5`).
-pub(crate) const LN2_16_HI: f32 = 4.332_17e-2;
-/// `ln(2)/16 - LN2_16_HI` rounded to `f32` (`-0x1.05c610p-33`).
-pub(crate) const LN2_16_LO: f32 = -1.190_408_9e-10;
-/// `1.5 * 2^23`: adding it to a float of magnitude below `2^22` rounds it to
-/// an integer (ties to even) held in the low mantissa bits.
-pub(crate) const SHIFTER: f32 = 12_582_912.0;
+/// `1.5 * 2^19`: adding it to a float of magnitude below `2^18` rounds it to
+/// a multiple of `1/16` (ties to even), held in the low mantissa bits as an
+/// integer count of sixteenths.
+pub(crate) const SHIFTER_16THS: f32 = 786_432.0;
 /// Clamp bounds: `e^x` and every composite's scaled part are `0` below and
 /// `+inf` above, and the clamped range keeps `n` in `[-217, 128]`.
 const CLAMP_LO: f32 = -150.0;
@@ -148,13 +145,14 @@ pub(crate) fn exp_split<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
 /// [`exp_split`] for `x` already in `[-150, 89]`.
 #[inline(always)]
 pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
-    let z = s.mul_add(x, s.splat(LOG2E_16), s.splat(SHIFTER));
-    let big_n = s.sub(z, s.splat(SHIFTER));
-    let r_hi = s.neg_mul_add(big_n, s.splat(LN2_16_HI), x);
-    let r = s.neg_mul_add(big_n, s.splat(LN2_16_LO), r_hi);
+    let shifter = s.splat(SHIFTER_16THS);
+    let z = s.mul_add(x, s.splat(LOG2E), shifter);
+    let n = s.sub(z, shifter);
+    let r_hi = s.neg_mul_add(n, s.splat(LN2_HI), x);
+    let r = s.neg_mul_add(n, s.splat(LN2_LO), r_hi);
     let c = s.mul_add(s.splat(EXPM1_C3), r, s.splat(EXPM1_C2));
     let expm1_r = s.mul(r, s.mul_add(c, r, s.splat(1.0)));
-    let (t_hi, t_lo, n) = exp2_sixteenths(s, z, big_n);
+    let (t_hi, t_lo) = exp2_sixteenths(s, z);
     let tail = s.mul_add(t_hi, expm1_r, t_lo);
     let hi = s.add(t_hi, tail);
     // Fast2Sum: `t_hi >= |tail|`.
@@ -162,18 +160,14 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
     ExpSplit { hi, lo, n }
 }
 
-/// `2^(k/16) = (t_hi + t_lo) 2^floor(n)` for an integer `k` (`|k| < 2^22`),
-/// given as `k` and as the shifter sum `kk = SHIFTER + k`: `t_hi + t_lo` is
-/// `2^(j/16)`, `j = k mod 16` (the low four bits of `kk`), from the tables,
-/// and `n = k / 16`, whose floor [`Simd::mul_exp2`] takes as the exponent.
+/// `2^(j/16)` as `t_hi + t_lo`, for `n = k/16` given as the shifter sum
+/// `kk = SHIFTER_16THS + k/16` (`|k| < 2^22`): `j = k mod 16` is the low four
+/// bits of `kk`, so `2^(k/16) = (t_hi + t_lo) 2^floor(n)`, the exponent
+/// [`Simd::mul_exp2`] takes from `n = kk - SHIFTER_16THS`.
 #[inline(always)]
-pub(crate) fn exp2_sixteenths<S: Simd>(s: S, kk: S::F, k: S::F) -> (S::F, S::F, S::F) {
+pub(crate) fn exp2_sixteenths<S: Simd>(s: S, kk: S::F) -> (S::F, S::F) {
     let j = s.to_bits(kk);
-    (
-        s.lookup16(&EXP2_16_HI, j),
-        s.lookup16(&EXP2_16_LO, j),
-        s.mul(k, s.splat(1.0 / 16.0)),
-    )
+    (s.lookup16(&EXP2_16_HI, j), s.lookup16(&EXP2_16_LO, j))
 }
 
 #[cfg(test)]
@@ -193,9 +187,11 @@ mod tests {
     #[test]
     fn sixteenths_split_k() {
         for k in -3500i32..=2100 {
-            let kk = SHIFTER + k as f32;
-            let (hi, lo, n) = exp2_sixteenths(Scalar, kk, kk - SHIFTER);
+            let kk = SHIFTER_16THS + k as f32 / 16.0;
+            let (hi, lo) = exp2_sixteenths(Scalar, kk);
+            let n = kk - SHIFTER_16THS;
             let j = k.rem_euclid(16) as usize;
+            assert_eq!(n, k as f32 / 16.0, "k = {k}");
             assert_eq!(n.floor(), k.div_euclid(16) as f32, "k = {k}");
             assert_eq!((hi, lo), (EXP2_16_HI[j], EXP2_16_LO[j]), "k = {k}");
         }
@@ -203,11 +199,10 @@ mod tests {
 
     #[test]
     fn split_constants_hold_their_values() {
-        let ln2_16 = std::f64::consts::LN_2 / 16.0;
-        assert_eq!(LN2_16_HI, ln2_16 as f32);
-        assert_eq!(LN2_16_LO, (ln2_16 - f64::from(LN2_16_HI)) as f32);
         let ln2 = std::f64::consts::LN_2;
+        assert_eq!(LN2_HI, ln2 as f32);
         assert_eq!(LN2_LO, (ln2 - f64::from(LN2_HI)) as f32);
-        assert_eq!(LOG2E_16, (16.0 / ln2) as f32);
+        assert_eq!(LOG2E, (1.0 / ln2) as f32);
+        assert_eq!(SHIFTER_16THS, 1.5 * 2f32.powi(19));
     }
 }

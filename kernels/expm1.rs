@@ -121,10 +121,10 @@ pub(crate) fn negative<S: Simd>(s: S, v: S::F, v_lo: S::F) -> (S::F, S::F) {
 /// the factor (a tiny `alpha` can bring it back into range).
 const HUGE: f32 = 88.0;
 /// `256 ln2` rounded to the trailing-zero `f32` of `exp_split`'s reduction
-/// (`4096 LN2_16_HI`, `0x1.62e430p+7`), so `v - HUGE_SHIFT_HI` is exact for
+/// (`256 LN2_HI`, `0x1.62e430p+7`), so `v - HUGE_SHIFT_HI` is exact for
 /// `v` in `[88.7, 354.9]`.
 const HUGE_SHIFT_HI: f32 = 177.445_68;
-/// `256 ln2 - HUGE_SHIFT_HI` rounded to `f32` (`4096 LN2_16_LO`).
+/// `256 ln2 - HUGE_SHIFT_HI` rounded to `f32` (`256 LN2_LO`).
 const HUGE_SHIFT_LO: f32 = -4.875_915e-7;
 /// `2^256`'s exponent, applied with the factor's.
 const HUGE_EXPONENT: f32 = 256.0;

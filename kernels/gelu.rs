@@ -40,7 +40,7 @@
 //! `gelu(+inf) = +inf`, `gelu(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::{LN2_HI, LN2_LO, SHIFTER, exp2_sixteenths};
+use super::exp::{LN2_HI, LN2_LO, LOG2E, SHIFTER_16THS, exp2_sixteenths};
 use crate::simd::Simd;
 
 /// `|x|` is clamped to this: `gelu(-14.5)` rounds to `-0.0` and
@@ -52,13 +52,14 @@ const INDEX_SHIFT: f32 = 5.25;
 /// Below this `a`, the first segment (`G0`, see the module docs).
 const CENTRE_MAX: f32 = 0.25;
 
-/// `8 / ln 2` rounded to `f32` (`0x1.715476p+3`).
-const LOG2E_8: f32 = 11.541_56;
-/// `ln2 / 8` in two parts: `LN2_HI / 8` (`0x1.62e430p-4`) has 21 significant
-/// bits, so `-sq - k LN2_8_HI` is exact for the `|k| < 2^12` that occur.
-const LN2_8_HI: f32 = LN2_HI / 8.0;
-/// `LN2_LO / 8` (`-0x1.05c610p-32`), the rest of `ln2 / 8`.
-const LN2_8_LO: f32 = LN2_LO / 8.0;
+/// `1 / (2 ln 2)` rounded to `f32` (`0x1.715476p-1`).
+const LOG2E_HALF: f32 = LOG2E / 2.0;
+/// `2 ln2` in two parts: `2 LN2_HI` (`0x1.62e430p+0`) has 21 significant
+/// bits, so `-sq - (k/16) TWO_LN2_HI` is exact for the `|k| < 2^12` that
+/// occur.
+const TWO_LN2_HI: f32 = LN2_HI * 2.0;
+/// `2 LN2_LO` (`-0x1.05c610p-28`), the rest of `2 ln2`.
+const TWO_LN2_LO: f32 = LN2_LO * 2.0;
 /// `c2` of `e^(s/2) ~ 1 + s/2 + c2 s^2 + c3 s^3` on `[-ln2/16, ln2/16]`
 /// (`fit -- gelu_exp`).
 const EXP_C2: f32 = 1.250_040_4e-1; // 0x1.00021ep-3
@@ -74,15 +75,16 @@ impl Kernel for Gelu {
         let a = s.abs(x);
         let ac = s.select(s.lt(a, s.splat(TAIL_MAX)), a, s.splat(TAIL_MAX));
 
-        // a^2 = sq + err exactly; k = round(-8 sq / ln2) = 16 m + j.
+        // a^2 = sq + err exactly; k = round(-8 sq / ln2) = 16 m + j, held as
+        // n = k/16 (the shifter rounds to sixteenths).
         let sq = s.mul(ac, ac);
         let err = s.mul_sub(ac, ac, sq);
-        let shifter = s.splat(SHIFTER);
-        let kk = s.mul_add(sq, s.splat(-LOG2E_8), shifter);
-        let k = s.sub(kk, shifter);
+        let shifter = s.splat(SHIFTER_16THS);
+        let kk = s.mul_add(sq, s.splat(-LOG2E_HALF), shifter);
+        let n = s.sub(kk, shifter);
         // s2 = -a^2 - k ln2/8 in [-ln2/16, ln2/16]: the first step is exact.
-        let s2_hi = s.neg_mul_add(k, s.splat(LN2_8_HI), s.neg(sq));
-        let s2 = s.neg_mul_add(k, s.splat(LN2_8_LO), s.sub(s2_hi, err));
+        let s2_hi = s.neg_mul_add(n, s.splat(TWO_LN2_HI), s.neg(sq));
+        let s2 = s.neg_mul_add(n, s.splat(TWO_LN2_LO), s.sub(s2_hi, err));
         let p = s.mul(
             s.mul_add(
                 s.mul_add(s.splat(EXP_C3), s2, s.splat(EXP_C2)),
@@ -92,7 +94,7 @@ impl Kernel for Gelu {
             s2,
         );
         // e^(-a^2/2) = (e_hi + e_lo) 2^m.
-        let (e_hi, t_lo, m) = exp2_sixteenths(s, kk, k);
+        let (e_hi, t_lo) = exp2_sixteenths(s, kk);
         let e_lo = s.mul_add(e_hi, p, t_lo);
 
         // G(a) = c0 + t, t = u q(u).
@@ -113,7 +115,7 @@ impl Kernel for Gelu {
         // The first segment, as the index sees it.
         let centre = s.lt(shifted, s.splat(INDEX_SHIFT + CENTRE_MAX));
         let base = s.select(centre, s.mul(x, s.splat(0.5)), base);
-        s.sub(base, s.mul_exp2(w, m))
+        s.sub(base, s.mul_exp2(w, n))
     }
 }
 

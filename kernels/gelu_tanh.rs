@@ -34,7 +34,7 @@
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::{ExpSplit, SHIFTER, exp2_sixteenths};
+use super::exp::{ExpSplit, SHIFTER_16THS, exp2_sixteenths};
 use super::sigmoid::logistic;
 use crate::simd::Simd;
 
@@ -48,14 +48,14 @@ const C_LO: f32 = -1.081_748e-6;
 /// `K3 = 0.044715 * 2 sqrt(2/pi)` rounded to `f32` (`0x1.2444f2p-4`): it only
 /// scales the reduced argument, so its rounding costs a relative 2^-25 of `r`.
 const K3: f32 = 7.135_481_4e-2;
-/// `16 K3 / ln2` rounded to `f32` (`0x1.a5a7d0p+0`).
-const K3_LOG2E_16: f32 = 1.647_091_9;
-/// `L = ln2 / (16 K3)` in two parts (`0x1.36d9d6p-1`): 24 significant bits
-/// with the lowest at 2^-24, so `zh - k L_HI` is exact for the `|k| < 2^12`
+/// `K3 / ln2` rounded to `f32` (`0x1.a5a7d0p-4`).
+const K3_LOG2E: f32 = 1.029_432_4e-1;
+/// `L = ln2 / K3` in two parts (`0x1.36d9d6p+3`): 24 significant bits with
+/// the lowest at 2^-20, so `zh - (k/16) L_HI` is exact for the `|k| < 2^12`
 /// that occur.
-const L_HI: f32 = 6.071_307e-1;
-/// `L - L_HI` rounded to `f32` (`-0x1.25115cp-26`).
-const L_LO: f32 = -1.705_879_2e-8;
+const L_HI: f32 = 9.714_091;
+/// `L - L_HI` rounded to `f32` (`-0x1.25115cp-22`).
+const L_LO: f32 = -2.729_406_7e-7;
 /// `x` is clamped to `[-X_MAX, X_MAX]` where it enters `v`.
 const X_MAX: f32 = 11.0;
 /// `c2` of `e^(K3 r) ~ 1 + K3 r + c2 r^2 + c3 r^3` on
@@ -89,13 +89,13 @@ impl Kernel for GeluTanh {
         let zh = s.mul(na, qh);
         let zl = s.mul_add(na, ql, s.mul_sub(na, qh, zh));
 
-        // -|v| = k ln2/16 + K3 r: k = round(16 K3 zh / ln2) = 16 m + j,
-        // r = z - k L, L = ln2 / (16 K3) (the first difference exact).
-        let shifter = s.splat(SHIFTER);
-        let kk = s.mul_add(zh, s.splat(K3_LOG2E_16), shifter);
-        let k = s.sub(kk, shifter);
-        let r_hi = s.neg_mul_add(k, s.splat(L_HI), zh);
-        let r = s.add(r_hi, s.neg_mul_add(k, s.splat(L_LO), zl));
+        // -|v| = k ln2/16 + K3 r: k = round(16 K3 zh / ln2) = 16 m + j, held
+        // as n = k/16; r = z - n L, L = ln2 / K3 (the first difference exact).
+        let shifter = s.splat(SHIFTER_16THS);
+        let kk = s.mul_add(zh, s.splat(K3_LOG2E), shifter);
+        let n = s.sub(kk, shifter);
+        let r_hi = s.neg_mul_add(n, s.splat(L_HI), zh);
+        let r = s.add(r_hi, s.neg_mul_add(n, s.splat(L_LO), zl));
         // e^(K3 r) - 1.
         let p = s.mul(
             s.mul_add(
@@ -105,14 +105,14 @@ impl Kernel for GeluTanh {
             ),
             r,
         );
-        let (e_hi, t_lo, m) = exp2_sixteenths(s, kk, k);
+        let (e_hi, t_lo) = exp2_sixteenths(s, kk);
         let e_lo = s.mul_add(e_hi, p, t_lo);
         let e_sum = s.add(e_hi, e_lo);
         let e_res = s.add(s.sub(e_hi, e_sum), e_lo);
         let e = ExpSplit {
             hi: e_sum,
             lo: e_res,
-            n: m,
+            n,
         };
         let (q, c, scale) = logistic(s, e, s.lt(x, s.splat(0.0)));
         s.mul_exp2(s.mul_add(xl, q, s.mul(xc, c)), scale)
@@ -134,9 +134,10 @@ mod tests {
         let c = f64::from(C_HI) + f64::from(C_LO);
         assert!((c - 1.0 / 0.044_715).abs() < 1e-13);
         let l = f64::from(L_HI) + f64::from(L_LO);
-        assert!((l - ln2 / (16.0 * k3())).abs() < 1e-15);
+        assert!((l - ln2 / k3()).abs() < 1e-14);
+        assert_eq!(L_HI, (ln2 / k3()) as f32);
         assert_eq!(K3, k3() as f32);
-        assert_eq!(K3_LOG2E_16, (16.0 * k3() / ln2) as f32);
+        assert_eq!(K3_LOG2E, (k3() / ln2) as f32);
     }
 
     #[test]
@@ -154,7 +155,7 @@ mod tests {
     }
 
     #[test]
-    fn l_hi_has_no_bits_below_2_to_the_minus_24() {
-        assert_eq!((f64::from(L_HI) * 2f64.powi(24)).fract(), 0.0);
+    fn l_hi_has_no_bits_below_2_to_the_minus_20() {
+        assert_eq!((f64::from(L_HI) * 2f64.powi(20)).fract(), 0.0);
     }
 }
