@@ -79,19 +79,25 @@ impl Isa {
     /// lacks; the message names the variable and the valid values. Call
     /// [`Isa::from_env`] first to handle that case without a panic.
     pub fn best() -> Isa {
+        Isa::try_best().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Isa::best`] without the panic: the error when
+    /// `SIMD_ACTIVATIONS_ISA` is unknown or unavailable (nothing is cached
+    /// then, so each call reports it again).
+    pub fn try_best() -> Result<Isa, Error> {
         static CHOSEN: AtomicU8 = AtomicU8::new(u8::MAX);
         let cached = CHOSEN.load(Ordering::Relaxed);
         if let Some(isa) = Isa::ALL.get(cached as usize) {
-            return *isa;
+            return Ok(*isa);
         }
-        let isa = match Isa::from_env() {
-            Ok(Some(isa)) => isa,
-            Ok(None) => *Isa::available().last().unwrap_or(&Isa::Scalar),
-            Err(e) => panic!("{e}"),
+        let isa = match Isa::from_env()? {
+            Some(isa) => isa,
+            None => *Isa::available().last().unwrap_or(&Isa::Scalar),
         };
         let index = Isa::ALL.iter().position(|i| *i == isa).unwrap_or(0);
         CHOSEN.store(index as u8, Ordering::Relaxed);
-        isa
+        Ok(isa)
     }
 
     /// The path `SIMD_ACTIVATIONS_ISA` asks for: `Ok(None)` when the variable

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod activation;
+pub mod capi;
 mod dispatch;
 mod driver;
 mod error;

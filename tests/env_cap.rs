@@ -2,7 +2,7 @@
 //! error. Each case runs in a child process (the choice is made once per
 //! process), re-running this test binary with a filter.
 
-use simd_activations::{ISA_ENV_VAR, Isa};
+use simd_activations::{ISA_ENV_VAR, Isa, capi};
 use std::process::Command;
 
 /// In a child: report what dispatch picked, or the error.
@@ -11,6 +11,22 @@ fn child_report() {
     if std::env::var_os("SIMD_ACTIVATIONS_TEST_CHILD").is_none() {
         return;
     }
+    // The C interface first: it must report, not panic, before anything has
+    // cached the choice.
+    let x = [-1.0f32, 2.0];
+    let mut y = [0.0f32; 2];
+    // SAFETY: `x` and `y` hold 2 floats.
+    let status = unsafe { capi::sa_relu(x.as_ptr(), y.as_mut_ptr(), 2) };
+    let name = capi::sa_isa_name();
+    let name = if name.is_null() {
+        "null".to_owned()
+    } else {
+        // SAFETY: a static NUL-terminated string.
+        unsafe { std::ffi::CStr::from_ptr(name) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    println!("CAPI={status} NAME={name} Y={y:?}");
     match Isa::from_env() {
         Ok(_) => println!("PICKED={}", Isa::best().name()),
         Err(e) => println!("ERROR={e}"),
@@ -47,6 +63,8 @@ fn cap_to_each_available_path() {
             out.contains(&format!("PICKED={}", isa.name())),
             "{isa}: {out}"
         );
+        let capi = format!("CAPI={} NAME={} Y=[0.0, 2.0]", capi::SA_OK, isa.name());
+        assert!(out.contains(&capi), "{isa}: {out}");
     }
 }
 
@@ -54,6 +72,9 @@ fn cap_to_each_available_path() {
 fn unknown_value_is_an_error_naming_variable_and_values() {
     let out = run_child("avx9000");
     assert!(out.contains("ERROR="), "{out}");
+    // The C interface reports it as a status and writes nothing.
+    let capi = format!("CAPI={} NAME=null Y=[0.0, 0.0]", capi::SA_ERR_ISA);
+    assert!(out.contains(&capi), "{out}");
     for needle in [ISA_ENV_VAR, "avx9000", "scalar", "avx2", "avx512", "neon"] {
         assert!(out.contains(needle), "missing {needle}: {out}");
     }

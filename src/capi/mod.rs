@@ -1,0 +1,376 @@
+//! The C interface: each function of the crate as an `extern "C"` symbol
+//! `sa_<name>`, declared in `src/capi/simd_activations.h`, for engines
+//! written in C or C++ (link `libsimd_activations.a` or the shared library).
+//!
+//! Every call computes exactly what the Rust function of the same name
+//! computes on the dispatch path ([`Isa::try_best`]), with the same bits,
+//! the same error bounds and the same special values; see that function's
+//! documentation.
+//!
+//! Conventions, shared by every function:
+//! - `x` is read and `y` written, `n` floats each. `y == x` computes in
+//!   place (with the in-place parameter rules of the Rust `_inplace`
+//!   functions); any other overlap of `y` with an input is refused.
+//! - The return value is a status: [`SA_OK`] (0) or one of the `SA_ERR_*`
+//!   codes, and nothing is written when it is not `SA_OK`. A null or
+//!   misaligned pointer with `n > 0`, a bad parameter, a shape that does not
+//!   fit, or an invalid `SIMD_ACTIVATIONS_ISA` are errors, never undefined
+//!   behaviour or a wrong answer; [`sa_status_message`] describes each code.
+//! - Nothing panics across the boundary and nothing allocates.
+
+use crate::{Activation, Error, Isa};
+use core::ffi::{CStr, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Success.
+pub const SA_OK: i32 = 0;
+/// A pointer is null (with a nonzero length) or not aligned to 4 bytes, or
+/// the length exceeds what the address space can hold.
+pub const SA_ERR_POINTER: i32 = 1;
+/// The output overlaps an input without being the same buffer as `x`.
+pub const SA_ERR_OVERLAP: i32 = 2;
+/// A parameter is outside its domain (e.g. `beta <= 0` for softplus).
+pub const SA_ERR_PARAMETER: i32 = 3;
+/// A length or shape does not fit (e.g. a row length that does not divide
+/// `n`, a prelu weight count that is neither 1 nor the channel count).
+pub const SA_ERR_SHAPE: i32 = 4;
+/// `SIMD_ACTIVATIONS_ISA` names an unknown path or one this CPU lacks.
+pub const SA_ERR_ISA: i32 = 5;
+/// An internal error (a bug): reported instead of unwinding into C.
+pub const SA_ERR_INTERNAL: i32 = 6;
+
+/// A static description of a status code (never null): for [`SA_OK`] and
+/// each `SA_ERR_*` code, and `"unknown status"` for any other value.
+#[unsafe(no_mangle)]
+pub extern "C" fn sa_status_message(status: i32) -> *const c_char {
+    let message: &'static CStr = match status {
+        SA_OK => c"ok",
+        SA_ERR_POINTER => {
+            c"a pointer is null or misaligned (with a nonzero length), or the length is too large"
+        }
+        SA_ERR_OVERLAP => c"the output overlaps an input without being the same buffer as x",
+        SA_ERR_PARAMETER => c"a parameter is outside its domain",
+        SA_ERR_SHAPE => c"a length or shape does not fit the function's layout",
+        SA_ERR_ISA => {
+            c"SIMD_ACTIVATIONS_ISA names an unknown or unavailable path (valid: scalar, avx2, avx512, neon)"
+        }
+        SA_ERR_INTERNAL => c"internal error",
+        _ => c"unknown status",
+    };
+    message.as_ptr()
+}
+
+/// The name of the path the functions run on (`"avx512"`, `"avx2"`,
+/// `"neon"` or `"scalar"`), static and NUL-terminated; null if
+/// `SIMD_ACTIVATIONS_ISA` is invalid (every function then returns
+/// [`SA_ERR_ISA`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn sa_isa_name() -> *const c_char {
+    let name: &'static CStr = match Isa::try_best() {
+        Ok(Isa::Scalar) => c"scalar",
+        Ok(Isa::Avx2) => c"avx2",
+        Ok(Isa::Avx512) => c"avx512",
+        Ok(Isa::Neon) => c"neon",
+        Err(_) => return core::ptr::null(),
+    };
+    name.as_ptr()
+}
+
+/// The status for a result of the Rust API.
+fn status(result: Result<(), Error>) -> i32 {
+    match result {
+        Ok(()) => SA_OK,
+        Err(Error::InvalidParameter { .. }) => SA_ERR_PARAMETER,
+        Err(Error::InvalidShape { .. }) => SA_ERR_SHAPE,
+        Err(_) => SA_ERR_ISA,
+    }
+}
+
+/// Runs `body` on the dispatch path, turning a panic (a bug) into
+/// [`SA_ERR_INTERNAL`] rather than unwinding into C.
+fn guarded(body: impl FnOnce(Isa) -> i32) -> i32 {
+    let Ok(isa) = Isa::try_best() else {
+        return SA_ERR_ISA;
+    };
+    catch_unwind(AssertUnwindSafe(|| body(isa))).unwrap_or(SA_ERR_INTERNAL)
+}
+
+/// A caller's buffer of `n` floats.
+#[derive(Clone, Copy)]
+struct Buffer {
+    ptr: *const f32,
+    n: usize,
+}
+
+impl Buffer {
+    /// Checks what can be checked: non-null and aligned when `n > 0`, and a
+    /// size the address space can hold.
+    fn new(ptr: *const f32, n: usize) -> Result<Buffer, i32> {
+        let fits = n <= isize::MAX as usize / size_of::<f32>();
+        if n == 0 || (!ptr.is_null() && ptr.is_aligned() && fits) {
+            Ok(Buffer { ptr, n })
+        } else {
+            Err(SA_ERR_POINTER)
+        }
+    }
+
+    /// Whether the two buffers share a byte.
+    fn overlaps(self, other: Buffer) -> bool {
+        let (a, b) = (self.ptr as usize, other.ptr as usize);
+        let bytes = |n: usize| n * size_of::<f32>();
+        self.n > 0 && other.n > 0 && a < b + bytes(other.n) && b < a + bytes(self.n)
+    }
+
+    /// The buffer as a slice (empty when `n == 0`, whatever the pointer).
+    ///
+    /// # Safety
+    /// The caller's contract: `ptr` points to `n` readable floats that
+    /// nothing writes during the call.
+    unsafe fn read<'a>(self) -> &'a [f32] {
+        if self.n == 0 {
+            return &[];
+        }
+        // SAFETY: non-null, aligned and of a valid size (`Buffer::new`),
+        // readable and unchanged for the call (the caller's contract).
+        unsafe { core::slice::from_raw_parts(self.ptr, self.n) }
+    }
+
+    /// The buffer as a mutable slice.
+    ///
+    /// # Safety
+    /// The caller's contract: `ptr` points to `n` writable floats that no
+    /// other slice of this call covers.
+    unsafe fn write<'a>(self) -> &'a mut [f32] {
+        if self.n == 0 {
+            return &mut [];
+        }
+        // SAFETY: as in `read`, writable, and not covered by another slice
+        // (the callers check overlaps first).
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.cast_mut(), self.n) }
+    }
+}
+
+/// An output `y` and input `x` of `n` floats: the same buffer (in place) or
+/// disjoint ones.
+enum Io<'a> {
+    Separate(&'a [f32], &'a mut [f32]),
+    InPlace(&'a mut [f32]),
+}
+
+/// Checks `x` and `y` and makes slices of them; `extra` are further inputs
+/// (weights, conditions) that `y` must not overlap.
+///
+/// # Safety
+/// `x` points to `n` readable floats and `y` to `n` writable ones, valid for
+/// the call (either may be anything when `n == 0`).
+unsafe fn io<'a>(x: *const f32, y: *mut f32, n: usize, extra: &[Buffer]) -> Result<Io<'a>, i32> {
+    let xb = Buffer::new(x, n)?;
+    let yb = Buffer::new(y, n)?;
+    if extra.iter().any(|e| e.overlaps(yb)) {
+        return Err(SA_ERR_OVERLAP);
+    }
+    if n > 0 && core::ptr::eq(x, y) {
+        // SAFETY: `y` is writable for `n` floats and `x` is the same buffer,
+        // used through this one slice only.
+        return Ok(Io::InPlace(unsafe { yb.write() }));
+    }
+    if xb.overlaps(yb) {
+        return Err(SA_ERR_OVERLAP);
+    }
+    // SAFETY: `x` readable, `y` writable (the caller's contract), and the two
+    // do not overlap (checked above).
+    Ok(unsafe { Io::Separate(xb.read(), yb.write()) })
+}
+
+/// An elementwise function: `activation` from `x` into `y`, or in place.
+///
+/// # Safety
+/// As [`io`].
+unsafe fn elementwise(activation: Activation, x: *const f32, y: *mut f32, n: usize) -> i32 {
+    guarded(|isa| {
+        // SAFETY: forwarded from the caller.
+        match unsafe { io(x, y, n, &[]) } {
+            Err(code) => code,
+            Ok(Io::Separate(x, y)) => status(activation.forward_on(isa, x, y)),
+            Ok(Io::InPlace(x)) => status(activation.forward_inplace_on(isa, x)),
+        }
+    })
+}
+
+/// Declares `sa_<name>` for elementwise functions, with their parameters
+/// as trailing `float` arguments, forwarding to [`Activation`].
+macro_rules! c_elementwise {
+    ($($name:ident => $rust:literal, $variant:ident $({ $($param:ident),+ })?;)*) => {$(
+        #[doc = concat!("`", $rust, "` from `x` into `y` (`n` floats each; `y == x` in place): ")]
+        #[doc = concat!("exactly [`crate::", $rust, "`]'s bits, max error and special values.")]
+        #[doc = ""]
+        #[doc = "Returns [`SA_OK`] or an `SA_ERR_*` status (see the module docs); nothing"]
+        #[doc = "is written on error."]
+        #[doc = ""]
+        #[doc = "# Safety"]
+        #[doc = "`x` points to `n` readable floats and `y` to `n` writable ones (either"]
+        #[doc = "may be null when `n == 0`), valid for the duration of the call."]
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(x: *const f32, y: *mut f32, n: usize $($(, $param: f32)+)?) -> i32 {
+            // SAFETY: this function's contract is `elementwise`'s.
+            unsafe { elementwise(Activation::$variant $({ $($param),+ })?, x, y, n) }
+        }
+    )*};
+}
+
+c_elementwise! {
+    sa_gelu => "gelu", Gelu;
+    sa_gelu_tanh => "gelu_tanh", GeluTanh;
+    sa_silu => "silu", Silu;
+    sa_mish => "mish", Mish;
+    sa_softplus => "softplus", Softplus { beta, threshold };
+    sa_sigmoid => "sigmoid", Sigmoid;
+    sa_tanh => "tanh", Tanh;
+    sa_exp => "exp", Exp;
+    sa_erf => "erf", Erf;
+    sa_relu => "relu", Relu;
+    sa_relu6 => "relu6", Relu6;
+    sa_leaky_relu => "leaky_relu", LeakyRelu { negative_slope };
+    sa_hardtanh => "hardtanh", Hardtanh { min_val, max_val };
+    sa_hardsigmoid => "hardsigmoid", Hardsigmoid;
+    sa_hardswish => "hardswish", Hardswish;
+    sa_softsign => "softsign", Softsign;
+    sa_identity => "identity", Identity;
+    sa_step => "step", Step { at_zero };
+    sa_elu => "elu", Elu { alpha };
+    sa_selu => "selu", Selu;
+    sa_celu => "celu", Celu { alpha };
+}
+
+/// The `_on` form of a row-wise function (`softmax_on`, `log_softmax_on`).
+type RowsInto = fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>;
+/// The `_inplace_on` form of a row-wise function.
+type RowsInPlace = fn(Isa, &mut [f32], usize) -> Result<(), Error>;
+
+/// A row-wise function (`softmax`, `log_softmax`) through its `_on` and
+/// `_inplace_on` forms.
+///
+/// # Safety
+/// As [`io`].
+unsafe fn row_wise(
+    separate: RowsInto,
+    in_place: RowsInPlace,
+    (x, y, n): (*const f32, *mut f32, usize),
+    row_len: usize,
+) -> i32 {
+    guarded(|isa| {
+        // SAFETY: forwarded from the caller.
+        match unsafe { io(x, y, n, &[]) } {
+            Err(code) => code,
+            Ok(Io::Separate(x, y)) => status(separate(isa, x, y, row_len)),
+            Ok(Io::InPlace(x)) => status(in_place(isa, x, row_len)),
+        }
+    })
+}
+
+/// `softmax` over each row of `row_len` consecutive floats of `x` (`n` in
+/// all) into `y` (`y == x` in place): exactly [`crate::softmax`]'s bits,
+/// error bound and special rows. [`SA_ERR_SHAPE`] if `row_len` is 0 or does
+/// not divide `n`.
+///
+/// # Safety
+/// `x` points to `n` readable floats and `y` to `n` writable ones (either
+/// may be null when `n == 0`), valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_softmax(x: *const f32, y: *mut f32, n: usize, row_len: usize) -> i32 {
+    let (separate, in_place) = (crate::softmax_on, crate::softmax_inplace_on);
+    // SAFETY: this function's contract is `row_wise`'s.
+    unsafe { row_wise(separate, in_place, (x, y, n), row_len) }
+}
+
+/// `log_softmax` over rows, as [`sa_softmax`]: exactly
+/// [`crate::log_softmax`]'s bits, error bound and special rows.
+///
+/// # Safety
+/// As [`sa_softmax`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_log_softmax(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    row_len: usize,
+) -> i32 {
+    let (separate, in_place) = (crate::log_softmax_on, crate::log_softmax_inplace_on);
+    // SAFETY: this function's contract is `row_wise`'s.
+    unsafe { row_wise(separate, in_place, (x, y, n), row_len) }
+}
+
+/// `prelu` over an `[outer, channels, inner]` layout of `n` floats, with
+/// `n_weight` weights (1, or one per channel): exactly [`crate::prelu`]'s
+/// bits and rules. `y == x` computes in place; `y` must not overlap
+/// `weight`.
+///
+/// # Safety
+/// `x` points to `n` readable floats, `y` to `n` writable ones and `weight`
+/// to `n_weight` readable ones (any may be null when its count is 0), valid
+/// for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_prelu(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    weight: *const f32,
+    n_weight: usize,
+    channels: usize,
+    inner: usize,
+) -> i32 {
+    guarded(|isa| {
+        let w = match Buffer::new(weight, n_weight) {
+            Ok(w) => w,
+            Err(code) => return code,
+        };
+        // SAFETY: forwarded from the caller; `y` does not overlap `weight`
+        // (checked by `io`), which nothing writes.
+        match unsafe { io(x, y, n, &[w]) } {
+            Err(code) => code,
+            Ok(Io::Separate(x, y)) => status(crate::prelu_on(
+                isa,
+                x,
+                y,
+                // SAFETY: as above.
+                unsafe { w.read() },
+                channels,
+                inner,
+            )),
+            Ok(Io::InPlace(x)) => status(crate::prelu_inplace_on(
+                isa,
+                x,
+                // SAFETY: as above.
+                unsafe { w.read() },
+                channels,
+                inner,
+            )),
+        }
+    })
+}
+
+/// `frelu`: `y[i] = max(x[i], t[i])` over `n` floats: exactly
+/// [`crate::frelu`]'s bits and NaN rule. `y == x` computes in place; `y`
+/// must not overlap `t`.
+///
+/// # Safety
+/// `x` and `t` point to `n` readable floats and `y` to `n` writable ones
+/// (any may be null when `n == 0`), valid for the duration of the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_frelu(x: *const f32, t: *const f32, y: *mut f32, n: usize) -> i32 {
+    guarded(|isa| {
+        let tb = match Buffer::new(t, n) {
+            Ok(tb) => tb,
+            Err(code) => return code,
+        };
+        // SAFETY: forwarded from the caller; `y` does not overlap `t`
+        // (checked by `io`), which nothing writes.
+        match unsafe { io(x, y, n, &[tb]) } {
+            Err(code) => code,
+            // SAFETY: as above.
+            Ok(Io::Separate(x, y)) => status(crate::frelu_on(isa, x, unsafe { tb.read() }, y)),
+            // SAFETY: as above.
+            Ok(Io::InPlace(x)) => status(crate::frelu_inplace_on(isa, x, unsafe { tb.read() })),
+        }
+    })
+}

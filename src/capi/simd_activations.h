@@ -1,0 +1,99 @@
+/*
+ * simd-activations: accurate SIMD activation functions with the same bits on
+ * every CPU. The C interface to the Rust crate (src/capi/mod.rs).
+ *
+ * Link target/release/libsimd_activations.a (with -lm -lpthread -ldl) or
+ * libsimd_activations.so, built by `cargo build --release`.
+ *
+ * Every function computes exactly what the Rust function of the same name
+ * computes on the dispatch path (the most capable of AVX-512, AVX2 + FMA,
+ * NEON and scalar this CPU runs, capped by the environment variable
+ * SIMD_ACTIVATIONS_ISA), with the same bits, error bounds and special values;
+ * the README lists them. Detection happens once; calls do not allocate.
+ *
+ * Conventions:
+ *  - x is read and y written, n floats each. y == x computes in place (with
+ *    the in-place parameter rules: elu and celu reject a negative alpha);
+ *    any other overlap of y with an input is refused (SA_ERR_OVERLAP).
+ *  - The result is a status: SA_OK or an SA_ERR_* code; nothing is written
+ *    unless it is SA_OK. Pointers may be null only when their count is 0.
+ */
+#ifndef SIMD_ACTIVATIONS_H
+#define SIMD_ACTIVATIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes. */
+#define SA_OK 0
+/* A pointer is null (with a nonzero count) or not aligned to 4 bytes, or the
+   count is too large for the address space. */
+#define SA_ERR_POINTER 1
+/* The output overlaps an input without being the same buffer as x. */
+#define SA_ERR_OVERLAP 2
+/* A parameter is outside its domain (non-finite, beta <= 0, min_val > max_val,
+   alpha == 0 for celu, a negative alpha for elu/celu in place). */
+#define SA_ERR_PARAMETER 3
+/* A length or shape does not fit: row_len is 0 or does not divide n; prelu's
+   channels or inner is 0, channels * inner does not divide n, or n_weight is
+   neither 1 nor channels. */
+#define SA_ERR_SHAPE 4
+/* SIMD_ACTIVATIONS_ISA names an unknown path or one this CPU lacks (valid:
+   scalar, avx2, avx512, neon). */
+#define SA_ERR_ISA 5
+/* An internal error (a bug), reported instead of unwinding into C. */
+#define SA_ERR_INTERNAL 6
+
+/* A static, NUL-terminated description of a status code (never NULL). */
+const char *sa_status_message(int32_t status);
+
+/* The path the functions run on: "avx512", "avx2", "neon" or "scalar"
+   (static); NULL if SIMD_ACTIVATIONS_ISA is invalid. */
+const char *sa_isa_name(void);
+
+/* Elementwise functions, PyTorch semantics. */
+int32_t sa_gelu(const float *x, float *y, size_t n);      /* approximate='none' */
+int32_t sa_gelu_tanh(const float *x, float *y, size_t n); /* approximate='tanh' */
+int32_t sa_silu(const float *x, float *y, size_t n);
+int32_t sa_mish(const float *x, float *y, size_t n);
+/* PyTorch defaults: beta = 1, threshold = 20. */
+int32_t sa_softplus(const float *x, float *y, size_t n, float beta, float threshold);
+int32_t sa_sigmoid(const float *x, float *y, size_t n);
+int32_t sa_tanh(const float *x, float *y, size_t n);
+int32_t sa_exp(const float *x, float *y, size_t n);
+int32_t sa_erf(const float *x, float *y, size_t n);
+int32_t sa_relu(const float *x, float *y, size_t n);
+int32_t sa_relu6(const float *x, float *y, size_t n);
+int32_t sa_leaky_relu(const float *x, float *y, size_t n, float negative_slope);
+int32_t sa_hardtanh(const float *x, float *y, size_t n, float min_val, float max_val);
+int32_t sa_hardsigmoid(const float *x, float *y, size_t n);
+int32_t sa_hardswish(const float *x, float *y, size_t n);
+int32_t sa_softsign(const float *x, float *y, size_t n);
+int32_t sa_identity(const float *x, float *y, size_t n);
+/* Heaviside step: 0 below zero, 1 above, at_zero at +-0. */
+int32_t sa_step(const float *x, float *y, size_t n, float at_zero);
+int32_t sa_elu(const float *x, float *y, size_t n, float alpha);
+int32_t sa_selu(const float *x, float *y, size_t n);
+int32_t sa_celu(const float *x, float *y, size_t n, float alpha);
+
+/* Row-wise over contiguous rows of row_len floats (n in all). */
+int32_t sa_softmax(const float *x, float *y, size_t n, size_t row_len);
+int32_t sa_log_softmax(const float *x, float *y, size_t n, size_t row_len);
+
+/* prelu over an [outer, channels, inner] layout of n floats, with n_weight
+   weights (1, or one per channel); y must not overlap weight. */
+int32_t sa_prelu(const float *x, float *y, size_t n, const float *weight, size_t n_weight,
+                 size_t channels, size_t inner);
+
+/* frelu: y[i] = max(x[i], t[i]), NaN propagating; y must not overlap t. */
+int32_t sa_frelu(const float *x, const float *t, float *y, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIMD_ACTIVATIONS_H */

@@ -1,0 +1,279 @@
+//! The C interface (`sa_*`): the Rust functions' bits, in place and not, and
+//! a status (never a crash or a write) for every bad argument.
+
+mod common;
+
+use simd_activations::capi::*;
+use simd_activations::{Activation, Isa};
+use std::ffi::CStr;
+
+/// Calls the C function for `f` (the mapping is written out here, not taken
+/// from the crate).
+fn call(f: Activation, x: *const f32, y: *mut f32, n: usize) -> i32 {
+    // SAFETY: the callers pass buffers valid for `n` floats, or exercise the
+    // checks the functions make before touching memory.
+    unsafe {
+        match f {
+            Activation::Gelu => sa_gelu(x, y, n),
+            Activation::GeluTanh => sa_gelu_tanh(x, y, n),
+            Activation::Silu => sa_silu(x, y, n),
+            Activation::Mish => sa_mish(x, y, n),
+            Activation::Softplus { beta, threshold } => sa_softplus(x, y, n, beta, threshold),
+            Activation::Sigmoid => sa_sigmoid(x, y, n),
+            Activation::Tanh => sa_tanh(x, y, n),
+            Activation::Exp => sa_exp(x, y, n),
+            Activation::Erf => sa_erf(x, y, n),
+            Activation::Relu => sa_relu(x, y, n),
+            Activation::Relu6 => sa_relu6(x, y, n),
+            Activation::LeakyRelu { negative_slope } => sa_leaky_relu(x, y, n, negative_slope),
+            Activation::Hardtanh { min_val, max_val } => sa_hardtanh(x, y, n, min_val, max_val),
+            Activation::Hardsigmoid => sa_hardsigmoid(x, y, n),
+            Activation::Hardswish => sa_hardswish(x, y, n),
+            Activation::Softsign => sa_softsign(x, y, n),
+            Activation::Identity => sa_identity(x, y, n),
+            Activation::Step { at_zero } => sa_step(x, y, n, at_zero),
+            Activation::Elu { alpha } => sa_elu(x, y, n, alpha),
+            Activation::Selu => sa_selu(x, y, n),
+            Activation::Celu { alpha } => sa_celu(x, y, n, alpha),
+            other => panic!("no C function for {other:?}"),
+        }
+    }
+}
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+fn inputs() -> Vec<f32> {
+    let mut x = common::specials();
+    x.extend(common::strided(1 << 18, 12_345));
+    x
+}
+
+#[test]
+fn elementwise_functions_give_the_rust_bits_in_place_and_not() {
+    let x = inputs();
+    for (f, _) in common::functions() {
+        let mut want = vec![0.0; x.len()];
+        f.forward(&x, &mut want).unwrap();
+        let mut y = vec![7.0; x.len()];
+        assert_eq!(call(f, x.as_ptr(), y.as_mut_ptr(), x.len()), SA_OK, "{f:?}");
+        assert_eq!(bits(&y), bits(&want), "{f:?}");
+        if f.validate_inplace().is_ok() {
+            let mut z = x.clone();
+            let p = z.as_mut_ptr();
+            assert_eq!(call(f, p, p, z.len()), SA_OK, "{f:?} in place");
+            assert_eq!(bits(&z), bits(&want), "{f:?} in place");
+        }
+    }
+}
+
+#[test]
+fn row_wise_and_paired_functions_give_the_rust_bits() {
+    let x: Vec<f32> = (0..96).map(|i| (i as f32 * 0.37).sin() * 30.0).collect();
+    let mut want = vec![0.0; 96];
+    let mut y = vec![0.0; 96];
+
+    simd_activations::softmax(&x, &mut want, 32).unwrap();
+    // SAFETY: `x` and `y` hold 96 floats.
+    assert_eq!(
+        unsafe { sa_softmax(x.as_ptr(), y.as_mut_ptr(), 96, 32) },
+        SA_OK
+    );
+    assert_eq!(bits(&y), bits(&want));
+    let mut z = x.clone();
+    // SAFETY: `z` holds 96 floats.
+    assert_eq!(
+        unsafe { sa_softmax(z.as_ptr(), z.as_mut_ptr(), 96, 32) },
+        SA_OK
+    );
+    assert_eq!(bits(&z), bits(&want));
+
+    simd_activations::log_softmax(&x, &mut want, 48).unwrap();
+    // SAFETY: `x` and `y` hold 96 floats.
+    assert_eq!(
+        unsafe { sa_log_softmax(x.as_ptr(), y.as_mut_ptr(), 96, 48) },
+        SA_OK
+    );
+    assert_eq!(bits(&y), bits(&want));
+
+    let w = [0.25f32, -1.5, 3.0];
+    simd_activations::prelu(&x, &mut want, &w, 3, 4).unwrap();
+    // SAFETY: `x`, `y` hold 96 floats, `w` 3.
+    let status = unsafe { sa_prelu(x.as_ptr(), y.as_mut_ptr(), 96, w.as_ptr(), 3, 3, 4) };
+    assert_eq!(status, SA_OK);
+    assert_eq!(bits(&y), bits(&want));
+
+    let t: Vec<f32> = x.iter().map(|v| v * -0.5 + 1.0).collect();
+    simd_activations::frelu(&x, &t, &mut want);
+    // SAFETY: `x`, `t`, `y` hold 96 floats.
+    assert_eq!(
+        unsafe { sa_frelu(x.as_ptr(), t.as_ptr(), y.as_mut_ptr(), 96) },
+        SA_OK
+    );
+    assert_eq!(bits(&y), bits(&want));
+    let mut z = x.clone();
+    // SAFETY: `z`, `t` hold 96 floats.
+    assert_eq!(
+        unsafe { sa_frelu(z.as_ptr(), t.as_ptr(), z.as_mut_ptr(), 96) },
+        SA_OK
+    );
+    assert_eq!(bits(&z), bits(&want));
+}
+
+#[test]
+fn bad_pointers_are_a_status_and_nothing_is_written() {
+    let x = [1.0f32; 8];
+    let mut y = [9.0f32; 9];
+    let null = std::ptr::null_mut::<f32>();
+    assert_eq!(
+        call(Activation::Gelu, null, y.as_mut_ptr(), 8),
+        SA_ERR_POINTER
+    );
+    assert_eq!(call(Activation::Gelu, x.as_ptr(), null, 8), SA_ERR_POINTER);
+    // Null with nothing to do is fine.
+    assert_eq!(call(Activation::Gelu, null, null, 0), SA_OK);
+    // Misaligned output.
+    let misaligned = y.as_mut_ptr().cast::<u8>().wrapping_add(1).cast::<f32>();
+    assert_eq!(
+        call(Activation::Relu, x.as_ptr(), misaligned, 4),
+        SA_ERR_POINTER
+    );
+    // A length no address space holds.
+    assert_eq!(
+        call(Activation::Relu, x.as_ptr(), y.as_mut_ptr(), usize::MAX / 2),
+        SA_ERR_POINTER
+    );
+    assert_eq!(bits(&y), bits(&[9.0; 9]));
+}
+
+#[test]
+fn partial_overlap_is_refused_and_nothing_is_written() {
+    let mut buf: Vec<f32> = (0..16).map(|i| i as f32 - 8.0).collect();
+    let before = bits(&buf);
+    let p = buf.as_mut_ptr();
+    for shift in [1usize, 3, 7] {
+        let status = call(Activation::Relu, p, p.wrapping_add(shift), 8);
+        assert_eq!(status, SA_ERR_OVERLAP, "shift {shift}");
+        let status = call(Activation::Relu, p.wrapping_add(shift), p, 8);
+        assert_eq!(status, SA_ERR_OVERLAP, "shift {shift}");
+    }
+    // Adjacent, not overlapping.
+    assert_eq!(call(Activation::Relu, p, p.wrapping_add(8), 8), SA_OK);
+    assert_eq!(&bits(&buf)[..8], &before[..8]);
+    assert_eq!(buf[8..], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+
+    let t = [0.0f32; 4];
+    let w = [0.5f32];
+    let mut y = [5.0f32; 8];
+    // SAFETY: `t` and `w` are read, `y` holds 8 floats; the output is `t`
+    // or `w` themselves, which the checks refuse before any write.
+    unsafe {
+        let t_out = t.as_ptr().cast_mut();
+        assert_eq!(sa_frelu(y.as_ptr(), t.as_ptr(), t_out, 4), SA_ERR_OVERLAP);
+        let w_out = w.as_ptr().cast_mut();
+        assert_eq!(
+            sa_prelu(y.as_ptr(), w_out, 1, w.as_ptr(), 1, 1, 1),
+            SA_ERR_OVERLAP
+        );
+        let y_ptr = y.as_mut_ptr();
+        assert_eq!(
+            sa_prelu(y_ptr, y_ptr, 8, y_ptr.wrapping_add(2), 1, 1, 1),
+            SA_ERR_OVERLAP
+        );
+    }
+    assert_eq!(t, [0.0; 4]);
+    assert_eq!(w, [0.5]);
+    assert_eq!(y, [5.0; 8]);
+}
+
+#[test]
+fn bad_parameters_and_shapes_are_a_status_and_nothing_is_written() {
+    let x = [-2.0f32, -0.5, 0.5, 2.0];
+    let mut y = [9.0f32; 4];
+    let yp = y.as_mut_ptr();
+    let bad = [
+        Activation::Softplus {
+            beta: 0.0,
+            threshold: 20.0,
+        },
+        Activation::Softplus {
+            beta: 1.0,
+            threshold: f32::NAN,
+        },
+        Activation::Hardtanh {
+            min_val: 1.0,
+            max_val: -1.0,
+        },
+        Activation::LeakyRelu {
+            negative_slope: f32::INFINITY,
+        },
+        Activation::Celu { alpha: 0.0 },
+    ];
+    for f in bad {
+        assert_eq!(call(f, x.as_ptr(), yp, 4), SA_ERR_PARAMETER, "{f:?}");
+        assert_eq!(call(f, x.as_ptr(), yp, 0), SA_ERR_PARAMETER, "{f:?}, empty");
+    }
+    // A negative alpha: PyTorch's rule, refused in place only.
+    let elu = Activation::Elu { alpha: -1.0 };
+    let mut z = x;
+    let zp = z.as_mut_ptr();
+    assert_eq!(call(elu, zp, zp, 4), SA_ERR_PARAMETER);
+    assert_eq!(z, x);
+    assert_eq!(y, [9.0; 4]);
+    assert_eq!(call(elu, x.as_ptr(), yp, 4), SA_OK);
+
+    let mut y = [9.0f32; 4];
+    let yp = y.as_mut_ptr();
+    // SAFETY: `x` and `y` hold 4 floats, `w` 2.
+    unsafe {
+        assert_eq!(sa_softmax(x.as_ptr(), yp, 4, 3), SA_ERR_SHAPE);
+        assert_eq!(sa_softmax(x.as_ptr(), yp, 4, 0), SA_ERR_SHAPE);
+        assert_eq!(sa_log_softmax(x.as_ptr(), yp, 4, 8), SA_ERR_SHAPE);
+        let w = [0.1f32, 0.2];
+        assert_eq!(
+            sa_prelu(x.as_ptr(), yp, 4, w.as_ptr(), 2, 4, 1),
+            SA_ERR_SHAPE
+        );
+        assert_eq!(
+            sa_prelu(x.as_ptr(), yp, 4, w.as_ptr(), 2, 3, 1),
+            SA_ERR_SHAPE
+        );
+        assert_eq!(
+            sa_prelu(x.as_ptr(), yp, 4, std::ptr::null(), 2, 2, 1),
+            SA_ERR_POINTER
+        );
+    }
+    assert_eq!(y, [9.0; 4]);
+}
+
+#[test]
+fn names_and_messages() {
+    // SAFETY: both return static NUL-terminated strings (or null).
+    let name = unsafe { CStr::from_ptr(sa_isa_name()) };
+    assert_eq!(name.to_str().unwrap(), Isa::best().name());
+    let codes = [
+        SA_OK,
+        SA_ERR_POINTER,
+        SA_ERR_OVERLAP,
+        SA_ERR_PARAMETER,
+        SA_ERR_SHAPE,
+        SA_ERR_ISA,
+        SA_ERR_INTERNAL,
+    ];
+    let mut seen = Vec::new();
+    for code in codes {
+        // SAFETY: as above.
+        let m = unsafe { CStr::from_ptr(sa_status_message(code)) };
+        let m = m.to_str().unwrap().to_owned();
+        assert!(!seen.contains(&m), "{code}: {m}");
+        seen.push(m);
+    }
+    // SAFETY: as above.
+    let unknown = unsafe { CStr::from_ptr(sa_status_message(-3)) };
+    assert_eq!(unknown.to_str().unwrap(), "unknown status");
+    let isa = &seen[SA_ERR_ISA as usize];
+    for valid in ["scalar", "avx2", "avx512", "neon"] {
+        assert!(isa.contains(valid), "{isa}");
+    }
+}
