@@ -9,6 +9,7 @@ mod expm1;
 mod gelu;
 mod gelu_tanh;
 mod mish;
+mod sigmoid;
 mod softplus;
 mod tanh;
 
@@ -44,6 +45,10 @@ pub fn kernels() -> Vec<Kernel> {
         Kernel {
             name: "mish",
             tables: mish::tables(),
+        },
+        Kernel {
+            name: "sigmoid",
+            tables: sigmoid::tables(),
         },
         Kernel {
             name: "softplus",
