@@ -157,42 +157,65 @@ enum Io<'a> {
     InPlace(&'a mut [f32]),
 }
 
-/// Checks `x` and `y` and makes slices of them; `extra` are further inputs
-/// (weights, conditions) that `y` must not overlap.
+/// Checks `extra` (further inputs: weights, conditions, which `y` must not
+/// overlap), then `x` and `y`, and makes slices of them.
 ///
 /// # Safety
-/// `x` points to `n` readable floats and `y` to `n` writable ones, valid for
-/// the call (either may be anything when `n == 0`).
-unsafe fn io<'a>(x: *const f32, y: *mut f32, n: usize, extra: &[Buffer]) -> Result<Io<'a>, i32> {
+/// `x` points to `n` readable floats, `y` to `n` writable ones and each
+/// `extra` pointer to its count of readable ones, valid for the call (any
+/// may be anything when its count is 0).
+unsafe fn io<'a, const N: usize>(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    extra: [(*const f32, usize); N],
+) -> Result<(Io<'a>, [&'a [f32]; N]), i32> {
+    let mut extra_buffers = [Buffer {
+        ptr: core::ptr::null(),
+        n: 0,
+    }; N];
+    for (buffer, (ptr, len)) in extra_buffers.iter_mut().zip(extra) {
+        *buffer = Buffer::new(ptr, len)?;
+    }
     let xb = Buffer::new(x, n)?;
     let yb = Buffer::new(y, n)?;
-    if extra.iter().any(|e| e.overlaps(yb)) {
+    if extra_buffers.iter().any(|e| e.overlaps(yb)) {
         return Err(SA_ERR_OVERLAP);
     }
+    // SAFETY: readable (the caller's contract) and not written during the
+    // call: they do not overlap `y` (checked above).
+    let extra = extra_buffers.map(|e| unsafe { e.read() });
     if n > 0 && core::ptr::eq(x, y) {
         // SAFETY: `y` is writable for `n` floats and `x` is the same buffer,
         // used through this one slice only.
-        return Ok(Io::InPlace(unsafe { yb.write() }));
+        return Ok((Io::InPlace(unsafe { yb.write() }), extra));
     }
     if xb.overlaps(yb) {
         return Err(SA_ERR_OVERLAP);
     }
     // SAFETY: `x` readable, `y` writable (the caller's contract), and the two
     // do not overlap (checked above).
-    Ok(unsafe { Io::Separate(xb.read(), yb.write()) })
+    Ok((unsafe { Io::Separate(xb.read(), yb.write()) }, extra))
 }
 
-/// An elementwise function: `activation` from `x` into `y`, or in place.
+/// Every `sa_*` function: on the dispatch path, checks the buffers (see
+/// [`io`]), then runs `separate` (`x` into `y`) or `in_place` (`y == x`)
+/// with the further inputs as slices, and returns the status.
 ///
 /// # Safety
 /// As [`io`].
-unsafe fn elementwise(activation: Activation, x: *const f32, y: *mut f32, n: usize) -> i32 {
+unsafe fn run<const N: usize>(
+    (x, y, n): (*const f32, *mut f32, usize),
+    extra: [(*const f32, usize); N],
+    separate: impl FnOnce(Isa, &[f32], &mut [f32], [&[f32]; N]) -> Result<(), Error>,
+    in_place: impl FnOnce(Isa, &mut [f32], [&[f32]; N]) -> Result<(), Error>,
+) -> i32 {
     guarded(|isa| {
         // SAFETY: forwarded from the caller.
-        match unsafe { io(x, y, n, &[]) } {
+        match unsafe { io(x, y, n, extra) } {
             Err(code) => code,
-            Ok(Io::Separate(x, y)) => status(activation.forward_on(isa, x, y)),
-            Ok(Io::InPlace(x)) => status(activation.forward_inplace_on(isa, x)),
+            Ok((Io::Separate(x, y), extra)) => status(separate(isa, x, y, extra)),
+            Ok((Io::InPlace(x), extra)) => status(in_place(isa, x, extra)),
         }
     })
 }
@@ -212,8 +235,16 @@ macro_rules! c_elementwise {
         #[doc = "may be null when `n == 0`), valid for the duration of the call."]
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $name(x: *const f32, y: *mut f32, n: usize $($(, $param: f32)+)?) -> i32 {
-            // SAFETY: this function's contract is `elementwise`'s.
-            unsafe { elementwise(Activation::$variant $({ $($param),+ })?, x, y, n) }
+            let f = Activation::$variant $({ $($param),+ })?;
+            // SAFETY: this function's contract is `run`'s.
+            unsafe {
+                run(
+                    (x, y, n),
+                    [],
+                    |isa, x, y, []| f.forward_on(isa, x, y),
+                    |isa, x, []| f.forward_inplace_on(isa, x),
+                )
+            }
         }
     )*};
 }
@@ -242,32 +273,6 @@ c_elementwise! {
     sa_celu => "celu", Celu { alpha };
 }
 
-/// The `_on` form of a row-wise function (`softmax_on`, `log_softmax_on`).
-type RowsInto = fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>;
-/// The `_inplace_on` form of a row-wise function.
-type RowsInPlace = fn(Isa, &mut [f32], usize) -> Result<(), Error>;
-
-/// A row-wise function (`softmax`, `log_softmax`) through its `_on` and
-/// `_inplace_on` forms.
-///
-/// # Safety
-/// As [`io`].
-unsafe fn row_wise(
-    separate: RowsInto,
-    in_place: RowsInPlace,
-    (x, y, n): (*const f32, *mut f32, usize),
-    row_len: usize,
-) -> i32 {
-    guarded(|isa| {
-        // SAFETY: forwarded from the caller.
-        match unsafe { io(x, y, n, &[]) } {
-            Err(code) => code,
-            Ok(Io::Separate(x, y)) => status(separate(isa, x, y, row_len)),
-            Ok(Io::InPlace(x)) => status(in_place(isa, x, row_len)),
-        }
-    })
-}
-
 /// `softmax` over each row of `row_len` consecutive floats of `x` (`n` in
 /// all) into `y` (`y == x` in place): exactly [`crate::softmax`]'s bits,
 /// error bound and special rows. [`SA_ERR_SHAPE`] if `row_len` is 0 or does
@@ -278,9 +283,15 @@ unsafe fn row_wise(
 /// may be null when `n == 0`), valid for the duration of the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sa_softmax(x: *const f32, y: *mut f32, n: usize, row_len: usize) -> i32 {
-    let (separate, in_place) = (crate::softmax_on, crate::softmax_inplace_on);
-    // SAFETY: this function's contract is `row_wise`'s.
-    unsafe { row_wise(separate, in_place, (x, y, n), row_len) }
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [],
+            |isa, x, y, []| crate::softmax_on(isa, x, y, row_len),
+            |isa, x, []| crate::softmax_inplace_on(isa, x, row_len),
+        )
+    }
 }
 
 /// `log_softmax` over rows, as [`sa_softmax`]: exactly
@@ -295,9 +306,15 @@ pub unsafe extern "C" fn sa_log_softmax(
     n: usize,
     row_len: usize,
 ) -> i32 {
-    let (separate, in_place) = (crate::log_softmax_on, crate::log_softmax_inplace_on);
-    // SAFETY: this function's contract is `row_wise`'s.
-    unsafe { row_wise(separate, in_place, (x, y, n), row_len) }
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [],
+            |isa, x, y, []| crate::log_softmax_on(isa, x, y, row_len),
+            |isa, x, []| crate::log_softmax_inplace_on(isa, x, row_len),
+        )
+    }
 }
 
 /// `prelu` over an `[outer, channels, inner]` layout of `n` floats, with
@@ -319,34 +336,15 @@ pub unsafe extern "C" fn sa_prelu(
     channels: usize,
     inner: usize,
 ) -> i32 {
-    guarded(|isa| {
-        let w = match Buffer::new(weight, n_weight) {
-            Ok(w) => w,
-            Err(code) => return code,
-        };
-        // SAFETY: forwarded from the caller; `y` does not overlap `weight`
-        // (checked by `io`), which nothing writes.
-        match unsafe { io(x, y, n, &[w]) } {
-            Err(code) => code,
-            Ok(Io::Separate(x, y)) => status(crate::prelu_on(
-                isa,
-                x,
-                y,
-                // SAFETY: as above.
-                unsafe { w.read() },
-                channels,
-                inner,
-            )),
-            Ok(Io::InPlace(x)) => status(crate::prelu_inplace_on(
-                isa,
-                x,
-                // SAFETY: as above.
-                unsafe { w.read() },
-                channels,
-                inner,
-            )),
-        }
-    })
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [(weight, n_weight)],
+            |isa, x, y, [w]| crate::prelu_on(isa, x, y, w, channels, inner),
+            |isa, x, [w]| crate::prelu_inplace_on(isa, x, w, channels, inner),
+        )
+    }
 }
 
 /// `frelu`: `y[i] = max(x[i], t[i])` over `n` floats: exactly
@@ -358,19 +356,13 @@ pub unsafe extern "C" fn sa_prelu(
 /// (any may be null when `n == 0`), valid for the duration of the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sa_frelu(x: *const f32, t: *const f32, y: *mut f32, n: usize) -> i32 {
-    guarded(|isa| {
-        let tb = match Buffer::new(t, n) {
-            Ok(tb) => tb,
-            Err(code) => return code,
-        };
-        // SAFETY: forwarded from the caller; `y` does not overlap `t`
-        // (checked by `io`), which nothing writes.
-        match unsafe { io(x, y, n, &[tb]) } {
-            Err(code) => code,
-            // SAFETY: as above.
-            Ok(Io::Separate(x, y)) => status(crate::frelu_on(isa, x, unsafe { tb.read() }, y)),
-            // SAFETY: as above.
-            Ok(Io::InPlace(x)) => status(crate::frelu_inplace_on(isa, x, unsafe { tb.read() })),
-        }
-    })
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [(t, n)],
+            |isa, x, y, [t]| crate::frelu_on(isa, x, t, y),
+            |isa, x, [t]| crate::frelu_inplace_on(isa, x, t),
+        )
+    }
 }
