@@ -28,12 +28,9 @@
 //!
 //! Special values: `erf(NaN) = NaN`, `erf(±inf) = ±1`, `erf(±0) = ±0`.
 
-use super::{Kernel, OddPieces};
+use super::{Kernel, OddPieces, SHIFTER};
 use crate::simd::Simd;
 
-/// `1.5 * 2^23`: `fma(a, INV_STEP, SHIFTER)` rounds `a / STEP` to an integer
-/// `k` and leaves it in the low mantissa bits (`0x1.800000p+23`).
-const SHIFTER: f32 = 12_582_912.0;
 /// Width of a piece, `33 / 128` (`0x1.080000p-2`).
 const STEP: f32 = 0.257_812_5;
 /// `1 / STEP` rounded to `f32` (`0x1.f07c20p+1`).

@@ -45,9 +45,6 @@ const EXPM1_SMALL_C5: f32 = 8.350_963e-3; // 0x1.11a4f4p-7
 /// See [`EXPM1_SMALL_C2`].
 const EXPM1_SMALL_C6: f32 = 1.392_597_1e-3; // 0x1.6d0f9cp-10
 
-/// `1.5 * 2^23`, the round-to-integer shifter.
-const SHIFTER: f32 = 12_582_912.0;
-
 /// `w(v) = v h(v)`, so that `e^v - 1 = v + v w(v)` for `|v| < 1/4`.
 #[inline(always)]
 pub(crate) fn small_w<S: Simd>(s: S, v: S::F) -> S::F {
@@ -141,9 +138,7 @@ pub(crate) fn scaled_expm1<S: Simd>(s: S, v: S::F, v_lo: S::F, alpha: Factor) ->
     let e = exp_split(s, v_arg);
     let lo = s.mul_add(e.hi, v_lo, e.lo);
     // `exp_split`'s `n` is `N / 16`; its floor is the power of two.
-    let shifter = s.splat(SHIFTER);
-    let nearest = s.sub(s.add(e.n, shifter), shifter);
-    let n = s.select(s.gt(nearest, e.n), s.sub(nearest, one), nearest);
+    let n = s.floor(e.n);
     // v < 0: (E - 1) + err + lo 2^n, E = hi 2^n < 1.
     let big_e = s.mul_exp2(e.hi, n);
     let neg_hi = s.sub(big_e, one);

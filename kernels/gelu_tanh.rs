@@ -10,14 +10,15 @@
 //! `zh + zl` (exact square and product by FMA, an exact sum, `C` in two
 //! parts).
 //!
-//! `E`: `k = round(16 K3 zh / ln2) = 16 m + j` and `r = z - k L`,
-//! `L = ln2 / (16 K3)` in two parts (the first difference exact), so
+//! `E`: `k = round(16 K3 zh / ln2) = 16 m + j`, held as `k/16` by the
+//! shifter, and `r = z - (k/16) L`, `L = ln2 / K3` in two parts (the first
+//! difference exact), so
 //! `E = 2^m 2^(j/16) e^(K3 r)`, `|K3 r| <= ln2/32`; `2^(j/16)` comes from a
 //! 16-entry table in two parts (`exp2_sixteenths`, shared with `exp` and
 //! `gelu`) and `e^(K3 r) = 1 + K3 r + c2 r^2 + c3 r^3` (relative error
 //! 2^-29.2). `E 2^-m = e_sum + e_res` exactly.
 //!
-//! The quotient is the compensated one of `sigmoid` (`logistic`): `q + c`
+//! The quotient is compensated (see `logistic`): `q + c`
 //! with `c` below an ulp of `q`; `y = x q + x c` with one rounding, and for
 //! `x < 0` the result is kept in the normal range and scaled by `2^m` last
 //! with [`Simd::mul_exp2`], so results in the subnormal range are rounded
@@ -35,7 +36,6 @@
 
 use super::Kernel;
 use super::exp::{ExpSplit, SHIFTER_16THS, exp2_sixteenths};
-use super::sigmoid::logistic;
 use crate::simd::Simd;
 
 /// `C = K1 / K3 = 1 / 0.044715` in two parts, where
@@ -117,6 +117,37 @@ impl Kernel for GeluTanh {
         let (q, c, scale) = logistic(s, e, s.lt(x, s.splat(0.0)));
         s.mul_exp2(s.mul_add(xl, q, s.mul(xc, c)), scale)
     }
+}
+
+/// The logistic function `1 / (1 + e^-v)` from `E = e^-|v|`, given as an
+/// [`ExpSplit`] (an accurate pair `hi + lo` and the exponent `n`), and the
+/// lanes where `v < 0`: returns `(q, c, m)` with `sigmoid(v) = (q + c) 2^m`,
+/// `q + c` accurate to well under an ulp and `m` either `0` or `e.n`.
+///
+/// For `v >= 0` it is `1 / (1 + E)`, for `v < 0` it is `E / (1 + E)` with the
+/// numerator kept unscaled (`hi + lo`) and `2^n` left for the caller to apply
+/// last, so results in the subnormal range round once. `1 + hi 2^n =
+/// d + delta` exactly (Fast2Sum; `lo 2^n`, below `2^-24 E`, is left out of
+/// the denominator, which costs about 0.2 ULP and saves two operations);
+/// `q = N / d`, its exact
+/// remainder `rho = N - q d` (an FMA), and the correction
+/// `c = (rho + N_lo - q delta) / d` with `1/d` taken roughly (`q` itself when
+/// `N = 1`, `1 - E/2` within 12% otherwise): `c` is below an ulp of `q`.
+#[inline(always)]
+fn logistic<S: Simd>(s: S, e: ExpSplit<S::F>, neg: S::M) -> (S::F, S::F, S::F) {
+    let one = s.splat(1.0);
+    let zero = s.splat(0.0);
+    let e_hi = e.value(s);
+    let d = s.add(one, e_hi);
+    let delta = s.add(s.sub(one, d), e_hi);
+    let num = s.select(neg, e.hi, one);
+    let num_lo = s.select(neg, e.lo, zero);
+    let m = s.select(neg, e.n, zero);
+    let q = s.div(num, d);
+    let rho = s.neg_mul_add(q, d, num);
+    let t = s.neg_mul_add(q, delta, s.add(rho, num_lo));
+    let inv_d = s.select(neg, s.mul_add(e_hi, s.splat(-0.5), one), q);
+    (q, s.mul(t, inv_d), m)
 }
 
 #[cfg(test)]

@@ -25,6 +25,11 @@ pub(crate) mod softsign;
 pub(crate) mod step;
 pub(crate) mod tanh;
 
+/// `1.5 * 2^23` (`0x1.800000p+23`): adding it to a float of magnitude below
+/// `2^22` rounds that to an integer (ties to even), left in the low mantissa
+/// bits, where `lookup16` reads the low four as a table index.
+pub(crate) const SHIFTER: f32 = 12_582_912.0;
+
 /// An elementwise function on vectors of `f32`.
 pub(crate) trait Kernel: Copy {
     /// The function on one vector.

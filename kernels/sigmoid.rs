@@ -33,8 +33,8 @@
 //! `sigmoid(+inf) = 1`, `sigmoid(±0) = 0.5`; `silu(-inf) = -0.0`,
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
-use super::exp::{ExpSplit, exp_split_clamped};
-use super::{Kernel, lookup_horner};
+use super::exp::exp_split_clamped;
+use super::{Kernel, SHIFTER, lookup_horner};
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -50,9 +50,6 @@ const TAIL: f32 = 15.5;
 /// In the tail, `|x|` is clamped to this: `e^-150` is `0` in `f32`, and
 /// `silu` is `-0.0` below `-150` and `x` above `150`.
 const CLAMP: f32 = 150.0;
-/// `1.5 * 2^23`: adding it to `a < 2^22` rounds `a` to the nearest integer
-/// (ties to even), held in the low mantissa bits.
-const SHIFTER: f32 = 12_582_912.0;
 
 /// `S(a) = sigmoid(-a)` on the pieces (`a < 15.5`): `(w, t)` with
 /// `S = w + t` to about 2^-28 relative, `|t|` below `w / 4`.
@@ -139,37 +136,9 @@ impl Kernel for Silu {
     }
 }
 
-/// The logistic function `1 / (1 + e^-v)` from `E = e^-|v|`, given as an
-/// [`ExpSplit`] (an accurate pair `hi + lo` and the exponent `n`), and the
-/// lanes where `v < 0`: returns `(q, c, m)` with `sigmoid(v) = (q + c) 2^m`,
-/// `q + c` accurate to well under an ulp and `m` either `0` or `e.n`.
-///
-/// For `v >= 0` it is `1 / (1 + E)`, for `v < 0` it is `E / (1 + E)` with the
-/// numerator kept unscaled (`hi + lo`) and `2^n` left for the caller to apply
-/// last, so results in the subnormal range round once. `1 + hi 2^n =
-/// d + delta` exactly (Fast2Sum; `lo 2^n`, below `2^-24 E`, is left out of
-/// the denominator, which costs about 0.2 ULP and saves two operations);
-/// `q = N / d`, its exact
-/// remainder `rho = N - q d` (an FMA), and the correction
-/// `c = (rho + N_lo - q delta) / d` with `1/d` taken roughly (`q` itself when
-/// `N = 1`, `1 - E/2` within 12% otherwise): `c` is below an ulp of `q`.
-#[inline(always)]
-pub(crate) fn logistic<S: Simd>(s: S, e: ExpSplit<S::F>, neg: S::M) -> (S::F, S::F, S::F) {
-    let one = s.splat(1.0);
-    let zero = s.splat(0.0);
-    let e_hi = e.value(s);
-    let d = s.add(one, e_hi);
-    let delta = s.add(s.sub(one, d), e_hi);
-    let num = s.select(neg, e.hi, one);
-    let num_lo = s.select(neg, e.lo, zero);
-    let m = s.select(neg, e.n, zero);
-    let q = s.div(num, d);
-    let rho = s.neg_mul_add(q, d, num);
-    let t = s.neg_mul_add(q, delta, s.add(rho, num_lo));
-    let inv_d = s.select(neg, s.mul_add(e_hi, s.splat(-0.5), one), q);
-    (q, s.mul(t, inv_d), m)
-}
-
+/// `P(u) = SIGMOID_P0 + SIGMOID_P1 u + ... + SIGMOID_P6 u^6`, where
+/// `S = HI + LO + u P(u)` on piece `k`: coefficient of `u^0`, per piece
+/// (`fit -- sigmoid`).
 const SIGMOID_P0: [f32; 16] = [
     -2.5e-1,       // -0x1.000000p-2
     -1.9661194e-1, // -0x1.92a948p-3
@@ -188,6 +157,7 @@ const SIGMOID_P0: [f32; 16] = [
     -8.3152736e-7, // -0x1.be6c40p-21
     -3.0590215e-7, // -0x1.4875bep-22
 ];
+/// Coefficient of `u^1` in `P(u)`, per piece (see [`SIGMOID_P0`]).
 const SIGMOID_P1: [f32; 16] = [
     1.16697265e-8, // 0x1.90f800p-27
     4.5428835e-2,  // 0x1.74272cp-5
@@ -206,6 +176,7 @@ const SIGMOID_P1: [f32; 16] = [
     4.1576305e-7,  // 0x1.be6c14p-22
     1.52951e-7,    // 0x1.4875b4p-23
 ];
+/// Coefficient of `u^2` in `P(u)`, per piece (see [`SIGMOID_P0`]).
 const SIGMOID_P2: [f32; 16] = [
     2.0832978e-2,  // 0x1.5553d8p-6
     5.8877645e-3,  // 0x1.81dc4cp-8
@@ -224,6 +195,7 @@ const SIGMOID_P2: [f32; 16] = [
     -1.3858647e-7, // -0x1.299cb8p-23
     -5.098314e-8,  // -0x1.b5f11cp-25
 ];
+/// Coefficient of `u^3` in `P(u)`, per piece (see [`SIGMOID_P0`]).
 const SIGMOID_P3: [f32; 16] = [
     3.668164e-6,   // 0x1.ec5528p-19
     -5.1451395e-3, // -0x1.51311ep-8
@@ -242,6 +214,7 @@ const SIGMOID_P3: [f32; 16] = [
     3.464495e-8,   // 0x1.29990cp-25
     1.2745223e-8,  // 0x1.b5ec2ap-27
 ];
+/// Coefficient of `u^4` in `P(u)`, per piece (see [`SIGMOID_P0`]).
 const SIGMOID_P4: [f32; 16] = [
     -2.1010106e-3, // -0x1.136238p-9
     4.2377601e-4,  // 0x1.bc5c82p-12
@@ -260,6 +233,7 @@ const SIGMOID_P4: [f32; 16] = [
     -6.9348736e-9, // -0x1.dc8f96p-28
     -2.5526088e-9, // -0x1.5ed3f0p-29
 ];
+/// Coefficient of `u^5` in `P(u)`, per piece (see [`SIGMOID_P0`]).
 const SIGMOID_P5: [f32; 16] = [
     4.2144093e-5,  // 0x1.6187c0p-15
     3.8641554e-4,  // 0x1.952fa2p-12
@@ -278,6 +252,7 @@ const SIGMOID_P5: [f32; 16] = [
     1.1652977e-9,  // 0x1.40508ap-30
     4.2892287e-10, // 0x1.d79b0ep-32
 ];
+/// Coefficient of `u^6` in `P(u)`, per piece (see [`SIGMOID_P0`]).
 const SIGMOID_P6: [f32; 16] = [
     1.6799087e-4,   // 0x1.604d6ap-13
     -1.0443568e-4,  // -0x1.b608f6p-14
@@ -296,6 +271,7 @@ const SIGMOID_P6: [f32; 16] = [
     -1.5297777e-10, // -0x1.5066d4p-33
     -5.3476522e-11, // -0x1.d6626cp-35
 ];
+/// The constant term of piece `k`, `S(k)` in two parts: the high part.
 const SIGMOID_HI: [f32; 16] = [
     5e-1,         // 0x1.000000p-1
     2.6894143e-1, // 0x1.136562p-2
@@ -314,6 +290,7 @@ const SIGMOID_HI: [f32; 16] = [
     8.3152804e-7, // 0x1.be6c58p-21
     3.0590223e-7, // 0x1.4875c4p-22
 ];
+/// The low part of the constant term (see [`SIGMOID_HI`]).
 const SIGMOID_LO: [f32; 16] = [
     5.779266e-12,   // 0x1.96ae00p-38
     -1.0383794e-8,  // -0x1.64c8d2p-27
