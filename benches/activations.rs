@@ -8,7 +8,10 @@
 //! `cargo bench -- softmax/` the softmax groups. Throughput is reported in
 //! elements per second.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use rten_simd::SimdUnaryOp;
 use simd_activations::{Activation, Isa};
 use std::hint::black_box;
@@ -45,17 +48,24 @@ fn rten(f: Activation, x: &[f32], y: &mut [MaybeUninit<f32>]) -> bool {
     true
 }
 
+/// The group `name/n`, in elements per second; the 16 Mi groups take fewer,
+/// longer samples.
+fn group<'a>(c: &'a mut Criterion, name: &str, n: usize) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(format!("{name}/{n}"));
+    g.throughput(Throughput::Elements(n as u64));
+    if n > 1 << 20 {
+        g.sample_size(10).measurement_time(Duration::from_secs(3));
+    }
+    g
+}
+
 fn bench(c: &mut Criterion) {
     for n in SIZES {
         let x = inputs(n);
         let mut y = vec![0f32; n];
         let mut uninit = vec![MaybeUninit::<f32>::uninit(); n];
         for f in functions() {
-            let mut g = c.benchmark_group(format!("{}/{n}", f.name()));
-            g.throughput(Throughput::Elements(n as u64));
-            if n > 1 << 20 {
-                g.sample_size(10).measurement_time(Duration::from_secs(3));
-            }
+            let mut g = group(c, f.name(), n);
             for &isa in Isa::available() {
                 g.bench_function(BenchmarkId::new("simd-activations", isa.name()), |b| {
                     b.iter(|| f.forward_on(isa, black_box(&x), black_box(&mut y)).unwrap())
@@ -83,11 +93,7 @@ fn bench_paired(c: &mut Criterion) {
         let x = inputs(n);
         let t: Vec<f32> = x.iter().rev().map(|v| 0.5 * v).collect();
         let mut y = vec![0f32; n];
-        let mut g = c.benchmark_group(format!("prelu/{n}"));
-        g.throughput(Throughput::Elements(n as u64));
-        if n > 1 << 20 {
-            g.sample_size(10).measurement_time(Duration::from_secs(3));
-        }
+        let mut g = group(c, "prelu", n);
         for &isa in Isa::available() {
             g.bench_function(BenchmarkId::new("simd-activations", isa.name()), |b| {
                 b.iter(|| {
@@ -112,11 +118,7 @@ fn bench_paired(c: &mut Criterion) {
             })
         });
         g.finish();
-        let mut g = c.benchmark_group(format!("frelu/{n}"));
-        g.throughput(Throughput::Elements(n as u64));
-        if n > 1 << 20 {
-            g.sample_size(10).measurement_time(Duration::from_secs(3));
-        }
+        let mut g = group(c, "frelu", n);
         for &isa in Isa::available() {
             g.bench_function(BenchmarkId::new("simd-activations", isa.name()), |b| {
                 b.iter(|| {
