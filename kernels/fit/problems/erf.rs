@@ -6,8 +6,9 @@
 //! accurate); above, `ERF_HI + fma(u, P(u), ERF_LO)` with `ERF_HI + ERF_LO ≈
 //! erf(centre)` (absolute error: `erf` is near 1 there).
 
+use super::{split_piece, times_a_piece};
 use crate::remez::{Alternation, Weight};
-use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, SLOTS, Table};
+use crate::table::{Entry, Printed, Rounding, SLOTS, Table};
 
 /// Width of a piece: `33 / 128`, so the centres `k STEP` are exact in `f32`.
 const STEP: f64 = 0.257_812_5;
@@ -32,44 +33,25 @@ fn pieces() -> Vec<Entry> {
     (0..SLOTS)
         .map(|k| {
             let centre = k as f64 * STEP;
-            let c32 = centre as f32;
             let lo = ((k as f64 - 0.5) * STEP * (1.0 - MARGIN)).max(0.0);
             let hi = ((k as f64 + 0.5) * STEP * (1.0 + MARGIN)).min(ERF_CLAMP);
-            let columns = P.iter().map(|&p| p.to_string()).collect();
             let poly = if k < Q_PIECES {
-                Polynomial {
-                    f: Box::new(erf_over_x),
-                    fixed: Box::new(|_| 1.0),
-                    lo,
-                    hi,
-                    centre,
-                    exps: &[0, 1, 2, 3, 4, 5],
-                    weight: Weight::Relative,
-                    columns,
-                    split: None,
-                    kernel: Some(KernelStep {
-                        about: "fma(a, P, a)  vs  erf(a)",
-                        finish: Box::new(|a, p, _| a.mul_add(p, a)),
-                        reference: Box::new(libm::erf),
-                    }),
-                }
+                times_a_piece(
+                    libm::erf,
+                    erf_over_x,
+                    (lo, hi, centre),
+                    &P,
+                    "fma(a, P, a)  vs  erf(a)",
+                )
             } else {
-                Polynomial {
-                    f: Box::new(libm::erf),
-                    fixed: Box::new(|_| 0.0),
-                    lo,
-                    hi,
-                    centre,
-                    exps: &[0, 1, 2, 3, 4, 5, 6],
-                    weight: Weight::Absolute,
-                    columns,
-                    split: Some(["ERF_HI".into(), "ERF_LO".into()]),
-                    kernel: Some(KernelStep {
-                        about: "HI + fma(u, P, LO)  vs  erf(a)",
-                        finish: Box::new(move |a, p, [hi, lo]| hi + (a - c32).mul_add(p, lo)),
-                        reference: Box::new(libm::erf),
-                    }),
-                }
+                split_piece(
+                    libm::erf,
+                    (lo, hi, centre),
+                    &[0, 1, 2, 3, 4, 5, 6],
+                    Weight::Absolute,
+                    (&P, ["ERF_HI", "ERF_LO"]),
+                    "HI + fma(u, P, LO)  vs  erf(a)",
+                )
             };
             Entry::fit(k, poly)
         })

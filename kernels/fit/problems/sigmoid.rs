@@ -8,8 +8,9 @@
 //! linear term exactly (see `kernels/sigmoid.rs`), which is more accurate
 //! than this check reports, and its measured error is in the README.
 
+use super::split_piece;
 use crate::remez::{Alternation, Weight};
-use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, Table};
+use crate::table::{Entry, Printed, Rounding, Table};
 
 /// Widening of every piece (the index rounds `a` to the nearest integer,
 /// exactly; this only guards the interval ends).
@@ -36,23 +37,14 @@ fn pieces() -> Vec<Entry> {
             let centre = f64::from(k);
             let lo = (centre - 0.5 - MARGIN).max(0.0);
             let hi = centre + 0.5 + MARGIN;
-            let c32 = centre as f32;
-            let poly = Polynomial {
-                f: Box::new(sigmoid_neg),
-                fixed: Box::new(|_| 0.0),
-                lo,
-                hi,
-                centre,
-                exps: &[0, 1, 2, 3, 4, 5, 6, 7],
-                weight: Weight::Relative,
-                columns: P.iter().map(|&p| p.to_string()).collect(),
-                split: Some(["SIGMOID_HI".into(), "SIGMOID_LO".into()]),
-                kernel: Some(KernelStep {
-                    about: "HI + fma(u, P, LO)  vs  sigmoid(-a) (plainer than the kernel)",
-                    finish: Box::new(move |a, p, [hi, lo]| hi + (a - c32).mul_add(p, lo)),
-                    reference: Box::new(sigmoid_neg),
-                }),
-            };
+            let poly = split_piece(
+                sigmoid_neg,
+                (lo, hi, centre),
+                &[0, 1, 2, 3, 4, 5, 6, 7],
+                Weight::Relative,
+                (&P, ["SIGMOID_HI", "SIGMOID_LO"]),
+                "HI + fma(u, P, LO)  vs  sigmoid(-a) (plainer than the kernel)",
+            );
             Entry::fit(k as usize, poly)
         })
         .collect()

@@ -6,8 +6,9 @@
 //! accurate); above, `TANH_HI + fma(u, P(u), TANH_LO)` with
 //! `TANH_HI + TANH_LO ≈ tanh(centre)` (absolute error: `tanh` is near 1).
 
+use super::{split_piece, times_a_piece};
 use crate::remez::{Alternation, Weight};
-use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, Table};
+use crate::table::{Entry, Printed, Rounding, Table};
 
 /// The kernel indexes pieces by the quarter binade of `a + OFFSET`.
 const OFFSET: f64 = 0.625;
@@ -48,47 +49,28 @@ fn pieces() -> Vec<Entry> {
             } else {
                 0.5 * (a_lo + a_hi)
             };
-            let c32 = centre as f32;
-            let columns = P.iter().map(|&p| p.to_string()).collect();
             let poly = if a_hi <= Q_END {
-                Polynomial {
-                    f: Box::new(tanh_over_x),
-                    fixed: Box::new(|_| 1.0),
-                    lo,
-                    hi,
-                    centre,
-                    exps: &[0, 1, 2, 3, 4, 5],
-                    weight: Weight::Relative,
-                    columns,
-                    split: None,
-                    kernel: Some(KernelStep {
-                        about: "fma(a, P, a)  vs  tanh(a)",
-                        finish: Box::new(|a, p, _| a.mul_add(p, a)),
-                        reference: Box::new(libm::tanh),
-                    }),
-                }
+                times_a_piece(
+                    libm::tanh,
+                    tanh_over_x,
+                    (lo, hi, centre),
+                    &P,
+                    "fma(a, P, a)  vs  tanh(a)",
+                )
             } else {
-                Polynomial {
-                    f: Box::new(libm::tanh),
-                    fixed: Box::new(|_| 0.0),
-                    lo,
-                    hi,
-                    centre,
-                    exps: &[0, 1, 2, 3, 4, 5, 6],
-                    weight: Weight::Absolute,
-                    columns,
-                    split: Some(["TANH_HI".into(), "TANH_LO".into()]),
-                    kernel: Some(KernelStep {
-                        about: "HI + fma(u, P, LO)  vs  tanh(a)",
-                        finish: Box::new(move |a, p, [hi, lo]| hi + (a - c32).mul_add(p, lo)),
-                        reference: Box::new(libm::tanh),
-                    }),
-                }
+                split_piece(
+                    libm::tanh,
+                    (lo, hi, centre),
+                    &[0, 1, 2, 3, 4, 5, 6],
+                    Weight::Absolute,
+                    (&P, ["TANH_HI", "TANH_LO"]),
+                    "HI + fma(u, P, LO)  vs  tanh(a)",
+                )
             };
             Entry {
                 slot,
                 poly: Some(poly),
-                consts: vec![("TANH_CENTRE".into(), c32)],
+                consts: vec![("TANH_CENTRE".into(), centre as f32)],
             }
         })
         .collect()
