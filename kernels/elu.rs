@@ -30,7 +30,7 @@
 //! slope at zero (`elu(-0.0) = -0.0` for `alpha > 0`, `celu(-0.0) = -0.0`).
 
 use super::expm1::{Factor, SMALL, negative, scaled_expm1, small_w};
-use super::{Kernel, finite};
+use super::{Kernel, KernelChoice, KernelUse, finite};
 use crate::Error;
 use crate::simd::Simd;
 
@@ -169,6 +169,16 @@ impl CeluKernel {
         } else {
             CeluKernel::Negative(Celu { alpha, factor })
         })
+    }
+}
+
+impl KernelChoice for CeluKernel {
+    #[inline(always)]
+    fn hand_to<U: KernelUse>(self, u: U) -> U::Output {
+        match self {
+            CeluKernel::Positive(k) => u.with(k),
+            CeluKernel::Negative(k) => u.with(k),
+        }
     }
 }
 

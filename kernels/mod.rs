@@ -14,6 +14,7 @@ pub(crate) mod erf;
 pub(crate) mod exp;
 pub(crate) mod expm1;
 pub(crate) mod gelu;
+pub(crate) mod gelu_quick;
 pub(crate) mod gelu_tanh;
 pub(crate) mod hardsigmoid;
 pub(crate) mod mish;
@@ -36,8 +37,31 @@ pub(crate) trait Kernel: Copy {
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F;
 }
 
+/// Something to do with a kernel, whatever its type: run it over slices,
+/// on a register, or nothing (building it validated the parameters).
+pub(crate) trait KernelUse {
+    /// What the use returns.
+    type Output;
+    /// Uses `kernel`.
+    fn with<K: Kernel>(self, kernel: K) -> Self::Output;
+}
+
+/// A kernel, or a choice between kernel types made from the parameters
+/// (celu's sign of `alpha`): hands the chosen kernel to a [`KernelUse`].
+pub(crate) trait KernelChoice {
+    /// Hands the kernel to `u`.
+    fn hand_to<U: KernelUse>(self, u: U) -> U::Output;
+}
+
+impl<K: Kernel> KernelChoice for K {
+    #[inline(always)]
+    fn hand_to<U: KernelUse>(self, u: U) -> U::Output {
+        u.with(self)
+    }
+}
+
 /// An elementwise function of two inputs on vectors of `f32`.
-pub(crate) trait Kernel2: Copy {
+pub(crate) trait TwoInputKernel: Copy {
     /// The function on one vector of each input.
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
 }

@@ -22,7 +22,7 @@
 //! quieted, else a NaN `t` gives `t` quieted; for `x == t` (`-0.0` and `+0.0`
 //! included) the result is `x`.
 
-use super::{Kernel, Kernel2, finite};
+use super::{Kernel, TwoInputKernel, finite};
 use crate::Error;
 use crate::simd::Simd;
 
@@ -113,7 +113,7 @@ impl Kernel for LeakyRelu {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PRelu;
 
-impl Kernel2 for PRelu {
+impl TwoInputKernel for PRelu {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F, weight: S::F) -> S::F {
         leaky(s, x, weight)
@@ -124,7 +124,7 @@ impl Kernel2 for PRelu {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FRelu;
 
-impl Kernel2 for FRelu {
+impl TwoInputKernel for FRelu {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
         s.select(s.gt(t, x), t, x)

@@ -1,119 +1,107 @@
 //! [`Activation`]: a function chosen at run time, with its parameters.
+//!
+//! The enum and its per-function methods are declared from the table of
+//! activations (`src/table.rs`).
 
-use crate::kernels::{self, Kernel};
-use crate::{Error, Isa, apply_inplace_on, apply_on};
+use crate::dispatch::{apply_inplace_on, apply_on, check_lengths};
+use crate::kernels::{self, Kernel, KernelChoice, KernelUse};
+use crate::table::{activation_table, variant};
+use crate::{Error, Isa};
 
-/// An activation function, for engines that pick the function at run time
-/// (from a model file, say).
-///
-/// Each variant computes exactly what the free function of the same name
-/// computes, with the same bits.
-#[derive(Clone, Copy, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Activation {
-    /// [`gelu`](crate::gelu): `x Phi(x)`, PyTorch `GELU(approximate='none')`.
-    Gelu,
-    /// [`gelu_tanh`](crate::gelu_tanh): PyTorch `GELU(approximate='tanh')`.
-    GeluTanh,
-    /// [`silu`](crate::silu): `x sigmoid(x)` (Swish).
-    Silu,
-    /// [`mish`](crate::mish): `x tanh(softplus(x))`.
-    Mish,
-    /// [`softplus`](crate::softplus): PyTorch `Softplus(beta, threshold)`.
-    Softplus {
-        /// Scale of the input, finite and `> 0` (PyTorch default 1).
-        beta: f32,
-        /// Above `beta x > threshold` the result is `x` (PyTorch default 20);
-        /// not NaN.
-        threshold: f32,
-    },
-    /// [`sigmoid`](crate::sigmoid): `1 / (1 + e^-x)`.
-    Sigmoid,
-    /// [`tanh`](crate::tanh): hyperbolic tangent.
-    Tanh,
-    /// [`exp`](crate::exp): `e^x`.
-    Exp,
-    /// [`erf`](crate::erf): the error function.
-    Erf,
-    /// [`relu`](crate::relu): `max(x, 0)`.
-    Relu,
-    /// [`relu6`](crate::relu6): `min(max(x, 0), 6)`.
-    Relu6,
-    /// [`leaky_relu`](crate::leaky_relu): `x` for `x > 0`, else `negative_slope * x`.
-    LeakyRelu {
-        /// The slope below zero, finite (PyTorch default 0.01).
-        negative_slope: f32,
-    },
-    /// [`hardtanh`](crate::hardtanh): `min(max(x, min_val), max_val)`.
-    Hardtanh {
-        /// The lower bound, finite (PyTorch default -1).
-        min_val: f32,
-        /// The upper bound, finite and `>= min_val` (PyTorch default 1).
-        max_val: f32,
-    },
-    /// [`hardsigmoid`](crate::hardsigmoid): `relu6(x + 3) / 6`.
-    Hardsigmoid,
-    /// [`hardswish`](crate::hardswish): `x relu6(x + 3) / 6`.
-    Hardswish,
-    /// [`softsign`](crate::softsign): `x / (1 + |x|)`.
-    Softsign,
-    /// [`identity`](crate::identity): `x`.
-    Identity,
-    /// [`step`](crate::step): the Heaviside step, `at_zero` at `x == ±0`.
-    Step {
-        /// The value at zero, finite.
-        at_zero: f32,
-    },
-    /// [`elu`](crate::elu): `x` for `x > 0`, else `alpha (e^x - 1)`.
-    Elu {
-        /// Finite (PyTorch default 1); `>= 0` in place.
-        alpha: f32,
-    },
-    /// [`selu`](crate::selu): PyTorch's `SELU`, `scale elu(x; alpha)` with its fixed
-    /// constants.
-    Selu,
-    /// [`celu`](crate::celu): `x` for `x > 0`, else `alpha (e^(x/alpha) - 1)`.
-    Celu {
-        /// Finite and nonzero (PyTorch default 1); `> 0` in place.
-        alpha: f32,
-    },
+/// Declares [`Activation`] and its per-function methods from the rows of
+/// the table.
+macro_rules! declare_activation {
+    ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal ($($pdoc:literal)*))+ })?) ($summary:literal $($doc:literal)*) $bound:literal $measured:literal ($kernel:expr) [$ninf:expr, $pinf:expr, $nzero:expr, $pzero:expr] [$lo:expr, $hi:expr] ($($in_place:expr)?) $($rest:tt)*])*) => {
+        /// An activation function, for engines that pick the function at run
+        /// time (from a model file, say).
+        ///
+        /// Each variant computes exactly what the free function of the same
+        /// name computes, with the same bits.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum Activation {
+            $(
+                #[doc = concat!("[`", stringify!($name), "`](crate::", stringify!($name), "): ", $summary)]
+                $variant $({ $( $(#[doc = $pdoc])* $param: f32 ),+ })?,
+            )*
+        }
+
+        impl Activation {
+            /// Every elementwise function, at PyTorch's default parameters, in
+            /// the order of the crate's tables.
+            pub const ALL: &'static [Activation] = &[$( variant!($variant $($($param $default)+)?) ),*];
+
+            /// The function's name, as used by the free function (`"gelu_tanh"`).
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Activation::$variant { .. } => stringify!($name), )*
+                }
+            }
+
+            /// The error bound the function promises, in ULP against its exact
+            /// value, over every finite `f32` input and on every path: 1 for
+            /// `exp`, `erf` and `tanh`, at most 2 for the others, 0 where the
+            /// function is exact.
+            pub fn max_ulp(&self) -> f64 {
+                match self {
+                    $( Activation::$variant { .. } => $bound, )*
+                }
+            }
+
+            /// The largest error measured over all 2^32 inputs at PyTorch's
+            /// default parameters, in ULP (at most [`Activation::max_ulp`]).
+            pub fn measured_max_ulp(&self) -> f64 {
+                match self {
+                    $( Activation::$variant { .. } => $measured, )*
+                }
+            }
+
+            /// The results at `-inf`, `+inf`, `-0.0` and `+0.0`, as
+            /// `(input, output)` pairs, on every path (a NaN input gives the
+            /// same NaN, quieted).
+            #[allow(unused_variables)]
+            pub fn special_values(&self) -> [(f32, f32); 4] {
+                let [ninf, pinf, nzero, pzero] = match *self {
+                    $( Activation::$variant { $($($param),+)? } => [$ninf, $pinf, $nzero, $pzero], )*
+                };
+                [(f32::NEG_INFINITY, ninf), (f32::INFINITY, pinf), (-0.0, nzero), (0.0, pzero)]
+            }
+
+            /// The range of the results for every input that is not NaN, as
+            /// `(lowest, highest)`.
+            #[allow(unused_variables)]
+            pub fn range(&self) -> (f32, f32) {
+                match *self {
+                    $( Activation::$variant { $($($param),+)? } => ($lo, $hi), )*
+                }
+            }
+
+            /// Checks the parameters for in-place use: those of
+            /// [`Activation::validate`], and a non-negative `alpha` for
+            /// [`Activation::Elu`] and [`Activation::Celu`].
+            #[allow(unused_variables)]
+            pub fn validate_inplace(&self) -> Result<(), Error> {
+                self.validate()?;
+                match *self {
+                    $( Activation::$variant { $($($param),+)? } => { $($in_place?;)? } )*
+                }
+                Ok(())
+            }
+
+            /// Validates the parameters, builds the kernel and hands it to `u`.
+            #[inline(always)]
+            pub(crate) fn kernel_use<U: KernelUse>(&self, u: U) -> Result<U::Output, Error> {
+                Ok(match *self {
+                    $( Activation::$variant { $($($param),+)? } => $kernel.hand_to(u), )*
+                })
+            }
+        }
+    };
 }
 
-/// Something to do with a kernel, whatever its type (the dispatch of
-/// [`Activation`] onto kernel types happens in one place).
-pub(crate) trait KernelUse {
-    type Output;
-    fn with<K: Kernel>(self, kernel: K) -> Self::Output;
-}
+activation_table!(declare_activation);
 
 impl Activation {
-    /// The function's name, as used by the free function (`"gelu_tanh"`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Activation::Gelu => "gelu",
-            Activation::GeluTanh => "gelu_tanh",
-            Activation::Silu => "silu",
-            Activation::Mish => "mish",
-            Activation::Softplus { .. } => "softplus",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Exp => "exp",
-            Activation::Erf => "erf",
-            Activation::Relu => "relu",
-            Activation::Relu6 => "relu6",
-            Activation::LeakyRelu { .. } => "leaky_relu",
-            Activation::Hardtanh { .. } => "hardtanh",
-            Activation::Hardsigmoid => "hardsigmoid",
-            Activation::Hardswish => "hardswish",
-            Activation::Softsign => "softsign",
-            Activation::Identity => "identity",
-            Activation::Step { .. } => "step",
-            Activation::Elu { .. } => "elu",
-            Activation::Selu => "selu",
-            Activation::Celu { .. } => "celu",
-        }
-    }
-
     /// Checks the parameters: `Ok(())` for functions without any.
     ///
     /// Every parameter must be finite; also `min_val <= max_val`
@@ -123,18 +111,6 @@ impl Activation {
     /// there); see [`Activation::validate_inplace`].
     pub fn validate(&self) -> Result<(), Error> {
         self.kernel_use(Validated)
-    }
-
-    /// Checks the parameters for in-place use: those of
-    /// [`Activation::validate`], and a non-negative `alpha` for
-    /// [`Activation::Elu`] and [`Activation::Celu`].
-    pub fn validate_inplace(&self) -> Result<(), Error> {
-        self.validate()?;
-        match *self {
-            Activation::Elu { alpha } => non_negative_inplace("elu", alpha),
-            Activation::Celu { alpha } => non_negative_inplace("celu", alpha),
-            _ => Ok(()),
-        }
     }
 
     /// Applies the function from `x` into `y` on the dispatch path
@@ -172,8 +148,9 @@ impl Activation {
     /// # Panics
     /// If `x.len() != y.len()`; the message gives both lengths.
     pub fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
-        let isa = isa.check()?;
         let name = self.name();
+        check_lengths(name, x.len(), y.len());
+        let isa = isa.check()?;
         self.kernel_use(Forward { isa, x, y, name })
     }
 
@@ -186,43 +163,6 @@ impl Activation {
         let isa = isa.check()?;
         self.validate_inplace()?;
         self.kernel_use(ForwardInPlace { isa, x })
-    }
-
-    /// Validates the parameters, builds the kernel and hands it to `u`.
-    #[inline(always)]
-    pub(crate) fn kernel_use<U: KernelUse>(&self, u: U) -> Result<U::Output, Error> {
-        Ok(match *self {
-            Activation::Exp => u.with(kernels::exp::Exp),
-            Activation::Sigmoid => u.with(kernels::sigmoid::Sigmoid),
-            Activation::Silu => u.with(kernels::sigmoid::Silu),
-            Activation::Tanh => u.with(kernels::tanh::Tanh),
-            Activation::Erf => u.with(kernels::erf::Erf),
-            Activation::Gelu => u.with(kernels::gelu::Gelu),
-            Activation::GeluTanh => u.with(kernels::gelu_tanh::GeluTanh),
-            Activation::Mish => u.with(kernels::mish::Mish),
-            Activation::Softplus { beta, threshold } => {
-                u.with(kernels::softplus::Softplus::new(beta, threshold)?)
-            }
-            Activation::Relu => u.with(kernels::relu::Relu),
-            Activation::Relu6 => u.with(kernels::relu::Hardtanh::RELU6),
-            Activation::LeakyRelu { negative_slope } => {
-                u.with(kernels::relu::LeakyRelu::new(negative_slope)?)
-            }
-            Activation::Hardtanh { min_val, max_val } => {
-                u.with(kernels::relu::Hardtanh::new(min_val, max_val)?)
-            }
-            Activation::Hardsigmoid => u.with(kernels::hardsigmoid::Hardsigmoid),
-            Activation::Hardswish => u.with(kernels::hardsigmoid::Hardswish),
-            Activation::Softsign => u.with(kernels::softsign::Softsign),
-            Activation::Identity => u.with(kernels::step::Identity),
-            Activation::Step { at_zero } => u.with(kernels::step::Step::new(at_zero)?),
-            Activation::Elu { alpha } => u.with(kernels::elu::Elu::new(alpha)?),
-            Activation::Selu => u.with(kernels::elu::Selu),
-            Activation::Celu { alpha } => match kernels::elu::CeluKernel::new(alpha)? {
-                kernels::elu::CeluKernel::Positive(k) => u.with(k),
-                kernels::elu::CeluKernel::Negative(k) => u.with(k),
-            },
-        })
     }
 }
 

@@ -1,11 +1,15 @@
 //! Runs a job (a driver with its kernel) on a chosen path: one
 //! `#[target_feature]` function per (job, path), obtained from pulp's
 //! `vectorize`, with the driver and the kernel inlined into it.
+//!
+//! One entry point per driver, named as the driver: [`one_input`],
+//! [`two_inputs`], [`per_channel`] and [`rows`]; [`apply_on`] and
+//! [`apply_inplace_on`] are the safe front of [`one_input`] for slices.
 
 use crate::Isa;
-use crate::driver::{map, map_channels, map2};
-use crate::kernels::softmax::{Flavor, row};
-use crate::kernels::{Kernel, Kernel2};
+use crate::driver;
+use crate::kernels::softmax::Flavor;
+use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
 use crate::simd::scalar::Scalar;
 
@@ -20,12 +24,12 @@ pub(crate) trait SimdJob {
 
 /// A job bound to a backend, as a closure pulp can compile with the backend's
 /// target features enabled.
-struct WithSimd<S, J> {
+struct JobOn<S, J> {
     simd: S,
     job: J,
 }
 
-impl<S: Simd, J: SimdJob> pulp::NullaryFnOnce for WithSimd<S, J> {
+impl<S: Simd, J: SimdJob> pulp::NullaryFnOnce for JobOn<S, J> {
     type Output = J::Output;
 
     #[inline(always)]
@@ -47,21 +51,21 @@ pub(crate) unsafe fn on_isa<J: SimdJob>(isa: Isa, job: J) -> J::Output {
             // SAFETY: the caller guarantees AVX-512 (x86-64-v4) is available.
             let token = unsafe { pulp::x86::V4::new_unchecked() };
             let simd = crate::simd::avx512::Avx512(token);
-            token.vectorize(WithSimd { simd, job })
+            token.vectorize(JobOn { simd, job })
         }
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
         Isa::Avx2 => {
             // SAFETY: the caller guarantees AVX2 + FMA (x86-64-v3) is available.
             let token = unsafe { pulp::x86::V3::new_unchecked() };
             let simd = crate::simd::avx2::Avx2(token);
-            token.vectorize(WithSimd { simd, job })
+            token.vectorize(JobOn { simd, job })
         }
         #[cfg(target_arch = "aarch64")]
         Isa::Neon => {
             // SAFETY: the caller guarantees NEON is available.
             let token = unsafe { pulp::aarch64::Neon::new_unchecked() };
             let simd = crate::simd::neon::Neon(token);
-            token.vectorize(WithSimd { simd, job })
+            token.vectorize(JobOn { simd, job })
         }
         _ => on_scalar(job),
     }
@@ -72,7 +76,7 @@ pub(crate) unsafe fn on_isa<J: SimdJob>(isa: Isa, job: J) -> J::Output {
 /// both give the same bits, since a fused multiply-add has one correct result.
 #[inline(always)]
 fn on_scalar<J: SimdJob>(job: J) -> J::Output {
-    let job = WithSimd { simd: Scalar, job };
+    let job = JobOn { simd: Scalar, job };
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     if let Some(token) = pulp::x86::V3::try_new() {
         return token.vectorize(job);
@@ -81,20 +85,20 @@ fn on_scalar<J: SimdJob>(job: J) -> J::Output {
 }
 
 /// The one-input driver over one slice.
-struct MapJob<K> {
+struct OneInputJob<K> {
     kernel: K,
     x: *const f32,
     y: *mut f32,
     n: usize,
 }
 
-impl<K: Kernel> SimdJob for MapJob<K> {
+impl<K: Kernel> SimdJob for OneInputJob<K> {
     type Output = ();
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
-        // SAFETY: `run`'s caller guarantees the pointer ranges.
-        unsafe { map(s, self.kernel, self.x, self.y, self.n) }
+        // SAFETY: `one_input`'s caller guarantees the pointer ranges.
+        unsafe { driver::one_input(s, self.kernel, self.x, self.y, self.n) }
     }
 }
 
@@ -105,15 +109,21 @@ impl<K: Kernel> SimdJob for MapJob<K> {
 /// valid for `n` reads and `y` for `n` writes, either the same pointer or
 /// non-overlapping.
 #[inline(always)]
-pub(crate) unsafe fn run<K: Kernel>(isa: Isa, kernel: K, x: *const f32, y: *mut f32, n: usize) {
+pub(crate) unsafe fn one_input<K: Kernel>(
+    isa: Isa,
+    kernel: K,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) {
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa(isa, MapJob { kernel, x, y, n }) }
+    unsafe { on_isa(isa, OneInputJob { kernel, x, y, n }) }
 }
 
 /// The two-input driver over `blocks` consecutive blocks of `period`
 /// elements of `x` and `y`, each paired with the same `period` elements of
 /// `t`.
-struct Map2Job<K> {
+struct TwoInputsJob<K> {
     kernel: K,
     x: *const f32,
     t: *const f32,
@@ -122,17 +132,17 @@ struct Map2Job<K> {
     blocks: usize,
 }
 
-impl<K: Kernel2> SimdJob for Map2Job<K> {
+impl<K: TwoInputKernel> SimdJob for TwoInputsJob<K> {
     type Output = ();
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
         for b in 0..self.blocks {
             let offset = b * self.period;
-            // SAFETY: `run2`'s caller guarantees the ranges; `offset + period
+            // SAFETY: `two_inputs`'s caller guarantees the ranges; `offset + period
             // <= blocks * period`.
             unsafe {
-                map2(
+                driver::two_inputs(
                     s,
                     self.kernel,
                     self.x.add(offset),
@@ -154,7 +164,7 @@ impl<K: Kernel2> SimdJob for Map2Job<K> {
 /// reads (it may be `x` itself when `blocks == 1`; it must not overlap `y`
 /// otherwise).
 #[inline(always)]
-pub(crate) unsafe fn run2<K: Kernel2>(
+pub(crate) unsafe fn two_inputs<K: TwoInputKernel>(
     isa: Isa,
     kernel: K,
     x: *const f32,
@@ -162,7 +172,7 @@ pub(crate) unsafe fn run2<K: Kernel2>(
     y: *mut f32,
     [blocks, period]: [usize; 2],
 ) {
-    let job = Map2Job {
+    let job = TwoInputsJob {
         kernel,
         x,
         t,
@@ -175,7 +185,7 @@ pub(crate) unsafe fn run2<K: Kernel2>(
 }
 
 /// The per-channel driver over an `[outer, channels, inner]` layout.
-struct ChannelsJob<K> {
+struct PerChannelJob<K> {
     kernel: K,
     x: *const f32,
     t: *const f32,
@@ -183,13 +193,13 @@ struct ChannelsJob<K> {
     shape: [usize; 3],
 }
 
-impl<K: Kernel2> SimdJob for ChannelsJob<K> {
+impl<K: TwoInputKernel> SimdJob for PerChannelJob<K> {
     type Output = ();
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
-        // SAFETY: `run_channels`'s caller guarantees the ranges.
-        unsafe { map_channels(s, self.kernel, self.x, self.t, self.y, self.shape) }
+        // SAFETY: `per_channel`'s caller guarantees the ranges.
+        unsafe { driver::per_channel(s, self.kernel, self.x, self.t, self.y, self.shape) }
     }
 }
 
@@ -202,7 +212,7 @@ impl<K: Kernel2> SimdJob for ChannelsJob<K> {
 /// `y` for as many writes (the same pointer or non-overlapping), `t` for
 /// `channels` reads.
 #[inline(always)]
-pub(crate) unsafe fn run_channels<K: Kernel2>(
+pub(crate) unsafe fn per_channel<K: TwoInputKernel>(
     isa: Isa,
     kernel: K,
     x: *const f32,
@@ -210,7 +220,7 @@ pub(crate) unsafe fn run_channels<K: Kernel2>(
     y: *mut f32,
     shape: [usize; 3],
 ) {
-    let job = ChannelsJob {
+    let job = PerChannelJob {
         kernel,
         x,
         t,
@@ -235,13 +245,8 @@ impl<L: Flavor> SimdJob for RowsJob<L> {
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
-        let _ = self.flavor;
-        for r in 0..self.rows {
-            let offset = r * self.row_len;
-            // SAFETY: `run_rows`'s caller guarantees `rows * row_len`
-            // elements; `offset + row_len` is within them.
-            unsafe { row::<S, L>(s, self.x.add(offset), self.y.add(offset), self.row_len) }
-        }
+        // SAFETY: `rows`'s caller guarantees the ranges.
+        unsafe { driver::rows(s, self.flavor, self.x, self.y, [self.rows, self.row_len]) }
     }
 }
 
@@ -252,7 +257,7 @@ impl<L: Flavor> SimdJob for RowsJob<L> {
 /// `isa` must be available; `x` valid for `rows * row_len` reads and `y` for
 /// as many writes, the same pointer or non-overlapping.
 #[inline(always)]
-pub(crate) unsafe fn run_rows<L: Flavor>(
+pub(crate) unsafe fn rows<L: Flavor>(
     isa: Isa,
     flavor: L,
     x: *const f32,
@@ -268,4 +273,33 @@ pub(crate) unsafe fn run_rows<L: Flavor>(
     };
     // SAFETY: the caller's guarantees, passed on.
     unsafe { on_isa(isa, job) }
+}
+
+/// Checks that input and output have the same length.
+#[inline(always)]
+pub(crate) fn check_lengths(function: &str, x: usize, y: usize) {
+    assert!(
+        x == y,
+        "{function}: input x has length {x} but output y has length {y}; they must be equal"
+    );
+}
+
+/// Runs `kernel` from `x` into `y` on `isa`.
+#[inline(always)]
+pub(crate) fn apply_on<K: Kernel>(function: &str, isa: Isa, kernel: K, x: &[f32], y: &mut [f32]) {
+    check_lengths(function, x.len(), y.len());
+    debug_assert!(isa.is_available());
+    // SAFETY: `isa` is available (callers pass `Isa::best()` or a checked
+    // path); `x` and `y` are distinct borrows of equal length.
+    unsafe { one_input(isa, kernel, x.as_ptr(), y.as_mut_ptr(), x.len()) }
+}
+
+/// Runs `kernel` over `x` in place on `isa`.
+#[inline(always)]
+pub(crate) fn apply_inplace_on<K: Kernel>(isa: Isa, kernel: K, x: &mut [f32]) {
+    debug_assert!(isa.is_available());
+    let n = x.len();
+    let p = x.as_mut_ptr();
+    // SAFETY: as in `apply_on`; the driver supports input == output.
+    unsafe { one_input(isa, kernel, p, p, n) }
 }

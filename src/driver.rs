@@ -1,10 +1,14 @@
-//! The slice driver: runs a kernel over a slice, full vectors first, then the
-//! tail through the same kernel with a partial load and store.
+//! The slice drivers: run a kernel over slices, full vectors first, then the
+//! tail through the same kernel with a partial load and store. Four drivers:
+//! [`one_input`] (`y[i] = f(x[i])`), [`two_inputs`] (`y[i] = f(x[i], t[i])`),
+//! [`per_channel`] (a second input per channel of a layout) and [`rows`]
+//! (softmax and log-softmax, row by row).
 //!
 //! There is no scalar tail loop: the last `n % LANES` elements go through the
 //! vector kernel like every other element, so they get the same bits.
 
-use crate::kernels::{Kernel, Kernel2};
+use crate::kernels::softmax::{Flavor, row};
+use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
 
 /// One vector through `k`, then the NaN rule every function shares: a NaN input
@@ -38,13 +42,19 @@ fn head_len<S: Simd>(y: *mut f32, n: usize) -> usize {
 /// `x` must be valid for `n` reads and `y` for `n` writes. `x` and `y` may be
 /// the same pointer (in place); otherwise the ranges must not overlap.
 #[inline(always)]
-pub(crate) unsafe fn map<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut f32, n: usize) {
+pub(crate) unsafe fn one_input<S: Simd, K: Kernel>(
+    s: S,
+    k: K,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) {
     // SAFETY: the caller's guarantees; the second input is `x` again (its
     // loads are the same as the first input's).
-    unsafe { map_with(s, OneInput(k), x, x, y, n) }
+    unsafe { vector_loop(s, OneInputFn(k), x, x, y, n) }
 }
 
-/// What [`map_with`] applies per vector: a kernel and its NaN rule.
+/// What [`vector_loop`] applies per vector: a kernel and its NaN rule.
 /// (A trait with `#[inline(always)]` methods rather than a closure: a
 /// closure is compiled as a function of its own, without the target features
 /// of the function it is called from.)
@@ -54,9 +64,9 @@ trait VectorFn: Copy {
 
 /// A one-input kernel, ignoring the second input.
 #[derive(Clone, Copy)]
-struct OneInput<K>(K);
+struct OneInputFn<K>(K);
 
-impl<K: Kernel> VectorFn for OneInput<K> {
+impl<K: Kernel> VectorFn for OneInputFn<K> {
     #[inline(always)]
     fn call<S: Simd>(self, s: S, x: S::F, _t: S::F) -> S::F {
         eval(s, self.0, x)
@@ -65,16 +75,16 @@ impl<K: Kernel> VectorFn for OneInput<K> {
 
 /// A two-input kernel.
 #[derive(Clone, Copy)]
-struct TwoInputs<K>(K);
+struct TwoInputsFn<K>(K);
 
-impl<K: Kernel2> VectorFn for TwoInputs<K> {
+impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
     #[inline(always)]
     fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
         eval2(s, self.0, x, t)
     }
 }
 
-/// The loop of [`map`] and [`map2`]: `f` on the vectors of `x` and `t`, a
+/// The loop of [`one_input`] and [`two_inputs`]: `f` on the vectors of `x` and `t`, a
 /// partial head so that the stores of the body are aligned to the vector (a
 /// store that straddles two cache lines costs twice), the body unrolled by
 /// [`UNROLL`], then the tail through the same `f` with partial loads and a
@@ -84,7 +94,7 @@ impl<K: Kernel2> VectorFn for TwoInputs<K> {
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes; `y` may
 /// be the same pointer as `x` or `t`, otherwise the ranges must not overlap.
 #[inline(always)]
-unsafe fn map_with<S: Simd, F: VectorFn>(
+unsafe fn vector_loop<S: Simd, F: VectorFn>(
     s: S,
     f: F,
     x: *const f32,
@@ -97,7 +107,7 @@ unsafe fn map_with<S: Simd, F: VectorFn>(
     if i > 0 {
         // SAFETY: `i < lanes` and `i <= n`: the partial loads and store touch
         // only the first `i` elements.
-        unsafe { map_partial(s, f, x, t, y, i) };
+        unsafe { partial(s, f, x, t, y, i) };
     }
     while i + UNROLL * lanes <= n {
         // SAFETY: `i + UNROLL * lanes <= n`, so every lane read and written is
@@ -130,7 +140,7 @@ unsafe fn map_with<S: Simd, F: VectorFn>(
     }
     if i < n {
         // SAFETY: `n - i < lanes` elements remain, all in bounds.
-        unsafe { map_partial(s, f, x.add(i), t.add(i), y.add(i), n - i) };
+        unsafe { partial(s, f, x.add(i), t.add(i), y.add(i), n - i) };
     }
 }
 
@@ -139,7 +149,7 @@ unsafe fn map_with<S: Simd, F: VectorFn>(
 /// # Safety
 /// `x` and `t` valid for `len` reads, `y` for `len` writes.
 #[inline(always)]
-unsafe fn map_partial<S: Simd, F: VectorFn>(
+unsafe fn partial<S: Simd, F: VectorFn>(
     s: S,
     f: F,
     x: *const f32,
@@ -159,19 +169,19 @@ unsafe fn map_partial<S: Simd, F: VectorFn>(
 /// two-input functions: a NaN `x` comes out as `x` quieted; otherwise a NaN
 /// `t` comes out as `t` quieted.
 #[inline(always)]
-pub(crate) fn eval2<S: Simd, K: Kernel2>(s: S, k: K, x: S::F, t: S::F) -> S::F {
+pub(crate) fn eval2<S: Simd, K: TwoInputKernel>(s: S, k: K, x: S::F, t: S::F) -> S::F {
     s.keep_nan(x, s.keep_nan(t, k.apply(s, x, t)))
 }
 
 /// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`
-/// (the loop of [`map`]).
+/// (the loop of [`one_input`]).
 ///
 /// # Safety
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes. `y` may be
 /// the same pointer as `x` or `t` (in place); otherwise the ranges must not
 /// overlap.
 #[inline(always)]
-pub(crate) unsafe fn map2<S: Simd, K: Kernel2>(
+pub(crate) unsafe fn two_inputs<S: Simd, K: TwoInputKernel>(
     s: S,
     k: K,
     x: *const f32,
@@ -180,7 +190,7 @@ pub(crate) unsafe fn map2<S: Simd, K: Kernel2>(
     n: usize,
 ) {
     // SAFETY: the caller's guarantees.
-    unsafe { map_with(s, TwoInputs(k), x, t, y, n) }
+    unsafe { vector_loop(s, TwoInputsFn(k), x, t, y, n) }
 }
 
 /// A two-input kernel with its second input fixed to one value: the kernel of
@@ -191,7 +201,7 @@ struct Bound<K> {
     t: f32,
 }
 
-impl<K: Kernel2> Kernel for Bound<K> {
+impl<K: TwoInputKernel> Kernel for Bound<K> {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         self.kernel.apply(s, x, s.splat(self.t))
@@ -200,14 +210,14 @@ impl<K: Kernel2> Kernel for Bound<K> {
 
 /// Applies the two-input kernel `k` over an `[outer, channels, inner]` layout
 /// with one second input per channel: element `(o, c, i)` gets `t[c]`. Each
-/// run of `inner` elements of one channel goes through [`map`] with `t[c]`
-/// splatted, which gives the bits [`map2`] gives with `t[c]` repeated.
+/// run of `inner` elements of one channel goes through [`one_input`] with `t[c]`
+/// splatted, which gives the bits [`two_inputs`] gives with `t[c]` repeated.
 ///
 /// # Safety
 /// `x` must be valid for `outer * channels * inner` reads and `y` for as many
 /// writes, the same pointer or non-overlapping; `t` for `channels` reads.
 #[inline(always)]
-pub(crate) unsafe fn map_channels<S: Simd, K: Kernel2>(
+pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel>(
     s: S,
     k: K,
     x: *const f32,
@@ -225,8 +235,30 @@ pub(crate) unsafe fn map_channels<S: Simd, K: Kernel2>(
                     kernel: k,
                     t: *t.add(c),
                 };
-                map(s, kernel, x.add(offset), y.add(offset), inner);
+                one_input(s, kernel, x.add(offset), y.add(offset), inner);
             }
         }
+    }
+}
+
+/// Applies `softmax` or `log_softmax` (`L`) to `rows` consecutive rows of
+/// `row_len >= 1` elements from `x` into `y`.
+///
+/// # Safety
+/// `x` must be valid for `rows * row_len` reads and `y` for as many writes,
+/// the same pointer or non-overlapping.
+#[inline(always)]
+pub(crate) unsafe fn rows<S: Simd, L: Flavor>(
+    s: S,
+    _flavor: L,
+    x: *const f32,
+    y: *mut f32,
+    [rows, row_len]: [usize; 2],
+) {
+    for r in 0..rows {
+        let offset = r * row_len;
+        // SAFETY: the caller guarantees `rows * row_len` elements; `offset +
+        // row_len` is within them.
+        unsafe { row::<S, L>(s, x.add(offset), y.add(offset), row_len) }
     }
 }

@@ -17,46 +17,16 @@ mod functions;
 mod isa;
 #[path = "../kernels/mod.rs"]
 mod kernels;
-mod paired;
 pub mod reference;
 pub mod register;
 mod rows;
 mod simd;
+mod table;
+mod two_inputs;
 
 pub use activation::Activation;
 pub use error::{Error, ISA_ENV_VAR};
 pub use functions::*;
 pub use isa::{Isa, NATIVE};
-pub use paired::*;
 pub use rows::*;
-
-use kernels::Kernel;
-
-/// Checks that input and output have the same length.
-#[inline(always)]
-pub(crate) fn check_lengths(function: &str, x: usize, y: usize) {
-    assert!(
-        x == y,
-        "{function}: input x has length {x} but output y has length {y}; they must be equal"
-    );
-}
-
-/// Runs `kernel` from `x` into `y` on `isa`.
-#[inline(always)]
-pub(crate) fn apply_on<K: Kernel>(function: &str, isa: Isa, kernel: K, x: &[f32], y: &mut [f32]) {
-    check_lengths(function, x.len(), y.len());
-    debug_assert!(isa.is_available());
-    // SAFETY: `isa` is available (callers pass `Isa::best()` or a checked
-    // path); `x` and `y` are distinct borrows of equal length.
-    unsafe { dispatch::run(isa, kernel, x.as_ptr(), y.as_mut_ptr(), x.len()) }
-}
-
-/// Runs `kernel` over `x` in place on `isa`.
-#[inline(always)]
-pub(crate) fn apply_inplace_on<K: Kernel>(isa: Isa, kernel: K, x: &mut [f32]) {
-    debug_assert!(isa.is_available());
-    let n = x.len();
-    let p = x.as_mut_ptr();
-    // SAFETY: as in `apply_on`; the driver supports input == output.
-    unsafe { dispatch::run(isa, kernel, p, p, n) }
-}
+pub use two_inputs::*;

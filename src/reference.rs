@@ -9,6 +9,8 @@
 //! around `r`, with subnormal spacing below the normal range.
 
 use crate::Activation;
+use crate::reference;
+use crate::table::{activation_table, variant};
 
 /// `sqrt(2/pi)`, the constant of the tanh approximation of GELU.
 const SQRT_2_OVER_PI: f64 = 0.797_884_560_802_865_4;
@@ -70,6 +72,15 @@ pub fn silu(x: f64) -> f64 {
         return -0.0;
     }
     x * sigmoid(x)
+}
+
+/// `x sigmoid(1.702 x)`, the product `1.702 x` exact in float64 to far
+/// below an `f32` ulp.
+pub fn gelu_quick(x: f64) -> f64 {
+    if x == f64::NEG_INFINITY {
+        return -0.0;
+    }
+    x * sigmoid(1.702 * x)
 }
 
 /// `x * Phi(x) = 0.5 x erfc(-x / sqrt 2)`.
@@ -287,35 +298,47 @@ fn row_kind(x: &[f32]) -> RowKind {
     }
 }
 
-/// The reference value of `activation` at `x`.
-pub fn eval(activation: Activation, x: f32) -> f64 {
-    let xd = f64::from(x);
-    match activation {
-        Activation::Exp => libm::exp(xd),
-        Activation::Erf => libm::erf(xd),
-        Activation::Tanh => libm::tanh(xd),
-        Activation::Sigmoid => sigmoid(xd),
-        Activation::Silu => silu(xd),
-        Activation::Gelu => gelu(xd),
-        Activation::GeluTanh => gelu_tanh(xd),
-        Activation::Mish => mish(xd),
-        Activation::Softplus { beta, threshold } => softplus(x, beta, threshold),
-        Activation::Relu => hardtanh(xd, 0.0, f64::INFINITY),
-        Activation::Relu6 => hardtanh(xd, 0.0, 6.0),
-        Activation::LeakyRelu { negative_slope } => leaky_relu(xd, f64::from(negative_slope)),
-        Activation::Hardtanh { min_val, max_val } => {
-            hardtanh(xd, f64::from(min_val), f64::from(max_val))
+/// Declares, from the rows of the table, the reference of each function,
+/// its naive loop and the parameter sets the tests run with their digests.
+macro_rules! declare_references {
+    ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $docs:tt $bound:literal $measured:literal $kernel:tt $limits:tt $range:tt $in_place:tt (|$rx:ident| $reference:expr) (|$nx:ident| $naive:expr) ($( ($($cp:ident $cv:literal)*) $digest:literal )+)])*) => {
+        /// The float64 reference value of `activation` at `x`.
+        pub fn eval(activation: Activation, x: f32) -> f64 {
+            match activation {
+                $( Activation::$variant $({ $($param),+ })? => {
+                    let $rx = x;
+                    $reference
+                } )*
+            }
         }
-        Activation::Hardsigmoid => hardsigmoid(xd),
-        Activation::Hardswish => hardswish(xd),
-        Activation::Softsign => softsign(xd),
-        Activation::Identity => xd,
-        Activation::Step { at_zero } => step(xd, f64::from(at_zero)),
-        Activation::Elu { alpha } => elu(xd, f64::from(alpha)),
-        Activation::Selu => selu(xd),
-        Activation::Celu { alpha } => celu(xd, f64::from(alpha)),
-    }
+
+        /// The loop a user without this crate would write for `activation`
+        /// (the standard library's `f32` functions, and `libm` for `erf`):
+        /// what the measurements compare with.
+        ///
+        /// # Panics
+        /// If `x.len() != y.len()`.
+        pub fn naive(activation: Activation, x: &[f32], y: &mut [f32]) {
+            assert_eq!(x.len(), y.len(), "naive: x and y must have the same length");
+            match activation {
+                $( Activation::$variant $({ $($param),+ })? => {
+                    for (yi, &$nx) in y.iter_mut().zip(x) {
+                        *yi = $naive;
+                    }
+                } )*
+            }
+        }
+
+        /// Every parameter set the tests run each function with (PyTorch's
+        /// defaults first), with the committed digest of its output bits
+        /// over the digest inputs (`tests/digests.rs`).
+        pub fn cases() -> Vec<(Activation, u64)> {
+            vec![$($( (variant!($variant $($cp $cv)*), $digest), )+)*]
+        }
+    };
 }
+
+activation_table!(declare_references);
 
 #[cfg(test)]
 mod tests {

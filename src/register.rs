@@ -23,9 +23,9 @@
 //! assert_eq!(y.to_array(), z);
 //! ```
 
-use crate::activation::KernelUse;
 use crate::driver::eval;
-use crate::kernels::Kernel;
+use crate::kernels::{Kernel, KernelUse};
+use crate::table::activation_table;
 use crate::{Activation, Error, kernels};
 use wide::f32x8;
 
@@ -72,111 +72,61 @@ fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
     f32x8::new(out)
 }
 
-/// Declares a register function for a kernel without parameters.
+/// Declares the register function of every row of the table.
+macro_rules! declare_register {
+    ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $docs:tt $bound:literal $measured:literal ($kernel:expr) $($rest:tt)*])*) => {
+        $( register_fn!($name $variant [$($($param)+)?] ($kernel)); )*
+    };
+}
+
+/// The register function of one row: infallible without parameters,
+/// returning a `Result` (the parameters' domain) with them.
 macro_rules! register_fn {
-    ($(#[$doc:meta])* $name:ident, $kernel:expr) => {
-        $(#[$doc])*
+    ($name:ident $variant:ident [] ($kernel:expr)) => {
+        #[doc = concat!("[`crate::", stringify!($name), "`] on eight lanes: the same bits, error and special values.")]
         #[inline(always)]
         pub fn $name(x: f32x8) -> f32x8 {
             eval8($kernel, x)
         }
+
+        #[cfg(test)]
+        mod $name {
+            #[test]
+            fn gives_the_scalar_paths_bits() {
+                super::check_register(crate::Activation::$variant, |v| Ok(super::$name(v)));
+            }
+        }
+    };
+    ($name:ident $variant:ident [$($param:ident)+] ($kernel:expr)) => {
+        #[doc = concat!("[`crate::", stringify!($name), "`] on eight lanes: the same bits, error and special values.")]
+        ///
+        /// # Errors
+        #[doc = concat!("[`Error::InvalidParameter`] for a parameter outside its domain (see [`Activation::", stringify!($variant), "`]).")]
+        /// Validate once outside a hot loop with [`Activation::validate`] if
+        /// that matters.
+        #[inline(always)]
+        pub fn $name(x: f32x8, $($param: f32),+) -> Result<f32x8, Error> {
+            Activation::$variant { $($param),+ }.forward_f32x8(x)
+        }
+
+        #[cfg(test)]
+        mod $name {
+            use crate::Activation;
+
+            #[test]
+            #[allow(irrefutable_let_patterns)]
+            fn gives_the_scalar_paths_bits() {
+                for (f, _) in crate::reference::cases() {
+                    if let Activation::$variant { $($param),+ } = f {
+                        super::check_register(f, |v| super::$name(v, $($param),+));
+                    }
+                }
+            }
+        }
     };
 }
 
-register_fn!(
-    /// [`crate::exp`] on eight lanes: same semantics, error and special values.
-    exp,
-    kernels::exp::Exp
-);
-register_fn!(
-    /// [`crate::erf`] on eight lanes: same semantics, error and special values.
-    erf,
-    kernels::erf::Erf
-);
-register_fn!(
-    /// [`crate::tanh`] on eight lanes: same semantics, error and special values.
-    tanh,
-    kernels::tanh::Tanh
-);
-register_fn!(
-    /// [`crate::sigmoid`] on eight lanes: same semantics, error and special
-    /// values.
-    sigmoid,
-    kernels::sigmoid::Sigmoid
-);
-register_fn!(
-    /// [`crate::silu`] on eight lanes: same semantics, error and special values.
-    silu,
-    kernels::sigmoid::Silu
-);
-register_fn!(
-    /// [`crate::gelu`] on eight lanes: same semantics, error and special values.
-    gelu,
-    kernels::gelu::Gelu
-);
-register_fn!(
-    /// [`crate::gelu_tanh`] on eight lanes: same semantics, error and special
-    /// values.
-    gelu_tanh,
-    kernels::gelu_tanh::GeluTanh
-);
-register_fn!(
-    /// [`crate::mish`] on eight lanes: same semantics, error and special values.
-    mish,
-    kernels::mish::Mish
-);
-
-register_fn!(
-    /// [`crate::relu`] on eight lanes: same semantics and special values.
-    relu,
-    kernels::relu::Relu
-);
-register_fn!(
-    /// [`crate::relu6`] on eight lanes: same semantics and special values.
-    relu6,
-    kernels::relu::Hardtanh::RELU6
-);
-register_fn!(
-    /// [`crate::hardsigmoid`] on eight lanes: same semantics, error and
-    /// special values.
-    hardsigmoid,
-    kernels::hardsigmoid::Hardsigmoid
-);
-register_fn!(
-    /// [`crate::hardswish`] on eight lanes: same semantics, error and special
-    /// values.
-    hardswish,
-    kernels::hardsigmoid::Hardswish
-);
-register_fn!(
-    /// [`crate::softsign`] on eight lanes: same semantics, error and special
-    /// values.
-    softsign,
-    kernels::softsign::Softsign
-);
-register_fn!(
-    /// [`crate::identity`] on eight lanes (NaN quieted, as everywhere).
-    identity,
-    kernels::step::Identity
-);
-register_fn!(
-    /// [`crate::selu`] on eight lanes: same semantics, error and special
-    /// values.
-    selu,
-    kernels::elu::Selu
-);
-
-/// [`crate::softplus`] on eight lanes: same semantics, error and special
-/// values.
-///
-/// # Errors
-/// [`Error::InvalidParameter`] for `beta` not finite and `> 0` or a NaN
-/// `threshold`. Validate once outside a hot loop with
-/// [`Activation::validate`] if that matters.
-#[inline(always)]
-pub fn softplus(x: f32x8, beta: f32, threshold: f32) -> Result<f32x8, Error> {
-    Ok(eval8(kernels::softplus::Softplus::new(beta, threshold)?, x))
-}
+activation_table!(declare_register);
 
 impl Activation {
     /// The function on the eight lanes of a register (see [`crate::register`]).
@@ -194,5 +144,23 @@ impl Activation {
             }
         }
         self.kernel_use(Register(x))
+    }
+}
+
+/// Asserts that `register` gives `f`'s scalar-path bits on every lane (or
+/// the same error).
+#[cfg(test)]
+fn check_register(f: Activation, register: impl Fn(f32x8) -> Result<f32x8, Error>) {
+    let x = crate::table::test_inputs();
+    let mut want = vec![0.0; x.len()];
+    let forward = f.forward_on(crate::Isa::Scalar, &x, &mut want);
+    for (chunk, want) in x.chunks_exact(8).zip(want.chunks_exact(8)) {
+        let got = register(f32x8::new(chunk.try_into().unwrap()));
+        assert_eq!(got.as_ref().err(), forward.as_ref().err(), "{f:?}");
+        if let Ok(got) = got {
+            let got = got.to_array().map(f32::to_bits);
+            let want: Vec<u32> = want.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got[..], want[..], "{f:?} at {chunk:?}");
+        }
     }
 }

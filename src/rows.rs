@@ -1,7 +1,8 @@
 //! Row-wise functions: `softmax` and `log_softmax` over contiguous rows.
 
+use crate::dispatch::{self, check_lengths};
 use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
-use crate::{Error, Isa, check_lengths, dispatch};
+use crate::{Error, Isa};
 
 /// Checks `row_len` against a slice of `len` elements; returns the row count.
 fn rows(function: &'static str, len: usize, row_len: usize) -> Result<usize, Error> {
@@ -35,7 +36,7 @@ fn apply<L: Flavor>(
     // SAFETY: `isa` is available; `x` and `y` hold `n * row_len` elements and
     // are distinct borrows, or `dst == src` comes from the exclusive borrow
     // of the in-place callers (see `inplace`).
-    unsafe { dispatch::run_rows(isa, flavor, src, dst, [n, row_len]) };
+    unsafe { dispatch::rows(isa, flavor, src, dst, [n, row_len]) };
     Ok(())
 }
 
@@ -52,7 +53,7 @@ fn inplace<L: Flavor>(
     let p = x.as_mut_ptr();
     // SAFETY: `isa` is available; `x` is exclusively borrowed and holds
     // `n * row_len` elements; the row driver supports input == output.
-    unsafe { dispatch::run_rows(isa, flavor, p, p, [n, row_len]) };
+    unsafe { dispatch::rows(isa, flavor, p, p, [n, row_len]) };
     Ok(())
 }
 

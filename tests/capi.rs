@@ -7,37 +7,11 @@ use simd_activations::capi::*;
 use simd_activations::{Activation, Isa};
 use std::ffi::CStr;
 
-/// Calls the C function for `f` (the mapping is written out here, not taken
-/// from the crate).
+/// Calls the C function of `f`, `sa_<name>`, with `f`'s parameters.
 fn call(f: Activation, x: *const f32, y: *mut f32, n: usize) -> i32 {
     // SAFETY: the callers pass buffers valid for `n` floats, or exercise the
     // checks the functions make before touching memory.
-    unsafe {
-        match f {
-            Activation::Gelu => sa_gelu(x, y, n),
-            Activation::GeluTanh => sa_gelu_tanh(x, y, n),
-            Activation::Silu => sa_silu(x, y, n),
-            Activation::Mish => sa_mish(x, y, n),
-            Activation::Softplus { beta, threshold } => sa_softplus(x, y, n, beta, threshold),
-            Activation::Sigmoid => sa_sigmoid(x, y, n),
-            Activation::Tanh => sa_tanh(x, y, n),
-            Activation::Exp => sa_exp(x, y, n),
-            Activation::Erf => sa_erf(x, y, n),
-            Activation::Relu => sa_relu(x, y, n),
-            Activation::Relu6 => sa_relu6(x, y, n),
-            Activation::LeakyRelu { negative_slope } => sa_leaky_relu(x, y, n, negative_slope),
-            Activation::Hardtanh { min_val, max_val } => sa_hardtanh(x, y, n, min_val, max_val),
-            Activation::Hardsigmoid => sa_hardsigmoid(x, y, n),
-            Activation::Hardswish => sa_hardswish(x, y, n),
-            Activation::Softsign => sa_softsign(x, y, n),
-            Activation::Identity => sa_identity(x, y, n),
-            Activation::Step { at_zero } => sa_step(x, y, n, at_zero),
-            Activation::Elu { alpha } => sa_elu(x, y, n, alpha),
-            Activation::Selu => sa_selu(x, y, n),
-            Activation::Celu { alpha } => sa_celu(x, y, n, alpha),
-            other => panic!("no C function for {other:?}"),
-        }
-    }
+    unsafe { call_elementwise(f, x, y, n) }
 }
 
 fn bits(v: &[f32]) -> Vec<u32> {
@@ -276,4 +250,37 @@ fn names_and_messages() {
     for valid in ["scalar", "avx2", "avx512", "neon"] {
         assert!(isa.contains(valid), "{isa}");
     }
+}
+
+/// The C smoke test (`tests/c/capi_smoke.c`, run by CI) calls every function
+/// the header declares: the elementwise ones through the calls
+/// `tests/c/elementwise_calls.sh` generates from the header, the others by
+/// name.
+#[test]
+fn the_c_smoke_test_calls_every_function_of_the_header() {
+    let header = include_str!("../src/capi/simd_activations.h");
+    let smoke = include_str!("c/capi_smoke.c");
+    assert!(smoke.contains("#include \"elementwise_calls.inc\""));
+    let elementwise_shape = "(const float *x, float *y, size_t n";
+    let mut declared = 0;
+    let declarations = header
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()) && l.contains("sa_"));
+    for line in declarations.filter(|l| l.contains('(')) {
+        let name = &line[line.find("sa_").unwrap() + 3..line.find('(').unwrap()];
+        let rest = &line[line.find('(').unwrap()..];
+        let elementwise = rest.starts_with(elementwise_shape)
+            && rest[elementwise_shape.len()..]
+                .trim_end_matches(|c| c != ')')
+                .split(", ")
+                .skip(1)
+                .all(|p| p.starts_with("float "));
+        let by_name = smoke.contains(&format!("sa_{name}("));
+        assert!(
+            by_name || elementwise,
+            "the C smoke test does not call sa_{name}"
+        );
+        declared += 1;
+    }
+    assert!(declared >= Activation::ALL.len() + 6);
 }

@@ -16,7 +16,7 @@ fn child_report() {
     let x = [-1.0f32, 2.0];
     let mut y = [0.0f32; 2];
     // SAFETY: `x` and `y` hold 2 floats.
-    let status = unsafe { capi::sa_relu(x.as_ptr(), y.as_mut_ptr(), 2) };
+    let status = unsafe { capi::elementwise::relu(x.as_ptr(), y.as_mut_ptr(), 2) };
     let name = capi::sa_isa_name();
     let name = if name.is_null() {
         "null".to_owned()

@@ -38,138 +38,11 @@ fn nan_in_nan_out_quieted_with_payload() {
     }
 }
 
-/// (function, f(-inf), f(+inf), f(-0.0), f(+0.0)) per DESIGN.md.
-fn table() -> Vec<(Activation, f32, f32, f32, f32)> {
-    let ln2 = std::f32::consts::LN_2;
-    vec![
-        (Activation::Exp, 0.0, f32::INFINITY, 1.0, 1.0),
-        (Activation::Erf, -1.0, 1.0, -0.0, 0.0),
-        (Activation::Tanh, -1.0, 1.0, -0.0, 0.0),
-        (Activation::Sigmoid, 0.0, 1.0, 0.5, 0.5),
-        (Activation::Silu, -0.0, f32::INFINITY, -0.0, 0.0),
-        (Activation::Gelu, -0.0, f32::INFINITY, -0.0, 0.0),
-        (Activation::GeluTanh, -0.0, f32::INFINITY, -0.0, 0.0),
-        (Activation::Mish, -0.0, f32::INFINITY, -0.0, 0.0),
-        (
-            Activation::Softplus {
-                beta: 1.0,
-                threshold: 20.0,
-            },
-            0.0,
-            f32::INFINITY,
-            ln2,
-            ln2,
-        ),
-        (
-            Activation::Softplus {
-                beta: 2.0,
-                threshold: 20.0,
-            },
-            0.0,
-            f32::INFINITY,
-            ln2 / 2.0,
-            ln2 / 2.0,
-        ),
-        (Activation::Relu, 0.0, f32::INFINITY, -0.0, 0.0),
-        (Activation::Relu6, 0.0, 6.0, -0.0, 0.0),
-        (
-            Activation::LeakyRelu {
-                negative_slope: 0.01,
-            },
-            f32::NEG_INFINITY,
-            f32::INFINITY,
-            -0.0,
-            0.0,
-        ),
-        (
-            Activation::LeakyRelu {
-                negative_slope: 0.0,
-            },
-            -0.0,
-            f32::INFINITY,
-            -0.0,
-            0.0,
-        ),
-        (
-            Activation::LeakyRelu {
-                negative_slope: -2.0,
-            },
-            f32::INFINITY,
-            f32::INFINITY,
-            0.0,
-            -0.0,
-        ),
-        (
-            Activation::Hardtanh {
-                min_val: -1.0,
-                max_val: 1.0,
-            },
-            -1.0,
-            1.0,
-            -0.0,
-            0.0,
-        ),
-        (Activation::Hardsigmoid, 0.0, 1.0, 0.5, 0.5),
-        (Activation::Hardswish, -0.0, f32::INFINITY, -0.0, 0.0),
-        (Activation::Softsign, -1.0, 1.0, -0.0, 0.0),
-        (
-            Activation::Identity,
-            f32::NEG_INFINITY,
-            f32::INFINITY,
-            -0.0,
-            0.0,
-        ),
-        (Activation::Step { at_zero: 0.5 }, 0.0, 1.0, 0.5, 0.5),
-        (Activation::Step { at_zero: -3.0 }, 0.0, 1.0, -3.0, -3.0),
-        (
-            Activation::Elu { alpha: 1.0 },
-            -1.0,
-            f32::INFINITY,
-            -0.0,
-            0.0,
-        ),
-        (
-            Activation::Elu { alpha: 0.5 },
-            -0.5,
-            f32::INFINITY,
-            -0.0,
-            0.0,
-        ),
-        (Activation::Selu, -1.758_099_3, f32::INFINITY, -0.0, 0.0),
-        (
-            Activation::Celu { alpha: 1.0 },
-            -1.0,
-            f32::INFINITY,
-            -0.0,
-            0.0,
-        ),
-        (
-            Activation::Celu { alpha: 2.5 },
-            -2.5,
-            f32::INFINITY,
-            -0.0,
-            0.0,
-        ),
-        (
-            Activation::Celu { alpha: -0.5 },
-            f32::NEG_INFINITY,
-            f32::INFINITY,
-            -0.0,
-            0.0,
-        ),
-    ]
-}
-
 #[test]
 fn infinities_and_zeros() {
-    for (f, ninf, pinf, nzero, pzero) in table() {
+    for (f, _) in functions() {
         for isa in Isa::available().iter().copied() {
-            for (x, want) in [
-                (f32::NEG_INFINITY, ninf),
-                (f32::INFINITY, pinf),
-                (-0.0, nzero),
-                (0.0, pzero),
-            ] {
+            for (x, want) in f.special_values() {
                 let y = eval(f, isa, x);
                 assert!(
                     same(y, want),
@@ -187,24 +60,7 @@ fn infinities_and_zeros() {
 fn outputs_stay_in_range() {
     let x = common::strided(65_521, 7);
     for (f, _) in functions() {
-        let (lo, hi) = match f {
-            Activation::Sigmoid => (0.0, 1.0),
-            Activation::Tanh | Activation::Erf => (-1.0, 1.0),
-            Activation::Exp | Activation::Softplus { .. } | Activation::Relu => {
-                (0.0, f32::INFINITY)
-            }
-            Activation::Relu6 => (0.0, 6.0),
-            Activation::Hardtanh { min_val, max_val } => (min_val, max_val),
-            Activation::Hardsigmoid => (0.0, 1.0),
-            Activation::Softsign => (-1.0, 1.0),
-            Activation::Step { at_zero } => (at_zero.min(0.0), at_zero.max(1.0)),
-            Activation::Elu { alpha } | Activation::Celu { alpha } if alpha > 0.0 => {
-                (-alpha, f32::INFINITY)
-            }
-            Activation::Selu => (-1.758_099_3, f32::INFINITY),
-            Activation::Hardswish => (-0.375, f32::INFINITY),
-            _ => (f32::NEG_INFINITY, f32::INFINITY),
-        };
+        let (lo, hi) = f.range();
         for isa in Isa::available().iter().copied() {
             for (xi, yi) in x.iter().zip(on(f, isa, &x)) {
                 assert!(

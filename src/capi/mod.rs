@@ -18,6 +18,7 @@
 //!   behaviour or a wrong answer; [`sa_status_message`] describes each code.
 //! - Nothing panics across the boundary and nothing allocates.
 
+use crate::table::activation_table;
 use crate::{Activation, Error, Isa};
 use core::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -220,58 +221,65 @@ unsafe fn run<const N: usize>(
     })
 }
 
-/// Declares `sa_<name>` for elementwise functions, with their parameters
-/// as trailing `float` arguments, forwarding to [`Activation`].
-macro_rules! c_elementwise {
-    ($($name:ident => $rust:literal, $variant:ident $({ $($param:ident),+ })?;)*) => {$(
-        #[doc = concat!("`", $rust, "` from `x` into `y` (`n` floats each; `y == x` in place): ")]
-        #[doc = concat!("exactly [`crate::", $rust, "`]'s bits, max error and special values.")]
-        #[doc = ""]
-        #[doc = "Returns [`SA_OK`] or an `SA_ERR_*` status (see the module docs); nothing"]
-        #[doc = "is written on error."]
-        #[doc = ""]
-        #[doc = "# Safety"]
-        #[doc = "`x` points to `n` readable floats and `y` to `n` writable ones (either"]
-        #[doc = "may be null when `n == 0`), valid for the duration of the call."]
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(x: *const f32, y: *mut f32, n: usize $($(, $param: f32)+)?) -> i32 {
-            let f = Activation::$variant $({ $($param),+ })?;
-            // SAFETY: this function's contract is `run`'s.
-            unsafe {
-                run(
-                    (x, y, n),
-                    [],
-                    |isa, x, y, []| f.forward_on(isa, x, y),
-                    |isa, x, []| f.forward_inplace_on(isa, x),
-                )
+/// Declares the C function `sa_<name>` of every row of the table, with the
+/// parameters as trailing `float` arguments, forwarding to [`Activation`];
+/// each one's C prototype, for the test that holds the header to the table;
+/// and [`call_elementwise`], which reaches each through its variant.
+macro_rules! declare_c_functions {
+    ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $($rest:tt)*])*) => {
+        /// The elementwise functions, exported to C as `sa_<name>` (declared
+        /// in `simd_activations.h`).
+        pub mod elementwise {
+            use super::run;
+            use crate::Activation;
+            $(
+                #[doc = concat!("`sa_", stringify!($name), "`: [`crate::", stringify!($name), "`] from `x` into `y` (`n` floats each; `y == x` in place), ")]
+                #[doc = "with its bits, max error and special values."]
+                #[doc = ""]
+                #[doc = "Returns `SA_OK` or an `SA_ERR_*` status (see the module docs); nothing"]
+                #[doc = "is written on error."]
+                #[doc = ""]
+                #[doc = "# Safety"]
+                #[doc = "`x` points to `n` readable floats and `y` to `n` writable ones (either"]
+                #[doc = "may be null when `n == 0`), valid for the duration of the call."]
+                #[unsafe(export_name = concat!("sa_", stringify!($name)))]
+                pub unsafe extern "C" fn $name(x: *const f32, y: *mut f32, n: usize $($(, $param: f32)+)?) -> i32 {
+                    let f = Activation::$variant $({ $($param),+ })?;
+                    // SAFETY: this function's contract is `run`'s.
+                    unsafe {
+                        run(
+                            (x, y, n),
+                            [],
+                            |isa, x, y, []| f.forward_on(isa, x, y),
+                            |isa, x, []| f.forward_inplace_on(isa, x),
+                        )
+                    }
+                }
+            )*
+        }
+
+        /// The C prototype of each elementwise function, as the header
+        /// declares it.
+        #[cfg(test)]
+        const PROTOTYPES: &[&str] = &[$(
+            concat!("int32_t sa_", stringify!($name), "(const float *x, float *y, size_t n" $($(, ", float ", stringify!($param))+)? , ");"),
+        )*];
+
+        /// Calls the C function of `f` (`sa_<name>`) with `f`'s parameters.
+        ///
+        /// # Safety
+        /// As the C function's.
+        #[doc(hidden)]
+        pub unsafe fn call_elementwise(f: Activation, x: *const f32, y: *mut f32, n: usize) -> i32 {
+            match f {
+                // SAFETY: the caller's guarantees, passed on.
+                $( Activation::$variant $({ $($param),+ })? => unsafe { elementwise::$name(x, y, n $($(, $param)+)?) }, )*
             }
         }
-    )*};
+    };
 }
 
-c_elementwise! {
-    sa_gelu => "gelu", Gelu;
-    sa_gelu_tanh => "gelu_tanh", GeluTanh;
-    sa_silu => "silu", Silu;
-    sa_mish => "mish", Mish;
-    sa_softplus => "softplus", Softplus { beta, threshold };
-    sa_sigmoid => "sigmoid", Sigmoid;
-    sa_tanh => "tanh", Tanh;
-    sa_exp => "exp", Exp;
-    sa_erf => "erf", Erf;
-    sa_relu => "relu", Relu;
-    sa_relu6 => "relu6", Relu6;
-    sa_leaky_relu => "leaky_relu", LeakyRelu { negative_slope };
-    sa_hardtanh => "hardtanh", Hardtanh { min_val, max_val };
-    sa_hardsigmoid => "hardsigmoid", Hardsigmoid;
-    sa_hardswish => "hardswish", Hardswish;
-    sa_softsign => "softsign", Softsign;
-    sa_identity => "identity", Identity;
-    sa_step => "step", Step { at_zero };
-    sa_elu => "elu", Elu { alpha };
-    sa_selu => "selu", Selu;
-    sa_celu => "celu", Celu { alpha };
-}
+activation_table!(declare_c_functions);
 
 /// `softmax` over each row of `row_len` consecutive floats of `x` (`n` in
 /// all) into `y` (`y == x` in place): exactly [`crate::softmax`]'s bits,
@@ -364,5 +372,33 @@ pub unsafe extern "C" fn sa_frelu(x: *const f32, t: *const f32, y: *mut f32, n: 
             |isa, x, y, [t]| crate::frelu_on(isa, x, t, y),
             |isa, x, [t]| crate::frelu_inplace_on(isa, x, t),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PROTOTYPES;
+
+    /// The elementwise declarations of the header are exactly the table's.
+    #[test]
+    fn header_declares_every_elementwise_function_of_the_table() {
+        let header = include_str!("simd_activations.h");
+        let declared: Vec<&str> = header
+            .lines()
+            .filter(|l| {
+                l.starts_with("int32_t sa_") && l.contains("(const float *x, float *y, size_t n")
+            })
+            .filter(|l| !l.contains("row_len") && !l.contains("weight"))
+            .map(|l| l.split_inclusive(';').next().unwrap_or(l))
+            .collect();
+        for p in PROTOTYPES {
+            assert!(declared.contains(p), "the header lacks `{p}`");
+        }
+        for d in &declared {
+            assert!(
+                PROTOTYPES.contains(d),
+                "the header declares `{d}`, which is not in the table"
+            );
+        }
     }
 }

@@ -58,6 +58,7 @@ const char *sa_isa_name(void);
 /* Elementwise functions, PyTorch semantics. */
 int32_t sa_gelu(const float *x, float *y, size_t n);      /* approximate='none' */
 int32_t sa_gelu_tanh(const float *x, float *y, size_t n); /* approximate='tanh' */
+int32_t sa_gelu_quick(const float *x, float *y, size_t n); /* x sigmoid(1.702 x) */
 int32_t sa_silu(const float *x, float *y, size_t n);
 int32_t sa_mish(const float *x, float *y, size_t n);
 /* PyTorch defaults: beta = 1, threshold = 20. */

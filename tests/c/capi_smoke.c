@@ -2,6 +2,10 @@
  * The C interface from C: compiled with -Wall -Wextra -Werror against
  * src/capi/simd_activations.h and linked with the static library, so that
  * the header's declarations and the exported symbols agree. Run by .ci/run.
+ *
+ * It calls every function the header declares: the elementwise ones through
+ * elementwise_calls.inc, which tests/c/elementwise_calls.sh generates from
+ * the header's declarations, the others by hand below.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +29,9 @@ int main(void) {
 
     float x[5] = {-1.0f, 0.0f, 1.0f, NAN, 30.0f};
     float y[5];
+
+    /* Every elementwise function: status, a number for a number, NaN kept. */
+#include "elementwise_calls.inc"
 
     check(sa_relu(x, y, 5) == SA_OK, "relu status");
     check(y[0] == 0.0f && y[2] == 1.0f && isnan(y[3]) && y[4] == 30.0f, "relu values, NaN kept");
@@ -51,6 +58,18 @@ int main(void) {
     check(fabsf(s[0] + s[1] + s[2] - 1.0f) < 1e-6f, "softmax row sums to 1");
     check(fabsf(s[3] - 1.0f / 3.0f) < 1e-7f, "softmax of a large row is stable");
     check(sa_softmax(r, s, 6, 4) == SA_ERR_SHAPE, "row length must divide n");
+    check(sa_log_softmax(r, s, 6, 3) == SA_OK, "log_softmax status");
+    check(fabsf(s[3] + logf(3.0f)) < 1e-6f, "log_softmax of equal entries is -ln 3");
+
+    /* Two inputs. */
+    float w[2] = {0.5f, -2.0f};
+    float p[4] = {-1.0f, 2.0f, -1.0f, 2.0f};
+    float q[4];
+    check(sa_prelu(p, q, 4, w, 2, 2, 1) == SA_OK, "prelu status");
+    check(q[0] == -0.5f && q[1] == 2.0f && q[2] == -0.5f, "prelu weights per channel");
+    float t[4] = {0.0f, 3.0f, -2.0f, NAN};
+    check(sa_frelu(p, t, q, 4) == SA_OK, "frelu status");
+    check(q[0] == 0.0f && q[1] == 3.0f && q[2] == -1.0f && isnan(q[3]), "frelu is max(x, t)");
 
     /* Bad pointers and overlap. */
     check(sa_gelu(NULL, y, 5) == SA_ERR_POINTER, "null input refused");

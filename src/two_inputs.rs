@@ -1,8 +1,9 @@
 //! Functions with a second input: `prelu` (a weight per channel) and `frelu`
 //! (a second slice).
 
+use crate::dispatch::{self, check_lengths};
 use crate::kernels::relu::{FRelu, PRelu};
-use crate::{Error, Isa, check_lengths, dispatch};
+use crate::{Error, Isa};
 
 /// Below this run length per channel, `prelu` expands the weights to one per
 /// element of a block and runs the two-input driver over whole blocks,
@@ -155,15 +156,15 @@ unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape:
     // reads (1, `channels`, or the expansion's `channels * inner`).
     unsafe {
         if weight.len() == 1 {
-            dispatch::run_channels(isa, PRelu, x, w, y, [1, 1, n]);
+            dispatch::per_channel(isa, PRelu, x, w, y, [1, 1, n]);
         } else if inner == 1 {
-            dispatch::run2(isa, PRelu, x, w, y, [outer, channels]);
+            dispatch::two_inputs(isa, PRelu, x, w, y, [outer, channels]);
         } else if inner < SHORT_RUN {
             let expanded: Vec<f32> = weight
                 .iter()
                 .flat_map(|&wc| core::iter::repeat_n(wc, inner))
                 .collect();
-            dispatch::run2(
+            dispatch::two_inputs(
                 isa,
                 PRelu,
                 x,
@@ -172,7 +173,7 @@ unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape:
                 [outer, channels * inner],
             );
         } else {
-            dispatch::run_channels(isa, PRelu, x, w, y, shape);
+            dispatch::per_channel(isa, PRelu, x, w, y, shape);
         }
     }
 }
@@ -221,7 +222,7 @@ pub fn frelu_on(isa: Isa, x: &[f32], t: &[f32], y: &mut [f32]) -> Result<(), Err
     // SAFETY: `isa` is available; `x`, `t` (shared) and `y` (exclusive) are
     // borrows of `x.len()` elements, so `y` overlaps neither.
     unsafe {
-        dispatch::run2(
+        dispatch::two_inputs(
             isa,
             FRelu,
             x.as_ptr(),
@@ -251,6 +252,6 @@ pub fn frelu_inplace_on(isa: Isa, x: &mut [f32], t: &[f32]) -> Result<(), Error>
     let p = x.as_mut_ptr();
     // SAFETY: `isa` is available; `x` is exclusively borrowed, so `t` does not
     // overlap it; the driver supports `x == y`.
-    unsafe { dispatch::run2(isa, FRelu, p, t.as_ptr(), p, [1, t.len()]) };
+    unsafe { dispatch::two_inputs(isa, FRelu, p, t.as_ptr(), p, [1, t.len()]) };
     Ok(())
 }
