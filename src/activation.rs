@@ -7,11 +7,13 @@ use crate::dispatch::{apply_inplace_on, apply_on, check_lengths};
 use crate::kernels::{self, Kernel, KernelChoice, KernelUse};
 use crate::table::{activation_table, variant};
 use crate::{Error, Isa};
+use core::fmt;
+use core::str::FromStr;
 
 /// Declares [`Activation`] and its per-function methods from the rows of
 /// the table.
 macro_rules! declare_activation {
-    ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal ($($pdoc:literal)*))+ })?) ($summary:literal $($doc:literal)*) $bound:literal $measured:literal ($kernel:expr) [$ninf:expr, $pinf:expr, $nzero:expr, $pzero:expr] [$lo:expr, $hi:expr] ($($in_place:expr)?) $($rest:tt)*])*) => {
+    ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal ($($pdoc:literal)*))+ })?) ($summary:literal $($doc:literal)*) $bound:literal $measured:literal ($kernel:expr) [$ninf:expr, $pinf:expr, $nzero:expr, $pzero:expr] [$lo:expr, $hi:expr] ($($in_place:expr)?) $reference:tt $naive:tt $cases:tt [$($alias:literal),*]])*) => {
         /// An activation function, for engines that pick the function at run
         /// time (from a model file, say).
         ///
@@ -88,6 +90,59 @@ macro_rules! declare_activation {
                 Ok(())
             }
 
+            /// The function at its default parameters, by its name or one of
+            /// its other names (`None` for an unknown name).
+            fn by_name(name: &str) -> Option<Activation> {
+                $(
+                    let aliases: &[&str] = &[$($alias),*];
+                    if name == stringify!($name) || aliases.contains(&name) {
+                        return Some(variant!($variant $($($param $default)+)?));
+                    }
+                )*
+                None
+            }
+
+            /// Sets the parameter `key` to `value`; an error naming it if the
+            /// function has no such parameter.
+            fn set(&mut self, key: &str, value: f32) -> Result<(), String> {
+                match self {
+                    $( $( Activation::$variant { $($param),+ } => match key {
+                        $( stringify!($param) => {
+                            *$param = value;
+                            return Ok(());
+                        } )+
+                        _ => {}
+                    }, )? )*
+                    _ => {}
+                }
+                Err(format!("{} has no parameter {key:?}", self.name()))
+            }
+        }
+
+        impl fmt::Display for Activation {
+            /// The function's name, with its parameters where it has any:
+            /// `gelu`, `leaky_relu(negative_slope=0.2)`. [`str::parse`] reads
+            /// it back to the same value.
+            #[allow(unused_variables)]
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match *self {
+                    $( Activation::$variant { $($($param),+)? } => {
+                        f.write_str(stringify!($name))?;
+                        $(
+                            let params = [$( (stringify!($param), $param) ),+];
+                            for (i, (key, value)) in params.iter().enumerate() {
+                                let separator = if i == 0 { "(" } else { ", " };
+                                write!(f, "{separator}{key}={value:?}")?;
+                            }
+                            f.write_str(")")?;
+                        )?
+                    } )*
+                }
+                Ok(())
+            }
+        }
+
+        impl Activation {
             /// Validates the parameters, builds the kernel and hands it to `u`.
             #[inline(always)]
             pub(crate) fn kernel_use<U: KernelUse>(&self, u: U) -> Result<U::Output, Error> {
@@ -210,5 +265,63 @@ impl KernelUse for ForwardInPlace<'_> {
     type Output = ();
     fn with<K: Kernel>(self, kernel: K) {
         apply_inplace_on(self.isa, kernel, self.x)
+    }
+}
+
+impl FromStr for Activation {
+    type Err = Error;
+
+    /// Reads a function from its name and optional parameters, as a model
+    /// file or a configuration names it: the crate's names (`"gelu_tanh"`,
+    /// `"leaky_relu(negative_slope=0.2)"`, what [`Display`](fmt::Display)
+    /// writes), PyTorch's module names and reprs (`"GELU"`, `"SiLU"`,
+    /// `"GELU(approximate='tanh')"`, `"Hardtanh(min_val=-2.0, max_val=2.0)"`,
+    /// `"ReLU(inplace=True)"`: `inplace` is accepted and ignored) and
+    /// Hugging Face's `hidden_act` names (`"gelu_new"`, `"quick_gelu"`,
+    /// `"swish"`). Parameters not given take PyTorch's defaults; white space
+    /// is ignored.
+    ///
+    /// # Errors
+    /// [`Error::UnknownFunction`] for a name that is none of these (its
+    /// message lists the known names); [`Error::Parse`] for parameters that
+    /// are not `name=number` pairs of the function;
+    /// [`Error::InvalidParameter`] for a value outside its domain.
+    fn from_str(input: &str) -> Result<Activation, Error> {
+        let compact: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if c == '"' { '\'' } else { c })
+            .collect();
+        if let Some(f) = Activation::by_name(&compact) {
+            return Ok(f);
+        }
+        let parse_error = |message: String| Error::Parse {
+            input: input.to_string(),
+            message,
+        };
+        let (name, args) = match compact.split_once('(') {
+            None => (compact.as_str(), ""),
+            Some((name, rest)) => match rest.strip_suffix(')') {
+                Some(args) => (name, args),
+                None => return Err(parse_error("expected `name(parameter=value, ...)`".into())),
+            },
+        };
+        let mut f = Activation::by_name(name).ok_or_else(|| Error::UnknownFunction {
+            name: name.to_string(),
+        })?;
+        for arg in args.split(',').filter(|a| !a.is_empty()) {
+            let (key, value) = arg
+                .split_once('=')
+                .ok_or_else(|| parse_error(format!("expected `parameter=value`, found {arg:?}")))?;
+            if key == "inplace" && (value == "True" || value == "False") {
+                continue;
+            }
+            let value = value
+                .parse::<f32>()
+                .map_err(|_| parse_error(format!("{key}: {value:?} is not a number")))?;
+            f.set(key, value).map_err(parse_error)?;
+        }
+        f.validate()?;
+        Ok(f)
     }
 }

@@ -39,6 +39,20 @@ pub enum Error {
         /// What the parameter must satisfy, e.g. `"finite and > 0"`.
         requirement: &'static str,
     },
+    /// A function name that is not one of [`Activation::ALL`](crate::Activation::ALL)'s
+    /// names or their other names (see [`Activation`](crate::Activation)'s
+    /// `FromStr`).
+    UnknownFunction {
+        /// The name that was given.
+        name: String,
+    },
+    /// A function's text that names it but whose parameters cannot be read.
+    Parse {
+        /// The text that was given.
+        input: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A slice or shape argument that does not fit the function's layout
     /// (e.g. a row length that does not divide the slice).
     InvalidShape {
@@ -95,6 +109,15 @@ impl fmt::Display for Error {
                 "{function}: parameter {parameter} = {value:?} is invalid; it must be {requirement}"
             ),
             Error::InvalidShape { function, message } => write!(f, "{function}: {message}"),
+            Error::UnknownFunction { name } => {
+                let known: Vec<&str> = crate::Activation::ALL.iter().map(|a| a.name()).collect();
+                write!(
+                    f,
+                    "unknown function {name:?}; known functions: {}",
+                    known.join(", ")
+                )
+            }
+            Error::Parse { input, message } => write!(f, "cannot read {input:?}: {message}"),
         }
     }
 }

@@ -74,15 +74,6 @@ pub fn silu(x: f64) -> f64 {
     x * sigmoid(x)
 }
 
-/// `x sigmoid(1.702 x)`, the product `1.702 x` exact in float64 to far
-/// below an `f32` ulp.
-pub fn gelu_quick(x: f64) -> f64 {
-    if x == f64::NEG_INFINITY {
-        return -0.0;
-    }
-    x * sigmoid(1.702 * x)
-}
-
 /// `x * Phi(x) = 0.5 x erfc(-x / sqrt 2)`.
 pub fn gelu(x: f64) -> f64 {
     if x == f64::NEG_INFINITY {
@@ -301,7 +292,7 @@ fn row_kind(x: &[f32]) -> RowKind {
 /// Declares, from the rows of the table, the reference of each function,
 /// its naive loop and the parameter sets the tests run with their digests.
 macro_rules! declare_references {
-    ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $docs:tt $bound:literal $measured:literal $kernel:tt $limits:tt $range:tt $in_place:tt (|$rx:ident| $reference:expr) (|$nx:ident| $naive:expr) ($( ($($cp:ident $cv:literal)*) $digest:literal )+)])*) => {
+    ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $docs:tt $bound:literal $measured:literal $kernel:tt $limits:tt $range:tt $in_place:tt (|$rx:ident| $reference:expr) (|$nx:ident| $naive:expr) ($( ($($cp:ident $cv:literal)*) $digest:literal )+) $aliases:tt])*) => {
         /// The float64 reference value of `activation` at `x`.
         pub fn eval(activation: Activation, x: f32) -> f64 {
             match activation {

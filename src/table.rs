@@ -2,7 +2,8 @@
 //! everything else about a function comes from its row.
 //!
 //! A row names the function (its slice functions `name` and
-//! `name_inplace`), its [`Activation`](crate::Activation) variant with its
+//! `name_inplace`, and the other names it is parsed from: PyTorch's module
+//! names, Hugging Face's), its [`Activation`](crate::Activation) variant with its
 //! parameters (default, domain), its documentation, the error bound it
 //! promises and the maximum measured over every `f32` at the default
 //! parameters, its kernel, its special values (`f(-inf)`, `f(+inf)`,
@@ -20,7 +21,7 @@
 //! [name name_inplace Variant ({param default (param docs..)..}?)
 //!  (summary docs..) bound measured (kernel)
 //!  [f(-inf), f(+inf), f(-0.0), f(+0.0)] [lo, hi] (in-place check?)
-//!  (|x| reference) (|x| naive) ((param value..) digest)..]
+//!  (|x| reference) (|x| naive) ((param value..) digest).. [alias..]]
 //! ```
 //!
 //! In the row expressions the parameters are in scope by name, as `f32`.
@@ -37,6 +38,7 @@ macro_rules! activation_table {
             /// `exp(+inf) = +inf`, `exp(±0) = 1`; overflows to `+inf` above
             /// `88.72284`, underflows to `+0` below `-103.97208`.
             exp, exp_inplace => Exp {
+                aliases: [],
                 bound: 1.0, measured: 0.765,
                 kernel: kernels::exp::Exp,
                 limits: [0.0, f32::INFINITY, 1.0, 1.0],
@@ -51,6 +53,7 @@ macro_rules! activation_table {
             /// Relative accuracy near 0 down to the subnormals. `erf(NaN) = NaN`,
             /// `erf(±inf) = ±1`, `erf(±0) = ±0`; odd.
             erf, erf_inplace => Erf {
+                aliases: [],
                 bound: 1.0, measured: 0.629,
                 kernel: kernels::erf::Erf,
                 limits: [-1.0, 1.0, -0.0, 0.0],
@@ -65,6 +68,7 @@ macro_rules! activation_table {
             /// `tanh(NaN) = NaN`, `tanh(±inf) = ±1`, `tanh(±0) = ±0`; odd:
             /// `tanh(-x) = -tanh(x)` bit for bit.
             tanh, tanh_inplace => Tanh {
+                aliases: ["Tanh"],
                 bound: 1.0, measured: 0.640,
                 kernel: kernels::tanh::Tanh,
                 limits: [-1.0, 1.0, -0.0, 0.0],
@@ -80,6 +84,7 @@ macro_rules! activation_table {
             /// `sigmoid(±0) = 0.5`; results below `2^-126` are subnormal, not
             /// flushed.
             sigmoid, sigmoid_inplace => Sigmoid {
+                aliases: ["Sigmoid"],
                 bound: 2.0, measured: 0.932,
                 kernel: kernels::sigmoid::Sigmoid,
                 limits: [0.0, 1.0, 0.5, 0.5],
@@ -94,6 +99,7 @@ macro_rules! activation_table {
             /// `silu(NaN) = NaN`, `silu(-inf) = -0.0`, `silu(+inf) = +inf`,
             /// `silu(±0) = ±0`.
             silu, silu_inplace => Silu {
+                aliases: ["SiLU", "swish"],
                 bound: 2.0, measured: 0.999,
                 kernel: kernels::sigmoid::Silu,
                 limits: [-0.0, f32::INFINITY, -0.0, 0.0],
@@ -110,6 +116,7 @@ macro_rules! activation_table {
             /// subnormals. `gelu(NaN) = NaN`, `gelu(-inf) = -0.0`,
             /// `gelu(+inf) = +inf`, `gelu(±0) = ±0`.
             gelu, gelu_inplace => Gelu {
+                aliases: ["GELU", "GELU(approximate='none')"],
                 bound: 2.0, measured: 1.273,
                 kernel: kernels::gelu::Gelu,
                 limits: [-0.0, f32::INFINITY, -0.0, 0.0],
@@ -125,6 +132,7 @@ macro_rules! activation_table {
             /// included. `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
             /// `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
             gelu_tanh, gelu_tanh_inplace => GeluTanh {
+                aliases: ["GELU(approximate='tanh')", "gelu_pytorch_tanh", "gelu_new"],
                 bound: 2.0, measured: 1.074,
                 kernel: kernels::gelu_tanh::GeluTanh,
                 limits: [-0.0, f32::INFINITY, -0.0, 0.0],
@@ -142,11 +150,15 @@ macro_rules! activation_table {
             /// `gelu_quick(NaN) = NaN`, `gelu_quick(-inf) = -0.0`,
             /// `gelu_quick(+inf) = +inf`, `gelu_quick(±0) = ±0`.
             gelu_quick, gelu_quick_inplace => GeluQuick {
+                aliases: ["QuickGELU", "quick_gelu"],
                 bound: 2.0, measured: 0.769,
                 kernel: kernels::gelu_quick::GeluQuick,
                 limits: [-0.0, f32::INFINITY, -0.0, 0.0],
                 range: [f32::NEG_INFINITY, f32::INFINITY],
-                reference: |x| reference::gelu_quick(f64::from(x)),
+                reference: |x| match f64::from(x) {
+                    f64::NEG_INFINITY => -0.0,
+                    x => x * reference::sigmoid(1.702 * x),
+                },
                 naive: |v| v / (1.0 + (-1.702 * v).exp()),
                 cases: [{} => 0xb05e_f179_d780_1581],
             }
@@ -158,6 +170,7 @@ macro_rules! activation_table {
             /// `softplus(+inf) = +inf`, `softplus(±0) = ln 2 / beta`; never
             /// negative.
             softplus, softplus_inplace => Softplus {
+                aliases: ["Softplus"],
                 params: {
                     /// Scale of the input, finite and `> 0` (PyTorch default 1).
                     beta = 1.0,
@@ -183,6 +196,7 @@ macro_rules! activation_table {
             /// tiny. `mish(NaN) = NaN`, `mish(-inf) = -0.0`, `mish(+inf) = +inf`,
             /// `mish(±0) = ±0`.
             mish, mish_inplace => Mish {
+                aliases: ["Mish"],
                 bound: 2.0, measured: 1.201,
                 kernel: kernels::mish::Mish,
                 limits: [-0.0, f32::INFINITY, -0.0, 0.0],
@@ -198,6 +212,7 @@ macro_rules! activation_table {
             /// `relu(-0.0) = -0.0` (as PyTorch's CPU kernel: `x` is kept for
             /// `x >= 0`).
             relu, relu_inplace => Relu {
+                aliases: ["ReLU"],
                 bound: 0.0, measured: 0.0,
                 kernel: kernels::relu::Relu,
                 limits: [0.0, f32::INFINITY, -0.0, 0.0],
@@ -212,6 +227,7 @@ macro_rules! activation_table {
             /// Exact. `relu6(NaN) = NaN`, `relu6(-inf) = +0`, `relu6(+inf) = 6`,
             /// `relu6(-0.0) = -0.0`.
             relu6, relu6_inplace => Relu6 {
+                aliases: ["ReLU6"],
                 bound: 0.0, measured: 0.0,
                 kernel: kernels::relu::Hardtanh::RELU6,
                 limits: [0.0, 6.0, -0.0, 0.0],
@@ -228,6 +244,7 @@ macro_rules! activation_table {
             /// or the limit `-0.0` for a zero slope (PyTorch: NaN);
             /// `leaky_relu(-0.0) = -0.0 * slope`.
             leaky_relu, leaky_relu_inplace => LeakyRelu {
+                aliases: ["LeakyReLU"],
                 params: {
                     /// The slope below zero, finite (PyTorch default 0.01).
                     negative_slope = 0.01,
@@ -256,6 +273,7 @@ macro_rules! activation_table {
             /// `hardtanh(+inf) = max_val`; a zero inside the bounds keeps its
             /// sign.
             hardtanh, hardtanh_inplace => Hardtanh {
+                aliases: ["Hardtanh"],
                 params: {
                     /// The lower bound, finite (PyTorch default -1).
                     min_val = -1.0,
@@ -286,6 +304,7 @@ macro_rules! activation_table {
             /// `hardsigmoid(NaN) = NaN`, `hardsigmoid(-inf) = +0`,
             /// `hardsigmoid(+inf) = 1`, `hardsigmoid(±0) = 0.5`.
             hardsigmoid, hardsigmoid_inplace => Hardsigmoid {
+                aliases: ["Hardsigmoid"],
                 bound: 0.5, measured: 0.5,
                 kernel: kernels::hardsigmoid::Hardsigmoid,
                 limits: [0.0, 1.0, 0.5, 0.5],
@@ -301,6 +320,7 @@ macro_rules! activation_table {
             /// PyTorch's `-inf * 0` gives NaN), `hardswish(+inf) = +inf`,
             /// `hardswish(±0) = ±0`.
             hardswish, hardswish_inplace => Hardswish {
+                aliases: ["Hardswish"],
                 bound: 1.0, measured: 0.5000001,
                 kernel: kernels::hardsigmoid::Hardswish,
                 limits: [-0.0, f32::INFINITY, -0.0, 0.0],
@@ -315,6 +335,7 @@ macro_rules! activation_table {
             /// `softsign(NaN) = NaN`, `softsign(±inf) = ±1`,
             /// `softsign(±0) = ±0`; the result is in `[-1, 1]`.
             softsign, softsign_inplace => Softsign {
+                aliases: ["Softsign"],
                 bound: 1.0, measured: 0.50000005,
                 kernel: kernels::softsign::Softsign,
                 limits: [-1.0, 1.0, -0.0, 0.0],
@@ -329,6 +350,7 @@ macro_rules! activation_table {
             /// Exact; a NaN comes out quieted (payload and sign kept), as from
             /// every function.
             identity, identity_inplace => Identity {
+                aliases: ["Identity"],
                 bound: 0.0, measured: 0.0,
                 kernel: kernels::step::Identity,
                 limits: [f32::NEG_INFINITY, f32::INFINITY, -0.0, 0.0],
@@ -343,6 +365,7 @@ macro_rules! activation_table {
             /// Exact. `step(NaN) = NaN` (PyTorch gives 0; here NaN propagates
             /// as through every function), `step(-inf) = +0`, `step(+inf) = 1`.
             step, step_inplace => Step {
+                aliases: ["heaviside"],
                 params: {
                     /// The value at zero, finite.
                     at_zero = 0.5,
@@ -365,6 +388,7 @@ macro_rules! activation_table {
             /// is computed without cancellation. `elu(NaN) = NaN`,
             /// `elu(-inf) = -alpha`, `elu(+inf) = +inf`, `elu(±0) = alpha * ±0`.
             elu, elu_inplace => Elu {
+                aliases: ["ELU"],
                 params: {
                     /// Finite (PyTorch default 1); `>= 0` in place.
                     alpha = 1.0,
@@ -390,6 +414,7 @@ macro_rules! activation_table {
             /// `selu(-inf) = -1.7580993` (`-alpha scale`), `selu(+inf) = +inf`,
             /// `selu(±0) = ±0`.
             selu, selu_inplace => Selu {
+                aliases: ["SELU"],
                 bound: 1.0, measured: 0.750,
                 kernel: kernels::elu::Selu,
                 limits: [-1.758_099_3, f32::INFINITY, -0.0, 0.0],
@@ -405,6 +430,7 @@ macro_rules! activation_table {
             /// reach the result. `celu(NaN) = NaN`, `celu(-inf) = -alpha`
             /// (`-inf` for `alpha < 0`), `celu(+inf) = +inf`, `celu(±0) = ±0`.
             celu, celu_inplace => Celu {
+                aliases: ["CELU"],
                 params: {
                     /// Finite and nonzero (PyTorch default 1); `> 0` in place.
                     alpha = 1.0,
@@ -440,6 +466,7 @@ macro_rules! canonical {
         #[doc = $summary:literal]
         $(#[doc = $doc:literal])*
         $name:ident, $inplace:ident => $variant:ident {
+            aliases: [$($alias:literal),* $(,)?],
             $(params: { $( $(#[doc = $pdoc:literal])* $param:ident = $default:literal ),+ $(,)? },)?
             bound: $bound:literal, measured: $measured:literal,
             kernel: $kernel:expr,
@@ -454,7 +481,7 @@ macro_rules! canonical {
         $consumer! { $(
             [$name $inplace $variant ($({ $( $param $default ($($pdoc)*) )+ })?) ($summary $($doc)*)
              $bound $measured ($kernel) [$ninf, $pinf, $nzero, $pzero] [$lo, $hi] ($($in_place)?)
-             (|$rx| $reference) (|$nx| $naive) ($( ($($cp $cv)*) $digest )+)]
+             (|$rx| $reference) (|$nx| $naive) ($( ($($cp $cv)*) $digest )+) [$($alias),*]]
         )* }
     };
 }

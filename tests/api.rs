@@ -311,3 +311,82 @@ fn the_paired_and_row_functions_name_unavailable_paths() {
         assert_eq!(y, [5.0; 2]);
     }
 }
+
+#[test]
+fn activations_round_trip_through_their_text() {
+    for (f, _) in common::functions() {
+        let text = f.to_string();
+        assert_eq!(text.parse::<Activation>(), Ok(f), "{text}");
+    }
+    assert_eq!(Activation::Gelu.to_string(), "gelu");
+    assert_eq!(
+        Activation::LeakyRelu {
+            negative_slope: 0.2
+        }
+        .to_string(),
+        "leaky_relu(negative_slope=0.2)"
+    );
+}
+
+#[test]
+fn pytorch_and_hugging_face_names_parse() {
+    let cases = [
+        ("GELU", Activation::Gelu),
+        ("GELU(approximate='none')", Activation::Gelu),
+        ("GELU(approximate='tanh')", Activation::GeluTanh),
+        ("GELU(approximate=\"tanh\")", Activation::GeluTanh),
+        ("gelu_pytorch_tanh", Activation::GeluTanh),
+        ("gelu_new", Activation::GeluTanh),
+        ("quick_gelu", Activation::GeluQuick),
+        ("SiLU", Activation::Silu),
+        ("swish", Activation::Silu),
+        ("Hardswish", Activation::Hardswish),
+        ("ReLU(inplace=True)", Activation::Relu),
+        (
+            "LeakyReLU(negative_slope=0.2)",
+            Activation::LeakyRelu {
+                negative_slope: 0.2,
+            },
+        ),
+        (
+            "Hardtanh(min_val=-2.0, max_val=2.0)",
+            Activation::Hardtanh {
+                min_val: -2.0,
+                max_val: 2.0,
+            },
+        ),
+        (
+            "softplus(beta = 2)",
+            Activation::Softplus {
+                beta: 2.0,
+                threshold: 20.0,
+            },
+        ),
+        ("ELU", Activation::Elu { alpha: 1.0 }),
+    ];
+    for (text, want) in cases {
+        assert_eq!(text.parse::<Activation>(), Ok(want), "{text}");
+    }
+}
+
+#[test]
+fn unreadable_functions_are_errors_naming_what_is_wrong() {
+    let err = "gleu".parse::<Activation>().unwrap_err();
+    assert!(matches!(err, Error::UnknownFunction { .. }));
+    let message = err.to_string();
+    assert!(message.contains("\"gleu\"") && message.contains("gelu_tanh, "));
+    for f in Activation::ALL {
+        assert!(message.contains(f.name()), "{message}");
+    }
+    for bad in ["gelu(alpha=1)", "elu(alpha=x)", "elu(alpha)", "elu(alpha=1"] {
+        let err = bad.parse::<Activation>().unwrap_err();
+        assert!(matches!(err, Error::Parse { .. }), "{bad}: {err:?}");
+    }
+    assert_invalid("celu(alpha=0)".parse::<Activation>().map(|_| ()), "alpha");
+    assert_invalid(
+        "hardtanh(min_val=2, max_val=1)"
+            .parse::<Activation>()
+            .map(|_| ()),
+        "min_val",
+    );
+}
