@@ -174,12 +174,15 @@ impl Activation {
     /// # Errors
     /// [`Error::InvalidParameter`] if a parameter is outside its domain (see
     /// [`Activation::validate`]); nothing is written then.
+    /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+    /// (see [`Isa::set_limit`]); nothing is written then.
     ///
     /// # Panics
-    /// If `x.len() != y.len()` (the message gives both lengths), or if
-    /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+    /// If `x.len() != y.len()` (the message gives both lengths), before
+    /// any other check.
     pub fn forward(&self, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
-        self.forward_on(Isa::best(), x, y)
+        check_lengths(self.name(), x.len(), y.len());
+        self.forward_on(Isa::try_best()?, x, y)
     }
 
     /// Applies the function to `x` in place on the dispatch path.
@@ -187,11 +190,10 @@ impl Activation {
     /// # Errors
     /// As [`Activation::forward`], with the in-place parameter rules of
     /// [`Activation::validate_inplace`].
-    ///
-    /// # Panics
-    /// If `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+    /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+    /// (see [`Isa::set_limit`]); nothing is written then.
     pub fn forward_inplace(&self, x: &mut [f32]) -> Result<(), Error> {
-        self.forward_inplace_on(Isa::best(), x)
+        self.forward_inplace_on(Isa::try_best()?, x)
     }
 
     /// Applies the function from `x` into `y` on exactly the path `isa`.

@@ -1,7 +1,7 @@
 //! The slice functions: one per activation, `f(x, y)` and `f_inplace(x)`,
 //! declared from the table of activations (`src/table.rs`).
 
-use crate::dispatch::{apply_inplace_on, apply_on};
+use crate::dispatch::{apply_inplace_on, apply_on, check_lengths};
 use crate::table::activation_table;
 use crate::{Activation, Error, Isa, kernels};
 
@@ -52,6 +52,7 @@ macro_rules! slice_functions {
         /// (see [`Isa::best`]).
         #[inline]
         pub fn $name(x: &[f32], y: &mut [f32]) {
+            check_lengths(stringify!($name), x.len(), y.len());
             apply_on(stringify!($name), Isa::best(), $kernel, x, y)
         }
 
@@ -73,7 +74,9 @@ macro_rules! slice_functions {
         /// # Errors
         /// [`Error::InvalidParameter`] for a parameter outside its domain (see
         #[doc = concat!("[`Activation::", stringify!($variant), "`]); nothing is written then.")]
-        ///
+        /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+/// (see [`Isa::set_limit`]); nothing is written then.
+///
         /// # Panics
         /// If `x.len() != y.len()` (the message gives both lengths), or if
         /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
@@ -85,10 +88,9 @@ macro_rules! slice_functions {
         #[doc = concat!("[`", stringify!($name), "`] in place.")]
         ///
         /// # Errors
+        /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+        /// (see [`Isa::set_limit`]); nothing is written then.
         #[doc = concat!("As [`", stringify!($name), "`], with the in-place rules of [`Activation::validate_inplace`].")]
-        ///
-        /// # Panics
-        /// If `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
         #[inline]
         pub fn $inplace(x: &mut [f32], $($param: f32),+) -> Result<(), Error> {
             Activation::$variant { $($param),+ }.forward_inplace(x)

@@ -70,22 +70,27 @@ impl Isa {
         &LADDER[..count]
     }
 
-    /// The path dispatch uses: the most capable available one, capped by the
-    /// `SIMD_ACTIVATIONS_ISA` environment variable if it is set. Decided on the
-    /// first call and cached.
+    /// The path dispatch uses: the limit set by [`Isa::set_limit`] if any,
+    /// else the most capable available path, capped by the
+    /// `SIMD_ACTIVATIONS_ISA` environment variable if it is set (read on the
+    /// first call and cached).
     ///
     /// # Panics
-    /// If `SIMD_ACTIVATIONS_ISA` is set to an unknown name or to a path this CPU
-    /// lacks; the message names the variable and the valid values. Call
-    /// [`Isa::from_env`] first to handle that case without a panic.
+    /// If no limit is set and `SIMD_ACTIVATIONS_ISA` is set to an unknown
+    /// name or to a path this CPU lacks; the message names the variable and
+    /// the valid values. [`Isa::try_best`] returns that error instead, and
+    /// so do the functions that return a `Result`.
     pub fn best() -> Isa {
         Isa::try_best().unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// [`Isa::best`] without the panic: the error when
+    /// [`Isa::best`] without the panic: the error when no limit is set and
     /// `SIMD_ACTIVATIONS_ISA` is unknown or unavailable (nothing is cached
     /// then, so each call reports it again).
     pub fn try_best() -> Result<Isa, Error> {
+        if let Some(limit) = Isa::ALL.get(LIMIT.load(Ordering::Relaxed) as usize) {
+            return Ok(*limit);
+        }
         static CHOSEN: AtomicU8 = AtomicU8::new(u8::MAX);
         let cached = CHOSEN.load(Ordering::Relaxed);
         if let Some(isa) = Isa::ALL.get(cached as usize) {
@@ -122,6 +127,35 @@ impl Isa {
         Ok(Some(isa))
     }
 
+    /// Makes dispatch use `isa` from now on, in every thread, whatever
+    /// `SIMD_ACTIVATIONS_ISA` says: for an engine that chooses the path in
+    /// code (to compare paths, or to keep the same path on every machine of
+    /// a fleet). It may be called before or after the first call of any
+    /// function; [`Isa::clear_limit`] returns to the default choice.
+    ///
+    /// # Errors
+    /// [`Error::UnavailableIsa`] if this CPU lacks `isa`; the limit is then
+    /// unchanged.
+    pub fn set_limit(isa: Isa) -> Result<(), Error> {
+        let isa = isa.check()?;
+        let index = Isa::ALL.iter().position(|i| *i == isa).unwrap_or(0);
+        LIMIT.store(index as u8, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Removes the limit of [`Isa::set_limit`]: dispatch goes back to the
+    /// most capable path, capped by `SIMD_ACTIVATIONS_ISA`.
+    pub fn clear_limit() {
+        LIMIT.store(u8::MAX, Ordering::Relaxed);
+    }
+
+    /// The limit set by [`Isa::set_limit`], if any.
+    pub fn limit() -> Option<Isa> {
+        Isa::ALL
+            .get(LIMIT.load(Ordering::Relaxed) as usize)
+            .copied()
+    }
+
     /// `Ok(self)` if this CPU runs this path, else [`Error::UnavailableIsa`].
     pub fn check(self) -> Result<Isa, Error> {
         if self.is_available() {
@@ -150,6 +184,10 @@ impl FromStr for Isa {
             .ok_or_else(|| Error::UnknownIsa { name: s.to_owned() })
     }
 }
+
+/// The index in [`Isa::ALL`] of the limit set by [`Isa::set_limit`], or
+/// `u8::MAX` for none.
+static LIMIT: AtomicU8 = AtomicU8::new(u8::MAX);
 
 /// The path the build target guarantees (`-C target-cpu=...`), if any: every
 /// CPU that can run this binary runs it. Set by `build.rs`.

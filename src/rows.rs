@@ -76,23 +76,25 @@ fn inplace<L: Flavor>(
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;
 /// nothing is written then.
+/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+/// (see [`Isa::set_limit`]); nothing is written then.
 ///
 /// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), or if
-/// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+/// If `x.len() != y.len()` (the message gives both lengths), before
+/// any other check.
 pub fn softmax(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
-    softmax_on(Isa::best(), x, y, row_len)
+    check_lengths("softmax", x.len(), y.len());
+    softmax_on(Isa::try_best()?, x, y, row_len)
 }
 
 /// [`softmax`] in place.
 ///
 /// # Errors
 /// As [`softmax`].
-///
-/// # Panics
-/// If `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+/// (see [`Isa::set_limit`]); nothing is written then.
 pub fn softmax_inplace(x: &mut [f32], row_len: usize) -> Result<(), Error> {
-    softmax_inplace_on(Isa::best(), x, row_len)
+    softmax_inplace_on(Isa::try_best()?, x, row_len)
 }
 
 /// [`softmax`] on exactly the path `isa`.
@@ -130,23 +132,25 @@ pub fn softmax_inplace_on(isa: Isa, x: &mut [f32], row_len: usize) -> Result<(),
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;
 /// nothing is written then.
+/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+/// (see [`Isa::set_limit`]); nothing is written then.
 ///
 /// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), or if
-/// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+/// If `x.len() != y.len()` (the message gives both lengths), before
+/// any other check.
 pub fn log_softmax(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
-    log_softmax_on(Isa::best(), x, y, row_len)
+    check_lengths("log_softmax", x.len(), y.len());
+    log_softmax_on(Isa::try_best()?, x, y, row_len)
 }
 
 /// [`log_softmax`] in place.
 ///
 /// # Errors
 /// As [`log_softmax`].
-///
-/// # Panics
-/// If `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+/// (see [`Isa::set_limit`]); nothing is written then.
 pub fn log_softmax_inplace(x: &mut [f32], row_len: usize) -> Result<(), Error> {
-    log_softmax_inplace_on(Isa::best(), x, row_len)
+    log_softmax_inplace_on(Isa::try_best()?, x, row_len)
 }
 
 /// [`log_softmax`] on exactly the path `isa`.

@@ -35,7 +35,8 @@ pub fn prelu(
     channels: usize,
     inner: usize,
 ) -> Result<(), Error> {
-    prelu_on(Isa::best(), x, y, weight, channels, inner)
+    check_lengths("prelu", x.len(), y.len());
+    prelu_on(Isa::try_best()?, x, y, weight, channels, inner)
 }
 
 /// [`prelu`] in place.
@@ -51,7 +52,7 @@ pub fn prelu_inplace(
     channels: usize,
     inner: usize,
 ) -> Result<(), Error> {
-    prelu_inplace_on(Isa::best(), x, weight, channels, inner)
+    prelu_inplace_on(Isa::try_best()?, x, weight, channels, inner)
 }
 
 /// [`prelu`] on exactly the path `isa`.

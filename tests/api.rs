@@ -390,3 +390,41 @@ fn unreadable_functions_are_errors_naming_what_is_wrong() {
         "min_val",
     );
 }
+
+#[test]
+#[should_panic(expected = "input x has length 2 but output y has length 3")]
+fn lengths_are_checked_before_parameters() {
+    let _ = sa::softplus(&[1.0, 2.0], &mut [0.0; 3], -1.0, 20.0);
+}
+
+#[test]
+#[should_panic(expected = "input x has length 2 but output y has length 3")]
+fn lengths_are_checked_before_a_nan_parameter() {
+    let _ = sa::elu(&[1.0, 2.0], &mut [0.0; 3], f32::NAN);
+}
+
+#[test]
+#[should_panic(expected = "input x has length 2 but output y has length 3")]
+fn lengths_are_checked_before_the_path() {
+    let missing = Isa::ALL.into_iter().find(|i| !i.is_available()).unwrap();
+    let _ = Activation::Gelu.forward_on(missing, &[1.0, 2.0], &mut [0.0; 3]);
+}
+
+#[test]
+fn an_empty_call_follows_the_rules_of_a_full_one() {
+    let mut empty: [f32; 0] = [];
+    assert!(sa::elu_inplace(&mut empty, -1.0).is_err());
+    assert!(sa::elu(&[], &mut [], f32::NAN).is_err());
+    assert!(sa::softmax(&[], &mut [], 0).is_err());
+    let x = [1.0f32; 4];
+    let p = x.as_ptr().cast_mut();
+    // SAFETY: `x` holds 4 floats; `n = 0` reads and writes nothing.
+    let (empty, four) = unsafe {
+        (
+            simd_activations::capi::elementwise::elu(p, p, 0, -1.0),
+            simd_activations::capi::elementwise::elu(p, p, 4, -1.0),
+        )
+    };
+    assert_eq!(empty, simd_activations::capi::SA_ERR_PARAMETER);
+    assert_eq!(four, empty);
+}

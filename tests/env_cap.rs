@@ -33,9 +33,41 @@ fn child_report() {
     }
 }
 
+/// In a child under an invalid `SIMD_ACTIVATIONS_ISA`: the functions that
+/// return a `Result` report the error, then a limit set in code overrides
+/// the variable.
+#[test]
+fn child_limit() {
+    if std::env::var_os("SIMD_ACTIVATIONS_TEST_CHILD").is_none() {
+        return;
+    }
+    use simd_activations::Activation;
+    let x = [-1.0f32, 2.0];
+    let mut y = [0.0f32; 2];
+    let forward = Activation::Relu.forward(&x, &mut y);
+    let softmax = simd_activations::softmax(&x, &mut y, 2);
+    let elu = simd_activations::elu(&x, &mut y, 1.0);
+    println!("BEFORE forward={forward:?} softmax={softmax:?} elu={elu:?} Y={y:?}");
+    let unavailable = Isa::ALL.into_iter().find(|i| !i.is_available()).unwrap();
+    println!("UNAVAILABLE={:?}", Isa::set_limit(unavailable));
+    println!("SET={:?}", Isa::set_limit(Isa::Scalar));
+    let forward = Activation::Relu.forward(&x, &mut y);
+    // SAFETY: `x` and `y` hold 2 floats.
+    let status = unsafe { capi::elementwise::relu(x.as_ptr(), y.as_mut_ptr(), 2) };
+    println!(
+        "AFTER forward={forward:?} best={} limit={:?} capi={status} Y={y:?}",
+        Isa::best(),
+        Isa::limit()
+    );
+}
+
 fn run_child(value: &str) -> String {
+    run_child_test("child_report", value)
+}
+
+fn run_child_test(test: &str, value: &str) -> String {
     let exe = std::env::current_exe().unwrap();
-    let args = ["--exact", "child_report", "--nocapture", "--test-threads=1"];
+    let args = ["--exact", test, "--nocapture", "--test-threads=1"];
     let run = |mut cmd: Command| {
         cmd.args(args)
             .env("SIMD_ACTIVATIONS_TEST_CHILD", "1")
@@ -96,4 +128,19 @@ fn empty_value_means_no_cap() {
     let out = run_child("");
     let best = Isa::available().last().unwrap().name();
     assert!(out.contains(&format!("PICKED={best}")), "{out}");
+}
+
+#[test]
+fn a_limit_set_in_code_overrides_an_invalid_variable() {
+    let out = run_child_test("child_limit", "avx9000");
+    let before = out[out.find("BEFORE").expect(&out)..].lines().next().unwrap();
+    assert_eq!(before.matches("Err(Env").count(), 3, "{out}");
+    assert!(before.ends_with("Y=[0.0, 0.0]"), "{out}");
+    assert!(out.contains("UNAVAILABLE=Err(UnavailableIsa"), "{out}");
+    assert!(out.contains("SET=Ok(())"), "{out}");
+    let after = format!(
+        "AFTER forward=Ok(()) best=scalar limit=Some(Scalar) capi={} Y=[0.0, 2.0]",
+        capi::SA_OK
+    );
+    assert!(out.contains(&after), "{out}");
 }

@@ -186,7 +186,7 @@ unsafe fn io<'a, const N: usize>(
     // SAFETY: readable (the caller's contract) and not written during the
     // call: they do not overlap `y` (checked above).
     let extra = extra_buffers.map(|e| unsafe { e.read() });
-    if n > 0 && core::ptr::eq(x, y) {
+    if core::ptr::eq(x, y) {
         // SAFETY: `y` is writable for `n` floats and `x` is the same buffer,
         // used through this one slice only.
         return Ok((Io::InPlace(unsafe { yb.write() }), extra));
