@@ -3,11 +3,12 @@
 //! The enum and its per-function methods are declared from the table of
 //! activations (`src/table.rs`).
 
-use crate::dispatch::{apply_inplace_on, apply_on, check_lengths};
+use crate::dispatch::{self, apply_inplace_on, apply_on, check_lengths};
 use crate::kernels::{self, Kernel, KernelChoice, KernelUse};
 use crate::table::{activation_table, variant};
 use crate::{Error, Isa};
 use core::fmt;
+use core::mem::MaybeUninit;
 use core::str::FromStr;
 
 /// Declares [`Activation`] and its per-function methods from the rows of
@@ -223,6 +224,157 @@ impl Activation {
     }
 }
 
+impl Activation {
+    /// Applies the function from `x` into `y`, which may be uninitialized
+    /// (freshly allocated, or a `Vec`'s spare capacity), and returns `y` as
+    /// initialized: every element is written, none is read. The bits are
+    /// [`Activation::forward`]'s.
+    ///
+    /// Aliasing: `x` and `y` are distinct borrows here; for the same buffer
+    /// in and out, use [`Activation::forward_inplace`]. (In C, `y == x` is
+    /// allowed and a partial overlap is refused.)
+    ///
+    /// # Errors
+    /// As [`Activation::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()` (the message gives both lengths), before any
+    /// other check.
+    pub fn forward_uninit<'a>(
+        &self,
+        x: &[f32],
+        y: &'a mut [MaybeUninit<f32>],
+    ) -> Result<&'a mut [f32], Error> {
+        check_lengths(self.name(), x.len(), y.len());
+        self.forward_uninit_on(Isa::try_best()?, x, y)
+    }
+
+    /// [`Activation::forward_uninit`] on exactly the path `isa`.
+    ///
+    /// # Errors
+    /// As [`Activation::forward_on`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()`; the message gives both lengths.
+    pub fn forward_uninit_on<'a>(
+        &self,
+        isa: Isa,
+        x: &[f32],
+        y: &'a mut [MaybeUninit<f32>],
+    ) -> Result<&'a mut [f32], Error> {
+        let name = self.name();
+        check_lengths(name, x.len(), y.len());
+        let isa = isa.check()?;
+        let (n, out) = (y.len(), y.as_mut_ptr().cast::<f32>());
+        self.kernel_use(ForwardRaw {
+            isa,
+            x: x.as_ptr(),
+            y: out,
+            n,
+        })?;
+        // SAFETY: the kernel wrote all `n` elements of `y` (the driver writes
+        // every element and reads none of the output), so they are
+        // initialized `f32`s; `y` is exclusively borrowed for `'a`.
+        Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
+    }
+
+    /// The epilogue of a matrix product: for each of `rows` rows starting
+    /// `ld` apart in `y`, `y[r*ld + c] = f(y[r*ld + c] + bias[c])` for `c <
+    /// cols`, in place. The addition is rounded to `f32` first, so the bits
+    /// are those of adding the bias and then applying the function (ONNX
+    /// Runtime's `MlasActivation` with a bias, its `BiasGelu`), in one pass
+    /// over memory. Nothing between the rows (`c >= cols`) is read or
+    /// written.
+    ///
+    /// # Errors
+    /// [`Error::InvalidShape`] if `ld < cols`, `bias.len() != cols`, or `y`
+    /// is shorter than `(rows - 1) * ld + cols`; then as
+    /// [`Activation::forward_inplace`]. Nothing is written on error.
+    pub fn forward_bias_inplace(
+        &self,
+        y: &mut [f32],
+        bias: &[f32],
+        rows: usize,
+        cols: usize,
+        ld: usize,
+    ) -> Result<(), Error> {
+        let isa = Isa::try_best()?;
+        tile_shape(self.name(), y.len(), bias.len(), [rows, cols, ld])?;
+        self.validate_inplace()?;
+        let p = y.as_mut_ptr();
+        self.kernel_use(Biased {
+            isa,
+            io: (p, bias.as_ptr(), p),
+            shape: [rows, cols, ld],
+        })
+    }
+
+    /// `y = f(x + bias)` with `bias` repeated along contiguous rows of
+    /// `bias.len()` elements: the out-of-place form of
+    /// [`Activation::forward_bias_inplace`], with the same bits.
+    ///
+    /// # Errors
+    /// [`Error::InvalidShape`] if `bias` is empty while `x` is not, or
+    /// `bias.len()` does not divide `x.len()`; then as
+    /// [`Activation::forward`]. Nothing is written on error.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()` (the message gives both lengths), before any
+    /// other check.
+    pub fn forward_bias(&self, x: &[f32], bias: &[f32], y: &mut [f32]) -> Result<(), Error> {
+        let name = self.name();
+        check_lengths(name, x.len(), y.len());
+        let isa = Isa::try_best()?;
+        let cols = bias.len();
+        if (cols == 0 && !x.is_empty()) || (cols > 0 && !x.len().is_multiple_of(cols)) {
+            return Err(Error::InvalidShape {
+                function: name,
+                message: format!(
+                    "the bias length {cols} must divide the slice length {}",
+                    x.len()
+                ),
+            });
+        }
+        let rows = x.len().checked_div(cols).unwrap_or(0);
+        self.kernel_use(Biased {
+            isa,
+            io: (x.as_ptr(), bias.as_ptr(), y.as_mut_ptr()),
+            shape: [rows, cols, cols],
+        })
+    }
+}
+
+/// Checks a tile of `[rows, cols, ld]` in a slice of `len` elements with a
+/// bias of `bias_len`.
+fn tile_shape(
+    function: &'static str,
+    len: usize,
+    bias_len: usize,
+    [rows, cols, ld]: [usize; 3],
+) -> Result<(), Error> {
+    let shape_error = |message: String| Err(Error::InvalidShape { function, message });
+    if ld < cols {
+        return shape_error(format!(
+            "the leading dimension {ld} is less than cols {cols}"
+        ));
+    }
+    if bias_len != cols {
+        return shape_error(format!(
+            "the bias has {bias_len} elements, not cols = {cols}"
+        ));
+    }
+    let needed = match rows {
+        0 => Some(0),
+        _ => (rows - 1).checked_mul(ld).and_then(|v| v.checked_add(cols)),
+    };
+    match needed {
+        Some(needed) if needed <= len => Ok(()),
+        _ => shape_error(format!(
+            "{rows} rows of {cols} elements, {ld} apart, do not fit in a slice of {len}"
+        )),
+    }
+}
+
 /// In place, PyTorch rejects a negative `alpha` for `elu_` and `celu_`.
 pub(crate) fn non_negative_inplace(function: &'static str, alpha: f32) -> Result<(), Error> {
     if alpha < 0.0 {
@@ -325,5 +477,42 @@ impl FromStr for Activation {
         }
         f.validate()?;
         Ok(f)
+    }
+}
+
+/// Runs the kernel from `x` into `y` (`n` elements each; `y` may be
+/// uninitialized and is only written).
+struct ForwardRaw {
+    isa: Isa,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+}
+
+impl KernelUse for ForwardRaw {
+    type Output = ();
+    fn with<K: Kernel>(self, kernel: K) {
+        // SAFETY: `isa` is checked; `x` and `y` come from distinct borrows
+        // of `n` elements (`forward_uninit_on`), and the driver never reads
+        // `y`.
+        unsafe { dispatch::one_input(self.isa, kernel, self.x, self.y, self.n) }
+    }
+}
+
+/// Runs the kernel on the sum of a tile's rows and a bias row.
+struct Biased {
+    isa: Isa,
+    io: (*const f32, *const f32, *mut f32),
+    shape: [usize; 3],
+}
+
+impl KernelUse for Biased {
+    type Output = ();
+    fn with<K: Kernel>(self, kernel: K) {
+        // SAFETY: `isa` is available and the shape fits the slices
+        // (`tile_shape`, or whole rows of the bias in `forward_bias`); the
+        // input and output are one exclusive borrow or distinct ones, and
+        // the bias is a shared borrow, so it cannot overlap the output.
+        unsafe { dispatch::biased_rows(self.isa, kernel, self.io, self.shape) }
     }
 }

@@ -3,7 +3,7 @@
 //! `vectorize`, with the driver and the kernel inlined into it.
 //!
 //! One entry point per driver, named as the driver: [`one_input`],
-//! [`two_inputs`], [`per_channel`] and [`rows`]; [`apply_on`] and
+//! [`two_inputs`], [`per_channel`], [`rows`] and [`biased_rows`]; [`apply_on`] and
 //! [`apply_inplace_on`] are the safe front of [`one_input`] for slices.
 
 use crate::Isa;
@@ -270,6 +270,51 @@ pub(crate) unsafe fn rows<L: Flavor>(
         y,
         rows,
         row_len,
+    };
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe { on_isa(isa, job) }
+}
+
+/// `kernel` on the sum of a tile's rows and a bias row (see
+/// [`driver::biased_rows`]).
+struct BiasedRowsJob<K> {
+    kernel: K,
+    x: *const f32,
+    bias: *const f32,
+    y: *mut f32,
+    shape: [usize; 3],
+}
+
+impl<K: Kernel> SimdJob for BiasedRowsJob<K> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) {
+        // SAFETY: `biased_rows`'s caller guarantees the ranges.
+        unsafe { driver::biased_rows(s, self.kernel, self.x, self.bias, self.y, self.shape) }
+    }
+}
+
+/// `y[r ld + c] = kernel(x[r ld + c] + bias[c])` over `[rows, cols, ld]`, on
+/// path `isa`.
+///
+/// # Safety
+/// `isa` must be available; `x` valid for reads and `y` for writes of every
+/// row (`(rows - 1) ld + cols` elements when `rows > 0`), the same pointer
+/// or non-overlapping; `bias` valid for `cols` reads, not overlapping `y`.
+#[inline(always)]
+pub(crate) unsafe fn biased_rows<K: Kernel>(
+    isa: Isa,
+    kernel: K,
+    (x, bias, y): (*const f32, *const f32, *mut f32),
+    shape: [usize; 3],
+) {
+    let job = BiasedRowsJob {
+        kernel,
+        x,
+        bias,
+        y,
+        shape,
     };
     // SAFETY: the caller's guarantees, passed on.
     unsafe { on_isa(isa, job) }

@@ -1,8 +1,9 @@
 //! The slice drivers: run a kernel over slices, full vectors first, then the
 //! tail through the same kernel with a partial load and store. Four drivers:
 //! [`one_input`] (`y[i] = f(x[i])`), [`two_inputs`] (`y[i] = f(x[i], t[i])`),
-//! [`per_channel`] (a second input per channel of a layout) and [`rows`]
-//! (softmax and log-softmax, row by row).
+//! [`per_channel`] (a second input per channel of a layout), [`rows`]
+//! (softmax and log-softmax, row by row) and [`biased_rows`]
+//! (`y = f(x + bias)` on the rows of a matrix tile).
 //!
 //! There is no scalar tail loop: the last `n % LANES` elements go through the
 //! vector kernel like every other element, so they get the same bits.
@@ -260,5 +261,43 @@ pub(crate) unsafe fn rows<S: Simd, L: Flavor>(
         // SAFETY: the caller guarantees `rows * row_len` elements; `offset +
         // row_len` is within them.
         unsafe { row::<S, L>(s, x.add(offset), y.add(offset), row_len) }
+    }
+}
+
+/// A one-input kernel applied to the sum of two inputs, `f(x + t)`, with the
+/// NaN rule applied to the sum: exactly the bits of adding first and then
+/// applying the function.
+#[derive(Clone, Copy)]
+struct SumFn<K>(K);
+
+impl<K: Kernel> VectorFn for SumFn<K> {
+    #[inline(always)]
+    fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
+        eval(s, self.0, s.add(x, t))
+    }
+}
+
+/// `y[r ld + c] = k(x[r ld + c] + bias[c])` for `rows` rows of `cols`
+/// elements starting `ld` apart; nothing between the rows is read or
+/// written.
+///
+/// # Safety
+/// `x` must be valid for reads and `y` for writes of every row (`(rows - 1)
+/// ld + cols` elements when `rows > 0`), the same pointer or
+/// non-overlapping; `bias` valid for `cols` reads and not overlapping `y`.
+#[inline(always)]
+pub(crate) unsafe fn biased_rows<S: Simd, K: Kernel>(
+    s: S,
+    k: K,
+    x: *const f32,
+    bias: *const f32,
+    y: *mut f32,
+    [rows, cols, ld]: [usize; 3],
+) {
+    for r in 0..rows {
+        let offset = r * ld;
+        // SAFETY: row `r` is `cols` elements from `offset`, within the ranges
+        // the caller guarantees.
+        unsafe { vector_loop(s, SumFn(k), x.add(offset), bias, y.add(offset), cols) }
     }
 }

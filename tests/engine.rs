@@ -1,0 +1,130 @@
+//! The calling conventions of inference engines: outputs that are not
+//! initialized, and the bias-and-activation epilogue of a matrix product on a
+//! tile with a leading dimension.
+
+mod common;
+
+use simd_activations::{Activation, Error};
+use std::mem::MaybeUninit;
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|f| f.to_bits()).collect()
+}
+
+fn inputs(n: usize) -> Vec<f32> {
+    let mut x = common::specials();
+    x.extend(common::strided(1 << 20, 5));
+    x.extend((0..n).map(|i| (i as f32 * 0.37).sin() * 12.0));
+    x
+}
+
+#[test]
+fn uninitialized_outputs_get_forwards_bits() {
+    let x = inputs(1000);
+    for (f, _) in common::functions() {
+        let mut want = vec![0.0; x.len()];
+        f.forward(&x, &mut want).unwrap();
+        let mut buffer: Vec<f32> = Vec::with_capacity(x.len());
+        let y = f
+            .forward_uninit(&x, &mut buffer.spare_capacity_mut()[..x.len()])
+            .unwrap();
+        assert_eq!(bits(y), bits(&want), "{f:?}");
+    }
+}
+
+#[test]
+fn uninitialized_outputs_are_not_written_on_error() {
+    let x = [1.0f32; 8];
+    let mut y = [MaybeUninit::new(7.0f32); 8];
+    let err = Activation::Celu { alpha: 0.0 }.forward_uninit(&x, &mut y);
+    assert!(matches!(err, Err(Error::InvalidParameter { .. })));
+    // SAFETY: every element was initialized above and nothing wrote them.
+    assert!(y.iter().all(|v| unsafe { v.assume_init() } == 7.0));
+}
+
+const GUARD: f32 = -12345.5;
+
+/// A tile of `rows` rows of `cols` elements `ld` apart, with guards in the
+/// gaps, and a bias row.
+fn tile(rows: usize, cols: usize, ld: usize) -> (Vec<f32>, Vec<f32>) {
+    let x = inputs(rows * ld);
+    let mut y = vec![GUARD; rows * ld];
+    for r in 0..rows {
+        y[r * ld..r * ld + cols].copy_from_slice(&x[r * ld..r * ld + cols]);
+    }
+    let bias = (0..cols).map(|c| (c as f32 - 7.5) * 0.25).collect();
+    (y, bias)
+}
+
+#[test]
+fn bias_epilogue_is_adding_then_activating_and_leaves_the_gaps() {
+    for (f, _) in common::functions() {
+        for (rows, cols, ld) in [
+            (3, 37, 40),
+            (5, 1, 3),
+            (1, 100, 100),
+            (7, 16, 33),
+            (0, 4, 4),
+        ] {
+            let (mut y, bias) = tile(rows, cols, ld);
+            let mut want = y.clone();
+            for r in 0..rows {
+                let row = &mut want[r * ld..r * ld + cols];
+                for (v, b) in row.iter_mut().zip(&bias) {
+                    *v += b;
+                }
+                if f.validate_inplace().is_ok() {
+                    f.forward_inplace(row).unwrap();
+                }
+            }
+            let result = f.forward_bias_inplace(&mut y, &bias, rows, cols, ld);
+            if f.validate_inplace().is_err() {
+                assert!(result.is_err(), "{f:?}");
+                continue;
+            }
+            result.unwrap();
+            assert_eq!(bits(&y), bits(&want), "{f:?} on [{rows}, {cols}, {ld}]");
+        }
+    }
+}
+
+#[test]
+fn contiguous_bias_form_matches_the_tile_form() {
+    let cols = 24;
+    for (f, _) in common::functions() {
+        let (x, bias) = tile(9, cols, cols);
+        let mut y = vec![0.0; x.len()];
+        let mut z = x.clone();
+        let out = f.forward_bias(&x, &bias, &mut y);
+        let inplace = f.forward_bias_inplace(&mut z, &bias, 9, cols, cols);
+        if inplace.is_ok() {
+            out.unwrap();
+            assert_eq!(bits(&y), bits(&z), "{f:?}");
+        }
+    }
+}
+
+#[test]
+fn tiles_that_do_not_fit_are_errors_and_nothing_is_written() {
+    let f = Activation::Gelu;
+    let bias = [0.5f32; 4];
+    let mut y = vec![1.0f32; 20];
+    let shapes = [
+        (2, 4, 3), // ld < cols
+        (5, 4, 5), // (5 - 1) * 5 + 4 = 24 > 20
+        (2, 5, 5), // bias.len() != cols
+        (usize::MAX, 4, usize::MAX),
+    ];
+    for (rows, cols, ld) in shapes {
+        let err = f.forward_bias_inplace(&mut y, &bias, rows, cols, ld);
+        assert!(
+            matches!(err, Err(Error::InvalidShape { .. })),
+            "{rows} {cols} {ld}"
+        );
+        assert!(y.iter().all(|v| *v == 1.0));
+    }
+    let mut out = vec![1.0f32; 20];
+    let err = f.forward_bias(&y, &[0.5; 3], &mut out);
+    assert!(matches!(err, Err(Error::InvalidShape { .. })));
+    assert!(out.iter().all(|v| *v == 1.0));
+}
