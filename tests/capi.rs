@@ -284,3 +284,89 @@ fn the_c_smoke_test_calls_every_function_of_the_header() {
     }
     assert!(declared >= Activation::ALL.len() + 6);
 }
+
+#[test]
+fn functions_chosen_at_run_time_give_the_rust_bits() {
+    let x = inputs();
+    for (f, _) in common::functions() {
+        let text = std::ffi::CString::new(f.to_string()).unwrap();
+        let mut c = SaActivation {
+            function: u32::MAX,
+            params: [0.0; 2],
+        };
+        // SAFETY: a NUL-terminated string and a writable `SaActivation`.
+        assert_eq!(unsafe { sa_activation_parse(text.as_ptr(), &mut c) }, SA_OK);
+        let mut want = vec![0.0; x.len()];
+        f.forward(&x, &mut want).unwrap();
+        let mut y = vec![0.0; x.len()];
+        // SAFETY: `x` and `y` hold `x.len()` floats.
+        let status = unsafe { sa_activation_forward(c, x.as_ptr(), y.as_mut_ptr(), x.len()) };
+        assert_eq!(status, SA_OK, "{f:?}");
+        assert_eq!(bits(&y), bits(&want), "{f:?}");
+    }
+    let unknown = SaActivation {
+        function: 1000,
+        params: [0.0; 2],
+    };
+    let mut y = [0.0f32; 1];
+    // SAFETY: one float each.
+    let status = unsafe { sa_activation_forward(unknown, [1.0].as_ptr(), y.as_mut_ptr(), 1) };
+    assert_eq!(status, SA_ERR_FUNCTION);
+    let mut c = unknown;
+    // SAFETY: NUL-terminated strings and a writable `SaActivation`.
+    unsafe {
+        assert_eq!(
+            sa_activation_parse(c"gleu".as_ptr(), &mut c),
+            SA_ERR_FUNCTION
+        );
+        assert_eq!(
+            sa_activation_parse(c"celu(alpha=0)".as_ptr(), &mut c),
+            SA_ERR_PARAMETER
+        );
+        assert_eq!(
+            sa_activation_parse(std::ptr::null(), &mut c),
+            SA_ERR_POINTER
+        );
+    }
+    assert_eq!(c, unknown, "nothing written on error");
+}
+
+#[test]
+fn the_c_bias_epilogue_gives_the_rust_bits_and_checks_its_tile() {
+    let f = Activation::Gelu;
+    let mut c = SaActivation {
+        function: 0,
+        params: [0.0; 2],
+    };
+    // SAFETY: a NUL-terminated string and a writable `SaActivation`.
+    assert_eq!(
+        unsafe { sa_activation_parse(c"gelu".as_ptr(), &mut c) },
+        SA_OK
+    );
+    let (rows, cols, ld) = (5, 13, 16);
+    let mut tile: Vec<f32> = (0..rows * ld)
+        .map(|i| (i as f32 * 0.7).cos() * 4.0)
+        .collect();
+    let bias: Vec<f32> = (0..cols).map(|i| i as f32 * 0.1).collect();
+    let mut want = tile.clone();
+    f.forward_bias_inplace(&mut want, &bias, rows, cols, ld)
+        .unwrap();
+    let (y, b) = (tile.as_mut_ptr(), bias.as_ptr());
+    // SAFETY: the tile holds `rows * ld` floats and the bias `cols`.
+    unsafe {
+        assert_eq!(sa_activation_bias_inplace(c, y, b, rows, cols, ld), SA_OK);
+        assert_eq!(
+            sa_activation_bias_inplace(c, y, b, rows, cols, 12),
+            SA_ERR_SHAPE
+        );
+        assert_eq!(
+            sa_activation_bias_inplace(c, y, y, rows, cols, ld),
+            SA_ERR_OVERLAP
+        );
+        assert_eq!(
+            sa_activation_bias_inplace(c, y, b, usize::MAX, cols, ld),
+            SA_ERR_SHAPE
+        );
+    }
+    assert_eq!(bits(&tile), bits(&want));
+}

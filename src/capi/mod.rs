@@ -39,6 +39,9 @@ pub const SA_ERR_SHAPE: i32 = 4;
 pub const SA_ERR_ISA: i32 = 5;
 /// An internal error (a bug): reported instead of unwinding into C.
 pub const SA_ERR_INTERNAL: i32 = 6;
+/// An unknown function name or number, or parameters that cannot be read
+/// ([`sa_activation_parse`] and the `sa_activation_*` functions).
+pub const SA_ERR_FUNCTION: i32 = 7;
 
 /// A static description of a status code (never null): for [`SA_OK`] and
 /// each `SA_ERR_*` code, and `"unknown status"` for any other value.
@@ -56,6 +59,7 @@ pub extern "C" fn sa_status_message(status: i32) -> *const c_char {
             c"SIMD_ACTIVATIONS_ISA names an unknown or unavailable path (valid: scalar, avx2, avx512, neon)"
         }
         SA_ERR_INTERNAL => c"internal error",
+        SA_ERR_FUNCTION => c"an unknown function, or parameters that cannot be read",
         _ => c"unknown status",
     };
     message.as_ptr()
@@ -83,6 +87,7 @@ fn status(result: Result<(), Error>) -> i32 {
         Ok(()) => SA_OK,
         Err(Error::InvalidParameter { .. }) => SA_ERR_PARAMETER,
         Err(Error::InvalidShape { .. }) => SA_ERR_SHAPE,
+        Err(Error::UnknownFunction { .. } | Error::Parse { .. }) => SA_ERR_FUNCTION,
         Err(_) => SA_ERR_ISA,
     }
 }
@@ -265,6 +270,33 @@ macro_rules! declare_c_functions {
             concat!("int32_t sa_", stringify!($name), "(const float *x, float *y, size_t n" $($(, ", float ", stringify!($param))+)? , ");"),
         )*];
 
+        $( const _: () = assert!(0 $($(+ { let _ = stringify!($param); 1 })+)? <= 2, "SaActivation holds two parameters"); )*
+
+        impl SaActivation {
+            /// The C form of `f`.
+            fn new(f: Activation) -> SaActivation {
+                let function = Activation::ALL.iter().position(|g| g.name() == f.name()).unwrap_or(0);
+                let mut params = [0.0f32; 2];
+                match f {
+                    $( Activation::$variant $({ $($param),+ })? => {
+                        $( let values = [$($param),+];
+                        params[..values.len()].copy_from_slice(&values); )?
+                    } )*
+                }
+                SaActivation { function: function as u32, params }
+            }
+
+            /// The function this names, if its number is known.
+            fn activation(self) -> Option<Activation> {
+                let mut values = self.params.into_iter();
+                #[allow(unused_mut, unused_variables)]
+                let mut next = move || values.next().unwrap_or(f32::NAN);
+                Some(match Activation::ALL.get(self.function as usize)? {
+                    $( Activation::$variant { .. } => Activation::$variant $({ $($param: next()),+ })?, )*
+                })
+            }
+        }
+
         /// Calls the C function of `f` (`sa_<name>`) with `f`'s parameters.
         ///
         /// # Safety
@@ -400,5 +432,158 @@ mod tests {
                 "the header declares `{d}`, which is not in the table"
             );
         }
+    }
+}
+
+/// A function chosen at run time, for C engines that read it from a model
+/// file: which function (a number that [`sa_activation_parse`] gives; it
+/// names a function of this library's version) and its parameters, in the
+/// order the function declares them (unused ones are 0).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SaActivation {
+    /// The function's number.
+    pub function: u32,
+    /// Its parameters.
+    pub params: [f32; 2],
+}
+
+/// Reads a function from its text into `*out`: what
+/// `Activation`'s `FromStr` reads (`"gelu"`, `"leaky_relu(negative_slope=0.2)"`,
+/// PyTorch's `"GELU(approximate='tanh')"`, Hugging Face's `"gelu_new"`).
+/// Returns [`SA_OK`], [`SA_ERR_FUNCTION`] for an unknown name or unreadable
+/// parameters, [`SA_ERR_PARAMETER`] for a parameter outside its domain, or
+/// [`SA_ERR_POINTER`]; `*out` is written only on success.
+///
+/// # Safety
+/// `text` is a NUL-terminated string and `out` points to a writable
+/// `SaActivation` (either may be null: [`SA_ERR_POINTER`]).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_activation_parse(text: *const c_char, out: *mut SaActivation) -> i32 {
+    if text.is_null() || out.is_null() || !out.is_aligned() {
+        return SA_ERR_POINTER;
+    }
+    // SAFETY: a non-null NUL-terminated string (the caller's contract).
+    let text = unsafe { CStr::from_ptr(text) };
+    let Ok(text) = text.to_str() else {
+        return SA_ERR_FUNCTION;
+    };
+    match text.parse::<Activation>() {
+        Ok(f) => {
+            // SAFETY: non-null, aligned and writable (the caller's contract).
+            unsafe { out.write(SaActivation::new(f)) };
+            SA_OK
+        }
+        Err(e) => status(Err(e)),
+    }
+}
+
+/// The function of `f` from `x` into `y` (`n` floats each; `y == x` in
+/// place), with the rules of the `sa_<name>` functions; [`SA_ERR_FUNCTION`]
+/// for an unknown function number.
+///
+/// # Safety
+/// As the `sa_<name>` functions'.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_activation_forward(
+    f: SaActivation,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> i32 {
+    let Some(f) = f.activation() else {
+        return SA_ERR_FUNCTION;
+    };
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [],
+            |isa, x, y, []| f.forward_on(isa, x, y),
+            |isa, x, []| f.forward_inplace_on(isa, x),
+        )
+    }
+}
+
+/// The epilogue of a matrix product, in place: for each of `rows` rows
+/// starting `ld` floats apart in `y`, `y[r*ld + c] = f(y[r*ld + c] +
+/// bias[c])` for `c < cols` (the addition rounded to `float` first: the bits
+/// of adding, then activating). Nothing between the rows is read or written.
+/// [`SA_ERR_SHAPE`] if `ld < cols` or the tile's size overflows;
+/// [`SA_ERR_OVERLAP`] if `bias` overlaps the tile; otherwise as
+/// [`sa_activation_forward`], with the in-place parameter rules.
+///
+/// # Safety
+/// `y` points to `(rows - 1) * ld + cols` writable floats (none when `rows`
+/// or `cols` is 0) and `bias` to `cols` readable ones, valid for the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_activation_bias_inplace(
+    f: SaActivation,
+    y: *mut f32,
+    bias: *const f32,
+    rows: usize,
+    cols: usize,
+    ld: usize,
+) -> i32 {
+    let Some(f) = f.activation() else {
+        return SA_ERR_FUNCTION;
+    };
+    guarded(|_| {
+        let needed = match (rows, cols) {
+            _ if ld < cols => return SA_ERR_SHAPE,
+            (0, _) | (_, 0) => 0,
+            _ => match (rows - 1).checked_mul(ld).and_then(|v| v.checked_add(cols)) {
+                Some(needed) => needed,
+                None => return SA_ERR_SHAPE,
+            },
+        };
+        let (tile, bias) = match (Buffer::new(y, needed), Buffer::new(bias, cols)) {
+            (Ok(tile), Ok(bias)) => (tile, bias),
+            _ => return SA_ERR_POINTER,
+        };
+        if tile.overlaps(bias) {
+            return SA_ERR_OVERLAP;
+        }
+        // SAFETY: the tile is writable and the bias readable (the caller's
+        // contract), and they do not overlap (checked above).
+        let (tile, bias) = unsafe { (tile.write(), bias.read()) };
+        let rows = if needed == 0 { 0 } else { rows };
+        status(f.forward_bias_inplace(tile, bias, rows, cols, ld))
+    })
+}
+
+/// `y = f(x + bias)` over `n` floats in contiguous rows of `cols` (the
+/// out-of-place form of [`sa_activation_bias_inplace`], with its bits);
+/// `y == x` computes in place. [`SA_ERR_SHAPE`] if `cols` is 0 while `n` is
+/// not, or does not divide `n`; `y` must not overlap `bias`.
+///
+/// # Safety
+/// `x` points to `n` readable floats, `y` to `n` writable ones and `bias` to
+/// `cols` readable ones, valid for the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_activation_bias(
+    f: SaActivation,
+    x: *const f32,
+    bias: *const f32,
+    y: *mut f32,
+    n: usize,
+    cols: usize,
+) -> i32 {
+    let Some(f) = f.activation() else {
+        return SA_ERR_FUNCTION;
+    };
+    if cols == 0 && n > 0 || cols > 0 && !n.is_multiple_of(cols) {
+        return SA_ERR_SHAPE;
+    }
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [(bias, cols)],
+            |_, x, y, [bias]| f.forward_bias(x, bias, y),
+            |_, y, [bias]| {
+                f.forward_bias_inplace(y, bias, n.checked_div(cols).unwrap_or(0), cols, cols)
+            },
+        )
     }
 }

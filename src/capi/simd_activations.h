@@ -47,6 +47,9 @@ extern "C" {
 #define SA_ERR_ISA 5
 /* An internal error (a bug), reported instead of unwinding into C. */
 #define SA_ERR_INTERNAL 6
+/* An unknown function name or number, or parameters that cannot be read
+   (sa_activation_parse and the sa_activation_* functions). */
+#define SA_ERR_FUNCTION 7
 
 /* A static, NUL-terminated description of a status code (never NULL). */
 const char *sa_status_message(int32_t status);
@@ -92,6 +95,33 @@ int32_t sa_prelu(const float *x, float *y, size_t n, const float *weight, size_t
 
 /* frelu: y[i] = max(x[i], t[i]), NaN propagating; y must not overlap t. */
 int32_t sa_frelu(const float *x, const float *t, float *y, size_t n);
+
+/* A function chosen at run time (from a model file, say): its number, as
+   sa_activation_parse gives it for this library's version, and its
+   parameters in their declared order (unused ones 0). */
+typedef struct sa_activation {
+    uint32_t function;
+    float params[2];
+} sa_activation;
+
+/* Reads "gelu", "leaky_relu(negative_slope=0.2)", PyTorch's
+   "GELU(approximate='tanh')" or Hugging Face's "gelu_new" into *out.
+   SA_ERR_FUNCTION for an unknown name or unreadable parameters. */
+int32_t sa_activation_parse(const char *text, sa_activation *out);
+
+/* The function of f from x into y (n floats each; y == x in place). */
+int32_t sa_activation_forward(sa_activation f, const float *x, float *y, size_t n);
+
+/* Matrix-product epilogue in place: for each of rows rows starting ld floats
+   apart, y[r*ld + c] = f(y[r*ld + c] + bias[c]) for c < cols, the sum
+   rounded to float first. Nothing between rows is touched. SA_ERR_SHAPE if
+   ld < cols; bias must not overlap the tile. */
+int32_t sa_activation_bias_inplace(sa_activation f, float *y, const float *bias, size_t rows,
+                                   size_t cols, size_t ld);
+
+/* y = f(x + bias) over n floats in contiguous rows of cols (y == x in place). */
+int32_t sa_activation_bias(sa_activation f, const float *x, const float *bias, float *y, size_t n,
+                           size_t cols);
 
 #ifdef __cplusplus
 }

@@ -71,6 +71,21 @@ int main(void) {
     check(sa_frelu(p, t, q, 4) == SA_OK, "frelu status");
     check(q[0] == 0.0f && q[1] == 3.0f && q[2] == -1.0f && isnan(q[3]), "frelu is max(x, t)");
 
+    /* A function chosen at run time, and the bias epilogue of a tile. */
+    sa_activation f;
+    check(sa_activation_parse("LeakyReLU(negative_slope=0.5)", &f) == SA_OK, "parse");
+    check(sa_activation_parse("gleu", &f) == SA_ERR_FUNCTION, "unknown function refused");
+    check(sa_activation_forward(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward");
+    float tile[6] = {-2.0f, 0.0f, 99.0f, 1.0f, -4.0f, 99.0f};
+    float b[2] = {1.0f, -1.0f};
+    check(sa_activation_bias_inplace(f, tile, b, 2, 2, 3) == SA_OK, "bias epilogue status");
+    check(tile[0] == -0.5f && tile[1] == -0.5f && tile[2] == 99.0f && tile[3] == 2.0f &&
+              tile[4] == -2.5f && tile[5] == 99.0f,
+          "bias epilogue values, gaps untouched");
+    check(sa_activation_bias_inplace(f, tile, b, 2, 2, 1) == SA_ERR_SHAPE, "ld < cols refused");
+    check(sa_activation_bias(f, p, b, q, 4, 2) == SA_OK && q[0] == -0.0f && q[1] == 1.0f,
+          "contiguous bias");
+
     /* Bad pointers and overlap. */
     check(sa_gelu(NULL, y, 5) == SA_ERR_POINTER, "null input refused");
     check(sa_gelu(NULL, NULL, 0) == SA_OK, "null with n = 0 is fine");
