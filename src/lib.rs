@@ -17,6 +17,8 @@ mod functions;
 mod isa;
 #[path = "../kernels/mod.rs"]
 mod kernels;
+#[cfg(feature = "rayon")]
+mod parallel;
 pub mod reference;
 pub mod register;
 mod rows;
@@ -28,5 +30,7 @@ pub use activation::Activation;
 pub use error::{Error, ISA_ENV_VAR};
 pub use functions::*;
 pub use isa::{Isa, NATIVE};
+#[cfg(feature = "rayon")]
+pub use parallel::{CHUNK, PARALLEL_MIN, log_softmax_par, softmax_par};
 pub use rows::*;
 pub use two_inputs::*;

@@ -1,0 +1,37 @@
+//! All cores against one thread (the `rayon` feature): `gelu` (bound by
+//! arithmetic) and `relu` (bound by memory, beside a plain copy of the same
+//! bytes), from 16 Ki to 16 Mi elements, to find where splitting starts to
+//! pay (`PARALLEL_MIN`).
+//!
+//! `cargo bench --features rayon --bench parallel`
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use simd_activations::Activation;
+use std::hint::black_box;
+
+fn parallel(c: &mut Criterion) {
+    for n in [16 << 10, 64 << 10, 256 << 10, 1 << 20, 16 << 20] {
+        let x: Vec<f32> = (0..n).map(|i| (i as f32 * 0.01).sin() * 8.0).collect();
+        let mut y = vec![0.0f32; n];
+        let mut g = c.benchmark_group(format!("parallel/{n}"));
+        g.throughput(Throughput::Elements(n as u64));
+        if n >= 16 << 20 {
+            g.sample_size(10);
+        }
+        for f in [Activation::Gelu, Activation::Relu] {
+            g.bench_function(BenchmarkId::new(f.name(), "one-thread"), |b| {
+                b.iter(|| f.forward(black_box(&x), black_box(&mut y)))
+            });
+            g.bench_function(BenchmarkId::new(f.name(), "all-cores"), |b| {
+                b.iter(|| f.forward_par(black_box(&x), black_box(&mut y)))
+            });
+        }
+        g.bench_function("copy", |b| {
+            b.iter(|| black_box(&mut y).copy_from_slice(black_box(&x)))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, parallel);
+criterion_main!(benches);

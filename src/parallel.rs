@@ -1,0 +1,113 @@
+//! All cores (the `rayon` feature): the `_par` entry points split a slice at
+//! fixed boundaries and run the pieces on rayon's pool.
+//!
+//! Each output element depends only on its own input (and its row, for
+//! softmax), whatever the slice's alignment or the split, so any chunking
+//! gives the one-thread call's bits: ours, or one an engine makes itself.
+//! The boundaries here depend only on the length (every [`CHUNK`] elements,
+//! or whole rows), never on the number of threads or the machine.
+
+use crate::dispatch::check_lengths;
+use crate::{Activation, Error, Isa};
+use rayon::prelude::*;
+
+/// Elements per piece: 32 Ki (128 KiB of `f32`, a share of L2 per core).
+pub const CHUNK: usize = 32 * 1024;
+
+/// Below this many elements the `_par` entry points stay on the calling
+/// thread: splitting costs more than it gains there (measured with
+/// `cargo bench --features rayon --bench parallel`; see the README).
+pub const PARALLEL_MIN: usize = 64 * 1024;
+
+impl Activation {
+    /// [`Activation::forward`] on all cores: `x` and `y` are split every
+    /// [`CHUNK`] elements and the pieces run on rayon's pool, with the bits
+    /// of the one-thread call. Below [`PARALLEL_MIN`] elements it runs on
+    /// the calling thread.
+    ///
+    /// # Errors
+    /// As [`Activation::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()` (the message gives both lengths), before any
+    /// other check.
+    pub fn forward_par(&self, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+        check_lengths(self.name(), x.len(), y.len());
+        let isa = Isa::try_best()?;
+        self.validate()?;
+        if x.len() < PARALLEL_MIN {
+            return self.forward_on(isa, x, y);
+        }
+        x.par_chunks(CHUNK)
+            .zip(y.par_chunks_mut(CHUNK))
+            .try_for_each(|(x, y)| self.forward_on(isa, x, y))
+    }
+
+    /// [`Activation::forward_inplace`] on all cores, as
+    /// [`Activation::forward_par`].
+    ///
+    /// # Errors
+    /// As [`Activation::forward_inplace`]; nothing is written then.
+    pub fn forward_inplace_par(&self, x: &mut [f32]) -> Result<(), Error> {
+        let isa = Isa::try_best()?;
+        self.validate_inplace()?;
+        if x.len() < PARALLEL_MIN {
+            return self.forward_inplace_on(isa, x);
+        }
+        x.par_chunks_mut(CHUNK)
+            .try_for_each(|x| self.forward_inplace_on(isa, x))
+    }
+}
+
+/// Whole rows per piece: about [`CHUNK`] elements, at least one row.
+fn rows_per_piece(row_len: usize) -> usize {
+    (CHUNK / row_len.max(1)).max(1)
+}
+
+/// A row function on one path (`softmax_on`, `log_softmax_on`).
+type RowsFn = fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>;
+
+/// Runs `rows_fn` over pieces of whole rows.
+fn rows_par(
+    name: &'static str,
+    (x, y, row_len): (&[f32], &mut [f32], usize),
+    rows_fn: RowsFn,
+) -> Result<(), Error> {
+    check_lengths(name, x.len(), y.len());
+    let isa = Isa::try_best()?;
+    // Small slices, and shapes the row function refuses (before writing
+    // anything), on the calling thread.
+    if x.len() < PARALLEL_MIN || row_len == 0 || !x.len().is_multiple_of(row_len) {
+        return rows_fn(isa, x, y, row_len);
+    }
+    let piece = rows_per_piece(row_len) * row_len;
+    x.par_chunks(piece)
+        .zip(y.par_chunks_mut(piece))
+        .try_for_each(|(x, y)| rows_fn(isa, x, y, row_len))
+}
+
+/// [`softmax`](crate::softmax) on all cores: whole rows per piece (about
+/// [`CHUNK`] elements), with the one-thread call's bits. Below
+/// [`PARALLEL_MIN`] elements it runs on the calling thread.
+///
+/// # Errors
+/// As [`softmax`](crate::softmax); nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn softmax_par(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
+    rows_par("softmax", (x, y, row_len), crate::softmax_on)
+}
+
+/// [`log_softmax`](crate::log_softmax) on all cores, as [`softmax_par`].
+///
+/// # Errors
+/// As [`log_softmax`](crate::log_softmax); nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn log_softmax_par(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
+    rows_par("log_softmax", (x, y, row_len), crate::log_softmax_on)
+}

@@ -1,0 +1,72 @@
+//! The `_par` entry points (the `rayon` feature) give the one-thread calls'
+//! bits, on odd lengths and offsets, and their errors.
+
+mod common;
+
+use simd_activations::{Activation, CHUNK, Error, PARALLEL_MIN};
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|f| f.to_bits()).collect()
+}
+
+fn inputs(n: usize) -> Vec<f32> {
+    (0..n)
+        .map(|i| ((i as f32) * 0.001_3).sin() * 30.0 + if i % 7 == 0 { 1e-39 } else { 0.0 })
+        .collect()
+}
+
+#[test]
+fn parallel_calls_give_the_one_thread_bits() {
+    let x = inputs(3 * CHUNK + PARALLEL_MIN + 1003);
+    for (f, _) in common::functions() {
+        for (offset, len) in [
+            (0, x.len() - 3),
+            (1, x.len() - 5),
+            (3, PARALLEL_MIN + 1),
+            (2, 999),
+        ] {
+            let x = &x[offset..offset + len];
+            let mut want = vec![0.0; len];
+            f.forward(x, &mut want).unwrap();
+            let mut buffer = vec![0.0; len + 1];
+            let y = &mut buffer[1..];
+            f.forward_par(x, y).unwrap();
+            assert_eq!(bits(y), bits(&want), "{f:?}, {len} at {offset}");
+            if f.validate_inplace().is_ok() {
+                let mut z = x.to_vec();
+                f.forward_inplace_par(&mut z).unwrap();
+                assert_eq!(bits(&z), bits(&want), "{f:?} in place");
+            }
+        }
+    }
+}
+
+#[test]
+fn parallel_rows_give_the_one_thread_bits() {
+    let x = inputs(2 * PARALLEL_MIN + 3 * 1021);
+    for row_len in [1021, 7, 40_000, x.len()] {
+        let n = x.len() / row_len * row_len;
+        let x = &x[..n];
+        let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+        simd_activations::softmax(x, &mut a, row_len).unwrap();
+        simd_activations::softmax_par(x, &mut b, row_len).unwrap();
+        assert_eq!(bits(&a), bits(&b), "softmax rows of {row_len}");
+        simd_activations::log_softmax(x, &mut a, row_len).unwrap();
+        simd_activations::log_softmax_par(x, &mut b, row_len).unwrap();
+        assert_eq!(bits(&a), bits(&b), "log_softmax rows of {row_len}");
+    }
+}
+
+#[test]
+fn parallel_errors_write_nothing() {
+    let x = inputs(PARALLEL_MIN * 2);
+    let mut y = vec![5.0f32; x.len()];
+    let bad = Activation::Celu { alpha: 0.0 };
+    assert!(matches!(
+        bad.forward_par(&x, &mut y),
+        Err(Error::InvalidParameter { .. })
+    ));
+    let shape = simd_activations::softmax_par(&x, &mut y, 3);
+    assert!(matches!(shape, Err(Error::InvalidShape { .. })));
+    assert!(y.iter().all(|v| *v == 5.0));
+}
