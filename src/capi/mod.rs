@@ -505,6 +505,36 @@ pub unsafe extern "C" fn sa_activation_forward(
     }
 }
 
+/// [`sa_activation_forward`] on all cores when the library is built with the
+/// `rayon` feature (split at fixed boundaries, with the same bits; small
+/// slices stay on the calling thread), and on the calling thread otherwise.
+///
+/// # Safety
+/// As [`sa_activation_forward`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_activation_forward_par(
+    f: SaActivation,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+) -> i32 {
+    let Some(f) = f.activation() else {
+        return SA_ERR_FUNCTION;
+    };
+    #[cfg(feature = "rayon")]
+    let (separate, in_place) = (
+        |_, x: &[f32], y: &mut [f32], []: [&[f32]; 0]| f.forward_par(x, y),
+        |_, x: &mut [f32], []: [&[f32]; 0]| f.forward_inplace_par(x),
+    );
+    #[cfg(not(feature = "rayon"))]
+    let (separate, in_place) = (
+        |isa, x: &[f32], y: &mut [f32], []: [&[f32]; 0]| f.forward_on(isa, x, y),
+        |isa, x: &mut [f32], []: [&[f32]; 0]| f.forward_inplace_on(isa, x),
+    );
+    // SAFETY: this function's contract is `run`'s.
+    unsafe { run((x, y, n), [], separate, in_place) }
+}
+
 /// The epilogue of a matrix product, in place: for each of `rows` rows
 /// starting `ld` floats apart in `y`, `y[r*ld + c] = f(y[r*ld + c] +
 /// bias[c])` for `c < cols` (the addition rounded to `float` first: the bits

@@ -112,6 +112,10 @@ int32_t sa_activation_parse(const char *text, sa_activation *out);
 /* The function of f from x into y (n floats each; y == x in place). */
 int32_t sa_activation_forward(sa_activation f, const float *x, float *y, size_t n);
 
+/* sa_activation_forward on all cores when the library is built with the
+   rayon feature (fixed split, the same bits), else on the calling thread. */
+int32_t sa_activation_forward_par(sa_activation f, const float *x, float *y, size_t n);
+
 /* Matrix-product epilogue in place: for each of rows rows starting ld floats
    apart, y[r*ld + c] = f(y[r*ld + c] + bias[c]) for c < cols, the sum
    rounded to float first. Nothing between rows is touched. SA_ERR_SHAPE if

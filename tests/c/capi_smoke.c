@@ -76,6 +76,7 @@ int main(void) {
     check(sa_activation_parse("LeakyReLU(negative_slope=0.5)", &f) == SA_OK, "parse");
     check(sa_activation_parse("gleu", &f) == SA_ERR_FUNCTION, "unknown function refused");
     check(sa_activation_forward(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward");
+    check(sa_activation_forward_par(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward on all cores");
     float tile[6] = {-2.0f, 0.0f, 99.0f, 1.0f, -4.0f, 99.0f};
     float b[2] = {1.0f, -1.0f};
     check(sa_activation_bias_inplace(f, tile, b, 2, 2, 3) == SA_OK, "bias epilogue status");
