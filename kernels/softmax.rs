@@ -4,8 +4,9 @@
 //!
 //! Three passes over the row. (1) The max and whether any entry is NaN
 //! (compare and select; the max is the same in any order). (2) The sum of
-//! `e_i = e^(x_i - m)` (`softmax` also stores `e_i` rounded to `f32` in the
-//! output). `d_i = x_i - m` is kept exact as `d + dl` (TwoSum), since the
+//! `e_i = e^(x_i - m)`, kept scaled by `2^24` so that every `e_i` that can
+//! give a nonzero result is a normal `f32` (`softmax` also stores them, rounded
+//! to `f32`, in the output). `d_i = x_i - m` is kept exact as `d + dl` (TwoSum), since the
 //! rounding error of `d`, times `|d|`, would otherwise cost many ULPs of
 //! `e_i`; it enters the exponential as `e^(d + dl) = e^d (1 + dl)` on top of
 //! [`exp_split_clamped`]'s `(hi + lo) 2^n` (about 2^-29 relative). (3)
@@ -70,9 +71,22 @@ const LANE_INDEX: [f32; VIRTUAL_LANES] = [
 /// (and the counts stay exact).
 const CHUNK_BLOCKS: usize = 1 << 9;
 
-/// Below this `x - m` the exponential is `0` (the floor of `exp_split`'s
-/// clamp; `x - m <= 0`, so the floored difference needs no other clamp).
-const EXP_FLOOR: f32 = -150.0;
+/// `x - m` is floored here (within `exp_split_clamped`'s range, since
+/// `x - m <= 0`). Below it, `e^(x - m) < 2^-150` and the entry's result is
+/// `0` whatever the sum (at least 1): the scaled `e_i` ([`E_SCALE_BIAS`])
+/// of a floored entry is `0` or `2^-126 v`, and adds nothing that shows.
+const EXP_FLOOR: f32 = -104.5;
+
+/// `1.5 * 2^23 + 127 + 24`: adding it to an integer `k` in `[-151, 0]` leaves
+/// `k + 151`, the biased exponent of `2^(k + 24)` (`0`, the field of `+0.0`,
+/// for `k = -151`), in the low bits. Pass 2 keeps `e_i` scaled by `2^24`, so
+/// that every `e_i` that can give a nonzero result is a normal `f32`: the
+/// scaling is one exact product, with no subnormal rounding and no test of
+/// the exponent's range.
+const E_SCALE_BIAS: f32 = 12_583_063.0;
+
+/// The scale of pass 2's `e_i`, `2^24`.
+const E_SCALE: f64 = 16_777_216.0;
 
 /// The quiet bit of an `f32` NaN.
 const QUIET_NAN_BIT: u32 = 0x0040_0000;
@@ -241,9 +255,15 @@ fn exp_accumulate<S: Simd, L: Flavor>(
     let lo = s.mul_add(es.hi, dl, es.lo);
     let v = s.add(es.hi, lo);
     let v_err = s.add(s.sub(es.hi, v), lo);
-    let e = s.mul_exp2(v, es.n);
+    // `scale = 2^(floor(n) + 24)` (`d >= EXP_FLOOR` gives `floor(n) >= -151`,
+    // and `0` there), so `e + term_lo = 2^24 e^(x - m)` to about 2^-29; `e` is
+    // exact wherever `floor(n) > -151` and `v >= 1`, and otherwise below
+    // 2^-125, where no result can show it.
+    let k = s.add(s.floor(es.n), s.splat(E_SCALE_BIAS));
+    let scale = s.from_bits(s.shl::<23>(s.to_bits(k)));
+    let e = s.mul(v, scale);
     let mut term = e;
-    let mut term_lo = s.mul(v_err, s.mul_exp2(one, es.n));
+    let mut term_lo = s.mul(v_err, scale);
     if let Some(valid) = valid {
         term = s.select(valid, term, zero);
         term_lo = s.select(valid, term_lo, zero);
@@ -451,7 +471,7 @@ pub(crate) unsafe fn row<S: Simd, L: Flavor>(s: S, x: *const f32, y: *mut f32, n
     // SAFETY: the caller's ranges, passed on.
     let (sum, count) = unsafe { exp_sum::<S, L>(s, x, y, n, m) };
     if L::LOG {
-        let ln = ln1p((count - 1.0) + sum);
+        let ln = ln1p((count - 1.0) + sum / E_SCALE);
         let l_hi = ln as f32;
         let l_lo = (ln - f64::from(l_hi)) as f32;
         // SAFETY: the caller's ranges, passed on.
