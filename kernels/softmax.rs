@@ -4,32 +4,46 @@
 //!
 //! Three passes over the row. (1) The max and whether any entry is NaN
 //! (compare and select; the max is the same in any order). (2) The sum of
-//! `e_i = e^(x_i - m)` (`softmax` also stores `e_i` rounded to `f32` in the
-//! output). `d_i = x_i - m` is kept exact as `d + dl` (TwoSum), since the
+//! `e_i = e^(x_i - m)`, kept scaled by `2^24` so that every `e_i` that can
+//! give a nonzero result is a normal `f32` (`softmax` also stores them, rounded
+//! to `f32`, in the output). `d_i = x_i - m` is kept exact as `d + dl` (TwoSum), since the
 //! rounding error of `d`, times `|d|`, would otherwise cost many ULPs of
 //! `e_i`; it enters the exponential as `e^(d + dl) = e^d (1 + dl)` on top of
-//! [`exp_split`]'s `(hi + lo) 2^n` (about 2^-29 relative). (3) `softmax`
-//! multiplies the stored `e_i` by `1/sum` as an `f32` pair (one rounding);
-//! `log_softmax` computes `(d + dl) - (L_hi + L_lo)` with `L = ln(sum)` as a
-//! pair (TwoSum, one rounding).
+//! [`exp_split_clamped`]'s `(hi + lo) 2^n` (about 2^-29 relative). (3)
+//! `softmax` multiplies the stored `e_i` by `1/sum` as an `f32` pair (one
+//! rounding); `log_softmax` computes `(d + dl) - (L_hi + L_lo)` with
+//! `L = ln(sum)` as a pair (TwoSum, one rounding).
 //!
 //! The sum is compensated and its order does not depend on the vector width:
 //! element `i` goes to virtual lane `i mod 16` (one AVX-512 vector, two AVX2
 //! vectors, four NEON vectors, sixteen scalars), in row order. Each lane adds
-//! with Fast2Sum into an accumulator started at 1 (so the accumulator is never
-//! smaller than an `e_i <= 1` and Fast2Sum is exact), collecting the rounding
-//! errors and the `e_i`'s own low parts apart; the 16 lanes are then reduced
-//! in a fixed order in float64 in scalar code, as are `1/sum` and `ln(sum)`
-//! (the crate's own `ln1p` below, no libm). `log_softmax` leaves the exact
-//! maxima (`e_i = 1`) out of the sum and counts them, so that
-//! `ln(count + rest) = ln1p(count - 1 + rest)` keeps relative accuracy when
-//! the rest is tiny. Masked tail lanes add nothing.
+//! with TwoSum (exact whatever the order of magnitude of the running sum and
+//! the `e_i`) and collects the rounding errors, together with the `e_i`'s own
+//! low parts, in a compensation term. Every [`CHUNK_BLOCKS`] blocks of 16
+//! elements the 16 lanes are added, in a fixed order, to a float64 total in
+//! scalar code, so no compensation term sums more than 512 errors: the sum
+//! stays within about 2^-30 relative on rows of any length, even where the
+//! rounding errors all have the same sign (a plain `f32` sum of the errors
+//! of millions of elements drifts by tens of ULPs of `softmax`). `1/sum`
+//! and `ln(sum)` are float64 values too (the crate's own `ln1p` below, no
+//! libm). `log_softmax` leaves the exact maxima (`e_i = 1`) out of the sum
+//! and counts them, so that `ln(count + rest) = ln1p(count - 1 + rest)` keeps
+//! relative accuracy when the rest is tiny. Masked tail lanes add nothing.
+//!
+//! At the top of the range (`|m|` or `|x_i|` near `f32::MAX`) `x_i - m` may
+//! overflow to `-inf` (the entry gives `0`, `-inf`), and TwoSum's
+//! intermediate values may overflow although `d` does not; pass 2 floors `d`
+//! there anyway, and pass 3 of `log_softmax` falls back to `d - L_hi`, which
+//! is within half an ULP since then `|d| >= 2^103` dwarfs `L <= ln(len)`.
 //!
 //! Max error per entry against the float64 softmax of the whole row: the
 //! stored `e_i` (0.5 ULP of `e_i`, up to 1 ULP of `y_i`) and the last
-//! rounding give `softmax` at most about 1.5 ULP (measured 1.45 on random
-//! and hard rows, see `tests/softmax.rs`); `log_softmax` is rounded once
-//! (measured 0.53 ULP).
+//! rounding give `softmax` at most about 1.5 ULP (measured 1.46 on random
+//! and hard rows, rows at the top of the range and rows of 2^24 + 37
+//! entries, see `tests/softmax.rs`); just above `f32::MIN_POSITIVE` the
+//! product `e_i r_lo` rounds to the subnormal grid, up to 0.5 ULP more
+//! (measured 1.74 on rows in [-120, 0]), still within the 2 ULP bound.
+//! `log_softmax` is rounded once (measured 0.54 ULP).
 //!
 //! Special rows (PyTorch gives NaN for all three): a row with a NaN gives its
 //! first NaN, quieted, everywhere. Otherwise `+inf` entries are the limit of
@@ -41,7 +55,7 @@
 //! subnormal.
 
 use super::Kernel;
-use super::exp::exp_split;
+use super::exp::exp_split_clamped;
 use crate::simd::Simd;
 
 /// Elements of a row go to `i mod VIRTUAL_LANES` accumulators.
@@ -53,11 +67,28 @@ const LANE_INDEX: [f32; VIRTUAL_LANES] = [
 ];
 
 /// Blocks of 16 elements summed before the accumulators are flushed into the
-/// float64 total, so that counts and sums per lane stay exact in `f32`.
-const CHUNK_BLOCKS: usize = 1 << 20;
+/// float64 total. The compensation of each lane is a plain `f32` sum of at
+/// most `CHUNK_BLOCKS` rounding errors, so its own error stays below
+/// `CHUNK_BLOCKS^2 2^-48 = 2^-30` of the lane's sum whatever the row length
+/// (and the counts stay exact).
+const CHUNK_BLOCKS: usize = 1 << 9;
 
-/// Below this `x - m` the exponential is `0` (clamped like `exp_split`).
-const EXP_FLOOR: f32 = -150.0;
+/// `x - m` is floored here (within `exp_split_clamped`'s range, since
+/// `x - m <= 0`). Below it, `e^(x - m) < 2^-150` and the entry's result is
+/// `0` whatever the sum (at least 1): the scaled `e_i` ([`E_SCALE_BIAS`])
+/// of a floored entry is `0` or `2^-126 v`, and adds nothing that shows.
+const EXP_FLOOR: f32 = -104.5;
+
+/// `1.5 * 2^23 + 127 + 24`: adding it to an integer `k` in `[-151, 0]` leaves
+/// `k + 151`, the biased exponent of `2^(k + 24)` (`0`, the field of `+0.0`,
+/// for `k = -151`), in the low bits. Pass 2 keeps `e_i` scaled by `2^24`, so
+/// that every `e_i` that can give a nonzero result is a normal `f32`: the
+/// scaling is one exact product, with no subnormal rounding and no test of
+/// the exponent's range.
+const E_SCALE_BIAS: f32 = 12_583_063.0;
+
+/// The scale of pass 2's `e_i`, `2^24`.
+const E_SCALE: f64 = 16_777_216.0;
 
 /// The quiet bit of an `f32` NaN.
 const QUIET_NAN_BIT: u32 = 0x0040_0000;
@@ -199,12 +230,11 @@ fn difference<S: Simd>(s: S, x: S::F, m: S::F, neg_m: S::F) -> (S::F, S::F) {
 /// The per-virtual-lane accumulators of pass 2 for one vector's lanes.
 #[derive(Clone, Copy)]
 struct Sums<F> {
-    /// Starts at 1; Fast2Sum partner of every `e_i`.
-    hi: F,
-    /// Rounding errors of `hi`.
+    /// The running sum of the `e_i`, rounded.
+    sum: F,
+    /// Its compensation: the rounding errors of `sum` (TwoSum) and the `e_i`'s
+    /// own low parts (the error of their `f32` value).
     err: F,
-    /// Low parts of the `e_i` (error of their `f32` value).
-    lo: F,
     /// Maxima left out of the sum (`log_softmax` only).
     count: F,
 }
@@ -223,13 +253,19 @@ fn exp_accumulate<S: Simd, L: Flavor>(
     let zero = s.splat(0.0);
     let one = s.splat(1.0);
     let (d, dl) = difference(s, x, m, neg_m);
-    let es = exp_split(s, d);
+    let es = exp_split_clamped(s, d);
     let lo = s.mul_add(es.hi, dl, es.lo);
     let v = s.add(es.hi, lo);
     let v_err = s.add(s.sub(es.hi, v), lo);
-    let e = s.mul_exp2(v, es.n);
+    // `scale = 2^(floor(n) + 24)` (`d >= EXP_FLOOR` gives `floor(n) >= -151`,
+    // and `0` there), so `e + term_lo = 2^24 e^(x - m)` to about 2^-29; `e` is
+    // exact wherever `floor(n) > -151` and `v >= 1`, and otherwise below
+    // 2^-125, where no result can show it.
+    let k = s.add(s.floor(es.n), s.splat(E_SCALE_BIAS));
+    let scale = s.from_bits(s.shl::<23>(s.to_bits(k)));
+    let e = s.mul(v, scale);
     let mut term = e;
-    let mut term_lo = s.mul(v_err, s.mul_exp2(one, es.n));
+    let mut term_lo = s.mul(v_err, scale);
     if let Some(valid) = valid {
         term = s.select(valid, term, zero);
         term_lo = s.select(valid, term_lo, zero);
@@ -242,10 +278,14 @@ fn exp_accumulate<S: Simd, L: Flavor>(
         term = s.select(is_max, zero, term);
         acc.count = s.add(acc.count, s.select(is_max, one, zero));
     }
-    let hi = s.add(acc.hi, term);
-    acc.err = s.add(acc.err, s.sub(term, s.sub(hi, acc.hi)));
-    acc.hi = hi;
-    acc.lo = s.add(acc.lo, term_lo);
+    // TwoSum: `sum + term_err = acc.sum + term` exactly, in any order of
+    // magnitude.
+    let sum = s.add(acc.sum, term);
+    let term_part = s.sub(sum, acc.sum);
+    let sum_part = s.sub(sum, term_part);
+    let term_err = s.add(s.sub(acc.sum, sum_part), s.sub(term, term_part));
+    acc.err = s.add(acc.err, s.add(term_err, term_lo));
+    acc.sum = sum;
     e
 }
 
@@ -254,28 +294,24 @@ fn exp_accumulate<S: Simd, L: Flavor>(
 #[inline(always)]
 fn reduce<S: Simd>(s: S, acc: &[Sums<S::F>]) -> (f64, f64) {
     let lanes = S::LANES;
-    let mut hi = [0f32; VIRTUAL_LANES];
+    let mut sum = [0f32; VIRTUAL_LANES];
     let mut err = [0f32; VIRTUAL_LANES];
-    let mut lo = [0f32; VIRTUAL_LANES];
     let mut count = [0f32; VIRTUAL_LANES];
     for (g, a) in acc.iter().enumerate() {
         // SAFETY: `g * lanes + lanes <= 16` for the `16 / lanes` groups.
         unsafe {
-            s.store(hi.as_mut_ptr().add(g * lanes), a.hi);
+            s.store(sum.as_mut_ptr().add(g * lanes), a.sum);
             s.store(err.as_mut_ptr().add(g * lanes), a.err);
-            s.store(lo.as_mut_ptr().add(g * lanes), a.lo);
             s.store(count.as_mut_ptr().add(g * lanes), a.count);
         }
     }
-    // `hi - 1` is exact, and so is the sum of 16 of them in float64.
-    let exact: f64 = hi.iter().map(|&h| f64::from(h) - 1.0).sum();
-    let small: f64 = err
+    let sum: f64 = sum
         .iter()
-        .zip(&lo)
+        .zip(&err)
         .map(|(&a, &b)| f64::from(a) + f64::from(b))
         .sum();
     let count: f64 = count.iter().map(|&c| f64::from(c)).sum();
-    (exact + small, count)
+    (sum, count)
 }
 
 /// Pass 2 over a row: `(sum, count)` with `count` the maxima left out by
@@ -296,9 +332,8 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
     let mv = s.splat(m);
     let neg_m = s.splat(-m);
     let fresh = Sums {
-        hi: s.splat(1.0),
+        sum: s.splat(0.0),
         err: s.splat(0.0),
-        lo: s.splat(0.0),
         count: s.splat(0.0),
     };
     let mut total = (0.0, 0.0);
@@ -386,8 +421,13 @@ impl Kernel for Subtract {
         let bt = s.sub(t, d);
         let t_err = s.add(s.sub(d, s.sub(t, bt)), s.sub(neg_l, bt));
         let y = s.add(t, s.sub(s.add(t_err, dl), s.splat(self.l_lo)));
-        // `d = -inf` (an entry of -inf, or x - m overflowing): the parts are NaN.
-        s.select(s.eq(d, s.splat(f32::NEG_INFINITY)), d, y)
+        // Where a part overflowed, `y` is NaN or infinite and `t` is the
+        // result: `d = -inf` (an entry of -inf, or `x - m` overflowing), or
+        // TwoSum's `bb` or `d - bb` overflowing, which needs `|m|` or `|x|`
+        // near `f32::MAX` and `x != m`; then `|d| >= 2^103` and `t = d` is
+        // within half an ULP of `x - m - L` (`L <= ln(row_len)`).
+        let finite = s.lt(s.abs(y), s.splat(f32::INFINITY));
+        s.select(finite, y, t)
     }
 }
 
@@ -433,7 +473,7 @@ pub(crate) unsafe fn row<S: Simd, L: Flavor>(s: S, x: *const f32, y: *mut f32, n
     // SAFETY: the caller's ranges, passed on.
     let (sum, count) = unsafe { exp_sum::<S, L>(s, x, y, n, m) };
     if L::LOG {
-        let ln = ln1p((count - 1.0) + sum);
+        let ln = ln1p((count - 1.0) + sum / E_SCALE);
         let l_hi = ln as f32;
         let l_lo = (ln - f64::from(l_hi)) as f32;
         // SAFETY: the caller's ranges, passed on.
