@@ -370,3 +370,46 @@ fn the_c_bias_epilogue_gives_the_rust_bits_and_checks_its_tile() {
     }
     assert_eq!(bits(&tile), bits(&want));
 }
+
+/// The calling thread's last failure in words.
+fn last_error() -> String {
+    // SAFETY: a NUL-terminated string that stays valid until the next
+    // failing call on this thread.
+    unsafe { CStr::from_ptr(sa_last_error()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn the_last_error_says_what_was_wrong() {
+    let x = [1.0f32; 4];
+    let mut y = [0.0f32; 4];
+    let (xp, yp) = (x.as_ptr(), y.as_mut_ptr());
+    // SAFETY: `x` and `y` hold 4 floats; the failing calls write nothing.
+    unsafe {
+        assert_eq!(
+            elementwise::softplus(xp, yp, 4, -1.5, 20.0),
+            SA_ERR_PARAMETER
+        );
+        let message = last_error();
+        assert!(
+            message.contains("beta") && message.contains("-1.5"),
+            "{message}"
+        );
+        assert_eq!(sa_softmax(xp, yp, 4, 3), SA_ERR_SHAPE);
+        let message = last_error();
+        assert!(message.contains('3') && message.contains('4'), "{message}");
+        assert_eq!(elementwise::gelu(std::ptr::null(), yp, 4), SA_ERR_POINTER);
+        let message = last_error();
+        assert!(
+            message.contains("0x0") && message.contains("n = 4"),
+            "{message}"
+        );
+        // A later success leaves the message of the last failure.
+        assert_eq!(elementwise::gelu(xp, yp, 4), SA_OK);
+        assert_eq!(last_error(), message);
+    }
+    // Per thread: another thread has its own.
+    let other = std::thread::spawn(last_error).join().unwrap();
+    assert_eq!(other, "no error");
+}

@@ -105,7 +105,7 @@ fn unknown_value_is_an_error_naming_variable_and_values() {
     let out = run_child("avx9000");
     assert!(out.contains("ERROR="), "{out}");
     // The C interface reports it as a status and writes nothing.
-    let capi = format!("CAPI={} NAME=null Y=[0.0, 0.0]", capi::SA_ERR_ISA);
+    let capi = format!("CAPI={} NAME=none Y=[0.0, 0.0]", capi::SA_ERR_ISA);
     assert!(out.contains(&capi), "{out}");
     for needle in [ISA_ENV_VAR, "avx9000", "scalar", "avx2", "avx512", "neon"] {
         assert!(out.contains(needle), "missing {needle}: {out}");

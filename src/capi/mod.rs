@@ -25,6 +25,28 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Success.
 pub const SA_OK: i32 = 0;
+/// The library's major version (the header's `SA_VERSION_MAJOR`).
+pub const SA_VERSION_MAJOR: u32 = parse_version(0);
+/// The library's minor version.
+pub const SA_VERSION_MINOR: u32 = parse_version(1);
+/// The library's patch version.
+pub const SA_VERSION_PATCH: u32 = parse_version(2);
+
+/// Part `index` of the package version `MAJOR.MINOR.PATCH`.
+const fn parse_version(index: usize) -> u32 {
+    let bytes = env!("CARGO_PKG_VERSION").as_bytes();
+    let (mut part, mut value, mut i) = (0, 0u32, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'.' => part += 1,
+            b'0'..=b'9' if part == index => value = value * 10 + (bytes[i] - b'0') as u32,
+            b'0'..=b'9' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    value
+}
 /// A pointer is null (with a nonzero length) or not aligned to 4 bytes, or
 /// the length exceeds what the address space can hold.
 pub const SA_ERR_POINTER: i32 = 1;
@@ -66,9 +88,9 @@ pub extern "C" fn sa_status_message(status: i32) -> *const c_char {
 }
 
 /// The name of the path the functions run on (`"avx512"`, `"avx2"`,
-/// `"neon"` or `"scalar"`), static and NUL-terminated; null if
+/// `"neon"` or `"scalar"`), static and NUL-terminated; `"none"` if
 /// `SIMD_ACTIVATIONS_ISA` is invalid (every function then returns
-/// [`SA_ERR_ISA`]).
+/// [`SA_ERR_ISA`], and [`sa_last_error`] says why). Never null.
 #[unsafe(no_mangle)]
 pub extern "C" fn sa_isa_name() -> *const c_char {
     let name: &'static CStr = match Isa::try_best() {
@@ -76,29 +98,69 @@ pub extern "C" fn sa_isa_name() -> *const c_char {
         Ok(Isa::Avx2) => c"avx2",
         Ok(Isa::Avx512) => c"avx512",
         Ok(Isa::Neon) => c"neon",
-        Err(_) => return core::ptr::null(),
+        Err(e) => {
+            fail(SA_ERR_ISA, e);
+            c"none"
+        }
     };
     name.as_ptr()
+}
+
+/// The library's version, `"MAJOR.MINOR.PATCH"` (static, NUL-terminated):
+/// the header's `SA_VERSION_STRING` for the library it was built with.
+#[unsafe(no_mangle)]
+pub extern "C" fn sa_version() -> *const c_char {
+    const VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => c"unknown",
+        };
+    VERSION.as_ptr()
+}
+
+std::thread_local! {
+    /// The detailed message of this thread's last failure.
+    static LAST_ERROR: core::cell::RefCell<std::ffi::CString> =
+        core::cell::RefCell::new(std::ffi::CString::from(c"no error"));
+}
+
+/// Records `detail` as this thread's last failure and returns `code`.
+fn fail(code: i32, detail: impl core::fmt::Display) -> i32 {
+    let text = format!("{detail}").replace('\0', " ");
+    let message = std::ffi::CString::new(text).unwrap_or_default();
+    LAST_ERROR.with(|last| *last.borrow_mut() = message);
+    code
+}
+
+/// The detailed message of the calling thread's last failure (which
+/// parameter and value, which lengths, which pointer): NUL-terminated, never
+/// null, `"no error"` before any failure. It stays valid until the next
+/// failing call on the same thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn sa_last_error() -> *const c_char {
+    LAST_ERROR.with(|last| last.borrow().as_ptr())
 }
 
 /// The status for a result of the Rust API.
 fn status(result: Result<(), Error>) -> i32 {
     match result {
         Ok(()) => SA_OK,
-        Err(Error::InvalidParameter { .. }) => SA_ERR_PARAMETER,
-        Err(Error::InvalidShape { .. }) => SA_ERR_SHAPE,
-        Err(Error::UnknownFunction { .. } | Error::Parse { .. }) => SA_ERR_FUNCTION,
-        Err(_) => SA_ERR_ISA,
+        Err(e @ Error::InvalidParameter { .. }) => fail(SA_ERR_PARAMETER, e),
+        Err(e @ Error::InvalidShape { .. }) => fail(SA_ERR_SHAPE, e),
+        Err(e @ (Error::UnknownFunction { .. } | Error::Parse { .. })) => fail(SA_ERR_FUNCTION, e),
+        Err(e) => fail(SA_ERR_ISA, e),
     }
 }
 
 /// Runs `body` on the dispatch path, turning a panic (a bug) into
 /// [`SA_ERR_INTERNAL`] rather than unwinding into C.
 fn guarded(body: impl FnOnce(Isa) -> i32) -> i32 {
-    let Ok(isa) = Isa::try_best() else {
-        return SA_ERR_ISA;
+    let isa = match Isa::try_best() {
+        Ok(isa) => isa,
+        Err(e) => return fail(SA_ERR_ISA, e),
     };
-    catch_unwind(AssertUnwindSafe(|| body(isa))).unwrap_or(SA_ERR_INTERNAL)
+    catch_unwind(AssertUnwindSafe(|| body(isa)))
+        .unwrap_or_else(|_| fail(SA_ERR_INTERNAL, "internal error: a panic was caught"))
 }
 
 /// A caller's buffer of `n` floats.
@@ -219,7 +281,22 @@ unsafe fn run<const N: usize>(
     guarded(|isa| {
         // SAFETY: forwarded from the caller.
         match unsafe { io(x, y, n, extra) } {
-            Err(code) => code,
+            Err(code) => {
+                let what = match code {
+                    SA_ERR_OVERLAP => "the output overlaps an input without being x",
+                    _ => {
+                        "a pointer is null or not 4-byte aligned with a nonzero count, or a count is too large"
+                    }
+                };
+                let extra: Vec<String> = extra
+                    .iter()
+                    .map(|(p, len)| format!(", {p:?} ({len} floats)"))
+                    .collect();
+                fail(
+                    code,
+                    format_args!("{what}: x = {x:?}, y = {y:?}, n = {n}{}", extra.concat()),
+                )
+            }
             Ok((Io::Separate(x, y), extra)) => status(separate(isa, x, y, extra)),
             Ok((Io::InPlace(x), extra)) => status(in_place(isa, x, extra)),
         }
@@ -411,6 +488,27 @@ pub unsafe extern "C" fn sa_frelu(x: *const f32, t: *const f32, y: *mut f32, n: 
 mod tests {
     use super::PROTOTYPES;
 
+    /// The header's version is the package's.
+    #[test]
+    fn header_version_is_the_packages() {
+        let header = include_str!("simd_activations.h");
+        let version = env!("CARGO_PKG_VERSION");
+        assert!(header.contains(&format!("#define SA_VERSION_STRING \"{version}\"")));
+        for (name, value) in [
+            ("MAJOR", super::SA_VERSION_MAJOR),
+            ("MINOR", super::SA_VERSION_MINOR),
+            ("PATCH", super::SA_VERSION_PATCH),
+        ] {
+            assert!(
+                header.contains(&format!("#define SA_VERSION_{name} {value}\n")),
+                "{name}"
+            );
+        }
+        // SAFETY: a static NUL-terminated string.
+        let v = unsafe { core::ffi::CStr::from_ptr(super::sa_version()) };
+        assert_eq!(v.to_str(), Ok(version));
+    }
+
     /// The elementwise declarations of the header are exactly the table's.
     #[test]
     fn header_declares_every_elementwise_function_of_the_table() {
@@ -461,12 +559,15 @@ pub struct SaActivation {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sa_activation_parse(text: *const c_char, out: *mut SaActivation) -> i32 {
     if text.is_null() || out.is_null() || !out.is_aligned() {
-        return SA_ERR_POINTER;
+        return fail(
+            SA_ERR_POINTER,
+            format_args!("text = {text:?}, out = {out:?}: null or misaligned"),
+        );
     }
     // SAFETY: a non-null NUL-terminated string (the caller's contract).
     let text = unsafe { CStr::from_ptr(text) };
     let Ok(text) = text.to_str() else {
-        return SA_ERR_FUNCTION;
+        return fail(SA_ERR_FUNCTION, "the text is not UTF-8");
     };
     match text.parse::<Activation>() {
         Ok(f) => {
@@ -492,7 +593,10 @@ pub unsafe extern "C" fn sa_activation_forward(
     n: usize,
 ) -> i32 {
     let Some(f) = f.activation() else {
-        return SA_ERR_FUNCTION;
+        return fail(
+            SA_ERR_FUNCTION,
+            format_args!("unknown function number {}", f.function),
+        );
     };
     // SAFETY: this function's contract is `run`'s.
     unsafe {
@@ -519,7 +623,10 @@ pub unsafe extern "C" fn sa_activation_forward_par(
     n: usize,
 ) -> i32 {
     let Some(f) = f.activation() else {
-        return SA_ERR_FUNCTION;
+        return fail(
+            SA_ERR_FUNCTION,
+            format_args!("unknown function number {}", f.function),
+        );
     };
     #[cfg(feature = "rayon")]
     let (separate, in_place) = (
@@ -556,23 +663,42 @@ pub unsafe extern "C" fn sa_activation_bias_inplace(
     ld: usize,
 ) -> i32 {
     let Some(f) = f.activation() else {
-        return SA_ERR_FUNCTION;
+        return fail(
+            SA_ERR_FUNCTION,
+            format_args!("unknown function number {}", f.function),
+        );
     };
     guarded(|_| {
+        let shape = format!("rows = {rows}, cols = {cols}, ld = {ld}");
         let needed = match (rows, cols) {
-            _ if ld < cols => return SA_ERR_SHAPE,
+            _ if ld < cols => return fail(SA_ERR_SHAPE, format_args!("{shape}: ld < cols")),
             (0, _) | (_, 0) => 0,
             _ => match (rows - 1).checked_mul(ld).and_then(|v| v.checked_add(cols)) {
                 Some(needed) => needed,
-                None => return SA_ERR_SHAPE,
+                None => {
+                    return fail(
+                        SA_ERR_SHAPE,
+                        format_args!("{shape}: the tile's size overflows"),
+                    );
+                }
             },
         };
         let (tile, bias) = match (Buffer::new(y, needed), Buffer::new(bias, cols)) {
             (Ok(tile), Ok(bias)) => (tile, bias),
-            _ => return SA_ERR_POINTER,
+            _ => {
+                return fail(
+                    SA_ERR_POINTER,
+                    format_args!(
+                        "y = {y:?}, bias = {bias:?} ({shape}): null or misaligned, or too large"
+                    ),
+                );
+            }
         };
         if tile.overlaps(bias) {
-            return SA_ERR_OVERLAP;
+            return fail(
+                SA_ERR_OVERLAP,
+                format_args!("the bias {:?} overlaps the tile {y:?} ({shape})", bias.ptr),
+            );
         }
         // SAFETY: the tile is writable and the bias readable (the caller's
         // contract), and they do not overlap (checked above).
@@ -600,10 +726,16 @@ pub unsafe extern "C" fn sa_activation_bias(
     cols: usize,
 ) -> i32 {
     let Some(f) = f.activation() else {
-        return SA_ERR_FUNCTION;
+        return fail(
+            SA_ERR_FUNCTION,
+            format_args!("unknown function number {}", f.function),
+        );
     };
     if cols == 0 && n > 0 || cols > 0 && !n.is_multiple_of(cols) {
-        return SA_ERR_SHAPE;
+        return fail(
+            SA_ERR_SHAPE,
+            format_args!("the bias length {cols} must divide n = {n}"),
+        );
     }
     // SAFETY: this function's contract is `run`'s.
     unsafe {

@@ -2,8 +2,11 @@
  * simd-activations: accurate SIMD activation functions with the same bits on
  * every CPU. The C interface to the Rust crate (src/capi/mod.rs).
  *
- * Link target/release/libsimd_activations.a (with -lm -lpthread -ldl) or
- * libsimd_activations.so, built by `cargo build --release`.
+ * Linking (both built by `cargo build --release --lib` into target/release):
+ *  - static: libsimd_activations.a, then the system libraries the Rust
+ *    runtime uses: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc (Linux/glibc);
+ *  - shared: libsimd_activations.so with -L<dir> -lsimd_activations, and
+ *    -Wl,-rpath,<dir> (or LD_LIBRARY_PATH) so the loader finds it.
  *
  * Every function computes exactly what the Rust function of the same name
  * computes on the dispatch path (the most capable of AVX-512, AVX2 + FMA,
@@ -11,12 +14,20 @@
  * SIMD_ACTIVATIONS_ISA), with the same bits, error bounds and special values;
  * the README lists them. Detection happens once; calls do not allocate.
  *
+ * Thread safety: every function may be called from any number of threads at
+ * once. The only shared state is the cached dispatch choice (set once,
+ * atomically); sa_last_error is per thread.
+ *
  * Conventions:
+ *  - float pointers must be aligned to 4 bytes (the alignment of float; no
+ *    wider alignment is needed) and may be null only when their count is 0:
+ *    otherwise SA_ERR_POINTER. This holds for every function below.
  *  - x is read and y written, n floats each. y == x computes in place (with
- *    the in-place parameter rules: elu and celu reject a negative alpha);
- *    any other overlap of y with an input is refused (SA_ERR_OVERLAP).
+ *    the in-place parameter rules: elu and celu reject a negative alpha,
+ *    for an empty call too); any other overlap of y with an input is refused
+ *    (SA_ERR_OVERLAP).
  *  - The result is a status: SA_OK or an SA_ERR_* code; nothing is written
- *    unless it is SA_OK. Pointers may be null only when their count is 0.
+ *    unless it is SA_OK. sa_last_error() then says what was wrong.
  */
 #ifndef SIMD_ACTIVATIONS_H
 #define SIMD_ACTIVATIONS_H
@@ -27,6 +38,12 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The version of this header; sa_version() gives the library's. */
+#define SA_VERSION_MAJOR 0
+#define SA_VERSION_MINOR 1
+#define SA_VERSION_PATCH 0
+#define SA_VERSION_STRING "0.1.0"
 
 /* Status codes. */
 #define SA_OK 0
@@ -55,10 +72,19 @@ extern "C" {
 const char *sa_status_message(int32_t status);
 
 /* The path the functions run on: "avx512", "avx2", "neon" or "scalar"
-   (static); NULL if SIMD_ACTIVATIONS_ISA is invalid. */
+   (static); "none" if SIMD_ACTIVATIONS_ISA is invalid. Never NULL. */
 const char *sa_isa_name(void);
 
-/* Elementwise functions, PyTorch semantics. */
+/* The library's version, "MAJOR.MINOR.PATCH" (static). */
+const char *sa_version(void);
+
+/* The calling thread's last failure in words: which parameter and value,
+   which lengths or pointers. Never NULL ("no error" before any failure);
+   valid until the next failing call on the same thread. */
+const char *sa_last_error(void);
+
+/* Elementwise functions, PyTorch semantics. x and y: n floats each,
+   4-byte aligned (NULL only with n == 0). */
 int32_t sa_gelu(const float *x, float *y, size_t n);      /* approximate='none' */
 int32_t sa_gelu_tanh(const float *x, float *y, size_t n); /* approximate='tanh' */
 int32_t sa_gelu_quick(const float *x, float *y, size_t n); /* x sigmoid(1.702 x) */
@@ -84,19 +110,24 @@ int32_t sa_elu(const float *x, float *y, size_t n, float alpha);
 int32_t sa_selu(const float *x, float *y, size_t n);
 int32_t sa_celu(const float *x, float *y, size_t n, float alpha);
 
-/* Row-wise over contiguous rows of row_len floats (n in all). */
+/* Row-wise over contiguous rows of row_len floats (n in all); x and y
+   4-byte aligned (NULL only with n == 0). */
 int32_t sa_softmax(const float *x, float *y, size_t n, size_t row_len);
 int32_t sa_log_softmax(const float *x, float *y, size_t n, size_t row_len);
 
 /* prelu over an [outer, channels, inner] layout of n floats, with n_weight
-   weights (1, or one per channel); y must not overlap weight. */
+   weights (1, or one per channel); y must not overlap weight. Every pointer
+   4-byte aligned (NULL only with a zero count). */
 int32_t sa_prelu(const float *x, float *y, size_t n, const float *weight, size_t n_weight,
                  size_t channels, size_t inner);
 
-/* frelu: y[i] = max(x[i], t[i]), NaN propagating; y must not overlap t. */
+/* frelu: y[i] = max(x[i], t[i]), NaN propagating; y must not overlap t.
+   Every pointer 4-byte aligned (NULL only with n == 0). */
 int32_t sa_frelu(const float *x, const float *t, float *y, size_t n);
 
-/* A function chosen at run time (from a model file, say): its number, as
+/* A function chosen at run time (from a model file, say). The float
+   pointers of the sa_activation_* functions are 4-byte aligned (NULL only
+   with a zero count). Its number, as
    sa_activation_parse gives it for this library's version, and its
    parameters in their declared order (unused ones 0). */
 typedef struct sa_activation {

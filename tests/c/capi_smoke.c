@@ -93,6 +93,9 @@ int main(void) {
     check(sa_gelu(x, x + 1, 3) == SA_ERR_OVERLAP, "partial overlap refused");
 
     check(strcmp(sa_status_message(SA_ERR_SHAPE), sa_status_message(SA_OK)) != 0, "messages");
+    check(sa_elu(x, y, 5, NAN) == SA_ERR_PARAMETER, "elu alpha = NaN refused");
+    check(strstr(sa_last_error(), "alpha") != NULL, "the last error names the parameter");
+    check(strcmp(sa_version(), SA_VERSION_STRING) == 0, "library and header versions agree");
 
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
