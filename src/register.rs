@@ -12,9 +12,18 @@
 //! - aarch64 (NEON is part of the base target): two NEON vectors;
 //! - otherwise: the scalar kernel on each lane (the same bits, slowly).
 //!
+//! In a default build (no `-C target-cpu`), a register function falls back
+//! to that scalar kernel: apply the function to a block of registers
+//! instead, with [`block`] (`register::block::gelu(&mut regs)`) or
+//! [`Activation::forward_f32x8_block`]. A block call dispatches at run time
+//! to the best path once per block, as the slice functions do, so a fused
+//! epilogue that keeps a few dozen registers (a tile's row, in L1) and
+//! activates them in one call runs at the slice functions' speed on every
+//! build. [`wide`] is re-exported, so no second dependency is needed.
+//!
 //! ```
 //! use simd_activations::register;
-//! use wide::f32x8;
+//! use simd_activations::register::wide::f32x8;
 //!
 //! let acc = f32x8::from([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0]);
 //! let y = register::gelu(acc);
@@ -27,7 +36,21 @@ use crate::driver::eval;
 use crate::kernels::{Kernel, KernelUse};
 use crate::table::activation_table;
 use crate::{Activation, Error, kernels};
+pub use wide;
 use wide::f32x8;
+
+// A block of registers is read as the floats it holds, in order.
+const _: () = assert!(size_of::<f32x8>() == 8 * size_of::<f32>());
+const _: () = assert!(align_of::<f32x8>() >= align_of::<f32>());
+
+/// The floats of a block of registers, in order.
+fn floats(x: &mut [f32x8]) -> &mut [f32] {
+    // SAFETY: `f32x8` is eight `f32` lanes in order, with no padding (its
+    // size is checked above) and at least `f32`'s alignment; the slice is
+    // exclusively borrowed for the result's lifetime, and every bit pattern
+    // is a valid `f32`.
+    unsafe { core::slice::from_raw_parts_mut(x.as_mut_ptr().cast::<f32>(), x.len() * 8) }
+}
 
 /// Applies `kernel` (and the NaN rule) to the eight lanes of `x`.
 #[inline(always)]
@@ -72,10 +95,29 @@ fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
     f32x8::new(out)
 }
 
-/// Declares the register function of every row of the table.
+/// Declares the register function and the block function of every row of
+/// the table.
 macro_rules! declare_register {
     ($([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $docs:tt $bound:literal $measured:literal ($kernel:expr) $($rest:tt)*])*) => {
         $( register_fn!($name $variant [$($($param)+)?] ($kernel)); )*
+
+        /// Each function on a block of registers, in place, dispatched at run
+        /// time once per block (the slice function's path and bits): the
+        /// form to call in a default build (see the [module docs](super)).
+        pub mod block {
+            use crate::{Activation, Error};
+            use wide::f32x8;
+            $(
+                #[doc = concat!("[`crate::", stringify!($name), "`] on every lane of `x`, in place.")]
+                ///
+                /// # Errors
+                /// As [`Activation::forward_f32x8_block`].
+                #[inline]
+                pub fn $name(x: &mut [f32x8] $($(, $param: f32)+)?) -> Result<(), Error> {
+                    Activation::$variant $({ $($param),+ })?.forward_f32x8_block(x)
+                }
+            )*
+        }
     };
 }
 
@@ -144,6 +186,17 @@ impl Activation {
             }
         }
         self.kernel_use(Register(x))
+    }
+
+    /// The function on every lane of a block of registers, in place, on the
+    /// dispatch path ([`Isa::best`](crate::Isa::best), detected once): the
+    /// bits of the slice functions and of [`Activation::forward_f32x8`].
+    ///
+    /// # Errors
+    /// As [`Activation::forward_inplace`].
+    #[inline]
+    pub fn forward_f32x8_block(&self, x: &mut [f32x8]) -> Result<(), Error> {
+        self.forward_inplace(floats(x))
     }
 }
 

@@ -52,3 +52,37 @@ fn forward_f32x8_covers_every_function() {
             .is_err()
     );
 }
+
+#[test]
+fn blocks_of_registers_give_the_slice_functions_bits() {
+    let x: Vec<f32> = common::strided(1_048_573, 5)
+        .into_iter()
+        .chain(common::specials())
+        .collect();
+    let n = x.len() / 8;
+    for (f, _) in common::functions() {
+        let mut want = x[..n * 8].to_vec();
+        let expected = f.forward_inplace(&mut want);
+        let mut block: Vec<f32x8> = x[..n * 8]
+            .chunks_exact(8)
+            .map(|c| f32x8::new(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(f.forward_f32x8_block(&mut block), expected, "{f:?}");
+        if expected.is_ok() {
+            let got: Vec<u32> = block
+                .iter()
+                .flat_map(|v| v.to_array())
+                .map(f32::to_bits)
+                .collect();
+            let want: Vec<u32> = want.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got, want, "{f:?}");
+        }
+    }
+    let mut block = [f32x8::splat(-1.0); 3];
+    register::block::gelu(&mut block).unwrap();
+    assert_eq!(
+        block[2].to_array(),
+        register::gelu(f32x8::splat(-1.0)).to_array()
+    );
+    assert!(register::block::celu(&mut block, 0.0).is_err());
+}
