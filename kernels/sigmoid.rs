@@ -10,16 +10,19 @@
 //! about 2^-26. The quotient is compensated: `1 + hi 2^n = d + delta`
 //! exactly (Fast2Sum), `q = N / d` with `N = 1` or `hi`, its exact remainder
 //! `rho = N - q d` (an FMA) and the correction
-//! `c = (rho + N_lo - q delta) / d`, with `1/d` taken roughly (`q` itself
-//! for `N = 1`, `1 - E/2` otherwise; `c` is below an ulp of `q`, so that
-//! costs little), so `q + c` is the quotient to well under an ulp and only
-//! the error of `E` and the last rounding remain. `lo 2^n` is left out of
+//! `c = (rho + N_lo - q delta) / d`, with `1/d` taken roughly (`c` is below
+//! an ulp of `q`, so that
+//! costs little; `1 - E/2` is within 12.5% of `1/d` for every `E` in
+//! `[0, 1]`), so `q + c` is the quotient to well under an ulp and only the
+//! error of `E` and the last rounding remain. `lo 2^n` is left out of
 //! the denominator (below 2^-24 E).
 //!
-//! `sigmoid = q + c` rounded; for `x < 0` it is scaled by `2^n` last with
-//! [`Simd::mul_pow2`], so results in the subnormal range are rounded once
-//! more, by at most half a subnormal ulp. `silu = fma(x, q, x c)`, scaled
-//! the same way for `x < 0`. `|x|` is clamped to 112 where it enters the
+//! `sigmoid` computes `S = E / (1 + E) = sigmoid(-|x|)` on every lane:
+//! `S = q + c` rounded and scaled by `2^n` with [`Simd::mul_pow2`] (results
+//! in the subnormal range are rounded once more, by at most half a subnormal
+//! ulp), the result for `x < 0`, and `1 - S` for `x >= 0` (`S <= 1/2`: no
+//! cancellation). `silu = fma(x, q, x c)` with `N = 1` for `x >= 0`, and
+//! scaled the same way for `x < 0`. `|x|` is clamped to 112 where it enters the
 //! exponential (`sigmoid` is `+0` below -104 and `silu` is `-0.0` below
 //! -109); the unclamped `x` multiplies `q` for `x > 0`, so `silu(x) = x` for
 //! large `x`.
@@ -58,9 +61,10 @@ struct Logistic<S: Simd> {
     a: S::F,
 }
 
-/// See [`Logistic`].
+/// See [`Logistic`]; with `LEFT`, every lane gets `sigmoid(-|x|)` instead
+/// (`(q + c) 2^n`), as if `neg` were set everywhere.
 #[inline(always)]
-fn logistic<S: Simd>(s: S, x: S::F) -> Logistic<S> {
+fn logistic<S: Simd, const LEFT: bool>(s: S, x: S::F) -> Logistic<S> {
     let one = s.splat(1.0);
     let zero = s.splat(0.0);
     let a = s.abs(x);
@@ -70,12 +74,16 @@ fn logistic<S: Simd>(s: S, x: S::F) -> Logistic<S> {
     let big_e = s.mul_pow2(e.hi, e.n);
     let d = s.add(one, big_e);
     let delta = s.add(s.sub(one, d), big_e);
-    let num = s.select(neg, e.hi, one);
-    let num_lo = s.select(neg, e.lo, zero);
+    let (num, num_lo) = if LEFT {
+        (e.hi, e.lo)
+    } else {
+        (s.select(neg, e.hi, one), s.select(neg, e.lo, zero))
+    };
     let q = s.div(num, d);
     let rho = s.neg_mul_add(q, d, num);
     let t = s.neg_mul_add(q, delta, s.add(rho, num_lo));
-    let inv_d = s.select(neg, s.mul_add(big_e, s.splat(-0.5), one), q);
+    // 1/d within 12.5%: the correction is below an ulp of q.
+    let inv_d = s.mul_add(big_e, s.splat(-0.5), one);
     Logistic {
         q,
         c: s.mul(t, inv_d),
@@ -88,16 +96,17 @@ fn logistic<S: Simd>(s: S, x: S::F) -> Logistic<S> {
 impl Kernel for Sigmoid {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let Logistic { q, c, n, neg, .. } = logistic(s, x);
-        let y = s.add(q, c);
-        s.select(neg, s.mul_pow2(y, n), y)
+        // sigmoid(-|x|), and 1 minus that for x >= 0 (it is at most 1/2).
+        let Logistic { q, c, n, neg, .. } = logistic::<S, true>(s, x);
+        let left = s.mul_pow2(s.add(q, c), n);
+        s.select(neg, left, s.sub(s.splat(1.0), left))
     }
 }
 
 impl Kernel for Silu {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let Logistic { q, c, n, neg, a } = logistic(s, x);
+        let Logistic { q, c, n, neg, a } = logistic::<S, false>(s, x);
         // x with |x| clamped: finite, for the correction term.
         let xc = s.or(a, s.sign_bit(x));
         let y = s.mul_add(s.select(neg, xc, x), q, s.mul(xc, c));
