@@ -28,6 +28,11 @@
 //!
 //! Measured max error: see the README (exhaustive over every `f32`).
 //!
+//! [`exp_neg`] is a table-free `e^-a` for composites whose tables cost more
+//! than a longer polynomial (`sigmoid`, `silu`): a reduction by whole powers
+//! of two and a degree-6 polynomial on `[-ln2/2, ln2/2]`, minimax for relative
+//! error (`fit -- exp_neg`).
+//!
 //! Special values: `exp(NaN) = NaN`, `exp(-inf) = +0`, `exp(+inf) = +inf`,
 //! `exp(±0) = 1`.
 
