@@ -28,10 +28,15 @@
 //!
 //! Measured max error: see the README (exhaustive over every `f32`).
 //!
+//! [`exp_neg`] is a table-free `e^-a` for composites whose tables cost more
+//! than a longer polynomial (`sigmoid`, `silu`): a reduction by whole powers
+//! of two and a degree-6 polynomial on `[-ln2/2, ln2/2]`, minimax for relative
+//! error (`fit -- exp_neg`).
+//!
 //! Special values: `exp(NaN) = NaN`, `exp(-inf) = +0`, `exp(+inf) = +inf`,
 //! `exp(±0) = 1`.
 
-use super::Kernel;
+use super::{Kernel, SHIFTER, horner};
 use crate::simd::Simd;
 
 /// `log2(e)` rounded to `f32` (`0x1.715476p+0`), for kernels that reduce by
@@ -56,6 +61,21 @@ const CLAMP_HI: f32 = 89.0;
 const EXPM1_C2: f32 = 5.000_162e-1;
 /// See [`EXPM1_C2`].
 const EXPM1_C3: f32 = 1.666_705_8e-1;
+
+/// `c1..c6` of `e^-v ~ 1 + v (c1 + v (c2 + ... + c6 v))` on
+/// `[-ln2/2, ln2/2]`, minimax for relative error: 2^-28.2 with the `f32`
+/// coefficients (`fit -- exp_neg`).
+const EXP_NEG_C1: f32 = -1e0; // -0x1.000000p+0
+/// See [`EXP_NEG_C1`].
+const EXP_NEG_C2: f32 = 4.999_999_4e-1; // 0x1.fffffcp-2
+/// See [`EXP_NEG_C1`].
+const EXP_NEG_C3: f32 = -1.666_652_1e-1; // -0x1.555492p-3
+/// See [`EXP_NEG_C1`].
+const EXP_NEG_C4: f32 = 4.166_827e-2; // 0x1.5558b2p-5
+/// See [`EXP_NEG_C1`].
+const EXP_NEG_C5: f32 = -8.368_686e-3; // -0x1.1239a0p-7
+/// See [`EXP_NEG_C1`].
+const EXP_NEG_C6: f32 = 1.382_058_7e-3; // 0x1.6a4c64p-10
 
 /// `2^(k/16)` rounded to `f32`.
 const EXP2_16_HI: [f32; 16] = [
@@ -158,6 +178,38 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
     // Fast2Sum: `t_hi >= |tail|`.
     let lo = s.add(s.sub(t_hi, hi), tail);
     ExpSplit { hi, lo, n }
+}
+
+/// `e^-a` for `a` in `[0, 128]`, without a table, as an [`ExpSplit`]:
+/// `e^-a = (hi + lo) 2^n` with `n` an integer in `[-185, 0]`, `hi` in
+/// `[0.70, 1.42]` and `hi + lo` accurate to about 2^-26.
+///
+/// `n = round(-a log2 e)` by the shifter trick, `v = a + n LN2_HI` (exact,
+/// `|v| <= ln2/2`), so `e^-a = 2^n e^-v e^-c` with `c = n LN2_LO`; `e^-v` is
+/// `1 + v h(v)`, `h` of degree 5, with the last step kept as the pair
+/// `hi + lo` (its rounding error by a second FMA), and `e^-c` is applied to
+/// first order (`c` is below 2^-21). `n` suits [`Simd::mul_pow2`].
+#[inline(always)]
+pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> ExpSplit<S::F> {
+    let one = s.splat(1.0);
+    let shifter = s.splat(SHIFTER);
+    let n = s.sub(s.mul_add(a, s.splat(-LOG2E), shifter), shifter);
+    let v = s.mul_add(n, s.splat(LN2_HI), a);
+    let c = s.mul(n, s.splat(LN2_LO));
+    let h = horner(
+        s,
+        v,
+        [
+            EXP_NEG_C6, EXP_NEG_C5, EXP_NEG_C4, EXP_NEG_C3, EXP_NEG_C2, EXP_NEG_C1,
+        ],
+    );
+    let hi = s.mul_add(h, v, one);
+    let lo = s.mul_add(h, v, s.sub(one, hi));
+    ExpSplit {
+        hi,
+        lo: s.neg_mul_add(hi, c, lo),
+        n,
+    }
 }
 
 /// `2^(j/16)` as `t_hi + t_lo`, for `n = k/16` given as the shifter sum

@@ -177,6 +177,12 @@ impl Simd for Avx512 {
         self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
     }
     #[inline(always)]
+    fn mul_pow2(self, v: __m512, n: __m512) -> __m512 {
+        // vscalefps rounds `v * 2^n` once, as the portable form does when its
+        // first product is exact.
+        self.0.avx512f._mm512_scalef_ps(v, n)
+    }
+    #[inline(always)]
     fn mul_exp2(self, v: __m512, n: __m512) -> __m512 {
         // vscalefps: v * 2^floor(n), rounded once under the default rounding
         // mode, subnormal results included; `n` is an integer here.

@@ -10,7 +10,6 @@ mod expm1;
 mod gelu;
 mod gelu_tanh;
 mod mish;
-mod sigmoid;
 mod softplus;
 mod tanh;
 
@@ -46,10 +45,6 @@ pub fn kernels() -> Vec<Kernel> {
         Kernel {
             name: "mish",
             tables: mish::tables(),
-        },
-        Kernel {
-            name: "sigmoid",
-            tables: sigmoid::tables(),
         },
         Kernel {
             name: "softplus",
