@@ -172,3 +172,184 @@ pub fn log_softmax_on(isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) -> Res
 pub fn log_softmax_inplace_on(isa: Isa, x: &mut [f32], row_len: usize) -> Result<(), Error> {
     inplace("log_softmax", LogSoftmax, isa, x, row_len)
 }
+
+/// An additive mask for [`softmax_masked`]: none, one row broadcast over
+/// every row, or one value per element.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mask<'a> {
+    /// No mask.
+    None,
+    /// `row_len` values added to every row (a padding or causal pattern
+    /// shared by all heads).
+    Row(&'a [f32]),
+    /// One value per element of `x` (a mask per row).
+    PerRow(&'a [f32]),
+}
+
+/// What a row that the mask hides entirely (every entry `-inf` after the
+/// mask, and none NaN) gives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MaskedRows {
+    /// The limit of [`softmax`] for such a row: `1/row_len` everywhere
+    /// (`-ln(row_len)` for [`log_softmax_masked`]).
+    #[default]
+    Uniform,
+    /// Zeros (`-inf` for [`log_softmax_masked`]): attention over nothing
+    /// contributes nothing, and no NaN reaches the next layer.
+    Zero,
+}
+
+/// The attention softmax: `y = softmax(scale * x + mask)` over each row of
+/// `row_len` consecutive elements, in one call. The scaled and masked input
+/// is `(scale * x[i]) + mask[i]`, each operation rounded to `f32` (the bits
+/// of scaling, adding the mask, then calling [`softmax`]); a row hidden
+/// entirely by the mask gives what `masked_rows` asks for. Same accuracy and
+/// bits on every path as [`softmax`] of the masked input.
+///
+/// # Errors
+/// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`,
+/// or the mask's length is not `row_len` ([`Mask::Row`]) or `x.len()`
+/// ([`Mask::PerRow`]); [`Error::InvalidParameter`] if `scale` is NaN;
+/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set.
+/// Nothing is written on error.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn softmax_masked(
+    x: &[f32],
+    y: &mut [f32],
+    row_len: usize,
+    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+) -> Result<(), Error> {
+    check_lengths("softmax", x.len(), y.len());
+    masked(
+        "softmax",
+        Softmax,
+        (Some(x), y, row_len),
+        (scale, mask, masked_rows),
+    )
+}
+
+/// [`softmax_masked`] in place.
+///
+/// # Errors
+/// As [`softmax_masked`].
+pub fn softmax_masked_inplace(
+    x: &mut [f32],
+    row_len: usize,
+    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+) -> Result<(), Error> {
+    masked(
+        "softmax",
+        Softmax,
+        (None, x, row_len),
+        (scale, mask, masked_rows),
+    )
+}
+
+/// [`log_softmax_masked`] in place.
+///
+/// # Errors
+/// As [`softmax_masked`].
+pub fn log_softmax_masked_inplace(
+    x: &mut [f32],
+    row_len: usize,
+    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+) -> Result<(), Error> {
+    masked(
+        "log_softmax",
+        LogSoftmax,
+        (None, x, row_len),
+        (scale, mask, masked_rows),
+    )
+}
+
+/// [`log_softmax`] of `scale * x + mask`, as [`softmax_masked`]; a row hidden
+/// entirely gives `-ln(row_len)` ([`MaskedRows::Uniform`]) or `-inf`
+/// ([`MaskedRows::Zero`]).
+///
+/// # Errors
+/// As [`softmax_masked`].
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn log_softmax_masked(
+    x: &[f32],
+    y: &mut [f32],
+    row_len: usize,
+    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+) -> Result<(), Error> {
+    check_lengths("log_softmax", x.len(), y.len());
+    masked(
+        "log_softmax",
+        LogSoftmax,
+        (Some(x), y, row_len),
+        (scale, mask, masked_rows),
+    )
+}
+
+/// The masked forms: checks, then per row the scaled and masked input into
+/// `y`, the row function in place, and the rule for rows hidden entirely.
+fn masked<L: Flavor>(
+    name: &'static str,
+    flavor: L,
+    (x, y, row_len): (Option<&[f32]>, &mut [f32], usize),
+    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+) -> Result<(), Error> {
+    let isa = Isa::try_best()?;
+    let len = y.len();
+    let n = rows(name, len, row_len)?;
+    let (mask, period) = match mask {
+        Mask::None => (&[][..], 0),
+        Mask::Row(m) => (m, row_len),
+        Mask::PerRow(m) => (m, len),
+    };
+    if mask.len() != period {
+        return Err(Error::InvalidShape {
+            function: name,
+            message: format!(
+                "the mask has {} elements; it must have {period} (the row length {row_len}, or the slice length {} for a mask per row)",
+                mask.len(),
+                len
+            ),
+        });
+    }
+    if scale.is_nan() {
+        return Err(Error::InvalidParameter {
+            function: name,
+            parameter: "scale",
+            value: scale,
+            requirement: "not NaN",
+        });
+    }
+    let hidden = if L::LOG { f32::NEG_INFINITY } else { 0.0 };
+    for r in 0..n {
+        let range = r * row_len..(r + 1) * row_len;
+        let row = &mut y[range.clone()];
+        if let Some(x) = x {
+            row.copy_from_slice(&x[range.clone()]);
+        }
+        match period {
+            0 => row.iter_mut().for_each(|v| *v *= scale),
+            p if p == row_len => row
+                .iter_mut()
+                .zip(mask)
+                .for_each(|(v, &m)| *v = scale * *v + m),
+            _ => {
+                let row_mask = &mask[range];
+                row.iter_mut()
+                    .zip(row_mask)
+                    .for_each(|(v, &m)| *v = scale * *v + m);
+            }
+        }
+        let all_hidden = row.iter().all(|v| *v == f32::NEG_INFINITY);
+        if all_hidden && masked_rows == MaskedRows::Zero {
+            row.fill(hidden);
+        } else {
+            inplace(name, flavor, isa, row, row_len)?;
+        }
+    }
+    Ok(())
+}

@@ -413,3 +413,44 @@ fn the_last_error_says_what_was_wrong() {
     let other = std::thread::spawn(last_error).join().unwrap();
     assert_eq!(other, "no error");
 }
+
+#[test]
+fn the_c_attention_softmax_gives_the_rust_bits_and_hides_rows() {
+    let row_len = 16;
+    let x: Vec<f32> = (0..row_len * 4)
+        .map(|i| (i as f32 * 0.37).sin() * 9.0)
+        .collect();
+    let mut mask: Vec<f32> = (0..x.len()).map(|i| -((i % 5) as f32)).collect();
+    mask[2 * row_len..3 * row_len].fill(f32::NEG_INFINITY);
+    let mut want = vec![0.0; x.len()];
+    simd_activations::softmax_masked(
+        &x,
+        &mut want,
+        row_len,
+        (
+            0.25,
+            simd_activations::Mask::PerRow(&mask),
+            simd_activations::MaskedRows::Zero,
+        ),
+    )
+    .unwrap();
+    let mut y = vec![0.0; x.len()];
+    let mut z = x.clone();
+    // SAFETY: every buffer holds the counts passed.
+    unsafe {
+        let (m, n) = (mask.as_ptr(), x.len());
+        assert_eq!(
+            sa_softmax_masked(x.as_ptr(), y.as_mut_ptr(), n, row_len, 0.25, m, n, 1),
+            SA_OK
+        );
+        let zp = z.as_mut_ptr();
+        assert_eq!(sa_softmax_masked(zp, zp, n, row_len, 0.25, m, n, 1), SA_OK);
+        assert_eq!(
+            sa_softmax_masked(x.as_ptr(), y.as_mut_ptr(), n, row_len, 0.25, m, 7, 1),
+            SA_ERR_SHAPE
+        );
+    }
+    assert_eq!(bits(&y), bits(&want));
+    assert_eq!(bits(&z), bits(&want));
+    assert!(y[2 * row_len..3 * row_len].iter().all(|v| *v == 0.0));
+}

@@ -384,3 +384,121 @@ fn long_rows_within_bound_on_every_path() {
         }
     }
 }
+
+mod masked {
+    use simd_activations::{
+        Error, Mask, MaskedRows, log_softmax, log_softmax_masked, softmax, softmax_masked,
+    };
+
+    fn bits(v: &[f32]) -> Vec<u32> {
+        v.iter().map(|f| f.to_bits()).collect()
+    }
+
+    /// `scale * x + mask`, each operation rounded, as an engine would write it.
+    fn scaled(x: &[f32], mask: &[f32], scale: f32) -> Vec<f32> {
+        x.iter()
+            .zip(mask.iter().cycle())
+            .map(|(&v, &m)| scale * v + m)
+            .collect()
+    }
+
+    #[test]
+    fn scale_and_mask_are_scaling_then_adding_then_softmax() {
+        let row_len = 37;
+        let x: Vec<f32> = (0..row_len * 5)
+            .map(|i| ((i * 7919) % 101) as f32 * 0.3 - 15.0)
+            .collect();
+        let causal: Vec<f32> = (0..row_len)
+            .map(|i| {
+                if i % 3 == 0 {
+                    f32::NEG_INFINITY
+                } else {
+                    -0.5 * i as f32
+                }
+            })
+            .collect();
+        let per_row: Vec<f32> = (0..x.len()).map(|i| (i % 11) as f32 * 0.25).collect();
+        for scale in [1.0, 0.125, -2.0] {
+            for (mask, full) in [
+                (Mask::Row(&causal), &causal),
+                (Mask::PerRow(&per_row), &per_row),
+            ] {
+                let z = scaled(&x, full, scale);
+                let (mut want, mut got) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+                softmax(&z, &mut want, row_len).unwrap();
+                softmax_masked(&x, &mut got, row_len, (scale, mask, MaskedRows::Zero)).unwrap();
+                assert_eq!(bits(&got), bits(&want), "softmax, scale {scale}");
+                log_softmax(&z, &mut want, row_len).unwrap();
+                log_softmax_masked(&x, &mut got, row_len, (scale, mask, MaskedRows::Zero)).unwrap();
+                assert_eq!(bits(&got), bits(&want), "log_softmax, scale {scale}");
+            }
+            let z: Vec<f32> = x.iter().map(|v| scale * v).collect();
+            let (mut want, mut got) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+            softmax(&z, &mut want, row_len).unwrap();
+            softmax_masked(
+                &x,
+                &mut got,
+                row_len,
+                (scale, Mask::None, MaskedRows::Uniform),
+            )
+            .unwrap();
+            assert_eq!(bits(&got), bits(&want), "no mask, scale {scale}");
+        }
+    }
+
+    #[test]
+    fn fully_masked_rows_give_zeros_or_the_uniform_limit_never_nan() {
+        let x = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let mask = [
+            0.0,
+            f32::NEG_INFINITY,
+            0.0,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+        ];
+        let mut y = [9.0f32; 6];
+        softmax_masked(&x, &mut y, 3, (1.0, Mask::PerRow(&mask), MaskedRows::Zero)).unwrap();
+        assert!(y[..3].iter().all(|v| v.is_finite()) && y[1] == 0.0);
+        assert_eq!(&y[3..], &[0.0; 3]);
+        softmax_masked(
+            &x,
+            &mut y,
+            3,
+            (1.0, Mask::PerRow(&mask), MaskedRows::Uniform),
+        )
+        .unwrap();
+        assert_eq!(&y[3..], &[1.0 / 3.0; 3]);
+        log_softmax_masked(&x, &mut y, 3, (1.0, Mask::PerRow(&mask), MaskedRows::Zero)).unwrap();
+        assert_eq!(&y[3..], &[f32::NEG_INFINITY; 3]);
+        log_softmax_masked(
+            &x,
+            &mut y,
+            3,
+            (1.0, Mask::PerRow(&mask), MaskedRows::Uniform),
+        )
+        .unwrap();
+        assert!(y[3..].iter().all(|&v| (v + 3f32.ln()).abs() < 1e-6));
+    }
+
+    #[test]
+    fn bad_masks_and_scales_are_errors_and_write_nothing() {
+        let x = [1.0f32; 8];
+        let mut y = [7.0f32; 8];
+        let options = [
+            (1.0, Mask::Row(&[0.0; 3])),
+            (1.0, Mask::PerRow(&[0.0; 4])),
+            (f32::NAN, Mask::None),
+        ];
+        for (scale, mask) in options {
+            let err = softmax_masked(&x, &mut y, 4, (scale, mask, MaskedRows::Zero)).unwrap_err();
+            assert!(matches!(
+                err,
+                Error::InvalidShape { .. } | Error::InvalidParameter { .. }
+            ));
+            assert_eq!(y, [7.0; 8]);
+        }
+        assert!(softmax_masked(&x, &mut y, 3, (1.0, Mask::None, MaskedRows::Zero)).is_err());
+        assert_eq!(y, [7.0; 8]);
+    }
+}

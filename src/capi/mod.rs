@@ -19,7 +19,7 @@
 //! - Nothing panics across the boundary and nothing allocates.
 
 use crate::table::activation_table;
-use crate::{Activation, Error, Isa};
+use crate::{Activation, Error, Isa, Mask, MaskedRows};
 use core::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -745,6 +745,95 @@ pub unsafe extern "C" fn sa_activation_bias(
             |_, x, y, [bias]| f.forward_bias(x, bias, y),
             |_, y, [bias]| {
                 f.forward_bias_inplace(y, bias, n.checked_div(cols).unwrap_or(0), cols, cols)
+            },
+        )
+    }
+}
+
+/// The mask and the rule for hidden rows of the `sa_*_masked` functions.
+fn mask_options(mask: &[f32], row_len: usize, zero_masked_rows: i32) -> (Mask<'_>, MaskedRows) {
+    let mask = match mask.len() {
+        0 => Mask::None,
+        len if len == row_len => Mask::Row(mask),
+        _ => Mask::PerRow(mask),
+    };
+    let hidden = if zero_masked_rows != 0 {
+        MaskedRows::Zero
+    } else {
+        MaskedRows::Uniform
+    };
+    (mask, hidden)
+}
+
+/// The attention softmax, `softmax(scale * x + mask)` over each row of
+/// `row_len` floats (`n` in all; `y == x` in place): exactly
+/// [`crate::softmax_masked`]'s bits. The mask has `mask_len` floats: 0 (no
+/// mask), `row_len` (one row added to every row) or `n` (one per element);
+/// otherwise [`SA_ERR_SHAPE`]. `zero_masked_rows` nonzero: a row hidden
+/// entirely by the mask gives zeros; zero: `1/row_len` everywhere. `y` must
+/// not overlap the mask.
+///
+/// # Safety
+/// `x` points to `n` readable floats, `y` to `n` writable ones and `mask`
+/// to `mask_len` readable ones (any may be null when its count is 0), valid
+/// for the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_softmax_masked(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    row_len: usize,
+    scale: f32,
+    mask: *const f32,
+    mask_len: usize,
+    zero_masked_rows: i32,
+) -> i32 {
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [(mask, mask_len)],
+            |_, x, y, [m]| {
+                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
+                crate::softmax_masked(x, y, row_len, (scale, m, hidden))
+            },
+            |_, x, [m]| {
+                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
+                crate::softmax_masked_inplace(x, row_len, (scale, m, hidden))
+            },
+        )
+    }
+}
+
+/// `log_softmax(scale * x + mask)`, as [`sa_softmax_masked`]: exactly
+/// [`crate::log_softmax_masked`]'s bits; a hidden row gives `-inf`
+/// (`zero_masked_rows` nonzero) or `-ln(row_len)`.
+///
+/// # Safety
+/// As [`sa_softmax_masked`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_log_softmax_masked(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    row_len: usize,
+    scale: f32,
+    mask: *const f32,
+    mask_len: usize,
+    zero_masked_rows: i32,
+) -> i32 {
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [(mask, mask_len)],
+            |_, x, y, [m]| {
+                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
+                crate::log_softmax_masked(x, y, row_len, (scale, m, hidden))
+            },
+            |_, x, [m]| {
+                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
+                crate::log_softmax_masked_inplace(x, row_len, (scale, m, hidden))
             },
         )
     }

@@ -115,6 +115,18 @@ int32_t sa_celu(const float *x, float *y, size_t n, float alpha);
 int32_t sa_softmax(const float *x, float *y, size_t n, size_t row_len);
 int32_t sa_log_softmax(const float *x, float *y, size_t n, size_t row_len);
 
+/* The attention softmax: softmax(scale * x + mask) per row, each operation
+   rounded to float (the bits of scaling, masking, then sa_softmax). mask has
+   mask_len floats: 0 (none), row_len (one row for every row) or n (one per
+   element). A row hidden entirely by the mask gives zeros when
+   zero_masked_rows is nonzero (-inf for log_softmax), else 1/row_len
+   (-ln(row_len)): never NaN. y must not overlap mask; pointers 4-byte
+   aligned (NULL only with a zero count). */
+int32_t sa_softmax_masked(const float *x, float *y, size_t n, size_t row_len, float scale,
+                          const float *mask, size_t mask_len, int32_t zero_masked_rows);
+int32_t sa_log_softmax_masked(const float *x, float *y, size_t n, size_t row_len, float scale,
+                              const float *mask, size_t mask_len, int32_t zero_masked_rows);
+
 /* prelu over an [outer, channels, inner] layout of n floats, with n_weight
    weights (1, or one per channel); y must not overlap weight. Every pointer
    4-byte aligned (NULL only with a zero count). */

@@ -59,6 +59,10 @@ int main(void) {
     check(fabsf(s[3] - 1.0f / 3.0f) < 1e-7f, "softmax of a large row is stable");
     check(sa_softmax(r, s, 6, 4) == SA_ERR_SHAPE, "row length must divide n");
     check(sa_log_softmax(r, s, 6, 3) == SA_OK, "log_softmax status");
+    float hide[6] = {0.0f, 0.0f, 0.0f, -INFINITY, -INFINITY, -INFINITY};
+    check(sa_softmax_masked(r, s, 6, 3, 0.5f, hide, 6, 1) == SA_OK && s[3] == 0.0f && !isnan(s[4]),
+          "attention softmax: a hidden row gives zeros");
+    check(sa_log_softmax_masked(r, s, 6, 3, 0.5f, hide, 3, 0) == SA_OK, "log_softmax_masked status");
     check(fabsf(s[3] + logf(3.0f)) < 1e-6f, "log_softmax of equal entries is -ln 3");
 
     /* Two inputs. */
