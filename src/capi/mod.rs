@@ -765,6 +765,40 @@ fn mask_options(mask: &[f32], row_len: usize, zero_masked_rows: i32) -> (Mask<'_
     (mask, hidden)
 }
 
+/// A masked row function out of place and in place
+/// ([`crate::softmax_masked`] and its `_inplace` form, or the log ones).
+type MaskedFns = (
+    fn(&[f32], &mut [f32], usize, (f32, Mask<'_>, MaskedRows)) -> Result<(), Error>,
+    fn(&mut [f32], usize, (f32, Mask<'_>, MaskedRows)) -> Result<(), Error>,
+);
+
+/// The `sa_*_masked` functions: the buffers checked by [`run`], then `fns`.
+///
+/// # Safety
+/// As [`sa_softmax_masked`].
+unsafe fn masked_c(
+    (separate, in_place): MaskedFns,
+    (x, y, n, row_len): (*const f32, *mut f32, usize, usize),
+    (scale, mask, mask_len): (f32, *const f32, usize),
+    zero_masked_rows: i32,
+) -> i32 {
+    // SAFETY: the caller's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [(mask, mask_len)],
+            |_, x, y, [m]| {
+                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
+                separate(x, y, row_len, (scale, m, hidden))
+            },
+            |_, x, [m]| {
+                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
+                in_place(x, row_len, (scale, m, hidden))
+            },
+        )
+    }
+}
+
 /// The attention softmax, `softmax(scale * x + mask)` over each row of
 /// `row_len` floats (`n` in all; `y == x` in place): exactly
 /// [`crate::softmax_masked`]'s bits. The mask has `mask_len` floats: 0 (no
@@ -788,19 +822,14 @@ pub unsafe extern "C" fn sa_softmax_masked(
     mask_len: usize,
     zero_masked_rows: i32,
 ) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
+    let fns: MaskedFns = (crate::softmax_masked, crate::softmax_masked_inplace);
+    // SAFETY: this function's contract is `masked_c`'s.
     unsafe {
-        run(
-            (x, y, n),
-            [(mask, mask_len)],
-            |_, x, y, [m]| {
-                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
-                crate::softmax_masked(x, y, row_len, (scale, m, hidden))
-            },
-            |_, x, [m]| {
-                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
-                crate::softmax_masked_inplace(x, row_len, (scale, m, hidden))
-            },
+        masked_c(
+            fns,
+            (x, y, n, row_len),
+            (scale, mask, mask_len),
+            zero_masked_rows,
         )
     }
 }
@@ -822,19 +851,14 @@ pub unsafe extern "C" fn sa_log_softmax_masked(
     mask_len: usize,
     zero_masked_rows: i32,
 ) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
+    let fns: MaskedFns = (crate::log_softmax_masked, crate::log_softmax_masked_inplace);
+    // SAFETY: this function's contract is `masked_c`'s.
     unsafe {
-        run(
-            (x, y, n),
-            [(mask, mask_len)],
-            |_, x, y, [m]| {
-                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
-                crate::log_softmax_masked(x, y, row_len, (scale, m, hidden))
-            },
-            |_, x, [m]| {
-                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
-                crate::log_softmax_masked_inplace(x, row_len, (scale, m, hidden))
-            },
+        masked_c(
+            fns,
+            (x, y, n, row_len),
+            (scale, mask, mask_len),
+            zero_masked_rows,
         )
     }
 }
