@@ -9,6 +9,8 @@
 #![deny(missing_docs)]
 
 mod activation;
+// The C interface: documented in its header, not among the Rust items.
+#[doc(hidden)]
 pub mod capi;
 mod dispatch;
 mod driver;
