@@ -133,7 +133,10 @@ fn empty_value_means_no_cap() {
 #[test]
 fn a_limit_set_in_code_overrides_an_invalid_variable() {
     let out = run_child_test("child_limit", "avx9000");
-    let before = out[out.find("BEFORE").expect(&out)..].lines().next().unwrap();
+    let before = out[out.find("BEFORE").expect(&out)..]
+        .lines()
+        .next()
+        .unwrap();
     assert_eq!(before.matches("Err(Env").count(), 3, "{out}");
     assert!(before.ends_with("Y=[0.0, 0.0]"), "{out}");
     assert!(out.contains("UNAVAILABLE=Err(UnavailableIsa"), "{out}");
