@@ -6,8 +6,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_simd-activations");
 
 /// The command with `args` and `SIMD_ACTIVATIONS_ISA` set to `isa` (or
 /// unset). A test cross-built for aarch64 runs under qemu-user, which cannot
-/// start another aarch64 program by itself (no binfmt handler): the command
-/// then runs under qemu-aarch64 too, as `.cargo/config.toml` runs the tests.
+/// start another aarch64 program by itself (no binfmt handler: the start
+/// fails, or the child exits with 127 and says nothing): the command then
+/// runs under qemu-aarch64 too, as `.cargo/config.toml` runs the tests.
 fn command(args: &[&str], isa: Option<&str>) -> Output {
     let with_env = |mut c: Command| {
         c.env_remove("SIMD_ACTIVATIONS_ISA");
@@ -18,17 +19,19 @@ fn command(args: &[&str], isa: Option<&str>) -> Output {
     };
     let mut direct = Command::new(BIN);
     direct.args(args);
-    match with_env(direct) {
-        Ok(o) => o,
-        Err(e) if cfg!(target_arch = "aarch64") && e.raw_os_error() == Some(8) => {
-            let mut emulated = Command::new("qemu-aarch64");
-            emulated
-                .args(["-L", "/usr/aarch64-linux-gnu", BIN])
-                .args(args);
-            with_env(emulated).expect("the command runs under qemu-aarch64")
-        }
-        Err(e) => panic!("cannot run {BIN}: {e}"),
+    let out = with_env(direct);
+    let failed_to_start = match &out {
+        Err(_) => true,
+        Ok(o) => o.status.code() == Some(127) && o.stdout.is_empty() && o.stderr.is_empty(),
+    };
+    if cfg!(target_arch = "aarch64") && failed_to_start {
+        let mut emulated = Command::new("qemu-aarch64");
+        emulated
+            .args(["-L", "/usr/aarch64-linux-gnu", BIN])
+            .args(args);
+        return with_env(emulated).expect("the command runs under qemu-aarch64");
     }
+    out.unwrap_or_else(|e| panic!("cannot run {BIN}: {e}"))
 }
 
 fn run(args: &[&str]) -> Output {
@@ -126,7 +129,7 @@ fn help_everywhere() {
         &["help", "verify"],
     ] {
         let o = run(args);
-        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         let text = stdout(&o);
         assert!(text.contains("SIMD_ACTIVATIONS_ISA"), "{args:?}");
         assert!(text.contains("Isa::set_limit"), "{args:?}");
