@@ -10,6 +10,7 @@ mod catalog;
 mod jobs;
 mod measure;
 mod output;
+mod plot;
 mod target;
 mod verify;
 
@@ -99,6 +100,18 @@ enum Command {
     /// prelu over [N/4096, 64, 64]).
     #[command(after_help = ENVIRONMENT)]
     Bench(BenchArgs),
+    /// SVG charts into DIR: graphs.svg (every elementwise function over
+    /// [-6, 6]), ulp.svg (max ULP per binade of the input, 2^11 inputs per
+    /// binade, on each path) and throughput.svg (Gelem/s of every function
+    /// at N = 4096 on each path and of the naive loop).
+    #[command(after_help = ENVIRONMENT)]
+    Plot(PlotArgs),
+}
+
+#[derive(Args, Debug)]
+struct PlotArgs {
+    /// The folder to write the charts into (created if missing).
+    dir: std::path::PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -250,6 +263,13 @@ fn main() -> ExitCode {
             jobs::bench(&functions, a.size, cli.format);
             true
         }
+        Some(Command::Plot(a)) => match plot::plot(&a.dir) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("error: {e}");
+                false
+            }
+        },
     };
     if STOP.load(Ordering::Relaxed) {
         ExitCode::from(130)
