@@ -174,7 +174,7 @@ pub fn verify(functions: &[Target], sweep: Sweep, format: Format) -> bool {
         "{msg:20} [{bar:20}] {percent:>3}% {elapsed_precise} eta {eta_precise}",
     );
     let mut sheet = Sheet::new(format, "verify", columns, bar.clone());
-    sheet.note("sweep", Cell::Text(format!("{sweep:?}")));
+    sheet.note("sweep", Cell::Text(sweep.to_string()));
     let mut passed = true;
     for (i, &f) in functions.iter().enumerate() {
         if stopped() {

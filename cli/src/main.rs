@@ -135,7 +135,7 @@ struct VerifyArgs {
         num_args = 2,
         value_names = ["LO", "HI"],
         value_parser = parse_finite,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     range: Option<Vec<f32>>,
     /// Check only this function (repeat the option for several; all by default).

@@ -62,6 +62,16 @@ impl Sweep {
     }
 }
 
+impl std::fmt::Display for Sweep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sweep::Strided { stride: 1 } => f.write_str("all 2^32 bit patterns"),
+            Sweep::Strided { stride } => write!(f, "every {stride}th bit pattern"),
+            Sweep::Range { lo, hi } => write!(f, "every f32 in [{lo:e}, {hi:e}]"),
+        }
+    }
+}
+
 /// Maps `f32` to an integer order that is monotone in value (negative floats
 /// first), so a range of floats is a range of integers.
 fn f32_to_ordered(x: f32) -> u64 {
