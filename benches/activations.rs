@@ -22,10 +22,13 @@ use std::hint::black_box;
 use std::mem::MaybeUninit;
 use std::time::Duration;
 
-#[path = "../src/cli/catalog.rs"]
+#[path = "../cli/src/catalog.rs"]
 mod catalog;
 
-use catalog::{functions, inputs, naive};
+use catalog::{
+    frelu_condition, functions, inputs, naive, naive_frelu, naive_prelu, naive_softmax,
+    prelu_layout, prelu_weights,
+};
 
 const SIZES: [usize; 3] = [4096, 1 << 20, 16 << 20];
 
@@ -169,10 +172,11 @@ fn bench(c: &mut Criterion) {
 /// `prelu` over `[n / 4096, 64, 64]` and `frelu` against a second slice, at
 /// the three sizes, next to the naive loops.
 fn bench_paired(c: &mut Criterion) {
-    let weight: Vec<f32> = (0..64).map(|i| 0.01 * i as f32 - 0.2).collect();
     for n in SIZES {
+        let (channels, inner) = prelu_layout(n);
+        let weight = prelu_weights(channels);
         let x = inputs(n);
-        let t: Vec<f32> = x.iter().rev().map(|v| 0.5 * v).collect();
+        let t = frelu_condition(&x);
         let mut y = vec![0f32; n];
         let mut g = group(c, "prelu", n);
         for &isa in Isa::available() {
@@ -183,20 +187,15 @@ fn bench_paired(c: &mut Criterion) {
                         black_box(&x),
                         black_box(&mut y),
                         &weight,
-                        64,
-                        64,
+                        channels,
+                        inner,
                     )
                     .unwrap()
                 })
             });
         }
         g.bench_function("naive-std-loop", |b| {
-            b.iter(|| {
-                for (i, (o, &v)) in y.iter_mut().zip(black_box(&x)).enumerate() {
-                    let w = weight[(i / 64) % 64];
-                    *o = if v > 0.0 { v } else { w * v };
-                }
-            })
+            b.iter(|| naive_prelu(black_box(&x), black_box(&mut y), &weight, inner))
         });
         g.finish();
         let mut g = group(c, "frelu", n);
@@ -209,34 +208,9 @@ fn bench_paired(c: &mut Criterion) {
             });
         }
         g.bench_function("naive-std-loop", |b| {
-            b.iter(|| {
-                for ((o, &v), &w) in y.iter_mut().zip(black_box(&x)).zip(black_box(&t)) {
-                    *o = v.max(w);
-                }
-            })
+            b.iter(|| naive_frelu(black_box(&x), black_box(&t), black_box(&mut y)))
         });
         g.finish();
-    }
-}
-
-/// The three-pass softmax (or log-softmax) of one row with std's `exp`.
-fn naive_softmax(x: &[f32], y: &mut [f32], log: bool) {
-    let m = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    let mut sum = 0.0;
-    for (o, &v) in y.iter_mut().zip(x) {
-        *o = (v - m).exp();
-        sum += *o;
-    }
-    if log {
-        let l = sum.ln();
-        for (o, &v) in y.iter_mut().zip(x) {
-            *o = (v - m) - l;
-        }
-    } else {
-        let r = 1.0 / sum;
-        for o in y.iter_mut() {
-            *o *= r;
-        }
     }
 }
 
@@ -277,11 +251,7 @@ fn bench_softmax(c: &mut Criterion) {
                 })
             });
             g.bench_function("naive-std-loop", |b| {
-                b.iter(|| {
-                    for (xs, ys) in black_box(&x).chunks(row).zip(y.chunks_mut(row)) {
-                        naive_softmax(xs, ys, log);
-                    }
-                })
+                b.iter(|| naive_softmax(black_box(&x), black_box(&mut y), row, log))
             });
             g.finish();
         }

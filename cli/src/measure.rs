@@ -1,7 +1,8 @@
 //! Throughput measurement: elements per second of each function on each path,
 //! and of the naive standard-library loop, at several sizes.
 
-use simd_activations::{Activation, Isa};
+use crate::target::{Aux, Target};
+use simd_activations::Isa;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -30,27 +31,27 @@ pub fn time_per_call(mut f: impl FnMut(), samples: usize, sample_secs: f64) -> f
     times[times.len() / 2]
 }
 
-/// Gelem/s of `activation` on `isa` over `x`.
-pub fn throughput(activation: Activation, isa: Isa, x: &[f32], y: &mut [f32]) -> f64 {
+/// Seconds per sample: longer for large inputs.
+fn sample_secs(n: usize) -> f64 {
+    if n > 1 << 20 { 0.05 } else { 0.01 }
+}
+
+/// Gelem/s of `target` on `isa` over `x`.
+pub fn throughput(target: Target, isa: Isa, x: &[f32], aux: &Aux, y: &mut [f32]) -> f64 {
     let t = time_per_call(
-        || {
-            activation
-                .forward_on(isa, black_box(x), black_box(&mut *y))
-                .expect("available path")
-        },
+        || target.run(isa, black_box(x), aux, black_box(&mut *y)),
         9,
-        if x.len() > 1 << 20 { 0.05 } else { 0.01 },
+        sample_secs(x.len()),
     );
     x.len() as f64 / t / 1e9
 }
 
-/// Gelem/s of the naive loop.
-pub fn naive_throughput(activation: Activation, x: &[f32], y: &mut [f32]) -> f64 {
-    let f = super::catalog::naive(activation);
+/// Gelem/s of the naive loop of `target` over `x`.
+pub fn naive_throughput(target: Target, x: &[f32], aux: &Aux, y: &mut [f32]) -> f64 {
     let t = time_per_call(
-        || f(black_box(x), black_box(&mut *y)),
+        || target.run_naive(black_box(x), aux, black_box(&mut *y)),
         9,
-        if x.len() > 1 << 20 { 0.05 } else { 0.01 },
+        sample_secs(x.len()),
     );
     x.len() as f64 / t / 1e9
 }

@@ -1,0 +1,258 @@
+//! The command's three jobs: the default table, `verify` and `bench`.
+
+use crate::STOP;
+use crate::catalog;
+use crate::measure;
+use crate::output::{Cell, Format, Sheet};
+use crate::target::{Aux, Target};
+use crate::verify::{self, Outcome, Sweep};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use simd_activations::{Isa, NATIVE};
+use std::sync::atomic::Ordering;
+
+fn stopped() -> bool {
+    STOP.load(Ordering::Relaxed)
+}
+
+/// A progress bar of `len` steps on stderr, drawn only when stderr is a
+/// terminal.
+fn progress(len: u64, template: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn paths() -> &'static [Isa] {
+    Isa::available()
+}
+
+/// "yes", "oracle" or "NO (k)" for `isa` in `outcome`.
+fn agreement(outcome: &Outcome, isa: Isa) -> String {
+    match outcome.mismatches.iter().find(|m| m.0 == isa) {
+        None => "oracle".to_string(),
+        Some((_, 0, _)) => "yes".to_string(),
+        Some((_, bad, _)) => format!("NO ({bad})"),
+    }
+}
+
+fn num(v: Option<f64>, decimals: usize) -> Cell {
+    v.map_or(Cell::Empty, |v| Cell::Num(v, decimals))
+}
+
+/// `f` unless a stop was asked for.
+fn unless_stopped(f: impl FnOnce() -> f64) -> Option<f64> {
+    (!stopped()).then(f)
+}
+
+/// The default job: what this CPU has, then per function and path the
+/// throughput at `sizes`, the speed-up over the naive loop, the max ULP on a
+/// quick sweep and bitwise agreement with the scalar path.
+pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
+    let mut columns = vec!["function".to_string(), "path".to_string()];
+    columns.extend(sizes.iter().map(|n| format!("Gelem/s N={n}")));
+    columns.extend(sizes.iter().map(|n| format!("x naive N={n}")));
+    columns.extend(["max ULP".to_string(), "= scalar".to_string()]);
+    let steps = functions.len() * (paths().len() + 2);
+    let bar = progress(
+        steps as u64,
+        "{msg:20} [{bar:20}] {pos}/{len} {elapsed} eta {eta}",
+    );
+    let mut sheet = Sheet::new(format, "table", columns, bar.clone());
+    sheet.note(
+        "simd-activations",
+        Cell::Text(env!("CARGO_PKG_VERSION").into()),
+    );
+    sheet.note("CPU", Cell::Text(measure::cpu_name()));
+    sheet.note(
+        "CPU features",
+        Cell::Text(measure::cpu_features().join(" ")),
+    );
+    let avail: Vec<&str> = paths().iter().map(|i| i.name()).collect();
+    sheet.note("paths available", Cell::Text(avail.join(", ")));
+    let capped = Isa::from_env().ok().flatten().is_some();
+    sheet.note(
+        "dispatch picks",
+        Cell::Text(format!(
+            "{}{}",
+            Isa::best(),
+            if capped {
+                " (capped by SIMD_ACTIVATIONS_ISA)"
+            } else {
+                ""
+            }
+        )),
+    );
+    if let Some(n) = NATIVE {
+        sheet.note(
+            "build target guarantees",
+            Cell::Text(format!("{n} (no runtime detection needed)")),
+        );
+    }
+    sheet.note(
+        "inputs",
+        Cell::Text(format!(
+            "uniform in [-10, 10] (softmax and log_softmax in rows of {}; prelu over [N/4096, 64, 64]); \
+             single thread; median of repeated runs; max ULP over every 4096th bit pattern \
+             (2^20 inputs; 2^20 entries of random rows for softmax and log_softmax)",
+            crate::target::ROW_LEN
+        )),
+    );
+    let inputs: Vec<Vec<f32>> = sizes.iter().map(|&n| catalog::inputs(n)).collect();
+    let mut out = vec![0f32; sizes.iter().copied().max().unwrap_or(0)];
+    let hidden = ProgressBar::hidden();
+    for &f in functions {
+        if stopped() {
+            break;
+        }
+        bar.set_message(format!("{} accuracy", f.name()));
+        let acc = verify::verify(f, Sweep::Strided { stride: 4096 }, &hidden, &STOP);
+        bar.inc(1);
+        bar.set_message(format!("{} naive loop", f.name()));
+        let auxes: Vec<Aux> = inputs.iter().map(|x| Aux::for_inputs(f, x)).collect();
+        let naive: Vec<Option<f64>> = inputs
+            .iter()
+            .zip(&auxes)
+            .map(|(x, aux)| {
+                unless_stopped(|| measure::naive_throughput(f, x, aux, &mut out[..x.len()]))
+            })
+            .collect();
+        bar.inc(1);
+        for &isa in paths() {
+            bar.set_message(format!("{} {}", f.name(), isa.name()));
+            let g: Vec<Option<f64>> = inputs
+                .iter()
+                .zip(&auxes)
+                .map(|(x, aux)| {
+                    unless_stopped(|| measure::throughput(f, isa, x, aux, &mut out[..x.len()]))
+                })
+                .collect();
+            bar.inc(1);
+            let mut row = vec![Cell::Text(f.to_string()), Cell::Text(isa.name().into())];
+            row.extend(g.iter().map(|v| num(*v, 2)));
+            row.extend(
+                g.iter()
+                    .zip(&naive)
+                    .map(|(g, n)| num(g.zip(*n).map(|(g, n)| g / n), 1)),
+            );
+            row.push(Cell::Num(acc.max_ulp, 3));
+            row.push(Cell::Text(agreement(&acc, isa)));
+            sheet.row(row);
+        }
+        let mut row = vec![Cell::Text(f.to_string()), Cell::Text("naive loop".into())];
+        row.extend(naive.iter().map(|v| num(*v, 2)));
+        row.extend(naive.iter().map(|v| num(v.map(|_| 1.0), 1)));
+        row.extend([Cell::Empty, Cell::Empty]);
+        sheet.row(row);
+    }
+    bar.finish_and_clear();
+    sheet.finish(stopped());
+}
+
+/// `verify`: one row per function; `false` if a path disagrees with the
+/// scalar path or an error exceeds its bound.
+pub fn verify(functions: &[Target], sweep: Sweep, format: Format) -> bool {
+    let simd: Vec<Isa> = paths()
+        .iter()
+        .copied()
+        .filter(|i| *i != Isa::Scalar)
+        .collect();
+    let mut columns: Vec<String> = ["function", "bound", "max ULP", "at x", "inputs", "complete"]
+        .map(String::from)
+        .to_vec();
+    for isa in &simd {
+        columns.push(format!("{isa} differing"));
+        columns.push(format!("{isa} first differing x"));
+    }
+    columns.push("differing from naive loop".into());
+    let total: u64 = functions.iter().map(|f| sweep.planned(*f)).sum();
+    let bar = progress(
+        total,
+        "{msg:20} [{bar:20}] {percent:>3}% {elapsed_precise} eta {eta_precise}",
+    );
+    let mut sheet = Sheet::new(format, "verify", columns, bar.clone());
+    sheet.note("sweep", Cell::Text(sweep.to_string()));
+    let mut passed = true;
+    for (i, &f) in functions.iter().enumerate() {
+        if stopped() {
+            break;
+        }
+        bar.set_message(format!("{} ({}/{})", f.name(), i + 1, functions.len()));
+        let r = verify::verify(f, sweep, &bar, &STOP);
+        passed &= r.passed(f);
+        let mut row = vec![
+            Cell::Text(f.to_string()),
+            Cell::Num(f.bound(), 1),
+            Cell::Num(r.max_ulp, 4),
+            if r.max_ulp > 0.0 {
+                Cell::Sci(r.worst_x)
+            } else {
+                Cell::Empty
+            },
+            Cell::Int(r.count),
+            Cell::Text(
+                if r.count >= r.planned {
+                    "yes"
+                } else {
+                    "partial"
+                }
+                .into(),
+            ),
+        ];
+        for (_, bad, first) in &r.mismatches {
+            row.push(Cell::Int(*bad));
+            row.push(first.map_or(Cell::Empty, Cell::Sci));
+        }
+        row.push(r.naive_differs.map_or(Cell::Empty, Cell::Int));
+        sheet.row(row);
+    }
+    bar.finish_and_clear();
+    sheet.finish(stopped());
+    passed
+}
+
+/// `bench`: Gelem/s of each function on each path and of the naive loop at
+/// `n` elements.
+pub fn bench(functions: &[Target], n: usize, format: Format) {
+    let mut columns = vec!["function".to_string(), "N".to_string()];
+    columns.extend(paths().iter().map(|isa| format!("{isa} Gelem/s")));
+    columns.push("naive loop Gelem/s".into());
+    let bar = progress(
+        (functions.len() * (paths().len() + 1)) as u64,
+        "{msg:20} [{bar:20}] {pos}/{len} {elapsed} eta {eta}",
+    );
+    let mut sheet = Sheet::new(format, "bench", columns, bar.clone());
+    sheet.note(
+        "inputs",
+        Cell::Text(format!("{n} elements uniform in [-10, 10]")),
+    );
+    let x = catalog::inputs(n);
+    let mut y = vec![0f32; n];
+    for &f in functions {
+        if stopped() {
+            break;
+        }
+        let aux = Aux::for_inputs(f, &x);
+        let mut row = vec![Cell::Text(f.to_string()), Cell::Int(n as u64)];
+        for &isa in paths() {
+            bar.set_message(format!("{} {}", f.name(), isa.name()));
+            row.push(num(
+                unless_stopped(|| measure::throughput(f, isa, &x, &aux, &mut y)),
+                2,
+            ));
+            bar.inc(1);
+        }
+        bar.set_message(format!("{} naive loop", f.name()));
+        row.push(num(
+            unless_stopped(|| measure::naive_throughput(f, &x, &aux, &mut y)),
+            2,
+        ));
+        bar.inc(1);
+        sheet.row(row);
+    }
+    bar.finish_and_clear();
+    sheet.finish(stopped());
+}
