@@ -396,11 +396,13 @@ impl KernelUse for Validated {
     fn with<K: Kernel>(self, _kernel: K) {}
 }
 
-struct Forward<'a> {
-    isa: Isa,
-    x: &'a [f32],
-    y: &'a mut [f32],
-    name: &'static str,
+/// Runs the kernel from `x` into `y` on `isa` (named `name` in a length
+/// mismatch's panic).
+pub(crate) struct Forward<'a> {
+    pub(crate) isa: Isa,
+    pub(crate) x: &'a [f32],
+    pub(crate) y: &'a mut [f32],
+    pub(crate) name: &'static str,
 }
 
 impl KernelUse for Forward<'_> {
@@ -410,9 +412,10 @@ impl KernelUse for Forward<'_> {
     }
 }
 
-struct ForwardInPlace<'a> {
-    isa: Isa,
-    x: &'a mut [f32],
+/// Runs the kernel over `x` in place on `isa`.
+pub(crate) struct ForwardInPlace<'a> {
+    pub(crate) isa: Isa,
+    pub(crate) x: &'a mut [f32],
 }
 
 impl KernelUse for ForwardInPlace<'_> {

@@ -1,7 +1,9 @@
 //! The slice functions: one per activation, `f(x, y)` and `f_inplace(x)`,
 //! declared from the table of activations (`src/table.rs`).
 
+use crate::activation::{Forward, ForwardInPlace};
 use crate::dispatch::{apply_inplace_on, apply_on, check_lengths};
+use crate::kernels::KernelChoice;
 use crate::table::activation_table;
 use crate::{Activation, Error, Isa, kernels};
 
@@ -82,7 +84,11 @@ macro_rules! slice_functions {
         /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
         #[inline]
         pub fn $name(x: &[f32], y: &mut [f32], $($param: f32),+) -> Result<(), Error> {
-            Activation::$variant { $($param),+ }.forward(x, y)
+            let name = stringify!($name);
+            check_lengths(name, x.len(), y.len());
+            let isa = Isa::try_best()?;
+            $kernel.hand_to(Forward { isa, x, y, name });
+            Ok(())
         }
 
         #[doc = concat!("[`", stringify!($name), "`] in place.")]
@@ -93,7 +99,10 @@ macro_rules! slice_functions {
         #[doc = concat!("As [`", stringify!($name), "`], with the in-place rules of [`Activation::validate_inplace`].")]
         #[inline]
         pub fn $inplace(x: &mut [f32], $($param: f32),+) -> Result<(), Error> {
-            Activation::$variant { $($param),+ }.forward_inplace(x)
+            let isa = Isa::try_best()?;
+            Activation::$variant { $($param),+ }.validate_inplace()?;
+            $kernel.hand_to(ForwardInPlace { isa, x });
+            Ok(())
         }
     };
 }
