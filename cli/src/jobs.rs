@@ -55,8 +55,9 @@ pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
     let mut columns = vec!["function".to_string(), "path".to_string()];
     columns.extend(sizes.iter().map(|n| format!("Gelem/s N={n}")));
     columns.extend(sizes.iter().map(|n| format!("x naive N={n}")));
+    columns.extend(sizes.iter().map(|n| format!("x rten-vecmath N={n}")));
     columns.extend(["max ULP".to_string(), "= scalar".to_string()]);
-    let steps = functions.len() * (paths().len() + 2);
+    let steps = functions.len() * (2 * paths().len() + 2);
     let bar = progress(
         steps as u64,
         "{msg:20} [{bar:20}] {pos}/{len} {elapsed} eta {eta}",
@@ -121,6 +122,7 @@ pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
             })
             .collect();
         bar.inc(1);
+        let mut peer_rows = Vec::new();
         for &isa in paths() {
             bar.set_message(format!("{} {}", f.name(), isa.name()));
             let g: Vec<Option<f64>> = inputs
@@ -131,6 +133,12 @@ pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
                 })
                 .collect();
             bar.inc(1);
+            bar.set_message(format!("{} rten-vecmath {}", f.name(), isa.name()));
+            let peer: Vec<Option<f64>> = inputs
+                .iter()
+                .map(|x| measure::peer_throughput(f, isa, x).filter(|_| !stopped()))
+                .collect();
+            bar.inc(1);
             let mut row = vec![Cell::Text(f.to_string()), Cell::Text(isa.name().into())];
             row.extend(g.iter().map(|v| num(*v, 2)));
             row.extend(
@@ -138,14 +146,29 @@ pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
                     .zip(&naive)
                     .map(|(g, n)| num(g.zip(*n).map(|(g, n)| g / n), 1)),
             );
+            row.extend(
+                g.iter()
+                    .zip(&peer)
+                    .map(|(g, p)| num(g.zip(*p).map(|(g, p)| g / p), 2)),
+            );
             row.push(Cell::Num(acc.max_ulp, 3));
             row.push(Cell::Text(agreement(&acc, isa)));
+            sheet.row(row);
+            if peer.iter().any(Option::is_some) {
+                let name = format!("rten-vecmath ({})", isa.name());
+                let mut row = vec![Cell::Text(f.to_string()), Cell::Text(name)];
+                row.extend(peer.iter().map(|v| num(*v, 2)));
+                row.extend((0..2 * sizes.len() + 2).map(|_| Cell::Empty));
+                peer_rows.push(row);
+            }
+        }
+        for row in peer_rows {
             sheet.row(row);
         }
         let mut row = vec![Cell::Text(f.to_string()), Cell::Text("naive loop".into())];
         row.extend(naive.iter().map(|v| num(*v, 2)));
         row.extend(naive.iter().map(|v| num(v.map(|_| 1.0), 1)));
-        row.extend([Cell::Empty, Cell::Empty]);
+        row.extend((0..sizes.len() + 2).map(|_| Cell::Empty));
         sheet.row(row);
     }
     bar.finish_and_clear();

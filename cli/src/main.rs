@@ -10,6 +10,7 @@ mod catalog;
 mod jobs;
 mod measure;
 mod output;
+mod peer;
 mod plot;
 mod target;
 mod verify;

@@ -46,6 +46,27 @@ pub fn throughput(target: Target, isa: Isa, x: &[f32], aux: &Aux, y: &mut [f32])
     x.len() as f64 / t / 1e9
 }
 
+/// Gelem/s of rten-vecmath's version of `target` over `x` on its path for
+/// our path `isa`, where it has both.
+pub fn peer_throughput(target: Target, isa: Isa, x: &[f32]) -> Option<f64> {
+    let Target::Elementwise(f) = target else {
+        return None;
+    };
+    let path = crate::peer::path_for(isa)?;
+    let mut y = vec![std::mem::MaybeUninit::<f32>::uninit(); x.len()];
+    if !crate::peer::rten(f, path, x, &mut y) {
+        return None;
+    }
+    let t = time_per_call(
+        || {
+            crate::peer::rten(f, path, black_box(x), black_box(&mut y));
+        },
+        9,
+        sample_secs(x.len()),
+    );
+    Some(x.len() as f64 / t / 1e9)
+}
+
 /// Gelem/s of the naive loop of `target` over `x`.
 pub fn naive_throughput(target: Target, x: &[f32], aux: &Aux, y: &mut [f32]) -> f64 {
     let t = time_per_call(
