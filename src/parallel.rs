@@ -14,9 +14,11 @@ use rayon::prelude::*;
 /// Elements per piece: 32 Ki (128 KiB of `f32`, a share of L2 per core).
 pub const CHUNK: usize = 32 * 1024;
 
-/// Below this many elements the `_par` entry points stay on the calling
-/// thread: splitting costs more than it gains there (measured with
-/// `cargo bench --features rayon --bench parallel`; see the README).
+/// Below this many elements (two pieces) the `_par` entry points stay on
+/// the calling thread, where handing work to the pool costs about what it
+/// saves. `cargo bench --features rayon --bench parallel` measures one
+/// thread against all cores from 16 Ki to 16 Mi elements, to check this
+/// threshold on a given machine.
 pub const PARALLEL_MIN: usize = 64 * 1024;
 
 impl Activation {
