@@ -76,12 +76,12 @@ macro_rules! slice_functions {
         /// # Errors
         /// [`Error::InvalidParameter`] for a parameter outside its domain (see
         #[doc = concat!("[`Activation::", stringify!($variant), "`]); nothing is written then.")]
-        /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
-/// (see [`Isa::set_limit`]); nothing is written then.
-///
+        /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is
+        /// set (see [`Isa::set_limit`]); nothing is written then.
+        ///
         /// # Panics
-        /// If `x.len() != y.len()` (the message gives both lengths), or if
-        /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+        /// If `x.len() != y.len()` (the message gives both lengths), before
+        /// any other check.
         #[inline]
         pub fn $name(x: &[f32], y: &mut [f32], $($param: f32),+) -> Result<(), Error> {
             let name = stringify!($name);
@@ -94,8 +94,6 @@ macro_rules! slice_functions {
         #[doc = concat!("[`", stringify!($name), "`] in place.")]
         ///
         /// # Errors
-        /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
-        /// (see [`Isa::set_limit`]); nothing is written then.
         #[doc = concat!("As [`", stringify!($name), "`], with the in-place rules of [`Activation::validate_inplace`].")]
         #[inline]
         pub fn $inplace(x: &mut [f32], $($param: f32),+) -> Result<(), Error> {

@@ -23,11 +23,12 @@ const SHORT_RUN: usize = 16;
 /// [`Error::InvalidShape`] if `channels` or `inner` is zero or
 /// `channels * inner` does not divide `x.len()`, or if `weight.len()` is
 /// neither 1 nor `channels`; [`Error::InvalidParameter`] if a weight is not
-/// finite. Nothing is written then.
+/// finite; [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit
+/// is set (see [`Isa::set_limit`]). Nothing is written then.
 ///
 /// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), or if
-/// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
 pub fn prelu(
     x: &[f32],
     y: &mut [f32],
@@ -43,9 +44,6 @@ pub fn prelu(
 ///
 /// # Errors
 /// As [`prelu`].
-///
-/// # Panics
-/// If `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
 pub fn prelu_inplace(
     x: &mut [f32],
     weight: &[f32],
