@@ -8,10 +8,11 @@
 
 use std::env;
 
-/// The features pulp's `V3` token (our AVX2 + FMA path) requires.
+/// The features our AVX2 path requires: pulp's `V3` token (x86-64-v3) and
+/// F16C, which x86-64-v3 also includes.
 const X86_V3: &[&str] = &[
     "sse", "sse2", "fxsr", "sse3", "ssse3", "sse4.1", "sse4.2", "popcnt", "avx", "avx2", "bmi1",
-    "bmi2", "fma", "lzcnt",
+    "bmi2", "fma", "lzcnt", "f16c",
 ];
 /// What pulp's `V4` token (our AVX-512 path) adds to `V3`.
 const X86_V4: &[&str] = &["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"];

@@ -4,6 +4,7 @@
 //! activations (`src/table.rs`).
 
 use crate::dispatch::{self, apply_inplace_on, apply_on, check_lengths};
+use crate::element::Element;
 use crate::kernels::{self, Kernel, KernelChoice, KernelUse};
 use crate::table::{activation_table, variant};
 use crate::{Error, Isa};
@@ -178,10 +179,14 @@ impl Activation {
     /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
     /// (see [`Isa::set_limit`]); nothing is written then.
     ///
+    /// The elements are `f32`, [`bf16`](crate::bf16) or [`f16`](crate::f16)
+    /// ([`Element`]): each input is widened exactly to `f32`, the `f32`
+    /// kernel runs, and a 16-bit result is `from_f32` of its result.
+    ///
     /// # Panics
     /// If `x.len() != y.len()` (the message gives both lengths), before
     /// any other check.
-    pub fn forward(&self, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    pub fn forward<T: Element>(&self, x: &[T], y: &mut [T]) -> Result<(), Error> {
         check_lengths(self.name(), x.len(), y.len());
         self.forward_on(Isa::try_best()?, x, y)
     }
@@ -193,7 +198,7 @@ impl Activation {
     /// [`Activation::validate_inplace`].
     /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
     /// (see [`Isa::set_limit`]); nothing is written then.
-    pub fn forward_inplace(&self, x: &mut [f32]) -> Result<(), Error> {
+    pub fn forward_inplace<T: Element>(&self, x: &mut [T]) -> Result<(), Error> {
         self.forward_inplace_on(Isa::try_best()?, x)
     }
 
@@ -205,7 +210,7 @@ impl Activation {
     ///
     /// # Panics
     /// If `x.len() != y.len()`; the message gives both lengths.
-    pub fn forward_on(&self, isa: Isa, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    pub fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) -> Result<(), Error> {
         let name = self.name();
         check_lengths(name, x.len(), y.len());
         let isa = isa.check()?;
@@ -217,10 +222,49 @@ impl Activation {
     /// # Errors
     /// As [`Activation::forward_on`], with the in-place parameter rules of
     /// [`Activation::validate_inplace`].
-    pub fn forward_inplace_on(&self, isa: Isa, x: &mut [f32]) -> Result<(), Error> {
+    pub fn forward_inplace_on<T: Element>(&self, isa: Isa, x: &mut [T]) -> Result<(), Error> {
         let isa = isa.check()?;
         self.validate_inplace()?;
         self.kernel_use(ForwardInPlace { isa, x })
+    }
+}
+
+impl Activation {
+    /// Applies the function from `x` into `y` of another element type, for
+    /// engines that widen or narrow around an activation (`bf16` in, `f32`
+    /// out, or `f32` in, `bf16` out): each input is widened exactly to `f32`,
+    /// the `f32` kernel runs, and each result is rounded once to `B`. The
+    /// bits are those of [`Activation::forward`] on the widened input,
+    /// converted with `B::from_f32`.
+    ///
+    /// # Errors
+    /// As [`Activation::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()` (the message gives both lengths), before any
+    /// other check.
+    pub fn forward_mixed<A: Element, B: Element>(&self, x: &[A], y: &mut [B]) -> Result<(), Error> {
+        check_lengths(self.name(), x.len(), y.len());
+        self.forward_mixed_on(Isa::try_best()?, x, y)
+    }
+
+    /// [`Activation::forward_mixed`] on exactly the path `isa`.
+    ///
+    /// # Errors
+    /// As [`Activation::forward_on`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()`; the message gives both lengths.
+    pub fn forward_mixed_on<A: Element, B: Element>(
+        &self,
+        isa: Isa,
+        x: &[A],
+        y: &mut [B],
+    ) -> Result<(), Error> {
+        let name = self.name();
+        check_lengths(name, x.len(), y.len());
+        let isa = isa.check()?;
+        self.kernel_use(Forward { isa, x, y, name })
     }
 }
 
@@ -240,11 +284,11 @@ impl Activation {
     /// # Panics
     /// If `x.len() != y.len()` (the message gives both lengths), before any
     /// other check.
-    pub fn forward_uninit<'a>(
+    pub fn forward_uninit<'a, T: Element>(
         &self,
-        x: &[f32],
-        y: &'a mut [MaybeUninit<f32>],
-    ) -> Result<&'a mut [f32], Error> {
+        x: &[T],
+        y: &'a mut [MaybeUninit<T>],
+    ) -> Result<&'a mut [T], Error> {
         check_lengths(self.name(), x.len(), y.len());
         self.forward_uninit_on(Isa::try_best()?, x, y)
     }
@@ -256,16 +300,16 @@ impl Activation {
     ///
     /// # Panics
     /// If `x.len() != y.len()`; the message gives both lengths.
-    pub fn forward_uninit_on<'a>(
+    pub fn forward_uninit_on<'a, T: Element>(
         &self,
         isa: Isa,
-        x: &[f32],
-        y: &'a mut [MaybeUninit<f32>],
-    ) -> Result<&'a mut [f32], Error> {
+        x: &[T],
+        y: &'a mut [MaybeUninit<T>],
+    ) -> Result<&'a mut [T], Error> {
         let name = self.name();
         check_lengths(name, x.len(), y.len());
         let isa = isa.check()?;
-        let (n, out) = (y.len(), y.as_mut_ptr().cast::<f32>());
+        let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
         self.kernel_use(ForwardRaw {
             isa,
             x: x.as_ptr(),
@@ -274,7 +318,7 @@ impl Activation {
         })?;
         // SAFETY: the kernel wrote all `n` elements of `y` (the driver writes
         // every element and reads none of the output), so they are
-        // initialized `f32`s; `y` is exclusively borrowed for `'a`.
+        // initialized; `y` is exclusively borrowed for `'a`.
         Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
     }
 
@@ -398,14 +442,14 @@ impl KernelUse for Validated {
 
 /// Runs the kernel from `x` into `y` on `isa` (named `name` in a length
 /// mismatch's panic).
-pub(crate) struct Forward<'a> {
+pub(crate) struct Forward<'a, A, B> {
     pub(crate) isa: Isa,
-    pub(crate) x: &'a [f32],
-    pub(crate) y: &'a mut [f32],
+    pub(crate) x: &'a [A],
+    pub(crate) y: &'a mut [B],
     pub(crate) name: &'static str,
 }
 
-impl KernelUse for Forward<'_> {
+impl<A: Element, B: Element> KernelUse for Forward<'_, A, B> {
     type Output = ();
     fn with<K: Kernel>(self, kernel: K) {
         apply_on(self.name, self.isa, kernel, self.x, self.y)
@@ -413,12 +457,12 @@ impl KernelUse for Forward<'_> {
 }
 
 /// Runs the kernel over `x` in place on `isa`.
-pub(crate) struct ForwardInPlace<'a> {
+pub(crate) struct ForwardInPlace<'a, T> {
     pub(crate) isa: Isa,
-    pub(crate) x: &'a mut [f32],
+    pub(crate) x: &'a mut [T],
 }
 
-impl KernelUse for ForwardInPlace<'_> {
+impl<T: Element> KernelUse for ForwardInPlace<'_, T> {
     type Output = ();
     fn with<K: Kernel>(self, kernel: K) {
         apply_inplace_on(self.isa, kernel, self.x)
@@ -485,14 +529,14 @@ impl FromStr for Activation {
 
 /// Runs the kernel from `x` into `y` (`n` elements each; `y` may be
 /// uninitialized and is only written).
-struct ForwardRaw {
+struct ForwardRaw<A, B> {
     isa: Isa,
-    x: *const f32,
-    y: *mut f32,
+    x: *const A,
+    y: *mut B,
     n: usize,
 }
 
-impl KernelUse for ForwardRaw {
+impl<A: Element, B: Element> KernelUse for ForwardRaw<A, B> {
     type Output = ();
     fn with<K: Kernel>(self, kernel: K) {
         // SAFETY: `isa` is checked; `x` and `y` come from distinct borrows

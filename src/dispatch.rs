@@ -8,6 +8,7 @@
 
 use crate::Isa;
 use crate::driver;
+use crate::element::Element;
 use crate::kernels::softmax::Flavor;
 use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
@@ -55,10 +56,12 @@ pub(crate) unsafe fn on_isa<J: SimdJob>(isa: Isa, job: J) -> J::Output {
         }
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
         Isa::Avx2 => {
-            // SAFETY: the caller guarantees AVX2 + FMA (x86-64-v3) is available.
+            // SAFETY: the caller guarantees AVX2 + FMA (x86-64-v3) and F16C
+            // are available (`Isa::Avx2` requires both).
             let token = unsafe { pulp::x86::V3::new_unchecked() };
             let simd = crate::simd::avx2::Avx2(token);
-            token.vectorize(JobOn { simd, job })
+            // SAFETY: as above.
+            unsafe { on_avx2(JobOn { simd, job }) }
         }
         #[cfg(target_arch = "aarch64")]
         Isa::Neon => {
@@ -69,6 +72,18 @@ pub(crate) unsafe fn on_isa<J: SimdJob>(isa: Isa, job: J) -> J::Output {
         }
         _ => on_scalar(job),
     }
+}
+
+/// The AVX2 path's entry function: pulp's `V3` features plus F16C, which
+/// x86-64-v3 includes but `V3` does not enable, so that the binary16
+/// conversions (`vcvtph2ps`, `vcvtps2ph`) inline into the loop.
+///
+/// # Safety
+/// The CPU must support x86-64-v3 and F16C.
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+#[target_feature(enable = "avx,avx2,fma,bmi1,bmi2,lzcnt,popcnt,f16c")]
+unsafe fn on_avx2<F: pulp::NullaryFnOnce>(f: F) -> F::Output {
+    f.call()
 }
 
 /// The scalar path. Where the CPU has hardware FMA it runs with that feature
@@ -85,14 +100,14 @@ fn on_scalar<J: SimdJob>(job: J) -> J::Output {
 }
 
 /// The one-input driver over one slice.
-struct OneInputJob<K> {
+struct OneInputJob<K, A, B> {
     kernel: K,
-    x: *const f32,
-    y: *mut f32,
+    x: *const A,
+    y: *mut B,
     n: usize,
 }
 
-impl<K: Kernel> SimdJob for OneInputJob<K> {
+impl<K: Kernel, A: Element, B: Element> SimdJob for OneInputJob<K, A, B> {
     type Output = ();
 
     #[inline(always)]
@@ -106,82 +121,104 @@ impl<K: Kernel> SimdJob for OneInputJob<K> {
 ///
 /// # Safety
 /// `isa` must be available on this CPU (`isa.is_available()`); `x` must be
-/// valid for `n` reads and `y` for `n` writes, either the same pointer or
-/// non-overlapping.
+/// valid for `n` reads and `y` for `n` writes, either the same pointer (with
+/// `A` = `B`) or non-overlapping.
 #[inline(always)]
-pub(crate) unsafe fn one_input<K: Kernel>(
+pub(crate) unsafe fn one_input<K: Kernel, A: Element, B: Element>(
     isa: Isa,
     kernel: K,
-    x: *const f32,
-    y: *mut f32,
+    x: *const A,
+    y: *mut B,
     n: usize,
 ) {
     // SAFETY: the caller's guarantees, passed on.
     unsafe { on_isa(isa, OneInputJob { kernel, x, y, n }) }
 }
 
-/// The two-input driver over `blocks` consecutive blocks of `period`
-/// elements of `x` and `y`, each paired with the same `period` elements of
-/// `t`.
-struct TwoInputsJob<K> {
-    kernel: K,
-    x: *const f32,
-    t: *const f32,
-    y: *mut f32,
-    period: usize,
-    blocks: usize,
+/// The pointers and layout of a two-input job: `blocks` blocks of `len`
+/// elements, block `b` at `x + b * strides[0]`, `t + b * strides[1]` and
+/// `y + b * strides[2]`.
+#[derive(Clone, Copy)]
+pub(crate) struct Blocks<A, B> {
+    pub(crate) x: *const A,
+    pub(crate) t: *const A,
+    pub(crate) y: *mut B,
+    pub(crate) blocks: usize,
+    pub(crate) len: usize,
+    pub(crate) strides: [usize; 3],
 }
 
-impl<K: TwoInputKernel> SimdJob for TwoInputsJob<K> {
+impl<A, B> Blocks<A, B> {
+    /// `blocks` consecutive blocks of `period` elements of `x` and `y`, each
+    /// paired with the same `period` elements of `t`.
+    pub(crate) fn periodic(
+        x: *const A,
+        t: *const A,
+        y: *mut B,
+        [blocks, period]: [usize; 2],
+    ) -> Self {
+        Blocks {
+            x,
+            t,
+            y,
+            blocks,
+            len: period,
+            strides: [period, 0, period],
+        }
+    }
+}
+
+/// The two-input driver over [`Blocks`].
+struct TwoInputsJob<K, A, B> {
+    kernel: K,
+    io: Blocks<A, B>,
+}
+
+impl<K: TwoInputKernel, A: Element, B: Element> SimdJob for TwoInputsJob<K, A, B> {
     type Output = ();
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
-        for b in 0..self.blocks {
-            let offset = b * self.period;
-            // SAFETY: `two_inputs`'s caller guarantees the ranges; `offset + period
-            // <= blocks * period`.
+        let Blocks {
+            x,
+            t,
+            y,
+            blocks,
+            len,
+            strides: [sx, st, sy],
+        } = self.io;
+        for b in 0..blocks {
+            // SAFETY: `two_inputs`'s caller guarantees every block's ranges.
             unsafe {
                 driver::two_inputs(
                     s,
                     self.kernel,
-                    self.x.add(offset),
-                    self.t,
-                    self.y.add(offset),
-                    self.period,
+                    x.add(b * sx),
+                    t.add(b * st),
+                    y.add(b * sy),
+                    len,
                 )
             }
         }
     }
 }
 
-/// Applies the two-input `kernel` to `blocks * period` elements of `x` into
-/// `y`, pairing element `b * period + i` with `t[i]`, on path `isa`.
+/// Applies the two-input `kernel` to the blocks of `io`, on path `isa`:
+/// `y[i] = kernel(x[i], t[i])` within each block.
 ///
 /// # Safety
-/// `isa` must be available; `x` valid for `blocks * period` reads, `y` for as
-/// many writes (the same pointer as `x` or non-overlapping), `t` for `period`
-/// reads (it may be `x` itself when `blocks == 1`; it must not overlap `y`
-/// otherwise).
+/// `isa` must be available; each block must be valid for `len` reads of `x`
+/// and `t` and `len` writes of `y`; an output block may be the same pointer
+/// as its input block (with `A` = `B`) but must not otherwise overlap any
+/// input or output block.
 #[inline(always)]
-pub(crate) unsafe fn two_inputs<K: TwoInputKernel>(
+pub(crate) unsafe fn two_inputs<K: TwoInputKernel, A: Element, B: Element>(
     isa: Isa,
     kernel: K,
-    x: *const f32,
-    t: *const f32,
-    y: *mut f32,
-    [blocks, period]: [usize; 2],
+    io: Blocks<A, B>,
 ) {
-    let job = TwoInputsJob {
-        kernel,
-        x,
-        t,
-        y,
-        period,
-        blocks,
-    };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa(isa, job) }
+    unsafe { on_isa(isa, TwoInputsJob { kernel, io }) }
 }
 
 /// The per-channel driver over an `[outer, channels, inner]` layout.
@@ -331,7 +368,13 @@ pub(crate) fn check_lengths(function: &str, x: usize, y: usize) {
 
 /// Runs `kernel` from `x` into `y` on `isa`.
 #[inline(always)]
-pub(crate) fn apply_on<K: Kernel>(function: &str, isa: Isa, kernel: K, x: &[f32], y: &mut [f32]) {
+pub(crate) fn apply_on<K: Kernel, A: Element, B: Element>(
+    function: &str,
+    isa: Isa,
+    kernel: K,
+    x: &[A],
+    y: &mut [B],
+) {
     check_lengths(function, x.len(), y.len());
     debug_assert!(isa.is_available());
     // SAFETY: `isa` is available (callers pass `Isa::best()` or a checked
@@ -341,7 +384,7 @@ pub(crate) fn apply_on<K: Kernel>(function: &str, isa: Isa, kernel: K, x: &[f32]
 
 /// Runs `kernel` over `x` in place on `isa`.
 #[inline(always)]
-pub(crate) fn apply_inplace_on<K: Kernel>(isa: Isa, kernel: K, x: &mut [f32]) {
+pub(crate) fn apply_inplace_on<K: Kernel, T: Element>(isa: Isa, kernel: K, x: &mut [T]) {
     debug_assert!(isa.is_available());
     let n = x.len();
     let p = x.as_mut_ptr();

@@ -8,6 +8,7 @@
 //! There is no scalar tail loop: the last `n % LANES` elements go through the
 //! vector kernel like every other element, so they get the same bits.
 
+use crate::element::{self, Element};
 use crate::kernels::softmax::{Flavor, row};
 use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
@@ -25,29 +26,32 @@ pub(crate) fn eval<S: Simd, K: Kernel>(s: S, k: K, x: S::F) -> S::F {
 /// independent dependency chains of neighbouring vectors overlap.
 const UNROLL: usize = 4;
 
-/// How many elements to process before `y` is aligned to a whole vector:
-/// `0` when it already is (or for one lane), at most `min(n, LANES - 1)`.
+/// How many elements to process before `y` is aligned to a whole vector
+/// of its type: `0` when it already is (or for one lane), at most
+/// `min(n, LANES - 1)`.
 #[inline(always)]
-fn head_len<S: Simd>(y: *mut f32, n: usize) -> usize {
-    let vector_bytes = S::LANES * size_of::<f32>();
+fn head_len<S: Simd, B>(y: *mut B, n: usize) -> usize {
+    let vector_bytes = S::LANES * size_of::<B>();
     let misaligned = (y as usize) % vector_bytes;
-    if misaligned == 0 || !misaligned.is_multiple_of(size_of::<f32>()) {
+    if misaligned == 0 || !misaligned.is_multiple_of(size_of::<B>()) {
         return 0;
     }
-    ((vector_bytes - misaligned) / size_of::<f32>()).min(n)
+    ((vector_bytes - misaligned) / size_of::<B>()).min(n)
 }
 
-/// Applies `k` to `n` elements from `x` into `y`.
+/// Applies `k` to `n` elements from `x` into `y`, widening each input to
+/// `f32` and rounding each result once to `B`.
 ///
 /// # Safety
 /// `x` must be valid for `n` reads and `y` for `n` writes. `x` and `y` may be
-/// the same pointer (in place); otherwise the ranges must not overlap.
+/// the same pointer (in place, with `A` = `B`); otherwise the ranges must
+/// not overlap.
 #[inline(always)]
-pub(crate) unsafe fn one_input<S: Simd, K: Kernel>(
+pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
     s: S,
     k: K,
-    x: *const f32,
-    y: *mut f32,
+    x: *const A,
+    y: *mut B,
     n: usize,
 ) {
     // SAFETY: the caller's guarantees; the second input is `x` again (its
@@ -95,16 +99,16 @@ impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes; `y` may
 /// be the same pointer as `x` or `t`, otherwise the ranges must not overlap.
 #[inline(always)]
-unsafe fn vector_loop<S: Simd, F: VectorFn>(
+unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     s: S,
     f: F,
-    x: *const f32,
-    t: *const f32,
-    y: *mut f32,
+    x: *const A,
+    t: *const A,
+    y: *mut B,
     n: usize,
 ) {
     let lanes = S::LANES;
-    let mut i = head_len::<S>(y, n);
+    let mut i = head_len::<S, B>(y, n);
     if i > 0 {
         // SAFETY: `i < lanes` and `i <= n`: the partial loads and store touch
         // only the first `i` elements.
@@ -115,28 +119,31 @@ unsafe fn vector_loop<S: Simd, F: VectorFn>(
         // in bounds; all loads of a group precede its stores, so in-place use
         // reads the original values.
         unsafe {
-            let a0 = s.load(x.add(i));
-            let a1 = s.load(x.add(i + lanes));
-            let a2 = s.load(x.add(i + 2 * lanes));
-            let a3 = s.load(x.add(i + 3 * lanes));
-            let c0 = s.load(t.add(i));
-            let c1 = s.load(t.add(i + lanes));
-            let c2 = s.load(t.add(i + 2 * lanes));
-            let c3 = s.load(t.add(i + 3 * lanes));
+            let a0 = element::load(s, x.add(i));
+            let a1 = element::load(s, x.add(i + lanes));
+            let a2 = element::load(s, x.add(i + 2 * lanes));
+            let a3 = element::load(s, x.add(i + 3 * lanes));
+            let c0 = element::load(s, t.add(i));
+            let c1 = element::load(s, t.add(i + lanes));
+            let c2 = element::load(s, t.add(i + 2 * lanes));
+            let c3 = element::load(s, t.add(i + 3 * lanes));
             let b0 = f.call(s, a0, c0);
             let b1 = f.call(s, a1, c1);
             let b2 = f.call(s, a2, c2);
             let b3 = f.call(s, a3, c3);
-            s.store(y.add(i), b0);
-            s.store(y.add(i + lanes), b1);
-            s.store(y.add(i + 2 * lanes), b2);
-            s.store(y.add(i + 3 * lanes), b3);
+            element::store(s, y.add(i), b0);
+            element::store(s, y.add(i + lanes), b1);
+            element::store(s, y.add(i + 2 * lanes), b2);
+            element::store(s, y.add(i + 3 * lanes), b3);
         }
         i += UNROLL * lanes;
     }
     while i + lanes <= n {
         // SAFETY: `i + lanes <= n`.
-        unsafe { s.store(y.add(i), f.call(s, s.load(x.add(i)), s.load(t.add(i)))) };
+        unsafe {
+            let v = f.call(s, element::load(s, x.add(i)), element::load(s, t.add(i)));
+            element::store(s, y.add(i), v);
+        }
         i += lanes;
     }
     if i < n {
@@ -150,19 +157,23 @@ unsafe fn vector_loop<S: Simd, F: VectorFn>(
 /// # Safety
 /// `x` and `t` valid for `len` reads, `y` for `len` writes.
 #[inline(always)]
-unsafe fn partial<S: Simd, F: VectorFn>(
+unsafe fn partial<S: Simd, F: VectorFn, A: Element, B: Element>(
     s: S,
     f: F,
-    x: *const f32,
-    t: *const f32,
-    y: *mut f32,
+    x: *const A,
+    t: *const A,
+    y: *mut B,
     len: usize,
 ) {
     // SAFETY: the partial loads and store touch only the first `len`
     // elements, which the caller guarantees.
     unsafe {
-        let v = f.call(s, s.load_partial(x, len), s.load_partial(t, len));
-        s.store_partial(y, len, v);
+        let v = f.call(
+            s,
+            element::load_partial(s, x, len),
+            element::load_partial(s, t, len),
+        );
+        element::store_partial(s, y, len, v);
     }
 }
 
@@ -175,19 +186,19 @@ pub(crate) fn eval2<S: Simd, K: TwoInputKernel>(s: S, k: K, x: S::F, t: S::F) ->
 }
 
 /// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`
-/// (the loop of [`one_input`]).
+/// (the loop of [`one_input`], with its conversions).
 ///
 /// # Safety
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes. `y` may be
-/// the same pointer as `x` or `t` (in place); otherwise the ranges must not
-/// overlap.
+/// the same pointer as `x` or `t` (in place, with `A` = `B`); otherwise the
+/// ranges must not overlap.
 #[inline(always)]
-pub(crate) unsafe fn two_inputs<S: Simd, K: TwoInputKernel>(
+pub(crate) unsafe fn two_inputs<S: Simd, K: TwoInputKernel, A: Element, B: Element>(
     s: S,
     k: K,
-    x: *const f32,
-    t: *const f32,
-    y: *mut f32,
+    x: *const A,
+    t: *const A,
+    y: *mut B,
     n: usize,
 ) {
     // SAFETY: the caller's guarantees.

@@ -5,7 +5,7 @@ use crate::activation::{Forward, ForwardInPlace};
 use crate::dispatch::{apply_inplace_on, apply_on, check_lengths};
 use crate::kernels::KernelChoice;
 use crate::table::activation_table;
-use crate::{Activation, Error, Isa, kernels};
+use crate::{Activation, Element, Error, Isa, kernels};
 
 /// Declares the slice functions of every row of the table.
 macro_rules! declare_functions {
@@ -48,12 +48,16 @@ macro_rules! slice_functions {
         ///
         #[doc = concat!("Max error ", stringify!($bound), " ULP (", stringify!($measured), " measured over every `f32`).")]
         ///
+        /// `T` is `f32`, [`bf16`](crate::bf16) or [`f16`](crate::f16) (see
+        /// [`Element`]): a 16-bit result is `from_f32` of the `f32` result,
+        /// rounded once.
+        ///
         /// # Panics
         /// If `x.len() != y.len()` (the message gives both lengths), or on the
         /// first call of any function if `SIMD_ACTIVATIONS_ISA` is invalid
         /// (see [`Isa::best`]).
         #[inline]
-        pub fn $name(x: &[f32], y: &mut [f32]) {
+        pub fn $name<T: Element>(x: &[T], y: &mut [T]) {
             check_lengths(stringify!($name), x.len(), y.len());
             apply_on(stringify!($name), Isa::best(), $kernel, x, y)
         }
@@ -64,7 +68,7 @@ macro_rules! slice_functions {
         /// On the first call of any function if `SIMD_ACTIVATIONS_ISA` is
         /// invalid (see [`Isa::best`]).
         #[inline]
-        pub fn $inplace(x: &mut [f32]) {
+        pub fn $inplace<T: Element>(x: &mut [T]) {
             apply_inplace_on(Isa::best(), $kernel, x)
         }
     };
@@ -72,6 +76,10 @@ macro_rules! slice_functions {
         $(#[doc = $doc])*
         ///
         #[doc = concat!("Max error ", stringify!($bound), " ULP (", stringify!($measured), " measured over every `f32` at the default parameters).")]
+        ///
+        /// `T` is `f32`, [`bf16`](crate::bf16) or [`f16`](crate::f16) (see
+        /// [`Element`]): a 16-bit result is `from_f32` of the `f32` result,
+        /// rounded once.
         ///
         /// # Errors
         /// [`Error::InvalidParameter`] for a parameter outside its domain (see
@@ -83,7 +91,7 @@ macro_rules! slice_functions {
         /// If `x.len() != y.len()` (the message gives both lengths), before
         /// any other check.
         #[inline]
-        pub fn $name(x: &[f32], y: &mut [f32], $($param: f32),+) -> Result<(), Error> {
+        pub fn $name<T: Element>(x: &[T], y: &mut [T], $($param: f32),+) -> Result<(), Error> {
             let name = stringify!($name);
             check_lengths(name, x.len(), y.len());
             let isa = Isa::try_best()?;
@@ -96,7 +104,7 @@ macro_rules! slice_functions {
         /// # Errors
         #[doc = concat!("As [`", stringify!($name), "`], with the in-place rules of [`Activation::validate_inplace`].")]
         #[inline]
-        pub fn $inplace(x: &mut [f32], $($param: f32),+) -> Result<(), Error> {
+        pub fn $inplace<T: Element>(x: &mut [T], $($param: f32),+) -> Result<(), Error> {
             let isa = Isa::try_best()?;
             Activation::$variant { $($param),+ }.validate_inplace()?;
             $kernel.hand_to(ForwardInPlace { isa, x });

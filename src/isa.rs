@@ -12,7 +12,7 @@ pub enum Isa {
     /// One lane of plain `f32` arithmetic with fused multiply-add. Runs
     /// everywhere; it is the reference the other paths are tested against.
     Scalar,
-    /// x86-64 AVX2 with FMA (the x86-64-v3 level), 8 lanes.
+    /// x86-64 AVX2 with FMA and F16C (the x86-64-v3 level), 8 lanes.
     Avx2,
     /// x86-64 AVX-512 (F, BW, CD, DQ, VL: the x86-64-v4 level), 16 lanes.
     Avx512,
@@ -212,7 +212,7 @@ fn detect(isa: Isa) -> bool {
     match isa {
         Isa::Scalar => true,
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-        Isa::Avx2 => pulp::x86::V3::is_available(),
+        Isa::Avx2 => pulp::x86::V3::is_available() && std::arch::is_x86_feature_detected!("f16c"),
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
         Isa::Avx512 => pulp::x86::V4::is_available(),
         #[cfg(target_arch = "aarch64")]

@@ -14,8 +14,10 @@ mod activation;
 pub mod capi;
 mod dispatch;
 mod driver;
+mod element;
 mod error;
 mod functions;
+mod gated;
 mod isa;
 #[path = "../kernels/mod.rs"]
 mod kernels;
@@ -29,8 +31,11 @@ mod table;
 mod two_inputs;
 
 pub use activation::Activation;
+pub use element::Element;
 pub use error::{Error, ISA_ENV_VAR};
 pub use functions::*;
+pub use gated::*;
+pub use half::{bf16, f16};
 pub use isa::{Isa, NATIVE};
 #[cfg(feature = "rayon")]
 pub use parallel::{CHUNK, PARALLEL_MIN, log_softmax_par, softmax_par};

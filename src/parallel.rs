@@ -8,7 +8,7 @@
 //! or whole rows), never on the number of threads or the machine.
 
 use crate::dispatch::check_lengths;
-use crate::{Activation, Error, Isa};
+use crate::{Activation, Element, Error, GatedUnit, Isa};
 use rayon::prelude::*;
 
 /// Elements per piece: 32 Ki (128 KiB of `f32`, a share of L2 per core).
@@ -33,7 +33,7 @@ impl Activation {
     /// # Panics
     /// If `x.len() != y.len()` (the message gives both lengths), before any
     /// other check.
-    pub fn forward_par(&self, x: &[f32], y: &mut [f32]) -> Result<(), Error> {
+    pub fn forward_par<T: Element>(&self, x: &[T], y: &mut [T]) -> Result<(), Error> {
         check_lengths(self.name(), x.len(), y.len());
         let isa = Isa::try_best()?;
         self.validate()?;
@@ -50,7 +50,7 @@ impl Activation {
     ///
     /// # Errors
     /// As [`Activation::forward_inplace`]; nothing is written then.
-    pub fn forward_inplace_par(&self, x: &mut [f32]) -> Result<(), Error> {
+    pub fn forward_inplace_par<T: Element>(&self, x: &mut [T]) -> Result<(), Error> {
         let isa = Isa::try_best()?;
         self.validate_inplace()?;
         if x.len() < PARALLEL_MIN {
@@ -58,6 +58,54 @@ impl Activation {
         }
         x.par_chunks_mut(CHUNK)
             .try_for_each(|x| self.forward_inplace_on(isa, x))
+    }
+}
+
+impl GatedUnit {
+    /// [`GatedUnit::forward`] on all cores: the slices are split every
+    /// [`CHUNK`] elements, with the bits of the one-thread call. Below
+    /// [`PARALLEL_MIN`] elements it runs on the calling thread.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If the three lengths differ (the message gives them).
+    pub fn forward_par<T: Element>(self, gate: &[T], up: &[T], y: &mut [T]) -> Result<(), Error> {
+        let isa = Isa::try_best()?;
+        if y.len() < PARALLEL_MIN || gate.len() != y.len() || up.len() != y.len() {
+            return self.forward_on(isa, gate, up, y);
+        }
+        gate.par_chunks(CHUNK)
+            .zip(up.par_chunks(CHUNK))
+            .zip(y.par_chunks_mut(CHUNK))
+            .try_for_each(|((gate, up), y)| self.forward_on(isa, gate, up, y))
+    }
+
+    /// [`GatedUnit::forward_rows`] on all cores: whole rows per piece
+    /// (about [`CHUNK`] outputs), with the one-thread call's bits.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward_rows`]; nothing is written then.
+    ///
+    /// # Panics
+    /// As [`GatedUnit::forward_rows`].
+    pub fn forward_rows_par<T: Element>(
+        self,
+        x: &[T],
+        y: &mut [T],
+        half_len: usize,
+        swapped: bool,
+    ) -> Result<(), Error> {
+        let isa = Isa::try_best()?;
+        let whole_rows = half_len > 0 && y.len().is_multiple_of(half_len);
+        if y.len() < PARALLEL_MIN || !whole_rows || Some(x.len()) != y.len().checked_mul(2) {
+            return self.forward_rows_on(isa, x, y, half_len, swapped);
+        }
+        let piece = rows_per_piece(half_len) * half_len;
+        x.par_chunks(2 * piece)
+            .zip(y.par_chunks_mut(piece))
+            .try_for_each(|(x, y)| self.forward_rows_on(isa, x, y, half_len, swapped))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Functions with a second input: `prelu` (a weight per channel) and `frelu`
 //! (a second slice).
 
-use crate::dispatch::{self, check_lengths};
+use crate::dispatch::{self, Blocks, check_lengths};
 use crate::kernels::relu::{FRelu, PRelu};
 use crate::{Error, Isa};
 
@@ -157,20 +157,14 @@ unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape:
         if weight.len() == 1 {
             dispatch::per_channel(isa, PRelu, x, w, y, [1, 1, n]);
         } else if inner == 1 {
-            dispatch::two_inputs(isa, PRelu, x, w, y, [outer, channels]);
+            dispatch::two_inputs(isa, PRelu, Blocks::periodic(x, w, y, [outer, channels]));
         } else if inner < SHORT_RUN {
             let expanded: Vec<f32> = weight
                 .iter()
                 .flat_map(|&wc| core::iter::repeat_n(wc, inner))
                 .collect();
-            dispatch::two_inputs(
-                isa,
-                PRelu,
-                x,
-                expanded.as_ptr(),
-                y,
-                [outer, channels * inner],
-            );
+            let io = Blocks::periodic(x, expanded.as_ptr(), y, [outer, channels * inner]);
+            dispatch::two_inputs(isa, PRelu, io);
         } else {
             dispatch::per_channel(isa, PRelu, x, w, y, shape);
         }
@@ -221,14 +215,8 @@ pub fn frelu_on(isa: Isa, x: &[f32], t: &[f32], y: &mut [f32]) -> Result<(), Err
     // SAFETY: `isa` is available; `x`, `t` (shared) and `y` (exclusive) are
     // borrows of `x.len()` elements, so `y` overlaps neither.
     unsafe {
-        dispatch::two_inputs(
-            isa,
-            FRelu,
-            x.as_ptr(),
-            t.as_ptr(),
-            y.as_mut_ptr(),
-            [1, x.len()],
-        )
+        let io = Blocks::periodic(x.as_ptr(), t.as_ptr(), y.as_mut_ptr(), [1, x.len()]);
+        dispatch::two_inputs(isa, FRelu, io)
     };
     Ok(())
 }
@@ -251,6 +239,6 @@ pub fn frelu_inplace_on(isa: Isa, x: &mut [f32], t: &[f32]) -> Result<(), Error>
     let p = x.as_mut_ptr();
     // SAFETY: `isa` is available; `x` is exclusively borrowed, so `t` does not
     // overlap it; the driver supports `x == y`.
-    unsafe { dispatch::two_inputs(isa, FRelu, p, t.as_ptr(), p, [1, t.len()]) };
+    unsafe { dispatch::two_inputs(isa, FRelu, Blocks::periodic(p, t.as_ptr(), p, [1, t.len()])) };
     Ok(())
 }

@@ -175,6 +175,47 @@ impl Simd for Avx2 {
             ._mm256_blendv_ps(from_lo, from_hi, self.0.avx._mm256_castsi256_ps(upper))
     }
     #[inline(always)]
+    unsafe fn load_u16(self, ptr: *const u16) -> __m256i {
+        // SAFETY: the caller guarantees 8 readable `u16` (16 bytes) at `ptr`.
+        let h = unsafe { self.0.sse2._mm_loadu_si128(ptr.cast()) };
+        self.0.avx2._mm256_cvtepu16_epi32(h)
+    }
+    #[inline(always)]
+    unsafe fn store_u16(self, ptr: *mut u16, v: __m256i) {
+        let avx2 = self.0.avx2;
+        // Keep the low halves, pack them (no lane saturates, each being below
+        // 2^16) and gather the two 64-bit results of the packs.
+        let low = avx2._mm256_and_si256(v, self.0.avx._mm256_set1_epi32(0xffff));
+        let packed = avx2._mm256_packus_epi32(low, low);
+        let packed = avx2._mm256_permute4x64_epi64::<0b1000>(packed);
+        // SAFETY: the caller guarantees 8 writable `u16` (16 bytes) at `ptr`.
+        unsafe {
+            self.0
+                .sse2
+                ._mm_storeu_si128(ptr.cast(), self.0.avx._mm256_castsi256_si128(packed))
+        }
+    }
+    #[inline(always)]
+    fn add_i32(self, a: __m256i, b: __m256i) -> __m256i {
+        self.0.avx2._mm256_add_epi32(a, b)
+    }
+    #[inline(always)]
+    unsafe fn load_f16(self, ptr: *const u16) -> __m256 {
+        // SAFETY: the caller guarantees 8 readable `u16` at `ptr`. F16C is
+        // enabled wherever this backend runs: `Isa::Avx2` requires it and
+        // the path's entry function enables it (`dispatch::on_isa`).
+        unsafe { _mm256_cvtph_ps(self.0.sse2._mm_loadu_si128(ptr.cast())) }
+    }
+    #[inline(always)]
+    unsafe fn store_f16(self, ptr: *mut u16, v: __m256) {
+        // SAFETY: as in `load_f16`; immediate 0 rounds to nearest even,
+        // whatever MXCSR says, with the bits of the portable form.
+        unsafe {
+            let h = _mm256_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(v);
+            self.0.sse2._mm_storeu_si128(ptr.cast(), h)
+        }
+    }
+    #[inline(always)]
     fn clamp(self, x: __m256, lo: __m256, hi: __m256) -> __m256 {
         // vmaxps/vminps return the second operand when either is NaN; only
         // NaN lanes, which the contract leaves unspecified, see that.

@@ -161,6 +161,41 @@ impl Simd for Avx512 {
         self.0.avx512f._mm512_permutexvar_ps(idx, t)
     }
     #[inline(always)]
+    unsafe fn load_u16(self, ptr: *const u16) -> __m512i {
+        // SAFETY: the caller guarantees 16 readable `u16` (32 bytes) at `ptr`.
+        let h = unsafe { self.0.avx._mm256_loadu_si256(ptr.cast()) };
+        self.0.avx512f._mm512_cvtepu16_epi32(h)
+    }
+    #[inline(always)]
+    unsafe fn store_u16(self, ptr: *mut u16, v: __m512i) {
+        // `vpmovdw` keeps the low half of each lane.
+        let h = self.0.avx512f._mm512_cvtepi32_epi16(v);
+        // SAFETY: the caller guarantees 16 writable `u16` (32 bytes) at `ptr`.
+        unsafe { self.0.avx._mm256_storeu_si256(ptr.cast(), h) }
+    }
+    #[inline(always)]
+    fn add_i32(self, a: __m512i, b: __m512i) -> __m512i {
+        self.0.avx512f._mm512_add_epi32(a, b)
+    }
+    #[inline(always)]
+    unsafe fn load_f16(self, ptr: *const u16) -> __m512 {
+        // SAFETY: the caller guarantees 16 readable `u16` (32 bytes) at `ptr`.
+        let h = unsafe { self.0.avx._mm256_loadu_si256(ptr.cast()) };
+        // SAFETY: `vcvtph2ps zmm` is AVX-512F, which the token proves.
+        unsafe { _mm512_cvtph_ps(h) }
+    }
+    #[inline(always)]
+    unsafe fn store_f16(self, ptr: *mut u16, v: __m512) {
+        // Immediate 0 rounds to nearest even, whatever MXCSR says, with the
+        // bits of the portable form.
+        let h = self
+            .0
+            .avx512f
+            ._mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(v);
+        // SAFETY: the caller guarantees 16 writable `u16` (32 bytes) at `ptr`.
+        unsafe { self.0.avx._mm256_storeu_si256(ptr.cast(), h) }
+    }
+    #[inline(always)]
     fn clamp(self, x: __m512, lo: __m512, hi: __m512) -> __m512 {
         // vmaxps/vminps return the second operand when either is NaN; only
         // NaN lanes, which the contract leaves unspecified, see that.

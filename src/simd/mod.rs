@@ -11,6 +11,7 @@
 //! backend. Backends must not use estimates (`rcp14`, `frecpe`), `min`/`max`
 //! instructions, or anything else whose result differs between instruction sets.
 
+pub(crate) mod convert;
 pub(crate) mod scalar;
 
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
@@ -114,6 +115,82 @@ pub(crate) trait Simd: Copy {
     /// Per lane, `table[idx]`, for `idx` in `[0, 15]` (only the low four bits
     /// of each index are used).
     fn lookup16(self, table: &[f32; 16], idx: Self::I) -> Self::F;
+
+    /// Loads `LANES` 16-bit values, each zero-extended into its 32-bit lane.
+    ///
+    /// Cost: AVX2 one `vpmovzxwd`, AVX-512 one `vpmovzxwd`, NEON one `ld1`
+    /// and one `uxtl`.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reading `LANES` consecutive `u16`.
+    unsafe fn load_u16(self, ptr: *const u16) -> Self::I;
+    /// Stores the low 16 bits of each lane (the high bits are dropped, not
+    /// saturated).
+    ///
+    /// Cost: AVX2 four operations (a mask, `vpackusdw`, `vpermq`, a
+    /// 16-byte store), AVX-512 one `vpmovdw`, NEON one `xtn` and one `st1`.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for writing `LANES` consecutive `u16`.
+    unsafe fn store_u16(self, ptr: *mut u16, v: Self::I);
+    /// `a + b` on the 32-bit integer lanes, wrapping.
+    fn add_i32(self, a: Self::I, b: Self::I) -> Self::I;
+
+    /// Loads `LANES` IEEE binary16 values (`half::f16` bits), each widened
+    /// exactly to `f32` (a NaN keeps its sign and payload, quieted).
+    ///
+    /// Cost: AVX2 one `vcvtph2ps` (F16C), AVX-512 one `vcvtph2ps`; NEON the
+    /// portable form, eleven operations after the load (see
+    /// [`convert::f16_to_f32`]).
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reading `LANES` consecutive `u16`.
+    #[inline(always)]
+    unsafe fn load_f16(self, ptr: *const u16) -> Self::F {
+        // SAFETY: the caller's guarantee.
+        convert::f16_to_f32(self, unsafe { self.load_u16(ptr) })
+    }
+    /// Rounds each lane to binary16, to nearest even (subnormals kept,
+    /// overflow to infinity, a NaN keeps its sign and the top of its
+    /// payload, quieted: `half::f16::from_f32`'s bits), and stores them.
+    ///
+    /// Cost: AVX2 one `vcvtps2ph` (F16C), AVX-512 one `vcvtps2ph`; NEON the
+    /// portable form, about twenty operations (see [`convert::f32_to_f16`]).
+    ///
+    /// # Safety
+    /// `ptr` must be valid for writing `LANES` consecutive `u16`.
+    #[inline(always)]
+    unsafe fn store_f16(self, ptr: *mut u16, v: Self::F) {
+        // SAFETY: the caller's guarantee.
+        unsafe { self.store_u16(ptr, convert::f32_to_f16(self, v)) }
+    }
+    /// Loads `LANES` bfloat16 values (`half::bf16` bits), each widened exactly
+    /// to `f32` (a shift into the high half; a NaN stays NaN).
+    ///
+    /// Cost: [`Simd::load_u16`] and one shift on every path.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reading `LANES` consecutive `u16`.
+    #[inline(always)]
+    unsafe fn load_bf16(self, ptr: *const u16) -> Self::F {
+        // SAFETY: the caller's guarantee.
+        self.from_bits(self.shl::<16>(unsafe { self.load_u16(ptr) }))
+    }
+    /// Rounds each lane to bfloat16, to nearest even (subnormals kept, a NaN
+    /// keeps its sign and the top of its payload, quieted:
+    /// `half::bf16::from_f32`'s bits), and stores them.
+    ///
+    /// Cost: eight operations and [`Simd::store_u16`] on every path (see
+    /// [`convert::f32_to_bf16`]). AVX-512 BF16's `vcvtneps2bf16` is not used:
+    /// it flushes subnormals to zero.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for writing `LANES` consecutive `u16`.
+    #[inline(always)]
+    unsafe fn store_bf16(self, ptr: *mut u16, v: Self::F) {
+        // SAFETY: the caller's guarantee.
+        unsafe { self.store_u16(ptr, convert::f32_to_bf16(self, v)) }
+    }
 
     /// `a > b` (false when either is NaN).
     #[inline(always)]

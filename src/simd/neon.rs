@@ -185,6 +185,26 @@ impl Simd for Neon {
         neon.vreinterpretq_f32_u8(neon.vqtbl4q_u8(t, neon.vreinterpretq_u8_u32(bytes)))
     }
     #[inline(always)]
+    unsafe fn load_u16(self, ptr: *const u16) -> int32x4_t {
+        let neon = self.0.neon;
+        // SAFETY: the caller guarantees 4 readable `u16` at `ptr`; the token
+        // proves NEON is available.
+        let h = unsafe { neon.vld1_u16(ptr) };
+        neon.vreinterpretq_s32_u32(neon.vmovl_u16(h))
+    }
+    #[inline(always)]
+    unsafe fn store_u16(self, ptr: *mut u16, v: int32x4_t) {
+        let neon = self.0.neon;
+        // `xtn` keeps the low half of each lane.
+        let h = neon.vmovn_u32(neon.vreinterpretq_u32_s32(v));
+        // SAFETY: the caller guarantees 4 writable `u16` at `ptr`.
+        unsafe { neon.vst1_u16(ptr, h) }
+    }
+    #[inline(always)]
+    fn add_i32(self, a: int32x4_t, b: int32x4_t) -> int32x4_t {
+        self.0.neon.vaddq_s32(a, b)
+    }
+    #[inline(always)]
     fn clamp(self, x: float32x4_t, lo: float32x4_t, hi: float32x4_t) -> float32x4_t {
         // fmax/fmin return NaN when either is NaN; only NaN lanes, which the
         // contract leaves unspecified, see that.

@@ -134,6 +134,20 @@ impl Simd for Scalar {
         table[(idx & 15) as usize]
     }
     #[inline(always)]
+    unsafe fn load_u16(self, ptr: *const u16) -> i32 {
+        // SAFETY: the caller guarantees `ptr` is valid for one read.
+        i32::from(unsafe { ptr.read_unaligned() })
+    }
+    #[inline(always)]
+    unsafe fn store_u16(self, ptr: *mut u16, v: i32) {
+        // SAFETY: the caller guarantees `ptr` is valid for one write.
+        unsafe { ptr.write_unaligned(v as u16) }
+    }
+    #[inline(always)]
+    fn add_i32(self, a: i32, b: i32) -> i32 {
+        a.wrapping_add(b)
+    }
+    #[inline(always)]
     fn clamp(self, x: f32, lo: f32, hi: f32) -> f32 {
         let x = if x < lo { lo } else { x };
         if x > hi { hi } else { x }

@@ -1,0 +1,134 @@
+//! The element types of the slices: `f32`, `half::bf16` and `half::f16`.
+//!
+//! A half-precision element is widened exactly to `f32`, the `f32` kernel
+//! runs, and the result is rounded once to the output type, to nearest even
+//! (subnormals kept): the bits of `half`'s `from_f32` applied to the `f32`
+//! path's result, on every path. The conversions are [`Simd`] primitives
+//! (F16C and AVX-512 for binary16 on x86, integer sequences elsewhere and
+//! for bfloat16).
+
+use crate::simd::Simd;
+use half::{bf16, f16};
+
+/// A type the slice functions accept: `f32`, [`half::bf16`] or
+/// [`half::f16`]. Sealed: no other type implements it.
+///
+/// Results in a 16-bit type equal `from_f32` of the `f32` result, bit for
+/// bit: one rounding, to nearest even, subnormals kept, and a NaN input
+/// comes out as the same NaN, quieted, in that type's encoding.
+pub trait Element: sealed::Sealed + Copy + Send + Sync + 'static {}
+
+impl Element for f32 {}
+impl Element for bf16 {}
+impl Element for f16 {}
+
+mod sealed {
+    /// The storage format of an element type.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub enum Format {
+        /// IEEE binary32.
+        F32,
+        /// bfloat16: the high half of a binary32.
+        Bf16,
+        /// IEEE binary16.
+        F16,
+    }
+
+    /// Keeps [`Element`](super::Element) to the crate's three types, and
+    /// tells the drivers how each is stored.
+    pub trait Sealed {
+        /// How the type is stored.
+        const FORMAT: Format;
+    }
+
+    impl Sealed for f32 {
+        const FORMAT: Format = Format::F32;
+    }
+    impl Sealed for half::bf16 {
+        const FORMAT: Format = Format::Bf16;
+    }
+    impl Sealed for half::f16 {
+        const FORMAT: Format = Format::F16;
+    }
+}
+
+use sealed::Format;
+
+/// Loads `LANES` elements, widened to `f32`.
+///
+/// # Safety
+/// `ptr` must be valid for reading `LANES` elements.
+#[inline(always)]
+pub(crate) unsafe fn load<S: Simd, E: Element>(s: S, ptr: *const E) -> S::F {
+    // SAFETY: the caller's guarantee; the formats are the types' layouts
+    // (`bf16` and `f16` are `repr(transparent)` over `u16`).
+    unsafe {
+        match E::FORMAT {
+            Format::F32 => s.load(ptr.cast()),
+            Format::Bf16 => s.load_bf16(ptr.cast()),
+            Format::F16 => s.load_f16(ptr.cast()),
+        }
+    }
+}
+
+/// Rounds `v` to `E` and stores `LANES` elements.
+///
+/// # Safety
+/// `ptr` must be valid for writing `LANES` elements.
+#[inline(always)]
+pub(crate) unsafe fn store<S: Simd, E: Element>(s: S, ptr: *mut E, v: S::F) {
+    // SAFETY: as in `load`.
+    unsafe {
+        match E::FORMAT {
+            Format::F32 => s.store(ptr.cast(), v),
+            Format::Bf16 => s.store_bf16(ptr.cast(), v),
+            Format::F16 => s.store_f16(ptr.cast(), v),
+        }
+    }
+}
+
+/// The most lanes of any backend: the size of the staging buffer of the
+/// partial loads and stores of 16-bit elements.
+const MAX_LANES: usize = 16;
+
+/// Loads the first `n < LANES` elements, widened, reading nothing past them
+/// (the other lanes are `+0.0`).
+///
+/// # Safety
+/// `n < LANES` and `ptr` must be valid for reading `n` elements.
+#[inline(always)]
+pub(crate) unsafe fn load_partial<S: Simd, E: Element>(s: S, ptr: *const E, n: usize) -> S::F {
+    const { assert!(S::LANES <= MAX_LANES) };
+    if E::FORMAT == Format::F32 {
+        // SAFETY: the caller's guarantee.
+        return unsafe { s.load_partial(ptr.cast(), n) };
+    }
+    let mut buf = [0u16; MAX_LANES];
+    // SAFETY: the caller guarantees `n` readable elements of two bytes;
+    // `buf`, being local, cannot overlap them and has room for `LANES`.
+    unsafe {
+        core::ptr::copy_nonoverlapping(ptr.cast::<u16>(), buf.as_mut_ptr(), n);
+        load(s, buf.as_ptr().cast::<E>())
+    }
+}
+
+/// Rounds `v` to `E` and stores its first `n < LANES` lanes, writing
+/// nothing past them.
+///
+/// # Safety
+/// `n < LANES` and `ptr` must be valid for writing `n` elements.
+#[inline(always)]
+pub(crate) unsafe fn store_partial<S: Simd, E: Element>(s: S, ptr: *mut E, n: usize, v: S::F) {
+    const { assert!(S::LANES <= MAX_LANES) };
+    if E::FORMAT == Format::F32 {
+        // SAFETY: the caller's guarantee.
+        return unsafe { s.store_partial(ptr.cast(), n, v) };
+    }
+    let mut buf = [0u16; MAX_LANES];
+    // SAFETY: `buf` has room for `LANES` elements; the caller guarantees
+    // `n` writable elements at `ptr`, which `buf` cannot overlap.
+    unsafe {
+        store(s, buf.as_mut_ptr().cast::<E>(), v);
+        core::ptr::copy_nonoverlapping(buf.as_ptr(), ptr.cast::<u16>(), n);
+    }
+}

@@ -1,0 +1,338 @@
+//! Fused gated units: `y[i] = act(gate[i]) * up[i]`, the activation of a
+//! gated MLP (SwiGLU in LLaMA, Mistral and Qwen; GeGLU in Gemma and T5) in
+//! one pass over memory.
+//!
+//! Naming: `gate` is the half that goes through the activation, `up` the
+//! half it multiplies (the "up projection"). ggml's header calls the
+//! multiplied half the gate; here it is always `up`.
+
+use crate::dispatch::{self, Blocks};
+use crate::kernels::{self, Kernel, KernelUse, TwoInputKernel};
+use crate::simd::Simd;
+use crate::{Activation, Element, Error, Isa};
+use core::fmt;
+use core::mem::MaybeUninit;
+use core::str::FromStr;
+
+/// `act(gate) * up` as a two-input kernel: the `f32` activation's result,
+/// rounded, times `up`, rounded once more. An invalid product (`0 * inf`)
+/// is the positive quiet NaN on every path (x86 and Arm give it different
+/// signs); the driver then gives a NaN `gate` (quieted) precedence, then a
+/// NaN `up`.
+#[derive(Clone, Copy)]
+struct Gated<K>(K);
+
+impl<K: Kernel> TwoInputKernel for Gated<K> {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, gate: S::F, up: S::F) -> S::F {
+        let product = s.mul(self.0.apply(s, gate), up);
+        s.select(s.is_nan(product), s.splat(f32::NAN), product)
+    }
+}
+
+/// Declares [`GatedUnit`] and the free functions of each unit.
+macro_rules! gated_units {
+    ($([$name:ident $on:ident $variant:ident $activation:ident ($kernel:expr) $act:literal $model:literal])*) => {
+        /// A gated unit, for engines that choose it at run time:
+        /// `y[i] = act(gate[i]) * up[i]`.
+        ///
+        /// Every unit computes the `f32` activation with exactly the bits of
+        /// its [`Activation`], then one rounded product by `up`. Error at
+        /// most 2 ULP against the float64 `act(gate) * up` (see
+        /// [`GatedUnit::max_ulp`]); every path gives the same bits.
+        /// Special values: the activation's at `gate = ±inf, ±0`, then IEEE
+        /// for the product, except that an invalid product (`0 * inf`) is
+        /// the positive quiet NaN on every path; a NaN `gate` gives that NaN
+        /// quieted, else a NaN `up` gives that NaN quieted.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum GatedUnit {
+            $(
+                #[doc = concat!("`", $act, "(gate) * up` (", $model, ").")]
+                $variant,
+            )*
+        }
+
+        impl GatedUnit {
+            /// Every unit.
+            pub const ALL: &'static [GatedUnit] = &[$(GatedUnit::$variant),*];
+
+            /// The unit's name, as its free function's (`"swiglu"`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( GatedUnit::$variant => stringify!($name), )*
+                }
+            }
+
+            /// The activation applied to `gate`.
+            pub fn activation(self) -> Activation {
+                match self {
+                    $( GatedUnit::$variant => Activation::$activation, )*
+                }
+            }
+
+            /// Hands the activation's kernel to `u`.
+            #[inline(always)]
+            fn kernel_use<U: KernelUse>(self, u: U) -> U::Output {
+                match self {
+                    $( GatedUnit::$variant => u.with($kernel), )*
+                }
+            }
+        }
+
+        $(
+            #[doc = concat!("`y[i] = ", $act, "(gate[i]) * up[i]` (", $model, "): see [`GatedUnit::", stringify!($variant), "`].")]
+            ///
+            /// `T` is `f32`, [`bf16`](crate::bf16) or [`f16`](crate::f16):
+            /// the inputs are widened exactly, the `f32` result is rounded
+            /// once to `T`.
+            ///
+            /// # Panics
+            /// If the three lengths differ (the message gives them), or if
+            /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+            #[inline]
+            pub fn $name<T: Element>(gate: &[T], up: &[T], y: &mut [T]) {
+                GatedUnit::$variant
+                    .forward_on(Isa::best(), gate, up, y)
+                    .expect("the dispatch path is available")
+            }
+
+            #[doc = concat!("[`", stringify!($name), "`] on exactly the path `isa`.")]
+            ///
+            /// # Errors
+            /// [`Error::UnavailableIsa`] if this CPU lacks `isa`.
+            ///
+            /// # Panics
+            /// If the three lengths differ; the message gives them.
+            #[inline]
+            pub fn $on<T: Element>(isa: Isa, gate: &[T], up: &[T], y: &mut [T]) -> Result<(), Error> {
+                GatedUnit::$variant.forward_on(isa, gate, up, y)
+            }
+        )*
+    };
+}
+
+gated_units! {
+    [swiglu swiglu_on SwiGlu Silu (kernels::sigmoid::Silu) "silu" "LLaMA, Mistral, Qwen"]
+    [geglu geglu_on GeGlu Gelu (kernels::gelu::Gelu) "gelu" "Gemma, T5 v1.1, with erf GELU"]
+    [geglu_tanh geglu_tanh_on GeGluTanh GeluTanh (kernels::gelu_tanh::GeluTanh) "gelu_tanh" "Gemma's `gelu_pytorch_tanh`"]
+    [geglu_quick geglu_quick_on GeGluQuick GeluQuick (kernels::gelu_quick::GeluQuick) "gelu_quick" "QuickGELU, `x sigmoid(1.702 x)`"]
+    [reglu reglu_on ReGlu Relu (kernels::relu::Relu) "relu" "ReGLU"]
+}
+
+/// The error bound of every gated unit, in ULP against the float64
+/// `act(gate) * up`.
+const MAX_ULP: f64 = 2.0;
+
+impl GatedUnit {
+    /// The error bound, in ULP against the float64 `act(gate) * up`, over
+    /// strided sweeps of both inputs: 2.
+    pub fn max_ulp(self) -> f64 {
+        MAX_ULP
+    }
+
+    /// `y[i] = act(gate[i]) * up[i]` on the dispatch path.
+    ///
+    /// # Errors
+    /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is
+    /// set (see [`Isa::set_limit`]); nothing is written then.
+    ///
+    /// # Panics
+    /// If the three lengths differ (the message gives them), before any
+    /// other check.
+    pub fn forward<T: Element>(self, gate: &[T], up: &[T], y: &mut [T]) -> Result<(), Error> {
+        self.check_lengths(gate.len(), up.len(), y.len());
+        self.forward_on(Isa::try_best()?, gate, up, y)
+    }
+
+    /// [`GatedUnit::forward`] on exactly the path `isa`.
+    ///
+    /// # Errors
+    /// [`Error::UnavailableIsa`] if this CPU lacks `isa`.
+    ///
+    /// # Panics
+    /// If the three lengths differ; the message gives them.
+    pub fn forward_on<T: Element>(
+        self,
+        isa: Isa,
+        gate: &[T],
+        up: &[T],
+        y: &mut [T],
+    ) -> Result<(), Error> {
+        self.check_lengths(gate.len(), up.len(), y.len());
+        let isa = isa.check()?;
+        let io = Blocks::periodic(gate.as_ptr(), up.as_ptr(), y.as_mut_ptr(), [1, y.len()]);
+        // SAFETY: `gate` and `up` are shared borrows and `y` an exclusive
+        // one, all of `y.len()` elements, so `y` overlaps neither.
+        unsafe { self.run(isa, io) };
+        Ok(())
+    }
+
+    /// [`GatedUnit::forward`] into `y`, which may be uninitialized: every
+    /// element is written, none is read; returns `y` as initialized.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If the three lengths differ (the message gives them).
+    pub fn forward_uninit<'a, T: Element>(
+        self,
+        gate: &[T],
+        up: &[T],
+        y: &'a mut [MaybeUninit<T>],
+    ) -> Result<&'a mut [T], Error> {
+        self.check_lengths(gate.len(), up.len(), y.len());
+        let isa = Isa::try_best()?;
+        let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
+        let io = Blocks::periodic(gate.as_ptr(), up.as_ptr(), out, [1, n]);
+        // SAFETY: as in `forward_on`; the driver never reads `y`. It then
+        // holds `n` initialized elements, exclusively borrowed for `'a`.
+        unsafe {
+            self.run(isa, io);
+            Ok(core::slice::from_raw_parts_mut(out, n))
+        }
+    }
+
+    /// The unit over the concatenated layout of a fused gate-and-up
+    /// projection: each row of `x` holds `2 * half_len` elements, `[gate |
+    /// up]` (or `[up | gate]` when `swapped`), and the matching row of `y`
+    /// gets its `half_len` results. The bits are [`GatedUnit::forward`]'s on
+    /// each row's halves.
+    ///
+    /// # Errors
+    /// [`Error::InvalidShape`] if `half_len` is 0 or does not divide
+    /// `y.len()`; [`Error::Env`] as for [`GatedUnit::forward`]. Nothing is
+    /// written on error.
+    ///
+    /// # Panics
+    /// If `x.len() != 2 * y.len()` (the message gives both lengths), before
+    /// any other check.
+    pub fn forward_rows<T: Element>(
+        self,
+        x: &[T],
+        y: &mut [T],
+        half_len: usize,
+        swapped: bool,
+    ) -> Result<(), Error> {
+        self.check_rows_lengths(x.len(), y.len());
+        self.forward_rows_on(Isa::try_best()?, x, y, half_len, swapped)
+    }
+
+    /// [`GatedUnit::forward_rows`] on exactly the path `isa`.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward_rows`], and [`Error::UnavailableIsa`] if this
+    /// CPU lacks `isa`.
+    ///
+    /// # Panics
+    /// As [`GatedUnit::forward_rows`].
+    pub fn forward_rows_on<T: Element>(
+        self,
+        isa: Isa,
+        x: &[T],
+        y: &mut [T],
+        half_len: usize,
+        swapped: bool,
+    ) -> Result<(), Error> {
+        self.check_rows_lengths(x.len(), y.len());
+        let isa = isa.check()?;
+        if half_len == 0 || !y.len().is_multiple_of(half_len) {
+            return Err(Error::InvalidShape {
+                function: self.name(),
+                message: format!(
+                    "the half row length {half_len} must be nonzero and divide the output length {}",
+                    y.len()
+                ),
+            });
+        }
+        let (gate, up) = if swapped {
+            (half_len, 0)
+        } else {
+            (0, half_len)
+        };
+        let x = x.as_ptr();
+        // SAFETY: `x` holds `rows * 2 * half_len` elements; `gate` and `up`
+        // are `0` and `half_len` in some order, so each row's halves are
+        // within it.
+        let (gate, up) = unsafe { (x.add(gate), x.add(up)) };
+        let io = Blocks {
+            x: gate,
+            t: up,
+            y: y.as_mut_ptr(),
+            blocks: y.len() / half_len,
+            len: half_len,
+            strides: [2 * half_len, 2 * half_len, half_len],
+        };
+        // SAFETY: row `r` reads `half_len` elements of `x` from `2 r
+        // half_len` and `2 r half_len + half_len`, and writes `y` from `r
+        // half_len`, all in bounds; `x` is shared and `y` exclusive, so they
+        // do not overlap.
+        unsafe { self.run(isa, io) };
+        Ok(())
+    }
+
+    /// Runs the unit's kernel over `io` on `isa`.
+    ///
+    /// # Safety
+    /// As [`dispatch::two_inputs`], with `isa` checked.
+    unsafe fn run<T: Element>(self, isa: Isa, io: Blocks<T, T>) {
+        /// Runs the gated form of the kernel it is handed.
+        struct Run<T> {
+            isa: Isa,
+            io: Blocks<T, T>,
+        }
+        impl<T: Element> KernelUse for Run<T> {
+            type Output = ();
+            fn with<K: Kernel>(self, kernel: K) {
+                // SAFETY: `GatedUnit::run`'s caller's guarantees.
+                unsafe { dispatch::two_inputs(self.isa, Gated(kernel), self.io) }
+            }
+        }
+        self.kernel_use(Run { isa, io })
+    }
+
+    /// Panics unless `gate`, `up` and `y` have the same length.
+    fn check_lengths(self, gate: usize, up: usize, y: usize) {
+        assert!(
+            gate == up && up == y,
+            "{}: gate has length {gate}, up has length {up} and y has length {y}; they must be equal",
+            self.name()
+        );
+    }
+
+    /// Panics unless the rows' input is twice as long as their output.
+    fn check_rows_lengths(self, x: usize, y: usize) {
+        assert!(
+            Some(x) == y.checked_mul(2),
+            "{}: x has length {x} but y has length {y}; x must hold twice as many elements",
+            self.name()
+        );
+    }
+}
+
+impl fmt::Display for GatedUnit {
+    /// The unit's name (`swiglu`); [`str::parse`] reads it back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for GatedUnit {
+    type Err = Error;
+
+    /// Reads a unit from its name (`"swiglu"`, `"geglu"`, ...; ASCII case
+    /// ignored, so `"SwiGLU"` reads too).
+    ///
+    /// # Errors
+    /// [`Error::UnknownFunction`] for any other text.
+    fn from_str(s: &str) -> Result<GatedUnit, Error> {
+        GatedUnit::ALL
+            .iter()
+            .copied()
+            .find(|u| u.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::UnknownFunction {
+                name: s.to_string(),
+            })
+    }
+}

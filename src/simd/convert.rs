@@ -1,0 +1,174 @@
+//! Conversions between `f32` lanes and the 16-bit formats (IEEE binary16
+//! and bfloat16), written once over the [`Simd`] primitives: the portable
+//! forms of [`Simd::load_f16`], [`Simd::store_f16`] and
+//! [`Simd::store_bf16`]. Each gives the bits of the `half` crate's
+//! `to_f32`/`from_f32` (round to nearest even, subnormals kept), so a path
+//! with a hardware conversion that gives the same bits (F16C) may replace
+//! it, and one that does not (AVX-512 BF16, which flushes subnormals) may
+//! not.
+
+use super::Simd;
+
+/// A 32-bit constant in every integer lane.
+#[inline(always)]
+fn int<S: Simd>(s: S, bits: u32) -> S::I {
+    s.to_bits(s.splat(f32::from_bits(bits)))
+}
+
+/// Bitwise `a & b` on integer lanes.
+#[inline(always)]
+fn and<S: Simd>(s: S, a: S::I, b: S::I) -> S::I {
+    s.to_bits(s.and(s.from_bits(a), s.from_bits(b)))
+}
+
+/// Bitwise `a | b` on integer lanes.
+#[inline(always)]
+fn or<S: Simd>(s: S, a: S::I, b: S::I) -> S::I {
+    s.to_bits(s.or(s.from_bits(a), s.from_bits(b)))
+}
+
+/// Per lane, `a` where `m` is set, else `b`, on integer lanes.
+#[inline(always)]
+fn select<S: Simd>(s: S, m: S::M, a: S::I, b: S::I) -> S::I {
+    s.to_bits(s.select(m, s.from_bits(a), s.from_bits(b)))
+}
+
+/// Widens binary16 values (one per lane, zero-extended) exactly to `f32`.
+///
+/// The exponent and mantissa shifted into place read as an `f32` `2^112`
+/// times too small; one exact product by `2^112` rescales normal and
+/// subnormal values alike. Infinities and NaN (exponent 31) get the `f32`
+/// exponent 255 instead, and a NaN is quieted.
+#[inline(always)]
+pub(crate) fn f16_to_f32<S: Simd>(s: S, h: S::I) -> S::F {
+    let sign = s.shl::<16>(and(s, h, int(s, 0x8000)));
+    let shifted = s.shl::<13>(and(s, h, int(s, 0x7fff)));
+    let scaled = s.mul(s.from_bits(shifted), s.splat(f32::from_bits(0x7780_0000)));
+    let special = s.from_bits(or(s, shifted, int(s, 0x7f80_0000)));
+    let special = s.keep_nan(special, special);
+    let magnitude = s.select(s.ge(scaled, s.splat(65536.0)), special, scaled);
+    s.or(magnitude, s.from_bits(sign))
+}
+
+/// Rounds each lane to binary16, to nearest even, with the bits of
+/// `half::f16::from_f32`, in the low 16 bits of each integer lane.
+///
+/// Normal results: rebias the exponent and round at mantissa bit 13 by
+/// adding `0xfff` plus the bit that is kept (ties to even). Subnormal
+/// results (`|v| < 2^-14`): adding `0.5` rounds `|v|` to a multiple of
+/// `2^-24` in the float unit, and the mantissa of the sum is the result.
+/// `|v| >= 65536` gives infinity (smaller values that round up reach it by
+/// the carry); a NaN keeps the top ten bits of its payload, quieted.
+#[inline(always)]
+pub(crate) fn f32_to_f16<S: Simd>(s: S, v: S::F) -> S::I {
+    let bits = s.to_bits(v);
+    let a = s.abs(v);
+    let abits = s.to_bits(a);
+    let kept = and(s, s.shr::<13>(abits), int(s, 1));
+    let rebias = ((15_i32 - 127) << 23) as u32 + 0xfff;
+    let normal = s.shr::<13>(s.add_i32(s.add_i32(abits, int(s, rebias)), kept));
+    let half_bits = 0.5f32.to_bits();
+    let subnormal = s.add_i32(
+        s.to_bits(s.add(a, s.splat(0.5))),
+        int(s, half_bits.wrapping_neg()),
+    );
+    let finite = select(
+        s,
+        s.lt(a, s.splat(f32::from_bits(0x3880_0000))),
+        subnormal,
+        normal,
+    );
+    let rounded = select(s, s.ge(a, s.splat(65536.0)), int(s, 0x7c00), finite);
+    let nan = or(s, and(s, s.shr::<13>(abits), int(s, 0x3ff)), int(s, 0x7e00));
+    let magnitude = select(s, s.is_nan(v), nan, rounded);
+    or(s, magnitude, s.shr::<16>(and(s, bits, int(s, 0x8000_0000))))
+}
+
+/// Rounds each lane to bfloat16, to nearest even, with the bits of
+/// `half::bf16::from_f32`, in the low 16 bits of each integer lane: add
+/// `0x7fff` plus the lowest bit that is kept, and keep the high half. A NaN
+/// keeps the top of its payload, quieted.
+#[inline(always)]
+pub(crate) fn f32_to_bf16<S: Simd>(s: S, v: S::F) -> S::I {
+    let bits = s.to_bits(v);
+    let high = s.shr::<16>(bits);
+    let kept = and(s, high, int(s, 1));
+    let rounded = s.shr::<16>(s.add_i32(s.add_i32(bits, int(s, 0x7fff)), kept));
+    select(s, s.is_nan(v), or(s, high, int(s, 0x40)), rounded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::scalar::Scalar;
+
+    /// Every `stride`-th `f32` bit pattern, plus every pattern within 64 of
+    /// the binary16 and bfloat16 boundaries (the rounding points near the
+    /// largest finite values, the smallest normals and the subnormals).
+    fn inputs(stride: u32) -> Vec<f32> {
+        let mut bits: Vec<u32> = (0..=u32::MAX / stride).map(|k| k * stride).collect();
+        let edges = [
+            0x477f_e000u32, // 65504, the largest binary16
+            0x477f_f000,    // 65520, where binary16 rounds to infinity
+            0x4780_0000,    // 65536
+            0x3880_0000,    // 2^-14, the smallest normal binary16
+            0x3380_0000,    // 2^-24, the smallest subnormal binary16
+            0x3300_0000,    // 2^-25, half of it
+            0x7f7f_8000,    // where bfloat16 rounds to infinity
+            0x0080_0000,    // the smallest normal f32
+            0x7f80_0000,    // infinity, and the NaN just above it
+            0x0000_0000,
+        ];
+        for e in edges {
+            for d in 0..128u32 {
+                let b = e.wrapping_add(d).wrapping_sub(64);
+                bits.push(b);
+                bits.push(b | 0x8000_0000);
+            }
+        }
+        bits.into_iter().map(f32::from_bits).collect()
+    }
+
+    #[test]
+    fn f32_to_f16_is_halfs_from_f32() {
+        for v in inputs(997) {
+            let got = f32_to_f16(Scalar, v) as u16;
+            let want = half::f16::from_f32(v).to_bits();
+            assert_eq!(got, want, "{v:e} ({:#010x})", v.to_bits());
+        }
+    }
+
+    #[test]
+    fn f32_to_bf16_is_halfs_from_f32() {
+        for v in inputs(997) {
+            let got = f32_to_bf16(Scalar, v) as u16;
+            let want = half::bf16::from_f32(v).to_bits();
+            assert_eq!(got, want, "{v:e} ({:#010x})", v.to_bits());
+        }
+    }
+
+    #[test]
+    fn f16_to_f32_is_halfs_to_f32_for_every_input() {
+        for h in 0..=u16::MAX {
+            let got = f16_to_f32(Scalar, i32::from(h));
+            let want = half::f16::from_bits(h).to_f32();
+            assert_eq!(got.to_bits(), want.to_bits(), "{h:#06x}");
+        }
+    }
+
+    #[test]
+    fn bf16_widening_is_exact_for_every_input() {
+        for h in 0..=u16::MAX {
+            // SAFETY: `h` is one readable `u16`.
+            let got = unsafe { Scalar.load_bf16(&h) };
+            let want = half::bf16::from_bits(h).to_f32();
+            // `half` quiets a signalling NaN on widening; the load keeps it
+            // (every function quiets its NaN result anyway).
+            if want.is_nan() {
+                assert!(got.is_nan() && got.to_bits() | 0x0040_0000 == want.to_bits());
+            } else {
+                assert_eq!(got.to_bits(), want.to_bits(), "{h:#06x}");
+            }
+        }
+    }
+}

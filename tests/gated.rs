@@ -1,0 +1,342 @@
+//! The fused gated units: error against the float64 `act(gate) * up` over
+//! strided sweeps of both inputs, the same bits on every path and length,
+//! the special values, the 16-bit forms and the row layout.
+
+mod common;
+
+use common::{simd_paths, strided};
+use simd_activations::reference::{eval, ulp_error};
+use simd_activations::{Error, GatedUnit, Isa, bf16, f16};
+
+/// `(gate, up)` pairs: a sweep of every `gate` bit pattern against a fixed
+/// set of `up` values, and a sweep of `up` against a fixed set of gates,
+/// tails of both included.
+fn pairs() -> (Vec<f32>, Vec<f32>) {
+    let sweep = strided(65_521, 11);
+    let ups = [
+        1.0f32,
+        -1.0,
+        1.999_999_9,
+        0.75,
+        3.0e-39,
+        1.0e-30,
+        7.3e25,
+        -2.5e38,
+    ];
+    let gates = [0.5f32, -0.35, 1.7, -3.2, 6.0, 20.0, -1.0e-20, 85.0];
+    let (mut g, mut u) = (Vec::new(), Vec::new());
+    for &up in &ups {
+        g.extend_from_slice(&sweep);
+        u.extend(core::iter::repeat_n(up, sweep.len()));
+    }
+    for &gate in &gates {
+        g.extend(core::iter::repeat_n(gate, sweep.len()));
+        u.extend_from_slice(&sweep);
+    }
+    // Both swept together, out of step.
+    let other = strided(65_537, 5);
+    let n = sweep.len().min(other.len());
+    g.extend_from_slice(&sweep[..n]);
+    u.extend_from_slice(&other[..n]);
+    (g, u)
+}
+
+fn run(unit: GatedUnit, isa: Isa, g: &[f32], u: &[f32]) -> Vec<f32> {
+    let mut y = vec![0.0; g.len()];
+    unit.forward_on(isa, g, u, &mut y).unwrap();
+    y
+}
+
+/// The fused result is the two-pass one: the `f32` activation's result
+/// times `up`, rounded once (an invalid product is the positive quiet NaN).
+#[test]
+fn fused_bits_are_the_activation_times_up_rounded_once() {
+    let (g, u) = pairs();
+    for &unit in GatedUnit::ALL {
+        let y = run(unit, Isa::Scalar, &g, &u);
+        let mut act = vec![0.0; g.len()];
+        unit.activation()
+            .forward_on(Isa::Scalar, &g, &mut act)
+            .unwrap();
+        for i in 0..g.len() {
+            let quiet = |v: f32| f32::from_bits(v.to_bits() | 0x0040_0000);
+            let want = if g[i].is_nan() {
+                quiet(g[i])
+            } else if u[i].is_nan() {
+                quiet(u[i])
+            } else {
+                let p = act[i] * u[i];
+                if p.is_nan() { f32::NAN } else { p }
+            };
+            assert_eq!(
+                y[i].to_bits(),
+                want.to_bits(),
+                "{unit} at gate = {:e}, up = {:e}",
+                g[i],
+                u[i]
+            );
+        }
+    }
+}
+
+/// At most [`GatedUnit::max_ulp`] against the float64 `act(gate) * up`
+/// wherever the activation's value is a normal `f32` (or zero): below that
+/// the `f32` activation itself has lost relative precision (it is
+/// subnormal or flushed to zero, as in every two-pass computation), and a
+/// large `up` scales that loss up. Those pairs are counted, and checked by
+/// the test above.
+#[test]
+fn error_within_bound_against_float64() {
+    let (g, u) = pairs();
+    for &unit in GatedUnit::ALL {
+        let y = run(unit, Isa::Scalar, &g, &u);
+        let mut worst = (0.0f64, 0.0f32, 0.0f32);
+        let mut outside = 0usize;
+        for i in 0..g.len() {
+            if g[i].is_nan() || u[i].is_nan() {
+                continue;
+            }
+            let a = eval(unit.activation(), g[i]);
+            if a != 0.0 && a.abs() < f64::from(f32::MIN_POSITIVE) {
+                outside += 1;
+                continue;
+            }
+            let r = a * f64::from(u[i]);
+            let e = ulp_error(y[i], r);
+            if e > worst.0 {
+                worst = (e, g[i], u[i]);
+            }
+        }
+        println!(
+            "{unit}: max {:.3} ULP at gate = {:e}, up = {:e} ({outside} of {} pairs have a subnormal activation)",
+            worst.0,
+            worst.1,
+            worst.2,
+            g.len()
+        );
+        assert!(
+            worst.0 <= unit.max_ulp(),
+            "{unit}: {:.3} ULP at gate = {:e}, up = {:e}",
+            worst.0,
+            worst.1,
+            worst.2
+        );
+    }
+}
+
+#[test]
+fn every_path_gives_the_scalar_bits() {
+    let (g, u) = pairs();
+    for &unit in GatedUnit::ALL {
+        let want = run(unit, Isa::Scalar, &g, &u);
+        for isa in simd_paths() {
+            let got = run(unit, isa, &g, &u);
+            for i in 0..g.len() {
+                assert_eq!(
+                    want[i].to_bits(),
+                    got[i].to_bits(),
+                    "{unit} on {isa} at gate = {:e}, up = {:e}",
+                    g[i],
+                    u[i]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_length_and_offset_gives_the_same_bits() {
+    let g: Vec<f32> = (0..120).map(|i| (i as f32 * 0.61).sin() * 7.0).collect();
+    let u: Vec<f32> = (0..120).map(|i| (i as f32 * 0.23).cos() * 3.0).collect();
+    for &unit in GatedUnit::ALL {
+        let whole = run(unit, Isa::Scalar, &g, &u);
+        for &isa in Isa::available() {
+            for offset in 0..4 {
+                for n in 0..=100 {
+                    let mut buf = vec![-7.5f32; n + offset + 8];
+                    unit.forward_on(
+                        isa,
+                        &g[offset..offset + n],
+                        &u[offset..offset + n],
+                        &mut buf[offset..offset + n],
+                    )
+                    .unwrap();
+                    let got = &buf[offset..offset + n];
+                    let want = &whole[offset..offset + n];
+                    assert!(
+                        got.iter()
+                            .zip(want)
+                            .all(|(a, b)| a.to_bits() == b.to_bits()),
+                        "{unit} on {isa}, n = {n}, offset {offset}"
+                    );
+                    assert!(
+                        buf[..offset]
+                            .iter()
+                            .chain(&buf[offset + n..])
+                            .all(|&v| v == -7.5),
+                        "{unit} on {isa}: wrote outside the slice"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn special_values() {
+    let qnan = |v: f32| f32::from_bits(v.to_bits() | 0x0040_0000).to_bits();
+    let gate_nan = f32::from_bits(0xffa0_0001);
+    let up_nan = f32::from_bits(0x7f80_0123);
+    for &unit in GatedUnit::ALL {
+        for &isa in Isa::available() {
+            let g = [gate_nan, gate_nan, 1.0, f32::INFINITY, 0.0, -0.0, 2.0];
+            let u = [up_nan, 1.0, up_nan, 0.0, f32::INFINITY, 3.0, -0.0];
+            let y = run(unit, isa, &g, &u);
+            // A NaN gate first, then a NaN up, each quieted.
+            assert_eq!(y[0].to_bits(), qnan(gate_nan), "{unit} on {isa}");
+            assert_eq!(y[1].to_bits(), qnan(gate_nan), "{unit} on {isa}");
+            assert_eq!(y[2].to_bits(), qnan(up_nan), "{unit} on {isa}");
+            // act(+inf) = +inf, times 0: the positive quiet NaN everywhere.
+            assert_eq!(y[3].to_bits(), f32::NAN.to_bits(), "{unit} on {isa}");
+            // act(±0) = ±0, times inf: NaN; times 3: the IEEE signed zero.
+            assert_eq!(y[4].to_bits(), f32::NAN.to_bits(), "{unit} on {isa}");
+            let act_neg_zero = unit.activation().special_values()[2].1;
+            assert_eq!(
+                y[5].to_bits(),
+                (act_neg_zero * 3.0).to_bits(),
+                "{unit} on {isa}"
+            );
+            let act_two = eval(unit.activation(), 2.0) as f32;
+            assert_eq!(
+                y[6].to_bits(),
+                (act_two * -0.0).to_bits(),
+                "{unit} on {isa}"
+            );
+        }
+    }
+}
+
+#[test]
+fn half_results_are_from_f32_of_the_f32_result() {
+    let g: Vec<u16> = (0..=u16::MAX).collect();
+    let u: Vec<u16> = (0..=u16::MAX).map(|b| b.rotate_left(5) ^ 0x3c00).collect();
+    for &unit in GatedUnit::ALL {
+        for &isa in Isa::available() {
+            let (gb, ub): (Vec<bf16>, Vec<bf16>) = g
+                .iter()
+                .zip(&u)
+                .map(|(&a, &b)| (bf16::from_bits(a), bf16::from_bits(b)))
+                .unzip();
+            let wide = |v: &[bf16]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
+            let want = run(unit, Isa::Scalar, &wide(&gb), &wide(&ub));
+            let mut y = vec![bf16::ZERO; g.len()];
+            unit.forward_on(isa, &gb, &ub, &mut y).unwrap();
+            for i in 0..g.len() {
+                assert_eq!(
+                    y[i].to_bits(),
+                    bf16::from_f32(want[i]).to_bits(),
+                    "{unit} bf16 on {isa}"
+                );
+            }
+            let (gh, uh): (Vec<f16>, Vec<f16>) = g
+                .iter()
+                .zip(&u)
+                .map(|(&a, &b)| (f16::from_bits(a), f16::from_bits(b)))
+                .unzip();
+            let wide = |v: &[f16]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
+            let want = run(unit, Isa::Scalar, &wide(&gh), &wide(&uh));
+            let mut y = vec![f16::ZERO; g.len()];
+            unit.forward_on(isa, &gh, &uh, &mut y).unwrap();
+            for i in 0..g.len() {
+                assert_eq!(
+                    y[i].to_bits(),
+                    f16::from_f32(want[i]).to_bits(),
+                    "{unit} f16 on {isa}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_split_each_row_into_its_halves() {
+    let half_len = 37;
+    let rows = 5;
+    let x: Vec<f32> = (0..rows * 2 * half_len)
+        .map(|i| (i as f32 * 0.17).sin() * 5.0)
+        .collect();
+    for &unit in GatedUnit::ALL {
+        for swapped in [false, true] {
+            let (mut g, mut u) = (Vec::new(), Vec::new());
+            for row in x.chunks(2 * half_len) {
+                let (first, second) = row.split_at(half_len);
+                let (gate, up) = if swapped {
+                    (second, first)
+                } else {
+                    (first, second)
+                };
+                g.extend_from_slice(gate);
+                u.extend_from_slice(up);
+            }
+            let want = run(unit, Isa::Scalar, &g, &u);
+            for &isa in Isa::available() {
+                let mut y = vec![0.0; rows * half_len];
+                unit.forward_rows_on(isa, &x, &mut y, half_len, swapped)
+                    .unwrap();
+                assert!(
+                    y.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()),
+                    "{unit} rows on {isa}, swapped = {swapped}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_refuse_bad_half_lengths_and_write_nothing() {
+    let x = vec![1.0f32; 24];
+    for half_len in [0, 5, 7] {
+        let mut y = vec![9.0f32; 12];
+        let err = GatedUnit::SwiGlu
+            .forward_rows(&x, &mut y, half_len, false)
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidShape { .. }), "{err:?}");
+        assert!(y.iter().all(|&v| v == 9.0));
+    }
+}
+
+#[test]
+#[should_panic(expected = "x has length 10 but y has length 4")]
+fn rows_panic_on_mismatched_lengths() {
+    let _ = GatedUnit::GeGlu.forward_rows(&[0.0f32; 10], &mut [0.0; 4], 2, false);
+}
+
+#[test]
+#[should_panic(expected = "gate has length 3, up has length 2 and y has length 3")]
+fn mismatched_lengths_panic_naming_them() {
+    simd_activations::swiglu(&[0.0f32; 3], &[0.0; 2], &mut [0.0; 3]);
+}
+
+#[test]
+fn free_functions_and_names_match_the_enum() {
+    let g: Vec<f32> = (0..50).map(|i| i as f32 * 0.3 - 7.0).collect();
+    let u: Vec<f32> = (0..50).map(|i| 1.0 + i as f32 * 0.01).collect();
+    let free: [fn(&[f32], &[f32], &mut [f32]); 5] = [
+        simd_activations::swiglu,
+        simd_activations::geglu,
+        simd_activations::geglu_tanh,
+        simd_activations::geglu_quick,
+        simd_activations::reglu,
+    ];
+    assert_eq!(free.len(), GatedUnit::ALL.len());
+    for (f, &unit) in free.iter().zip(GatedUnit::ALL) {
+        let mut a = vec![0.0; 50];
+        let mut b = vec![0.0; 50];
+        f(&g, &u, &mut a);
+        unit.forward(&g, &u, &mut b).unwrap();
+        assert_eq!(a, b, "{unit}");
+        assert_eq!(unit.to_string().parse::<GatedUnit>().unwrap(), unit);
+    }
+    assert!("SwiGLU".parse::<GatedUnit>().is_ok());
+    assert!("swish".parse::<GatedUnit>().is_err());
+}

@@ -1,0 +1,258 @@
+//! The 16-bit element types: every function, on every path, over all 65 536
+//! inputs of `bf16` and of `f16`, gives exactly `from_f32` of the `f32`
+//! path's result on the widened input; the mixed forms convert once; every
+//! length 0..=100 at several offsets gives the same bits and touches
+//! nothing outside the slices.
+
+mod common;
+
+use common::functions;
+use simd_activations::{Activation, Element, Isa, bf16, f16};
+
+/// A 16-bit type with its conversions, for the tests.
+trait Half: Element + PartialEq + core::fmt::Debug + Default {
+    const NAME: &'static str;
+    fn from_bits(b: u16) -> Self;
+    fn to_bits(self) -> u16;
+    fn from_f32(v: f32) -> Self;
+    fn to_f32(self) -> f32;
+}
+
+impl Half for bf16 {
+    const NAME: &'static str = "bf16";
+    fn from_bits(b: u16) -> Self {
+        bf16::from_bits(b)
+    }
+    fn to_bits(self) -> u16 {
+        bf16::to_bits(self)
+    }
+    fn from_f32(v: f32) -> Self {
+        bf16::from_f32(v)
+    }
+    fn to_f32(self) -> f32 {
+        bf16::to_f32(self)
+    }
+}
+
+impl Half for f16 {
+    const NAME: &'static str = "f16";
+    fn from_bits(b: u16) -> Self {
+        f16::from_bits(b)
+    }
+    fn to_bits(self) -> u16 {
+        f16::to_bits(self)
+    }
+    fn from_f32(v: f32) -> Self {
+        f16::from_f32(v)
+    }
+    fn to_f32(self) -> f32 {
+        f16::to_f32(self)
+    }
+}
+
+/// Every bit pattern of `H`.
+fn all<H: Half>() -> Vec<H> {
+    (0..=u16::MAX).map(H::from_bits).collect()
+}
+
+/// `f` on the `f32` path of `isa` over the widened inputs.
+fn f32_result<H: Half>(f: Activation, isa: Isa, x: &[H]) -> Vec<f32> {
+    let wide: Vec<f32> = x.iter().map(|h| h.to_f32()).collect();
+    let mut y = vec![0.0f32; x.len()];
+    f.forward_on(isa, &wide, &mut y).unwrap();
+    y
+}
+
+fn assert_bits<H: Half>(what: &str, x: &[H], want: &[H], got: &[H]) {
+    for i in 0..x.len() {
+        assert_eq!(
+            want[i].to_bits(),
+            got[i].to_bits(),
+            "{what} at {} {:#06x}: want {:#06x}, got {:#06x}",
+            H::NAME,
+            x[i].to_bits(),
+            want[i].to_bits(),
+            got[i].to_bits()
+        );
+    }
+}
+
+fn every_input<H: Half>() {
+    let x = all::<H>();
+    for (f, _) in functions() {
+        // The contract is on the scalar path's `f32` result, which every
+        // path matches (tests/bitwise.rs).
+        let want: Vec<H> = f32_result(f, Isa::Scalar, &x)
+            .into_iter()
+            .map(H::from_f32)
+            .collect();
+        for &isa in Isa::available() {
+            let what = format!("{f} on {isa}");
+            let mut y = vec![H::default(); x.len()];
+            f.forward_on(isa, &x, &mut y).unwrap();
+            assert_bits(&what, &x, &want, &y);
+            let mut inplace = x.clone();
+            if f.validate_inplace().is_ok() {
+                f.forward_inplace_on(isa, &mut inplace).unwrap();
+                assert_bits(&format!("{what} in place"), &x, &want, &inplace);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_bf16_input_is_from_f32_of_the_f32_result() {
+    every_input::<bf16>();
+}
+
+#[test]
+fn every_f16_input_is_from_f32_of_the_f32_result() {
+    every_input::<f16>();
+}
+
+fn mixed<H: Half>() {
+    let x = all::<H>();
+    let wide: Vec<f32> = x.iter().map(|h| h.to_f32()).collect();
+    for (f, _) in functions() {
+        let want = f32_result(f, Isa::Scalar, &x);
+        for &isa in Isa::available() {
+            // Widening on the way in: the f32 result itself.
+            let mut y = vec![0.0f32; x.len()];
+            f.forward_mixed_on(isa, &x, &mut y).unwrap();
+            for i in 0..x.len() {
+                assert_eq!(
+                    want[i].to_bits(),
+                    y[i].to_bits(),
+                    "{f} on {isa}, {} in f32 out, at {:#06x}",
+                    H::NAME,
+                    x[i].to_bits()
+                );
+            }
+            // Narrowing on the way out: one rounding of the f32 result.
+            let mut y = vec![H::default(); x.len()];
+            f.forward_mixed_on(isa, &wide, &mut y).unwrap();
+            let narrowed: Vec<H> = want.iter().map(|&v| H::from_f32(v)).collect();
+            assert_bits(&format!("{f} on {isa}, f32 in"), &x, &narrowed, &y);
+        }
+    }
+}
+
+#[test]
+fn mixed_bf16_forms_convert_once() {
+    mixed::<bf16>();
+}
+
+#[test]
+fn mixed_f16_forms_convert_once() {
+    mixed::<f16>();
+}
+
+/// Every length 0..=100 at offsets 0..4 into a guarded buffer: the same
+/// bits as the whole-slice result, and the guard untouched.
+fn lengths<H: Half>() {
+    let guard = H::from_bits(0x7bcd);
+    let pool: Vec<H> = (0..200u32)
+        .map(|i| H::from_f32((i as f32 * 0.37).sin() * 9.0 - 1.0))
+        .collect();
+    for (f, _) in functions() {
+        for &isa in Isa::available() {
+            for offset in 0..4 {
+                for n in 0..=100 {
+                    let x = &pool[offset..offset + n];
+                    let want: Vec<H> = f32_result(f, Isa::Scalar, x)
+                        .into_iter()
+                        .map(H::from_f32)
+                        .collect();
+                    let mut buf = vec![guard; n + 2 * offset + 8];
+                    f.forward_on(isa, x, &mut buf[offset..offset + n]).unwrap();
+                    let what = format!("{f} on {isa}, n = {n}, offset {offset}");
+                    assert_bits(&what, x, &want, &buf[offset..offset + n]);
+                    assert!(
+                        buf[..offset]
+                            .iter()
+                            .chain(&buf[offset + n..])
+                            .all(|g| g.to_bits() == guard.to_bits()),
+                        "{what}: wrote outside the slice"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_bf16_length_and_offset() {
+    lengths::<bf16>();
+}
+
+#[test]
+fn every_f16_length_and_offset() {
+    lengths::<f16>();
+}
+
+#[test]
+fn free_functions_take_half_slices() {
+    let x: Vec<bf16> = [-2.0f32, -0.5, 0.0, 1.5, 3.0]
+        .iter()
+        .map(|&v| bf16::from_f32(v))
+        .collect();
+    let mut y = vec![bf16::ZERO; x.len()];
+    simd_activations::gelu(&x, &mut y);
+    let mut want = vec![bf16::ZERO; x.len()];
+    Activation::Gelu.forward(&x, &mut want).unwrap();
+    assert_eq!(y, want);
+    let mut z = x.clone();
+    simd_activations::gelu_inplace(&mut z);
+    assert_eq!(z, want);
+}
+
+/// Each path's conversions, through `identity`: every 257th `f32` bit
+/// pattern narrowed to the 16-bit type is `from_f32`'s bits (NaN quieted
+/// first, as every function does), and widened back is `to_f32`'s value.
+fn conversions<H: Half>() {
+    let x = common::strided(257, 3);
+    for &isa in Isa::available() {
+        let mut y = vec![H::default(); x.len()];
+        Activation::Identity
+            .forward_mixed_on(isa, &x, &mut y)
+            .unwrap();
+        for (v, h) in x.iter().zip(&y) {
+            let quiet = if v.is_nan() {
+                f32::from_bits(v.to_bits() | 0x0040_0000)
+            } else {
+                *v
+            };
+            let want = H::from_f32(quiet);
+            assert_eq!(
+                want.to_bits(),
+                h.to_bits(),
+                "{isa}: {} of {v:e} ({:#010x})",
+                H::NAME,
+                v.to_bits()
+            );
+        }
+        let mut back = vec![0.0f32; y.len()];
+        Activation::Identity
+            .forward_mixed_on(isa, &y, &mut back)
+            .unwrap();
+        for (h, b) in y.iter().zip(&back) {
+            let want = h.to_f32();
+            assert!(
+                want.to_bits() == b.to_bits() || (want.is_nan() && b.is_nan()),
+                "{isa}: widening {} {:#06x}",
+                H::NAME,
+                h.to_bits()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_path_converts_bf16_as_half_does() {
+    conversions::<bf16>();
+}
+
+#[test]
+fn every_path_converts_f16_as_half_does() {
+    conversions::<f16>();
+}
