@@ -168,6 +168,42 @@ impl GatedUnit {
         Ok(())
     }
 
+    /// [`GatedUnit::forward`] into `gate`'s own memory: `gate[i] =
+    /// act(gate[i]) * up[i]`, with the same bits.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `gate.len() != up.len()` (the message gives both lengths).
+    pub fn forward_inplace<T: Element>(self, gate: &mut [T], up: &[T]) -> Result<(), Error> {
+        self.check_lengths(gate.len(), up.len(), gate.len());
+        self.forward_inplace_on(Isa::try_best()?, gate, up)
+    }
+
+    /// [`GatedUnit::forward_inplace`] on exactly the path `isa`.
+    ///
+    /// # Errors
+    /// [`Error::UnavailableIsa`] if this CPU lacks `isa`.
+    ///
+    /// # Panics
+    /// If `gate.len() != up.len()`; the message gives both lengths.
+    pub fn forward_inplace_on<T: Element>(
+        self,
+        isa: Isa,
+        gate: &mut [T],
+        up: &[T],
+    ) -> Result<(), Error> {
+        self.check_lengths(gate.len(), up.len(), gate.len());
+        let isa = isa.check()?;
+        let p = gate.as_mut_ptr();
+        let io = Blocks::periodic(p.cast_const(), up.as_ptr(), p, [1, up.len()]);
+        // SAFETY: `gate` is exclusively borrowed, so `up` does not overlap
+        // it; the driver supports the output being the first input.
+        unsafe { self.run(isa, io) };
+        Ok(())
+    }
+
     /// [`GatedUnit::forward`] into `y`, which may be uninitialized: every
     /// element is written, none is read; returns `y` as initialized.
     ///
@@ -293,7 +329,7 @@ impl GatedUnit {
     }
 
     /// Panics unless `gate`, `up` and `y` have the same length.
-    fn check_lengths(self, gate: usize, up: usize, y: usize) {
+    pub(crate) fn check_lengths(self, gate: usize, up: usize, y: usize) {
         assert!(
             gate == up && up == y,
             "{}: gate has length {gate}, up has length {up} and y has length {y}; they must be equal",
@@ -302,7 +338,7 @@ impl GatedUnit {
     }
 
     /// Panics unless the rows' input is twice as long as their output.
-    fn check_rows_lengths(self, x: usize, y: usize) {
+    pub(crate) fn check_rows_lengths(self, x: usize, y: usize) {
         assert!(
             Some(x) == y.checked_mul(2),
             "{}: x has length {x} but y has length {y}; x must hold twice as many elements",

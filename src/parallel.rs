@@ -72,8 +72,9 @@ impl GatedUnit {
     /// # Panics
     /// If the three lengths differ (the message gives them).
     pub fn forward_par<T: Element>(self, gate: &[T], up: &[T], y: &mut [T]) -> Result<(), Error> {
+        self.check_lengths(gate.len(), up.len(), y.len());
         let isa = Isa::try_best()?;
-        if y.len() < PARALLEL_MIN || gate.len() != y.len() || up.len() != y.len() {
+        if y.len() < PARALLEL_MIN {
             return self.forward_on(isa, gate, up, y);
         }
         gate.par_chunks(CHUNK)
@@ -97,9 +98,10 @@ impl GatedUnit {
         half_len: usize,
         swapped: bool,
     ) -> Result<(), Error> {
+        self.check_rows_lengths(x.len(), y.len());
         let isa = Isa::try_best()?;
         let whole_rows = half_len > 0 && y.len().is_multiple_of(half_len);
-        if y.len() < PARALLEL_MIN || !whole_rows || Some(x.len()) != y.len().checked_mul(2) {
+        if y.len() < PARALLEL_MIN || !whole_rows {
             return self.forward_rows_on(isa, x, y, half_len, swapped);
         }
         let piece = rows_per_piece(half_len) * half_len;

@@ -115,9 +115,9 @@ fn unavailable_path_is_an_error_naming_it() {
 
 #[test]
 fn empty_slices_are_fine() {
-    sa::gelu(&[], &mut []);
-    sa::tanh_inplace(&mut []);
-    sa::softplus(&[], &mut [], 1.0, 20.0).unwrap();
+    sa::gelu::<f32>(&[], &mut []);
+    sa::tanh_inplace::<f32>(&mut []);
+    sa::softplus::<f32>(&[], &mut [], 1.0, 20.0).unwrap();
 }
 
 #[test]
@@ -414,7 +414,7 @@ fn lengths_are_checked_before_the_path() {
 fn an_empty_call_follows_the_rules_of_a_full_one() {
     let mut empty: [f32; 0] = [];
     assert!(sa::elu_inplace(&mut empty, -1.0).is_err());
-    assert!(sa::elu(&[], &mut [], f32::NAN).is_err());
+    assert!(sa::elu::<f32>(&[], &mut [], f32::NAN).is_err());
     assert!(sa::softmax(&[], &mut [], 0).is_err());
     let x = [1.0f32; 4];
     let p = x.as_ptr().cast_mut();

@@ -261,7 +261,10 @@ fn the_c_smoke_test_calls_every_function_of_the_header() {
     let header = include_str!("../src/capi/simd_activations.h");
     let smoke = include_str!("c/capi_smoke.c");
     assert!(smoke.contains("#include \"elementwise_calls.inc\""));
-    let elementwise_shape = "(const float *x, float *y, size_t n";
+    let shapes = [
+        "(const float *x, float *y, size_t n",
+        "(const uint16_t *x, uint16_t *y, size_t n",
+    ];
     let mut declared = 0;
     let declarations = header
         .lines()
@@ -269,12 +272,14 @@ fn the_c_smoke_test_calls_every_function_of_the_header() {
     for line in declarations.filter(|l| l.contains('(')) {
         let name = &line[line.find("sa_").unwrap() + 3..line.find('(').unwrap()];
         let rest = &line[line.find('(').unwrap()..];
-        let elementwise = rest.starts_with(elementwise_shape)
-            && rest[elementwise_shape.len()..]
-                .trim_end_matches(|c| c != ')')
-                .split(", ")
-                .skip(1)
-                .all(|p| p.starts_with("float "));
+        let elementwise = shapes.iter().any(|shape| {
+            rest.starts_with(shape)
+                && rest[shape.len()..]
+                    .trim_end_matches(|c| c != ')')
+                    .split(", ")
+                    .skip(1)
+                    .all(|p| p.starts_with("float "))
+        });
         let by_name = smoke.contains(&format!("sa_{name}("));
         assert!(
             by_name || elementwise,
@@ -282,7 +287,7 @@ fn the_c_smoke_test_calls_every_function_of_the_header() {
         );
         declared += 1;
     }
-    assert!(declared >= Activation::ALL.len() + 6);
+    assert!(declared >= 3 * Activation::ALL.len() + 6);
 }
 
 #[test]
@@ -453,4 +458,75 @@ fn the_c_attention_softmax_gives_the_rust_bits_and_hides_rows() {
     assert_eq!(bits(&y), bits(&want));
     assert_eq!(bits(&z), bits(&want));
     assert!(y[2 * row_len..3 * row_len].iter().all(|v| *v == 0.0));
+}
+
+/// The 16-bit C functions give the Rust bits, in place and not; the gated
+/// units and their row form too, and refuse an output over `up`.
+#[test]
+fn half_and_gated_functions_give_the_rust_bits() {
+    use simd_activations::{GatedUnit, bf16, f16};
+    let x: Vec<u16> = (0..=u16::MAX).step_by(7).collect();
+    let b: Vec<bf16> = x.iter().map(|&h| bf16::from_bits(h)).collect();
+    let h: Vec<f16> = x.iter().map(|&h| f16::from_bits(h)).collect();
+    let mut want_b = vec![bf16::ZERO; x.len()];
+    let mut want_h = vec![f16::ZERO; x.len()];
+    Activation::Gelu.forward(&b, &mut want_b).unwrap();
+    Activation::Gelu.forward(&h, &mut want_h).unwrap();
+    let mut y = vec![0u16; x.len()];
+    // SAFETY: `x` and `y` hold `x.len()` elements.
+    assert_eq!(
+        unsafe { simd_activations::capi::bf16::gelu(x.as_ptr(), y.as_mut_ptr(), x.len()) },
+        SA_OK
+    );
+    assert!(y.iter().zip(&want_b).all(|(a, w)| *a == w.to_bits()));
+    // SAFETY: as above.
+    assert_eq!(
+        unsafe { simd_activations::capi::f16::gelu(x.as_ptr(), y.as_mut_ptr(), x.len()) },
+        SA_OK
+    );
+    assert!(y.iter().zip(&want_h).all(|(a, w)| *a == w.to_bits()));
+    let mut z = x.clone();
+    let p = z.as_mut_ptr();
+    // SAFETY: `z` holds `x.len()` elements; in place.
+    assert_eq!(
+        unsafe { simd_activations::capi::f16::gelu(p, p, x.len()) },
+        SA_OK
+    );
+    assert!(z.iter().zip(&want_h).all(|(a, w)| *a == w.to_bits()));
+
+    let g: Vec<f32> = (0..300).map(|i| (i as f32 * 0.3).sin() * 6.0).collect();
+    let u: Vec<f32> = (0..300).map(|i| (i as f32 * 0.7).cos() * 2.0).collect();
+    let mut want = vec![0.0; 300];
+    GatedUnit::SwiGlu.forward(&g, &u, &mut want).unwrap();
+    let mut y = vec![0.0f32; 300];
+    // SAFETY: every buffer holds 300 floats.
+    assert_eq!(
+        unsafe { gated_f32::swiglu(g.as_ptr(), u.as_ptr(), y.as_mut_ptr(), 300) },
+        SA_OK
+    );
+    assert_eq!(bits(&y), bits(&want));
+    let mut z = g.clone();
+    let p = z.as_mut_ptr();
+    // SAFETY: as above, in place over `gate`.
+    assert_eq!(unsafe { gated_f32::swiglu(p, u.as_ptr(), p, 300) }, SA_OK);
+    assert_eq!(bits(&z), bits(&want));
+    let mut v = u.clone();
+    let q = v.as_mut_ptr();
+    // SAFETY: as above; `y` over `up` is refused before anything is written.
+    assert_eq!(
+        unsafe { gated_f32::swiglu(g.as_ptr(), q, q, 300) },
+        SA_ERR_OVERLAP
+    );
+    assert_eq!(bits(&v), bits(&u));
+
+    let rows: Vec<f32> = (0..600).map(|i| (i as f32 * 0.11).sin() * 4.0).collect();
+    let mut want = vec![0.0; 300];
+    GatedUnit::GeGlu
+        .forward_rows(&rows, &mut want, 30, true)
+        .unwrap();
+    let mut y = vec![0.0f32; 300];
+    // SAFETY: `rows` holds 600 floats and `y` 300.
+    let status = unsafe { gated_f32::gated_rows(1, rows.as_ptr(), y.as_mut_ptr(), 300, 30, 1) };
+    assert_eq!(status, SA_OK);
+    assert_eq!(bits(&y), bits(&want));
 }

@@ -19,7 +19,7 @@
 //! - Nothing panics across the boundary and nothing allocates.
 
 use crate::table::activation_table;
-use crate::{Activation, Error, Isa, Mask, MaskedRows};
+use crate::{Activation, Error, GatedUnit, Isa, Mask, MaskedRows};
 use core::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -163,18 +163,25 @@ fn guarded(body: impl FnOnce(Isa) -> i32) -> i32 {
         .unwrap_or_else(|_| fail(SA_ERR_INTERNAL, "internal error: a panic was caught"))
 }
 
-/// A caller's buffer of `n` floats.
-#[derive(Clone, Copy)]
-struct Buffer {
-    ptr: *const f32,
+/// A caller's buffer of `n` elements (`float`, or `uint16_t` holding
+/// bf16 or binary16 bits).
+struct Buffer<T> {
+    ptr: *const T,
     n: usize,
 }
 
-impl Buffer {
+impl<T> Clone for Buffer<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Buffer<T> {}
+
+impl<T> Buffer<T> {
     /// Checks what can be checked: non-null and aligned when `n > 0`, and a
     /// size the address space can hold.
-    fn new(ptr: *const f32, n: usize) -> Result<Buffer, i32> {
-        let fits = n <= isize::MAX as usize / size_of::<f32>();
+    fn new(ptr: *const T, n: usize) -> Result<Buffer<T>, i32> {
+        let fits = n <= isize::MAX as usize / size_of::<T>();
         if n == 0 || (!ptr.is_null() && ptr.is_aligned() && fits) {
             Ok(Buffer { ptr, n })
         } else {
@@ -183,18 +190,19 @@ impl Buffer {
     }
 
     /// Whether the two buffers share a byte.
-    fn overlaps(self, other: Buffer) -> bool {
+    fn overlaps<U>(self, other: Buffer<U>) -> bool {
         let (a, b) = (self.ptr as usize, other.ptr as usize);
-        let bytes = |n: usize| n * size_of::<f32>();
-        self.n > 0 && other.n > 0 && a < b + bytes(other.n) && b < a + bytes(self.n)
+        let (sa, sb) = (size_of::<T>(), size_of::<U>());
+        let bytes = |n: usize, size: usize| n * size;
+        self.n > 0 && other.n > 0 && a < b + bytes(other.n, sb) && b < a + bytes(self.n, sa)
     }
 
     /// The buffer as a slice (empty when `n == 0`, whatever the pointer).
     ///
     /// # Safety
-    /// The caller's contract: `ptr` points to `n` readable floats that
+    /// The caller's contract: `ptr` points to `n` readable elements that
     /// nothing writes during the call.
-    unsafe fn read<'a>(self) -> &'a [f32] {
+    unsafe fn read<'a>(self) -> &'a [T] {
         if self.n == 0 {
             return &[];
         }
@@ -206,9 +214,9 @@ impl Buffer {
     /// The buffer as a mutable slice.
     ///
     /// # Safety
-    /// The caller's contract: `ptr` points to `n` writable floats that no
+    /// The caller's contract: `ptr` points to `n` writable elements that no
     /// other slice of this call covers.
-    unsafe fn write<'a>(self) -> &'a mut [f32] {
+    unsafe fn write<'a>(self) -> &'a mut [T] {
         if self.n == 0 {
             return &mut [];
         }
@@ -218,11 +226,11 @@ impl Buffer {
     }
 }
 
-/// An output `y` and input `x` of `n` floats: the same buffer (in place) or
-/// disjoint ones.
-enum Io<'a> {
-    Separate(&'a [f32], &'a mut [f32]),
-    InPlace(&'a mut [f32]),
+/// An output `y` and input `x` of `n` elements: the same buffer (in place)
+/// or disjoint ones.
+enum Io<'a, T> {
+    Separate(&'a [T], &'a mut [T]),
+    InPlace(&'a mut [T]),
 }
 
 /// Checks `extra` (further inputs: weights, conditions, which `y` must not
@@ -232,12 +240,12 @@ enum Io<'a> {
 /// `x` points to `n` readable floats, `y` to `n` writable ones and each
 /// `extra` pointer to its count of readable ones, valid for the call (any
 /// may be anything when its count is 0).
-unsafe fn io<'a, const N: usize>(
-    x: *const f32,
-    y: *mut f32,
+unsafe fn io<'a, T, const N: usize>(
+    x: *const T,
+    y: *mut T,
     n: usize,
-    extra: [(*const f32, usize); N],
-) -> Result<(Io<'a>, [&'a [f32]; N]), i32> {
+    extra: [(*const T, usize); N],
+) -> Result<(Io<'a, T>, [&'a [T]; N]), i32> {
     let mut extra_buffers = [Buffer {
         ptr: core::ptr::null(),
         n: 0,
@@ -272,11 +280,11 @@ unsafe fn io<'a, const N: usize>(
 ///
 /// # Safety
 /// As [`io`].
-unsafe fn run<const N: usize>(
-    (x, y, n): (*const f32, *mut f32, usize),
-    extra: [(*const f32, usize); N],
-    separate: impl FnOnce(Isa, &[f32], &mut [f32], [&[f32]; N]) -> Result<(), Error>,
-    in_place: impl FnOnce(Isa, &mut [f32], [&[f32]; N]) -> Result<(), Error>,
+unsafe fn run<T, const N: usize>(
+    (x, y, n): (*const T, *mut T, usize),
+    extra: [(*const T, usize); N],
+    separate: impl FnOnce(Isa, &[T], &mut [T], [&[T]; N]) -> Result<(), Error>,
+    in_place: impl FnOnce(Isa, &mut [T], [&[T]; N]) -> Result<(), Error>,
 ) -> i32 {
     guarded(|isa| {
         // SAFETY: forwarded from the caller.
@@ -285,7 +293,7 @@ unsafe fn run<const N: usize>(
                 let what = match code {
                     SA_ERR_OVERLAP => "the output overlaps an input without being x",
                     _ => {
-                        "a pointer is null or not 4-byte aligned with a nonzero count, or a count is too large"
+                        "a pointer is null or not aligned to its element with a nonzero count, or a count is too large"
                     }
                 };
                 let extra: Vec<String> = extra
@@ -390,6 +398,201 @@ macro_rules! declare_c_functions {
 
 activation_table!(declare_c_functions);
 
+/// Declares `sa_<name>_bf16` and `sa_<name>_f16` for every row of the
+/// table (see [`half_functions`]).
+macro_rules! declare_c_half_functions {
+    ($($row:tt)*) => {
+        half_functions!(bf16 crate::bf16, "_bf16"; $($row)*);
+        half_functions!(f16 crate::f16, "_f16"; $($row)*);
+
+        /// The C prototype of each 16-bit elementwise function, as the
+        /// header declares it.
+        #[cfg(test)]
+        const HALF_PROTOTYPES: &[&[&str]] = &[
+            half_prototypes!("_bf16"; $($row)*),
+            half_prototypes!("_f16"; $($row)*),
+        ];
+    };
+}
+
+/// The C prototypes of one 16-bit type's elementwise functions.
+#[cfg(test)]
+macro_rules! half_prototypes {
+    ($suffix:literal; $([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $($rest:tt)*])*) => {
+        &[$(
+            concat!("int32_t sa_", stringify!($name), $suffix, "(const uint16_t *x, uint16_t *y, size_t n" $($(, ", float ", stringify!($param))+)? , ");"),
+        )*]
+    };
+}
+
+/// Declares module `$module` with the C function `sa_<name><suffix>` of
+/// every row: the elementwise function on elements of type `$ty` (bf16 or
+/// binary16 bits in `uint16_t`, 2-byte aligned).
+macro_rules! half_functions {
+    ($module:ident $ty:ty, $suffix:literal; $([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $($rest:tt)*])*) => {
+        #[doc = concat!("The elementwise functions on `", stringify!($module), "` elements, exported to C as `sa_<name>", $suffix, "`.")]
+        pub mod $module {
+            use super::run;
+            use crate::Activation;
+            $(
+                #[doc = concat!("`sa_", stringify!($name), $suffix, "`: [`crate::", stringify!($name), "`] on `", stringify!($module), "` bits from `x` into `y` (`n` each; `y == x` in place): ")]
+                #[doc = "the `float` result rounded once, to nearest even."]
+                #[doc = ""]
+                #[doc = "Returns `SA_OK` or an `SA_ERR_*` status; nothing is written on error."]
+                #[doc = ""]
+                #[doc = "# Safety"]
+                #[doc = "`x` points to `n` readable `uint16_t` and `y` to `n` writable ones"]
+                #[doc = "(either may be null when `n == 0`), valid for the duration of the call."]
+                #[unsafe(export_name = concat!("sa_", stringify!($name), $suffix))]
+                pub unsafe extern "C" fn $name(x: *const u16, y: *mut u16, n: usize $($(, $param: f32)+)?) -> i32 {
+                    let f = Activation::$variant $({ $($param),+ })?;
+                    // SAFETY: this function's contract is `run`'s; the
+                    // element type is `repr(transparent)` over `u16`.
+                    unsafe {
+                        run(
+                            (x.cast::<$ty>(), y.cast::<$ty>(), n),
+                            [],
+                            |isa, x, y, []| f.forward_on(isa, x, y),
+                            |isa, x, []| f.forward_inplace_on(isa, x),
+                        )
+                    }
+                }
+            )*
+        }
+    };
+}
+
+activation_table!(declare_c_half_functions);
+
+/// `SA_GATED_*`: the number of each gated unit in the `sa_gated_rows`
+/// functions, in [`GatedUnit::ALL`]'s order.
+fn gated_unit(unit: i32) -> Result<GatedUnit, i32> {
+    usize::try_from(unit)
+        .ok()
+        .and_then(|i| GatedUnit::ALL.get(i).copied())
+        .ok_or_else(|| fail(SA_ERR_FUNCTION, format_args!("unknown gated unit {unit}")))
+}
+
+/// Declares the C functions of each gated unit on each element type, and
+/// the row form of each element type.
+macro_rules! gated_c_functions {
+    ($([$module:ident $ty:ty, $cty:ty, $cname:literal, $suffix:literal])*) => {
+        $(
+            #[doc = concat!("The fused gated units on `", stringify!($module), "` elements, exported to C as `sa_<unit>", $suffix, "`.")]
+            pub mod $module {
+                use super::{Buffer, SA_ERR_OVERLAP, fail, gated_unit, guarded, run, status};
+                use crate::GatedUnit;
+
+                /// `y[i] = act(gate[i]) * up[i]`, `y == gate` in place.
+                ///
+                /// # Safety
+                /// As the C functions'.
+                unsafe fn unit(
+                    unit: GatedUnit,
+                    gate: *const $cty,
+                    up: *const $cty,
+                    y: *mut $cty,
+                    n: usize,
+                ) -> i32 {
+                    // SAFETY: the caller's contract is `run`'s, with `up` a
+                    // further input; the element type is the C type's.
+                    unsafe {
+                        run(
+                            (gate.cast::<$ty>(), y.cast::<$ty>(), n),
+                            [(up.cast::<$ty>(), n)],
+                            |isa, gate, y, [up]| unit.forward_on(isa, gate, up, y),
+                            |isa, gate, [up]| unit.forward_inplace_on(isa, gate, up),
+                        )
+                    }
+                }
+
+                gated_c_functions!(@units $module $cty, $suffix;
+                    swiglu SwiGlu, geglu GeGlu, geglu_tanh GeGluTanh, geglu_quick GeGluQuick, reglu ReGlu);
+
+                #[doc = concat!("`sa_gated_rows", $suffix, "`: [`GatedUnit::forward_rows`] over `n_out` outputs from `2 n_out` inputs.")]
+                ///
+                /// # Safety
+                /// `x` points to `2 n_out` readable elements and `y` to
+                /// `n_out` writable ones, not overlapping (either may be null
+                /// when `n_out == 0`), valid for the duration of the call.
+                #[unsafe(export_name = concat!("sa_gated_rows", $suffix))]
+                pub unsafe extern "C" fn gated_rows(
+                    unit: i32,
+                    x: *const $cty,
+                    y: *mut $cty,
+                    n_out: usize,
+                    half_len: usize,
+                    swapped: i32,
+                ) -> i32 {
+                    guarded(|isa| {
+                        let unit = match gated_unit(unit) {
+                            Ok(u) => u,
+                            Err(code) => return code,
+                        };
+                        let n_in = n_out.checked_mul(2).unwrap_or(usize::MAX);
+                        let (xb, yb) = match (
+                            Buffer::new(x.cast::<$ty>(), n_in),
+                            Buffer::new(y.cast_const().cast::<$ty>(), n_out),
+                        ) {
+                            (Ok(xb), Ok(yb)) => (xb, yb),
+                            (Err(code), _) | (_, Err(code)) => {
+                                return fail(
+                                    code,
+                                    format_args!("a pointer is null or misaligned with a nonzero count, or a count is too large: x = {x:?}, y = {y:?}, n_out = {n_out}"),
+                                );
+                            }
+                        };
+                        if xb.overlaps(yb) {
+                            return fail(SA_ERR_OVERLAP, format_args!("y = {y:?} overlaps x = {x:?}"));
+                        }
+                        // SAFETY: readable and writable for their counts (the
+                        // caller's contract), checked non-null, aligned and
+                        // disjoint.
+                        let (x, y) = unsafe { (xb.read(), yb.write()) };
+                        status(unit.forward_rows_on(isa, x, y, half_len, swapped != 0))
+                    })
+                }
+            }
+        )*
+
+        /// The C prototypes of the gated functions, as the header declares
+        /// them.
+        #[cfg(test)]
+        const GATED_PROTOTYPES: &[&str] = &[$(
+            gated_c_functions!(@prototype swiglu $suffix $cname),
+            gated_c_functions!(@prototype geglu $suffix $cname),
+            gated_c_functions!(@prototype geglu_tanh $suffix $cname),
+            gated_c_functions!(@prototype geglu_quick $suffix $cname),
+            gated_c_functions!(@prototype reglu $suffix $cname),
+            concat!("int32_t sa_gated_rows", $suffix, "(int32_t unit, const ", $cname, " *x, ", $cname, " *y, size_t n_out, size_t half_len, int32_t swapped);"),
+        )*];
+    };
+    (@prototype $name:ident $suffix:literal $cname:literal) => {
+        concat!("int32_t sa_", stringify!($name), $suffix, "(const ", $cname, " *gate, const ", $cname, " *up, ", $cname, " *y, size_t n);")
+    };
+    (@units $module:ident $cty:ty, $suffix:literal; $($name:ident $variant:ident),*) => {
+        $(
+            #[doc = concat!("`sa_", stringify!($name), $suffix, "`: [`crate::", stringify!($name), "`] over `n` elements; `y == gate` in place, `y` must not overlap `up`.")]
+            ///
+            /// # Safety
+            /// `gate` and `up` point to `n` readable elements and `y` to `n`
+            /// writable ones (any may be null when `n == 0`), valid for the
+            /// duration of the call.
+            #[unsafe(export_name = concat!("sa_", stringify!($name), $suffix))]
+            pub unsafe extern "C" fn $name(gate: *const $cty, up: *const $cty, y: *mut $cty, n: usize) -> i32 {
+                // SAFETY: this function's contract is `unit`'s.
+                unsafe { unit(GatedUnit::$variant, gate, up, y, n) }
+            }
+        )*
+    };
+}
+
+gated_c_functions! {
+    [gated_f32 f32, f32, "float", ""]
+    [gated_bf16 crate::bf16, u16, "uint16_t", "_bf16"]
+    [gated_f16 crate::f16, u16, "uint16_t", "_f16"]
+}
+
 /// `softmax` over each row of `row_len` consecutive floats of `x` (`n` in
 /// all) into `y` (`y == x` in place): exactly [`crate::softmax`]'s bits,
 /// error bound and special rows. [`SA_ERR_SHAPE`] if `row_len` is 0 or does
@@ -486,7 +689,7 @@ pub unsafe extern "C" fn sa_frelu(x: *const f32, t: *const f32, y: *mut f32, n: 
 
 #[cfg(test)]
 mod tests {
-    use super::PROTOTYPES;
+    use super::{GATED_PROTOTYPES, HALF_PROTOTYPES, PROTOTYPES};
 
     /// The header's version is the package's.
     #[test]
@@ -516,20 +719,47 @@ mod tests {
         let declared: Vec<&str> = header
             .lines()
             .filter(|l| {
-                l.starts_with("int32_t sa_") && l.contains("(const float *x, float *y, size_t n")
+                l.starts_with("int32_t sa_")
+                    && (l.contains("(const float *x, float *y, size_t n")
+                        || l.contains("(const uint16_t *x, uint16_t *y, size_t n"))
             })
             .filter(|l| !l.contains("row_len") && !l.contains("weight"))
             .map(|l| l.split_inclusive(';').next().unwrap_or(l))
             .collect();
-        for p in PROTOTYPES {
+        let all: Vec<&str> = PROTOTYPES
+            .iter()
+            .chain(HALF_PROTOTYPES.iter().flat_map(|p| p.iter()))
+            .copied()
+            .collect();
+        for p in &all {
             assert!(declared.contains(p), "the header lacks `{p}`");
         }
         for d in &declared {
             assert!(
-                PROTOTYPES.contains(d),
+                all.contains(d),
                 "the header declares `{d}`, which is not in the table"
             );
         }
+    }
+
+    /// The header declares the gated units' functions, and numbers the
+    /// units as `GatedUnit::ALL` orders them.
+    #[test]
+    fn header_declares_the_gated_units() {
+        let header = include_str!("simd_activations.h");
+        let squeezed = squeeze(header);
+        for p in GATED_PROTOTYPES {
+            assert!(squeezed.contains(&squeeze(p)), "the header lacks `{p}`");
+        }
+        for (i, unit) in crate::GatedUnit::ALL.iter().enumerate() {
+            let define = format!("#define SA_GATED_{} {i}", unit.name().to_uppercase());
+            assert!(header.contains(&define), "the header lacks `{define}`");
+        }
+    }
+
+    /// `s` with every run of white space made one space.
+    fn squeeze(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 

@@ -110,6 +110,100 @@ int32_t sa_elu(const float *x, float *y, size_t n, float alpha);
 int32_t sa_selu(const float *x, float *y, size_t n);
 int32_t sa_celu(const float *x, float *y, size_t n, float alpha);
 
+/* The elementwise functions on 16-bit elements: sa_NAME_bf16 takes
+   bfloat16 bits and sa_NAME_f16 IEEE binary16 bits, in uint16_t, 2-byte
+   aligned (NULL only with n == 0), y == x in place. Each input is widened
+   exactly to float, the float function runs, and the result is rounded once
+   to the type, to nearest even, subnormals kept: the bits of converting
+   sa_NAME's float result. A NaN input gives the same NaN, quieted. */
+int32_t sa_gelu_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_gelu_tanh_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_gelu_quick_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_silu_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_mish_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_softplus_bf16(const uint16_t *x, uint16_t *y, size_t n, float beta, float threshold);
+int32_t sa_sigmoid_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_tanh_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_exp_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_erf_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_relu_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_relu6_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_leaky_relu_bf16(const uint16_t *x, uint16_t *y, size_t n, float negative_slope);
+int32_t sa_hardtanh_bf16(const uint16_t *x, uint16_t *y, size_t n, float min_val, float max_val);
+int32_t sa_hardsigmoid_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_hardswish_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_softsign_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_identity_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_step_bf16(const uint16_t *x, uint16_t *y, size_t n, float at_zero);
+int32_t sa_elu_bf16(const uint16_t *x, uint16_t *y, size_t n, float alpha);
+int32_t sa_selu_bf16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_celu_bf16(const uint16_t *x, uint16_t *y, size_t n, float alpha);
+int32_t sa_gelu_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_gelu_tanh_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_gelu_quick_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_silu_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_mish_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_softplus_f16(const uint16_t *x, uint16_t *y, size_t n, float beta, float threshold);
+int32_t sa_sigmoid_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_tanh_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_exp_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_erf_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_relu_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_relu6_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_leaky_relu_f16(const uint16_t *x, uint16_t *y, size_t n, float negative_slope);
+int32_t sa_hardtanh_f16(const uint16_t *x, uint16_t *y, size_t n, float min_val, float max_val);
+int32_t sa_hardsigmoid_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_hardswish_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_softsign_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_identity_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_step_f16(const uint16_t *x, uint16_t *y, size_t n, float at_zero);
+int32_t sa_elu_f16(const uint16_t *x, uint16_t *y, size_t n, float alpha);
+int32_t sa_selu_f16(const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_celu_f16(const uint16_t *x, uint16_t *y, size_t n, float alpha);
+
+/* Fused gated units: y[i] = act(gate[i]) * up[i] over n elements, where
+   gate is the half that goes through the activation and up the half it
+   multiplies (ggml's header calls up the "gate"). The activation's float
+   result times up, rounded once: at most 2 ULP against the exact product
+   wherever act(gate) is a normal float. y == gate computes in place; y must
+   not overlap up. float pointers 4-byte aligned, uint16_t ones (bf16 or
+   binary16 bits) 2-byte aligned; NULL only with n == 0. */
+int32_t sa_swiglu(const float *gate, const float *up, float *y, size_t n);      /* silu */
+int32_t sa_geglu(const float *gate, const float *up, float *y, size_t n);       /* gelu (erf) */
+int32_t sa_geglu_tanh(const float *gate, const float *up, float *y, size_t n);  /* gelu_tanh */
+int32_t sa_geglu_quick(const float *gate, const float *up, float *y, size_t n); /* gelu_quick */
+int32_t sa_reglu(const float *gate, const float *up, float *y, size_t n);       /* relu */
+int32_t sa_swiglu_bf16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_geglu_bf16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_geglu_tanh_bf16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_geglu_quick_bf16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_reglu_bf16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_swiglu_f16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_geglu_f16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_geglu_tanh_f16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_geglu_quick_f16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+int32_t sa_reglu_f16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
+
+/* The units by number, for the row form. */
+#define SA_GATED_SWIGLU 0
+#define SA_GATED_GEGLU 1
+#define SA_GATED_GEGLU_TANH 2
+#define SA_GATED_GEGLU_QUICK 3
+#define SA_GATED_REGLU 4
+
+/* A gated unit over the concatenated output of a fused gate-and-up
+   projection: each row of x holds 2 * half_len elements, [gate | up] (or
+   [up | gate] when swapped is nonzero), and the matching row of y gets its
+   half_len results; n_out = rows * half_len outputs from 2 * n_out inputs.
+   SA_ERR_SHAPE if half_len is 0 or does not divide n_out; SA_ERR_FUNCTION
+   for an unknown unit; y must not overlap x. */
+int32_t sa_gated_rows(int32_t unit, const float *x, float *y, size_t n_out, size_t half_len,
+                      int32_t swapped);
+int32_t sa_gated_rows_bf16(int32_t unit, const uint16_t *x, uint16_t *y, size_t n_out,
+                           size_t half_len, int32_t swapped);
+int32_t sa_gated_rows_f16(int32_t unit, const uint16_t *x, uint16_t *y, size_t n_out,
+                          size_t half_len, int32_t swapped);
+
 /* Row-wise over contiguous rows of row_len floats (n in all); x and y
    4-byte aligned (NULL only with n == 0). */
 int32_t sa_softmax(const float *x, float *y, size_t n, size_t row_len);

@@ -15,6 +15,10 @@
 
 static int failures = 0;
 
+/* Whether 16-bit bits hold a NaN: bfloat16 and IEEE binary16. */
+static int bf16_isnan(uint16_t h) { return (h & 0x7f80) == 0x7f80 && (h & 0x007f) != 0; }
+static int f16_isnan(uint16_t h) { return (h & 0x7c00) == 0x7c00 && (h & 0x03ff) != 0; }
+
 static void check(int ok, const char *what) {
     if (!ok) {
         fprintf(stderr, "FAIL: %s\n", what);
@@ -30,8 +34,69 @@ int main(void) {
     float x[5] = {-1.0f, 0.0f, 1.0f, NAN, 30.0f};
     float y[5];
 
-    /* Every elementwise function: status, a number for a number, NaN kept. */
+    /* The same inputs as bfloat16 and binary16 bits. */
+    const uint16_t bf16_x[5] = {0xbf80, 0x0000, 0x3f80, 0x7fc0, 0x41f0};
+    const uint16_t f16_x[5] = {0xbc00, 0x0000, 0x3c00, 0x7e00, 0x4f80};
+    uint16_t h[5];
+
+    /* Every elementwise function, on every element type: status, a number
+       for a number, NaN kept. */
 #include "elementwise_calls.inc"
+
+    /* bf16 gelu is the float result rounded once: gelu(1) = 0.8413447. */
+    check(sa_gelu_bf16(bf16_x, h, 5) == SA_OK && h[2] == 0x3f57 && h[1] == 0, "gelu_bf16 values");
+    check(sa_gelu_f16(f16_x, h, 5) == SA_OK && h[2] == 0x3abb && h[4] == 0x4f80, "gelu_f16 values");
+
+    /* Fused gated units: y = act(gate) * up, on every element type. */
+    {
+        const float gate[4] = {-1.0f, 0.0f, 1.0f, 2.0f};
+        const float up[4] = {2.0f, 5.0f, 3.0f, -1.0f};
+        float g[4], want[4];
+        check(sa_silu(gate, want, 4) == SA_OK, "silu for swiglu");
+        check(sa_swiglu(gate, up, g, 4) == SA_OK, "swiglu status");
+        for (int i = 0; i < 4; i++) check(g[i] == want[i] * up[i], "swiglu is silu(gate) * up");
+        check(sa_geglu(gate, up, g, 4) == SA_OK && sa_geglu_tanh(gate, up, g, 4) == SA_OK &&
+                  sa_geglu_quick(gate, up, g, 4) == SA_OK && sa_reglu(gate, up, g, 4) == SA_OK,
+              "every float gated unit");
+        check(g[0] == 0.0f && g[2] == 3.0f && g[3] == -2.0f, "reglu values");
+        memcpy(g, gate, sizeof g);
+        check(sa_reglu(g, up, g, 4) == SA_OK && g[3] == -2.0f, "reglu in place (y == gate)");
+        check(sa_swiglu(gate, up, (float *)up, 4) == SA_ERR_OVERLAP, "y over up refused");
+
+        const uint16_t bg[4] = {0xbf80, 0x0000, 0x3f80, 0x4000};
+        const uint16_t bu[4] = {0x4000, 0x40a0, 0x4040, 0xbf80};
+        uint16_t b[4];
+        check(sa_swiglu_bf16(bg, bu, b, 4) == SA_OK && sa_geglu_bf16(bg, bu, b, 4) == SA_OK &&
+                  sa_geglu_tanh_bf16(bg, bu, b, 4) == SA_OK &&
+                  sa_geglu_quick_bf16(bg, bu, b, 4) == SA_OK && sa_reglu_bf16(bg, bu, b, 4) == SA_OK,
+              "every bf16 gated unit");
+        check(b[2] == 0x4040 && b[3] == 0xc000, "reglu_bf16 values");
+        const uint16_t fg[4] = {0xbc00, 0x0000, 0x3c00, 0x4000};
+        const uint16_t fu[4] = {0x4000, 0x4500, 0x4200, 0xbc00};
+        check(sa_swiglu_f16(fg, fu, b, 4) == SA_OK && sa_geglu_f16(fg, fu, b, 4) == SA_OK &&
+                  sa_geglu_tanh_f16(fg, fu, b, 4) == SA_OK &&
+                  sa_geglu_quick_f16(fg, fu, b, 4) == SA_OK && sa_reglu_f16(fg, fu, b, 4) == SA_OK,
+              "every f16 gated unit");
+        check(b[2] == 0x4200 && b[3] == 0xc000, "reglu_f16 values");
+
+        /* Rows [gate | up] of half_len 2: two rows. */
+        const float rows[8] = {-1.0f, 0.0f, 2.0f, 5.0f, 1.0f, 2.0f, 3.0f, -1.0f};
+        float out[4];
+        check(sa_gated_rows(SA_GATED_REGLU, rows, out, 4, 2, 0) == SA_OK, "gated rows status");
+        check(out[0] == 0.0f && out[1] == 0.0f && out[2] == 3.0f && out[3] == -2.0f, "gated rows");
+        check(sa_gated_rows(SA_GATED_REGLU, rows, out, 4, 2, 1) == SA_OK && out[0] == -2.0f,
+              "gated rows swapped: [up | gate]");
+        check(sa_gated_rows(SA_GATED_SWIGLU, rows, out, 4, 3, 0) == SA_ERR_SHAPE,
+              "half_len must divide n_out");
+        check(sa_gated_rows(99, rows, out, 4, 2, 0) == SA_ERR_FUNCTION, "unknown unit");
+        uint16_t hrows[8], hout[4];
+        for (int i = 0; i < 8; i++) hrows[i] = 0x3c00;
+        check(sa_gated_rows_f16(SA_GATED_REGLU, hrows, hout, 4, 2, 0) == SA_OK && hout[0] == 0x3c00,
+              "gated rows f16");
+        for (int i = 0; i < 8; i++) hrows[i] = 0x3f80;
+        check(sa_gated_rows_bf16(SA_GATED_REGLU, hrows, hout, 4, 2, 0) == SA_OK && hout[3] == 0x3f80,
+              "gated rows bf16");
+    }
 
     check(sa_relu(x, y, 5) == SA_OK, "relu status");
     check(y[0] == 0.0f && y[2] == 1.0f && isnan(y[3]) && y[4] == 30.0f, "relu values, NaN kept");
