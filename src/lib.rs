@@ -1,5 +1,5 @@
-//! Accurate SIMD activation functions for `f32` slices, with the same bits on
-//! every CPU.
+//! Accurate SIMD activation functions for `f32`, `bf16` and `f16` slices,
+//! with the same bits on every CPU.
 //!
 //! Each function is the crate's own approximation, written once against a small
 //! set of SIMD primitives and compiled for AVX-512, AVX2 + FMA, NEON and a
@@ -10,6 +10,7 @@
 
 mod activation;
 // The C interface: documented in its header, not among the Rust items.
+#[cfg(feature = "capi")]
 #[doc(hidden)]
 pub mod capi;
 mod dispatch;
@@ -23,6 +24,7 @@ mod isa;
 mod kernels;
 #[cfg(feature = "rayon")]
 mod parallel;
+#[cfg(feature = "reference")]
 pub mod reference;
 pub mod register;
 mod rows;

@@ -258,7 +258,7 @@ fn names_and_messages() {
 /// name.
 #[test]
 fn the_c_smoke_test_calls_every_function_of_the_header() {
-    let header = include_str!("../src/capi/simd_activations.h");
+    let header = include_str!("../capi/assets/simd_activations.h");
     let smoke = include_str!("c/capi_smoke.c");
     assert!(smoke.contains("#include \"elementwise_calls.inc\""));
     let shapes = [

@@ -317,11 +317,14 @@ fn mismatched_lengths_panic_naming_them() {
     simd_activations::swiglu(&[0.0f32; 3], &[0.0; 2], &mut [0.0; 3]);
 }
 
+/// A gated unit's free function on `f32`.
+type GatedFn = fn(&[f32], &[f32], &mut [f32]);
+
 #[test]
 fn free_functions_and_names_match_the_enum() {
     let g: Vec<f32> = (0..50).map(|i| i as f32 * 0.3 - 7.0).collect();
     let u: Vec<f32> = (0..50).map(|i| 1.0 + i as f32 * 0.01).collect();
-    let free: [fn(&[f32], &[f32], &mut [f32]); 5] = [
+    let free: [GatedFn; 5] = [
         simd_activations::swiglu,
         simd_activations::geglu,
         simd_activations::geglu_tanh,

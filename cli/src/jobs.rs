@@ -2,12 +2,13 @@
 
 use crate::STOP;
 use crate::catalog;
+use crate::element::HalfElement;
 use crate::measure;
 use crate::output::{Cell, Format, Sheet};
 use crate::target::{Aux, Target};
 use crate::verify::{self, Outcome, Sweep};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use simd_activations::{Isa, NATIVE};
+use simd_activations::{Activation, Isa, NATIVE, bf16, f16};
 use std::sync::atomic::Ordering;
 
 fn stopped() -> bool {
@@ -34,8 +35,16 @@ fn paths() -> &'static [Isa] {
 fn agreement(outcome: &Outcome, isa: Isa) -> String {
     match outcome.mismatches.iter().find(|m| m.0 == isa) {
         None => "oracle".to_string(),
-        Some((_, 0, _)) => "yes".to_string(),
-        Some((_, bad, _)) => format!("NO ({bad})"),
+        Some((_, bad, _)) => agrees(*bad),
+    }
+}
+
+/// "yes" when no input of `bad` differs, "NO (k)" otherwise.
+fn agrees(bad: u64) -> String {
+    if bad == 0 {
+        "yes".to_string()
+    } else {
+        format!("NO ({bad})")
     }
 }
 
@@ -48,16 +57,79 @@ fn unless_stopped(f: impl FnOnce() -> f64) -> Option<f64> {
     (!stopped()).then(f)
 }
 
+/// How many 16-bit element types the table measures the elementwise
+/// functions on after `f32` (`bf16` and `f16`: the `half_rows` calls in
+/// [`table`]).
+const HALF_TYPES: usize = 2;
+
+/// The progress steps of `f` in the table: its accuracy sweep and naive
+/// loop, then per path its own and rten-vecmath's throughput, and for an
+/// elementwise function per 16-bit type the check of every bit pattern and
+/// the throughput on each path.
+fn table_steps(f: Target) -> usize {
+    let paths = paths().len();
+    let half = match f {
+        Target::Elementwise(_) => HALF_TYPES * (1 + paths),
+        _ => 0,
+    };
+    2 + 2 * paths + half
+}
+
+/// The inputs at each size, rounded to `T`.
+fn rounded<T: HalfElement>(inputs: &[Vec<f32>]) -> Vec<Vec<T>> {
+    inputs
+        .iter()
+        .map(|x| x.iter().map(|&v| T::from_f32(v)).collect())
+        .collect()
+}
+
+/// The table's rows of the elementwise function `f` on `T`, one per path:
+/// the throughput on `x` (the inputs at each size, rounded to `T`), its
+/// ratio to the `f32` naive loop's `naive`, and agreement with `from_f32`
+/// of the scalar `f32` result over every bit pattern of `T`.
+fn half_rows<T: HalfElement>(
+    sheet: &mut Sheet,
+    bar: &ProgressBar,
+    f: Activation,
+    x: &[Vec<T>],
+    naive: &[Option<f64>],
+) {
+    bar.set_message(format!("{} {} bit patterns", f.name(), T::NAME));
+    let mismatches = verify::half_mismatches::<T>(f);
+    bar.inc(1);
+    let mut out = vec![T::default(); x.iter().map(Vec::len).max().unwrap_or(0)];
+    for (isa, bad) in mismatches {
+        let path = format!("{} {}", isa.name(), T::NAME);
+        bar.set_message(format!("{} {path}", f.name()));
+        let g: Vec<Option<f64>> = x
+            .iter()
+            .map(|x| unless_stopped(|| measure::element_throughput(f, isa, x, &mut out[..x.len()])))
+            .collect();
+        bar.inc(1);
+        let mut row = vec![Cell::Text(f.to_string()), Cell::Text(path)];
+        row.extend(g.iter().map(|v| num(*v, 2)));
+        row.extend(
+            g.iter()
+                .zip(naive)
+                .map(|(g, n)| num(g.zip(*n).map(|(g, n)| g / n), 1)),
+        );
+        row.extend((0..x.len() + 1).map(|_| Cell::Empty));
+        row.push(Cell::Text(agrees(bad)));
+        sheet.row(row);
+    }
+}
+
 /// The default job: what this CPU has, then per function and path the
 /// throughput at `sizes`, the speed-up over the naive loop, the max ULP on a
-/// quick sweep and bitwise agreement with the scalar path.
+/// quick sweep and bitwise agreement with the scalar path; for the
+/// elementwise functions, the same on `bf16` and `f16` inputs.
 pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
     let mut columns = vec!["function".to_string(), "path".to_string()];
     columns.extend(sizes.iter().map(|n| format!("Gelem/s N={n}")));
     columns.extend(sizes.iter().map(|n| format!("x naive N={n}")));
     columns.extend(sizes.iter().map(|n| format!("x rten-vecmath N={n}")));
     columns.extend(["max ULP".to_string(), "= scalar".to_string()]);
-    let steps = functions.len() * (2 * paths().len() + 2);
+    let steps: usize = functions.iter().map(|&f| table_steps(f)).sum();
     let bar = progress(
         steps as u64,
         "{msg:20} [{bar:20}] {pos}/{len} {elapsed} eta {eta}",
@@ -102,7 +174,29 @@ pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
             crate::target::ROW_LEN
         )),
     );
+    sheet.note(
+        "gated units",
+        Cell::Text(
+            "gate = the inputs, up = the inputs reversed and scaled into [-4, 4]; \
+             naive loop = the activation's naive loop, then a multiply by up; \
+             max ULP against the float64 act(gate) * up with up cycling through 16 values \
+             (tiny, huge, zero, infinite and NaN among them), over the pairs whose \
+             float64 activation is zero or a normal f32"
+                .into(),
+        ),
+    );
+    sheet.note(
+        "bf16 and f16 rows",
+        Cell::Text(
+            "the same inputs rounded to the type; x naive is the ratio to the f32 naive loop; \
+             = scalar compares all 65536 bit patterns with from_f32 of the scalar path's f32 \
+             result on the widened input"
+                .into(),
+        ),
+    );
     let inputs: Vec<Vec<f32>> = sizes.iter().map(|&n| catalog::inputs(n)).collect();
+    let inputs_bf16 = rounded::<bf16>(&inputs);
+    let inputs_f16 = rounded::<f16>(&inputs);
     let mut out = vec![0f32; sizes.iter().copied().max().unwrap_or(0)];
     let hidden = ProgressBar::hidden();
     for &f in functions {
@@ -170,6 +264,10 @@ pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
         row.extend(naive.iter().map(|v| num(v.map(|_| 1.0), 1)));
         row.extend((0..sizes.len() + 2).map(|_| Cell::Empty));
         sheet.row(row);
+        if let Target::Elementwise(a) = f {
+            half_rows(&mut sheet, &bar, a, &inputs_bf16, &naive);
+            half_rows(&mut sheet, &bar, a, &inputs_f16, &naive);
+        }
     }
     bar.finish_and_clear();
     sheet.finish(stopped());

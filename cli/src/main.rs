@@ -7,6 +7,7 @@
 //! throughput at one size. `--help` on each gives the options and defaults.
 
 mod catalog;
+mod element;
 mod jobs;
 mod measure;
 mod output;
@@ -46,8 +47,9 @@ included, marked partial); a second Ctrl-C quits at once.";
 /// With no subcommand: the CPU's features and dispatch path, then for every
 /// function and path the throughput at three sizes, the speed-up over the
 /// naive loop, the max ULP on a strided sweep (2^20 inputs) and bitwise
-/// agreement with the scalar path. Progress goes to stderr when it is a
-/// terminal; results go to stdout.
+/// agreement with the scalar path; for the elementwise functions also on
+/// bf16 and f16 inputs (agreement over all 65536 bit patterns). Progress
+/// goes to stderr when it is a terminal; results go to stdout.
 #[derive(Parser, Debug)]
 #[command(
     name = "simd-activations",
@@ -90,7 +92,8 @@ enum Command {
     /// path with the scalar path, over a sweep of inputs (parallel, with an
     /// overall ETA). Exits with 1 if a path disagrees or a bound is exceeded.
     ///
-    /// Elementwise functions, prelu (16 weights) and frelu sweep f32 bit
+    /// Elementwise functions, prelu (16 weights), frelu and the gated units
+    /// (the gate swept against 16 up values in turn) sweep f32 bit
     /// patterns; softmax and log_softmax run on random rows of 1 to 32768
     /// entries at scales 1e-3 to 1e30 (2^32 / stride entries, at most 2^26;
     /// 2^24 entries uniform in [LO, HI] with --range).

@@ -2,7 +2,7 @@
 //! and of the naive standard-library loop, at several sizes.
 
 use crate::target::{Aux, Target};
-use simd_activations::Isa;
+use simd_activations::{Activation, Element, Isa};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -36,14 +36,25 @@ fn sample_secs(n: usize) -> f64 {
     if n > 1 << 20 { 0.05 } else { 0.01 }
 }
 
+/// Gelem/s of `f`, a call over `n` elements.
+fn rate(n: usize, f: impl FnMut()) -> f64 {
+    n as f64 / time_per_call(f, 9, sample_secs(n)) / 1e9
+}
+
 /// Gelem/s of `target` on `isa` over `x`.
 pub fn throughput(target: Target, isa: Isa, x: &[f32], aux: &Aux, y: &mut [f32]) -> f64 {
-    let t = time_per_call(
-        || target.run(isa, black_box(x), aux, black_box(&mut *y)),
-        9,
-        sample_secs(x.len()),
-    );
-    x.len() as f64 / t / 1e9
+    rate(x.len(), || {
+        target.run(isa, black_box(x), aux, black_box(&mut *y))
+    })
+}
+
+/// Gelem/s of the elementwise function `f` on `isa` over `x` of any
+/// element type.
+pub fn element_throughput<T: Element>(f: Activation, isa: Isa, x: &[T], y: &mut [T]) -> f64 {
+    rate(x.len(), || {
+        f.forward_on(isa, black_box(x), black_box(&mut *y))
+            .expect("an available path")
+    })
 }
 
 /// Gelem/s of rten-vecmath's version of `target` over `x` on its path for
@@ -57,24 +68,16 @@ pub fn peer_throughput(target: Target, isa: Isa, x: &[f32]) -> Option<f64> {
     if !crate::peer::rten(f, path, x, &mut y) {
         return None;
     }
-    let t = time_per_call(
-        || {
-            crate::peer::rten(f, path, black_box(x), black_box(&mut y));
-        },
-        9,
-        sample_secs(x.len()),
-    );
-    Some(x.len() as f64 / t / 1e9)
+    Some(rate(x.len(), || {
+        crate::peer::rten(f, path, black_box(x), black_box(&mut y));
+    }))
 }
 
 /// Gelem/s of the naive loop of `target` over `x`.
 pub fn naive_throughput(target: Target, x: &[f32], aux: &Aux, y: &mut [f32]) -> f64 {
-    let t = time_per_call(
-        || target.run_naive(black_box(x), aux, black_box(&mut *y)),
-        9,
-        sample_secs(x.len()),
-    );
-    x.len() as f64 / t / 1e9
+    rate(x.len(), || {
+        target.run_naive(black_box(x), aux, black_box(&mut *y))
+    })
 }
 
 /// The CPU's model name, as the OS reports it.

@@ -1,10 +1,10 @@
 //! What the command can measure: every elementwise function of the crate's
 //! table (with its parameters), and the functions outside it: the row-wise
-//! `softmax` and `log_softmax`, and `prelu` and `frelu`, which take a second
-//! input.
+//! `softmax` and `log_softmax`, and `prelu`, `frelu` and the fused gated
+//! units (`swiglu`, `geglu`, ...), which take a second input.
 
 use crate::catalog;
-use simd_activations::{Activation, Isa};
+use simd_activations::{Activation, GatedUnit, Isa};
 use std::fmt;
 use std::str::FromStr;
 
@@ -21,6 +21,9 @@ pub enum Target {
     Prelu,
     /// `frelu` against a second slice.
     Frelu,
+    /// A fused gated unit, `act(gate) * up`: `x` is `gate`, `up` is the
+    /// second input.
+    Gated(GatedUnit),
 }
 
 /// The functions outside the table of elementwise functions.
@@ -35,12 +38,14 @@ const OTHERS: [Target; 4] = [
 pub const ROW_LEN: usize = 4096;
 
 impl Target {
-    /// Every function of the crate, the elementwise ones first.
+    /// Every function of the crate: the elementwise ones, the others, then
+    /// the gated units.
     pub fn all() -> Vec<Target> {
         catalog::functions()
             .into_iter()
             .map(Target::Elementwise)
             .chain(OTHERS)
+            .chain(GatedUnit::ALL.iter().copied().map(Target::Gated))
             .collect()
     }
 
@@ -52,6 +57,7 @@ impl Target {
             Target::LogSoftmax => "log_softmax",
             Target::Prelu => "prelu",
             Target::Frelu => "frelu",
+            Target::Gated(u) => u.name(),
         }
     }
 
@@ -63,6 +69,7 @@ impl Target {
             Target::LogSoftmax => 1.0,
             Target::Prelu => 0.5,
             Target::Frelu => 0.0,
+            Target::Gated(u) => u.max_ulp(),
         }
     }
 
@@ -83,11 +90,14 @@ impl Target {
                 simd_activations::prelu_on(isa, x, y, &aux.weight, aux.weight.len(), aux.inner)
             }
             Target::Frelu => simd_activations::frelu_on(isa, x, &aux.condition, y),
+            Target::Gated(u) => u.forward_on(isa, x, &aux.up, y),
         };
         result.expect("an available path and a valid shape");
     }
 
-    /// The naive loop of the function over `x`, into `y`.
+    /// The naive loop of the function over `x`, into `y`; for a gated
+    /// unit, the activation's loop and then a second loop multiplying by
+    /// `up`, as it is written without a fused kernel.
     pub fn run_naive(self, x: &[f32], aux: &Aux, y: &mut [f32]) {
         match self {
             Target::Elementwise(a) => catalog::naive(a)(x, y),
@@ -95,6 +105,12 @@ impl Target {
             Target::LogSoftmax => catalog::naive_softmax(x, y, row_len(x.len()), true),
             Target::Prelu => catalog::naive_prelu(x, y, &aux.weight, aux.inner),
             Target::Frelu => catalog::naive_frelu(x, &aux.condition, y),
+            Target::Gated(u) => {
+                catalog::naive(u.activation())(x, y);
+                for (o, &v) in y.iter_mut().zip(&aux.up) {
+                    *o *= v;
+                }
+            }
         }
     }
 
@@ -117,7 +133,7 @@ fn row_len(n: usize) -> usize {
 }
 
 /// The second inputs a function takes besides `x`: `prelu`'s weights and
-/// layout, `frelu`'s condition.
+/// layout, `frelu`'s condition, a gated unit's `up`.
 #[derive(Default)]
 pub struct Aux {
     /// `prelu`'s weights, one per channel.
@@ -126,6 +142,8 @@ pub struct Aux {
     pub inner: usize,
     /// `frelu`'s second input.
     pub condition: Vec<f32>,
+    /// A gated unit's second input, the factor of the activation.
+    pub up: Vec<f32>,
 }
 
 impl Aux {
@@ -137,16 +155,28 @@ impl Aux {
                 Aux {
                     weight: catalog::prelu_weights(channels),
                     inner,
-                    condition: Vec::new(),
+                    ..Aux::default()
                 }
             }
             Target::Frelu => Aux {
                 condition: catalog::frelu_condition(x),
                 ..Aux::default()
             },
+            Target::Gated(_) => Aux {
+                up: gated_up(x),
+                ..Aux::default()
+            },
             _ => Aux::default(),
         }
     }
+}
+
+/// A gated unit's `up` for the inputs `x` (uniform in `[-10, 10]`): `x`
+/// reversed and scaled into `[-4, 4]`, the range of an up projection's
+/// outputs. (Only the command uses it, so it is not in `catalog`, which the
+/// benchmarks share.)
+fn gated_up(x: &[f32]) -> Vec<f32> {
+    x.iter().rev().map(|v| 0.4 * v).collect()
 }
 
 impl fmt::Display for Target {
@@ -163,11 +193,14 @@ impl FromStr for Target {
 
     /// A function's name, with parameters for the elementwise ones
     /// (`leaky_relu(negative_slope=0.2)`), or one of their other names
-    /// (`GELU`, `SiLU`, ...).
+    /// (`GELU`, `SiLU`, `SwiGLU`, ...).
     fn from_str(s: &str) -> Result<Target, String> {
         let s = s.trim();
         if let Some(t) = OTHERS.iter().find(|t| t.name() == s) {
             return Ok(*t);
+        }
+        if let Ok(u) = s.parse::<GatedUnit>() {
+            return Ok(Target::Gated(u));
         }
         s.parse::<Activation>()
             .map(Target::Elementwise)

@@ -2,14 +2,17 @@
 //! agreement of every path with the scalar path, in parallel, with progress,
 //! stopping early (with what it has) when asked to.
 //!
-//! Elementwise functions, `prelu` and `frelu` sweep `f32` bit patterns;
-//! `softmax` and `log_softmax` run on random rows of several lengths and
-//! scales, scored per entry against the float64 softmax of the row.
+//! Elementwise functions, `prelu`, `frelu` and the gated units sweep `f32`
+//! bit patterns (a gated unit's `gate`, against a fixed cycle of `up`
+//! values); `softmax` and `log_softmax` run on random rows of several
+//! lengths and scales, scored per entry against the float64 softmax of the
+//! row.
 
+use crate::element::HalfElement;
 use crate::target::{Aux, Target};
 use indicatif::ProgressBar;
 use rand::{RngExt, SeedableRng};
-use simd_activations::{Isa, reference};
+use simd_activations::{Activation, Isa, reference};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -159,6 +162,46 @@ const PRELU_WEIGHTS: [f32; 16] = [
     -2.0, -1.0, -0.5, -0.1, 0.0, 1e-3, 0.01, 0.1, 0.2, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0,
 ];
 
+/// The `up` values a gated unit is checked with, in turn along the swept
+/// gates: of either sign, around one, tiny, subnormal, huge, zero,
+/// infinite and NaN.
+const GATED_UPS: [f32; 16] = [
+    1.0,
+    -1.0,
+    0.75,
+    -0.5,
+    1.999_999_9,
+    3.0,
+    -4.0,
+    0.1,
+    1.0e-3,
+    0.0,
+    3.0e-39,
+    1.0e-30,
+    7.3e25,
+    -2.5e38,
+    f32::INFINITY,
+    f32::NAN,
+];
+
+/// The second inputs of `target` for a chunk `x` of the sweep: `prelu`
+/// has [`PRELU_WEIGHTS`] over `[n / 16, 16, 1]`, a gated unit
+/// [`GATED_UPS`] in turn, the others their measurement inputs.
+fn sweep_aux(target: Target, x: &[f32]) -> Aux {
+    match target {
+        Target::Prelu => Aux {
+            weight: PRELU_WEIGHTS.to_vec(),
+            inner: 1,
+            ..Aux::default()
+        },
+        Target::Gated(_) => Aux {
+            up: GATED_UPS.iter().copied().cycle().take(x.len()).collect(),
+            ..Aux::default()
+        },
+        _ => Aux::for_inputs(target, x),
+    }
+}
+
 /// Sweeps `target` over `sweep` on every available path, advancing `bar` by
 /// the inputs visited; stops early once `stop` is set.
 pub fn verify(target: Target, sweep: Sweep, bar: &ProgressBar, stop: &AtomicBool) -> Outcome {
@@ -224,19 +267,13 @@ fn verify_elementwise(
                             0.0
                         };
                     }
-                    let aux = match target {
-                        Target::Prelu => Aux {
-                            weight: PRELU_WEIGHTS.to_vec(),
-                            inner: 1,
-                            ..Aux::default()
-                        },
-                        _ => Aux::for_inputs(target, &x[..m]),
-                    };
+                    let aux = sweep_aux(target, &x[..m]);
                     target.run(Isa::Scalar, &x[..m], &aux, &mut y[..m]);
                     let mut worst = (0.0f64, 0.0f32);
                     for i in 0..n {
-                        if x[i].is_finite() {
-                            let r = exact(target, x[i], &aux, i);
+                        if x[i].is_finite()
+                            && let Some(r) = exact(target, x[i], &aux, i)
+                        {
                             let e = reference::ulp_error(y[i], r);
                             if e > worst.0 || e.is_nan() {
                                 worst = (e, x[i]);
@@ -271,9 +308,12 @@ fn verify_elementwise(
     result.into_inner().unwrap()
 }
 
-/// The float64 value of `target` at input `i` of a chunk.
-fn exact(target: Target, x: f32, aux: &Aux, i: usize) -> f64 {
-    match target {
+/// The float64 value of `target` at input `i` of a chunk, or `None` where
+/// its bound is not claimed: a gated unit whose float64 activation is
+/// nonzero and below the smallest normal `f32` in magnitude (the `f32`
+/// activation is subnormal there, and `up` scales its lost precision).
+fn exact(target: Target, x: f32, aux: &Aux, i: usize) -> Option<f64> {
+    Some(match target {
         Target::Elementwise(a) => reference::eval(a, x),
         Target::Prelu => {
             let w = aux.weight[i % aux.weight.len()];
@@ -287,8 +327,36 @@ fn exact(target: Target, x: f32, aux: &Aux, i: usize) -> f64 {
                 f64::from(if t > x { t } else { x })
             }
         }
+        Target::Gated(u) => {
+            let a = reference::eval(u.activation(), x);
+            if a != 0.0 && a.abs() < f64::from(f32::MIN_POSITIVE) {
+                return None;
+            }
+            a * f64::from(aux.up[i])
+        }
         Target::Softmax | Target::LogSoftmax => unreachable!("row functions are verified by rows"),
-    }
+    })
+}
+
+/// Per available path (scalar included), how many of the 65 536 bit
+/// patterns of `T` give a result whose bits differ from `T::from_f32` of
+/// the scalar path's `f32` result on the widened input.
+pub fn half_mismatches<T: HalfElement>(f: Activation) -> Vec<(Isa, u64)> {
+    let x: Vec<T> = (0..=u16::MAX).map(T::from_bits).collect();
+    let wide: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
+    let mut y = vec![0f32; x.len()];
+    f.forward_on(Isa::Scalar, &wide, &mut y)
+        .expect("the scalar path");
+    let want: Vec<u16> = y.iter().map(|&v| T::from_f32(v).to_bits()).collect();
+    let mut z = vec![T::default(); x.len()];
+    Isa::available()
+        .iter()
+        .map(|&isa| {
+            f.forward_on(isa, &x, &mut z).expect("an available path");
+            let bad = z.iter().zip(&want).filter(|(z, w)| z.to_bits() != **w);
+            (isa, bad.count() as u64)
+        })
+        .collect()
 }
 
 /// The row lengths the row functions are checked on, in turn.

@@ -87,6 +87,10 @@ fn bad_arguments_are_usage_errors() {
             &["verify", "--function", "nope"],
             "unknown function \"nope\"",
         ),
+        (
+            &["verify", "--function", "nope"],
+            "swiglu, geglu, geglu_tanh",
+        ),
         (&["verify", "--function", "elu(alpha=nan)"], "alpha"),
         (
             &["bench", "--function", "softmax", "--size", "5000"],
@@ -196,11 +200,60 @@ fn bench_covers_every_function() {
         "prelu",
         "frelu",
         "celu(alpha=1.0)",
+        "swiglu",
+        "reglu",
     ] {
         assert!(
             text.lines()
                 .any(|l| l.split(',').next() == Some(name) || l.starts_with(&format!("\"{name}"))),
             "{name}: {text}"
         );
+    }
+}
+
+/// `verify` checks a gated unit by name, and passes.
+#[test]
+fn verify_accepts_gated_units() {
+    let o = run(&["verify", "--stride", "65537", "--function", "swiglu"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| function"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{text}");
+    assert!(rows[0].starts_with("| swiglu | 2.0 | "), "{text}");
+}
+
+/// The table has, after an elementwise function's `f32` rows, a `bf16` and
+/// an `f16` row for each of its paths, each agreeing with the scalar path.
+#[test]
+fn table_has_bf16_and_f16_rows() {
+    let o = run(&["--function", "gelu", "--sizes", "4096"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| l.starts_with("| gelu | "))
+        .map(|l| {
+            l.trim_matches(|c| c == '|' || c == ' ')
+                .split(" | ")
+                .collect()
+        })
+        .collect();
+    let paths: Vec<&str> = rows
+        .iter()
+        .map(|r| r[1])
+        .take_while(|p| *p != "naive loop")
+        .filter(|p| !p.starts_with("rten-vecmath"))
+        .collect();
+    assert!(paths.contains(&"scalar"), "{text}");
+    for t in ["bf16", "f16"] {
+        for p in &paths {
+            let path = format!("{p} {t}");
+            let row = rows.iter().find(|r| r[1] == path);
+            let row = row.unwrap_or_else(|| panic!("no {path} row: {text}"));
+            assert_eq!(row.last(), Some(&"yes"), "{text}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The C interface: each function of the crate as an `extern "C"` symbol
-//! `sa_<name>`, declared in `src/capi/simd_activations.h`, for engines
-//! written in C or C++ (link `libsimd_activations.a` or the shared library).
+//! `sa_<name>`, declared in `capi/assets/simd_activations.h`, for engines
+//! written in C or C++. The `capi/` package builds it into
+//! `libsimd_activations.a` and `libsimd_activations.so`.
 //!
 //! Every call computes exactly what the Rust function of the same name
 //! computes on the dispatch path ([`Isa::try_best`]), with the same bits,
@@ -694,7 +695,7 @@ mod tests {
     /// The header's version is the package's.
     #[test]
     fn header_version_is_the_packages() {
-        let header = include_str!("simd_activations.h");
+        let header = include_str!("../../capi/assets/simd_activations.h");
         let version = env!("CARGO_PKG_VERSION");
         assert!(header.contains(&format!("#define SA_VERSION_STRING \"{version}\"")));
         for (name, value) in [
@@ -715,7 +716,7 @@ mod tests {
     /// The elementwise declarations of the header are exactly the table's.
     #[test]
     fn header_declares_every_elementwise_function_of_the_table() {
-        let header = include_str!("simd_activations.h");
+        let header = include_str!("../../capi/assets/simd_activations.h");
         let declared: Vec<&str> = header
             .lines()
             .filter(|l| {
@@ -746,7 +747,7 @@ mod tests {
     /// units as `GatedUnit::ALL` orders them.
     #[test]
     fn header_declares_the_gated_units() {
-        let header = include_str!("simd_activations.h");
+        let header = include_str!("../../capi/assets/simd_activations.h");
         let squeezed = squeeze(header);
         for p in GATED_PROTOTYPES {
             assert!(squeezed.contains(&squeeze(p)), "the header lacks `{p}`");

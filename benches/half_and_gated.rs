@@ -1,0 +1,110 @@
+//! Criterion benchmarks of the 16-bit elements and the fused gated units:
+//! - `half/NAME/N`: `gelu`, `silu` and `relu` on `f32`, `bf16` and `f16`
+//!   slices of N elements on each path, in elements per second, so the
+//!   16-bit paths compare with the `f32` path in one run;
+//! - `gated/swiglu/N`: `swiglu(gate, up, y)` in one pass against `silu`
+//!   then a separate multiply pass, on `f32`, `bf16` and `f16`.
+//!
+//! `cargo bench --bench half_and_gated`; a filter narrows it
+//! (`-- half/gelu/1048576`).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use simd_activations::{Activation, Element, GatedUnit, Isa, bf16, f16};
+use std::hint::black_box;
+use std::time::Duration;
+
+const SIZES: [usize; 2] = [1 << 20, 16 << 20];
+
+/// Inputs in the range activations see, as `f32`.
+fn inputs(n: usize, seed: u32) -> Vec<f32> {
+    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+    (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state as f32 / u32::MAX as f32) * 16.0 - 8.0
+        })
+        .collect()
+}
+
+/// One function on one element type, every path.
+fn bench_type<T: Element + Default>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    f: Activation,
+    type_name: &str,
+    x: &[T],
+) {
+    let mut y = vec![T::default(); x.len()];
+    for &isa in Isa::available() {
+        g.bench_function(BenchmarkId::new(type_name, isa.name()), |b| {
+            b.iter(|| f.forward_on(isa, black_box(x), black_box(&mut y)).unwrap())
+        });
+    }
+}
+
+fn half(c: &mut Criterion) {
+    for n in SIZES {
+        let x = inputs(n, 1);
+        let xb: Vec<bf16> = x.iter().map(|&v| bf16::from_f32(v)).collect();
+        let xh: Vec<f16> = x.iter().map(|&v| f16::from_f32(v)).collect();
+        for f in [Activation::Gelu, Activation::Silu, Activation::Relu] {
+            let mut g = c.benchmark_group(format!("half/{}/{n}", f.name()));
+            g.throughput(Throughput::Elements(n as u64));
+            if n > 1 << 20 {
+                g.sample_size(10).measurement_time(Duration::from_secs(3));
+            }
+            bench_type(&mut g, f, "f32", &x);
+            bench_type(&mut g, f, "bf16", &xb);
+            bench_type(&mut g, f, "f16", &xh);
+            g.finish();
+        }
+    }
+}
+
+/// `swiglu` fused, and `silu` then `y *= up` as two passes.
+fn gated_type<T: Element + Default + core::ops::Mul<Output = T>>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    type_name: &str,
+    gate: &[T],
+    up: &[T],
+) {
+    let mut y = vec![T::default(); gate.len()];
+    let isa = Isa::best();
+    g.bench_function(BenchmarkId::new("fused", type_name), |b| {
+        b.iter(|| {
+            GatedUnit::SwiGlu
+                .forward_on(isa, black_box(gate), black_box(up), black_box(&mut y))
+                .unwrap()
+        })
+    });
+    g.bench_function(BenchmarkId::new("silu-then-multiply", type_name), |b| {
+        b.iter(|| {
+            Activation::Silu
+                .forward_on(isa, black_box(gate), black_box(&mut y))
+                .unwrap();
+            for (v, &u) in y.iter_mut().zip(black_box(up)) {
+                *v = *v * u;
+            }
+        })
+    });
+}
+
+fn gated(c: &mut Criterion) {
+    for n in SIZES {
+        let gate = inputs(n, 2);
+        let up = inputs(n, 3);
+        let mut g = c.benchmark_group(format!("gated/swiglu/{n}"));
+        g.throughput(Throughput::Elements(n as u64));
+        if n > 1 << 20 {
+            g.sample_size(10).measurement_time(Duration::from_secs(3));
+        }
+        gated_type(&mut g, "f32", &gate, &up);
+        let to_bf16 = |v: &[f32]| v.iter().map(|&a| bf16::from_f32(a)).collect::<Vec<_>>();
+        gated_type(&mut g, "bf16", &to_bf16(&gate), &to_bf16(&up));
+        g.finish();
+    }
+}
+
+criterion_group!(benches, half, gated);
+criterion_main!(benches);
