@@ -200,6 +200,41 @@ impl Simd for Avx2 {
         self.0.avx2._mm256_add_epi32(a, b)
     }
     #[inline(always)]
+    unsafe fn store_bf16(self, ptr: *mut u16, v: __m256) {
+        let (avx, avx2) = (self.0.avx, self.0.avx2);
+        let bits = avx._mm256_castps_si256(v);
+        // Round to nearest even at bit 16: add 0x7fff and the lowest bit
+        // that is kept; a NaN keeps its high half, quieted (the portable
+        // form's bits, `convert::f32_to_bf16`).
+        let kept =
+            avx2._mm256_and_si256(avx2._mm256_srli_epi32::<16>(bits), avx._mm256_set1_epi32(1));
+        let rounded = avx2._mm256_add_epi32(
+            bits,
+            avx2._mm256_add_epi32(kept, avx._mm256_set1_epi32(0x7fff)),
+        );
+        let quiet = avx2._mm256_or_si256(bits, avx._mm256_set1_epi32(0x0040_0000));
+        let nan = avx._mm256_cmp_ps::<_CMP_UNORD_Q>(v, v);
+        let r = avx._mm256_blendv_ps(
+            avx._mm256_castsi256_ps(rounded),
+            avx._mm256_castsi256_ps(quiet),
+            nan,
+        );
+        // The high half of each lane to the low eight bytes of its 128-bit
+        // half, then the two halves together.
+        let high = avx._mm256_setr_epi8(
+            2, 3, 6, 7, 10, 11, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, 2, 3, 6, 7, 10, 11, 14, 15,
+            -1, -1, -1, -1, -1, -1, -1, -1,
+        );
+        let packed = avx2._mm256_shuffle_epi8(avx._mm256_castps_si256(r), high);
+        let packed = avx2._mm256_permute4x64_epi64::<0b1000>(packed);
+        // SAFETY: the caller guarantees 8 writable `u16` (16 bytes) at `ptr`.
+        unsafe {
+            self.0
+                .sse2
+                ._mm_storeu_si128(ptr.cast(), avx._mm256_castsi256_si128(packed))
+        }
+    }
+    #[inline(always)]
     unsafe fn load_f16(self, ptr: *const u16) -> __m256 {
         // SAFETY: the caller guarantees 8 readable `u16` at `ptr`. F16C is
         // enabled wherever this backend runs: `Isa::Avx2` requires it and

@@ -180,9 +180,11 @@ pub(crate) trait Simd: Copy {
     /// keeps its sign and the top of its payload, quieted:
     /// `half::bf16::from_f32`'s bits), and stores them.
     ///
-    /// Cost: eight operations and [`Simd::store_u16`] on every path (see
-    /// [`convert::f32_to_bf16`]). AVX-512 BF16's `vcvtneps2bf16` is not used:
-    /// it flushes subnormals to zero.
+    /// Cost: AVX2 nine operations (the rounding, then a byte shuffle and a
+    /// `vpermq` that gather the high halves); AVX-512 and NEON eight
+    /// operations and [`Simd::store_u16`] (the portable form,
+    /// [`convert::f32_to_bf16`]). AVX-512 BF16's `vcvtneps2bf16` is not
+    /// used: it flushes subnormals to zero.
     ///
     /// # Safety
     /// `ptr` must be valid for writing `LANES` consecutive `u16`.
