@@ -16,16 +16,34 @@ pub const CHUNK: usize = 32 * 1024;
 
 /// Below this many elements (two pieces) the `_par` entry points stay on
 /// the calling thread, where handing work to the pool costs about what it
-/// saves. `cargo bench --features rayon --bench parallel` measures one
-/// thread against all cores from 16 Ki to 16 Mi elements, to check this
-/// threshold on a given machine.
+/// saves. Measured with `cargo bench --features rayon --bench parallel` on a
+/// 2-core Zen 3: `gelu` on all cores ran at 1.16x one thread at 64 Ki
+/// elements, 1.65x at 256 Ki, 1.71x at 1 Mi and 1.97x at 16 Mi.
 pub const PARALLEL_MIN: usize = 64 * 1024;
+
+/// The threshold of the exact functions (`relu`, `leaky_relu`, `hardtanh`,
+/// `identity`, ...: an error bound of 0, a few operations per element),
+/// which are bound by memory rather than arithmetic: on the same machine
+/// `relu` on all cores ran at 0.29x one thread at 64 Ki elements and 0.56x
+/// at 256 Ki, and gained from 1 Mi (1.41x, above a one-thread copy of the
+/// same bytes; 1.65x at 16 Mi).
+pub const PARALLEL_MIN_EXACT: usize = 1 << 20;
+
+/// The size below which `f` stays on the calling thread.
+fn parallel_min(f: &Activation) -> usize {
+    if f.max_ulp() == 0.0 {
+        PARALLEL_MIN_EXACT
+    } else {
+        PARALLEL_MIN
+    }
+}
 
 impl Activation {
     /// [`Activation::forward`] on all cores: `x` and `y` are split every
     /// [`CHUNK`] elements and the pieces run on rayon's pool, with the bits
-    /// of the one-thread call. Below [`PARALLEL_MIN`] elements it runs on
-    /// the calling thread.
+    /// of the one-thread call. Below [`PARALLEL_MIN`] elements
+    /// ([`PARALLEL_MIN_EXACT`] for the exact functions) it runs on the
+    /// calling thread.
     ///
     /// # Errors
     /// As [`Activation::forward`]; nothing is written then.
@@ -37,7 +55,7 @@ impl Activation {
         check_lengths(self.name(), x.len(), y.len());
         let isa = Isa::try_best()?;
         self.validate()?;
-        if x.len() < PARALLEL_MIN {
+        if x.len() < parallel_min(self) {
             return self.forward_on(isa, x, y);
         }
         x.par_chunks(CHUNK)
@@ -53,7 +71,7 @@ impl Activation {
     pub fn forward_inplace_par<T: Element>(&self, x: &mut [T]) -> Result<(), Error> {
         let isa = Isa::try_best()?;
         self.validate_inplace()?;
-        if x.len() < PARALLEL_MIN {
+        if x.len() < parallel_min(self) {
             return self.forward_inplace_on(isa, x);
         }
         x.par_chunks_mut(CHUNK)
@@ -74,7 +92,7 @@ impl GatedUnit {
     pub fn forward_par<T: Element>(self, gate: &[T], up: &[T], y: &mut [T]) -> Result<(), Error> {
         self.check_lengths(gate.len(), up.len(), y.len());
         let isa = Isa::try_best()?;
-        if y.len() < PARALLEL_MIN {
+        if y.len() < parallel_min(&self.activation()) {
             return self.forward_on(isa, gate, up, y);
         }
         gate.par_chunks(CHUNK)
@@ -101,7 +119,7 @@ impl GatedUnit {
         self.check_rows_lengths(x.len(), y.len());
         let isa = Isa::try_best()?;
         let whole_rows = half_len > 0 && y.len().is_multiple_of(half_len);
-        if y.len() < PARALLEL_MIN || !whole_rows {
+        if y.len() < parallel_min(&self.activation()) || !whole_rows {
             return self.forward_rows_on(isa, x, y, half_len, swapped);
         }
         let piece = rows_per_piece(half_len) * half_len;

@@ -3,7 +3,9 @@
 
 mod common;
 
-use simd_activations::{Activation, CHUNK, Error, PARALLEL_MIN};
+use simd_activations::{
+    Activation, CHUNK, Error, GatedUnit, PARALLEL_MIN, PARALLEL_MIN_EXACT, bf16,
+};
 
 fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|f| f.to_bits()).collect()
@@ -17,12 +19,13 @@ fn inputs(n: usize) -> Vec<f32> {
 
 #[test]
 fn parallel_calls_give_the_one_thread_bits() {
-    let x = inputs(3 * CHUNK + PARALLEL_MIN + 1003);
+    let x = inputs(3 * CHUNK + PARALLEL_MIN_EXACT + 1003);
     for (f, _) in common::functions() {
         for (offset, len) in [
             (0, x.len() - 3),
             (1, x.len() - 5),
             (3, PARALLEL_MIN + 1),
+            (5, PARALLEL_MIN_EXACT + 7),
             (2, 999),
         ] {
             let x = &x[offset..offset + len];
@@ -38,6 +41,34 @@ fn parallel_calls_give_the_one_thread_bits() {
                 assert_eq!(bits(&z), bits(&want), "{f:?} in place");
             }
         }
+    }
+}
+
+#[test]
+fn parallel_gated_units_give_the_one_thread_bits() {
+    let g = inputs(3 * CHUNK + PARALLEL_MIN_EXACT + 11);
+    let u: Vec<f32> = g.iter().rev().map(|v| v * 0.3).collect();
+    for &unit in GatedUnit::ALL {
+        let mut want = vec![0.0; g.len()];
+        unit.forward(&g, &u, &mut want).unwrap();
+        let mut y = vec![0.0; g.len()];
+        unit.forward_par(&g, &u, &mut y).unwrap();
+        assert_eq!(bits(&y), bits(&want), "{unit}");
+        // Rows of [gate | up], 1021 outputs each, in bf16.
+        let half_len = 1021;
+        let rows = g.len() / (2 * half_len);
+        let x: Vec<bf16> = g[..rows * 2 * half_len]
+            .iter()
+            .map(|&v| bf16::from_f32(v))
+            .collect();
+        let mut a = vec![bf16::ZERO; rows * half_len];
+        let mut b = vec![bf16::ZERO; rows * half_len];
+        unit.forward_rows(&x, &mut a, half_len, true).unwrap();
+        unit.forward_rows_par(&x, &mut b, half_len, true).unwrap();
+        assert!(
+            a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
+            "{unit} rows"
+        );
     }
 }
 
