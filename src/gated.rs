@@ -38,8 +38,11 @@ macro_rules! gated_units {
         ///
         /// Every unit computes the `f32` activation with exactly the bits of
         /// its [`Activation`], then one rounded product by `up`. Error at
-        /// most 2 ULP against the float64 `act(gate) * up` (see
-        /// [`GatedUnit::max_ulp`]); every path gives the same bits.
+        /// most 2 ULP against the float64 `act(gate) * up` wherever
+        /// `act(gate)` is a normal `f32` or zero (see
+        /// [`GatedUnit::max_ulp`]); where the activation is subnormal it has
+        /// already lost relative precision, which a large `up` scales up.
+        /// Every path gives the same bits.
         /// Special values: the activation's at `gate = ±inf, ±0`, then IEEE
         /// for the product, except that an invalid product (`0 * inf`) is
         /// the positive quiet NaN on every path; a NaN `gate` gives that NaN
@@ -126,7 +129,9 @@ const MAX_ULP: f64 = 2.0;
 
 impl GatedUnit {
     /// The error bound, in ULP against the float64 `act(gate) * up`, over
-    /// strided sweeps of both inputs: 2.
+    /// strided sweeps of both inputs, wherever `act(gate)` is a normal
+    /// `f32` or zero: 2. (Measured: swiglu 1.48, geglu 1.64, geglu_tanh
+    /// 1.53, geglu_quick 1.38, reglu 0.50.)
     pub fn max_ulp(self) -> f64 {
         MAX_ULP
     }
@@ -282,15 +287,19 @@ impl GatedUnit {
                 ),
             });
         }
+        if y.is_empty() {
+            return Ok(());
+        }
         let (gate, up) = if swapped {
             (half_len, 0)
         } else {
             (0, half_len)
         };
         let x = x.as_ptr();
-        // SAFETY: `x` holds `rows * 2 * half_len` elements; `gate` and `up`
-        // are `0` and `half_len` in some order, so each row's halves are
-        // within it.
+        // SAFETY: `x` holds `rows * 2 * half_len >= 2 * half_len` elements
+        // (`y` is not empty and `half_len` divides it); `gate` and `up` are
+        // `0` and `half_len` in some order, so each row's halves are within
+        // it.
         let (gate, up) = unsafe { (x.add(gate), x.add(up)) };
         let io = Blocks {
             x: gate,

@@ -21,8 +21,8 @@ pub const CHUNK: usize = 32 * 1024;
 /// elements, 1.65x at 256 Ki, 1.71x at 1 Mi and 1.97x at 16 Mi.
 pub const PARALLEL_MIN: usize = 64 * 1024;
 
-/// The threshold of the exact functions (`relu`, `leaky_relu`, `hardtanh`,
-/// `identity`, ...: an error bound of 0, a few operations per element),
+/// The threshold of the exact functions (`relu`, `relu6`, `hardtanh`,
+/// `identity`, `step`: an error bound of 0, a few operations per element),
 /// which are bound by memory rather than arithmetic: on the same machine
 /// `relu` on all cores ran at 0.29x one thread at 64 Ki elements and 0.56x
 /// at 256 Ki, and gained from 1 Mi (1.41x, above a one-thread copy of the
@@ -82,7 +82,8 @@ impl Activation {
 impl GatedUnit {
     /// [`GatedUnit::forward`] on all cores: the slices are split every
     /// [`CHUNK`] elements, with the bits of the one-thread call. Below
-    /// [`PARALLEL_MIN`] elements it runs on the calling thread.
+    /// [`PARALLEL_MIN`] elements ([`PARALLEL_MIN_EXACT`] for `reglu`) it
+    /// runs on the calling thread.
     ///
     /// # Errors
     /// As [`GatedUnit::forward`]; nothing is written then.

@@ -306,6 +306,29 @@ fn rows_refuse_bad_half_lengths_and_write_nothing() {
 }
 
 #[test]
+fn empty_rows_are_fine_whatever_the_half_length() {
+    for half_len in [1, 4, usize::MAX] {
+        for swapped in [false, true] {
+            GatedUnit::SwiGlu
+                .forward_rows::<f32>(&[], &mut [], half_len, swapped)
+                .unwrap();
+        }
+    }
+    // SAFETY: empty buffers; null pointers are allowed with a zero count.
+    let status = unsafe {
+        simd_activations::capi::gated_f32::gated_rows(
+            0,
+            core::ptr::null(),
+            core::ptr::null_mut(),
+            0,
+            4,
+            0,
+        )
+    };
+    assert_eq!(status, simd_activations::capi::SA_OK);
+}
+
+#[test]
 #[should_panic(expected = "x has length 10 but y has length 4")]
 fn rows_panic_on_mismatched_lengths() {
     let _ = GatedUnit::GeGlu.forward_rows(&[0.0f32; 10], &mut [0.0; 4], 2, false);

@@ -256,3 +256,37 @@ fn every_path_converts_bf16_as_half_does() {
 fn every_path_converts_f16_as_half_does() {
     conversions::<f16>();
 }
+
+/// The portable binary16 widening forms subnormal values from normal
+/// operands only, so a CPU set to treat subnormal inputs as zero (DAZ, as
+/// some engines run) gets the same bits on the scalar path as on F16C.
+#[cfg(target_arch = "x86_64")]
+#[test]
+#[allow(deprecated)] // `_mm_getcsr`/`_mm_setcsr`: the way to reach MXCSR
+fn f16_widening_is_the_same_with_denormals_as_zero() {
+    use std::arch::x86_64::{_mm_getcsr, _mm_setcsr};
+    let x = all::<f16>();
+    let want: Vec<u32> = x.iter().map(|h| h.to_f32().to_bits()).collect();
+    let mut results = Vec::new();
+    // SAFETY: reading MXCSR has no preconditions; setting DAZ (bit 6) only
+    // changes how this thread's SSE arithmetic reads subnormal inputs, and
+    // the saved value is restored before any assertion.
+    let saved = unsafe { _mm_getcsr() };
+    unsafe { _mm_setcsr(saved | 0x0040) };
+    for &isa in Isa::available() {
+        let mut y = vec![0.0f32; x.len()];
+        Activation::Identity
+            .forward_mixed_on(isa, &x, &mut y)
+            .unwrap();
+        results.push((isa, y));
+    }
+    // SAFETY: restores the thread's own earlier MXCSR.
+    unsafe { _mm_setcsr(saved) };
+    for (isa, y) in results {
+        for (i, v) in y.iter().enumerate() {
+            let w = want[i];
+            let nan = f32::from_bits(w).is_nan() && v.is_nan();
+            assert!(v.to_bits() == w || nan, "{isa}: {:#06x}", x[i].to_bits());
+        }
+    }
+}

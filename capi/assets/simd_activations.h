@@ -2,11 +2,16 @@
  * simd-activations: accurate SIMD activation functions with the same bits on
  * every CPU. The C interface to the Rust crate (src/capi/mod.rs).
  *
- * Linking (both built by `cargo build --release --lib` into target/release):
+ * Linking (both built by `cargo build --release -p simd-activations-capi`
+ * into target/release; `cargo cinstall` from cargo-c installs them with this
+ * header and a pkg-config file, simd_activations.pc):
  *  - static: libsimd_activations.a, then the system libraries the Rust
  *    runtime uses: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc (Linux/glibc);
- *  - shared: libsimd_activations.so with -L<dir> -lsimd_activations, and
- *    -Wl,-rpath,<dir> (or LD_LIBRARY_PATH) so the loader finds it.
+ *  - shared: libsimd_activations.so, whose SONAME is libsimd_activations.so.0:
+ *    link with -L<dir> -lsimd_activations, and let the loader find the
+ *    SONAME (cargo cinstall makes the link; in target/release, make it with
+ *    `ln -s libsimd_activations.so libsimd_activations.so.0`), through
+ *    -Wl,-rpath,<dir> or LD_LIBRARY_PATH.
  *
  * Every function computes exactly what the Rust function of the same name
  * computes on the dispatch path (the most capable of AVX-512, AVX2 + FMA,
@@ -20,8 +25,9 @@
  *
  * Conventions:
  *  - float pointers must be aligned to 4 bytes (the alignment of float; no
- *    wider alignment is needed) and may be null only when their count is 0:
- *    otherwise SA_ERR_POINTER. This holds for every function below.
+ *    wider alignment is needed), uint16_t pointers (bf16 or binary16 bits)
+ *    to 2 bytes, and any may be null only when its count is 0: otherwise
+ *    SA_ERR_POINTER. This holds for every function below.
  *  - x is read and y written, n floats each. y == x computes in place (with
  *    the in-place parameter rules: elu and celu reject a negative alpha,
  *    for an empty call too); any other overlap of y with an input is refused
@@ -47,8 +53,9 @@ extern "C" {
 
 /* Status codes. */
 #define SA_OK 0
-/* A pointer is null (with a nonzero count) or not aligned to 4 bytes, or the
-   count is too large for the address space. */
+/* A pointer is null (with a nonzero count) or not aligned to its element
+   (4 bytes for float, 2 for uint16_t), or the count is too large for the
+   address space. */
 #define SA_ERR_POINTER 1
 /* The output overlaps an input without being the same buffer as x. */
 #define SA_ERR_OVERLAP 2

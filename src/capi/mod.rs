@@ -48,7 +48,8 @@ const fn parse_version(index: usize) -> u32 {
     }
     value
 }
-/// A pointer is null (with a nonzero length) or not aligned to 4 bytes, or
+/// A pointer is null (with a nonzero length) or not aligned to its element
+/// (4 bytes for `float`, 2 for `uint16_t`), or
 /// the length exceeds what the address space can hold.
 pub const SA_ERR_POINTER: i32 = 1;
 /// The output overlaps an input without being the same buffer as `x`.
@@ -238,7 +239,7 @@ enum Io<'a, T> {
 /// overlap), then `x` and `y`, and makes slices of them.
 ///
 /// # Safety
-/// `x` points to `n` readable floats, `y` to `n` writable ones and each
+/// `x` points to `n` readable elements, `y` to `n` writable ones and each
 /// `extra` pointer to its count of readable ones, valid for the call (any
 /// may be anything when its count is 0).
 unsafe fn io<'a, T, const N: usize>(
@@ -263,7 +264,7 @@ unsafe fn io<'a, T, const N: usize>(
     // call: they do not overlap `y` (checked above).
     let extra = extra_buffers.map(|e| unsafe { e.read() });
     if core::ptr::eq(x, y) {
-        // SAFETY: `y` is writable for `n` floats and `x` is the same buffer,
+        // SAFETY: `y` is writable for `n` elements and `x` is the same buffer,
         // used through this one slice only.
         return Ok((Io::InPlace(unsafe { yb.write() }), extra));
     }
@@ -299,7 +300,7 @@ unsafe fn run<T, const N: usize>(
                 };
                 let extra: Vec<String> = extra
                     .iter()
-                    .map(|(p, len)| format!(", {p:?} ({len} floats)"))
+                    .map(|(p, len)| format!(", {p:?} ({len} elements)"))
                     .collect();
                 fail(
                     code,
@@ -526,10 +527,6 @@ macro_rules! gated_c_functions {
                     swapped: i32,
                 ) -> i32 {
                     guarded(|isa| {
-                        let unit = match gated_unit(unit) {
-                            Ok(u) => u,
-                            Err(code) => return code,
-                        };
                         let n_in = n_out.checked_mul(2).unwrap_or(usize::MAX);
                         let (xb, yb) = match (
                             Buffer::new(x.cast::<$ty>(), n_in),
@@ -546,6 +543,10 @@ macro_rules! gated_c_functions {
                         if xb.overlaps(yb) {
                             return fail(SA_ERR_OVERLAP, format_args!("y = {y:?} overlaps x = {x:?}"));
                         }
+                        let unit = match gated_unit(unit) {
+                            Ok(u) => u,
+                            Err(code) => return code,
+                        };
                         // SAFETY: readable and writable for their counts (the
                         // caller's contract), checked non-null, aligned and
                         // disjoint.

@@ -36,17 +36,24 @@ fn select<S: Simd>(s: S, m: S::M, a: S::I, b: S::I) -> S::I {
 /// Widens binary16 values (one per lane, zero-extended) exactly to `f32`.
 ///
 /// The exponent and mantissa shifted into place read as an `f32` `2^112`
-/// times too small; one exact product by `2^112` rescales normal and
-/// subnormal values alike. Infinities and NaN (exponent 31) get the `f32`
-/// exponent 255 instead, and a NaN is quieted.
+/// times too small; one exact product by `2^112` rescales a normal value.
+/// A subnormal one (exponent 0, mantissa `m`) is `m 2^-24`, formed as
+/// `(1 + m/1024) 2^-14 - 2^-14`, exactly, from normal operands only, so the
+/// result is the same when the CPU treats subnormal inputs as zero (DAZ),
+/// as F16C's conversion does. Infinities and NaN (exponent 31) get the
+/// `f32` exponent 255 instead, and a NaN is quieted.
 #[inline(always)]
 pub(crate) fn f16_to_f32<S: Simd>(s: S, h: S::I) -> S::F {
     let sign = s.shl::<16>(and(s, h, int(s, 0x8000)));
     let shifted = s.shl::<13>(and(s, h, int(s, 0x7fff)));
     let scaled = s.mul(s.from_bits(shifted), s.splat(f32::from_bits(0x7780_0000)));
+    let min_normal = s.splat(f32::from_bits(0x3880_0000));
+    let subnormal = s.sub(s.from_bits(or(s, shifted, int(s, 0x3880_0000))), min_normal);
+    // A subnormal (or zero) input scales to below 2^-14, or to zero under DAZ.
+    let finite = s.select(s.lt(scaled, min_normal), subnormal, scaled);
     let special = s.from_bits(or(s, shifted, int(s, 0x7f80_0000)));
     let special = s.keep_nan(special, special);
-    let magnitude = s.select(s.ge(scaled, s.splat(65536.0)), special, scaled);
+    let magnitude = s.select(s.ge(scaled, s.splat(65536.0)), special, finite);
     s.or(magnitude, s.from_bits(sign))
 }
 

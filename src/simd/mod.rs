@@ -140,7 +140,7 @@ pub(crate) trait Simd: Copy {
     /// exactly to `f32` (a NaN keeps its sign and payload, quieted).
     ///
     /// Cost: AVX2 one `vcvtph2ps` (F16C), AVX-512 one `vcvtph2ps`; NEON the
-    /// portable form, eleven operations after the load (see
+    /// portable form, fifteen operations after the load (see
     /// [`convert::f16_to_f32`]).
     ///
     /// # Safety
