@@ -3,8 +3,8 @@
 //! The enum and its per-function methods are declared from the table of
 //! activations (`src/table.rs`).
 
-use crate::dispatch::{self, apply_inplace_on, apply_on, check_lengths};
-use crate::element::Element;
+use crate::dispatch::{self, check_lengths};
+use crate::element::{Element, Erased};
 use crate::kernels::{self, Kernel, KernelChoice, KernelUse};
 use crate::table::{activation_table, variant};
 use crate::{Error, Isa};
@@ -211,10 +211,11 @@ impl Activation {
     /// # Panics
     /// If `x.len() != y.len()`; the message gives both lengths.
     pub fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) -> Result<(), Error> {
-        let name = self.name();
-        check_lengths(name, x.len(), y.len());
+        check_lengths(self.name(), x.len(), y.len());
         let isa = isa.check()?;
-        self.kernel_use(Forward { isa, x, y, name })
+        // SAFETY: `isa` is available; `x` and `y` are distinct borrows of
+        // `x.len()` elements.
+        unsafe { self.run_erased(isa, Erased::new(x.as_ptr(), y.as_mut_ptr(), x.len())) }
     }
 
     /// Applies the function to `x` in place on exactly the path `isa`.
@@ -225,7 +226,46 @@ impl Activation {
     pub fn forward_inplace_on<T: Element>(&self, isa: Isa, x: &mut [T]) -> Result<(), Error> {
         let isa = isa.check()?;
         self.validate_inplace()?;
-        self.kernel_use(ForwardInPlace { isa, x })
+        let (n, p) = (x.len(), x.as_mut_ptr());
+        // SAFETY: `isa` is available; one exclusive borrow in and out, which
+        // the driver supports.
+        unsafe { self.run_erased(isa, Erased::new(p.cast_const(), p, n)) }
+    }
+
+    /// Runs the function on `isa` over the erased slices of `io`: the one
+    /// place where the kernels are instantiated for each pair of element
+    /// types, compiled once in this crate rather than in every caller's.
+    ///
+    /// # Safety
+    /// `isa` must be available; `io`'s pointers must be valid for its count
+    /// of elements of its formats, the output the same pointer as the input
+    /// (with the same format) or not overlapping it.
+    #[inline(never)]
+    pub(crate) unsafe fn run_erased(&self, isa: Isa, io: Erased) -> Result<(), Error> {
+        use crate::element::Format::{Bf16, F16, F32};
+        use half::{bf16, f16};
+        let Erased { x, a, y, b, n } = io;
+        macro_rules! run {
+            ($a:ty, $b:ty) => {
+                self.kernel_use(ForwardRaw {
+                    isa,
+                    x: x.cast::<$a>(),
+                    y: y.cast::<$b>(),
+                    n,
+                })
+            };
+        }
+        match (a, b) {
+            (F32, F32) => run!(f32, f32),
+            (F32, Bf16) => run!(f32, bf16),
+            (F32, F16) => run!(f32, f16),
+            (Bf16, F32) => run!(bf16, f32),
+            (Bf16, Bf16) => run!(bf16, bf16),
+            (Bf16, F16) => run!(bf16, f16),
+            (F16, F32) => run!(f16, f32),
+            (F16, Bf16) => run!(f16, bf16),
+            (F16, F16) => run!(f16, f16),
+        }
     }
 }
 
@@ -261,10 +301,10 @@ impl Activation {
         x: &[A],
         y: &mut [B],
     ) -> Result<(), Error> {
-        let name = self.name();
-        check_lengths(name, x.len(), y.len());
+        check_lengths(self.name(), x.len(), y.len());
         let isa = isa.check()?;
-        self.kernel_use(Forward { isa, x, y, name })
+        // SAFETY: as in `forward_on`.
+        unsafe { self.run_erased(isa, Erased::new(x.as_ptr(), y.as_mut_ptr(), x.len())) }
     }
 }
 
@@ -310,12 +350,9 @@ impl Activation {
         check_lengths(name, x.len(), y.len());
         let isa = isa.check()?;
         let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
-        self.kernel_use(ForwardRaw {
-            isa,
-            x: x.as_ptr(),
-            y: out,
-            n,
-        })?;
+        // SAFETY: `isa` is available; `x` and `y` are distinct borrows of `n`
+        // elements, and the driver never reads `y`.
+        unsafe { self.run_erased(isa, Erased::new(x.as_ptr(), out, n))? };
         // SAFETY: the kernel wrote all `n` elements of `y` (the driver writes
         // every element and reads none of the output), so they are
         // initialized; `y` is exclusively borrowed for `'a`.
@@ -440,35 +477,6 @@ impl KernelUse for Validated {
     fn with<K: Kernel>(self, _kernel: K) {}
 }
 
-/// Runs the kernel from `x` into `y` on `isa` (named `name` in a length
-/// mismatch's panic).
-pub(crate) struct Forward<'a, A, B> {
-    pub(crate) isa: Isa,
-    pub(crate) x: &'a [A],
-    pub(crate) y: &'a mut [B],
-    pub(crate) name: &'static str,
-}
-
-impl<A: Element, B: Element> KernelUse for Forward<'_, A, B> {
-    type Output = ();
-    fn with<K: Kernel>(self, kernel: K) {
-        apply_on(self.name, self.isa, kernel, self.x, self.y)
-    }
-}
-
-/// Runs the kernel over `x` in place on `isa`.
-pub(crate) struct ForwardInPlace<'a, T> {
-    pub(crate) isa: Isa,
-    pub(crate) x: &'a mut [T],
-}
-
-impl<T: Element> KernelUse for ForwardInPlace<'_, T> {
-    type Output = ();
-    fn with<K: Kernel>(self, kernel: K) {
-        apply_inplace_on(self.isa, kernel, self.x)
-    }
-}
-
 impl FromStr for Activation {
     type Err = Error;
 
@@ -527,8 +535,8 @@ impl FromStr for Activation {
     }
 }
 
-/// Runs the kernel from `x` into `y` (`n` elements each; `y` may be
-/// uninitialized and is only written).
+/// Runs the kernel from `x` into `y` (`n` elements each, `x == y` in place;
+/// `y` may be uninitialized and is only written).
 struct ForwardRaw<A, B> {
     isa: Isa,
     x: *const A,
@@ -539,9 +547,9 @@ struct ForwardRaw<A, B> {
 impl<A: Element, B: Element> KernelUse for ForwardRaw<A, B> {
     type Output = ();
     fn with<K: Kernel>(self, kernel: K) {
-        // SAFETY: `isa` is checked; `x` and `y` come from distinct borrows
-        // of `n` elements (`forward_uninit_on`), and the driver never reads
-        // `y`.
+        // SAFETY: `run_erased`'s caller's guarantees: `isa` is available,
+        // `x` and `y` valid for `n` elements, the same or not overlapping;
+        // the driver never reads `y` before writing it.
         unsafe { dispatch::one_input(self.isa, kernel, self.x, self.y, self.n) }
     }
 }

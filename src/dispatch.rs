@@ -3,8 +3,7 @@
 //! `vectorize`, with the driver and the kernel inlined into it.
 //!
 //! One entry point per driver, named as the driver: [`one_input`],
-//! [`two_inputs`], [`per_channel`], [`rows`] and [`biased_rows`]; [`apply_on`] and
-//! [`apply_inplace_on`] are the safe front of [`one_input`] for slices.
+//! [`two_inputs`], [`per_channel`], [`rows`] and [`biased_rows`].
 
 use crate::Isa;
 use crate::driver;
@@ -364,30 +363,4 @@ pub(crate) fn check_lengths(function: &str, x: usize, y: usize) {
         x == y,
         "{function}: input x has length {x} but output y has length {y}; they must be equal"
     );
-}
-
-/// Runs `kernel` from `x` into `y` on `isa`.
-#[inline(always)]
-pub(crate) fn apply_on<K: Kernel, A: Element, B: Element>(
-    function: &str,
-    isa: Isa,
-    kernel: K,
-    x: &[A],
-    y: &mut [B],
-) {
-    check_lengths(function, x.len(), y.len());
-    debug_assert!(isa.is_available());
-    // SAFETY: `isa` is available (callers pass `Isa::best()` or a checked
-    // path); `x` and `y` are distinct borrows of equal length.
-    unsafe { one_input(isa, kernel, x.as_ptr(), y.as_mut_ptr(), x.len()) }
-}
-
-/// Runs `kernel` over `x` in place on `isa`.
-#[inline(always)]
-pub(crate) fn apply_inplace_on<K: Kernel, T: Element>(isa: Isa, kernel: K, x: &mut [T]) {
-    debug_assert!(isa.is_available());
-    let n = x.len();
-    let p = x.as_mut_ptr();
-    // SAFETY: as in `apply_on`; the driver supports input == output.
-    unsafe { one_input(isa, kernel, p, p, n) }
 }

@@ -52,7 +52,40 @@ mod sealed {
     }
 }
 
-use sealed::Format;
+pub(crate) use sealed::Format;
+
+/// Slices of any element types with their types erased: what
+/// [`Activation::run_erased`](crate::Activation) and the gated units' entry
+/// take, so that the kernels are instantiated for each pair of types once,
+/// in this crate, not in each caller's crate.
+#[derive(Clone, Copy)]
+pub(crate) struct Erased {
+    pub(crate) x: *const (),
+    pub(crate) a: Format,
+    pub(crate) y: *mut (),
+    pub(crate) b: Format,
+    pub(crate) n: usize,
+}
+
+/// The storage format of `E`.
+#[inline(always)]
+pub(crate) fn format<E: Element>() -> Format {
+    E::FORMAT
+}
+
+impl Erased {
+    /// `n` elements from `x` into `y`.
+    #[inline(always)]
+    pub(crate) fn new<A: Element, B: Element>(x: *const A, y: *mut B, n: usize) -> Erased {
+        Erased {
+            x: x.cast(),
+            a: A::FORMAT,
+            y: y.cast(),
+            b: B::FORMAT,
+            n,
+        }
+    }
+}
 
 /// Loads `LANES` elements, widened to `f32`.
 ///

@@ -1,11 +1,9 @@
 //! The slice functions: one per activation, `f(x, y)` and `f_inplace(x)`,
 //! declared from the table of activations (`src/table.rs`).
 
-use crate::activation::{Forward, ForwardInPlace};
-use crate::dispatch::{apply_inplace_on, apply_on, check_lengths};
-use crate::kernels::KernelChoice;
+use crate::dispatch::check_lengths;
 use crate::table::activation_table;
-use crate::{Activation, Element, Error, Isa, kernels};
+use crate::{Activation, Element, Error, Isa};
 
 /// Declares the slice functions of every row of the table.
 macro_rules! declare_functions {
@@ -59,7 +57,9 @@ macro_rules! slice_functions {
         #[inline]
         pub fn $name<T: Element>(x: &[T], y: &mut [T]) {
             check_lengths(stringify!($name), x.len(), y.len());
-            apply_on(stringify!($name), Isa::best(), $kernel, x, y)
+            Activation::$variant
+                .forward_on(Isa::best(), x, y)
+                .expect("the dispatch path is available and there is no parameter")
         }
 
         #[doc = concat!("[`", stringify!($name), "`] in place: `x[i]` is replaced by its image.")]
@@ -69,7 +69,9 @@ macro_rules! slice_functions {
         /// invalid (see [`Isa::best`]).
         #[inline]
         pub fn $inplace<T: Element>(x: &mut [T]) {
-            apply_inplace_on(Isa::best(), $kernel, x)
+            Activation::$variant
+                .forward_inplace_on(Isa::best(), x)
+                .expect("the dispatch path is available and there is no parameter")
         }
     };
     ($name:ident $inplace:ident $variant:ident [$($param:ident)+] ($kernel:expr) ($($doc:literal)*) $bound:literal $measured:literal) => {
@@ -92,11 +94,9 @@ macro_rules! slice_functions {
         /// any other check.
         #[inline]
         pub fn $name<T: Element>(x: &[T], y: &mut [T], $($param: f32),+) -> Result<(), Error> {
-            let name = stringify!($name);
-            check_lengths(name, x.len(), y.len());
+            check_lengths(stringify!($name), x.len(), y.len());
             let isa = Isa::try_best()?;
-            $kernel.hand_to(Forward { isa, x, y, name });
-            Ok(())
+            Activation::$variant { $($param),+ }.forward_on(isa, x, y)
         }
 
         #[doc = concat!("[`", stringify!($name), "`] in place.")]
@@ -106,9 +106,7 @@ macro_rules! slice_functions {
         #[inline]
         pub fn $inplace<T: Element>(x: &mut [T], $($param: f32),+) -> Result<(), Error> {
             let isa = Isa::try_best()?;
-            Activation::$variant { $($param),+ }.validate_inplace()?;
-            $kernel.hand_to(ForwardInPlace { isa, x });
-            Ok(())
+            Activation::$variant { $($param),+ }.forward_inplace_on(isa, x)
         }
     };
 }

@@ -7,12 +7,14 @@
 //! multiplied half the gate; here it is always `up`.
 
 use crate::dispatch::{self, Blocks};
+use crate::element::{self, Format};
 use crate::kernels::{self, Kernel, KernelUse, TwoInputKernel};
 use crate::simd::Simd;
 use crate::{Activation, Element, Error, Isa};
 use core::fmt;
 use core::mem::MaybeUninit;
 use core::str::FromStr;
+use half::{bf16, f16};
 
 /// `act(gate) * up` as a two-input kernel: the `f32` activation's result,
 /// rounded, times `up`, rounded once more. An invalid product (`0 * inf`)
@@ -317,11 +319,41 @@ impl GatedUnit {
         Ok(())
     }
 
-    /// Runs the unit's kernel over `io` on `isa`.
+    /// Runs the unit's kernel over `io` on `isa`, through [`GatedUnit::run_erased`].
     ///
     /// # Safety
     /// As [`dispatch::two_inputs`], with `isa` checked.
+    #[inline(always)]
     unsafe fn run<T: Element>(self, isa: Isa, io: Blocks<T, T>) {
+        let Blocks {
+            x,
+            t,
+            y,
+            blocks,
+            len,
+            strides,
+        } = io;
+        let erased = Blocks {
+            x: x.cast::<()>(),
+            t: t.cast::<()>(),
+            y: y.cast::<()>(),
+            blocks,
+            len,
+            strides,
+        };
+        // SAFETY: the caller's guarantees, with `T`'s format.
+        unsafe { self.run_erased(isa, erased, element::format::<T>()) }
+    }
+
+    /// Runs the unit's kernel over `io`, whose elements are of `format`:
+    /// the one place where the gated kernels are instantiated for each
+    /// element type, compiled once in this crate.
+    ///
+    /// # Safety
+    /// As [`dispatch::two_inputs`] for `io` read as `format`'s type, with
+    /// `isa` checked.
+    #[inline(never)]
+    unsafe fn run_erased(self, isa: Isa, io: Blocks<(), ()>, format: Format) {
         /// Runs the gated form of the kernel it is handed.
         struct Run<T> {
             isa: Isa,
@@ -330,11 +362,25 @@ impl GatedUnit {
         impl<T: Element> KernelUse for Run<T> {
             type Output = ();
             fn with<K: Kernel>(self, kernel: K) {
-                // SAFETY: `GatedUnit::run`'s caller's guarantees.
+                // SAFETY: `GatedUnit::run_erased`'s caller's guarantees.
                 unsafe { dispatch::two_inputs(self.isa, Gated(kernel), self.io) }
             }
         }
-        self.kernel_use(Run { isa, io })
+        fn typed<T>(io: Blocks<(), ()>) -> Blocks<T, T> {
+            Blocks {
+                x: io.x.cast(),
+                t: io.t.cast(),
+                y: io.y.cast(),
+                blocks: io.blocks,
+                len: io.len,
+                strides: io.strides,
+            }
+        }
+        match format {
+            Format::F32 => self.kernel_use(Run::<f32> { isa, io: typed(io) }),
+            Format::Bf16 => self.kernel_use(Run::<bf16> { isa, io: typed(io) }),
+            Format::F16 => self.kernel_use(Run::<f16> { isa, io: typed(io) }),
+        }
     }
 
     /// Panics unless `gate`, `up` and `y` have the same length.
