@@ -3,8 +3,11 @@
 //! the special values, the 16-bit forms and the row layout.
 
 mod common;
+#[path = "../cli/src/element.rs"]
+mod element;
 
 use common::{simd_paths, strided};
+use element::HalfElement;
 use simd_activations::reference::{eval, ulp_error};
 use simd_activations::{Error, GatedUnit, Isa, bf16, f16};
 
@@ -216,46 +219,36 @@ fn special_values() {
     }
 }
 
-#[test]
-fn half_results_are_from_f32_of_the_f32_result() {
-    let g: Vec<u16> = (0..=u16::MAX).collect();
-    let u: Vec<u16> = (0..=u16::MAX).map(|b| b.rotate_left(5) ^ 0x3c00).collect();
+/// Every unit on `H`, on every path, over all 65 536 gates (and as many
+/// `up` values), against `from_f32` of the `f32` result on the widened
+/// inputs.
+fn half_results<H: HalfElement>() {
+    let g: Vec<H> = (0..=u16::MAX).map(H::from_bits).collect();
+    let u: Vec<H> = (0..=u16::MAX)
+        .map(|b| H::from_bits(b.rotate_left(5) ^ 0x3c00))
+        .collect();
+    let wide = |v: &[H]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
     for &unit in GatedUnit::ALL {
+        let want = run(unit, Isa::Scalar, &wide(&g), &wide(&u));
         for &isa in Isa::available() {
-            let (gb, ub): (Vec<bf16>, Vec<bf16>) = g
-                .iter()
-                .zip(&u)
-                .map(|(&a, &b)| (bf16::from_bits(a), bf16::from_bits(b)))
-                .unzip();
-            let wide = |v: &[bf16]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
-            let want = run(unit, Isa::Scalar, &wide(&gb), &wide(&ub));
-            let mut y = vec![bf16::ZERO; g.len()];
-            unit.forward_on(isa, &gb, &ub, &mut y).unwrap();
+            let mut y = vec![H::default(); g.len()];
+            unit.forward_on(isa, &g, &u, &mut y).unwrap();
             for i in 0..g.len() {
                 assert_eq!(
                     y[i].to_bits(),
-                    bf16::from_f32(want[i]).to_bits(),
-                    "{unit} bf16 on {isa}"
-                );
-            }
-            let (gh, uh): (Vec<f16>, Vec<f16>) = g
-                .iter()
-                .zip(&u)
-                .map(|(&a, &b)| (f16::from_bits(a), f16::from_bits(b)))
-                .unzip();
-            let wide = |v: &[f16]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
-            let want = run(unit, Isa::Scalar, &wide(&gh), &wide(&uh));
-            let mut y = vec![f16::ZERO; g.len()];
-            unit.forward_on(isa, &gh, &uh, &mut y).unwrap();
-            for i in 0..g.len() {
-                assert_eq!(
-                    y[i].to_bits(),
-                    f16::from_f32(want[i]).to_bits(),
-                    "{unit} f16 on {isa}"
+                    H::from_f32(want[i]).to_bits(),
+                    "{unit} {} on {isa}",
+                    H::NAME
                 );
             }
         }
     }
+}
+
+#[test]
+fn half_results_are_from_f32_of_the_f32_result() {
+    half_results::<bf16>();
+    half_results::<f16>();
 }
 
 #[test]

@@ -7,48 +7,14 @@
 mod common;
 
 use common::functions;
-use simd_activations::{Activation, Element, Isa, bf16, f16};
+use simd_activations::{Activation, Isa, bf16, f16};
 
-/// A 16-bit type with its conversions, for the tests.
-trait Half: Element + PartialEq + core::fmt::Debug + Default {
-    const NAME: &'static str;
-    fn from_bits(b: u16) -> Self;
-    fn to_bits(self) -> u16;
-    fn from_f32(v: f32) -> Self;
-    fn to_f32(self) -> f32;
-}
+// The 16-bit types with their conversions, as the measuring command has
+// them.
+#[path = "../cli/src/element.rs"]
+mod element;
 
-impl Half for bf16 {
-    const NAME: &'static str = "bf16";
-    fn from_bits(b: u16) -> Self {
-        bf16::from_bits(b)
-    }
-    fn to_bits(self) -> u16 {
-        bf16::to_bits(self)
-    }
-    fn from_f32(v: f32) -> Self {
-        bf16::from_f32(v)
-    }
-    fn to_f32(self) -> f32 {
-        bf16::to_f32(self)
-    }
-}
-
-impl Half for f16 {
-    const NAME: &'static str = "f16";
-    fn from_bits(b: u16) -> Self {
-        f16::from_bits(b)
-    }
-    fn to_bits(self) -> u16 {
-        f16::to_bits(self)
-    }
-    fn from_f32(v: f32) -> Self {
-        f16::from_f32(v)
-    }
-    fn to_f32(self) -> f32 {
-        f16::to_f32(self)
-    }
-}
+use element::HalfElement as Half;
 
 /// Every bit pattern of `H`.
 fn all<H: Half>() -> Vec<H> {
