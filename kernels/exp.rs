@@ -1,6 +1,24 @@
 //! `exp(x)`, and the split form `(hi + lo) * 2^n` the composites build on.
 //!
-//! Range reduction: `x = (16 n + k) ln2/16 + r` with `N = 16 n + k` the
+//! The elementwise kernel needs no table: `n = round(x log2 e)` (the shifter
+//! trick with `1.5 * 2^23`, which rounds to an integer, ties to even),
+//! `w = n ln2 - x` with a two-part `ln2` (`n LN2_HI - x` is exact under FMA,
+//! `n LN2_LO` is added with one rounding, an error below `2^-24 |w|`), so
+//! `|w| <= ln2/2` and `e^x = 2^n e^-w`. `e^-w = 1 + w h(w)` with `h` of
+//! degree 5 (the coefficients of [`exp_neg`], minimax for relative error
+//! 2^-28.2: `cargo run --release --bin fit -- exp_neg`), the last step one
+//! FMA, and `2^n` applied by [`Simd::mul_exp2`] (one rounding, so results in
+//! the subnormal range are rounded once and results above `f32::MAX`
+//! overflow to `+inf`). `x` is first clamped to `[-104, 88.8]`: `exp` is
+//! `0` below (it is under half the smallest subnormal from -103.98 on) and
+//! `+inf` above (from 88.73 on), and `n` stays in `[-150, 129]`. It costs
+//! twelve operations before the scaling on every path, against two
+//! [`Simd::lookup16`] (five operations each on AVX2) and eight more for the
+//! tabulated form below.
+//!
+//! The split form [`exp_split`], for composites that need `e^x` to more than
+//! `f32` precision:
+//! range reduction `x = (16 n + k) ln2/16 + r` with `N = 16 n + k` the
 //! integer nearest to `16 x / ln2`, `k` in `[0, 15]` and `|r| <= ln2/32`.
 //! `N / 16` is rounded with the shifter trick: adding `1.5 * 2^19` to
 //! `x log2 e` in one fused multiply-add rounds it to a multiple of `1/16`,
@@ -21,12 +39,12 @@
 //! sum rounded and `lo` its exact remainder (Fast2Sum), so composites get
 //! `e^x` to about 29 bits.
 //!
-//! Reconstruction: `hi * 2^n` by [`Simd::mul_exp2`], which rounds once, so
-//! results in the subnormal range are correctly scaled and results above
-//! `f32::MAX` overflow to `+inf`. `x` is first clamped to `[-150, 89]`, where
-//! `exp` is already `0` and `+inf`.
+//! Composites apply `2^n` to a result formed from `hi` and `lo` with
+//! [`Simd::mul_exp2`], which rounds once. `x` is first clamped to
+//! `[-150, 89]`, where `exp` is already `0` and `+inf`.
 //!
-//! Measured max error: see the README (exhaustive over every `f32`).
+//! Measured max error of the kernel: see the README (exhaustive over every
+//! `f32`); every path gives the scalar path's bits.
 //!
 //! [`exp_neg`] is a table-free `e^-a` for composites whose tables cost more
 //! than a longer polynomial (`sigmoid`, `silu`): a reduction by whole powers
@@ -51,11 +69,17 @@ pub(crate) const LN2_LO: f32 = -1.904_654_3e-9;
 /// a multiple of `1/16` (ties to even), held in the low mantissa bits as an
 /// integer count of sixteenths.
 pub(crate) const SHIFTER_16THS: f32 = 786_432.0;
-/// Clamp bounds: `e^x` and every composite's scaled part are `0` below and
-/// `+inf` above, and the clamped range keeps `n` in `[-217, 128]`.
+/// Clamp bounds of [`exp_split`]: `e^x` and every composite's scaled part
+/// are `0` below and `+inf` above, and the clamped range keeps `n` in
+/// `[-217, 128]`.
 const CLAMP_LO: f32 = -150.0;
 /// See [`CLAMP_LO`].
 const CLAMP_HI: f32 = 89.0;
+/// Clamp bounds of the kernel [`exp`]: `e^-104` is below half the smallest
+/// subnormal and `e^88.8` above `f32::MAX`.
+const KERNEL_LO: f32 = -104.0;
+/// See [`KERNEL_LO`].
+const KERNEL_HI: f32 = 88.8;
 /// `c2` and `c3` of `e^r - 1 = r + c2 r^2 + c3 r^3` (`0x1.000220p-1`,
 /// `0x1.555762p-3`).
 const EXPM1_C2: f32 = 5.000_162e-1;
@@ -130,11 +154,14 @@ impl Kernel for Exp {
 /// `e^x` split for composites that need more than the rounded value:
 /// `e^x = (hi + lo) * 2^n`.
 ///
-/// `hi` is in `[0.98, 2.03]` and `hi + lo` is `e^x / 2^floor(n)` to about
-/// `2^-29` relative; `floor(n)` is in `[-217, 128]` (`n` itself is `N/16`: it
-/// is meant for [`Simd::mul_exp2`], which floors it, and for selects). Composites
-/// compute in the normal range with `hi` and `lo` and apply `2^n` last with
-/// [`Simd::mul_exp2`], so results in the subnormal range are rounded once.
+/// From [`exp_split`], `hi` is in `[0.98, 2.03]` and `hi + lo` is
+/// `e^x / 2^floor(n)` to about `2^-29` relative; `floor(n)` is in
+/// `[-217, 128]` (`n` itself is `N/16`: it is meant for [`Simd::mul_exp2`],
+/// which floors it, and for selects). From the table-free forms ([`exp_neg`],
+/// `gelu_tanh`'s), `n` is an integer for [`Simd::mul_pow2`] and `hi + lo` is
+/// accurate to about 2^-26. Composites compute in the normal range with `hi`
+/// and `lo` and apply `2^n` last, so results in the subnormal range are
+/// rounded once.
 #[derive(Clone, Copy)]
 pub(crate) struct ExpSplit<F> {
     pub(crate) hi: F,
@@ -142,18 +169,17 @@ pub(crate) struct ExpSplit<F> {
     pub(crate) n: F,
 }
 
-impl<F: Copy> ExpSplit<F> {
-    /// `exp(x)` rounded to `f32`.
-    #[inline(always)]
-    pub(crate) fn value<S: Simd<F = F>>(self, s: S) -> F {
-        s.mul_exp2(self.hi, self.n)
-    }
-}
-
-/// `e^x` for every `x` (see the module docs for the special values).
+/// `e^x` for every `x`, rounded, without a table (see the module docs for
+/// the form and the special values).
 #[inline(always)]
 pub(crate) fn exp<S: Simd>(s: S, x: S::F) -> S::F {
-    exp_split(s, x).value(s)
+    let x = s.clamp(x, s.splat(KERNEL_LO), s.splat(KERNEL_HI));
+    let shifter = s.splat(SHIFTER);
+    let n = s.sub(s.mul_add(x, s.splat(LOG2E), shifter), shifter);
+    // w = n ln2 - x, |w| <= ln2/2: the first step is exact.
+    let w = s.mul_add(n, s.splat(LN2_HI), s.neg(x));
+    let w = s.mul_add(n, s.splat(LN2_LO), w);
+    s.mul_exp2(s.mul_add(exp_neg_h(s, w), w, s.splat(1.0)), n)
 }
 
 /// `e^x` as an [`ExpSplit`], for every `x`.
@@ -196,13 +222,7 @@ pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> ExpSplit<S::F> {
     let n = s.sub(s.mul_add(a, s.splat(-LOG2E), shifter), shifter);
     let v = s.mul_add(n, s.splat(LN2_HI), a);
     let c = s.mul(n, s.splat(LN2_LO));
-    let h = horner(
-        s,
-        v,
-        [
-            EXP_NEG_C6, EXP_NEG_C5, EXP_NEG_C4, EXP_NEG_C3, EXP_NEG_C2, EXP_NEG_C1,
-        ],
-    );
+    let h = exp_neg_h(s, v);
     let hi = s.mul_add(h, v, one);
     let lo = s.mul_add(h, v, s.sub(one, hi));
     ExpSplit {
@@ -210,6 +230,18 @@ pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> ExpSplit<S::F> {
         lo: s.neg_mul_add(hi, c, lo),
         n,
     }
+}
+
+/// `h(v)` of `e^-v = 1 + v h(v)` on `[-ln2/2, ln2/2]` (degree 5).
+#[inline(always)]
+fn exp_neg_h<S: Simd>(s: S, v: S::F) -> S::F {
+    horner(
+        s,
+        v,
+        [
+            EXP_NEG_C6, EXP_NEG_C5, EXP_NEG_C4, EXP_NEG_C3, EXP_NEG_C2, EXP_NEG_C1,
+        ],
+    )
 }
 
 /// `2^(j/16)` as `t_hi + t_lo`, for `n = k/16` given as the shifter sum

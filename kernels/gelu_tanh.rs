@@ -10,19 +10,18 @@
 //! `zh + zl` (exact square and product by FMA, an exact sum, `C` in two
 //! parts).
 //!
-//! `E`: `k = round(16 K3 zh / ln2) = 16 m + j`, held as `k/16` by the
-//! shifter, and `r = z - (k/16) L`, `L = ln2 / K3` in two parts (the first
-//! difference exact), so
-//! `E = 2^m 2^(j/16) e^(K3 r)`, `|K3 r| <= ln2/32`; `2^(j/16)` comes from a
-//! 16-entry table in two parts (`exp2_sixteenths`, shared with `exp` and
-//! `gelu`) and `e^(K3 r) = 1 + K3 r + c2 r^2 + c3 r^3` (relative error
-//! 2^-29.2). `E 2^-m = e_sum + e_res` exactly.
+//! `E`: `n = round(K3 zh / ln2)` (the shifter trick) and `r = z - n L`,
+//! `L = ln2 / K3` in two parts (the first difference exact), so
+//! `E = 2^n e^(K3 r)`, `|K3 r| <= ln2/2`, with no table:
+//! `e^(K3 r) = 1 + r (K3 + r h(r))`, `h` of degree 4 (relative error
+//! 2^-27.3), kept as a pair `e_hi + e_lo` (the last product's rounding error
+//! by a second FMA).
 //!
-//! The quotient is compensated (see `logistic`): `q + c`
-//! with `c` below an ulp of `q`; `y = x q + x c` with one rounding, and for
-//! `x < 0` the result is kept in the normal range and scaled by `2^m` last
-//! with [`Simd::mul_exp2`], so results in the subnormal range are rounded
-//! once.
+//! The quotient is compensated (see `logistic_of` in `kernels/sigmoid.rs`,
+//! shared with `sigmoid` and `silu`): `q + c` with `c` below an ulp of `q`;
+//! `y = x q + x c` with one rounding, and for `x < 0` the result is kept in
+//! the normal range and scaled by `2^n` last with [`Simd::mul_pow2`], so
+//! results in the subnormal range are rounded once.
 //! `x` is clamped to `[-11, 11]` where it enters `v` (`gelu_tanh(-11)` is below
 //! half the smallest subnormal and `sigmoid(v(11)) = 1` in `f32`); the
 //! unclamped `x` multiplies `q` for `x > 11`, so `gelu_tanh(x) = x` there.
@@ -34,8 +33,9 @@
 //! Special values: `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
-use super::Kernel;
-use super::exp::{ExpSplit, SHIFTER_16THS, exp2_sixteenths};
+use super::exp::ExpSplit;
+use super::sigmoid::logistic_of;
+use super::{Kernel, SHIFTER, horner};
 use crate::simd::Simd;
 
 /// `C = K1 / K3 = 1 / 0.044715` in two parts, where
@@ -51,19 +51,26 @@ const K3: f32 = 7.135_481_4e-2;
 /// `K3 / ln2` rounded to `f32` (`0x1.a5a7d0p-4`).
 const K3_LOG2E: f32 = 1.029_432_4e-1;
 /// `L = ln2 / K3` in two parts (`0x1.36d9d6p+3`): 24 significant bits with
-/// the lowest at 2^-20, so `zh - (k/16) L_HI` is exact for the `|k| < 2^12`
-/// that occur.
+/// the lowest at 2^-20, so `zh - n L_HI` is exact for the integers
+/// `|n| <= 163` that occur (`zh` is a multiple of 2^-20 and the difference
+/// is below 8).
 const L_HI: f32 = 9.714_091;
 /// `L - L_HI` rounded to `f32` (`-0x1.25115cp-22`).
 const L_LO: f32 = -2.729_406_7e-7;
 /// `x` is clamped to `[-X_MAX, X_MAX]` where it enters `v`.
 const X_MAX: f32 = 11.0;
-/// `c2` of `e^(K3 r) ~ 1 + K3 r + c2 r^2 + c3 r^3` on
-/// `[-ln2/(32 K3), ln2/(32 K3)]` (relative error 2^-29.2;
-/// `fit -- gelu_tanh_exp`).
-const EXP_C2: f32 = 2.545_837_3e-3; // 0x1.4db020p-9
-/// `c3`, see [`EXP_C2`].
-const EXP_C3: f32 = 6.055_081_4e-5; // 0x1.fbefe2p-15
+/// `c2..c6` of `e^(K3 r) ~ 1 + K3 r + c2 r^2 + ... + c6 r^6` on
+/// `[-ln2/(2 K3), ln2/(2 K3)]` (relative error 2^-27.3 with the `f32`
+/// coefficients; `fit -- gelu_tanh_exp`).
+const EXP_C2: f32 = 2.545_754_7e-3; // 0x1.4dad5ap-9
+/// See [`EXP_C2`].
+const EXP_C3: f32 = 6.055_009_4e-5; // 0x1.fbee56p-15
+/// See [`EXP_C2`].
+const EXP_C4: f32 = 1.080_189_3e-6; // 0x1.21f60cp-20
+/// See [`EXP_C2`].
+const EXP_C5: f32 = 1.548_017e-8; // 0x1.09f282p-26
+/// See [`EXP_C2`].
+const EXP_C6: f32 = 1.823_381_4e-10; // 0x1.90f740p-33
 
 /// `gelu_tanh`.
 #[derive(Clone, Copy, Debug)]
@@ -89,65 +96,28 @@ impl Kernel for GeluTanh {
         let zh = s.mul(na, qh);
         let zl = s.mul_add(na, ql, s.mul_sub(na, qh, zh));
 
-        // -|v| = k ln2/16 + K3 r: k = round(16 K3 zh / ln2) = 16 m + j, held
-        // as n = k/16; r = z - n L, L = ln2 / K3 (the first difference exact).
-        let shifter = s.splat(SHIFTER_16THS);
-        let kk = s.mul_add(zh, s.splat(K3_LOG2E), shifter);
-        let n = s.sub(kk, shifter);
+        // -|v| = n ln2 + K3 r: n = round(K3 zh / ln2); r = z - n L,
+        // L = ln2 / K3 (the first difference exact).
+        let shifter = s.splat(SHIFTER);
+        let n = s.sub(s.mul_add(zh, s.splat(K3_LOG2E), shifter), shifter);
         let r_hi = s.neg_mul_add(n, s.splat(L_HI), zh);
         let r = s.add(r_hi, s.neg_mul_add(n, s.splat(L_LO), zl));
-        // e^(K3 r) - 1.
-        let p = s.mul(
-            s.mul_add(
-                s.mul_add(s.splat(EXP_C3), r, s.splat(EXP_C2)),
-                r,
-                s.splat(K3),
-            ),
-            r,
-        );
-        let (e_hi, t_lo) = exp2_sixteenths(s, kk);
-        let e_lo = s.mul_add(e_hi, p, t_lo);
-        let e_sum = s.add(e_hi, e_lo);
-        let e_res = s.add(s.sub(e_hi, e_sum), e_lo);
+        // e^(K3 r) = 1 + r g, g = K3 + r h(r), as the pair e_hi + e_lo.
+        let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
+        let g = s.mul_add(h, r, s.splat(K3));
+        let one = s.splat(1.0);
+        let e_hi = s.mul_add(g, r, one);
+        let e_lo = s.mul_add(g, r, s.sub(one, e_hi));
         let e = ExpSplit {
-            hi: e_sum,
-            lo: e_res,
+            hi: e_hi,
+            lo: e_lo,
             n,
         };
-        let (q, c, scale) = logistic(s, e, s.lt(x, s.splat(0.0)));
-        s.mul_exp2(s.mul_add(xl, q, s.mul(xc, c)), scale)
+        let neg = s.lt(x, s.splat(0.0));
+        let (q, c) = logistic_of::<S, false>(s, e, neg);
+        let y = s.mul_add(xl, q, s.mul(xc, c));
+        s.select(neg, s.mul_pow2(y, n), y)
     }
-}
-
-/// The logistic function `1 / (1 + e^-v)` from `E = e^-|v|`, given as an
-/// [`ExpSplit`] (an accurate pair `hi + lo` and the exponent `n`), and the
-/// lanes where `v < 0`: returns `(q, c, m)` with `sigmoid(v) = (q + c) 2^m`,
-/// `q + c` accurate to well under an ulp and `m` either `0` or `e.n`.
-///
-/// For `v >= 0` it is `1 / (1 + E)`, for `v < 0` it is `E / (1 + E)` with the
-/// numerator kept unscaled (`hi + lo`) and `2^n` left for the caller to apply
-/// last, so results in the subnormal range round once. `1 + hi 2^n =
-/// d + delta` exactly (Fast2Sum; `lo 2^n`, below `2^-24 E`, is left out of
-/// the denominator, which costs about 0.2 ULP and saves two operations);
-/// `q = N / d`, its exact
-/// remainder `rho = N - q d` (an FMA), and the correction
-/// `c = (rho + N_lo - q delta) / d` with `1/d` taken roughly (`q` itself when
-/// `N = 1`, `1 - E/2` within 12% otherwise): `c` is below an ulp of `q`.
-#[inline(always)]
-fn logistic<S: Simd>(s: S, e: ExpSplit<S::F>, neg: S::M) -> (S::F, S::F, S::F) {
-    let one = s.splat(1.0);
-    let zero = s.splat(0.0);
-    let e_hi = e.value(s);
-    let d = s.add(one, e_hi);
-    let delta = s.add(s.sub(one, d), e_hi);
-    let num = s.select(neg, e.hi, one);
-    let num_lo = s.select(neg, e.lo, zero);
-    let m = s.select(neg, e.n, zero);
-    let q = s.div(num, d);
-    let rho = s.neg_mul_add(q, d, num);
-    let t = s.neg_mul_add(q, delta, s.add(rho, num_lo));
-    let inv_d = s.select(neg, s.mul_add(e_hi, s.splat(-0.5), one), q);
-    (q, s.mul(t, inv_d), m)
 }
 
 #[cfg(test)]

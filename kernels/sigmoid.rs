@@ -35,7 +35,7 @@
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::exp_neg;
+use super::exp::{ExpSplit, exp_neg};
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -65,12 +65,33 @@ struct Logistic<S: Simd> {
 /// (`(q + c) 2^n`), as if `neg` were set everywhere.
 #[inline(always)]
 fn logistic<S: Simd, const LEFT: bool>(s: S, x: S::F) -> Logistic<S> {
-    let one = s.splat(1.0);
-    let zero = s.splat(0.0);
     let a = s.abs(x);
     let a = s.select(s.gt(a, s.splat(CLAMP)), s.splat(CLAMP), a);
     let e = exp_neg(s, a);
-    let neg = s.lt(x, zero);
+    let neg = s.lt(x, s.splat(0.0));
+    let (q, c) = logistic_of::<S, LEFT>(s, e, neg);
+    Logistic {
+        q,
+        c,
+        n: e.n,
+        neg,
+        a,
+    }
+}
+
+/// The compensated quotient of the module docs from `E = e^-|v|`, given as
+/// an [`ExpSplit`] with an integer `n` in `[-190, 0]`, and the lanes where
+/// `v < 0`: `(q, c)` with `sigmoid(v) = q + c` where `v >= 0` and
+/// `(q + c) 2^n` where `v < 0` (everywhere with `LEFT`), `c` below an ulp
+/// of `q`. `lo 2^n` is left out of the denominator (below 2^-24 E).
+#[inline(always)]
+pub(crate) fn logistic_of<S: Simd, const LEFT: bool>(
+    s: S,
+    e: ExpSplit<S::F>,
+    neg: S::M,
+) -> (S::F, S::F) {
+    let one = s.splat(1.0);
+    let zero = s.splat(0.0);
     let big_e = s.mul_pow2(e.hi, e.n);
     let d = s.add(one, big_e);
     let delta = s.add(s.sub(one, d), big_e);
@@ -84,13 +105,7 @@ fn logistic<S: Simd, const LEFT: bool>(s: S, x: S::F) -> Logistic<S> {
     let t = s.neg_mul_add(q, delta, s.add(rho, num_lo));
     // 1/d within 12.5%: the correction is below an ulp of q.
     let inv_d = s.mul_add(big_e, s.splat(-0.5), one);
-    Logistic {
-        q,
-        c: s.mul(t, inv_d),
-        n: e.n,
-        neg,
-        a,
-    }
+    (q, s.mul(t, inv_d))
 }
 
 impl Kernel for Sigmoid {

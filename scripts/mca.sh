@@ -11,8 +11,11 @@
 # It builds examples/mca_probe.rs (every function behind an
 # `#[inline(never)]` wrapper) for x86-64 and aarch64 in release with v0
 # symbol mangling, so that the names of the per-path functions show their
-# generic arguments. For each wrapper it takes the wrapper and the functions
-# it calls directly whose names name the path (`avx512`, `avx2`, `neon`),
+# generic arguments, and without position independence, so that calls name
+# their targets. For each wrapper it takes the wrapper and the functions
+# of the crate measured that it reaches in at most six direct calls on the
+# f32 path of its kernel, whose names name the path (`avx512`, `avx2`; any
+# on aarch64, where NEON is the only path),
 # and in them the loop scripts/mca_loop.awk finds: the fast-path cycle that
 # stores the most full vectors of the path's width per iteration. That loop
 # body goes to llvm-mca; cycles per element are its steady-state cycles per
@@ -23,7 +26,7 @@ cd "$(dirname "$0")/.."
 MCA=llvm-mca-19
 ITERATIONS=${MCA_ITERATIONS:-500}
 TARGET_DIR=target/mca
-FUNCTIONS=(exp erf tanh sigmoid silu gelu gelu_tanh softplus mish)
+FUNCTIONS=(${MCA_FUNCTIONS:-exp erf tanh sigmoid silu gelu gelu_tanh softplus mish})
 # path, target triple, objdump, llvm-mca triple, register, f32 lanes, models
 PATHS=(
     "neon aarch64-unknown-linux-gnu aarch64-linux-gnu-objdump aarch64 q 4 neoverse-v2 neoverse-n1 apple-m1"
@@ -52,7 +55,7 @@ install_tools() {
 
 build() {
     local triple=$1
-    RUSTFLAGS="-C symbol-mangling-version=v0" cargo build --quiet --release \
+    RUSTFLAGS="-C symbol-mangling-version=v0 -C relocation-model=static" cargo build --quiet --release \
         --example mca_probe --target "$triple" --target-dir "$TARGET_DIR"
 }
 
@@ -76,6 +79,55 @@ callees() {
             sub(/^0+/, "", a)
             print a
         }'
+}
+
+# The kernel type each of our functions instantiates, as its path ends in
+# the demangled names (`simd_activations::kernels::<this>`).
+declare -A KERNEL=(
+    [exp]=exp::Exp [erf]=erf::Erf [tanh]=tanh::Tanh [sigmoid]=sigmoid::Sigmoid
+    [silu]=sigmoid::Silu [gelu]=gelu::Gelu [gelu_tanh]=gelu_tanh::GeluTanh
+    [softplus]=softplus::Softplus [mish]=mish::Mish
+)
+
+# Whether a demangled name ($1) is on the f32 path of kernel $2: it names no
+# 16-bit element type, and if it names a kernel, it names that one.
+on_path() {
+    awk -v name="$1" -v kernel="kernels::$2" 'BEGIN {
+        if (name ~ /bfloat|binary16/) exit 1
+        if (index(name, "kernels::") && !match(name, kernel "([^A-Za-z_]|$)")) exit 1
+        exit 0 }'
+}
+
+# The hex addresses of the functions whose names contain $5 reachable from
+# the function at hex address $2 (itself included) through at most six
+# direct calls or jumps along functions on the f32 path of kernel $6: our
+# entry points erase the element type and dispatch before they reach the
+# per-path loop.
+reachable() {
+    local objdump=$1 start=$2 binary=$3 symbols=$4 crate=$5 kernel=$6 frontier next seen a c name
+    frontier=$start
+    seen=" $start "
+    for _ in 1 2 3 4 5 6; do
+        next=""
+        for a in $frontier; do
+            for c in $(disassemble "$objdump" "$a" "$binary" "$symbols" | callees "$crate"); do
+                name=$(awk -v a="$c" '$1 == a { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$symbols")
+                if [[ "$seen" != *" $c "* ]] && on_path "$name" "$kernel"; then
+                    seen="$seen$c "
+                    next="$next $c"
+                fi
+            done
+        done
+        frontier=$next
+    done
+    echo "$seen"
+}
+
+# Whether the function at hex address $1 has a name containing $2 in the
+# symbol table $3, case-insensitively.
+named() {
+    awk -v a="$1" -v path="$2" '$1 == a { $1 = $2 = ""; if (index(tolower($0), path)) found = 1; exit }
+        END { exit !found }' "$3"
 }
 
 # The steady-state cycles per iteration llvm-mca reports for the loop in $1.
@@ -118,10 +170,15 @@ for entry in "${PATHS[@]}"; do
             [ -n "$wrapper" ] || continue
             {
                 disassemble "$objdump" "$wrapper" "$binary" "$symbols"
-                disassemble "$objdump" "$wrapper" "$binary" "$symbols" | callees "$path" | sort -u \
-                    | while read -r callee; do
+                crate=simd_activations
+                [ "$side" = ours ] || crate=rten
+                for callee in $(reachable "$objdump" "$wrapper" "$binary" "$symbols" "$crate" "${KERNEL[$function]}"); do
+                    # NEON is aarch64's only path: its loop is inlined into
+                    # functions whose names need not name it.
+                    if [ "$callee" != "$wrapper" ] && { [ "$path" = neon ] || named "$callee" "$path" "$symbols"; }; then
                         disassemble "$objdump" "$callee" "$binary" "$symbols"
-                    done
+                    fi
+                done
             } | awk -v arch="$arch" -v vreg="$vreg" -v lanes="$lanes" -f scripts/mca_loop.awk >"$loop"
             if [ ! -s "$loop" ]; then
                 echo "warning: $path $side $function: no loop storing $vreg vectors found" >&2
