@@ -102,6 +102,25 @@ impl GatedUnit {
             .try_for_each(|((gate, up), y)| self.forward_on(isa, gate, up, y))
     }
 
+    /// [`GatedUnit::forward_inplace`] on all cores (`y == gate`), as
+    /// [`GatedUnit::forward_par`].
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward_inplace`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If the two lengths differ (the message gives them).
+    pub fn forward_inplace_par<T: Element>(self, gate: &mut [T], up: &[T]) -> Result<(), Error> {
+        self.check_lengths(gate.len(), up.len(), gate.len());
+        let isa = Isa::try_best()?;
+        if gate.len() < parallel_min(&self.activation()) {
+            return self.forward_inplace_on(isa, gate, up);
+        }
+        gate.par_chunks_mut(CHUNK)
+            .zip(up.par_chunks(CHUNK))
+            .try_for_each(|(gate, up)| self.forward_inplace_on(isa, gate, up))
+    }
+
     /// [`GatedUnit::forward_rows`] on all cores: whole rows per piece
     /// (about [`CHUNK`] outputs), with the one-thread call's bits.
     ///
@@ -157,6 +176,20 @@ fn rows_par(
         .try_for_each(|(x, y)| rows_fn(isa, x, y, row_len))
 }
 
+/// A row function in place on one path (`softmax_inplace_on`, ...).
+type RowsInplaceFn = fn(Isa, &mut [f32], usize) -> Result<(), Error>;
+
+/// `rows_fn` in place over `x` on all cores, whole rows per piece.
+fn rows_inplace_par(x: &mut [f32], row_len: usize, rows_fn: RowsInplaceFn) -> Result<(), Error> {
+    let isa = Isa::try_best()?;
+    if x.len() < PARALLEL_MIN || row_len == 0 || !x.len().is_multiple_of(row_len) {
+        return rows_fn(isa, x, row_len);
+    }
+    let piece = rows_per_piece(row_len) * row_len;
+    x.par_chunks_mut(piece)
+        .try_for_each(|x| rows_fn(isa, x, row_len))
+}
+
 /// [`softmax`](crate::softmax) on all cores: whole rows per piece (about
 /// [`CHUNK`] elements), with the one-thread call's bits. Below
 /// [`PARALLEL_MIN`] elements it runs on the calling thread.
@@ -181,4 +214,23 @@ pub fn softmax_par(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error
 /// other check.
 pub fn log_softmax_par(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
     rows_par("log_softmax", (x, y, row_len), crate::log_softmax_on)
+}
+
+/// [`softmax_inplace`](crate::softmax_inplace) on all cores, as
+/// [`softmax_par`].
+///
+/// # Errors
+/// As [`softmax_inplace`](crate::softmax_inplace); nothing is written then.
+pub fn softmax_inplace_par(x: &mut [f32], row_len: usize) -> Result<(), Error> {
+    rows_inplace_par(x, row_len, crate::softmax_inplace_on)
+}
+
+/// [`log_softmax_inplace`](crate::log_softmax_inplace) on all cores, as
+/// [`softmax_par`].
+///
+/// # Errors
+/// As [`log_softmax_inplace`](crate::log_softmax_inplace); nothing is
+/// written then.
+pub fn log_softmax_inplace_par(x: &mut [f32], row_len: usize) -> Result<(), Error> {
+    rows_inplace_par(x, row_len, crate::log_softmax_inplace_on)
 }

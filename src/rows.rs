@@ -3,6 +3,7 @@
 use crate::dispatch::{self, check_lengths};
 use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
 use crate::{Error, Isa};
+use core::mem::MaybeUninit;
 
 /// Checks `row_len` against a slice of `len` elements; returns the row count.
 fn rows(function: &'static str, len: usize, row_len: usize) -> Result<usize, Error> {
@@ -17,6 +18,26 @@ fn rows(function: &'static str, len: usize, row_len: usize) -> Result<usize, Err
     Ok(len / row_len)
 }
 
+/// Runs `flavor` over the rows of the `len` elements at `src` into `dst`.
+///
+/// # Safety
+/// `src` is valid for `len` reads and `dst` for `len` writes, the same
+/// pointer (from an exclusive borrow) or not overlapping. The row driver
+/// writes every element of `dst` before it reads it.
+unsafe fn run_rows<L: Flavor>(
+    name: &'static str,
+    flavor: L,
+    isa: Isa,
+    (src, dst, len): (*const f32, *mut f32, usize),
+    row_len: usize,
+) -> Result<(), Error> {
+    let isa = isa.check()?;
+    let n = rows(name, len, row_len)?;
+    // SAFETY: `isa` is available; the ranges are the caller's.
+    unsafe { dispatch::rows(isa, flavor, src, dst, [n, row_len]) };
+    Ok(())
+}
+
 /// Runs `flavor` from `x` into `y` (or in place when `y` is `None`).
 fn apply<L: Flavor>(
     name: &'static str,
@@ -29,15 +50,12 @@ fn apply<L: Flavor>(
     if let Some(y) = &y {
         check_lengths(name, x.len(), y.len());
     }
-    let isa = isa.check()?;
-    let n = rows(name, x.len(), row_len)?;
     let src = x.as_ptr();
     let dst = y.map_or(src.cast_mut(), |y| y.as_mut_ptr());
-    // SAFETY: `isa` is available; `x` and `y` hold `n * row_len` elements and
-    // are distinct borrows, or `dst == src` comes from the exclusive borrow
-    // of the in-place callers (see `inplace`).
-    unsafe { dispatch::rows(isa, flavor, src, dst, [n, row_len]) };
-    Ok(())
+    // SAFETY: `x` and `y` hold `x.len()` elements and are distinct borrows,
+    // or `dst == src` comes from the exclusive borrow of the in-place
+    // callers (see `inplace`).
+    unsafe { run_rows(name, flavor, isa, (src, dst, x.len()), row_len) }
 }
 
 /// Runs `flavor` in place over `x`.
@@ -48,13 +66,30 @@ fn inplace<L: Flavor>(
     x: &mut [f32],
     row_len: usize,
 ) -> Result<(), Error> {
-    let isa = isa.check()?;
-    let n = rows(name, x.len(), row_len)?;
     let p = x.as_mut_ptr();
-    // SAFETY: `isa` is available; `x` is exclusively borrowed and holds
-    // `n * row_len` elements; the row driver supports input == output.
-    unsafe { dispatch::rows(isa, flavor, p, p, [n, row_len]) };
-    Ok(())
+    // SAFETY: `x` is exclusively borrowed and holds `x.len()` elements; the
+    // row driver supports input == output.
+    unsafe { run_rows(name, flavor, isa, (p, p, x.len()), row_len) }
+}
+
+/// Runs `flavor` from `x` into the uninitialized `y`; returns `y`,
+/// initialized.
+fn uninit<'a, L: Flavor>(
+    name: &'static str,
+    flavor: L,
+    isa: Isa,
+    x: &[f32],
+    y: &'a mut [MaybeUninit<f32>],
+    row_len: usize,
+) -> Result<&'a mut [f32], Error> {
+    check_lengths(name, x.len(), y.len());
+    let (n, out) = (y.len(), y.as_mut_ptr().cast::<f32>());
+    // SAFETY: `x` and `y` are distinct borrows of `n` elements; the driver
+    // writes every element of `y` before it reads it.
+    unsafe { run_rows(name, flavor, isa, (x.as_ptr(), out, n), row_len)? };
+    // SAFETY: all `n` elements of `y` were written (the driver writes every
+    // output element of every row), and `y` is exclusively borrowed for `'a`.
+    Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
 }
 
 /// `y = softmax(x)` over each row of `row_len` consecutive elements:
@@ -117,6 +152,43 @@ pub fn softmax_inplace_on(isa: Isa, x: &mut [f32], row_len: usize) -> Result<(),
     inplace("softmax", Softmax, isa, x, row_len)
 }
 
+/// [`softmax`] into an uninitialized `y` (fresh memory, or a `Vec`'s spare
+/// capacity): the same bits, bound and special rows. `y` is only written,
+/// never read before it is written, and is returned initialized. `x` and
+/// `y` are distinct borrows; for one buffer in and out use
+/// [`softmax_inplace`].
+///
+/// # Errors
+/// As [`softmax`]; nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before
+/// any other check.
+pub fn softmax_uninit<'a>(
+    x: &[f32],
+    y: &'a mut [MaybeUninit<f32>],
+    row_len: usize,
+) -> Result<&'a mut [f32], Error> {
+    check_lengths("softmax", x.len(), y.len());
+    softmax_uninit_on(Isa::try_best()?, x, y, row_len)
+}
+
+/// [`softmax_uninit`] on exactly the path `isa`.
+///
+/// # Errors
+/// As [`softmax_on`]; nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message gives both lengths.
+pub fn softmax_uninit_on<'a>(
+    isa: Isa,
+    x: &[f32],
+    y: &'a mut [MaybeUninit<f32>],
+    row_len: usize,
+) -> Result<&'a mut [f32], Error> {
+    uninit("softmax", Softmax, isa, x, y, row_len)
+}
+
 /// `y = log_softmax(x)` over each row of `row_len` consecutive elements:
 /// `y_i = (x_i - m) - ln(sum_j e^(x_j - m))` (PyTorch's
 /// `log_softmax(dim=-1)`).
@@ -171,6 +243,39 @@ pub fn log_softmax_on(isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) -> Res
 /// As [`log_softmax_on`].
 pub fn log_softmax_inplace_on(isa: Isa, x: &mut [f32], row_len: usize) -> Result<(), Error> {
     inplace("log_softmax", LogSoftmax, isa, x, row_len)
+}
+
+/// [`log_softmax`] into an uninitialized `y`, as [`softmax_uninit`].
+///
+/// # Errors
+/// As [`log_softmax`]; nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before
+/// any other check.
+pub fn log_softmax_uninit<'a>(
+    x: &[f32],
+    y: &'a mut [MaybeUninit<f32>],
+    row_len: usize,
+) -> Result<&'a mut [f32], Error> {
+    check_lengths("log_softmax", x.len(), y.len());
+    log_softmax_uninit_on(Isa::try_best()?, x, y, row_len)
+}
+
+/// [`log_softmax_uninit`] on exactly the path `isa`.
+///
+/// # Errors
+/// As [`log_softmax_on`]; nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message gives both lengths.
+pub fn log_softmax_uninit_on<'a>(
+    isa: Isa,
+    x: &[f32],
+    y: &'a mut [MaybeUninit<f32>],
+    row_len: usize,
+) -> Result<&'a mut [f32], Error> {
+    uninit("log_softmax", LogSoftmax, isa, x, y, row_len)
 }
 
 /// An additive mask for [`softmax_masked`]: none, one row broadcast over

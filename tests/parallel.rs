@@ -54,6 +54,9 @@ fn parallel_gated_units_give_the_one_thread_bits() {
         let mut y = vec![0.0; g.len()];
         unit.forward_par(&g, &u, &mut y).unwrap();
         assert_eq!(bits(&y), bits(&want), "{unit}");
+        let mut y = g.clone();
+        unit.forward_inplace_par(&mut y, &u).unwrap();
+        assert_eq!(bits(&y), bits(&want), "{unit} in place");
         // Rows of [gate | up], 1021 outputs each, in bf16.
         let half_len = 1021;
         let rows = g.len() / (2 * half_len);
@@ -85,6 +88,17 @@ fn parallel_rows_give_the_one_thread_bits() {
         simd_activations::log_softmax(x, &mut a, row_len).unwrap();
         simd_activations::log_softmax_par(x, &mut b, row_len).unwrap();
         assert_eq!(bits(&a), bits(&b), "log_softmax rows of {row_len}");
+        b.copy_from_slice(x);
+        simd_activations::log_softmax_inplace_par(&mut b, row_len).unwrap();
+        assert_eq!(
+            bits(&a),
+            bits(&b),
+            "log_softmax in place, rows of {row_len}"
+        );
+        simd_activations::softmax(x, &mut a, row_len).unwrap();
+        b.copy_from_slice(x);
+        simd_activations::softmax_inplace_par(&mut b, row_len).unwrap();
+        assert_eq!(bits(&a), bits(&b), "softmax in place, rows of {row_len}");
     }
 }
 
@@ -98,6 +112,8 @@ fn parallel_errors_write_nothing() {
         Err(Error::InvalidParameter { .. })
     ));
     let shape = simd_activations::softmax_par(&x, &mut y, 3);
+    assert!(matches!(shape, Err(Error::InvalidShape { .. })));
+    let shape = simd_activations::softmax_inplace_par(&mut y, 3);
     assert!(matches!(shape, Err(Error::InvalidShape { .. })));
     assert!(y.iter().all(|v| *v == 5.0));
 }

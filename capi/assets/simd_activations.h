@@ -211,10 +211,30 @@ int32_t sa_gated_rows_bf16(int32_t unit, const uint16_t *x, uint16_t *y, size_t 
 int32_t sa_gated_rows_f16(int32_t unit, const uint16_t *x, uint16_t *y, size_t n_out,
                           size_t half_len, int32_t swapped);
 
+/* On all cores when the library is built with the rayon feature (a fixed
+   split that depends only on the lengths, so the same bits as one thread),
+   else on the calling thread: the unit numbered unit over n elements
+   (y == gate in place, y must not overlap up), and the row form. */
+int32_t sa_gated_par(int32_t unit, const float *gate, const float *up, float *y, size_t n);
+int32_t sa_gated_par_bf16(int32_t unit, const uint16_t *gate, const uint16_t *up, uint16_t *y,
+                          size_t n);
+int32_t sa_gated_par_f16(int32_t unit, const uint16_t *gate, const uint16_t *up, uint16_t *y,
+                         size_t n);
+int32_t sa_gated_rows_par(int32_t unit, const float *x, float *y, size_t n_out, size_t half_len,
+                          int32_t swapped);
+int32_t sa_gated_rows_par_bf16(int32_t unit, const uint16_t *x, uint16_t *y, size_t n_out,
+                               size_t half_len, int32_t swapped);
+int32_t sa_gated_rows_par_f16(int32_t unit, const uint16_t *x, uint16_t *y, size_t n_out,
+                              size_t half_len, int32_t swapped);
+
 /* Row-wise over contiguous rows of row_len floats (n in all); x and y
    4-byte aligned (NULL only with n == 0). */
 int32_t sa_softmax(const float *x, float *y, size_t n, size_t row_len);
 int32_t sa_log_softmax(const float *x, float *y, size_t n, size_t row_len);
+/* The same on all cores when the library is built with the rayon feature
+   (whole rows per piece, the same bits), else on the calling thread. */
+int32_t sa_softmax_par(const float *x, float *y, size_t n, size_t row_len);
+int32_t sa_log_softmax_par(const float *x, float *y, size_t n, size_t row_len);
 
 /* The attention softmax: softmax(scale * x + mask) per row, each operation
    rounded to float (the bits of scaling, masking, then sa_softmax). mask has

@@ -469,10 +469,73 @@ activation_table!(declare_c_half_functions);
 /// `SA_GATED_*`: the number of each gated unit in the `sa_gated_rows`
 /// functions, in [`GatedUnit::ALL`]'s order.
 fn gated_unit(unit: i32) -> Result<GatedUnit, i32> {
+    gated_unit_or_error(unit).map_err(|e| status(Err(e)))
+}
+
+/// [`gated_unit`] as the Rust API's error, for the functions built on
+/// [`run`] (which checks the pointers first).
+fn gated_unit_or_error(unit: i32) -> Result<GatedUnit, Error> {
     usize::try_from(unit)
         .ok()
         .and_then(|i| GatedUnit::ALL.get(i).copied())
-        .ok_or_else(|| fail(SA_ERR_FUNCTION, format_args!("unknown gated unit {unit}")))
+        .ok_or_else(|| Error::UnknownFunction {
+            name: format!("gated unit {unit}"),
+        })
+}
+
+/// The gated unit numbered `unit` on all cores with the `rayon` feature, on
+/// the calling thread on `isa` without it (the same bits either way).
+fn gated_par<T: crate::Element>(
+    unit: i32,
+    isa: Isa,
+    gate: &[T],
+    up: &[T],
+    y: &mut [T],
+) -> Result<(), Error> {
+    let unit = gated_unit_or_error(unit)?;
+    #[cfg(feature = "rayon")]
+    {
+        let _ = isa;
+        unit.forward_par(gate, up, y)
+    }
+    #[cfg(not(feature = "rayon"))]
+    unit.forward_on(isa, gate, up, y)
+}
+
+/// [`gated_par`] in place (`y == gate`).
+fn gated_inplace_par<T: crate::Element>(
+    unit: i32,
+    isa: Isa,
+    gate: &mut [T],
+    up: &[T],
+) -> Result<(), Error> {
+    let unit = gated_unit_or_error(unit)?;
+    #[cfg(feature = "rayon")]
+    {
+        let _ = isa;
+        unit.forward_inplace_par(gate, up)
+    }
+    #[cfg(not(feature = "rayon"))]
+    unit.forward_inplace_on(isa, gate, up)
+}
+
+/// [`GatedUnit::forward_rows`], on all cores where `par` is set and the
+/// library has the `rayon` feature.
+fn gated_rows_on<T: crate::Element>(
+    unit: GatedUnit,
+    isa: Isa,
+    (x, y): (&[T], &mut [T]),
+    half_len: usize,
+    swapped: bool,
+    par: bool,
+) -> Result<(), Error> {
+    #[cfg(feature = "rayon")]
+    if par {
+        return unit.forward_rows_par(x, y, half_len, swapped);
+    }
+    #[cfg(not(feature = "rayon"))]
+    let _ = par;
+    unit.forward_rows_on(isa, x, y, half_len, swapped)
 }
 
 /// Declares the C functions of each gated unit on each element type, and
@@ -482,7 +545,10 @@ macro_rules! gated_c_functions {
         $(
             #[doc = concat!("The fused gated units on `", stringify!($module), "` elements, exported to C as `sa_<unit>", $suffix, "`.")]
             pub mod $module {
-                use super::{Buffer, SA_ERR_OVERLAP, fail, gated_unit, guarded, run, status};
+                use super::{
+                    Buffer, SA_ERR_OVERLAP, fail, gated_inplace_par, gated_par, gated_rows_on,
+                    gated_unit, guarded, run, status,
+                };
                 use crate::GatedUnit;
 
                 /// `y[i] = act(gate[i]) * up[i]`, `y == gate` in place.
@@ -511,20 +577,41 @@ macro_rules! gated_c_functions {
                 gated_c_functions!(@units $module $cty, $suffix;
                     swiglu SwiGlu, geglu GeGlu, geglu_tanh GeGluTanh, geglu_quick GeGluQuick, reglu ReGlu);
 
-                #[doc = concat!("`sa_gated_rows", $suffix, "`: [`GatedUnit::forward_rows`] over `n_out` outputs from `2 n_out` inputs.")]
+                #[doc = concat!("`sa_gated_par", $suffix, "`: the unit numbered `unit` (`SA_GATED_*`) over `n` elements on all cores when the library has the `rayon` feature (fixed split, the one-thread bits), else on the calling thread; `y == gate` in place, `y` must not overlap `up`.")]
                 ///
                 /// # Safety
-                /// `x` points to `2 n_out` readable elements and `y` to
-                /// `n_out` writable ones, not overlapping (either may be null
-                /// when `n_out == 0`), valid for the duration of the call.
-                #[unsafe(export_name = concat!("sa_gated_rows", $suffix))]
-                pub unsafe extern "C" fn gated_rows(
+                /// As the unit functions'.
+                #[unsafe(export_name = concat!("sa_gated_par", $suffix))]
+                pub unsafe extern "C" fn gated_par_c(
                     unit: i32,
-                    x: *const $cty,
+                    gate: *const $cty,
+                    up: *const $cty,
                     y: *mut $cty,
+                    n: usize,
+                ) -> i32 {
+                    // SAFETY: the caller's contract is `run`'s, with `up` a
+                    // further input; the element type is the C type's.
+                    unsafe {
+                        run(
+                            (gate.cast::<$ty>(), y.cast::<$ty>(), n),
+                            [(up.cast::<$ty>(), n)],
+                            |isa, gate, y, [up]| gated_par(unit, isa, gate, up, y),
+                            |isa, gate, [up]| gated_inplace_par(unit, isa, gate, up),
+                        )
+                    }
+                }
+
+                /// The row form, on all cores where `par` is set.
+                ///
+                /// # Safety
+                /// As `gated_rows`.
+                unsafe fn rows(
+                    unit: i32,
+                    (x, y): (*const $cty, *mut $cty),
                     n_out: usize,
                     half_len: usize,
                     swapped: i32,
+                    par: bool,
                 ) -> i32 {
                     guarded(|isa| {
                         let n_in = n_out.checked_mul(2).unwrap_or(usize::MAX);
@@ -551,8 +638,44 @@ macro_rules! gated_c_functions {
                         // caller's contract), checked non-null, aligned and
                         // disjoint.
                         let (x, y) = unsafe { (xb.read(), yb.write()) };
-                        status(unit.forward_rows_on(isa, x, y, half_len, swapped != 0))
+                        status(gated_rows_on(unit, isa, (x, y), half_len, swapped != 0, par))
                     })
+                }
+
+                #[doc = concat!("`sa_gated_rows", $suffix, "`: [`GatedUnit::forward_rows`] over `n_out` outputs from `2 n_out` inputs.")]
+                ///
+                /// # Safety
+                /// `x` points to `2 n_out` readable elements and `y` to
+                /// `n_out` writable ones, not overlapping (either may be null
+                /// when `n_out == 0`), valid for the duration of the call.
+                #[unsafe(export_name = concat!("sa_gated_rows", $suffix))]
+                pub unsafe extern "C" fn gated_rows(
+                    unit: i32,
+                    x: *const $cty,
+                    y: *mut $cty,
+                    n_out: usize,
+                    half_len: usize,
+                    swapped: i32,
+                ) -> i32 {
+                    // SAFETY: this function's contract is `rows`'.
+                    unsafe { rows(unit, (x, y), n_out, half_len, swapped, false) }
+                }
+
+                #[doc = concat!("`sa_gated_rows_par", $suffix, "`: `sa_gated_rows", $suffix, "` on all cores when the library has the `rayon` feature (whole rows per piece, the one-thread bits).")]
+                ///
+                /// # Safety
+                /// As `gated_rows`.
+                #[unsafe(export_name = concat!("sa_gated_rows_par", $suffix))]
+                pub unsafe extern "C" fn gated_rows_par(
+                    unit: i32,
+                    x: *const $cty,
+                    y: *mut $cty,
+                    n_out: usize,
+                    half_len: usize,
+                    swapped: i32,
+                ) -> i32 {
+                    // SAFETY: this function's contract is `rows`'.
+                    unsafe { rows(unit, (x, y), n_out, half_len, swapped, true) }
                 }
             }
         )*
@@ -566,7 +689,9 @@ macro_rules! gated_c_functions {
             gated_c_functions!(@prototype geglu_tanh $suffix $cname),
             gated_c_functions!(@prototype geglu_quick $suffix $cname),
             gated_c_functions!(@prototype reglu $suffix $cname),
+            concat!("int32_t sa_gated_par", $suffix, "(int32_t unit, const ", $cname, " *gate, const ", $cname, " *up, ", $cname, " *y, size_t n);"),
             concat!("int32_t sa_gated_rows", $suffix, "(int32_t unit, const ", $cname, " *x, ", $cname, " *y, size_t n_out, size_t half_len, int32_t swapped);"),
+            concat!("int32_t sa_gated_rows_par", $suffix, "(int32_t unit, const ", $cname, " *x, ", $cname, " *y, size_t n_out, size_t half_len, int32_t swapped);"),
         )*];
     };
     (@prototype $name:ident $suffix:literal $cname:literal) => {
@@ -613,6 +738,90 @@ pub unsafe extern "C" fn sa_softmax(x: *const f32, y: *mut f32, n: usize, row_le
             |isa, x, y, []| crate::softmax_on(isa, x, y, row_len),
             |isa, x, []| crate::softmax_inplace_on(isa, x, row_len),
         )
+    }
+}
+
+/// [`sa_softmax`] on all cores when the library has the `rayon` feature
+/// (whole rows per piece, the one-thread bits), else on the calling thread.
+///
+/// # Safety
+/// As [`sa_softmax`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_softmax_par(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    row_len: usize,
+) -> i32 {
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [],
+            |isa, x, y, []| rows_par(false, isa, x, y, row_len),
+            |isa, x, []| rows_inplace_par(false, isa, x, row_len),
+        )
+    }
+}
+
+/// [`sa_log_softmax`] on all cores, as [`sa_softmax_par`].
+///
+/// # Safety
+/// As [`sa_softmax`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_log_softmax_par(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    row_len: usize,
+) -> i32 {
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            [],
+            |isa, x, y, []| rows_par(true, isa, x, y, row_len),
+            |isa, x, []| rows_inplace_par(true, isa, x, row_len),
+        )
+    }
+}
+
+/// `softmax` (or with `log`, `log_softmax`) from `x` into `y` on all cores
+/// with the `rayon` feature, on `isa` without it.
+fn rows_par(log: bool, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
+    #[cfg(feature = "rayon")]
+    {
+        let _ = isa;
+        if log {
+            crate::log_softmax_par(x, y, row_len)
+        } else {
+            crate::softmax_par(x, y, row_len)
+        }
+    }
+    #[cfg(not(feature = "rayon"))]
+    if log {
+        crate::log_softmax_on(isa, x, y, row_len)
+    } else {
+        crate::softmax_on(isa, x, y, row_len)
+    }
+}
+
+/// [`rows_par`] in place.
+fn rows_inplace_par(log: bool, isa: Isa, x: &mut [f32], row_len: usize) -> Result<(), Error> {
+    #[cfg(feature = "rayon")]
+    {
+        let _ = isa;
+        if log {
+            crate::log_softmax_inplace_par(x, row_len)
+        } else {
+            crate::softmax_inplace_par(x, row_len)
+        }
+    }
+    #[cfg(not(feature = "rayon"))]
+    if log {
+        crate::log_softmax_inplace_on(isa, x, row_len)
+    } else {
+        crate::softmax_inplace_on(isa, x, row_len)
     }
 }
 

@@ -96,6 +96,30 @@ int main(void) {
         for (int i = 0; i < 8; i++) hrows[i] = 0x3f80;
         check(sa_gated_rows_bf16(SA_GATED_REGLU, hrows, hout, 4, 2, 0) == SA_OK && hout[3] == 0x3f80,
               "gated rows bf16");
+
+        /* All cores (with the rayon feature): the one-thread bits. */
+        float par[4];
+        check(sa_gated_par(SA_GATED_SWIGLU, gate, up, par, 4) == SA_OK, "gated_par status");
+        check(sa_swiglu(gate, up, g, 4) == SA_OK && memcmp(par, g, sizeof g) == 0,
+              "gated_par is swiglu");
+        memcpy(par, gate, sizeof par);
+        check(sa_gated_par(SA_GATED_REGLU, par, up, par, 4) == SA_OK && par[3] == -2.0f,
+              "gated_par in place");
+        check(sa_gated_par(5, gate, up, par, 4) == SA_ERR_FUNCTION, "gated_par unknown unit");
+        check(sa_gated_par_bf16(SA_GATED_REGLU, bg, bu, b, 4) == SA_OK && b[3] == 0xc000,
+              "gated_par bf16");
+        check(sa_gated_par_f16(SA_GATED_REGLU, fg, fu, b, 4) == SA_OK && b[3] == 0xc000,
+              "gated_par f16");
+        check(sa_gated_rows_par(SA_GATED_REGLU, rows, out, 4, 2, 0) == SA_OK && out[2] == 3.0f &&
+                  out[3] == -2.0f,
+              "gated rows par");
+        check(sa_gated_rows_par_bf16(SA_GATED_REGLU, hrows, hout, 4, 2, 0) == SA_OK &&
+                  hout[3] == 0x3f80,
+              "gated rows par bf16");
+        for (int i = 0; i < 8; i++) hrows[i] = 0x3c00;
+        check(sa_gated_rows_par_f16(SA_GATED_REGLU, hrows, hout, 4, 2, 0) == SA_OK &&
+                  hout[0] == 0x3c00,
+              "gated rows par f16");
     }
 
     check(sa_relu(x, y, 5) == SA_OK, "relu status");
@@ -124,6 +148,20 @@ int main(void) {
     check(fabsf(s[3] - 1.0f / 3.0f) < 1e-7f, "softmax of a large row is stable");
     check(sa_softmax(r, s, 6, 4) == SA_ERR_SHAPE, "row length must divide n");
     check(sa_log_softmax(r, s, 6, 3) == SA_OK, "log_softmax status");
+    {
+        float sp[6], one[6];
+        check(sa_softmax(r, one, 6, 3) == SA_OK && sa_softmax_par(r, sp, 6, 3) == SA_OK &&
+                  memcmp(sp, one, sizeof sp) == 0,
+              "softmax_par is softmax");
+        check(sa_log_softmax(r, one, 6, 3) == SA_OK && sa_log_softmax_par(r, sp, 6, 3) == SA_OK &&
+                  memcmp(sp, one, sizeof sp) == 0,
+              "log_softmax_par is log_softmax");
+        memcpy(sp, r, sizeof sp);
+        check(sa_softmax_par(sp, sp, 6, 3) == SA_OK && sa_softmax(r, one, 6, 3) == SA_OK &&
+                  memcmp(sp, one, sizeof sp) == 0,
+              "softmax_par in place");
+        check(sa_softmax_par(r, sp, 6, 4) == SA_ERR_SHAPE, "softmax_par shape");
+    }
     float hide[6] = {0.0f, 0.0f, 0.0f, -INFINITY, -INFINITY, -INFINITY};
     check(sa_softmax_masked(r, s, 6, 3, 0.5f, hide, 6, 1) == SA_OK && s[3] == 0.0f && !isnan(s[4]),
           "attention softmax: a hidden row gives zeros");
