@@ -483,10 +483,11 @@ fn gated_unit_or_error(unit: i32) -> Result<GatedUnit, Error> {
         })
 }
 
-/// The gated unit numbered `unit` on all cores with the `rayon` feature, on
-/// the calling thread on `isa` without it (the same bits either way).
-fn gated_par<T: crate::Element>(
-    unit: i32,
+/// The gated unit numbered `unit`, on all cores where `par` is set and the
+/// library has the `rayon` feature, else on the calling thread on `isa`
+/// (the same bits either way).
+fn gated_forward<T: crate::Element>(
+    (unit, par): (i32, bool),
     isa: Isa,
     gate: &[T],
     up: &[T],
@@ -494,28 +495,28 @@ fn gated_par<T: crate::Element>(
 ) -> Result<(), Error> {
     let unit = gated_unit_or_error(unit)?;
     #[cfg(feature = "rayon")]
-    {
-        let _ = isa;
-        unit.forward_par(gate, up, y)
+    if par {
+        return unit.forward_par(gate, up, y);
     }
     #[cfg(not(feature = "rayon"))]
+    let _ = par;
     unit.forward_on(isa, gate, up, y)
 }
 
-/// [`gated_par`] in place (`y == gate`).
-fn gated_inplace_par<T: crate::Element>(
-    unit: i32,
+/// [`gated_forward`] in place (`y == gate`).
+fn gated_forward_inplace<T: crate::Element>(
+    (unit, par): (i32, bool),
     isa: Isa,
     gate: &mut [T],
     up: &[T],
 ) -> Result<(), Error> {
     let unit = gated_unit_or_error(unit)?;
     #[cfg(feature = "rayon")]
-    {
-        let _ = isa;
-        unit.forward_inplace_par(gate, up)
+    if par {
+        return unit.forward_inplace_par(gate, up);
     }
     #[cfg(not(feature = "rayon"))]
+    let _ = par;
     unit.forward_inplace_on(isa, gate, up)
 }
 
@@ -546,17 +547,19 @@ macro_rules! gated_c_functions {
             #[doc = concat!("The fused gated units on `", stringify!($module), "` elements, exported to C as `sa_<unit>", $suffix, "`.")]
             pub mod $module {
                 use super::{
-                    Buffer, SA_ERR_OVERLAP, fail, gated_inplace_par, gated_par, gated_rows_on,
-                    gated_unit, guarded, run, status,
+                    Buffer, SA_ERR_OVERLAP, fail, gated_forward, gated_forward_inplace,
+                    gated_rows_on, gated_unit, guarded, run, status,
                 };
                 use crate::GatedUnit;
 
-                /// `y[i] = act(gate[i]) * up[i]`, `y == gate` in place.
+                /// `y[i] = act(gate[i]) * up[i]` for the unit numbered
+                /// `unit`, `y == gate` in place, on all cores where `par`
+                /// is set (see `gated_forward`).
                 ///
                 /// # Safety
                 /// As the C functions'.
                 unsafe fn unit(
-                    unit: GatedUnit,
+                    unit: (i32, bool),
                     gate: *const $cty,
                     up: *const $cty,
                     y: *mut $cty,
@@ -568,8 +571,8 @@ macro_rules! gated_c_functions {
                         run(
                             (gate.cast::<$ty>(), y.cast::<$ty>(), n),
                             [(up.cast::<$ty>(), n)],
-                            |isa, gate, y, [up]| unit.forward_on(isa, gate, up, y),
-                            |isa, gate, [up]| unit.forward_inplace_on(isa, gate, up),
+                            |isa, gate, y, [up]| gated_forward(unit, isa, gate, up, y),
+                            |isa, gate, [up]| gated_forward_inplace(unit, isa, gate, up),
                         )
                     }
                 }
@@ -577,28 +580,20 @@ macro_rules! gated_c_functions {
                 gated_c_functions!(@units $module $cty, $suffix;
                     swiglu SwiGlu, geglu GeGlu, geglu_tanh GeGluTanh, geglu_quick GeGluQuick, reglu ReGlu);
 
-                #[doc = concat!("`sa_gated_par", $suffix, "`: the unit numbered `unit` (`SA_GATED_*`) over `n` elements on all cores when the library has the `rayon` feature (fixed split, the one-thread bits), else on the calling thread; `y == gate` in place, `y` must not overlap `up`.")]
+                #[doc = concat!("`sa_gated_par", $suffix, "`: the unit numbered `number` (`SA_GATED_*`) over `n` elements on all cores when the library has the `rayon` feature (fixed split, the one-thread bits), else on the calling thread; `y == gate` in place, `y` must not overlap `up`.")]
                 ///
                 /// # Safety
                 /// As the unit functions'.
                 #[unsafe(export_name = concat!("sa_gated_par", $suffix))]
                 pub unsafe extern "C" fn gated_par_c(
-                    unit: i32,
+                    number: i32,
                     gate: *const $cty,
                     up: *const $cty,
                     y: *mut $cty,
                     n: usize,
                 ) -> i32 {
-                    // SAFETY: the caller's contract is `run`'s, with `up` a
-                    // further input; the element type is the C type's.
-                    unsafe {
-                        run(
-                            (gate.cast::<$ty>(), y.cast::<$ty>(), n),
-                            [(up.cast::<$ty>(), n)],
-                            |isa, gate, y, [up]| gated_par(unit, isa, gate, up, y),
-                            |isa, gate, [up]| gated_inplace_par(unit, isa, gate, up),
-                        )
-                    }
+                    // SAFETY: this function's contract is `unit`'s.
+                    unsafe { unit((number, true), gate, up, y, n) }
                 }
 
                 /// The row form, on all cores where `par` is set.
@@ -708,7 +703,7 @@ macro_rules! gated_c_functions {
             #[unsafe(export_name = concat!("sa_", stringify!($name), $suffix))]
             pub unsafe extern "C" fn $name(gate: *const $cty, up: *const $cty, y: *mut $cty, n: usize) -> i32 {
                 // SAFETY: this function's contract is `unit`'s.
-                unsafe { unit(GatedUnit::$variant, gate, up, y, n) }
+                unsafe { unit((GatedUnit::$variant as i32, false), gate, up, y, n) }
             }
         )*
     };
@@ -753,15 +748,8 @@ pub unsafe extern "C" fn sa_softmax_par(
     n: usize,
     row_len: usize,
 ) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
-    unsafe {
-        run(
-            (x, y, n),
-            [],
-            |isa, x, y, []| rows_par(false, isa, x, y, row_len),
-            |isa, x, []| rows_inplace_par(false, isa, x, row_len),
-        )
-    }
+    // SAFETY: this function's contract is `rows_par_c`'s.
+    unsafe { rows_par_c(false, (x, y, n), row_len) }
 }
 
 /// [`sa_log_softmax`] on all cores, as [`sa_softmax_par`].
@@ -775,13 +763,22 @@ pub unsafe extern "C" fn sa_log_softmax_par(
     n: usize,
     row_len: usize,
 ) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
+    // SAFETY: this function's contract is `rows_par_c`'s.
+    unsafe { rows_par_c(true, (x, y, n), row_len) }
+}
+
+/// `sa_softmax_par` (or with `log`, `sa_log_softmax_par`).
+///
+/// # Safety
+/// As [`sa_softmax`].
+unsafe fn rows_par_c(log: bool, (x, y, n): (*const f32, *mut f32, usize), row_len: usize) -> i32 {
+    // SAFETY: the caller's contract is `run`'s.
     unsafe {
         run(
             (x, y, n),
             [],
-            |isa, x, y, []| rows_par(true, isa, x, y, row_len),
-            |isa, x, []| rows_inplace_par(true, isa, x, row_len),
+            |isa, x, y, []| rows_par(log, isa, x, y, row_len),
+            |isa, x, []| rows_inplace_par(log, isa, x, row_len),
         )
     }
 }
