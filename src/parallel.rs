@@ -14,12 +14,14 @@ use rayon::prelude::*;
 /// Elements per piece: 32 Ki (128 KiB of `f32`, a share of L2 per core).
 pub const CHUNK: usize = 32 * 1024;
 
-/// Below this many elements (two pieces) the `_par` entry points stay on
+/// Below this many elements (eight pieces) the `_par` entry points stay on
 /// the calling thread, where handing work to the pool costs about what it
-/// saves. Measured with `cargo bench --features rayon --bench parallel` on a
-/// 2-core Zen 3: `gelu` on all cores ran at 1.16x one thread at 64 Ki
-/// elements, 1.65x at 256 Ki, 1.71x at 1 Mi and 1.97x at 16 Mi.
-pub const PARALLEL_MIN: usize = 64 * 1024;
+/// saves. Measured with `cargo bench --features rayon --bench parallel`,
+/// `gelu` on both cores against one thread: on a 2-core Zen 3 (AVX2) 1.16x
+/// at 64 Ki elements, 1.65x at 256 Ki, 1.71x at 1 Mi and 1.97x at 16 Mi; on
+/// a 2-core Xeon with AVX-512, where one thread is three times as fast,
+/// 0.82x at 64 Ki, 1.18x at 256 Ki, 1.57x at 1 Mi and 1.65x at 16 Mi.
+pub const PARALLEL_MIN: usize = 256 * 1024;
 
 /// The threshold of the exact functions (`relu`, `relu6`, `hardtanh`,
 /// `identity`, `step`: an error bound of 0, a few operations per element),
