@@ -11,7 +11,7 @@
 //! the subnormal range are rounded once and results above `f32::MAX`
 //! overflow to `+inf`). `x` is first clamped to `[-104, 88.8]`: `exp` is
 //! `0` below (it is under half the smallest subnormal from -103.98 on) and
-//! `+inf` above (from 88.73 on), and `n` stays in `[-150, 129]`. It costs
+//! `+inf` above (from 88.73 on), and `n` stays in `[-150, 128]`. It costs
 //! twelve operations before the scaling on every path, against two
 //! [`Simd::lookup16`] (five operations each on AVX2) and eight more for the
 //! tabulated form below.

@@ -13,9 +13,10 @@
 //! `E`: `n = round(K3 zh / ln2)` (the shifter trick) and `r = z - n L`,
 //! `L = ln2 / K3` in two parts (the first difference exact), so
 //! `E = 2^n e^(K3 r)`, `|K3 r| <= ln2/2`, with no table:
-//! `e^(K3 r) = 1 + r (K3 + r h(r))`, `h` of degree 4 (relative error
-//! 2^-27.3), kept as a pair `e_hi + e_lo` (the last product's rounding error
-//! by a second FMA).
+//! `e^(K3 r) = 1 + r (K3 + r h(r))`, `h` of degree 4 (2^-27.3 as fitted;
+//! about 2^-25.3 evaluated in `f32`, with `K3` and the inner sum rounded),
+//! kept as a pair `e_hi + e_lo` (the last product's rounding error by a
+//! second FMA).
 //!
 //! The quotient is compensated (see `logistic_of` in `kernels/sigmoid.rs`,
 //! shared with `sigmoid` and `silu`): `q + c` with `c` below an ulp of `q`;
@@ -52,8 +53,8 @@ const K3: f32 = 7.135_481_4e-2;
 const K3_LOG2E: f32 = 1.029_432_4e-1;
 /// `L = ln2 / K3` in two parts (`0x1.36d9d6p+3`): 24 significant bits with
 /// the lowest at 2^-20, so `zh - n L_HI` is exact for the integers
-/// `|n| <= 163` that occur (`zh` is a multiple of 2^-20 and the difference
-/// is below 8).
+/// `|n| <= 163` that occur: where `n != 0`, `|zh| >= 4.8`, so `zh` is a
+/// multiple of 2^-21, and so is the difference, which is below 8.
 const L_HI: f32 = 9.714_091;
 /// `L - L_HI` rounded to `f32` (`-0x1.25115cp-22`).
 const L_LO: f32 = -2.729_406_7e-7;
@@ -61,7 +62,8 @@ const L_LO: f32 = -2.729_406_7e-7;
 const X_MAX: f32 = 11.0;
 /// `c2..c6` of `e^(K3 r) ~ 1 + K3 r + c2 r^2 + ... + c6 r^6` on
 /// `[-ln2/(2 K3), ln2/(2 K3)]` (relative error 2^-27.3 with the `f32`
-/// coefficients; `fit -- gelu_tanh_exp`).
+/// coefficients and the exact `K3`, about 2^-25.3 as the kernel evaluates
+/// it; `fit -- gelu_tanh_exp`).
 const EXP_C2: f32 = 2.545_754_7e-3; // 0x1.4dad5ap-9
 /// See [`EXP_C2`].
 const EXP_C3: f32 = 6.055_009_4e-5; // 0x1.fbee56p-15

@@ -7,6 +7,7 @@
 #
 #   scripts/mca.sh                  prints a markdown table on stdout
 #   MCA_VERBOSE=1 scripts/mca.sh    also the loop found for each case, on stderr
+#   MCA_FUNCTIONS="exp silu" scripts/mca.sh   only these functions
 #
 # It builds examples/mca_probe.rs (every function behind an
 # `#[inline(never)]` wrapper) for x86-64 and aarch64 in release with v0
@@ -14,8 +15,8 @@
 # generic arguments, and without position independence, so that calls name
 # their targets. For each wrapper it takes the wrapper and the functions
 # of the crate measured that it reaches in at most six direct calls on the
-# f32 path of its kernel, whose names name the path (`avx512`, `avx2`; any
-# on aarch64, where NEON is the only path),
+# f32 path of its kernel, whose names name the path (`avx512`, `avx2`; on
+# aarch64, where the NEON loop is inlined, any but the scalar path's),
 # and in them the loop scripts/mca_loop.awk finds: the fast-path cycle that
 # stores the most full vectors of the path's width per iteration. That loop
 # body goes to llvm-mca; cycles per element are its steady-state cycles per
@@ -173,9 +174,10 @@ for entry in "${PATHS[@]}"; do
                 crate=simd_activations
                 [ "$side" = ours ] || crate=rten
                 for callee in $(reachable "$objdump" "$wrapper" "$binary" "$symbols" "$crate" "${KERNEL[$function]}"); do
-                    # NEON is aarch64's only path: its loop is inlined into
-                    # functions whose names need not name it.
-                    if [ "$callee" != "$wrapper" ] && { [ "$path" = neon ] || named "$callee" "$path" "$symbols"; }; then
+                    # On aarch64 the NEON loop is inlined into functions
+                    # whose names need not name it: take any but the scalar
+                    # path's.
+                    if [ "$callee" != "$wrapper" ] && { { [ "$path" = neon ] && ! named "$callee" "scalar::scalar" "$symbols"; } || named "$callee" "$path" "$symbols"; }; then
                         disassemble "$objdump" "$callee" "$binary" "$symbols"
                     fi
                 done

@@ -17,11 +17,18 @@
  * computes on the dispatch path (the most capable of AVX-512, AVX2 + FMA,
  * NEON and scalar this CPU runs, capped by the environment variable
  * SIMD_ACTIVATIONS_ISA), with the same bits, error bounds and special values;
- * the README lists them. Detection happens once; calls do not allocate.
+ * the README lists them. Detection happens once; calls do not allocate,
+ * except the _par functions (below).
  *
  * Thread safety: every function may be called from any number of threads at
  * once. The only shared state is the cached dispatch choice (set once,
- * atomically); sa_last_error is per thread.
+ * atomically); sa_last_error is per thread. The _par functions of a library
+ * built with the rayon feature (the default) hand slices of 256 Ki elements
+ * or more (1 Mi for the exact functions) to rayon's global thread pool,
+ * which they start on first use (threads and memory). Do not call them in
+ * the child of a fork() made after the pool started, and do not unload the
+ * library while the pool may run; smaller slices stay on the calling
+ * thread.
  *
  * Conventions:
  *  - float pointers must be aligned to 4 bytes (the alignment of float; no
@@ -72,7 +79,8 @@ extern "C" {
 /* An internal error (a bug), reported instead of unwinding into C. */
 #define SA_ERR_INTERNAL 6
 /* An unknown function name or number, or parameters that cannot be read
-   (sa_activation_parse and the sa_activation_* functions). */
+   (sa_activation_parse and the sa_activation_* functions), or an unknown
+   gated unit number (sa_gated_par*, sa_gated_rows*). */
 #define SA_ERR_FUNCTION 7
 
 /* A static, NUL-terminated description of a status code (never NULL). */
@@ -191,7 +199,7 @@ int32_t sa_geglu_tanh_f16(const uint16_t *gate, const uint16_t *up, uint16_t *y,
 int32_t sa_geglu_quick_f16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
 int32_t sa_reglu_f16(const uint16_t *gate, const uint16_t *up, uint16_t *y, size_t n);
 
-/* The units by number, for the row form. */
+/* The units by number, for sa_gated_par* and the row form. */
 #define SA_GATED_SWIGLU 0
 #define SA_GATED_GEGLU 1
 #define SA_GATED_GEGLU_TANH 2

@@ -17,7 +17,9 @@
 //!   misaligned pointer with `n > 0`, a bad parameter, a shape that does not
 //!   fit, or an invalid `SIMD_ACTIVATIONS_ISA` are errors, never undefined
 //!   behaviour or a wrong answer; [`sa_status_message`] describes each code.
-//! - Nothing panics across the boundary and nothing allocates.
+//! - Nothing panics across the boundary, and nothing allocates but the
+//!   `_par` functions of a library built with `rayon`, which start rayon's
+//!   global pool on first use (the header says when not to call them).
 
 use crate::table::activation_table;
 use crate::{Activation, Error, GatedUnit, Isa, Mask, MaskedRows};
@@ -478,8 +480,17 @@ fn gated_unit_or_error(unit: i32) -> Result<GatedUnit, Error> {
     usize::try_from(unit)
         .ok()
         .and_then(|i| GatedUnit::ALL.get(i).copied())
-        .ok_or_else(|| Error::UnknownFunction {
-            name: format!("gated unit {unit}"),
+        .ok_or_else(|| Error::Parse {
+            input: unit.to_string(),
+            message: format!(
+                "not a gated unit number (0 to {}: {})",
+                GatedUnit::ALL.len() - 1,
+                GatedUnit::ALL
+                    .iter()
+                    .map(|u| u.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         })
 }
 
@@ -702,8 +713,11 @@ macro_rules! gated_c_functions {
             /// duration of the call.
             #[unsafe(export_name = concat!("sa_", stringify!($name), $suffix))]
             pub unsafe extern "C" fn $name(gate: *const $cty, up: *const $cty, y: *mut $cty, n: usize) -> i32 {
+                // The unit's number is its index in `GatedUnit::ALL`.
+                const NUMBER: i32 = GatedUnit::$variant as i32;
+                const _: () = assert!(matches!(GatedUnit::ALL[NUMBER as usize], GatedUnit::$variant));
                 // SAFETY: this function's contract is `unit`'s.
-                unsafe { unit((GatedUnit::$variant as i32, false), gate, up, y, n) }
+                unsafe { unit((NUMBER, false), gate, up, y, n) }
             }
         )*
     };

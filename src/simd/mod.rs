@@ -248,7 +248,7 @@ pub(crate) trait Simd: Copy {
     }
     /// `v * 2^n`, rounded once, for an integer `n` in `[-190, 63]` where
     /// `v * 2^(n + 64)` is exact (finite, and normal or zero unless
-    /// `n >= -64`): e.g. `n` in `[-190, 0]` with `|v|` in `[2^-28, 2^60]`, or
+    /// `n >= -64`): e.g. `n` in `[-185, 0]` with `|v|` in `[2^-5, 2^60]`, or
     /// `n = 0` and any `|v| < 2^64`. Results in the subnormal range are
     /// rounded once.
     ///

@@ -106,20 +106,31 @@ int main(void) {
         check(sa_gated_par(SA_GATED_REGLU, par, up, par, 4) == SA_OK && par[3] == -2.0f,
               "gated_par in place");
         check(sa_gated_par(5, gate, up, par, 4) == SA_ERR_FUNCTION, "gated_par unknown unit");
-        check(sa_gated_par_bf16(SA_GATED_REGLU, bg, bu, b, 4) == SA_OK && b[3] == 0xc000,
+        check(sa_gated_par(99, NULL, up, par, 4) == SA_ERR_POINTER,
+              "gated_par checks pointers before the unit");
+        memset(b, 0, sizeof b);
+        check(sa_gated_par_bf16(SA_GATED_REGLU, bg, bu, b, 4) == SA_OK && b[3] == 0xc000 &&
+                  b[2] == 0x4040,
               "gated_par bf16");
-        check(sa_gated_par_f16(SA_GATED_REGLU, fg, fu, b, 4) == SA_OK && b[3] == 0xc000,
+        memset(b, 0, sizeof b);
+        check(sa_gated_par_f16(SA_GATED_REGLU, fg, fu, b, 4) == SA_OK && b[3] == 0xc000 &&
+                  b[2] == 0x4200,
               "gated_par f16");
+        memset(out, 0, sizeof out);
         check(sa_gated_rows_par(SA_GATED_REGLU, rows, out, 4, 2, 0) == SA_OK && out[2] == 3.0f &&
                   out[3] == -2.0f,
               "gated rows par");
+        memset(hout, 0, sizeof hout);
         check(sa_gated_rows_par_bf16(SA_GATED_REGLU, hrows, hout, 4, 2, 0) == SA_OK &&
                   hout[3] == 0x3f80,
               "gated rows par bf16");
         for (int i = 0; i < 8; i++) hrows[i] = 0x3c00;
+        memset(hout, 0, sizeof hout);
         check(sa_gated_rows_par_f16(SA_GATED_REGLU, hrows, hout, 4, 2, 0) == SA_OK &&
                   hout[0] == 0x3c00,
               "gated rows par f16");
+        check(sa_gated_rows_par(7, rows, out, 4, 2, 0) == SA_ERR_FUNCTION,
+              "gated rows par unknown unit");
     }
 
     check(sa_relu(x, y, 5) == SA_OK, "relu status");
