@@ -217,19 +217,26 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
 /// first order (`c` is below 2^-21). `n` suits [`Simd::mul_pow2`].
 #[inline(always)]
 pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> ExpSplit<S::F> {
-    let one = s.splat(1.0);
     let shifter = s.splat(SHIFTER);
     let n = s.sub(s.mul_add(a, s.splat(-LOG2E), shifter), shifter);
     let v = s.mul_add(n, s.splat(LN2_HI), a);
     let c = s.mul(n, s.splat(LN2_LO));
-    let h = exp_neg_h(s, v);
-    let hi = s.mul_add(h, v, one);
-    let lo = s.mul_add(h, v, s.sub(one, hi));
+    let (hi, lo) = one_plus_product(s, exp_neg_h(s, v), v);
     ExpSplit {
         hi,
         lo: s.neg_mul_add(hi, c, lo),
         n,
     }
+}
+
+/// `1 + a b` as the pair `hi + lo`: `hi` rounded once, `lo` the rest to one
+/// more rounding (`1 - hi` is exact for `hi` in `[0.5, 2]`), for the last
+/// step of a table-free exponential, `|a b| <= 1/2`.
+#[inline(always)]
+pub(crate) fn one_plus_product<S: Simd>(s: S, a: S::F, b: S::F) -> (S::F, S::F) {
+    let one = s.splat(1.0);
+    let hi = s.mul_add(a, b, one);
+    (hi, s.mul_add(a, b, s.sub(one, hi)))
 }
 
 /// `h(v)` of `e^-v = 1 + v h(v)` on `[-ln2/2, ln2/2]` (degree 5).

@@ -34,7 +34,7 @@
 //! Special values: `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
-use super::exp::ExpSplit;
+use super::exp::{ExpSplit, one_plus_product};
 use super::sigmoid::logistic_of;
 use super::{Kernel, SHIFTER, horner};
 use crate::simd::Simd;
@@ -107,14 +107,8 @@ impl Kernel for GeluTanh {
         // e^(K3 r) = 1 + r g, g = K3 + r h(r), as the pair e_hi + e_lo.
         let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
         let g = s.mul_add(h, r, s.splat(K3));
-        let one = s.splat(1.0);
-        let e_hi = s.mul_add(g, r, one);
-        let e_lo = s.mul_add(g, r, s.sub(one, e_hi));
-        let e = ExpSplit {
-            hi: e_hi,
-            lo: e_lo,
-            n,
-        };
+        let (hi, lo) = one_plus_product(s, g, r);
+        let e = ExpSplit { hi, lo, n };
         let neg = s.lt(x, s.splat(0.0));
         let (q, c) = logistic_of::<S, false>(s, e, neg);
         let y = s.mul_add(xl, q, s.mul(xc, c));

@@ -140,20 +140,22 @@ impl GatedUnit {
     ) -> Result<(), Error> {
         self.check_rows_lengths(x.len(), y.len());
         let isa = Isa::try_best()?;
-        let whole_rows = half_len > 0 && y.len().is_multiple_of(half_len);
-        if y.len() < parallel_min(&self.activation()) || !whole_rows {
+        let Some(piece) = row_piece(y.len(), half_len, parallel_min(&self.activation())) else {
             return self.forward_rows_on(isa, x, y, half_len, swapped);
-        }
-        let piece = rows_per_piece(half_len) * half_len;
+        };
         x.par_chunks(2 * piece)
             .zip(y.par_chunks_mut(piece))
             .try_for_each(|(x, y)| self.forward_rows_on(isa, x, y, half_len, swapped))
     }
 }
 
-/// Whole rows per piece: about [`CHUNK`] elements, at least one row.
-fn rows_per_piece(row_len: usize) -> usize {
-    (CHUNK / row_len.max(1)).max(1)
+/// The elements per piece of a row function over `len` elements in rows of
+/// `row_len` (whole rows, about [`CHUNK`] elements, at least one row), or
+/// `None` to stay on the calling thread: slices below `min`, and shapes the
+/// row function refuses (before writing anything).
+fn row_piece(len: usize, row_len: usize, min: usize) -> Option<usize> {
+    (len >= min && row_len > 0 && len.is_multiple_of(row_len))
+        .then(|| (CHUNK / row_len).max(1) * row_len)
 }
 
 /// A row function on one path (`softmax_on`, `log_softmax_on`).
@@ -167,12 +169,9 @@ fn rows_par(
 ) -> Result<(), Error> {
     check_lengths(name, x.len(), y.len());
     let isa = Isa::try_best()?;
-    // Small slices, and shapes the row function refuses (before writing
-    // anything), on the calling thread.
-    if x.len() < PARALLEL_MIN || row_len == 0 || !x.len().is_multiple_of(row_len) {
+    let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
         return rows_fn(isa, x, y, row_len);
-    }
-    let piece = rows_per_piece(row_len) * row_len;
+    };
     x.par_chunks(piece)
         .zip(y.par_chunks_mut(piece))
         .try_for_each(|(x, y)| rows_fn(isa, x, y, row_len))
@@ -184,10 +183,9 @@ type RowsInplaceFn = fn(Isa, &mut [f32], usize) -> Result<(), Error>;
 /// `rows_fn` in place over `x` on all cores, whole rows per piece.
 fn rows_inplace_par(x: &mut [f32], row_len: usize, rows_fn: RowsInplaceFn) -> Result<(), Error> {
     let isa = Isa::try_best()?;
-    if x.len() < PARALLEL_MIN || row_len == 0 || !x.len().is_multiple_of(row_len) {
+    let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
         return rows_fn(isa, x, row_len);
-    }
-    let piece = rows_per_piece(row_len) * row_len;
+    };
     x.par_chunks_mut(piece)
         .try_for_each(|x| rows_fn(isa, x, row_len))
 }
