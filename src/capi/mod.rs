@@ -763,7 +763,7 @@ pub unsafe extern "C" fn sa_softmax_par(
     row_len: usize,
 ) -> i32 {
     // SAFETY: this function's contract is `rows_par_c`'s.
-    unsafe { rows_par_c(false, (x, y, n), row_len) }
+    unsafe { rows_par_c(SOFTMAX_PAR, (x, y, n), row_len) }
 }
 
 /// [`sa_log_softmax`] on all cores, as [`sa_softmax_par`].
@@ -778,61 +778,53 @@ pub unsafe extern "C" fn sa_log_softmax_par(
     row_len: usize,
 ) -> i32 {
     // SAFETY: this function's contract is `rows_par_c`'s.
-    unsafe { rows_par_c(true, (x, y, n), row_len) }
+    unsafe { rows_par_c(LOG_SOFTMAX_PAR, (x, y, n), row_len) }
 }
 
-/// `sa_softmax_par` (or with `log`, `sa_log_softmax_par`).
+/// A row function from `x` into `y` and in place, on a path (`isa`) or on
+/// all cores.
+type RowsPair = (
+    fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>,
+    fn(Isa, &mut [f32], usize) -> Result<(), Error>,
+);
+
+/// `softmax` behind `sa_softmax_par`: on all cores with the `rayon` feature.
+#[cfg(feature = "rayon")]
+const SOFTMAX_PAR: RowsPair = (
+    |_, x, y, row_len| crate::softmax_par(x, y, row_len),
+    |_, x, row_len| crate::softmax_inplace_par(x, row_len),
+);
+/// `softmax` behind `sa_softmax_par`: on the calling thread without `rayon`.
+#[cfg(not(feature = "rayon"))]
+const SOFTMAX_PAR: RowsPair = (crate::softmax_on, crate::softmax_inplace_on);
+/// `log_softmax` behind `sa_log_softmax_par`, as [`SOFTMAX_PAR`].
+#[cfg(feature = "rayon")]
+const LOG_SOFTMAX_PAR: RowsPair = (
+    |_, x, y, row_len| crate::log_softmax_par(x, y, row_len),
+    |_, x, row_len| crate::log_softmax_inplace_par(x, row_len),
+);
+/// `log_softmax` behind `sa_log_softmax_par`, as [`SOFTMAX_PAR`].
+#[cfg(not(feature = "rayon"))]
+const LOG_SOFTMAX_PAR: RowsPair = (crate::log_softmax_on, crate::log_softmax_inplace_on);
+
+/// `sa_softmax_par` and `sa_log_softmax_par`: `rows` on the caller's
+/// buffers.
 ///
 /// # Safety
 /// As [`sa_softmax`].
-unsafe fn rows_par_c(log: bool, (x, y, n): (*const f32, *mut f32, usize), row_len: usize) -> i32 {
+unsafe fn rows_par_c(
+    (separate, in_place): RowsPair,
+    (x, y, n): (*const f32, *mut f32, usize),
+    row_len: usize,
+) -> i32 {
     // SAFETY: the caller's contract is `run`'s.
     unsafe {
         run(
             (x, y, n),
             [],
-            |isa, x, y, []| rows_par(log, isa, x, y, row_len),
-            |isa, x, []| rows_inplace_par(log, isa, x, row_len),
+            |isa, x, y, []| separate(isa, x, y, row_len),
+            |isa, x, []| in_place(isa, x, row_len),
         )
-    }
-}
-
-/// `softmax` (or with `log`, `log_softmax`) from `x` into `y` on all cores
-/// with the `rayon` feature, on `isa` without it.
-fn rows_par(log: bool, isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
-    #[cfg(feature = "rayon")]
-    {
-        let _ = isa;
-        if log {
-            crate::log_softmax_par(x, y, row_len)
-        } else {
-            crate::softmax_par(x, y, row_len)
-        }
-    }
-    #[cfg(not(feature = "rayon"))]
-    if log {
-        crate::log_softmax_on(isa, x, y, row_len)
-    } else {
-        crate::softmax_on(isa, x, y, row_len)
-    }
-}
-
-/// [`rows_par`] in place.
-fn rows_inplace_par(log: bool, isa: Isa, x: &mut [f32], row_len: usize) -> Result<(), Error> {
-    #[cfg(feature = "rayon")]
-    {
-        let _ = isa;
-        if log {
-            crate::log_softmax_inplace_par(x, row_len)
-        } else {
-            crate::softmax_inplace_par(x, row_len)
-        }
-    }
-    #[cfg(not(feature = "rayon"))]
-    if log {
-        crate::log_softmax_inplace_on(isa, x, row_len)
-    } else {
-        crate::softmax_inplace_on(isa, x, row_len)
     }
 }
 
