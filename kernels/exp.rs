@@ -7,7 +7,7 @@
 //! `|w| <= ln2/2` and `e^x = 2^n e^-w`. `e^-w = 1 + w h(w)` with `h` of
 //! degree 5 (the coefficients of [`exp_neg`], minimax for relative error
 //! 2^-28.2: `cargo run --release --bin fit -- exp_neg`), the last step one
-//! FMA, and `2^n` applied by [`Simd::mul_exp2`] (one rounding, so results in
+//! FMA, and `2^n` applied by [`Simd::mul_pow2_wide`] (one rounding, so results in
 //! the subnormal range are rounded once and results above `f32::MAX`
 //! overflow to `+inf`). `x` is first clamped to `[-104, 88.8]`: `exp` is
 //! `0` below (it is under half the smallest subnormal from -103.98 on) and
@@ -179,7 +179,7 @@ pub(crate) fn exp<S: Simd>(s: S, x: S::F) -> S::F {
     // w = n ln2 - x, |w| <= ln2/2: the first step is exact.
     let w = s.mul_add(n, s.splat(LN2_HI), s.neg(x));
     let w = s.mul_add(n, s.splat(LN2_LO), w);
-    s.mul_exp2(s.mul_add(exp_neg_h(s, w), w, s.splat(1.0)), n)
+    s.mul_pow2_wide(s.mul_add(exp_neg_h(s, w), w, s.splat(1.0)), n)
 }
 
 /// `e^x` as an [`ExpSplit`], for every `x`.

@@ -32,6 +32,28 @@ pub(crate) fn eval<S: Simd, K: Kernel>(s: S, k: K, x: S::F) -> S::F {
 const UNROLL: usize = 4;
 const _: () = assert!(UNROLL == 4, "vector_loop's body holds four vectors");
 
+/// How far ahead of the element being read [`vector_loop`] asks for the
+/// input's cache lines, in bytes. Measured with `cargo run --release` at 16 Mi
+/// elements on an AVX-512 Xeon, where the inputs come from memory: without it
+/// the AVX2 path of `silu` on `bf16` and `f16` ran at 0.63 and 0.56 Gelem/s
+/// (it reads one cache line per iteration, too slowly for the hardware
+/// prefetcher to run ahead), with it at 0.94 and 0.97; `f32` `silu` and
+/// `gelu` gained a fifth to a third on both paths. Below a few Mi, where the
+/// inputs are in cache, it changes nothing measurable.
+const PREFETCH_BYTES: usize = 2048;
+
+/// Hints the cache lines of the `count` elements of `x` that the loop will
+/// read `PREFETCH_BYTES` after element `i`.
+#[inline(always)]
+fn prefetch_ahead<S: Simd, A>(s: S, x: *const A, i: usize, count: usize) {
+    let ahead = x.wrapping_add(i).cast::<u8>().wrapping_add(PREFETCH_BYTES);
+    let mut offset = 0;
+    while offset < count * size_of::<A>() {
+        s.prefetch(ahead.wrapping_add(offset));
+        offset += 64;
+    }
+}
+
 /// How many elements to process before `y` is aligned to a whole vector
 /// of its type: `0` when it already is (or for one lane), at most
 /// `min(n, LANES - 1)`.
@@ -120,10 +142,16 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         // only the first `i` elements.
         unsafe { partial(s, f, x, t, y, i) };
     }
+    let two = !core::ptr::eq(t, x);
+    // SAFETY (of the body below): `i + UNROLL * lanes <= n`, so every lane
+    // read and written is in bounds; all loads of a group precede its stores,
+    // so in-place use reads the original values.
     while i + UNROLL * lanes <= n {
-        // SAFETY: `i + UNROLL * lanes <= n`, so every lane read and written is
-        // in bounds; all loads of a group precede its stores, so in-place use
-        // reads the original values.
+        prefetch_ahead(s, x, i, UNROLL * lanes);
+        if two {
+            prefetch_ahead(s, t, i, UNROLL * lanes);
+        }
+        // SAFETY: see the comment before the loop.
         unsafe {
             let a0 = element::load(s, x.add(i));
             let a1 = element::load(s, x.add(i + lanes));

@@ -154,6 +154,12 @@ impl Simd for Avx512 {
         self.0.avx512f._mm512_sra_epi32(a, self.count(N))
     }
     #[inline(always)]
+    fn prefetch(self, ptr: *const u8) {
+        // SAFETY: `prefetcht0` (SSE, in every x86-64 CPU and implied by this
+        // path's features) reads nothing and cannot fault, whatever `ptr`.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.cast::<i8>()) }
+    }
+    #[inline(always)]
     fn lookup16(self, table: &[f32; 16], idx: __m512i) -> __m512 {
         // SAFETY: `table` holds exactly 16 floats.
         let t = unsafe { self.0.avx512f._mm512_loadu_ps(table.as_ptr()) };
@@ -215,6 +221,11 @@ impl Simd for Avx512 {
     fn mul_pow2(self, v: __m512, n: __m512) -> __m512 {
         // vscalefps rounds `v * 2^n` once, as the portable form does when its
         // first product is exact.
+        self.0.avx512f._mm512_scalef_ps(v, n)
+    }
+    #[inline(always)]
+    fn mul_pow2_wide(self, v: __m512, n: __m512) -> __m512 {
+        // vscalefps, as in `mul_pow2`.
         self.0.avx512f._mm512_scalef_ps(v, n)
     }
     #[inline(always)]

@@ -170,6 +170,18 @@ impl Simd for Neon {
     }
 
     #[inline(always)]
+    fn prefetch(self, ptr: *const u8) {
+        // SAFETY: `prfm` is a hint: it reads nothing architecturally, cannot
+        // fault whatever the address, and touches no register or flag.
+        unsafe {
+            core::arch::asm!(
+                "prfm pldl1keep, [{0}]",
+                in(reg) ptr,
+                options(nostack, preserves_flags, readonly)
+            );
+        }
+    }
+    #[inline(always)]
     fn lookup16(self, table: &[f32; 16], idx: int32x4_t) -> float32x4_t {
         let neon = self.0.neon;
         // SAFETY: `table` holds exactly 16 floats, the 64 bytes that the
