@@ -124,7 +124,17 @@ pub(crate) trait Simd: Copy {
     /// (each a load-port operation without a destination); the scalar path
     /// does nothing.
     #[inline(always)]
-    fn prefetch(self, ptr: *const u8) {
+    fn prefetch_read(self, ptr: *const u8) {
+        let _ = ptr;
+    }
+    /// As [`Simd::prefetch_read`], for a line about to be written: the line
+    /// is fetched for ownership, so the stores that follow do not wait for
+    /// it.
+    ///
+    /// Cost: AVX2 and AVX-512 one `prefetchw`, NEON one `prfm pstl1keep`; the
+    /// scalar path does nothing.
+    #[inline(always)]
+    fn prefetch_write(self, ptr: *const u8) {
         let _ = ptr;
     }
 

@@ -170,12 +170,23 @@ impl Simd for Neon {
     }
 
     #[inline(always)]
-    fn prefetch(self, ptr: *const u8) {
+    fn prefetch_read(self, ptr: *const u8) {
         // SAFETY: `prfm` is a hint: it reads nothing architecturally, cannot
         // fault whatever the address, and touches no register or flag.
         unsafe {
             core::arch::asm!(
                 "prfm pldl1keep, [{0}]",
+                in(reg) ptr,
+                options(nostack, preserves_flags, readonly)
+            );
+        }
+    }
+    #[inline(always)]
+    fn prefetch_write(self, ptr: *const u8) {
+        // SAFETY: as in `prefetch_read`: a hint, for a store this time.
+        unsafe {
+            core::arch::asm!(
+                "prfm pstl1keep, [{0}]",
                 in(reg) ptr,
                 options(nostack, preserves_flags, readonly)
             );
