@@ -56,6 +56,7 @@
 
 use super::Kernel;
 use super::exp::exp_split_clamped;
+use crate::driver::prefetch_ahead;
 use crate::simd::Simd;
 
 /// Elements of a row go to `i mod VIRTUAL_LANES` accumulators.
@@ -180,6 +181,7 @@ unsafe fn max_and_nan<S: Simd>(s: S, x: *const f32, n: usize) -> (f32, bool) {
     let mut nan = s.is_nan(s.splat(0.0));
     let mut i = 0;
     while i + 4 * lanes <= n {
+        prefetch_ahead(s, x, i, 4 * lanes, false);
         for (k, a) in acc.iter_mut().enumerate() {
             // SAFETY: `i + 4 * lanes <= n`.
             let v = unsafe { s.load(x.add(i + k * lanes)) };
@@ -343,6 +345,12 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
         let mut acc = [fresh; VIRTUAL_LANES];
         let mut i = start;
         while i + VIRTUAL_LANES <= end {
+            if !core::ptr::eq(x, y.cast_const()) {
+                prefetch_ahead(s, x, i, VIRTUAL_LANES, false);
+            }
+            if !L::LOG {
+                prefetch_ahead(s, y.cast_const(), i, VIRTUAL_LANES, true);
+            }
             for (g, a) in acc[..groups].iter_mut().enumerate() {
                 let j = i + g * lanes;
                 // SAFETY: `j + lanes <= i + 16 <= n`.
@@ -441,6 +449,7 @@ unsafe fn pass3<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut f32, n: u
     let lanes = S::LANES;
     let mut i = 0;
     while i + lanes <= n {
+        prefetch_ahead(s, y.cast_const(), i, lanes, true);
         // SAFETY: `i + lanes <= n`.
         unsafe { s.store(y.add(i), k.apply(s, s.load(x.add(i)))) };
         i += lanes;

@@ -48,7 +48,7 @@ const PREFETCH_BYTES: usize = 2048;
 /// Hints the cache lines of the `count` elements from `p + i` that the loop
 /// will reach `PREFETCH_BYTES` later, for reading or for writing.
 #[inline(always)]
-fn prefetch_ahead<S: Simd, A>(s: S, p: *const A, i: usize, count: usize, write: bool) {
+pub(crate) fn prefetch_ahead<S: Simd, A>(s: S, p: *const A, i: usize, count: usize, write: bool) {
     let ahead = p.wrapping_add(i).cast::<u8>().wrapping_add(PREFETCH_BYTES);
     let mut offset = 0;
     while offset < count * size_of::<A>() {
