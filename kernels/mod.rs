@@ -1,5 +1,5 @@
 //! The kernels: one file per function, each written once against the
-//! [`Simd`](crate::simd::Simd) primitives and instantiated per instruction set.
+//! [`Simd`] primitives and instantiated per instruction set.
 //!
 //! A kernel maps one vector of inputs to one vector of outputs. It may assume
 //! nothing about NaN inputs: the driver replaces the result for NaN lanes by the
