@@ -41,7 +41,7 @@ const _: () = assert!(UNROLL == 4, "vector_loop's body holds four vectors");
 /// prefetcher to run ahead), with it at 0.9 to 1.0; on `f32`, AVX-512 `silu`
 /// went from 1.3 to 1.6-1.7 Gelem/s, `softplus` from 1.2 to 1.5 and `gelu`
 /// from 0.9-1.2 to 1.6, and AVX2 `silu` from 0.87 to 1.0-1.1. The hint for
-/// the output (`prefetchw`) is a third of the `softplus` gain. Below a few
+/// the output is a third of the `softplus` gain. Below a few
 /// Mi, where the data are in cache, it changes nothing measurable.
 const PREFETCH_BYTES: usize = 2048;
 

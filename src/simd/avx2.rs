@@ -28,6 +28,7 @@ impl Avx2 {
 }
 
 impl Simd for Avx2 {
+    const PREFETCH: bool = true;
     const LANES: usize = 8;
     type F = __m256;
     type I = __m256i;
@@ -156,18 +157,6 @@ impl Simd for Avx2 {
     #[inline(always)]
     fn shr<const N: i32>(self, a: __m256i) -> __m256i {
         self.0.avx2._mm256_srai_epi32::<N>(a)
-    }
-    #[inline(always)]
-    fn prefetch_read(self, ptr: *const u8) {
-        // SAFETY: `prefetcht0` (SSE, in every x86-64 CPU and implied by this
-        // path's features) reads nothing and cannot fault, whatever `ptr`.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.cast::<i8>()) }
-    }
-    #[inline(always)]
-    fn prefetch_write(self, ptr: *const u8) {
-        // SAFETY: `prefetchw` reads and writes nothing and cannot fault,
-        // whatever `ptr` (a CPU without it executes it as a no-op).
-        unsafe { _mm_prefetch::<_MM_HINT_ET0>(ptr.cast::<i8>()) }
     }
     #[inline(always)]
     fn lookup16(self, table: &[f32; 16], idx: __m256i) -> __m256 {

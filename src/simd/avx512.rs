@@ -26,6 +26,7 @@ impl Avx512 {
 }
 
 impl Simd for Avx512 {
+    const PREFETCH: bool = true;
     const LANES: usize = 16;
     type F = __m512;
     type I = __m512i;
@@ -152,18 +153,6 @@ impl Simd for Avx512 {
     #[inline(always)]
     fn shr<const N: i32>(self, a: __m512i) -> __m512i {
         self.0.avx512f._mm512_sra_epi32(a, self.count(N))
-    }
-    #[inline(always)]
-    fn prefetch_read(self, ptr: *const u8) {
-        // SAFETY: `prefetcht0` (SSE, in every x86-64 CPU and implied by this
-        // path's features) reads nothing and cannot fault, whatever `ptr`.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.cast::<i8>()) }
-    }
-    #[inline(always)]
-    fn prefetch_write(self, ptr: *const u8) {
-        // SAFETY: `prefetchw` reads and writes nothing and cannot fault,
-        // whatever `ptr` (a CPU without it executes it as a no-op).
-        unsafe { _mm_prefetch::<_MM_HINT_ET0>(ptr.cast::<i8>()) }
     }
     #[inline(always)]
     fn lookup16(self, table: &[f32; 16], idx: __m512i) -> __m512 {

@@ -29,6 +29,11 @@ pub(crate) mod neon;
 /// target feature themselves: they are inlined into the one
 /// `#[target_feature]` function that runs a kernel over a slice.
 pub(crate) trait Simd: Copy {
+    /// Whether [`Simd::prefetch_read`] and [`Simd::prefetch_write`] emit
+    /// their hint: the vector paths do, the scalar path (the reference the
+    /// others are checked against, and the fallback on other targets) does
+    /// not.
+    const PREFETCH: bool = false;
     /// Number of `f32` lanes in `Self::F`.
     const LANES: usize;
     /// A vector of `f32`.
@@ -125,17 +130,21 @@ pub(crate) trait Simd: Copy {
     /// does nothing.
     #[inline(always)]
     fn prefetch_read(self, ptr: *const u8) {
-        let _ = ptr;
+        if Self::PREFETCH {
+            prefetch_hint::<false>(ptr);
+        }
     }
-    /// As [`Simd::prefetch_read`], for a line about to be written: the line
-    /// is fetched for ownership, so the stores that follow do not wait for
-    /// it.
+    /// As [`Simd::prefetch_read`], for a line about to be written, so the
+    /// stores that follow do not wait for it.
     ///
-    /// Cost: AVX2 and AVX-512 one `prefetchw`, NEON one `prfm pstl1keep`; the
-    /// scalar path does nothing.
+    /// Cost: AVX2 and AVX-512 one `prefetcht0` (the write hint `prefetchw`
+    /// belongs to a feature, PRFCHW, that these paths do not require), NEON
+    /// one `prfm pstl1keep`; the scalar path does nothing.
     #[inline(always)]
     fn prefetch_write(self, ptr: *const u8) {
-        let _ = ptr;
+        if Self::PREFETCH {
+            prefetch_hint::<true>(ptr);
+        }
     }
 
     /// Loads `LANES` 16-bit values, each zero-extended into its 32-bit lane.
@@ -346,6 +355,36 @@ pub(crate) trait Simd: Copy {
     fn neg_mul_add(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F {
         self.mul_add(self.neg(a), b, c)
     }
+}
+
+/// A prefetch hint for the cache line holding `ptr`, for a read (`WRITE`
+/// false) or a write: `prefetcht0` for both on x86, `prfm pldl1keep` or
+/// `prfm pstl1keep` on aarch64, nothing elsewhere. The paths with
+/// [`Simd::PREFETCH`] use it.
+#[inline(always)]
+fn prefetch_hint<const WRITE: bool>(ptr: *const u8) {
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    {
+        #[cfg(target_arch = "x86")]
+        use core::arch::x86::{_MM_HINT_T0, _mm_prefetch};
+        #[cfg(target_arch = "x86_64")]
+        use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: `prefetcht0` (SSE, in every x86-64 CPU) reads and writes
+        // nothing and cannot fault, whatever `ptr`.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.cast::<i8>()) }
+    }
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: `prfm` is a hint: it reads and writes nothing architecturally,
+    // cannot fault whatever the address, and touches no register or flag.
+    unsafe {
+        if WRITE {
+            core::arch::asm!("prfm pstl1keep, [{0}]", in(reg) ptr, options(nostack, preserves_flags, readonly));
+        } else {
+            core::arch::asm!("prfm pldl1keep, [{0}]", in(reg) ptr, options(nostack, preserves_flags, readonly));
+        }
+    }
+    #[cfg(not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")))]
+    let _ = ptr;
 }
 
 #[cfg(test)]

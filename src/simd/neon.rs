@@ -28,6 +28,7 @@ impl Neon {
 }
 
 impl Simd for Neon {
+    const PREFETCH: bool = true;
     const LANES: usize = 4;
     type F = float32x4_t;
     type I = int32x4_t;
@@ -169,29 +170,6 @@ impl Simd for Neon {
         self.0.neon.vshrq_n_s32::<N>(a)
     }
 
-    #[inline(always)]
-    fn prefetch_read(self, ptr: *const u8) {
-        // SAFETY: `prfm` is a hint: it reads nothing architecturally, cannot
-        // fault whatever the address, and touches no register or flag.
-        unsafe {
-            core::arch::asm!(
-                "prfm pldl1keep, [{0}]",
-                in(reg) ptr,
-                options(nostack, preserves_flags, readonly)
-            );
-        }
-    }
-    #[inline(always)]
-    fn prefetch_write(self, ptr: *const u8) {
-        // SAFETY: as in `prefetch_read`: a hint, for a store this time.
-        unsafe {
-            core::arch::asm!(
-                "prfm pstl1keep, [{0}]",
-                in(reg) ptr,
-                options(nostack, preserves_flags, readonly)
-            );
-        }
-    }
     #[inline(always)]
     fn lookup16(self, table: &[f32; 16], idx: int32x4_t) -> float32x4_t {
         let neon = self.0.neon;
