@@ -308,9 +308,9 @@ pub(crate) trait Simd: Copy {
     /// below, taken from the sign of `n` by a shift and a mask that moves
     /// both exponents by 128 (an add of `n` to a shifter constant and a shift
     /// make `2^(n - 64)`'s exponent field, an integer add and a `xor` apply
-    /// the mask, then two products). [`Simd::mul_exp2`] takes a floor, a
-    /// range test and a branch on those paths, and selects (`vblendvps`) cost
-    /// three µops on recent Intel cores.
+    /// the mask, then two products), where [`Simd::mul_exp2`] takes a floor,
+    /// a range test and a branch. Where the first product is not exact, the
+    /// result is zero or infinite anyway.
     #[inline(always)]
     fn mul_pow2_wide(self, v: Self::F, n: Self::F) -> Self::F {
         // `1.5 * 2^23 + 63`: the sum with `n` holds `n + 63`, the biased
