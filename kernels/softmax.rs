@@ -338,6 +338,8 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
         err: s.splat(0.0),
         count: s.splat(0.0),
     };
+    // The input's lines to hint, unless it is the output (hinted below).
+    let read_x = !core::ptr::eq(x, y.cast_const());
     let mut total = (0.0, 0.0);
     let mut start = 0;
     while start < n {
@@ -345,7 +347,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
         let mut acc = [fresh; VIRTUAL_LANES];
         let mut i = start;
         while i + VIRTUAL_LANES <= end {
-            if !core::ptr::eq(x, y.cast_const()) {
+            if read_x {
                 prefetch_ahead(s, x, i, VIRTUAL_LANES, false);
             }
             if !L::LOG {

@@ -159,16 +159,26 @@ fn row_piece(len: usize, row_len: usize, min: usize) -> Option<usize> {
 }
 
 /// A row function on one path (`softmax_on`, `log_softmax_on`).
-type RowsFn = fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>;
+pub(crate) type RowsFn = fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>;
 
-/// Runs `rows_fn` over pieces of whole rows.
+/// Runs `rows_fn` over pieces of whole rows, after the length check.
 fn rows_par(
     name: &'static str,
     (x, y, row_len): (&[f32], &mut [f32], usize),
     rows_fn: RowsFn,
 ) -> Result<(), Error> {
     check_lengths(name, x.len(), y.len());
-    let isa = Isa::try_best()?;
+    rows_on_cores(Isa::try_best()?, (x, y, row_len), rows_fn)
+}
+
+/// `rows_fn` on `isa` over `x` and `y` (of equal lengths) on all cores,
+/// whole rows per piece; on the calling thread below [`PARALLEL_MIN`] and
+/// for shapes `rows_fn` refuses.
+pub(crate) fn rows_on_cores(
+    isa: Isa,
+    (x, y, row_len): (&[f32], &mut [f32], usize),
+    rows_fn: RowsFn,
+) -> Result<(), Error> {
     let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
         return rows_fn(isa, x, y, row_len);
     };
@@ -178,11 +188,20 @@ fn rows_par(
 }
 
 /// A row function in place on one path (`softmax_inplace_on`, ...).
-type RowsInplaceFn = fn(Isa, &mut [f32], usize) -> Result<(), Error>;
+pub(crate) type RowsInplaceFn = fn(Isa, &mut [f32], usize) -> Result<(), Error>;
 
 /// `rows_fn` in place over `x` on all cores, whole rows per piece.
 fn rows_inplace_par(x: &mut [f32], row_len: usize, rows_fn: RowsInplaceFn) -> Result<(), Error> {
-    let isa = Isa::try_best()?;
+    rows_inplace_on_cores(Isa::try_best()?, x, row_len, rows_fn)
+}
+
+/// [`rows_on_cores`] in place.
+pub(crate) fn rows_inplace_on_cores(
+    isa: Isa,
+    x: &mut [f32],
+    row_len: usize,
+    rows_fn: RowsInplaceFn,
+) -> Result<(), Error> {
     let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
         return rows_fn(isa, x, row_len);
     };

@@ -739,15 +739,8 @@ gated_c_functions! {
 /// may be null when `n == 0`), valid for the duration of the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sa_softmax(x: *const f32, y: *mut f32, n: usize, row_len: usize) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
-    unsafe {
-        run(
-            (x, y, n),
-            [],
-            |isa, x, y, []| crate::softmax_on(isa, x, y, row_len),
-            |isa, x, []| crate::softmax_inplace_on(isa, x, row_len),
-        )
-    }
+    // SAFETY: this function's contract is `rows_c`'s.
+    unsafe { rows_c(SOFTMAX, false, (x, y, n), row_len) }
 }
 
 /// [`sa_softmax`] on all cores when the library has the `rayon` feature
@@ -762,8 +755,8 @@ pub unsafe extern "C" fn sa_softmax_par(
     n: usize,
     row_len: usize,
 ) -> i32 {
-    // SAFETY: this function's contract is `rows_par_c`'s.
-    unsafe { rows_par_c(SOFTMAX_PAR, (x, y, n), row_len) }
+    // SAFETY: this function's contract is `rows_c`'s.
+    unsafe { rows_c(SOFTMAX, true, (x, y, n), row_len) }
 }
 
 /// [`sa_log_softmax`] on all cores, as [`sa_softmax_par`].
@@ -777,53 +770,54 @@ pub unsafe extern "C" fn sa_log_softmax_par(
     n: usize,
     row_len: usize,
 ) -> i32 {
-    // SAFETY: this function's contract is `rows_par_c`'s.
-    unsafe { rows_par_c(LOG_SOFTMAX_PAR, (x, y, n), row_len) }
+    // SAFETY: this function's contract is `rows_c`'s.
+    unsafe { rows_c(LOG_SOFTMAX, true, (x, y, n), row_len) }
 }
 
-/// A row function from `x` into `y` and in place, on a path (`isa`) or on
-/// all cores.
+/// A row function from `x` into `y` and in place, on a path.
 type RowsPair = (
     fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>,
     fn(Isa, &mut [f32], usize) -> Result<(), Error>,
 );
 
-/// `softmax` behind `sa_softmax_par`: on all cores with the `rayon` feature.
-#[cfg(feature = "rayon")]
-const SOFTMAX_PAR: RowsPair = (
-    |_, x, y, row_len| crate::softmax_par(x, y, row_len),
-    |_, x, row_len| crate::softmax_inplace_par(x, row_len),
-);
-/// `softmax` behind `sa_softmax_par`: on the calling thread without `rayon`.
-#[cfg(not(feature = "rayon"))]
-const SOFTMAX_PAR: RowsPair = (crate::softmax_on, crate::softmax_inplace_on);
-/// `log_softmax` behind `sa_log_softmax_par`, as [`SOFTMAX_PAR`].
-#[cfg(feature = "rayon")]
-const LOG_SOFTMAX_PAR: RowsPair = (
-    |_, x, y, row_len| crate::log_softmax_par(x, y, row_len),
-    |_, x, row_len| crate::log_softmax_inplace_par(x, row_len),
-);
-/// `log_softmax` behind `sa_log_softmax_par`, as [`SOFTMAX_PAR`].
-#[cfg(not(feature = "rayon"))]
-const LOG_SOFTMAX_PAR: RowsPair = (crate::log_softmax_on, crate::log_softmax_inplace_on);
+/// `softmax`, behind `sa_softmax` and `sa_softmax_par`.
+const SOFTMAX: RowsPair = (crate::softmax_on, crate::softmax_inplace_on);
+/// `log_softmax`, behind `sa_log_softmax` and `sa_log_softmax_par`.
+const LOG_SOFTMAX: RowsPair = (crate::log_softmax_on, crate::log_softmax_inplace_on);
 
-/// `sa_softmax_par` and `sa_log_softmax_par`: `rows` on the caller's
-/// buffers.
+/// The row functions on the caller's buffers: on all cores where `par` is
+/// set and the library has the `rayon` feature (whole rows per piece, the
+/// one-thread bits), else on the calling thread.
 ///
 /// # Safety
 /// As [`sa_softmax`].
-unsafe fn rows_par_c(
+unsafe fn rows_c(
     (separate, in_place): RowsPair,
+    par: bool,
     (x, y, n): (*const f32, *mut f32, usize),
     row_len: usize,
 ) -> i32 {
+    #[cfg(not(feature = "rayon"))]
+    let _ = par;
     // SAFETY: the caller's contract is `run`'s.
     unsafe {
         run(
             (x, y, n),
             [],
-            |isa, x, y, []| separate(isa, x, y, row_len),
-            |isa, x, []| in_place(isa, x, row_len),
+            |isa, x, y, []| {
+                #[cfg(feature = "rayon")]
+                if par {
+                    return crate::parallel::rows_on_cores(isa, (x, y, row_len), separate);
+                }
+                separate(isa, x, y, row_len)
+            },
+            |isa, x, []| {
+                #[cfg(feature = "rayon")]
+                if par {
+                    return crate::parallel::rows_inplace_on_cores(isa, x, row_len, in_place);
+                }
+                in_place(isa, x, row_len)
+            },
         )
     }
 }
@@ -840,15 +834,8 @@ pub unsafe extern "C" fn sa_log_softmax(
     n: usize,
     row_len: usize,
 ) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
-    unsafe {
-        run(
-            (x, y, n),
-            [],
-            |isa, x, y, []| crate::log_softmax_on(isa, x, y, row_len),
-            |isa, x, []| crate::log_softmax_inplace_on(isa, x, row_len),
-        )
-    }
+    // SAFETY: this function's contract is `rows_c`'s.
+    unsafe { rows_c(LOG_SOFTMAX, false, (x, y, n), row_len) }
 }
 
 /// `prelu` over an `[outer, channels, inner]` layout of `n` floats, with
