@@ -2,7 +2,8 @@
 //! 1 Mi and 16 Mi, next to rten-vecmath (a Rust SIMD peer) and the naive
 //! standard-library loop on the same inputs; `prelu` and `frelu` at the same
 //! sizes; `softmax` and `log_softmax` over 1 Mi elements in rows of 128, 4096
-//! and 32768 (rten-vecmath called once per row).
+//! and 32768 (rten-vecmath called once per row), also in the attention form
+//! (`softmax_masked` with a scale and a mask row).
 //!
 //! rten-vecmath runs on each of our SIMD paths (`rten-vecmath/avx2`,
 //! `rten-vecmath/avx512`): its AVX2 branch through rten-simd's ISA type, its
@@ -17,7 +18,7 @@ use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
 };
-use simd_activations::Isa;
+use simd_activations::{Isa, Mask, MaskedRows};
 use std::hint::black_box;
 use std::mem::MaybeUninit;
 use std::time::Duration;
@@ -146,6 +147,29 @@ fn bench_softmax(c: &mut Criterion) {
                     })
                 });
             }
+            // The attention form on the dispatched path: scale by 1/8 (a
+            // head dimension of 64) and add a causal-style mask row (the last
+            // quarter of each row hidden).
+            let mask: Vec<f32> = (0..row)
+                .map(|i| {
+                    if i < row - row / 4 {
+                        0.0
+                    } else {
+                        f32::NEG_INFINITY
+                    }
+                })
+                .collect();
+            let attention = (0.125, Mask::Row(&mask), MaskedRows::Zero);
+            g.bench_function("simd-activations-scaled-masked", |b| {
+                b.iter(|| {
+                    if log {
+                        simd_activations::log_softmax_masked(black_box(&x), &mut y, row, attention)
+                    } else {
+                        simd_activations::softmax_masked(black_box(&x), &mut y, row, attention)
+                    }
+                    .unwrap()
+                })
+            });
             g.bench_function("rten-vecmath", |b| {
                 b.iter(|| {
                     for (xs, ys) in black_box(&x).chunks(row).zip(uninit.chunks_mut(row)) {

@@ -261,6 +261,31 @@ pub(crate) fn exp2_sixteenths<S: Simd>(s: S, kk: S::F) -> (S::F, S::F) {
     (s.lookup16(&EXP2_16_HI, j), s.lookup16(&EXP2_16_LO, j))
 }
 
+/// `2^(j/8)` as `t_hi + t_lo`, for `n = k/8` given as the shifter sum
+/// `kk = 1.5 * 2^20 + k/8` (`|k| < 2^22`): `j = k mod 8` is the low three bits
+/// of `kk`, so `2^(k/8) = (t_hi + t_lo) 2^floor(n)`. The entries are every
+/// other one of the sixteenths' tables.
+#[inline(always)]
+pub(crate) fn exp2_eighths<S: Simd>(s: S, kk: S::F) -> (S::F, S::F) {
+    let j = s.to_bits(kk);
+    (s.lookup8(&EXP2_8_HI, j), s.lookup8(&EXP2_8_LO, j))
+}
+
+/// Entries `0, 2, .., 14` of a table of sixteenths: the eighths.
+const fn eighths(t: &[f32; 16]) -> [f32; 8] {
+    let mut out = [0.0; 8];
+    let mut j = 0;
+    while j < 8 {
+        out[j] = t[2 * j];
+        j += 1;
+    }
+    out
+}
+/// `2^(j/8)` rounded to `f32`.
+const EXP2_8_HI: [f32; 8] = eighths(&EXP2_16_HI);
+/// `2^(j/8) - EXP2_8_HI[j]` rounded to `f32`.
+const EXP2_8_LO: [f32; 8] = eighths(&EXP2_16_LO);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +310,19 @@ mod tests {
             assert_eq!(n, k as f32 / 16.0, "k = {k}");
             assert_eq!(n.floor(), k.div_euclid(16) as f32, "k = {k}");
             assert_eq!((hi, lo), (EXP2_16_HI[j], EXP2_16_LO[j]), "k = {k}");
+        }
+    }
+
+    #[test]
+    fn eighths_split_k() {
+        for k in -1800i32..=1100 {
+            let kk = 1.5 * 2f32.powi(20) + k as f32 / 8.0;
+            let (hi, lo) = exp2_eighths(Scalar, kk);
+            let j = k.rem_euclid(8);
+            let v = (f64::from(j) / 8.0).exp2();
+            assert_eq!(kk - 1.5 * 2f32.powi(20), k as f32 / 8.0, "k = {k}");
+            assert_eq!(hi, v as f32, "k = {k}");
+            assert_eq!(lo, (v - f64::from(hi)) as f32, "k = {k}");
         }
     }
 

@@ -6,65 +6,75 @@
 //! `G(a) = a e^(a^2/2) Psi(a)` smooth (it rises to `1/sqrt(2 pi)`).
 //!
 //! `e^(-a^2/2)`: `a^2 = sq + err` exactly (an FMA), and with
-//! `k = round(-8 sq / ln2) = 16 m + j` and `s = -sq - err - k ln2/8` (exact
-//! but for the last two terms), `e^(-a^2/2) = 2^m 2^(j/16) e^(s/2)`,
-//! `|s| <= ln2/16`. `2^(j/16)` comes from a 16-entry table in two parts,
-//! `e^(s/2) = 1 + s (1/2 + s (c2 + c3 s))` (relative error 2^-29.2), and
-//! `e^(-a^2/2) = (e_hi + e_lo) 2^m` with `e_hi` the table's high part.
+//! `k = round(-4 sq / ln2) = 8 m + j` and `s = -sq - err - k ln2/4` (exact
+//! but for the last two terms), `e^(-a^2/2) = 2^m 2^(j/8) e^(s/2)`,
+//! `|s| <= ln2/8`. `2^(j/8)` comes from an 8-entry table in two parts
+//! ([`Simd::lookup8`]), `e^(s/2) = 1 + s (1/2 + s (c2 + c3 s + c4 s^2))`
+//! (relative error 2^-32.3), and `e^(-a^2/2) = (e_hi + e_lo) 2^m` with
+//! `e_hi` the table's high part.
 //!
-//! `G` is a piecewise polynomial of degree 6 in the exact local variable
-//! `u = a - centre`, on 16 segments picked per lane by [`Simd::lookup16`]
-//! from the top bits of `a + 5.25` (segments 1/2 wide up to 2.75, then 1 up
-//! to 10.75, then 2). Each centre is chosen so that the constant term `c0` is
+//! `G` is a piecewise polynomial of degree 8 in the exact local variable
+//! `u = a - centre`, on 8 segments picked per lane by [`Simd::lookup8`] (one
+//! operation on AVX2, where a 16-entry lookup takes five) from the top bits
+//! of `a + 1`, the halves of its binades: `[0, 1/2)`, `[1/2, 1)`, `[1, 2)`,
+//! `[2, 3)`, `[3, 5)`, `[5, 7)`, `[7, 11)` and `[11, 14.5]`. Each centre is chosen so that the constant term `c0` is
 //! within a small fraction of an ulp of `G(centre)`, and
 //! `W = G e^(-a^2/2) 2^-m` is formed as `c0 e_hi + (t (e_hi + e_lo) + c0 e_lo)`
 //! with `t = G - c0 = u q(u)`, so only the last fused multiply-add rounds at
 //! full weight. `2^m` is applied last with [`Simd::mul_exp2`]: results down to
 //! the subnormal range are rounded once.
 //!
-//! Near zero, `a < 0.25`, the first segment holds instead
+//! Near zero, `a < 1/2`, the first segment holds instead
 //! `G0(a) = -a e^(a^2/2) (Phi(a) - 1/2)` (centre 0, no constant or linear
 //! term), and `gelu(x) = x/2 - G0(a) e^(-a^2/2)` for both signs, with a
-//! cancellation of at most a factor 1.25 for `x < 0`.
+//! cancellation of at most a factor 1.62 for `x < 0`.
 //!
 //! `a` is clamped to 14.5, past which `gelu(-a)` is below half the smallest
 //! subnormal and `gelu(a) = a`. Coefficients:
 //! `cargo run --release --bin fit -- gelu_tail` (per-segment relative error
-//! at most 2^-25.0) and `-- gelu_exp`.
+//! at most 2^-25.1) and `-- gelu_exp`.
 //!
-//! Measured max error (every `f32`, exhaustively): 1.27 ULP, at
-//! `x = -0.2579878` (the first segment of `G`, where `t` is largest relative
-//! to `G`); every path gives the scalar path's bits.
+//! Measured max error (every `f32`, exhaustively): 1.71 ULP, at
+//! `x = -0.3396598` (the first segment of `G`, where `t` is largest relative
+//! to `G` and the cancellation with `x/2` is near its largest); every path
+//! gives the scalar path's bits.
 //!
 //! Special values: `gelu(NaN) = NaN`, `gelu(-inf) = -0.0`,
 //! `gelu(+inf) = +inf`, `gelu(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::{LN2_HI, LN2_LO, LOG2E, SHIFTER_16THS, exp2_sixteenths};
+use super::exp::{LN2_HI, LN2_LO, LOG2E, exp2_eighths};
+use super::horner;
 use crate::simd::Simd;
 
 /// `|x|` is clamped to this: `gelu(-14.5)` rounds to `-0.0` and
 /// `gelu(14.5) = 14.5` in `f32`; it is inside the last segment.
 const TAIL_MAX: f32 = 14.5;
-/// The segment index is bits 20..24 of `a + INDEX_SHIFT`: the top three
-/// mantissa bits and the lowest exponent bit.
-const INDEX_SHIFT: f32 = 5.25;
+/// The segment index is bits 22..24 of `a + INDEX_SHIFT`: the top mantissa
+/// bit and the two lowest exponent bits.
+const INDEX_SHIFT: f32 = 1.0;
 /// Below this `a`, the first segment (`G0`, see the module docs).
-const CENTRE_MAX: f32 = 0.25;
+const CENTRE_MAX: f32 = 0.5;
 
 /// `1 / (2 ln 2)` rounded to `f32` (`0x1.715476p-1`).
 const LOG2E_HALF: f32 = LOG2E / 2.0;
+/// `1.5 * 2^20`: adding it to a float of magnitude below `2^19` rounds it to
+/// a multiple of `1/8` (ties to even), held in the low mantissa bits as an
+/// integer count of eighths.
+const SHIFTER_8THS: f32 = 1_572_864.0;
 /// `2 ln2` in two parts: `2 LN2_HI` (`0x1.62e430p+0`) has 21 significant
-/// bits, so `-sq - (k/16) TWO_LN2_HI` is exact for the `|k| < 2^12` that
-/// occur.
+/// bits, so `-sq - (k/8) TWO_LN2_HI` is exact for the `|k| < 2^11` that
+/// occur (a multiple of `2^-23` below `ln2/8`).
 const TWO_LN2_HI: f32 = LN2_HI * 2.0;
 /// `2 LN2_LO` (`-0x1.05c610p-28`), the rest of `2 ln2`.
 const TWO_LN2_LO: f32 = LN2_LO * 2.0;
-/// `c2` of `e^(s/2) ~ 1 + s/2 + c2 s^2 + c3 s^3` on `[-ln2/16, ln2/16]`
-/// (`fit -- gelu_exp`).
-const EXP_C2: f32 = 1.250_040_4e-1; // 0x1.00021ep-3
+/// `c2` of `e^(s/2) ~ 1 + s/2 + c2 s^2 + c3 s^3 + c4 s^4` on
+/// `[-ln2/8, ln2/8]` (`fit -- gelu_exp`).
+const EXP_C2: f32 = 1.25e-1; // 0x1.000000p-3
 /// `c3`, see [`EXP_C2`].
-const EXP_C3: f32 = 2.083_339_7e-2; // 0x1.55559ap-6
+const EXP_C3: f32 = 2.083_503_3e-2; // 0x1.555c76p-6
+/// `c4`, see [`EXP_C2`].
+const EXP_C4: f32 = 2.603_776_8e-3; // 0x1.554840p-9
 /// `gelu`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Gelu;
@@ -75,37 +85,31 @@ impl Kernel for Gelu {
         let a = s.abs(x);
         let ac = s.select(s.lt(a, s.splat(TAIL_MAX)), a, s.splat(TAIL_MAX));
 
-        // a^2 = sq + err exactly; k = round(-8 sq / ln2) = 16 m + j, held as
-        // n = k/16 (the shifter rounds to sixteenths).
+        // a^2 = sq + err exactly; k = round(-4 sq / ln2) = 8 m + j, held as
+        // n = k/8 (the shifter rounds to eighths).
         let sq = s.mul(ac, ac);
         let err = s.mul_sub(ac, ac, sq);
-        let shifter = s.splat(SHIFTER_16THS);
+        let shifter = s.splat(SHIFTER_8THS);
         let kk = s.mul_add(sq, s.splat(-LOG2E_HALF), shifter);
         let n = s.sub(kk, shifter);
-        // s2 = -a^2 - k ln2/8 in [-ln2/16, ln2/16]: the first step is exact.
+        // s2 = -a^2 - k ln2/4 in [-ln2/8, ln2/8]: the first step is exact.
         let s2_hi = s.neg_mul_add(n, s.splat(TWO_LN2_HI), s.neg(sq));
         let s2 = s.neg_mul_add(n, s.splat(TWO_LN2_LO), s.sub(s2_hi, err));
-        let p = s.mul(
-            s.mul_add(
-                s.mul_add(s.splat(EXP_C3), s2, s.splat(EXP_C2)),
-                s2,
-                s.splat(0.5),
-            ),
-            s2,
-        );
+        let h = horner(s, s2, [EXP_C4, EXP_C3, EXP_C2]);
+        let p = s.mul(s.mul_add(h, s2, s.splat(0.5)), s2);
         // e^(-a^2/2) = (e_hi + e_lo) 2^m.
-        let (e_hi, t_lo) = exp2_sixteenths(s, kk);
+        let (e_hi, t_lo) = exp2_eighths(s, kk);
         let e_lo = s.mul_add(e_hi, p, t_lo);
 
         // G(a) = c0 + t, t = u q(u).
         let shifted = s.add(ac, s.splat(INDEX_SHIFT));
-        let idx = s.shr::<20>(s.to_bits(shifted));
-        let u = s.sub(ac, s.lookup16(&TAIL_CENTRE, idx));
-        let mut q = s.lookup16(&TAIL_POLY[0], idx);
+        let idx = s.shr::<22>(s.to_bits(shifted));
+        let u = s.sub(ac, s.lookup8(&TAIL_CENTRE, idx));
+        let mut q = s.lookup8(&TAIL_POLY[0], idx);
         for c in &TAIL_POLY[1..TAIL_POLY.len() - 1] {
-            q = s.mul_add(q, u, s.lookup16(c, idx));
+            q = s.mul_add(q, u, s.lookup8(c, idx));
         }
-        let c0 = s.lookup16(&TAIL_POLY[TAIL_POLY.len() - 1], idx);
+        let c0 = s.lookup8(&TAIL_POLY[TAIL_POLY.len() - 1], idx);
         let t = s.mul(q, u);
 
         // W = G (e_hi + e_lo) = a Psi(a) 2^-m (or G0 ... near zero).
@@ -120,157 +124,115 @@ impl Kernel for Gelu {
 }
 
 /// Centres of the segments of `G` (see the module docs).
-const TAIL_CENTRE: [f32; 16] = [
-    3.1810825e0,  // 0x1.972db6p+1
-    4.140408e0,   // 0x1.08fc72p+2
-    5.1829476e0,  // 0x1.4bb56ap+2
-    6.217846e0,   // 0x1.8df130p+2
-    7.1859446e0,  // 0x1.cbe684p+2
-    8.21106e0,    // 0x1.06c100p+3
-    9.223344e0,   // 0x1.2725a2p+3
-    1.024165e1,   // 0x1.47bb98p+3
-    1.15939e1,    // 0x1.73013ap+3
-    1.3523251e1,  // 0x1.b0be78p+3
+const TAIL_CENTRE: [f32; 8] = [
+    1.3000767e0,  // 0x1.4cd1d4p+0
+    2.3656383e0,  // 0x1.2ecd3cp+1
+    3.68145e0,    // 0x1.d739c0p+1
+    5.748409e0,   // 0x1.6fe5eep+2
+    8.276774e0,   // 0x1.08db56p+3
+    1.2419588e1,  // 0x1.8d6d44p+3
     0e0,          // 0x0.000000p+0
-    3.6532232e-1, // 0x1.76170ep-2
-    9.477075e-1,  // 0x1.e539eap-1
-    1.4439875e0,  // 0x1.71a92ap+0
-    1.9491057e0,  // 0x1.f2f898p+0
-    2.4650722e0,  // 0x1.3b877cp+1
+    6.7838544e-1, // 0x1.5b5556p-1
 ];
 /// Coefficients of `G` per segment, highest degree first, in `u = a - centre`.
-const TAIL_POLY: [[f32; 16]; 7] = [
+const TAIL_POLY: [[f32; 8]; 9] = [
+    // u^8
+    [
+        -4.417111e-5,   // -0x1.7288bcp-15
+        -2.2743327e-5,  // -0x1.7d91d8p-16
+        -4.177699e-7,   // -0x1.c093b8p-22
+        -2.9770504e-7,  // -0x1.3fa88ap-22
+        -7.3374945e-10, // -0x1.93620ep-31
+        5.1968887e-9,   // 0x1.6520a2p-28
+        -6.1578536e-3,  // -0x1.938fa4p-8
+        2.243042e-3,    // 0x1.260000p-9
+    ],
+    // u^7
+    [
+        2.9848097e-4,  // 0x1.38fae0p-12
+        5.0933468e-5,  // 0x1.ab42cap-15
+        3.1102238e-6,  // 0x1.a1727ap-19
+        7.212964e-7,   // 0x1.833e38p-21
+        9.906575e-9,   // 0x1.546328p-27
+        -1.3435976e-8, // -0x1.cda818p-27
+        3.0350168e-3,  // 0x1.8dce44p-9
+        2.1201835e-4,  // 0x1.bca27cp-13
+    ],
     // u^6
     [
-        -3.234705e-5,   // -0x1.0f58c2p-15
-        -1.05579675e-5, // -0x1.624440p-17
-        -1.9586928e-6,  // -0x1.06e42cp-19
-        -4.7192228e-7,  // -0x1.fab902p-22
-        1.9502531e-7,   // 0x1.a2d04cp-23
-        -1.9769436e-7,  // -0x1.a88ba0p-23
-        1.7137988e-7,   // 0x1.700916p-23
-        -1.40136205e-8, // -0x1.e1811cp-27
-        -9.085824e-9,   // -0x1.382fc0p-27
-        -1.8136587e-8,  // -0x1.37958ep-26
-        -2.7875707e-2,  // -0x1.c8b730p-6
-        -7.6182936e-3,  // -0x1.f345c2p-8
-        -2.5010412e-3,  // -0x1.47d104p-9
-        -1.0176887e-3,  // -0x1.0ac7eep-10
-        -2.8463692e-4,  // -0x1.2a76a4p-12
-        -1.01602374e-4, // -0x1.aa26b8p-14
+        -1.0916593e-3, // -0x1.1e2c04p-10
+        -1.2977057e-4, // -0x1.10260cp-13
+        -1.4833556e-5, // -0x1.f1bb46p-17
+        -9.2131984e-7, // -0x1.eea13cp-21
+        -8.185538e-8,  // -0x1.5f90f2p-24
+        -2.0022545e-8, // -0x1.57fc16p-26
+        -2.8151816e-2, // -0x1.cd3d46p-6
+        -4.6429923e-3, // -0x1.30487cp-8
     ],
     // u^5
     [
-        1.350258e-4,  // 0x1.1b2b6cp-13
-        3.8620055e-5, // 0x1.43f7f0p-15
-        1.0675346e-5, // 0x1.663486p-17
-        3.6588997e-6, // 0x1.eb16d6p-19
-        1.3686786e-6, // 0x1.6f66e0p-20
-        6.845418e-7,  // 0x1.6f82b6p-21
-        2.7982676e-7, // 0x1.2c7632p-22
-        1.5847965e-7, // 0x1.54551cp-23
-        7.35317e-8,   // 0x1.3bd0f6p-24
-        3.503812e-8,  // 0x1.2cf9a4p-25
-        4.2565804e-4, // 0x1.be55b6p-12
-        2.4926398e-2, // 0x1.9864e4p-6
-        6.957057e-3,  // 0x1.c7f00cp-8
-        2.5788064e-3, // 0x1.520262p-9
-        9.7135745e-4, // 0x1.fd4564p-11
-        3.979366e-4,  // 0x1.a1444ap-12
+        3.286665e-3,  // 0x1.aeca2ep-9
+        4.6244208e-4, // 0x1.e4e7dap-12
+        6.493989e-5,  // 0x1.1060aep-14
+        5.1827733e-6, // 0x1.5bcf5ep-18
+        6.2508803e-7, // 0x1.4f9772p-21
+        9.699968e-8,  // 0x1.a09c46p-24
+        3.7731175e-4, // 0x1.8ba3dap-12
+        1.2382583e-2, // 0x1.95c0a2p-7
     ],
     // u^4
     [
-        -5.061012e-4,  // -0x1.0957c0p-11
-        -1.5983658e-4, // -0x1.4f339cp-13
-        -5.4770742e-5, // -0x1.cb7346p-15
-        -2.176481e-5,  // -0x1.6d2726p-16
-        -1.0246645e-5, // -0x1.57d202p-17
-        -4.8667775e-6, // -0x1.469a9ap-18
-        -2.6556365e-6, // -0x1.646efap-19
-        -1.4341498e-6, // -0x1.80fa06p-20
-        -7.0552653e-7, // -0x1.7ac6d4p-21
-        -2.760603e-7,  // -0x1.286ae0p-22
-        -1.3302964e-1, // -0x1.1071d8p-3
-        -5.8176618e-2, // -0x1.dc9536p-5
-        -1.7515657e-2, // -0x1.1ef9fep-6
-        -6.9776443e-3, // -0x1.c94972p-8
-        -2.9855552e-3, // -0x1.87529cp-9
-        -1.3548324e-3, // -0x1.632944p-10
+        -9.039289e-3,  // -0x1.28330ep-7
+        -1.567757e-3,  // -0x1.9afa64p-10
+        -2.718003e-4,  // -0x1.1d00d6p-12
+        -3.24399e-5,   // -0x1.102028p-15
+        -4.694416e-6,  // -0x1.3b0974p-18
+        -4.6396505e-7, // -0x1.f22dbep-22
+        -1.3302265e-1, // -0x1.106e2ep-3
+        -2.998429e-2,  // -0x1.eb433ap-6
     ],
     // u^3
     [
-        1.8106768e-3, // 0x1.daa876p-10
-        6.729339e-4,  // 0x1.60cfa8p-11
-        2.6899728e-4, // 0x1.1a1068p-12
-        1.2258723e-4, // 0x1.011584p-13
-        6.4231e-5,    // 0x1.0d6782p-14
-        3.4855908e-5, // 0x1.24647ep-15
-        2.029094e-5,  // 0x1.546cecp-16
-        1.2373481e-5, // 0x1.9f2f64p-17
-        6.8443583e-6, // 0x1.cb512ep-18
-        3.2521116e-6, // 0x1.b47db4p-19
-        1.8726155e-6, // 0x1.f6ad28p-20
-        1.185008e-1,  // 0x1.e56118p-4
-        4.0499385e-2, // 0x1.4bc55ep-5
-        1.7926497e-2, // 0x1.25b52ep-6
-        8.487185e-3,  // 0x1.161bacp-7
-        4.2548515e-3, // 0x1.16d890p-8
+        2.2515222e-2, // 0x1.70e3b0p-6
+        4.8352666e-3, // 0x1.3ce250p-8
+        1.0600332e-3, // 0x1.15e1a0p-10
+        1.7294596e-4, // 0x1.6ab1a8p-13
+        3.359759e-5,  // 0x1.19d646p-15
+        4.859874e-6,  // 0x1.462400p-18
+        1.7104968e-6, // 0x1.cb2872p-20
+        6.542835e-2,  // 0x1.0bfe98p-4
     ],
     // u^2
     [
-        -5.8395895e-3, // -0x1.7eb40ep-8
-        -2.5724755e-3, // -0x1.512df4p-9
-        -1.2101074e-3, // -0x1.3d38eep-10
-        -6.368493e-4,  // -0x1.4de478p-11
-        -3.7632437e-4, // -0x1.8a9acep-12
-        -2.2942184e-4, // -0x1.e121eap-13
-        -1.4803812e-4, // -0x1.36755cp-13
-        -9.934272e-5,  // -0x1.a0ac6ep-14
-        -6.1665596e-5, // -0x1.02a4eep-14
-        -3.3938377e-5, // -0x1.1cb21cp-15
+        -4.9065635e-2, // -0x1.91f218p-5
+        -1.3283156e-2, // -0x1.b34330p-7
+        -3.7425887e-3, // -0x1.ea8c70p-9
+        -8.424801e-4,  // -0x1.b9b3c4p-11
+        -2.2267217e-4, // -0x1.d2fa36p-13
+        -4.7251855e-5, // -0x1.8c6096p-15
         -3.989423e-1,  // -0x1.988454p-2
-        -2.0686379e-1, // -0x1.a7a834p-3
-        -8.133327e-2,  // -0x1.4d241ep-4
-        -4.0376984e-2, // -0x1.4ac4acp-5
-        -2.1363609e-2, // -0x1.5e0578p-6
-        -1.1929473e-2, // -0x1.86e7acp-7
+        -1.2323102e-1, // -0x1.f8c118p-4
     ],
     // u^1
     [
-        1.6006822e-2, // 0x1.06417ap-6
-        8.4477365e-3, // 0x1.14d0c0p-7
-        4.7193402e-3, // 0x1.354964p-8
-        2.8850818e-3, // 0x1.7a2748p-9
-        1.9312743e-3, // 0x1.fa45a0p-10
-        1.3255689e-3, // 0x1.5b7d6cp-10
-        9.5087924e-4, // 0x1.f288dap-11
-        7.030366e-4,  // 0x1.7097fap-11
-        4.90319e-4,   // 0x1.011180p-11
-        3.1245343e-4, // 0x1.47a194p-12
+        8.7557346e-2, // 0x1.66a288p-4
+        3.0618563e-2, // 0x1.f5a790p-6
+        1.1305554e-2, // 0x1.7275dcp-7
+        3.5739944e-3, // 0x1.d4735ap-9
+        1.2958633e-3, // 0x1.53b3eap-10
+        4.010618e-4,  // 0x1.a48b36p-12
         0e0,          // 0x0.000000p+0
-        2.873537e-1,  // 0x1.26400cp-2
-        1.323981e-1,  // 0x1.0f26bcp-3
-        7.473304e-2,  // 0x1.321b46p-4
-        4.473561e-2,  // 0x1.6e7960p-5
-        2.811445e-2,  // 0x1.cca08cp-6
+        1.8659258e-1, // 0x1.7e2440p-3
     ],
     // u^0
     [
-        3.676432e-1,  // 0x1.787776p-2
-        3.7888134e-1, // 0x1.83f978p-2
-        3.8550213e-1, // 0x1.8ac112p-2
-        3.8933593e-1, // 0x1.8eae14p-2
-        3.9162692e-1, // 0x1.9106a6p-2
-        3.932707e-1,  // 0x1.92b58ep-2
-        3.944091e-1,  // 0x1.93dffap-2
-        3.952428e-1,  // 0x1.94ba88p-2
-        3.9603826e-1, // 0x1.958b0ep-2
-        3.9679566e-1, // 0x1.96519ap-2
+        2.929609e-1,  // 0x1.2bfdf2p-2
+        3.4944293e-1, // 0x1.65d45ep-2
+        3.743893e-1,  // 0x1.7f5fe8p-2
+        3.878274e-1,  // 0x1.8d22a0p-2
+        3.9335683e-1, // 0x1.92cc22p-2
+        3.9640462e-1, // 0x1.95eb18p-2
         0e0,          // 0x0.000000p+0
-        1.3959001e-1, // 0x1.1de15ep-3
-        2.548716e-1,  // 0x1.04fd10p-2
-        3.046086e-1,  // 0x1.37eb52p-2
-        3.3398145e-1, // 0x1.55ff3cp-2
-        3.5236073e-1, // 0x1.68d140p-2
+        2.1242034e-1, // 0x1.b30970p-3
     ],
 ];

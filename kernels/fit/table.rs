@@ -28,7 +28,7 @@ use crate::remez::{Alternation, Basis, Fit, Options, Order, Rounded, Target, Wei
 /// A real function, shareable with the sweep's threads.
 pub type Real = Box<dyn Fn(f64) -> f64 + Sync>;
 
-/// Number of entries of a `lookup16` table.
+/// Number of entries of a `lookup16` table (a `lookup8` table has 8).
 pub const SLOTS: usize = 16;
 
 /// Points of the uniform grid on which rounded coefficients are compared.
@@ -113,9 +113,9 @@ impl Entry {
 pub enum Printed {
     /// `const NAME: f32`, slot 0 of the column `NAME`.
     Scalar(&'static str),
-    /// `const NAME: [f32; 16]`, the column `NAME`.
+    /// `const NAME: [f32; slots]`, the column `NAME` (see [`Table::slots`]).
     Array(&'static str),
-    /// `const NAME: [[f32; 16]; degree + 1]`: the coefficients of a
+    /// `const NAME: [[f32; slots]; degree + 1]`: the coefficients of a
     /// polynomial in `var`, highest degree first; row `i` is the column
     /// `NAME[i]` (see [`matrix_rows`]).
     Matrix {
@@ -146,6 +146,9 @@ pub struct Table {
     pub alternation: Alternation,
     /// What is printed, in order: every column an entry fills.
     pub printed: Vec<Printed>,
+    /// Entries of each printed array: [`SLOTS`] for `lookup16`, 8 for
+    /// `lookup8` (scalar constants print slot 0 either way).
+    pub slots: usize,
 }
 
 /// An entry's polynomial, fitted, rounded and checked.
@@ -298,25 +301,26 @@ impl Polynomial {
 
 /// The printed columns, by name.
 struct Columns {
-    values: HashMap<String, [Option<f32>; SLOTS]>,
+    values: HashMap<String, Vec<Option<f32>>>,
+    slots: usize,
 }
 
 impl Columns {
-    fn new(printed: &[Printed]) -> Self {
+    fn new(printed: &[Printed], slots: usize) -> Self {
         let mut values = HashMap::new();
         for p in printed {
             match *p {
                 Printed::Scalar(name) | Printed::Array(name) => {
-                    values.insert(name.to_string(), [None; SLOTS]);
+                    values.insert(name.to_string(), vec![None; slots]);
                 }
                 Printed::Matrix { name, degree, .. } => {
                     for i in 0..=degree {
-                        values.insert(format!("{name}[{i}]"), [None; SLOTS]);
+                        values.insert(format!("{name}[{i}]"), vec![None; slots]);
                     }
                 }
             }
         }
-        Columns { values }
+        Columns { values, slots }
     }
 
     fn set(&mut self, column: &str, slot: usize, value: f32) -> Result<(), String> {
@@ -335,8 +339,11 @@ impl Columns {
     }
 
     /// The column, with zeros where no entry wrote.
-    fn get(&self, column: &str) -> [f32; SLOTS] {
-        self.values[column].map(|v| v.unwrap_or(0.0))
+    fn get(&self, column: &str) -> Vec<f32> {
+        self.values[column]
+            .iter()
+            .map(|v| v.unwrap_or(0.0))
+            .collect()
     }
 }
 
@@ -375,6 +382,7 @@ fn array_lines(values: &[f32], indent: &str) -> Vec<String> {
 
 /// The Rust source of the printed constants.
 fn render(printed: &[Printed], columns: &Columns) -> Vec<String> {
+    let slots = columns.slots;
     let mut lines = Vec::new();
     for p in printed {
         match *p {
@@ -387,13 +395,13 @@ fn render(printed: &[Printed], columns: &Columns) -> Vec<String> {
                 ));
             }
             Printed::Array(name) => {
-                lines.push(format!("const {name}: [f32; {SLOTS}] = ["));
+                lines.push(format!("const {name}: [f32; {slots}] = ["));
                 lines.extend(array_lines(&columns.get(name), "    "));
                 lines.push("];".to_string());
             }
             Printed::Matrix { name, var, degree } => {
                 let rows = degree + 1;
-                lines.push(format!("const {name}: [[f32; {SLOTS}]; {rows}] = ["));
+                lines.push(format!("const {name}: [[f32; {slots}]; {rows}] = ["));
                 for i in 0..=degree {
                     lines.push(format!("    // {var}^{}", degree - i));
                     lines.push("    [".to_string());
@@ -521,7 +529,7 @@ pub fn run(table: &Table, opts: &Options, samples: u64, refit: bool) -> Result<(
         alternation: table.alternation,
         ..opts.clone()
     };
-    let mut columns = Columns::new(&table.printed);
+    let mut columns = Columns::new(&table.printed, table.slots);
     let single = table.entries.len() == 1;
     let mut worst = (0.0f64, 0.0f64);
     for entry in &table.entries {
@@ -595,11 +603,14 @@ mod tests {
     #[test]
     fn matrix_rows_by_exponent() {
         assert_eq!(matrix_rows("P", 6, &[2, 6]), vec!["P[4]", "P[0]"]);
-        let mut columns = Columns::new(&[Printed::Matrix {
-            name: "P",
-            var: "u",
-            degree: 1,
-        }]);
+        let mut columns = Columns::new(
+            &[Printed::Matrix {
+                name: "P",
+                var: "u",
+                degree: 1,
+            }],
+            SLOTS,
+        );
         columns.set("P[1]", 3, 2.0).unwrap();
         assert!(columns.set("P[1]", 3, 2.0).is_err());
         assert!(columns.set("Q", 0, 1.0).is_err());

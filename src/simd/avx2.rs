@@ -176,6 +176,13 @@ impl Simd for Avx2 {
             ._mm256_blendv_ps(from_lo, from_hi, self.0.avx._mm256_castsi256_ps(upper))
     }
     #[inline(always)]
+    fn lookup8(self, table: &[f32; 8], idx: __m256i) -> __m256 {
+        // SAFETY: `table` holds exactly 8 floats.
+        let t = unsafe { self.0.avx._mm256_loadu_ps(table.as_ptr()) };
+        // vpermps uses the low three bits of each index.
+        self.0.avx2._mm256_permutevar8x32_ps(t, idx)
+    }
+    #[inline(always)]
     unsafe fn load_u16(self, ptr: *const u16) -> __m256i {
         // SAFETY: the caller guarantees 8 readable `u16` (16 bytes) at `ptr`.
         let h = unsafe { self.0.sse2._mm_loadu_si128(ptr.cast()) };

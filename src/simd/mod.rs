@@ -119,7 +119,25 @@ pub(crate) trait Simd: Copy {
 
     /// Per lane, `table[idx]`, for `idx` in `[0, 15]` (only the low four bits
     /// of each index are used).
+    ///
+    /// Cost: AVX-512 one `vpermps`; AVX2 two `vpermps`, a shift and a
+    /// `vblendvps` (the shift is shared by lookups with the same index);
+    /// NEON a four-register `tbl` after two index operations (shared). See
+    /// [`Simd::lookup8`], one operation on AVX2.
     fn lookup16(self, table: &[f32; 16], idx: Self::I) -> Self::F;
+    /// Per lane, `table[idx]`, for `idx` in `[0, 7]` (only the low three bits
+    /// of each index are used).
+    ///
+    /// Cost: AVX2 one `vpermps`; AVX-512 one `vpermps` (the table repeated in
+    /// both halves of a constant register); NEON a two-register `tbl` after
+    /// three index operations (an `and`, a shift and a multiply-add, shared
+    /// by lookups with the same index). The portable form reads a 16-entry
+    /// table that repeats `table`.
+    #[inline(always)]
+    fn lookup8(self, table: &[f32; 8], idx: Self::I) -> Self::F {
+        let repeated: [f32; 16] = core::array::from_fn(|i| table[i % 8]);
+        self.lookup16(&repeated, idx)
+    }
 
     /// Asks for the 64-byte cache line holding `ptr` to be brought into the
     /// first-level cache, for a read soon. A hint only: nothing is read, any

@@ -25,6 +25,19 @@ impl Neon {
     fn to_f32(self, a: uint32x4_t) -> float32x4_t {
         self.0.neon.vreinterpretq_f32_u32(a)
     }
+    /// The `tbl` byte indices that read entry `idx & MASK` (`MASK` 7 or 15)
+    /// of a table of floats into each lane: byte `i` of a lane
+    /// (little-endian) takes table byte `4 (idx & MASK) + i`, so the offset
+    /// is copied into all four bytes and 0, 1, 2, 3 added (no carries, since
+    /// `4 * 15 + 3 < 256`).
+    #[inline(always)]
+    fn table_bytes<const MASK: u32>(self, idx: int32x4_t) -> uint8x16_t {
+        let neon = self.0.neon;
+        let k = neon.vandq_u32(neon.vreinterpretq_u32_s32(idx), neon.vdupq_n_u32(MASK));
+        let k = neon.vshlq_n_u32::<2>(k);
+        let bytes = neon.vmlaq_n_u32(neon.vdupq_n_u32(0x0302_0100), k, 0x0101_0101);
+        neon.vreinterpretq_u8_u32(bytes)
+    }
 }
 
 impl Simd for Neon {
@@ -176,14 +189,17 @@ impl Simd for Neon {
         // SAFETY: `table` holds exactly 16 floats, the 64 bytes that the
         // four-register `ld1` reads; the token proves NEON is available.
         let t = unsafe { neon.vld1q_u8_x4(table.as_ptr().cast::<u8>()) };
-        // The byte offset of each lane's entry, `4 * (idx & 15)`, at most 60.
-        let k = neon.vandq_u32(neon.vreinterpretq_u32_s32(idx), neon.vdupq_n_u32(15));
-        let k = neon.vshlq_n_u32::<2>(k);
-        // Byte `i` of a lane (little-endian) takes table byte `4 k + i`: copy
-        // the offset into all four bytes and add 0, 1, 2, 3 (no carries, since
-        // 60 + 3 < 256). `tbl` with four registers indexes all 64 bytes.
-        let bytes = neon.vmlaq_n_u32(neon.vdupq_n_u32(0x0302_0100), k, 0x0101_0101);
-        neon.vreinterpretq_f32_u8(neon.vqtbl4q_u8(t, neon.vreinterpretq_u8_u32(bytes)))
+        // `tbl` with four registers indexes all 64 bytes.
+        neon.vreinterpretq_f32_u8(neon.vqtbl4q_u8(t, self.table_bytes::<15>(idx)))
+    }
+    #[inline(always)]
+    fn lookup8(self, table: &[f32; 8], idx: int32x4_t) -> float32x4_t {
+        let neon = self.0.neon;
+        // SAFETY: `table` holds exactly 8 floats, the 32 bytes that the
+        // two-register `ld1` reads; the token proves NEON is available.
+        let t = unsafe { neon.vld1q_u8_x2(table.as_ptr().cast::<u8>()) };
+        // `tbl` with two registers indexes all 32 bytes.
+        neon.vreinterpretq_f32_u8(neon.vqtbl2q_u8(t, self.table_bytes::<7>(idx)))
     }
     #[inline(always)]
     unsafe fn load_u16(self, ptr: *const u16) -> int32x4_t {

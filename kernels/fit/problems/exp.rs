@@ -61,6 +61,7 @@ pub fn tables() -> Vec<Table> {
             entries: vec![Entry::fit(0, exp_neg)],
             rounding: Rounding::LowestFirst,
             alternation: Alternation::Reduced,
+            slots: 16,
             printed: [
                 "EXP_NEG_C1",
                 "EXP_NEG_C2",
@@ -80,6 +81,7 @@ pub fn tables() -> Vec<Table> {
             entries: vec![Entry::fit(0, expm1)],
             rounding: Rounding::Nearest,
             alternation: Alternation::Reduced,
+            slots: 16,
             printed: vec![Printed::Scalar("EXPM1_C2"), Printed::Scalar("EXPM1_C3")],
         },
         Table {
@@ -90,6 +92,7 @@ pub fn tables() -> Vec<Table> {
             entries: sixteenths,
             rounding: Rounding::Nearest,
             alternation: Alternation::Reduced,
+            slots: 16,
             printed: vec![Printed::Array("EXP2_16_HI"), Printed::Array("EXP2_16_LO")],
         },
     ]

@@ -37,6 +37,7 @@ pub fn tables() -> Vec<Table> {
         entries: vec![Entry::fit(0, small)],
         rounding: Rounding::LowestFirst,
         alternation: Alternation::Plain,
+        slots: 16,
         printed: NAMES.iter().map(|c| Printed::Scalar(c)).collect(),
     }]
 }

@@ -16,20 +16,20 @@ fn scaled_centre(a: f64) -> f64 {
     -a * (0.5 * a * a).exp() * 0.5 * libm::erf(a * FRAC_1_SQRT_2)
 }
 
-/// How far `s` can stray past `ln2/16`: the rounding of `8/ln2` in the choice
+/// How far `s` can stray past `ln2/8`: the rounding of `4/ln2` in the choice
 /// of `k` and the low part of `a^2`, added after it.
 const EXP_SLACK: f64 = 1.0 / 32768.0;
 
-/// The kernel's segment index: bits 20..24 of `a + INDEX_SHIFT`.
-const INDEX_SHIFT: f64 = 5.25;
+/// The kernel's segment index: bits 22..24 of `a + INDEX_SHIFT`.
+const INDEX_SHIFT: f64 = 1.0;
 /// The largest `a` the kernel evaluates.
 const TAIL_MAX: f64 = 14.5;
 /// Degree of the polynomials of `G`.
-const DEGREE: u32 = 6;
+const DEGREE: u32 = 8;
 
 /// The kernel's table index of `a`.
 fn index(a: f32) -> usize {
-    ((a + INDEX_SHIFT as f32).to_bits() >> 20) as usize & 15
+    ((a + INDEX_SHIFT as f32).to_bits() >> 22) as usize & 7
 }
 
 /// Candidate centres tried on each side of the balanced one, in steps of
@@ -95,7 +95,7 @@ fn segment(f: fn(f64) -> f64, lo: f64, hi: f64, centre: f64, exps: &'static [u32
     }
 }
 
-/// The segments of `[0, TAIL_MAX]`: eighths of each binade of
+/// The segments of `[0, TAIL_MAX]`: halves of each binade of
 /// `a + INDEX_SHIFT`, widened by a few ulps of `a + INDEX_SHIFT` on each side
 /// (it is rounded before its bits are taken). The one at zero fits `G0`
 /// without constant and linear terms around 0, the others `G` around the
@@ -104,9 +104,9 @@ fn segments() -> Vec<Entry> {
     let mut v = Vec::new();
     let mut b = INDEX_SHIFT.log2().floor().exp2();
     while b - INDEX_SHIFT < TAIL_MAX {
-        let w = b / 8.0;
+        let w = b / 2.0;
         let slack = b * 2f64.powi(-21);
-        for k in 0..8 {
+        for k in 0..2 {
             let s = b + w * f64::from(k);
             let (x0, x1) = (
                 (s - INDEX_SHIFT).max(0.0),
@@ -116,12 +116,12 @@ fn segments() -> Vec<Entry> {
                 continue;
             }
             v.push(if x0 == 0.0 {
-                segment(scaled_centre, 0.0, x1 + slack, 0.0, &[2, 3, 4, 5, 6])
+                segment(scaled_centre, 0.0, x1 + slack, 0.0, &[2, 3, 4, 5, 6, 7, 8])
             } else {
                 let lo = x0 - slack;
                 let hi = if x1 < TAIL_MAX { x1 + slack } else { x1 };
                 let centre = best_centre(scaled_tail, lo, hi);
-                segment(scaled_tail, lo, hi, centre, &[0, 1, 2, 3, 4, 5, 6])
+                segment(scaled_tail, lo, hi, centre, &[0, 1, 2, 3, 4, 5, 6, 7, 8])
             });
         }
         b *= 2.0;
@@ -133,12 +133,12 @@ pub fn tables() -> Vec<Table> {
     let exp = Polynomial {
         f: Box::new(|s| (0.5 * s).exp()),
         fixed: Box::new(|s| 1.0 + 0.5 * s),
-        lo: -LN_2 / 16.0 - EXP_SLACK,
-        hi: LN_2 / 16.0 + EXP_SLACK,
+        lo: -LN_2 / 8.0 - EXP_SLACK,
+        hi: LN_2 / 8.0 + EXP_SLACK,
         centre: 0.0,
-        exps: &[2, 3],
+        exps: &[2, 3, 4],
         weight: Weight::Relative,
-        columns: vec!["EXP_C2".into(), "EXP_C3".into()],
+        columns: vec!["EXP_C2".into(), "EXP_C3".into(), "EXP_C4".into()],
         split: None,
         kernel: Some(KernelStep {
             about: "1 + s (1/2 + s h)  vs  e^(s/2)",
@@ -149,26 +149,33 @@ pub fn tables() -> Vec<Table> {
     vec![
         Table {
             name: "gelu_exp",
-            about: "EXP_C2, EXP_C3: e^(s/2) on [-ln2/16, ln2/16] (and a little slack), \
-                    degree 3: 1 + s/2 + s^2 (c2 + c3 s); relative error 2^-29.2 (the \
-                    kernel multiplies it by a table entry 2^(j/16))",
+            about: "EXP_C2, EXP_C3, EXP_C4: e^(s/2) on [-ln2/8, ln2/8] (and a little \
+                    slack), degree 4: 1 + s/2 + s^2 (c2 + c3 s + c4 s^2); relative error \
+                    2^-32.3 (the kernel multiplies it by a table entry 2^(j/8))",
             entries: vec![Entry::fit(0, exp)],
             rounding: Rounding::Nearest,
             alternation: Alternation::Reduced,
-            printed: vec![Printed::Scalar("EXP_C2"), Printed::Scalar("EXP_C3")],
+            slots: 16,
+            printed: vec![
+                Printed::Scalar("EXP_C2"),
+                Printed::Scalar("EXP_C3"),
+                Printed::Scalar("EXP_C4"),
+            ],
         },
         Table {
             name: "gelu_tail",
-            about: "TAIL_CENTRE, TAIL_POLY: G(a) = a e^(a^2/2) Psi(a) on [0, 14.5], 16 \
-                    segments indexed by the top bits of a + 5.25 (1/2 wide up to 2.75, \
-                    then 1, then 2), degree 6 in u = a - centre, centres where G is near \
-                    an f32; on [0, 0.25] G0(a) = -a e^(a^2/2) (Phi(a) - 1/2) as u^2 (c2 + \
-                    ... + c6 u^4); relative error 2^-25.0 (f32 coefficients)",
+            about: "TAIL_CENTRE, TAIL_POLY: G(a) = a e^(a^2/2) Psi(a) on [0, 14.5], 8 \
+                    segments (lookup8) indexed by the top bits of a + 1, the halves of its \
+                    binades ([0, 1/2), [1/2, 1), [1, 2), [2, 3), [3, 5), [5, 7), [7, 11), \
+                    [11, 14.5]), degree 8 in u = a - centre, centres where G is near an \
+                    f32; on [0, 1/2) G0(a) = -a e^(a^2/2) (Phi(a) - 1/2) as u^2 (c2 + ... \
+                    + c8 u^6); relative error 2^-25.1 (f32 coefficients)",
             entries: segments(),
             rounding: Rounding::LowestFirst,
             // As fitted; `Reduced` gives other coefficients, better in most
             // segments.
             alternation: Alternation::Plain,
+            slots: 8,
             printed: vec![
                 Printed::Array("TAIL_CENTRE"),
                 Printed::Matrix {

@@ -39,6 +39,7 @@ pub fn tables() -> Vec<Table> {
         entries: vec![Entry::fit(0, exp)],
         rounding: Rounding::Nearest,
         alternation: Alternation::Reduced,
+        slots: 16,
         printed: ["EXP_C2", "EXP_C3", "EXP_C4", "EXP_C5", "EXP_C6"]
             .map(Printed::Scalar)
             .to_vec(),

@@ -73,6 +73,7 @@ pub fn tables() -> Vec<Table> {
             // As fitted; `Reduced` gives other coefficients, better in most
             // entries.
             alternation: Alternation::Plain,
+            slots: 16,
             printed: vec![
                 Printed::Array("TAIL"),
                 Printed::Matrix {
@@ -92,6 +93,7 @@ pub fn tables() -> Vec<Table> {
             // As fitted; `Reduced` gives other coefficients, better in most
             // entries.
             alternation: Alternation::Plain,
+            slots: 16,
             printed: vec![Printed::Matrix {
                 name: "MISH_RIGHT",
                 var: "v",

@@ -61,6 +61,7 @@ pub fn tables() -> Vec<Table> {
         // As fitted; `Reduced` gives other coefficients, better in most
         // entries.
         alternation: Alternation::Plain,
+        slots: 16,
         printed: vec![
             Printed::Matrix {
                 name: "SOFTPLUS_POLY",

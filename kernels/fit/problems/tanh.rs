@@ -89,6 +89,7 @@ pub fn tables() -> Vec<Table> {
         entries: pieces(),
         rounding: Rounding::HighestFirst,
         alternation: Alternation::Reduced,
+        slots: 16,
         printed,
     }]
 }
