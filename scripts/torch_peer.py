@@ -3,7 +3,7 @@
 F.gelu and F.silu on bf16 and f32 tensors, and F.silu(g) * u (f32), at
 1 Mi and 16 Mi elements. Run it beside `cargo bench --bench half_and_gated`
 on the same machine; PyTorch is not a dependency of the crate (install it
-with `pip install torch`).
+with `pip install torch`, or Debian's `python3-torch`).
 
     python3 scripts/torch_peer.py
 """
@@ -32,9 +32,21 @@ def rate(fn, n, seconds=1.5):
     return n / times[len(times) // 2]
 
 
+def capability():
+    """The vector ISA PyTorch's CPU kernels dispatch to (older releases only
+    print it in their build configuration)."""
+    cpu = getattr(torch.backends, "cpu", None)
+    if cpu is not None and hasattr(cpu, "get_cpu_capability"):
+        return cpu.get_cpu_capability()
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage" in line:
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
 def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread, "
-          f"CPU capability {torch.backends.cpu.get_cpu_capability()}")
+          f"CPU capability {capability()}")
     for n in (1 << 20, 16 << 20):
         g = torch.rand(n) * 16 - 8
         u = torch.rand(n) * 16 - 8
