@@ -1,7 +1,9 @@
 //! Row-wise functions: `softmax` and `log_softmax` over contiguous rows.
 
-use crate::dispatch::{self, check_lengths};
+use crate::dispatch::{self, Blocks, check_lengths};
+use crate::kernels::TwoInputKernel;
 use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
+use crate::simd::Simd;
 use crate::{Error, Isa};
 use core::mem::MaybeUninit;
 
@@ -430,31 +432,80 @@ fn masked<L: Flavor>(
         });
     }
     let hidden = if L::LOG { f32::NEG_INFINITY } else { 0.0 };
-    for r in 0..n {
-        let range = r * row_len..(r + 1) * row_len;
-        let row = &mut y[range.clone()];
-        if let Some(x) = x {
-            row.copy_from_slice(&x[range.clone()]);
-        }
-        match period {
-            0 => row.iter_mut().for_each(|v| *v *= scale),
-            p if p == row_len => row
-                .iter_mut()
-                .zip(mask)
-                .for_each(|(v, &m)| *v = scale * *v + m),
-            _ => {
-                let row_mask = &mask[range];
-                row.iter_mut()
-                    .zip(row_mask)
-                    .for_each(|(v, &m)| *v = scale * *v + m);
+    let chunk_rows = (MASKED_CHUNK / row_len).max(1);
+    let mut first = 0;
+    while first < n {
+        let count = chunk_rows.min(n - first);
+        let range = first * row_len..(first + count) * row_len;
+        let len = range.len();
+        let dst = y[range.clone()].as_mut_ptr();
+        let src = x.map_or(dst.cast_const(), |x| x[range.start..].as_ptr());
+        // SAFETY: `isa` is available (`try_best`); `src` and `dst` hold the
+        // chunk's `len` elements, the same pointer (in place) or distinct
+        // borrows; a mask row holds `row_len` elements, a mask per element
+        // the slice's `x.len()`, so `range` is inside it.
+        unsafe {
+            match period {
+                0 => dispatch::two_inputs(
+                    isa,
+                    ScaleAndMask::<false>(scale),
+                    Blocks::periodic(src, src, dst, [1, len]),
+                ),
+                p if p == row_len => dispatch::two_inputs(
+                    isa,
+                    ScaleAndMask::<true>(scale),
+                    Blocks::periodic(src, mask.as_ptr(), dst, [count, row_len]),
+                ),
+                _ => dispatch::two_inputs(
+                    isa,
+                    ScaleAndMask::<true>(scale),
+                    Blocks::periodic(src, mask[range.start..].as_ptr(), dst, [1, len]),
+                ),
             }
         }
-        let all_hidden = row.iter().all(|v| *v == f32::NEG_INFINITY);
-        if all_hidden && masked_rows == MaskedRows::Zero {
-            row.fill(hidden);
-        } else {
-            inplace(name, flavor, isa, row, row_len)?;
+        // The rows of the chunk in runs, around those hidden entirely when
+        // they are to be zeros (the rest get the row function's limit).
+        let mut run = first;
+        for r in first..first + count {
+            let row = &mut y[r * row_len..(r + 1) * row_len];
+            if masked_rows == MaskedRows::Zero && row.iter().all(|v| *v == f32::NEG_INFINITY) {
+                row.fill(hidden);
+                if run < r {
+                    inplace(
+                        name,
+                        flavor,
+                        isa,
+                        &mut y[run * row_len..r * row_len],
+                        row_len,
+                    )?;
+                }
+                run = r + 1;
+            }
         }
+        if run < first + count {
+            let rest = &mut y[run * row_len..(first + count) * row_len];
+            inplace(name, flavor, isa, rest, row_len)?;
+        }
+        first += count;
     }
     Ok(())
+}
+
+/// Elements per chunk of the masked forms: each chunk of whole rows is scaled
+/// and masked, then goes through the row function while it is in the first-
+/// or second-level cache.
+const MASKED_CHUNK: usize = 8192;
+
+/// `scale * x + t`, each operation rounded (`MASK`), or `scale * x`: the
+/// input of the masked forms, the same bits on every path (no fused
+/// multiply-add).
+#[derive(Clone, Copy)]
+struct ScaleAndMask<const MASK: bool>(f32);
+
+impl<const MASK: bool> TwoInputKernel for ScaleAndMask<MASK> {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
+        let scaled = s.mul(s.splat(self.0), x);
+        if MASK { s.add(scaled, t) } else { scaled }
+    }
 }

@@ -436,7 +436,8 @@ fn long_rows_within_bound_on_every_path() {
 
 mod masked {
     use simd_activations::{
-        Error, Mask, MaskedRows, log_softmax, log_softmax_masked, softmax, softmax_masked,
+        Error, Mask, MaskedRows, log_softmax, log_softmax_masked, log_softmax_masked_inplace,
+        softmax, softmax_masked, softmax_masked_inplace,
     };
 
     fn bits(v: &[f32]) -> Vec<u32> {
@@ -492,6 +493,60 @@ mod masked {
             )
             .unwrap();
             assert_eq!(bits(&got), bits(&want), "no mask, scale {scale}");
+        }
+    }
+
+    /// Many rows (several thousand elements, in place and not), some hidden
+    /// entirely (runs of them, first and last among them), a NaN and
+    /// infinities in the input: every row as scaling, adding its mask and
+    /// calling the row function on it alone.
+    #[test]
+    fn masked_rows_of_a_long_slice_match_row_by_row() {
+        let row_len = 37;
+        let rows = 700;
+        let mut x: Vec<f32> = (0..row_len * rows)
+            .map(|i| ((i * 7919) % 1009) as f32 * 0.05 - 25.0)
+            .collect();
+        x[5 * row_len + 3] = f32::NAN;
+        x[9 * row_len + 1] = f32::INFINITY;
+        x[11 * row_len + 2] = f32::NEG_INFINITY;
+        let hidden =
+            |r: usize| r == 0 || r == rows - 1 || (200..230).contains(&r) || r.is_multiple_of(97);
+        let mask: Vec<f32> = (0..x.len())
+            .map(|i| {
+                if hidden(i / row_len) || i % 5 == 0 {
+                    f32::NEG_INFINITY
+                } else {
+                    (i % 7) as f32 * -0.5
+                }
+            })
+            .collect();
+        let scale = 0.125;
+        for log in [false, true] {
+            let mut want = vec![0.0f32; x.len()];
+            for (r, out) in want.chunks_mut(row_len).enumerate() {
+                let range = r * row_len..(r + 1) * row_len;
+                let z = scaled(&x[range.clone()], &mask[range], scale);
+                if hidden(r) {
+                    out.fill(if log { f32::NEG_INFINITY } else { 0.0 });
+                } else if log {
+                    log_softmax(&z, out, row_len).unwrap();
+                } else {
+                    softmax(&z, out, row_len).unwrap();
+                }
+            }
+            let attention = (scale, Mask::PerRow(&mask), MaskedRows::Zero);
+            let mut got = vec![0.0f32; x.len()];
+            let mut inplace = x.clone();
+            if log {
+                log_softmax_masked(&x, &mut got, row_len, attention).unwrap();
+                log_softmax_masked_inplace(&mut inplace, row_len, attention).unwrap();
+            } else {
+                softmax_masked(&x, &mut got, row_len, attention).unwrap();
+                softmax_masked_inplace(&mut inplace, row_len, attention).unwrap();
+            }
+            assert_eq!(bits(&got), bits(&want), "log {log}");
+            assert_eq!(bits(&inplace), bits(&want), "log {log}, in place");
         }
     }
 
