@@ -169,22 +169,29 @@ fn first_lanes<S: Simd>(s: S, count: usize) -> S::M {
     s.lt(index, s.splat(count as f32))
 }
 
-/// Pass 1: the max of `x[..n]` ignoring NaN, and whether a NaN occurs.
+/// Pass 1: the max of the `n` values `read` gives ignoring NaN, and whether
+/// a NaN occurs. `read(i, count)` is the vector of elements `i..i + count`
+/// (`count <= LANES`; lanes past `count` are ignored); `hint` is the input
+/// whose lines are hinted ahead.
 ///
 /// # Safety
-/// `x` valid for `n` reads.
+/// `read` must be safe to call for every `i + count <= n`.
 #[inline(always)]
-unsafe fn max_and_nan<S: Simd>(s: S, x: *const f32, n: usize) -> (f32, bool) {
+unsafe fn max_and_nan<S: Simd>(
+    s: S,
+    n: usize,
+    hint: *const f32,
+    read: impl Fn(usize, usize) -> S::F,
+) -> (f32, bool) {
     let lanes = S::LANES;
     let neg_inf = s.splat(f32::NEG_INFINITY);
     let mut acc = [neg_inf; 4];
     let mut nan = s.is_nan(s.splat(0.0));
     let mut i = 0;
     while i + 4 * lanes <= n {
-        prefetch_ahead(s, x, i, 4 * lanes, false);
+        prefetch_ahead(s, hint, i, 4 * lanes, false);
         for (k, a) in acc.iter_mut().enumerate() {
-            // SAFETY: `i + 4 * lanes <= n`.
-            let v = unsafe { s.load(x.add(i + k * lanes)) };
+            let v = read(i + k * lanes, lanes);
             *a = s.select(s.gt(v, *a), v, *a);
             nan = s.mask_or(nan, s.is_nan(v));
         }
@@ -192,12 +199,10 @@ unsafe fn max_and_nan<S: Simd>(s: S, x: *const f32, n: usize) -> (f32, bool) {
     }
     while i < n {
         let count = (n - i).min(lanes);
+        let v = read(i, count);
         let v = if count == lanes {
-            // SAFETY: `i + lanes <= n`.
-            unsafe { s.load(x.add(i)) }
+            v
         } else {
-            // SAFETY: `count < lanes` elements remain at `x + i`.
-            let v = unsafe { s.load_partial(x.add(i), count) };
             s.select(first_lanes(s, count), v, neg_inf)
         };
         acc[0] = s.select(s.gt(v, acc[0]), v, acc[0]);
@@ -215,6 +220,23 @@ unsafe fn max_and_nan<S: Simd>(s: S, x: *const f32, n: usize) -> (f32, bool) {
         .iter()
         .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
     (m, s.any(nan))
+}
+
+/// Elements `i..i + count` of `p` (`count <= LANES`; the lanes past `count`
+/// are zero).
+///
+/// # Safety
+/// `p + i` valid for `count` reads.
+#[inline(always)]
+unsafe fn read<S: Simd>(s: S, p: *const f32, i: usize, count: usize) -> S::F {
+    // SAFETY: the caller's range.
+    unsafe {
+        if count == S::LANES {
+            s.load(p.add(i))
+        } else {
+            s.load_partial(p.add(i), count)
+        }
+    }
 }
 
 /// `x - m = d + dl` exactly (TwoSum), with `d` floored at [`EXP_FLOOR`] (and
@@ -473,7 +495,79 @@ unsafe fn pass3<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut f32, n: u
 #[inline(always)]
 pub(crate) unsafe fn row<S: Simd, L: Flavor>(s: S, x: *const f32, y: *mut f32, n: usize) {
     // SAFETY: the caller's ranges, passed on.
-    let (m, nan) = unsafe { max_and_nan(s, x, n) };
+    unsafe {
+        let (m, nan) = max_and_nan(s, n, x, |i, count| read(s, x, i, count));
+        rest_of_row::<S, L>(s, x, y, n, m, nan);
+    }
+}
+
+/// The input of the attention forms: `z = scale * x + mask` (a product and
+/// a sum, each rounded: no fused multiply-add), or `scale * x` without a
+/// mask.
+#[derive(Clone, Copy)]
+pub(crate) struct Attention {
+    pub(crate) scale: f32,
+    /// `None`, or the mask of the row.
+    pub(crate) mask: Option<*const f32>,
+    /// A row whose every `z` is `-inf` gives zeros (`-inf` for
+    /// `log_softmax`) instead of the row function's limit.
+    pub(crate) zero_hidden: bool,
+}
+
+/// One row of `softmax` or `log_softmax` of `z` (see [`Attention`]) from `x`
+/// into `y`: pass 1 forms `z` and stores it into `y` as it takes the max,
+/// and the rest of the row works in place on `y`, so the result has the bits
+/// of [`row`] on `z`.
+///
+/// # Safety
+/// As [`row`]; the mask, if any, valid for `n` reads.
+#[inline(always)]
+pub(crate) unsafe fn attention_row<S: Simd, L: Flavor>(
+    s: S,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    a: Attention,
+) {
+    let scale = s.splat(a.scale);
+    // SAFETY: the caller's ranges; each element of `y` is written after the
+    // element of `x` at the same index is read (in place included).
+    unsafe {
+        let (m, nan) = max_and_nan(s, n, x, |i, count| {
+            let z = s.mul(scale, read(s, x, i, count));
+            let z = match a.mask {
+                Some(mask) => s.add(z, read(s, mask, i, count)),
+                None => z,
+            };
+            if count == S::LANES {
+                s.store(y.add(i), z);
+            } else {
+                s.store_partial(y.add(i), count, z);
+            }
+            z
+        });
+        if a.zero_hidden && !nan && m == f32::NEG_INFINITY {
+            let hidden = if L::LOG { f32::NEG_INFINITY } else { 0.0 };
+            (0..n).for_each(|i| *y.add(i) = hidden);
+            return;
+        }
+        rest_of_row::<S, L>(s, y, y, n, m, nan);
+    }
+}
+
+/// Passes 2 and 3 of a row whose pass 1 gave the max `m` and `nan`.
+///
+/// # Safety
+/// As [`row`].
+#[inline(always)]
+unsafe fn rest_of_row<S: Simd, L: Flavor>(
+    s: S,
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    m: f32,
+    nan: bool,
+) {
     if nan || m == f32::INFINITY || m == f32::NEG_INFINITY {
         // SAFETY: the caller's ranges, passed on.
         unsafe { special_row::<L>(x, y, n, nan, m) };

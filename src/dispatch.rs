@@ -8,7 +8,7 @@
 use crate::Isa;
 use crate::driver;
 use crate::element::Element;
-use crate::kernels::softmax::Flavor;
+use crate::kernels::softmax::{Attention, Flavor};
 use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
 use crate::simd::scalar::Scalar;
@@ -267,13 +267,16 @@ pub(crate) unsafe fn per_channel<K: TwoInputKernel>(
     unsafe { on_isa(isa, job) }
 }
 
-/// `softmax` or `log_softmax` over consecutive rows.
+/// `softmax` or `log_softmax` over consecutive rows, of the input itself or
+/// of the attention input (see [`driver::attention_rows`]).
 struct RowsJob<L> {
     flavor: L,
     x: *const f32,
     y: *mut f32,
     rows: usize,
     row_len: usize,
+    /// The attention input and the mask's stride between rows.
+    attention: Option<(Attention, usize)>,
 }
 
 impl<L: Flavor> SimdJob for RowsJob<L> {
@@ -281,24 +284,35 @@ impl<L: Flavor> SimdJob for RowsJob<L> {
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
+        let shape = [self.rows, self.row_len];
         // SAFETY: `rows`'s caller guarantees the ranges.
-        unsafe { driver::rows(s, self.flavor, self.x, self.y, [self.rows, self.row_len]) }
+        unsafe {
+            match self.attention {
+                None => driver::rows(s, self.flavor, self.x, self.y, shape),
+                Some((a, stride)) => {
+                    driver::attention_rows(s, self.flavor, self.x, self.y, shape, (a, stride))
+                }
+            }
+        }
     }
 }
 
 /// Applies `softmax` or `log_softmax` (`flavor`) to `rows` consecutive rows
-/// of `row_len >= 1` elements from `x` into `y` on path `isa`.
+/// of `row_len >= 1` elements from `x` into `y` on path `isa`, or to the
+/// attention input `attention` formed from them (its mask advancing by the
+/// given stride from row to row).
 ///
 /// # Safety
 /// `isa` must be available; `x` valid for `rows * row_len` reads and `y` for
-/// as many writes, the same pointer or non-overlapping.
+/// as many writes, the same pointer or non-overlapping; a mask valid for
+/// `row_len` reads at each row's stride.
 #[inline(always)]
 pub(crate) unsafe fn rows<L: Flavor>(
     isa: Isa,
     flavor: L,
-    x: *const f32,
-    y: *mut f32,
+    (x, y): (*const f32, *mut f32),
     [rows, row_len]: [usize; 2],
+    attention: Option<(Attention, usize)>,
 ) {
     let job = RowsJob {
         flavor,
@@ -306,6 +320,7 @@ pub(crate) unsafe fn rows<L: Flavor>(
         y,
         rows,
         row_len,
+        attention,
     };
     // SAFETY: the caller's guarantees, passed on.
     unsafe { on_isa(isa, job) }

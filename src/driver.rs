@@ -9,7 +9,7 @@
 //! vector kernel like every other element, so they get the same bits.
 
 use crate::element::{self, Element};
-use crate::kernels::softmax::{Flavor, row};
+use crate::kernels::softmax::{Attention, Flavor, attention_row, row};
 use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
 
@@ -319,6 +319,34 @@ pub(crate) unsafe fn rows<S: Simd, L: Flavor>(
         // SAFETY: the caller guarantees `rows * row_len` elements; `offset +
         // row_len` is within them.
         unsafe { row::<S, L>(s, x.add(offset), y.add(offset), row_len) }
+    }
+}
+
+/// [`rows`] of the attention input `a` formed from `x` (see
+/// [`attention_row`]); the mask, if any, advances by `stride` (`0` for one
+/// mask row shared by every row, `row_len` for a mask per element).
+///
+/// # Safety
+/// As [`rows`]; the mask valid for `row_len` reads at each row's offset
+/// `r * stride`.
+#[inline(always)]
+pub(crate) unsafe fn attention_rows<S: Simd, L: Flavor>(
+    s: S,
+    _flavor: L,
+    x: *const f32,
+    y: *mut f32,
+    [rows, row_len]: [usize; 2],
+    (a, stride): (Attention, usize),
+) {
+    for r in 0..rows {
+        let offset = r * row_len;
+        let a = Attention {
+            mask: a.mask.map(|m| m.wrapping_add(r * stride)),
+            ..a
+        };
+        // SAFETY: the caller guarantees `rows * row_len` elements and the
+        // mask's rows; `offset + row_len` is within them.
+        unsafe { attention_row::<S, L>(s, x.add(offset), y.add(offset), row_len, a) }
     }
 }
 

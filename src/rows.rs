@@ -1,9 +1,7 @@
 //! Row-wise functions: `softmax` and `log_softmax` over contiguous rows.
 
-use crate::dispatch::{self, Blocks, check_lengths};
-use crate::kernels::TwoInputKernel;
-use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
-use crate::simd::Simd;
+use crate::dispatch::{self, check_lengths};
+use crate::kernels::softmax::{Attention, Flavor, LogSoftmax, Softmax};
 use crate::{Error, Isa};
 use core::mem::MaybeUninit;
 
@@ -36,7 +34,7 @@ unsafe fn run_rows<L: Flavor>(
     let isa = isa.check()?;
     let n = rows(name, len, row_len)?;
     // SAFETY: `isa` is available; the ranges are the caller's.
-    unsafe { dispatch::rows(isa, flavor, src, dst, [n, row_len]) };
+    unsafe { dispatch::rows(isa, flavor, (src, dst), [n, row_len], None) };
     Ok(())
 }
 
@@ -397,8 +395,9 @@ pub fn log_softmax_masked(
     )
 }
 
-/// The masked forms: checks, then per row the scaled and masked input into
-/// `y`, the row function in place, and the rule for rows hidden entirely.
+/// The masked forms: checks, then the rows on the dispatched path, whose
+/// first pass forms the scaled and masked input into `y` (see
+/// [`Attention`]), with the rule for rows hidden entirely.
 fn masked<L: Flavor>(
     name: &'static str,
     flavor: L,
@@ -408,10 +407,11 @@ fn masked<L: Flavor>(
     let isa = Isa::try_best()?;
     let len = y.len();
     let n = rows(name, len, row_len)?;
-    let (mask, period) = match mask {
-        Mask::None => (&[][..], 0),
-        Mask::Row(m) => (m, row_len),
-        Mask::PerRow(m) => (m, len),
+    // The mask, its length and its stride from row to row.
+    let (mask, period, stride) = match mask {
+        Mask::None => (&[][..], 0, 0),
+        Mask::Row(m) => (m, row_len, 0),
+        Mask::PerRow(m) => (m, len, row_len),
     };
     if mask.len() != period {
         return Err(Error::InvalidShape {
@@ -431,81 +431,25 @@ fn masked<L: Flavor>(
             requirement: "not NaN",
         });
     }
-    let hidden = if L::LOG { f32::NEG_INFINITY } else { 0.0 };
-    let chunk_rows = (MASKED_CHUNK / row_len).max(1);
-    let mut first = 0;
-    while first < n {
-        let count = chunk_rows.min(n - first);
-        let range = first * row_len..(first + count) * row_len;
-        let len = range.len();
-        let dst = y[range.clone()].as_mut_ptr();
-        let src = x.map_or(dst.cast_const(), |x| x[range.start..].as_ptr());
-        // SAFETY: `isa` is available (`try_best`); `src` and `dst` hold the
-        // chunk's `len` elements, the same pointer (in place) or distinct
-        // borrows; a mask row holds `row_len` elements, a mask per element
-        // the slice's `x.len()`, so `range` is inside it.
-        unsafe {
-            match period {
-                0 => dispatch::two_inputs(
-                    isa,
-                    ScaleAndMask::<false>(scale),
-                    Blocks::periodic(src, src, dst, [1, len]),
-                ),
-                p if p == row_len => dispatch::two_inputs(
-                    isa,
-                    ScaleAndMask::<true>(scale),
-                    Blocks::periodic(src, mask.as_ptr(), dst, [count, row_len]),
-                ),
-                _ => dispatch::two_inputs(
-                    isa,
-                    ScaleAndMask::<true>(scale),
-                    Blocks::periodic(src, mask[range.start..].as_ptr(), dst, [1, len]),
-                ),
-            }
-        }
-        // The rows of the chunk in runs, around those hidden entirely when
-        // they are to be zeros (the rest get the row function's limit).
-        let mut run = first;
-        for r in first..first + count {
-            let row = &mut y[r * row_len..(r + 1) * row_len];
-            if masked_rows == MaskedRows::Zero && row.iter().all(|v| *v == f32::NEG_INFINITY) {
-                row.fill(hidden);
-                if run < r {
-                    inplace(
-                        name,
-                        flavor,
-                        isa,
-                        &mut y[run * row_len..r * row_len],
-                        row_len,
-                    )?;
-                }
-                run = r + 1;
-            }
-        }
-        if run < first + count {
-            let rest = &mut y[run * row_len..(first + count) * row_len];
-            inplace(name, flavor, isa, rest, row_len)?;
-        }
-        first += count;
-    }
+    let attention = Attention {
+        scale,
+        mask: (period > 0).then_some(mask.as_ptr()),
+        zero_hidden: masked_rows == MaskedRows::Zero,
+    };
+    let dst = y.as_mut_ptr();
+    let src = x.map_or(dst.cast_const(), <[f32]>::as_ptr);
+    // SAFETY: `isa` is available (`try_best`); `src` and `dst` hold `len`
+    // elements, the same pointer (from the exclusive borrow of the in-place
+    // forms) or distinct borrows; the mask holds `row_len` elements (one row)
+    // or `len` (one per element, advancing by `row_len` per row).
+    unsafe {
+        dispatch::rows(
+            isa,
+            flavor,
+            (src, dst),
+            [n, row_len],
+            Some((attention, stride)),
+        )
+    };
     Ok(())
-}
-
-/// Elements per chunk of the masked forms: each chunk of whole rows is scaled
-/// and masked, then goes through the row function while it is in the first-
-/// or second-level cache.
-const MASKED_CHUNK: usize = 8192;
-
-/// `scale * x + t`, each operation rounded (`MASK`), or `scale * x`: the
-/// input of the masked forms, the same bits on every path (no fused
-/// multiply-add).
-#[derive(Clone, Copy)]
-struct ScaleAndMask<const MASK: bool>(f32);
-
-impl<const MASK: bool> TwoInputKernel for ScaleAndMask<MASK> {
-    #[inline(always)]
-    fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
-        let scaled = s.mul(s.splat(self.0), x);
-        if MASK { s.add(scaled, t) } else { scaled }
-    }
 }
