@@ -14,7 +14,7 @@
 //! `+inf` above (from 88.73 on), and `n` stays in `[-150, 128]`. It costs
 //! twelve operations before the scaling on every path, against two
 //! [`Simd::lookup16`] (five operations each on AVX2) and eight more for the
-//! tabulated form below.
+//! tabulated form below. The kernel is [`exp_neg`] of `-x`, then the scaling.
 //!
 //! The split form [`exp_split`], for composites that need `e^x` to more than
 //! `f32` precision:
@@ -46,10 +46,10 @@
 //! Measured max error of the kernel: see the README (exhaustive over every
 //! `f32`); every path gives the scalar path's bits.
 //!
-//! [`exp_neg`] is a table-free `e^-a` for composites whose tables cost more
-//! than a longer polynomial (`sigmoid`, `silu`): a reduction by whole powers
-//! of two and a degree-6 polynomial on `[-ln2/2, ln2/2]`, minimax for relative
-//! error (`fit -- exp_neg`).
+//! [`exp_neg`] is that form before the scaling, `e^-a = m 2^n` with `m`
+//! rounded once (within 0.89 ulp of `e^-a 2^-n`), shared with `sigmoid` and
+//! `silu`, which apply `2^n` themselves (a table would cost them more than
+//! the longer polynomial).
 //!
 //! Special values: `exp(NaN) = NaN`, `exp(-inf) = +0`, `exp(+inf) = +inf`,
 //! `exp(±0) = 1`.
@@ -157,11 +157,9 @@ impl Kernel for Exp {
 /// From [`exp_split`], `hi` is in `[0.98, 2.03]` and `hi + lo` is
 /// `e^x / 2^floor(n)` to about `2^-29` relative; `floor(n)` is in
 /// `[-217, 128]` (`n` itself is `N/16`: it is meant for [`Simd::mul_exp2`],
-/// which floors it, and for selects). From the table-free forms ([`exp_neg`],
-/// `gelu_tanh`'s), `n` is an integer for [`Simd::mul_pow2`] and `hi + lo` is
-/// accurate to about 2^-26. Composites compute in the normal range with `hi`
-/// and `lo` and apply `2^n` last, so results in the subnormal range are
-/// rounded once.
+/// which floors it, and for selects). Composites compute in the normal range
+/// with `hi` and `lo` and apply `2^n` last, so results in the subnormal range
+/// are rounded once.
 #[derive(Clone, Copy)]
 pub(crate) struct ExpSplit<F> {
     pub(crate) hi: F,
@@ -174,12 +172,8 @@ pub(crate) struct ExpSplit<F> {
 #[inline(always)]
 pub(crate) fn exp<S: Simd>(s: S, x: S::F) -> S::F {
     let x = s.clamp(x, s.splat(KERNEL_LO), s.splat(KERNEL_HI));
-    let shifter = s.splat(SHIFTER);
-    let n = s.sub(s.mul_add(x, s.splat(LOG2E), shifter), shifter);
-    // w = n ln2 - x, |w| <= ln2/2: the first step is exact.
-    let w = s.mul_add(n, s.splat(LN2_HI), s.neg(x));
-    let w = s.mul_add(n, s.splat(LN2_LO), w);
-    s.mul_pow2_wide(s.mul_add(exp_neg_h(s, w), w, s.splat(1.0)), n)
+    let (m, n) = exp_neg(s, s.neg(x));
+    s.mul_pow2_wide(m, n)
 }
 
 /// `e^x` as an [`ExpSplit`], for every `x`.
@@ -206,27 +200,25 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
     ExpSplit { hi, lo, n }
 }
 
-/// `e^-a` for `a` in `[0, 128]`, without a table, as an [`ExpSplit`]:
-/// `e^-a = (hi + lo) 2^n` with `n` an integer in `[-185, 0]`, `hi` in
-/// `[0.70, 1.42]` and `hi + lo` accurate to about 2^-26.
+/// `e^-a` for `a` in `[-88.8, 128]`, without a table: `e^-a = m 2^n`, `n`
+/// an integer in `[-185, 128]` (suits [`Simd::mul_pow2`] for `a >= 0`) and
+/// `m` in `[0.70, 1.42]`, rounded once.
 ///
-/// `n = round(-a log2 e)` by the shifter trick, `v = a + n LN2_HI` (exact,
-/// `|v| <= ln2/2`), so `e^-a = 2^n e^-v e^-c` with `c = n LN2_LO`; `e^-v` is
-/// `1 + v h(v)`, `h` of degree 5, with the last step kept as the pair
-/// `hi + lo` (its rounding error by a second FMA), and `e^-c` is applied to
-/// first order (`c` is below 2^-21). `n` suits [`Simd::mul_pow2`].
+/// `n = round(-a log2 e)` by the shifter trick, `v = a + n ln2` with a
+/// two-part `ln2` (`a + n LN2_HI` is exact under FMA, `n LN2_LO` is added
+/// with one rounding, an error below `2^-26`), so `|v| <= ln2/2` and
+/// `e^-a = 2^n e^-v`; `m = 1 + v h(v)`, `h` of degree 5, the last step one
+/// FMA. `m` is within 0.89 ulp of `e^-a 2^-n` (2^-23.66 relative, over
+/// every `a` in `[0, 112]`): half an ulp of `m` (2^-24 relative at most)
+/// and the errors of `v` and `h`.
 #[inline(always)]
-pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> ExpSplit<S::F> {
+pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, S::F) {
     let shifter = s.splat(SHIFTER);
     let n = s.sub(s.mul_add(a, s.splat(-LOG2E), shifter), shifter);
+    // The first step is exact.
     let v = s.mul_add(n, s.splat(LN2_HI), a);
-    let c = s.mul(n, s.splat(LN2_LO));
-    let (hi, lo) = one_plus_product(s, exp_neg_h(s, v), v);
-    ExpSplit {
-        hi,
-        lo: s.neg_mul_add(hi, c, lo),
-        n,
-    }
+    let v = s.mul_add(n, s.splat(LN2_LO), v);
+    (s.mul_add(exp_neg_h(s, v), v, s.splat(1.0)), n)
 }
 
 /// `1 + a b` as the pair `hi + lo`: `hi` rounded once, `lo` the rest to one

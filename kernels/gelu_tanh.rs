@@ -34,7 +34,7 @@
 //! Special values: `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
-use super::exp::{ExpSplit, one_plus_product};
+use super::exp::one_plus_product;
 use super::sigmoid::logistic_of;
 use super::{Kernel, SHIFTER, horner};
 use crate::simd::Simd;
@@ -108,10 +108,9 @@ impl Kernel for GeluTanh {
         let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
         let g = s.mul_add(h, r, s.splat(K3));
         let (hi, lo) = one_plus_product(s, g, r);
-        let e = ExpSplit { hi, lo, n };
         let neg = s.lt(x, s.splat(0.0));
-        let (q, c) = logistic_of::<S, false>(s, e, neg);
-        let y = s.mul_add(xl, q, s.mul(xc, c));
+        let quotient = logistic_of::<S, false>(s, hi, Some(lo), n, neg);
+        let y = s.mul_add(xl, quotient.q, s.mul(xc, quotient.c(s)));
         s.select(neg, s.mul_pow2(y, n), y)
     }
 }

@@ -197,6 +197,14 @@ impl Simd for Avx512 {
         unsafe { self.0.avx._mm256_storeu_si256(ptr.cast(), h) }
     }
     #[inline(always)]
+    fn min(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512f._mm512_min_ps(a, b)
+    }
+    #[inline(always)]
+    fn max(self, a: __m512, b: __m512) -> __m512 {
+        self.0.avx512f._mm512_max_ps(a, b)
+    }
+    #[inline(always)]
     fn clamp(self, x: __m512, lo: __m512, hi: __m512) -> __m512 {
         // vmaxps/vminps return the second operand when either is NaN; only
         // NaN lanes, which the contract leaves unspecified, see that.

@@ -364,6 +364,15 @@ pub(crate) trait Simd: Copy {
             nearest,
         )
     }
+    /// The smaller of `a` and `b`. Where either is NaN, or both are zeros,
+    /// the lane's result is unspecified (it may differ between paths): use it
+    /// only where such lanes are overwritten or cannot occur.
+    ///
+    /// Cost: one operation on every path (`vminps`, `fmin`), where a compare
+    /// and a select take two (three µops for `vblendvps` on Intel).
+    fn min(self, a: Self::F, b: Self::F) -> Self::F;
+    /// The larger of `a` and `b`, as [`Simd::min`] (NaN and zeros alike).
+    fn max(self, a: Self::F, b: Self::F) -> Self::F;
     /// `min(max(x, lo), hi)` for `lo <= hi`. For a NaN `x` the lane's result
     /// is unspecified (it may differ between paths): use it only where NaN
     /// lanes are overwritten, as the driver does for every kernel's output.

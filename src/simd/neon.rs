@@ -222,6 +222,14 @@ impl Simd for Neon {
         self.0.neon.vaddq_s32(a, b)
     }
     #[inline(always)]
+    fn min(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        self.0.neon.vminq_f32(a, b)
+    }
+    #[inline(always)]
+    fn max(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        self.0.neon.vmaxq_f32(a, b)
+    }
+    #[inline(always)]
     fn clamp(self, x: float32x4_t, lo: float32x4_t, hi: float32x4_t) -> float32x4_t {
         // fmax/fmin return NaN when either is NaN; only NaN lanes, which the
         // contract leaves unspecified, see that.

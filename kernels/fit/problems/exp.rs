@@ -56,8 +56,8 @@ pub fn tables() -> Vec<Table> {
         Table {
             name: "exp_neg",
             about: "EXP_NEG_C1..EXP_NEG_C6: e^-v on [-ln2/2, ln2/2] (widened by 2^-12), \
-                    degree 6: 1 + v (c1 + v (c2 + ... + c6 v)), the last step kept as a \
-                    pair; relative error 2^-28.2 (f32 coefficients)",
+                    degree 6: 1 + v (c1 + v (c2 + ... + c6 v)), the last step one FMA; \
+                    relative error 2^-28.2 (f32 coefficients)",
             entries: vec![Entry::fit(0, exp_neg)],
             rounding: Rounding::LowestFirst,
             alternation: Alternation::Reduced,
