@@ -81,8 +81,8 @@ pub(crate) struct GeluTanh;
 impl Kernel for GeluTanh {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let xl = s.select(s.lt(x, s.splat(-X_MAX)), s.splat(-X_MAX), x);
-        let xc = s.select(s.gt(xl, s.splat(X_MAX)), s.splat(X_MAX), xl);
+        let xl = s.max(x, s.splat(-X_MAX));
+        let xc = s.min(xl, s.splat(X_MAX));
         // -a, a = |x| (clamped).
         let na = s.or(xc, s.splat(-0.0));
 

@@ -331,7 +331,7 @@ impl Kernel for Mish {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let ax = s.abs(x);
-        let ax = s.select(s.gt(ax, s.splat(ABS_X_MAX)), s.splat(ABS_X_MAX), ax);
+        let ax = s.min(ax, s.splat(ABS_X_MAX));
         let xc = s.or(ax, s.sign_bit(x));
         let PowerOfTwo { n, v, c, idx, .. } = PowerOfTwo::reduce(s, ax, s.splat(0.0));
         let right = s.gt(x, s.splat(0.0));

@@ -47,7 +47,7 @@ impl Kernel for Tanh {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let a = s.abs(x);
-        let a = s.select(s.gt(a, s.splat(TANH_CLAMP)), s.splat(TANH_CLAMP), a);
+        let a = s.min(a, s.splat(TANH_CLAMP));
         let v = s.add(a, s.splat(OFFSET));
         // Exponent and top two mantissa bits; `lookup16` keeps the low four.
         let idx = s.shr::<21>(s.to_bits(v));
