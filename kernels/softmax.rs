@@ -239,6 +239,22 @@ unsafe fn read<S: Simd>(s: S, p: *const f32, i: usize, count: usize) -> S::F {
     }
 }
 
+/// Stores the first `count` lanes of `v` (`count <= LANES`) at `p + i`.
+///
+/// # Safety
+/// `p + i` valid for `count` writes.
+#[inline(always)]
+unsafe fn write<S: Simd>(s: S, p: *mut f32, i: usize, count: usize, v: S::F) {
+    // SAFETY: the caller's range.
+    unsafe {
+        if count == S::LANES {
+            s.store(p.add(i), v);
+        } else {
+            s.store_partial(p.add(i), count, v);
+        }
+    }
+}
+
 /// `x - m = d + dl` exactly (TwoSum), with `d` floored at [`EXP_FLOOR`] (and
 /// `dl = 0` there, where it cannot matter and may be NaN).
 #[inline(always)]
@@ -396,18 +412,10 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
             // SAFETY: `count` elements remain at `j`; partial loads and stores
             // touch nothing past them.
             unsafe {
-                let (v, valid) = if count == lanes {
-                    (s.load(x.add(j)), None)
-                } else {
-                    (s.load_partial(x.add(j), count), Some(first_lanes(s, count)))
-                };
-                let e = exp_accumulate::<S, L>(s, v, mv, neg_m, valid, a);
+                let valid = (count < lanes).then(|| first_lanes(s, count));
+                let e = exp_accumulate::<S, L>(s, read(s, x, j, count), mv, neg_m, valid, a);
                 if !L::LOG {
-                    if count == lanes {
-                        s.store(y.add(j), e);
-                    } else {
-                        s.store_partial(y.add(j), count, e);
-                    }
+                    write(s, y, j, count, e);
                 }
             }
         }
@@ -539,11 +547,7 @@ pub(crate) unsafe fn attention_row<S: Simd, L: Flavor>(
                 Some(mask) => s.add(z, read(s, mask, i, count)),
                 None => z,
             };
-            if count == S::LANES {
-                s.store(y.add(i), z);
-            } else {
-                s.store_partial(y.add(i), count, z);
-            }
+            write(s, y, i, count, z);
             z
         });
         if a.zero_hidden && !nan && m == f32::NEG_INFINITY {

@@ -267,14 +267,6 @@ impl Simd for Avx2 {
         self.0.avx._mm256_max_ps(a, b)
     }
     #[inline(always)]
-    fn clamp(self, x: __m256, lo: __m256, hi: __m256) -> __m256 {
-        // vmaxps/vminps return the second operand when either is NaN; only
-        // NaN lanes, which the contract leaves unspecified, see that.
-        self.0
-            .avx
-            ._mm256_min_ps(self.0.avx._mm256_max_ps(x, lo), hi)
-    }
-    #[inline(always)]
     fn floor(self, x: __m256) -> __m256 {
         self.0.avx._mm256_floor_ps(x)
     }

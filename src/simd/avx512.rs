@@ -205,14 +205,6 @@ impl Simd for Avx512 {
         self.0.avx512f._mm512_max_ps(a, b)
     }
     #[inline(always)]
-    fn clamp(self, x: __m512, lo: __m512, hi: __m512) -> __m512 {
-        // vmaxps/vminps return the second operand when either is NaN; only
-        // NaN lanes, which the contract leaves unspecified, see that.
-        self.0
-            .avx512f
-            ._mm512_min_ps(self.0.avx512f._mm512_max_ps(x, lo), hi)
-    }
-    #[inline(always)]
     fn keep_nan(self, x: __m512, y: __m512) -> __m512 {
         // vfixupimmps classifies each lane of `x`; the table maps the QNaN
         // and SNaN classes (tokens 0 and 1) to response 2, "QNaN(x)" (`x`

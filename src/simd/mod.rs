@@ -373,10 +373,15 @@ pub(crate) trait Simd: Copy {
     fn min(self, a: Self::F, b: Self::F) -> Self::F;
     /// The larger of `a` and `b`, as [`Simd::min`] (NaN and zeros alike).
     fn max(self, a: Self::F, b: Self::F) -> Self::F;
-    /// `min(max(x, lo), hi)` for `lo <= hi`. For a NaN `x` the lane's result
-    /// is unspecified (it may differ between paths): use it only where NaN
-    /// lanes are overwritten, as the driver does for every kernel's output.
-    fn clamp(self, x: Self::F, lo: Self::F, hi: Self::F) -> Self::F;
+    /// `min(max(x, lo), hi)` for `lo <= hi`, by [`Simd::max`] and
+    /// [`Simd::min`] (two operations). For a NaN `x`, or a zero `x` at a
+    /// zero bound, the lane's result is unspecified (it may differ between
+    /// paths): use it only where such lanes are overwritten, as the driver
+    /// does for every kernel's NaN lanes, or cannot occur.
+    #[inline(always)]
+    fn clamp(self, x: Self::F, lo: Self::F, hi: Self::F) -> Self::F {
+        self.min(self.max(x, lo), hi)
+    }
     /// `c - a * b` with a single rounding.
     #[inline(always)]
     fn neg_mul_add(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F {

@@ -230,12 +230,6 @@ impl Simd for Neon {
         self.0.neon.vmaxq_f32(a, b)
     }
     #[inline(always)]
-    fn clamp(self, x: float32x4_t, lo: float32x4_t, hi: float32x4_t) -> float32x4_t {
-        // fmax/fmin return NaN when either is NaN; only NaN lanes, which the
-        // contract leaves unspecified, see that.
-        self.0.neon.vminq_f32(self.0.neon.vmaxq_f32(x, lo), hi)
-    }
-    #[inline(always)]
     fn floor(self, x: float32x4_t) -> float32x4_t {
         self.0.neon.vrndmq_f32(x)
     }

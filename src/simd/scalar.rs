@@ -155,9 +155,4 @@ impl Simd for Scalar {
     fn max(self, a: f32, b: f32) -> f32 {
         if a > b { a } else { b }
     }
-    #[inline(always)]
-    fn clamp(self, x: f32, lo: f32, hi: f32) -> f32 {
-        let x = if x < lo { lo } else { x };
-        if x > hi { hi } else { x }
-    }
 }
