@@ -169,29 +169,23 @@ fn first_lanes<S: Simd>(s: S, count: usize) -> S::M {
     s.lt(index, s.splat(count as f32))
 }
 
-/// Pass 1: the max of the `n` values `read` gives ignoring NaN, and whether
-/// a NaN occurs. `read(i, count)` is the vector of elements `i..i + count`
-/// (`count <= LANES`; lanes past `count` are ignored); `hint` is the input
-/// whose lines are hinted ahead.
+/// Pass 1: the max of the `n` values of `src` ignoring NaN, and whether a
+/// NaN occurs.
 ///
 /// # Safety
-/// `read` must be safe to call for every `i + count <= n`.
+/// `src` must be valid for `n` elements.
 #[inline(always)]
-unsafe fn max_and_nan<S: Simd>(
-    s: S,
-    n: usize,
-    hint: *const f32,
-    read: impl Fn(usize, usize) -> S::F,
-) -> (f32, bool) {
+unsafe fn max_and_nan<S: Simd, R: Source>(s: S, n: usize, src: R) -> (f32, bool) {
     let lanes = S::LANES;
     let neg_inf = s.splat(f32::NEG_INFINITY);
     let mut acc = [neg_inf; 4];
     let mut nan = s.is_nan(s.splat(0.0));
     let mut i = 0;
     while i + 4 * lanes <= n {
-        prefetch_ahead(s, hint, i, 4 * lanes, false);
+        prefetch_ahead(s, src.hint(), i, 4 * lanes, false);
         for (k, a) in acc.iter_mut().enumerate() {
-            let v = read(i + k * lanes, lanes);
+            // SAFETY: `i + (k + 1) lanes <= n`.
+            let v = unsafe { src.read(s, i + k * lanes, lanes) };
             *a = s.select(s.gt(v, *a), v, *a);
             nan = s.mask_or(nan, s.is_nan(v));
         }
@@ -199,7 +193,8 @@ unsafe fn max_and_nan<S: Simd>(
     }
     while i < n {
         let count = (n - i).min(lanes);
-        let v = read(i, count);
+        // SAFETY: `i + count <= n`.
+        let v = unsafe { src.read(s, i, count) };
         let v = if count == lanes {
             v
         } else {
@@ -236,6 +231,85 @@ unsafe fn read<S: Simd>(s: S, p: *const f32, i: usize, count: usize) -> S::F {
         } else {
             s.load_partial(p.add(i), count)
         }
+    }
+}
+
+/// Where a row's values come from: the input as it is ([`Plain`]), or the
+/// attention input `z = scale * x + mask` formed from it each time it is
+/// read ([`Formed`]). Every pass reads its source afresh, so the attention
+/// form stores nothing but its result.
+trait Source: Copy {
+    /// Elements `i..i + count` (`count <= LANES`; the lanes past `count`
+    /// are zero).
+    ///
+    /// # Safety
+    /// `i + count` must not pass the row.
+    unsafe fn read<S: Simd>(self, s: S, i: usize, count: usize) -> S::F;
+    /// Element `i`, with the bits of the lane of [`Source::read`].
+    ///
+    /// # Safety
+    /// `i` must be inside the row.
+    unsafe fn at(self, i: usize) -> f32;
+    /// The input whose lines are hinted ahead.
+    fn hint(self) -> *const f32;
+}
+
+/// A row read as it is.
+#[derive(Clone, Copy)]
+struct Plain(*const f32);
+
+impl Source for Plain {
+    #[inline(always)]
+    unsafe fn read<S: Simd>(self, s: S, i: usize, count: usize) -> S::F {
+        // SAFETY: the caller's range.
+        unsafe { read(s, self.0, i, count) }
+    }
+    #[inline(always)]
+    unsafe fn at(self, i: usize) -> f32 {
+        // SAFETY: the caller's range.
+        unsafe { *self.0.add(i) }
+    }
+    #[inline(always)]
+    fn hint(self) -> *const f32 {
+        self.0
+    }
+}
+
+/// The attention input of a row `x`: `z = scale * x + mask` (see
+/// [`Attention`]).
+#[derive(Clone, Copy)]
+struct Formed {
+    x: *const f32,
+    scale: f32,
+    mask: Option<*const f32>,
+}
+
+impl Source for Formed {
+    #[inline(always)]
+    unsafe fn read<S: Simd>(self, s: S, i: usize, count: usize) -> S::F {
+        // SAFETY: the caller's range, which the mask's row shares.
+        unsafe {
+            let z = s.mul(s.splat(self.scale), read(s, self.x, i, count));
+            match self.mask {
+                Some(mask) => s.add(z, read(s, mask, i, count)),
+                None => z,
+            }
+        }
+    }
+    #[inline(always)]
+    unsafe fn at(self, i: usize) -> f32 {
+        // SAFETY: the caller's range, which the mask's row shares.
+        unsafe {
+            let z = self.scale * *self.x.add(i);
+            match self.mask {
+                Some(mask) => z + *mask.add(i),
+                None => z,
+            }
+        }
+    }
+    #[inline(always)]
+    fn hint(self) -> *const f32 {
+        self.x
     }
 }
 
@@ -358,11 +432,12 @@ fn reduce<S: Simd>(s: S, acc: &[Sums<S::F>]) -> (f64, f64) {
 /// `log_softmax`; `softmax` stores `e_i` into `y`.
 ///
 /// # Safety
-/// `x` valid for `n` reads, `y` for `n` writes (same or non-overlapping).
+/// `src` valid for `n` elements, `y` for `n` writes (the same memory as
+/// the source's input or not overlapping it).
 #[inline(always)]
-unsafe fn exp_sum<S: Simd, L: Flavor>(
+unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
     s: S,
-    x: *const f32,
+    src: R,
     y: *mut f32,
     n: usize,
     m: f32,
@@ -377,7 +452,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
         count: s.splat(0.0),
     };
     // The input's lines to hint, unless it is the output (hinted below).
-    let read_x = !core::ptr::eq(x, y.cast_const());
+    let read_x = !core::ptr::eq(src.hint(), y.cast_const());
     let mut total = (0.0, 0.0);
     let mut start = 0;
     while start < n {
@@ -386,7 +461,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
         let mut i = start;
         while i + VIRTUAL_LANES <= end {
             if read_x {
-                prefetch_ahead(s, x, i, VIRTUAL_LANES, false);
+                prefetch_ahead(s, src.hint(), i, VIRTUAL_LANES, false);
             }
             if !L::LOG {
                 prefetch_ahead(s, y.cast_const(), i, VIRTUAL_LANES, true);
@@ -395,7 +470,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
                 let j = i + g * lanes;
                 // SAFETY: `j + lanes <= i + 16 <= n`.
                 unsafe {
-                    let e = exp_accumulate::<S, L>(s, s.load(x.add(j)), mv, neg_m, None, a);
+                    let e = exp_accumulate::<S, L>(s, src.read(s, j, lanes), mv, neg_m, None, a);
                     if !L::LOG {
                         s.store(y.add(j), e);
                     }
@@ -413,7 +488,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor>(
             // touch nothing past them.
             unsafe {
                 let valid = (count < lanes).then(|| first_lanes(s, count));
-                let e = exp_accumulate::<S, L>(s, read(s, x, j, count), mv, neg_m, valid, a);
+                let e = exp_accumulate::<S, L>(s, src.read(s, j, count), mv, neg_m, valid, a);
                 if !L::LOG {
                     write(s, y, j, count, e);
                 }
@@ -471,27 +546,25 @@ impl Kernel for Subtract {
     }
 }
 
-/// `y_i = k(x_i)` over `n` elements, tail included (no NaN rule: the rows
+/// `y_i = k(src_i)` over `n` elements, tail included (no NaN rule: the rows
 /// that reach pass 3 have none).
 ///
 /// # Safety
-/// `x` valid for `n` reads, `y` for `n` writes (same or non-overlapping).
+/// `src` valid for `n` elements, `y` for `n` writes (the same memory as the
+/// source's input or not overlapping it).
 #[inline(always)]
-unsafe fn pass3<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut f32, n: usize) {
+unsafe fn pass3<S: Simd, K: Kernel, R: Source>(s: S, k: K, src: R, y: *mut f32, n: usize) {
     let lanes = S::LANES;
     let mut i = 0;
     while i + lanes <= n {
         prefetch_ahead(s, y.cast_const(), i, lanes, true);
         // SAFETY: `i + lanes <= n`.
-        unsafe { s.store(y.add(i), k.apply(s, s.load(x.add(i)))) };
+        unsafe { s.store(y.add(i), k.apply(s, src.read(s, i, lanes))) };
         i += lanes;
     }
     if i < n {
         // SAFETY: `n - i < lanes` elements remain.
-        unsafe {
-            let v = k.apply(s, s.load_partial(x.add(i), n - i));
-            s.store_partial(y.add(i), n - i, v);
-        }
+        unsafe { write(s, y, i, n - i, k.apply(s, src.read(s, i, n - i))) };
     }
 }
 
@@ -503,10 +576,7 @@ unsafe fn pass3<S: Simd, K: Kernel>(s: S, k: K, x: *const f32, y: *mut f32, n: u
 #[inline(always)]
 pub(crate) unsafe fn row<S: Simd, L: Flavor>(s: S, x: *const f32, y: *mut f32, n: usize) {
     // SAFETY: the caller's ranges, passed on.
-    unsafe {
-        let (m, nan) = max_and_nan(s, n, x, |i, count| read(s, x, i, count));
-        rest_of_row::<S, L>(s, x, y, n, m, nan);
-    }
+    unsafe { row_of::<S, L, _>(s, Plain(x), y, n, false) }
 }
 
 /// The input of the attention forms: `z = scale * x + mask` (a product and
@@ -523,12 +593,12 @@ pub(crate) struct Attention {
 }
 
 /// One row of `softmax` or `log_softmax` of `z` (see [`Attention`]) from `x`
-/// into `y`: pass 1 forms `z` and stores it into `y` as it takes the max,
-/// and the rest of the row works in place on `y`, so the result has the bits
-/// of [`row`] on `z`.
+/// into `y`. Each pass forms `z` again as it reads `x` and the mask (two
+/// operations per vector, cheaper than storing `z` and reading it back), so
+/// the result has the bits of [`row`] on `z`.
 ///
 /// # Safety
-/// As [`row`]; the mask, if any, valid for `n` reads.
+/// As [`row`]; the mask, if any, valid for `n` reads and not overlapping `y`.
 #[inline(always)]
 pub(crate) unsafe fn attention_row<S: Simd, L: Flavor>(
     s: S,
@@ -537,73 +607,73 @@ pub(crate) unsafe fn attention_row<S: Simd, L: Flavor>(
     n: usize,
     a: Attention,
 ) {
-    let scale = s.splat(a.scale);
-    // SAFETY: the caller's ranges; each element of `y` is written after the
-    // element of `x` at the same index is read (in place included).
-    unsafe {
-        let (m, nan) = max_and_nan(s, n, x, |i, count| {
-            let z = s.mul(scale, read(s, x, i, count));
-            let z = match a.mask {
-                Some(mask) => s.add(z, read(s, mask, i, count)),
-                None => z,
-            };
-            write(s, y, i, count, z);
-            z
-        });
-        if a.zero_hidden && !nan && m == f32::NEG_INFINITY {
-            let hidden = if L::LOG { f32::NEG_INFINITY } else { 0.0 };
-            (0..n).for_each(|i| *y.add(i) = hidden);
-            return;
-        }
-        rest_of_row::<S, L>(s, y, y, n, m, nan);
-    }
+    let src = Formed {
+        x,
+        scale: a.scale,
+        mask: a.mask,
+    };
+    // SAFETY: the caller's ranges, passed on.
+    unsafe { row_of::<S, L, _>(s, src, y, n, a.zero_hidden) }
 }
 
-/// Passes 2 and 3 of a row whose pass 1 gave the max `m` and `nan`.
+/// The three passes of a row of `src` into `y`; with `zero_hidden`, a row
+/// of only `-inf` gives zeros (`-inf` for `log_softmax`).
 ///
 /// # Safety
-/// As [`row`].
+/// `src` valid for `n >= 1` elements, `y` for `n` writes (the same memory as
+/// the source's input or not overlapping it). Every pass reads an element of
+/// the source before it writes the element of `y` at the same index.
 #[inline(always)]
-unsafe fn rest_of_row<S: Simd, L: Flavor>(
+unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
     s: S,
-    x: *const f32,
+    src: R,
     y: *mut f32,
     n: usize,
-    m: f32,
-    nan: bool,
+    zero_hidden: bool,
 ) {
+    // SAFETY: the caller's ranges, passed on.
+    let (m, nan) = unsafe { max_and_nan(s, n, src) };
     if nan || m == f32::INFINITY || m == f32::NEG_INFINITY {
         // SAFETY: the caller's ranges, passed on.
-        unsafe { special_row::<L>(x, y, n, nan, m) };
+        unsafe { special_row::<L, R>(src, y, n, nan, m, zero_hidden) };
         return;
     }
     // `-0.0` and `+0.0` are the same max; keep one of them.
     let m = m + 0.0;
     // SAFETY: the caller's ranges, passed on.
-    let (sum, count) = unsafe { exp_sum::<S, L>(s, x, y, n, m) };
+    let (sum, count) = unsafe { exp_sum::<S, L, R>(s, src, y, n, m) };
     if L::LOG {
         let ln = ln1p((count - 1.0) + sum / E_SCALE);
         let l_hi = ln as f32;
         let l_lo = (ln - f64::from(l_hi)) as f32;
         // SAFETY: the caller's ranges, passed on.
-        unsafe { pass3(s, Subtract { m, l_hi, l_lo }, x, y, n) };
+        unsafe { pass3(s, Subtract { m, l_hi, l_lo }, src, y, n) };
     } else {
         let r = 1.0 / sum;
         let r_hi = r as f32;
         let r_lo = (r - f64::from(r_hi)) as f32;
         // SAFETY: `y`, valid for `n` reads and writes, in place.
-        unsafe { pass3(s, Scale { r_hi, r_lo }, y, y, n) };
+        unsafe { pass3(s, Scale { r_hi, r_lo }, Plain(y), y, n) };
     }
 }
 
-/// A row with a NaN, a `+inf` or only `-inf` (see the module docs).
+/// A row with a NaN, a `+inf` or only `-inf` (see the module docs; with
+/// `zero_hidden`, a row of only `-inf` gives zeros, `-inf` for
+/// `log_softmax`).
 ///
 /// # Safety
-/// As [`row`].
-unsafe fn special_row<L: Flavor>(x: *const f32, y: *mut f32, n: usize, nan: bool, m: f32) {
+/// As [`row_of`].
+unsafe fn special_row<L: Flavor, R: Source>(
+    src: R,
+    y: *mut f32,
+    n: usize,
+    nan: bool,
+    m: f32,
+    zero_hidden: bool,
+) {
     // SAFETY: the caller's ranges; each element is read before it is written.
     unsafe {
-        let xs = |i: usize| *x.add(i);
+        let xs = |i: usize| src.at(i);
         if nan {
             let first = (0..n).map(xs).find(|v| v.is_nan()).unwrap_or(f32::NAN);
             (0..n).for_each(|i| *y.add(i) = quiet(first));
@@ -616,12 +686,16 @@ unsafe fn special_row<L: Flavor>(x: *const f32, y: *mut f32, n: usize, nan: bool
             };
             (0..n).for_each(|i| *y.add(i) = if xs(i) == f32::INFINITY { inf } else { other });
         } else {
-            let len = n as f64;
-            let v = if L::LOG {
-                0.0 - ln1p(len - 1.0)
+            let v = if zero_hidden {
+                if L::LOG { f32::NEG_INFINITY } else { 0.0 }
             } else {
-                1.0 / len
-            } as f32;
+                let len = n as f64;
+                (if L::LOG {
+                    0.0 - ln1p(len - 1.0)
+                } else {
+                    1.0 / len
+                }) as f32
+            };
             (0..n).for_each(|i| *y.add(i) = v);
         }
     }

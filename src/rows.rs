@@ -396,8 +396,8 @@ pub fn log_softmax_masked(
 }
 
 /// The masked forms: checks, then the rows on the dispatched path, whose
-/// first pass forms the scaled and masked input into `y` (see
-/// [`Attention`]), with the rule for rows hidden entirely.
+/// passes form the scaled and masked input as they read `x` and the mask
+/// (see [`Attention`]), with the rule for rows hidden entirely.
 fn masked<L: Flavor>(
     name: &'static str,
     flavor: L,
