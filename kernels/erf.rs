@@ -60,7 +60,7 @@ impl Kernel for Erf {
 }
 
 /// The pieces: polynomial tables (highest degree first) and the constant's parts.
-const ERF_PIECES: OddPieces = OddPieces {
+const ERF_PIECES: OddPieces<[f32; 16], 6> = OddPieces {
     poly: [&ERF_P5, &ERF_P4, &ERF_P3, &ERF_P2, &ERF_P1, &ERF_P0],
     hi: &ERF_HI,
     lo: &ERF_LO,

@@ -58,7 +58,8 @@ pub fn kernels() -> Vec<Kernel> {
 }
 
 /// A piece in the kernels' relative form `fma(a, P(u), a)` (see `OddPieces`
-/// in `kernels/mod.rs`): `P ≈ f(a)/a - 1` of degree 5 in `u = a - centre`,
+/// in `kernels/mod.rs`): `P ≈ f(a)/a - 1` in `u = a - centre`, with the
+/// exponents `exps` (one per column),
 /// for the pieces next to 0, where tiny and subnormal `a` keep full relative
 /// accuracy. `f_over_x` is `f(a)/a` (its limit at 0 included); `about`
 /// names the check in the printout.
@@ -66,7 +67,7 @@ pub fn times_a_piece(
     f: fn(f64) -> f64,
     f_over_x: fn(f64) -> f64,
     (lo, hi, centre): (f64, f64, f64),
-    columns: &[&str],
+    (exps, columns): (&'static [u32], &[&str]),
     about: &'static str,
 ) -> Polynomial {
     Polynomial {
@@ -75,7 +76,7 @@ pub fn times_a_piece(
         lo,
         hi,
         centre,
-        exps: &[0, 1, 2, 3, 4, 5],
+        exps,
         weight: Weight::Relative,
         columns: columns.iter().map(|c| c.to_string()).collect(),
         split: None,
