@@ -54,13 +54,13 @@ macro_rules! activation_table {
             /// `erf(±inf) = ±1`, `erf(±0) = ±0`; odd.
             erf, erf_inplace => Erf {
                 aliases: [],
-                bound: 1.0, measured: 0.629,
+                bound: 1.0, measured: 0.779,
                 kernel: kernels::erf::Erf,
                 limits: [-1.0, 1.0, -0.0, 0.0],
                 range: [-1.0, 1.0],
                 reference: |x| libm::erf(f64::from(x)),
                 naive: |v| libm::erff(v),
-                cases: [{} => 0x08eb_8bef_a602_3052],
+                cases: [{} => 0x13c1_784c_422b_860a],
             }
 
             /// `y[i] = tanh(x[i])`.
