@@ -48,6 +48,11 @@ impl<S: Simd, J: SimdJob> pulp::NullaryFnOnce for JobOn<S, J> {
 
 /// Runs `job` on path `isa`.
 ///
+/// On [`Isa::Avx512`], a job that stores bfloat16 ([`SimdJob::WRITES_BF16`])
+/// runs the backend's AVX512_BF16 form, through [`on_avx512_bf16`], when the
+/// CPU has it (detected once, cached); any other job, or a CPU without it,
+/// runs the portable form. Both give the same bits.
+///
 /// # Safety
 /// `isa` must be available on this CPU (`isa.is_available()`), and the job's
 /// own safety conditions (its pointers) must hold.
