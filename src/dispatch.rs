@@ -7,7 +7,7 @@
 
 use crate::Isa;
 use crate::driver;
-use crate::element::Element;
+use crate::element::{self, Element, Format};
 use crate::kernels::softmax::{Attention, Flavor};
 use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
@@ -18,6 +18,14 @@ use crate::simd::scalar::Scalar;
 pub(crate) trait SimdJob {
     /// What the job returns.
     type Output;
+    /// Whether the job stores bfloat16 elements. Such a job gets a second
+    /// AVX-512 form, with AVX512_BF16's conversion, for the CPUs that have
+    /// it (see [`on_isa`]); the others are compiled once per path.
+    #[cfg_attr(
+        not(any(target_arch = "x86", target_arch = "x86_64")),
+        expect(dead_code, reason = "only the AVX-512 path has a second form")
+    )]
+    const WRITES_BF16: bool = false;
     /// Runs the job with the backend `s`.
     fn run<S: Simd>(self, s: S) -> Self::Output;
 }
@@ -40,6 +48,11 @@ impl<S: Simd, J: SimdJob> pulp::NullaryFnOnce for JobOn<S, J> {
 
 /// Runs `job` on path `isa`.
 ///
+/// On [`Isa::Avx512`], a job that stores bfloat16 ([`SimdJob::WRITES_BF16`])
+/// runs the backend's AVX512_BF16 form, through [`on_avx512_bf16`], when the
+/// CPU has it (detected once, cached); any other job, or a CPU without it,
+/// runs the portable form. Both give the same bits.
+///
 /// # Safety
 /// `isa` must be available on this CPU (`isa.is_available()`), and the job's
 /// own safety conditions (its pointers) must hold.
@@ -48,9 +61,17 @@ pub(crate) unsafe fn on_isa<J: SimdJob>(isa: Isa, job: J) -> J::Output {
     match isa {
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
         Isa::Avx512 => {
+            use crate::simd::avx512::Avx512;
             // SAFETY: the caller guarantees AVX-512 (x86-64-v4) is available.
             let token = unsafe { pulp::x86::V4::new_unchecked() };
-            let simd = crate::simd::avx512::Avx512(token);
+            if J::WRITES_BF16 && crate::isa::has_avx512_bf16() {
+                // SAFETY: the CPU has AVX512_BF16 (just checked), and the
+                // job runs inside `on_avx512_bf16`, which enables it.
+                let simd = unsafe { Avx512::with_bf16(token) };
+                // SAFETY: x86-64-v4 and AVX512_BF16, as above.
+                return unsafe { on_avx512_bf16(JobOn { simd, job }) };
+            }
+            let simd = Avx512::new(token);
             token.vectorize(JobOn { simd, job })
         }
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
@@ -85,6 +106,23 @@ unsafe fn on_avx2<F: pulp::NullaryFnOnce>(f: F) -> F::Output {
     f.call()
 }
 
+/// The AVX-512 path's entry function for the jobs that store bfloat16 on
+/// CPUs with AVX512_BF16: pulp's `V4` features plus AVX512_BF16, so that
+/// `vcvtneps2bf16` inlines into the loop (see [`Simd::store_bf16`]). One
+/// AVX-512 path for the user ([`Isa::Avx512`]), compiled twice for these
+/// jobs only: the CPUs with x86-64-v4 but not AVX512_BF16 (Skylake-X, Ice
+/// Lake) run the first form, with the portable conversion.
+///
+/// # Safety
+/// The CPU must support x86-64-v4 and AVX512_BF16.
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+#[target_feature(
+    enable = "avx,avx2,fma,bmi1,bmi2,lzcnt,popcnt,avx512f,avx512bw,avx512cd,avx512dq,avx512vl,avx512bf16"
+)]
+unsafe fn on_avx512_bf16<F: pulp::NullaryFnOnce>(f: F) -> F::Output {
+    f.call()
+}
+
 /// The scalar path. Where the CPU has hardware FMA it runs with that feature
 /// enabled, so `f32::mul_add` is one instruction instead of a library call;
 /// both give the same bits, since a fused multiply-add has one correct result.
@@ -108,6 +146,7 @@ struct OneInputJob<K, A, B> {
 
 impl<K: Kernel, A: Element, B: Element> SimdJob for OneInputJob<K, A, B> {
     type Output = ();
+    const WRITES_BF16: bool = matches!(element::format::<B>(), Format::Bf16);
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
@@ -175,6 +214,7 @@ struct TwoInputsJob<K, A, B> {
 
 impl<K: TwoInputKernel, A: Element, B: Element> SimdJob for TwoInputsJob<K, A, B> {
     type Output = ();
+    const WRITES_BF16: bool = matches!(element::format::<B>(), Format::Bf16);
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {

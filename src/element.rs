@@ -4,8 +4,8 @@
 //! runs, and the result is rounded once to the output type, to nearest even
 //! (subnormals kept): the bits of `half`'s `from_f32` applied to the `f32`
 //! path's result, on every path. The conversions are [`Simd`] primitives
-//! (F16C and AVX-512 for binary16 on x86, integer sequences elsewhere and
-//! for bfloat16).
+//! (F16C and AVX-512 for binary16 on x86, AVX512_BF16 for bfloat16 where
+//! the CPU has it, integer sequences elsewhere).
 
 use crate::simd::Simd;
 use half::{bf16, f16};
@@ -69,7 +69,7 @@ pub(crate) struct Erased {
 
 /// The storage format of `E`.
 #[inline(always)]
-pub(crate) fn format<E: Element>() -> Format {
+pub(crate) const fn format<E: Element>() -> Format {
     E::FORMAT
 }
 

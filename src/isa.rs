@@ -201,6 +201,15 @@ pub const NATIVE: Option<Isa> = if cfg!(simd_activations_native = "avx512") {
     None
 };
 
+/// Whether the CPU has AVX512_BF16, whose `vcvtneps2bf16` the AVX-512 path
+/// uses to store bfloat16 (see `dispatch::on_isa`). The standard library
+/// detects it once and caches it (later calls read an atomic), and answers
+/// `true` without asking when the build target guarantees it.
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+pub(crate) fn has_avx512_bf16() -> bool {
+    std::arch::is_x86_feature_detected!("avx512bf16")
+}
+
 /// Whether the CPU runs `isa`: `true` without asking for paths the build target
 /// guarantees, else runtime detection through pulp.
 fn detect(isa: Isa) -> bool {

@@ -3,8 +3,16 @@
 //!
 //! Masks are `__mmask16` bit masks; tails use masked loads and stores, which
 //! suppress faults on the masked-off lanes.
+//!
+//! The backend comes in two forms that differ only in [`Simd::store_bf16`]:
+//! `Avx512<false>`, for every x86-64-v4 CPU, rounds to bfloat16 with the
+//! portable integer sequence; `Avx512<true>`, for the CPUs that also have
+//! AVX512_BF16 (Cooper Lake, Sapphire Rapids and later, Zen 4 and later),
+//! with `vcvtneps2bf16`, the same bits. Dispatch picks the second only for
+//! the jobs that store bfloat16 (`dispatch::on_isa`), so every other job is
+//! compiled once.
 
-use super::Simd;
+use super::{Simd, convert};
 #[cfg(target_arch = "x86")]
 use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
@@ -12,11 +20,31 @@ use core::arch::x86_64::*;
 use pulp::x86::V4;
 
 /// The AVX-512 backend. A value exists only when the CPU supports the
-/// x86-64-v4 feature set.
+/// x86-64-v4 feature set, and, with `BF16` true, AVX512_BF16 as well.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Avx512(pub(crate) V4);
+pub(crate) struct Avx512<const BF16: bool = false>(V4);
 
 impl Avx512 {
+    /// The backend for every x86-64-v4 CPU.
+    pub(crate) fn new(token: V4) -> Avx512 {
+        Avx512(token)
+    }
+}
+
+impl Avx512<true> {
+    /// The backend whose [`Simd::store_bf16`] uses AVX512_BF16's
+    /// `vcvtneps2bf16`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX512_BF16, and the backend's primitives must be
+    /// inlined into a function that enables it (`dispatch::on_isa`'s entry
+    /// function), for the conversion to inline.
+    pub(crate) unsafe fn with_bf16(token: V4) -> Avx512<true> {
+        Avx512(token)
+    }
+}
+
+impl<const BF16: bool> Avx512<BF16> {
     /// A shift count for the `vpsxxd zmm, zmm, xmm` forms (the immediate forms
     /// take an unsigned const generic, which a generic `i32` cannot feed).
     #[inline(always)]
@@ -25,7 +53,7 @@ impl Avx512 {
     }
 }
 
-impl Simd for Avx512 {
+impl<const BF16: bool> Simd for Avx512<BF16> {
     const PREFETCH: bool = true;
     const LANES: usize = 16;
     type F = __m512;
@@ -193,6 +221,36 @@ impl Simd for Avx512 {
             .0
             .avx512f
             ._mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(v);
+        // SAFETY: the caller guarantees 16 writable `u16` (32 bytes) at `ptr`.
+        unsafe { self.0.avx._mm256_storeu_si256(ptr.cast(), h) }
+    }
+    #[inline(always)]
+    unsafe fn store_bf16(self, ptr: *mut u16, v: __m512) {
+        if !BF16 {
+            // SAFETY: the caller's guarantee.
+            return unsafe { self.store_u16(ptr, convert::f32_to_bf16(self, v)) };
+        }
+        let (f, bw) = (self.0.avx512f, self.0.avx512bw);
+        // `vcvtneps2bf16` rounds to nearest even and quiets a NaN (keeping
+        // its sign and the top of its payload) as the portable form does,
+        // but reads a subnormal input as zero. A subnormal lane (`vfpclassps`
+        // class 0x20) gets the exponent field 1 instead: `v` plus 2^-126 of
+        // its sign, exact, whose bits below the exponent are `v`'s and whose
+        // bfloat16 spacing is the same (2^-133), so it rounds as `v` does;
+        // subtracting 2^-126 (0x0080) from the rounded bits then gives `v`'s,
+        // a round up to 2^-126 included. Masked operations rather than a
+        // branch: a test and a branch per vector, even never taken, measure
+        // slower.
+        let subnormal = self.0.avx512dq._mm512_fpclass_ps_mask::<0x20>(v);
+        let bits = f._mm512_castps_si512(v);
+        let lifted =
+            f._mm512_mask_or_epi32(bits, subnormal, bits, f._mm512_set1_epi32(0x0080_0000));
+        // SAFETY: `BF16` is true only for a value made by `with_bf16`, whose
+        // caller guarantees AVX512_BF16; `__m256bh` and `__m256i` are both
+        // 32 bytes of plain bits.
+        let h: __m256i =
+            unsafe { core::mem::transmute(_mm512_cvtneps_pbh(f._mm512_castsi512_ps(lifted))) };
+        let h = bw._mm256_mask_sub_epi16(h, subnormal, h, self.0.avx._mm256_set1_epi16(0x0080));
         // SAFETY: the caller guarantees 16 writable `u16` (32 bytes) at `ptr`.
         unsafe { self.0.avx._mm256_storeu_si256(ptr.cast(), h) }
     }

@@ -3,9 +3,10 @@
 //! forms of [`Simd::load_f16`], [`Simd::store_f16`] and
 //! [`Simd::store_bf16`]. Each gives the bits of the `half` crate's
 //! `to_f32`/`from_f32` (round to nearest even, subnormals kept), so a path
-//! with a hardware conversion that gives the same bits (F16C) may replace
-//! it, and one that does not (AVX-512 BF16, which flushes subnormals) may
-//! not.
+//! may replace it only by a hardware conversion with the same bits: F16C's
+//! for binary16, and AVX512_BF16's `vcvtneps2bf16` for bfloat16, with its
+//! subnormal inputs (which it reads as zero) moved into the normal range
+//! before and back after.
 
 use super::Simd;
 
@@ -107,6 +108,8 @@ pub(crate) fn f32_to_bf16<S: Simd>(s: S, v: S::F) -> S::I {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Isa;
+    use crate::dispatch::{SimdJob, on_isa};
     use crate::simd::scalar::Scalar;
 
     /// Every `stride`-th `f32` bit pattern, plus every pattern within 64 of
@@ -152,6 +155,107 @@ mod tests {
     #[test]
     fn f32_to_bf16_is_halfs_from_f32() {
         check_narrowing(f32_to_bf16, |v| half::bf16::from_f32(v).to_bits());
+    }
+
+    /// Stores `x` as bfloat16 in `y` with a path's [`Simd::store_bf16`], a
+    /// vector at a time. `HARDWARE` is the job's `WRITES_BF16`: true gives
+    /// the form the slice functions with bfloat16 outputs run, which on
+    /// AVX-512 uses AVX512_BF16's conversion where the CPU has it; false
+    /// keeps AVX-512 on the portable form, as on the CPUs without it.
+    struct StoreBf16<'a, const HARDWARE: bool> {
+        x: &'a [f32],
+        y: &'a mut [u16],
+    }
+
+    impl<const HARDWARE: bool> SimdJob for StoreBf16<'_, HARDWARE> {
+        type Output = ();
+        const WRITES_BF16: bool = HARDWARE;
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) {
+            let (x, y) = (
+                self.x.chunks_exact(S::LANES),
+                self.y.chunks_exact_mut(S::LANES),
+            );
+            for (x, y) in x.zip(y) {
+                // SAFETY: each chunk holds `LANES` elements.
+                unsafe { s.store_bf16(y.as_mut_ptr(), s.load(x.as_ptr())) }
+            }
+        }
+    }
+
+    /// [`Simd::store_bf16`] on path `isa`, in the form the slice functions
+    /// with bfloat16 outputs run (`hardware` true) or in the portable one,
+    /// gives `half::bf16::from_f32`'s bits on every input of `x` (whose
+    /// length is a multiple of 16).
+    fn check_store_bf16(isa: Isa, hardware: bool, x: &[f32]) {
+        assert_eq!(x.len() % 16, 0);
+        let mut y = vec![0u16; x.len()];
+        // SAFETY: the callers pass available paths; the job's slices are its
+        // own.
+        unsafe {
+            if hardware {
+                on_isa(isa, StoreBf16::<true> { x, y: &mut y });
+            } else {
+                on_isa(isa, StoreBf16::<false> { x, y: &mut y });
+            }
+        }
+        for (&v, got) in x.iter().zip(y) {
+            let want = half::bf16::from_f32(v).to_bits();
+            assert_eq!(
+                got,
+                want,
+                "{isa} (hardware form: {hardware}): {v:e} ({:#010x})",
+                v.to_bits()
+            );
+        }
+    }
+
+    /// [`Simd::store_bf16`] on every path: the strided sweep and the edges
+    /// of [`inputs`]; every rounding tie, and the patterns beside it, at
+    /// every bfloat16 value (the NaN boundaries and the values near
+    /// `f32::MAX` among them); every subnormal, both in vectors of
+    /// subnormals and in vectors that mix them with other values.
+    #[test]
+    fn store_bf16_is_halfs_from_f32_on_every_path() {
+        let mut x = inputs(997);
+        for high in 0..=u32::from(u16::MAX) {
+            for low in [0, 1, 0x7fff, 0x8000, 0x8001, 0xffff] {
+                x.push(f32::from_bits(high << 16 | low));
+            }
+        }
+        let others = x.clone();
+        let subnormals = (1..0x0080_0000u32).flat_map(|m| [m, m | 0x8000_0000]);
+        x.extend(subnormals.clone().take(1 << 16).map(f32::from_bits));
+        for (i, bits) in subnormals.enumerate() {
+            x.push(f32::from_bits(bits));
+            x.push(others[i % others.len()]);
+        }
+        x.resize(x.len().next_multiple_of(16), 1.0);
+        for &isa in Isa::available() {
+            check_store_bf16(isa, true, &x);
+            check_store_bf16(isa, false, &x);
+        }
+    }
+
+    /// The AVX-512 path's [`Simd::store_bf16`] with AVX512_BF16's
+    /// `vcvtneps2bf16` (when the CPU has it), over all 2^32 `f32` bit
+    /// patterns: the instruction's rounding and NaN rule, and the handling
+    /// of the subnormal inputs, which it alone would read as zero.
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    #[test]
+    fn avx512_bf16_store_is_halfs_from_f32_for_every_input() {
+        if !(Isa::Avx512.is_available() && crate::isa::has_avx512_bf16()) {
+            return;
+        }
+        const BLOCK: u32 = 1 << 22;
+        let mut x = vec![0.0f32; BLOCK as usize];
+        for start in (0..=u32::MAX - (BLOCK - 1)).step_by(BLOCK as usize) {
+            for (i, v) in x.iter_mut().enumerate() {
+                *v = f32::from_bits(start + i as u32);
+            }
+            check_store_bf16(Isa::Avx512, true, &x);
+        }
     }
 
     #[test]
