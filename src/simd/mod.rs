@@ -131,8 +131,8 @@ pub(crate) trait Simd: Copy {
     /// Cost: AVX2 one `vpermps`; AVX-512 one `vpermps` (the table repeated in
     /// both halves of a constant register); NEON a two-register `tbl` after
     /// three index operations (an `and`, a shift and a multiply-add, shared
-    /// by lookups with the same index). The portable form reads a 16-entry
-    /// table that repeats `table`.
+    /// by lookups with the same index); scalar one indexed read. The
+    /// portable form reads a 16-entry table that repeats `table`.
     #[inline(always)]
     fn lookup8(self, table: &[f32; 8], idx: Self::I) -> Self::F {
         let repeated: [f32; 16] = core::array::from_fn(|i| table[i % 8]);

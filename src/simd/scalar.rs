@@ -134,6 +134,10 @@ impl Simd for Scalar {
         table[(idx & 15) as usize]
     }
     #[inline(always)]
+    fn lookup8(self, table: &[f32; 8], idx: i32) -> f32 {
+        table[(idx & 7) as usize]
+    }
+    #[inline(always)]
     unsafe fn load_u16(self, ptr: *const u16) -> i32 {
         // SAFETY: the caller guarantees `ptr` is valid for one read.
         i32::from(unsafe { ptr.read_unaligned() })
