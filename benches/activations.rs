@@ -159,17 +159,28 @@ fn bench_softmax(c: &mut Criterion) {
                     }
                 })
                 .collect();
-            let attention = (0.125, Mask::Row(&mask), MaskedRows::Zero);
-            g.bench_function("simd-activations-scaled-masked", |b| {
-                b.iter(|| {
-                    if log {
-                        simd_activations::log_softmax_masked(black_box(&x), &mut y, row, attention)
-                    } else {
-                        simd_activations::softmax_masked(black_box(&x), &mut y, row, attention)
-                    }
-                    .unwrap()
-                })
-            });
+            // Then the scale alone, where no vector is hidden.
+            for (id, m) in [
+                ("simd-activations-scaled-masked", Mask::Row(&mask)),
+                ("simd-activations-scaled", Mask::None),
+            ] {
+                let attention = (0.125, m, MaskedRows::Zero);
+                g.bench_function(id, |b| {
+                    b.iter(|| {
+                        if log {
+                            simd_activations::log_softmax_masked(
+                                black_box(&x),
+                                &mut y,
+                                row,
+                                attention,
+                            )
+                        } else {
+                            simd_activations::softmax_masked(black_box(&x), &mut y, row, attention)
+                        }
+                        .unwrap()
+                    })
+                });
+            }
             g.bench_function("rten-vecmath", |b| {
                 b.iter(|| {
                     for (xs, ys) in black_box(&x).chunks(row).zip(uninit.chunks_mut(row)) {

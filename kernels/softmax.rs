@@ -252,6 +252,9 @@ trait Source: Copy {
     unsafe fn at(self, i: usize) -> f32;
     /// The input whose lines are hinted ahead.
     fn hint(self) -> *const f32;
+    /// Whether runs of `-inf` are to be expected (a mask), so that pass 2
+    /// tests each vector for them.
+    fn hides(self) -> bool;
 }
 
 /// A row read as it is.
@@ -272,6 +275,10 @@ impl Source for Plain {
     #[inline(always)]
     fn hint(self) -> *const f32 {
         self.0
+    }
+    #[inline(always)]
+    fn hides(self) -> bool {
+        false
     }
 }
 
@@ -310,6 +317,10 @@ impl Source for Formed {
     #[inline(always)]
     fn hint(self) -> *const f32 {
         self.x
+    }
+    #[inline(always)]
+    fn hides(self) -> bool {
+        self.mask.is_some()
     }
 }
 
@@ -453,6 +464,10 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
     };
     // The input's lines to hint, unless it is the output (hinted below).
     let read_x = !core::ptr::eq(src.hint(), y.cast_const());
+    // The rows reach pass 2 without NaN or `+inf`, so a vector is hidden
+    // exactly when every lane is `-inf`.
+    let hides = src.hides();
+    let neg_inf = s.splat(f32::NEG_INFINITY);
     let mut total = (0.0, 0.0);
     let mut start = 0;
     while start < n {
@@ -470,7 +485,16 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
                 let j = i + g * lanes;
                 // SAFETY: `j + lanes <= i + 16 <= n`.
                 unsafe {
-                    let e = exp_accumulate::<S, L>(s, src.read(s, j, lanes), mv, neg_m, None, a);
+                    let z = src.read(s, j, lanes);
+                    if hides && !s.any(s.gt(z, neg_inf)) {
+                        // Every lane hidden: each `e_i` is `+0`, which
+                        // leaves the sums as they are.
+                        if !L::LOG {
+                            s.store(y.add(j), s.splat(0.0));
+                        }
+                        continue;
+                    }
+                    let e = exp_accumulate::<S, L>(s, z, mv, neg_m, None, a);
                     if !L::LOG {
                         s.store(y.add(j), e);
                     }

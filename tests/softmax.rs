@@ -550,6 +550,56 @@ mod masked {
         }
     }
 
+    /// Causal-style masks (a visible prefix whose length grows row by row)
+    /// and a hidden run inside the row hide whole vectors of every width
+    /// at every alignment, which pass 2 skips: the result must still be
+    /// the row function's on `scale * x + mask`, bit for bit.
+    #[test]
+    fn hidden_runs_inside_visible_rows_match_row_by_row() {
+        let row_len = 300;
+        let rows = 48;
+        let x: Vec<f32> = (0..row_len * rows)
+            .map(|i| ((i * 7919) % 1009) as f32 * 0.05 - 25.0)
+            .collect();
+        let mask: Vec<f32> = (0..x.len())
+            .map(|i| {
+                let (r, c) = (i / row_len, i % row_len);
+                let past_prefix = c > 6 * r + 1;
+                let in_run = (40 + r..40 + 3 * r).contains(&c);
+                if past_prefix || in_run {
+                    f32::NEG_INFINITY
+                } else {
+                    (c % 3) as f32 * -0.25
+                }
+            })
+            .collect();
+        let scale = 0.125;
+        for log in [false, true] {
+            let mut want = vec![0.0f32; x.len()];
+            for (r, out) in want.chunks_mut(row_len).enumerate() {
+                let range = r * row_len..(r + 1) * row_len;
+                let z = scaled(&x[range.clone()], &mask[range], scale);
+                if log {
+                    log_softmax(&z, out, row_len).unwrap();
+                } else {
+                    softmax(&z, out, row_len).unwrap();
+                }
+            }
+            let attention = (scale, Mask::PerRow(&mask), MaskedRows::Zero);
+            let mut got = vec![0.0f32; x.len()];
+            let mut inplace = x.clone();
+            if log {
+                log_softmax_masked(&x, &mut got, row_len, attention).unwrap();
+                log_softmax_masked_inplace(&mut inplace, row_len, attention).unwrap();
+            } else {
+                softmax_masked(&x, &mut got, row_len, attention).unwrap();
+                softmax_masked_inplace(&mut inplace, row_len, attention).unwrap();
+            }
+            assert_eq!(bits(&got), bits(&want), "log {log}");
+            assert_eq!(bits(&inplace), bits(&want), "log {log}, in place");
+        }
+    }
+
     #[test]
     fn fully_masked_rows_give_zeros_or_the_uniform_limit_never_nan() {
         let x = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
