@@ -25,8 +25,8 @@
 //! [`Simd::lookup16`] (five operations each on AVX2, a four-register `tbl`
 //! on NEON).
 //!
-//! Measured max error: see the README (exhaustive over every `f32`; the
-//! same bits on every path). Subnormal inputs give
+//! Measured max error: 0.779 ULP over every `f32` (exhaustive, worst at
+//! `x = ±0.47645417`; the same bits on every path). Subnormal inputs give
 //! `a (1 + ERF_P0[0])` rounded once, within 0.508 ULP of `2x/sqrt(pi)`
 //! (`ERF_P0[0]` is `2/sqrt(pi) - 1` rounded to `f32`).
 //!
@@ -64,7 +64,7 @@ impl Kernel for Erf {
 }
 
 /// The pieces: polynomial tables (highest degree first) and the constant's parts.
-const ERF_PIECES: OddPieces<[f32; 8], 7> = OddPieces {
+const ERF_PIECES: OddPieces<7> = OddPieces {
     poly: [
         &ERF_P6, &ERF_P5, &ERF_P4, &ERF_P3, &ERF_P2, &ERF_P1, &ERF_P0,
     ],

@@ -28,8 +28,8 @@
 //! unclamped `x` multiplies `q` for `x > 11`, so `gelu_tanh(x) = x` there.
 //! Coefficients: `cargo run --release --bin fit -- gelu_tanh_exp`.
 //!
-//! Measured max error: see the README (exhaustive over every `f32`); every
-//! path gives the scalar path's bits.
+//! Measured max error: 1.369 ULP over every `f32` (exhaustive, worst at
+//! `x = -2.755792`); every path gives the scalar path's bits.
 //!
 //! Special values: `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.

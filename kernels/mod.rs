@@ -95,53 +95,32 @@ pub(crate) fn horner<S: Simd, const N: usize>(s: S, x: S::F, c: [f32; N]) -> S::
     acc
 }
 
-/// A table of per-lane constants, indexed by the low bits of an integer
-/// lane: 8 entries read with [`Simd::lookup8`], 16 with [`Simd::lookup16`].
-pub(crate) trait LaneTable {
-    /// The entries at `idx` (its low three or four bits).
-    fn lookup<S: Simd>(&self, s: S, idx: S::I) -> S::F;
-}
-
-impl LaneTable for [f32; 8] {
-    #[inline(always)]
-    fn lookup<S: Simd>(&self, s: S, idx: S::I) -> S::F {
-        s.lookup8(self, idx)
-    }
-}
-
-impl LaneTable for [f32; 16] {
-    #[inline(always)]
-    fn lookup<S: Simd>(&self, s: S, idx: S::I) -> S::F {
-        s.lookup16(self, idx)
-    }
-}
-
 /// Horner's rule with per-lane coefficients: `tables` (highest degree
-/// first) are read at `idx`.
+/// first) are read at `idx` with [`Simd::lookup8`].
 #[inline(always)]
-pub(crate) fn lookup_horner<S: Simd, T: LaneTable, const N: usize>(
+pub(crate) fn lookup_horner<S: Simd, const N: usize>(
     s: S,
     u: S::F,
     idx: S::I,
-    tables: [&T; N],
+    tables: [&[f32; 8]; N],
 ) -> S::F {
-    let mut acc = tables[0].lookup(s, idx);
+    let mut acc = s.lookup8(tables[0], idx);
     for t in &tables[1..] {
-        acc = s.mul_add(acc, u, t.lookup(s, idx));
+        acc = s.mul_add(acc, u, s.lookup8(t, idx));
     }
     acc
 }
 
-/// An odd function tabulated in 8 or 16 pieces (the tables `T`) over
+/// An odd function tabulated in 8 pieces ([`Simd::lookup8`]) over
 /// `a = |x|`: per piece a polynomial `P(u)` of degree `N - 1` (highest
 /// degree first) and the constant term's two parts.
-pub(crate) struct OddPieces<T: LaneTable + 'static, const N: usize> {
-    pub(crate) poly: [&'static T; N],
-    pub(crate) hi: &'static T,
-    pub(crate) lo: &'static T,
+pub(crate) struct OddPieces<const N: usize> {
+    pub(crate) poly: [&'static [f32; 8]; N],
+    pub(crate) hi: &'static [f32; 8],
+    pub(crate) lo: &'static [f32; 8],
 }
 
-impl<T: LaneTable, const N: usize> OddPieces<T, N> {
+impl<const N: usize> OddPieces<N> {
     /// `P(u)` by [`lookup_horner`], then `fma(a, P, a)` where `near` (the
     /// relative form, for pieces near 0) and `HI + fma(u, P, LO)` elsewhere
     /// (the absolute form, with the constant term split in two so only the
@@ -158,8 +137,8 @@ impl<T: LaneTable, const N: usize> OddPieces<T, N> {
     ) -> S::F {
         let p = lookup_horner(s, u, idx, self.poly);
         let v = s.select(near, a, u);
-        let b = s.select(near, a, self.lo.lookup(s, idx));
-        let y = s.add(s.mul_add(v, p, b), self.hi.lookup(s, idx));
+        let b = s.select(near, a, s.lookup8(self.lo, idx));
+        let y = s.add(s.mul_add(v, p, b), s.lookup8(self.hi, idx));
         s.or(y, s.sign_bit(x))
     }
 }

@@ -37,8 +37,9 @@
 //! two multiplies where AVX-512 has one `vscalefps`, and the two of a kernel
 //! share one add and one shift: four operations more.
 //!
-//! Measured max error: see the README (exhaustive over every `f32`); every
-//! path gives the scalar path's bits.
+//! Measured max error over every `f32` (exhaustive): `sigmoid` 1.480 ULP
+//! (at `x = -4.846455`), `silu` 1.673 ULP (at `x = -48.240177`); every path
+//! gives the scalar path's bits.
 //!
 //! Special values: `sigmoid(NaN) = NaN`, `sigmoid(-inf) = +0`,
 //! `sigmoid(+inf) = 1`, `sigmoid(±0) = 0.5`; `silu(-inf) = -0.0`,

@@ -2,8 +2,9 @@
 //!
 //! Every polynomial coefficient in `kernels/*.rs`, and every table of exact
 //! constants, is made by a named table of per-entry fits (see [`table`]): a
-//! kernel's 16-entry `lookup16` tables (one polynomial per entry) or its
-//! scalar coefficients (a table with one entry). Each polynomial is fitted
+//! kernel's 8- or 16-entry tables for `lookup8` or `lookup16` (one
+//! polynomial per entry) or its scalar coefficients (a table with one
+//! entry). Each polynomial is fitted
 //! with the Remez exchange in f64 (see [`remez`]), its coefficients rounded
 //! to f32, checked in f32 with fma Horner over (a sweep of) every f32 input
 //! of its interval, and printed as Rust constants in the kernel's format,

@@ -1,9 +1,9 @@
 //! Tables of per-entry minimax fits: every constant of the kernels'
 //! approximations, printed as the kernel declares it.
 //!
-//! A [`Table`] fills a few named constants of one kernel: the 16-entry tables
-//! a kernel reads per SIMD lane with `lookup16`, or plain scalar constants (a
-//! table with the single entry 0). Each [`Entry`] holds
+//! A [`Table`] fills a few named constants of one kernel: the 8- or 16-entry
+//! tables a kernel reads per SIMD lane with `lookup8` or `lookup16`, or plain
+//! scalar constants (a table with the single entry 0). Each [`Entry`] holds
 //! - a [`Polynomial`] to fit: `f(x) ≈ fixed(x) + Σ c_k t^e_k` on `[lo, hi]`,
 //!   `t = x − centre`, with absolute or relative error. The coefficients are
 //!   fitted with the Remez exchange in f64 and rounded to f32 (see
