@@ -521,33 +521,7 @@ mod masked {
                 }
             })
             .collect();
-        let scale = 0.125;
-        for log in [false, true] {
-            let mut want = vec![0.0f32; x.len()];
-            for (r, out) in want.chunks_mut(row_len).enumerate() {
-                let range = r * row_len..(r + 1) * row_len;
-                let z = scaled(&x[range.clone()], &mask[range], scale);
-                if hidden(r) {
-                    out.fill(if log { f32::NEG_INFINITY } else { 0.0 });
-                } else if log {
-                    log_softmax(&z, out, row_len).unwrap();
-                } else {
-                    softmax(&z, out, row_len).unwrap();
-                }
-            }
-            let attention = (scale, Mask::PerRow(&mask), MaskedRows::Zero);
-            let mut got = vec![0.0f32; x.len()];
-            let mut inplace = x.clone();
-            if log {
-                log_softmax_masked(&x, &mut got, row_len, attention).unwrap();
-                log_softmax_masked_inplace(&mut inplace, row_len, attention).unwrap();
-            } else {
-                softmax_masked(&x, &mut got, row_len, attention).unwrap();
-                softmax_masked_inplace(&mut inplace, row_len, attention).unwrap();
-            }
-            assert_eq!(bits(&got), bits(&want), "log {log}");
-            assert_eq!(bits(&inplace), bits(&want), "log {log}, in place");
-        }
+        masked_matches_row_by_row(&x, &mask, row_len, 0.125, hidden);
     }
 
     /// Causal-style masks (a visible prefix whose length grows row by row)
@@ -573,26 +547,41 @@ mod masked {
                 }
             })
             .collect();
-        let scale = 0.125;
+        masked_matches_row_by_row(&x, &mask, row_len, 0.125, |_| false);
+    }
+
+    /// `softmax_masked` and `log_softmax_masked` (a mask per row, hidden
+    /// rows giving zeros), out of place and in place, against the row
+    /// functions on `scale * x + mask` row by row, bit for bit; the rows
+    /// `hidden` names are hidden entirely by the mask.
+    fn masked_matches_row_by_row(
+        x: &[f32],
+        mask: &[f32],
+        row_len: usize,
+        scale: f32,
+        hidden: impl Fn(usize) -> bool,
+    ) {
         for log in [false, true] {
             let mut want = vec![0.0f32; x.len()];
             for (r, out) in want.chunks_mut(row_len).enumerate() {
                 let range = r * row_len..(r + 1) * row_len;
                 let z = scaled(&x[range.clone()], &mask[range], scale);
-                if log {
+                if hidden(r) {
+                    out.fill(if log { f32::NEG_INFINITY } else { 0.0 });
+                } else if log {
                     log_softmax(&z, out, row_len).unwrap();
                 } else {
                     softmax(&z, out, row_len).unwrap();
                 }
             }
-            let attention = (scale, Mask::PerRow(&mask), MaskedRows::Zero);
+            let attention = (scale, Mask::PerRow(mask), MaskedRows::Zero);
             let mut got = vec![0.0f32; x.len()];
-            let mut inplace = x.clone();
+            let mut inplace = x.to_vec();
             if log {
-                log_softmax_masked(&x, &mut got, row_len, attention).unwrap();
+                log_softmax_masked(x, &mut got, row_len, attention).unwrap();
                 log_softmax_masked_inplace(&mut inplace, row_len, attention).unwrap();
             } else {
-                softmax_masked(&x, &mut got, row_len, attention).unwrap();
+                softmax_masked(x, &mut got, row_len, attention).unwrap();
                 softmax_masked_inplace(&mut inplace, row_len, attention).unwrap();
             }
             assert_eq!(bits(&got), bits(&want), "log {log}");
