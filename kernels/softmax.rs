@@ -58,6 +58,7 @@ use super::Kernel;
 use super::exp::exp_split_clamped;
 use crate::driver::prefetch_ahead;
 use crate::simd::Simd;
+use crate::simd::scalar::Scalar;
 
 /// Elements of a row go to `i mod VIRTUAL_LANES` accumulators.
 pub(crate) const VIRTUAL_LANES: usize = 16;
@@ -245,11 +246,16 @@ trait Source: Copy {
     /// # Safety
     /// `i + count` must not pass the row.
     unsafe fn read<S: Simd>(self, s: S, i: usize, count: usize) -> S::F;
-    /// Element `i`, with the bits of the lane of [`Source::read`].
+    /// Element `i`: [`Source::read`] on the scalar path, so with the bits of
+    /// the lane of any path's read.
     ///
     /// # Safety
     /// `i` must be inside the row.
-    unsafe fn at(self, i: usize) -> f32;
+    #[inline(always)]
+    unsafe fn at(self, i: usize) -> f32 {
+        // SAFETY: the caller's range, one element.
+        unsafe { self.read(Scalar, i, 1) }
+    }
     /// The input whose lines are hinted ahead.
     fn hint(self) -> *const f32;
     /// Whether runs of `-inf` are to be expected (a mask), so that pass 2
@@ -266,11 +272,6 @@ impl Source for Plain {
     unsafe fn read<S: Simd>(self, s: S, i: usize, count: usize) -> S::F {
         // SAFETY: the caller's range.
         unsafe { read(s, self.0, i, count) }
-    }
-    #[inline(always)]
-    unsafe fn at(self, i: usize) -> f32 {
-        // SAFETY: the caller's range.
-        unsafe { *self.0.add(i) }
     }
     #[inline(always)]
     fn hint(self) -> *const f32 {
@@ -299,17 +300,6 @@ impl Source for Formed {
             let z = s.mul(s.splat(self.scale), read(s, self.x, i, count));
             match self.mask {
                 Some(mask) => s.add(z, read(s, mask, i, count)),
-                None => z,
-            }
-        }
-    }
-    #[inline(always)]
-    unsafe fn at(self, i: usize) -> f32 {
-        // SAFETY: the caller's range, which the mask's row shares.
-        unsafe {
-            let z = self.scale * *self.x.add(i);
-            match self.mask {
-                Some(mask) => z + *mask.add(i),
                 None => z,
             }
         }
