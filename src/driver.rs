@@ -22,16 +22,6 @@ pub(crate) fn eval<S: Simd, K: Kernel>(s: S, k: K, x: S::F) -> S::F {
     s.keep_nan(x, k.apply(s, x))
 }
 
-/// How many vectors the main loop processes per iteration, so that the
-/// independent dependency chains of neighbouring vectors overlap. The body of
-/// [`vector_loop`] is written out for four. (Measured against one vector per
-/// iteration with `cargo run --release` on an AVX-512 Xeon: four is faster
-/// for every transcendental function on both x86 paths but `gelu` on AVX2,
-/// by up to a fifth; on AVX2 the constants of four vectors do not fit the 16
-/// registers and are broadcast from memory, which the loads absorb.)
-const UNROLL: usize = 4;
-const _: () = assert!(UNROLL == 4, "vector_loop's body holds four vectors");
-
 /// How far ahead of the elements being read and written [`vector_loop`]
 /// asks for the cache lines of its inputs (for reading) and of its output
 /// (for writing), in bytes. Measured with `cargo run --release` at 16 Mi
@@ -128,7 +118,7 @@ impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
 /// The loop of [`one_input`] and [`two_inputs`]: `f` on the vectors of `x` and `t`, a
 /// partial head so that the stores of the body are aligned to the vector (a
 /// store that straddles two cache lines costs twice), the body unrolled by
-/// [`UNROLL`], then the tail through the same `f` with partial loads and a
+/// [`Simd::UNROLL`], then the tail through the same `f` with partial loads and a
 /// partial store. Nothing past the `n` elements is read or written.
 ///
 /// # Safety
@@ -153,37 +143,44 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     // The lines to hint: the output's, and each input's that is not it.
     let read_x = !core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
     let read_t = !core::ptr::eq(t, x) && !core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
-    // SAFETY (of the body below): `i + UNROLL * lanes <= n`, so every lane
+    // Two or four vectors per iteration, so that the dependency chains of
+    // neighbouring vectors overlap. (Measured against one vector per
+    // iteration with `cargo run --release` on an AVX-512 Xeon: four is
+    // faster for every transcendental function on AVX-512, by up to a fifth;
+    // on AVX2 two is faster than four or one for most, see `Avx2`'s
+    // `UNROLL`; on NEON, `scripts/mca.sh` puts two and four within a few
+    // percent of each other.)
+    let unroll = S::UNROLL;
+    const { assert!(S::UNROLL == 2 || S::UNROLL == 4) };
+    // SAFETY (of the body below): `i + unroll * lanes <= n`, so every lane
     // read and written is in bounds; all loads of a group precede its stores,
     // so in-place use reads the original values.
-    while i + UNROLL * lanes <= n {
+    while i + unroll * lanes <= n {
         if read_x {
-            prefetch_ahead(s, x, i, UNROLL * lanes, false);
+            prefetch_ahead(s, x, i, unroll * lanes, false);
         }
         if read_t {
-            prefetch_ahead(s, t, i, UNROLL * lanes, false);
+            prefetch_ahead(s, t, i, unroll * lanes, false);
         }
-        prefetch_ahead(s, y.cast_const(), i, UNROLL * lanes, true);
+        prefetch_ahead(s, y.cast_const(), i, unroll * lanes, true);
         // SAFETY: see the comment before the loop.
         unsafe {
-            let a0 = element::load(s, x.add(i));
-            let a1 = element::load(s, x.add(i + lanes));
-            let a2 = element::load(s, x.add(i + 2 * lanes));
-            let a3 = element::load(s, x.add(i + 3 * lanes));
-            let c0 = element::load(s, t.add(i));
-            let c1 = element::load(s, t.add(i + lanes));
-            let c2 = element::load(s, t.add(i + 2 * lanes));
-            let c3 = element::load(s, t.add(i + 3 * lanes));
-            let b0 = f.call(s, a0, c0);
-            let b1 = f.call(s, a1, c1);
-            let b2 = f.call(s, a2, c2);
-            let b3 = f.call(s, a3, c3);
-            element::store(s, y.add(i), b0);
-            element::store(s, y.add(i + lanes), b1);
-            element::store(s, y.add(i + 2 * lanes), b2);
-            element::store(s, y.add(i + 3 * lanes), b3);
+            // Vectors `i + k * lanes` for the listed `k`: every load, then
+            // every kernel call, then every store.
+            macro_rules! group {
+                ($($k:literal),+) => {{
+                    let a = [$(element::load(s, x.add(i + $k * lanes))),+];
+                    let c = [$(element::load(s, t.add(i + $k * lanes))),+];
+                    let b = [$(f.call(s, a[$k], c[$k])),+];
+                    $(element::store(s, y.add(i + $k * lanes), b[$k]);)+
+                }};
+            }
+            match unroll {
+                2 => group!(0, 1),
+                _ => group!(0, 1, 2, 3),
+            }
         }
-        i += UNROLL * lanes;
+        i += unroll * lanes;
     }
     while i + lanes <= n {
         // SAFETY: `i + lanes <= n`.

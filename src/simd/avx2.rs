@@ -30,6 +30,10 @@ impl Avx2 {
 impl Simd for Avx2 {
     const PREFETCH: bool = true;
     const LANES: usize = 8;
+    // Measured with `cargo run --release` on an AVX-512 Xeon, three runs
+    // of each binary alternated, against four: `exp` 5% and `silu` 8%
+    // faster, `sigmoid` and `gelu` 2-3%, the others within 2%.
+    const UNROLL: usize = 2;
     type F = __m256;
     type I = __m256i;
     type M = __m256;

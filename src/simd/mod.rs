@@ -36,6 +36,12 @@ pub(crate) trait Simd: Copy {
     const PREFETCH: bool = false;
     /// Number of `f32` lanes in `Self::F`.
     const LANES: usize;
+    /// How many vectors the driver's main loop loads, computes and stores
+    /// per iteration (2 or 4), so that the dependency chains of
+    /// neighbouring vectors overlap. Four on AVX-512, NEON and the scalar
+    /// path; AVX2 overrides it with two (its 16 registers do not hold four
+    /// vectors' temporaries and a kernel's constants, so four spill).
+    const UNROLL: usize = 4;
     /// A vector of `f32`.
     type F: Copy;
     /// A vector of `i32`, as wide as `Self::F`.
