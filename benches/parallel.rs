@@ -10,7 +10,16 @@ use simd_activations::Activation;
 use std::hint::black_box;
 
 fn parallel(c: &mut Criterion) {
-    for n in [16 << 10, 64 << 10, 256 << 10, 1 << 20, 16 << 20] {
+    for n in [
+        16 << 10,
+        32 << 10,
+        64 << 10,
+        128 << 10,
+        256 << 10,
+        512 << 10,
+        1 << 20,
+        16 << 20,
+    ] {
         let x: Vec<f32> = (0..n).map(|i| (i as f32 * 0.01).sin() * 8.0).collect();
         let mut y = vec![0.0f32; n];
         let mut g = c.benchmark_group(format!("parallel/{n}"));

@@ -41,8 +41,8 @@ pub use half::{bf16, f16};
 pub use isa::{Isa, NATIVE};
 #[cfg(feature = "rayon")]
 pub use parallel::{
-    CHUNK, PARALLEL_MIN, PARALLEL_MIN_EXACT, log_softmax_inplace_par, log_softmax_par,
-    softmax_inplace_par, softmax_par,
+    CALLER_WORKS_MAX, CHUNK, PARALLEL_MIN, PARALLEL_MIN_EXACT, log_softmax_inplace_par,
+    log_softmax_par, softmax_inplace_par, softmax_par,
 };
 pub use rows::*;
 pub use two_inputs::*;

@@ -6,30 +6,56 @@
 //! gives the one-thread call's bits: ours, or one an engine makes itself.
 //! The boundaries here depend only on the length (every [`CHUNK`] elements,
 //! or whole rows), never on the number of threads or the machine.
+//!
+//! Up to [`CALLER_WORKS_MAX`] elements the calling thread works too: it and
+//! `P - 1` of the pool's `P` workers take the pieces (see
+//! [`for_each_piece`]), and the call returns as soon as the last piece is
+//! written. Handing the whole slice to the pool instead, as rayon's parallel
+//! iterators do from a thread outside it, puts the caller to sleep and wakes
+//! it at the end; on a 2-core Xeon VM that wake-up alone cost about 40 µs a
+//! call (`gelu` on 1 Mi elements: 1.6x one thread, against 2.0x with the
+//! caller working). Larger slices, and calls from inside the pool, go to
+//! rayon's work stealing as usual.
 
 use crate::dispatch::check_lengths;
 use crate::{Activation, Element, Error, GatedUnit, Isa};
 use rayon::prelude::*;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// Elements per piece: 32 Ki (128 KiB of `f32`, a share of L2 per core).
 pub const CHUNK: usize = 32 * 1024;
 
-/// Below this many elements (eight pieces) the `_par` entry points stay on
-/// the calling thread, where handing work to the pool costs about what it
-/// saves. Measured with `cargo bench --features rayon --bench parallel`,
-/// `gelu` on both cores against one thread: on a 2-core Zen 3 (AVX2) 1.16x
-/// at 64 Ki elements, 1.65x at 256 Ki, 1.71x at 1 Mi and 1.97x at 16 Mi; on
-/// a 2-core Xeon with AVX-512, where one thread is three times as fast,
-/// 0.82x at 64 Ki, 1.18x at 256 Ki, 1.57x at 1 Mi and 1.65x at 16 Mi.
-pub const PARALLEL_MIN: usize = 256 * 1024;
+/// Up to this many elements (64 pieces), the calling thread takes pieces
+/// too, beside `P - 1` of the pool's `P` workers; above, it hands them all
+/// to rayon's pool and sleeps until they are written. Working saves the cost of its wake-up,
+/// about 40 µs a call on a 2-core Xeon VM, but makes it a thread more than
+/// there are cores while one of the pool's workers waits for work, and at
+/// 4 Mi elements and above that cost more than it saved. Measured with
+/// `gelu` on both cores against one thread, median / mean of the calls:
+/// 1 Mi 2.01x / 2.01x working against 1.62x / 1.65x sleeping, 2 Mi
+/// 1.98x / 1.82x against 1.78x / 1.80x, 4 Mi 1.99x / 1.80x against
+/// 1.90x / 1.86x, 16 Mi 2.06x / 1.95x against 2.09x / 2.08x.
+pub const CALLER_WORKS_MAX: usize = 2 << 20;
+
+/// Below this many elements (two pieces) the `_par` entry points stay on
+/// the calling thread. With the caller taking pieces itself, splitting pays
+/// from two pieces on: where no worker is free in time, the caller writes
+/// every piece, at the cost of one spawn. Measured with
+/// `cargo bench --features rayon --bench parallel` on a 2-core Xeon with
+/// AVX-512, all cores against one thread: `gelu` 1.77x at 64 Ki elements,
+/// 1.83x at 128 Ki, 1.90x at 256 Ki, 1.98x at 1 Mi and 1.94x at 16 Mi.
+pub const PARALLEL_MIN: usize = 2 * CHUNK;
 
 /// The threshold of the exact functions (`relu`, `relu6`, `hardtanh`,
 /// `identity`, `step`: an error bound of 0, a few operations per element),
-/// which are bound by memory rather than arithmetic: on the Zen 3
-/// `relu` on all cores ran at 0.29x one thread at 64 Ki elements and 0.56x
-/// at 256 Ki, and gained from 1 Mi (1.41x, above a one-thread copy of the
-/// same bytes; 1.65x at 16 Mi).
-pub const PARALLEL_MIN_EXACT: usize = 1 << 20;
+/// which are bound by memory rather than arithmetic; the same as
+/// [`PARALLEL_MIN`]. On the same Xeon `relu` on all cores ran at 1.25x one
+/// thread at 64 Ki elements, 1.54x at 128 Ki, 2.67x at 256 Ki (the two
+/// cores' caches hold what one core's does not), 2.37x at 1 Mi (above a
+/// one-thread copy of the same bytes) and 2.08x at 16 Mi.
+pub const PARALLEL_MIN_EXACT: usize = 2 * CHUNK;
 
 /// The size below which `f` stays on the calling thread.
 fn parallel_min(f: &Activation) -> usize {
@@ -38,6 +64,198 @@ fn parallel_min(f: &Activation) -> usize {
     } else {
         PARALLEL_MIN
     }
+}
+
+/// The state the calling thread shares with the pool's workers during
+/// [`for_each_piece`]. It is reference-counted because a worker may start
+/// after the call has returned (it then finds no piece left and touches
+/// nothing else).
+struct Claims {
+    /// Per thread taking part, the pieces of its share not yet taken, as
+    /// `start << 32 | end`. Each takes its own share from the start, then
+    /// the others' from their end: every thread walks through memory in one
+    /// direction in long runs (measured 2-3% faster at 16 Mi elements than
+    /// taking turns piece by piece from one counter).
+    shares: Box<[AtomicU64]>,
+    /// Pieces written so far.
+    done: AtomicUsize,
+    /// The first error a piece returned.
+    error: OnceLock<Error>,
+}
+
+impl Claims {
+    /// `pieces` pieces in `threads` shares of consecutive pieces.
+    fn new(pieces: usize, threads: usize) -> Self {
+        let bound = |t: usize| (t * pieces / threads) as u64;
+        Claims {
+            shares: (0..threads)
+                .map(|t| AtomicU64::new(bound(t) << 32 | bound(t + 1)))
+                .collect(),
+            done: AtomicUsize::new(0),
+            error: OnceLock::new(),
+        }
+    }
+
+    /// The next piece for thread `who`: the start of its share, else the end
+    /// of another's; `None` when every piece is taken.
+    fn take(&self, who: usize) -> Option<usize> {
+        let threads = self.shares.len();
+        for t in (0..threads).map(|i| (who + i) % threads) {
+            let share = &self.shares[t];
+            let mut now = share.load(Ordering::Relaxed);
+            loop {
+                let (start, end) = (now >> 32, now & 0xffff_ffff);
+                if start >= end {
+                    break;
+                }
+                let (next, k) = if t == who {
+                    (now + (1 << 32), start)
+                } else {
+                    (now - 1, end - 1)
+                };
+                match share.compare_exchange_weak(now, next, Ordering::Relaxed, Ordering::Relaxed) {
+                    Ok(_) => return Some(k as usize),
+                    Err(seen) => now = seen,
+                }
+            }
+        }
+        None
+    }
+
+    /// Takes pieces as thread `who` and runs them until none is left.
+    ///
+    /// # Safety
+    /// `work` must point to a live `W` for as long as this call may run a
+    /// piece (see [`for_each_piece`]).
+    unsafe fn run<W>(&self, who: usize, work: *const W)
+    where
+        W: Fn(usize) -> Result<(), Error> + Sync,
+    {
+        while let Some(k) = self.take(who) {
+            // SAFETY: piece `k` is taken and not yet counted in `done`, so
+            // the caller of `for_each_piece` is still waiting and `work`
+            // lives.
+            let work = unsafe { &*work };
+            // A panic must not unwind past a piece: the caller's wait is
+            // what keeps `work` alive. None can occur (the entry points
+            // check every argument before splitting); abort if one does.
+            match catch_unwind(AssertUnwindSafe(|| work(k))) {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    let _ = self.error.set(e);
+                }
+                Err(_) => std::process::abort(),
+            }
+            self.done.fetch_add(1, Ordering::Release);
+        }
+    }
+}
+
+/// Runs `work(k)` for every piece `k` in `0..pieces` on all cores and
+/// returns when all are written, with the first error any piece returned.
+///
+/// From a thread outside rayon's pool of `P` workers, for up to
+/// [`CALLER_WORKS_MAX`] elements' worth of pieces, it spawns `P - 1`
+/// jobs (fewer for few pieces) and works as the `P`-th: each takes pieces
+/// from the shares of [`Claims`] until none is left; then the calling
+/// thread waits, spinning, for the pieces still being written (at most one
+/// per worker). `P` threads in all, so none competes with another for a
+/// core. Otherwise rayon's work stealing spreads the pieces.
+fn for_each_piece<W>(pieces: usize, work: &W) -> Result<(), Error>
+where
+    W: Fn(usize) -> Result<(), Error> + Sync,
+{
+    if rayon::current_thread_index().is_some() || pieces > CALLER_WORKS_MAX / CHUNK {
+        return (0..pieces).into_par_iter().try_for_each(work);
+    }
+    let helpers = (rayon::current_num_threads().saturating_sub(1)).min(pieces.saturating_sub(1));
+    let claims = Arc::new(Claims::new(pieces, helpers + 1));
+    // The address travels as an integer: the spawned jobs must be
+    // `'static`, and they read `work` only while a piece they took is
+    // outstanding, during which this call waits below.
+    let address = core::ptr::from_ref(work) as usize;
+    // `Claims::run` for this `W`, behind a pointer whose type does not name
+    // it (the jobs' closures must not).
+    let run: unsafe fn(&Claims, usize, usize) = |claims, who, address| {
+        // SAFETY: the caller's guarantee, passed on.
+        unsafe { claims.run(who, address as *const W) }
+    };
+    for who in 1..=helpers {
+        let claims = Arc::clone(&claims);
+        rayon::spawn(move || {
+            // SAFETY: `work` lives until every taken piece is counted in
+            // `done`, which the wait below ensures.
+            unsafe { run(&claims, who, address) }
+        });
+    }
+    // SAFETY: `work` is borrowed for this whole call.
+    unsafe { claims.run(0, work) };
+    // Every piece is claimed; wait for those still being written.
+    let mut spins = 0u32;
+    while claims.done.load(Ordering::Acquire) < pieces {
+        spins = spins.wrapping_add(1);
+        if spins.is_multiple_of(1024) {
+            std::thread::yield_now();
+        } else {
+            core::hint::spin_loop();
+        }
+    }
+    match claims.error.get() {
+        Some(e) => Err(e.clone()),
+        None => Ok(()),
+    }
+}
+
+/// The `k`-th piece of `len` elements from `ptr`, `piece` per piece (the
+/// last one shorter).
+///
+/// # Safety
+/// `ptr` must be valid for `len` writes, and no other reference to that
+/// piece may be live while the result is.
+unsafe fn piece_mut<'a, T>(ptr: *mut T, len: usize, piece: usize, k: usize) -> &'a mut [T] {
+    let start = k * piece;
+    let end = (start + piece).min(len);
+    // SAFETY: `start <= end <= len` within the caller's allocation, and the
+    // caller guarantees exclusive access to the piece.
+    unsafe { core::slice::from_raw_parts_mut(ptr.add(start), end - start) }
+}
+
+/// A mutable slice's address, to be shared by the threads that write its
+/// disjoint pieces ([`piece_mut`]).
+struct Shared<T>(*mut T);
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Shared<T> {}
+impl<T> Shared<T> {
+    /// The address (a method, so that closures capture the whole `Shared`,
+    /// which is `Sync`, not the pointer field, which is not).
+    fn ptr(self) -> *mut T {
+        self.0
+    }
+}
+// SAFETY: the threads write disjoint pieces only, each claimed once.
+unsafe impl<T: Send> Sync for Shared<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Send for Shared<T> {}
+
+/// Runs `f(k, y_k)` for every piece `y_k` of `y` split every `piece`
+/// elements (the last one shorter), `k` its index, on all cores
+/// ([`for_each_piece`]); `f` reads its inputs' matching pieces.
+fn for_each_piece_of<B: Send>(
+    y: &mut [B],
+    piece: usize,
+    f: impl Fn(usize, &mut [B]) -> Result<(), Error> + Sync,
+) -> Result<(), Error> {
+    let out = Shared(y.as_mut_ptr());
+    let len = y.len();
+    for_each_piece(len.div_ceil(piece), &|k: usize| {
+        // SAFETY: each `k` is run once, so its piece of `y` is borrowed by
+        // this call alone.
+        f(k, unsafe { piece_mut(out.ptr(), len, piece, k) })
+    })
 }
 
 impl Activation {
@@ -60,9 +278,9 @@ impl Activation {
         if x.len() < parallel_min(self) {
             return self.forward_on(isa, x, y);
         }
-        x.par_chunks(CHUNK)
-            .zip(y.par_chunks_mut(CHUNK))
-            .try_for_each(|(x, y)| self.forward_on(isa, x, y))
+        for_each_piece_of(y, CHUNK, |k, y| {
+            self.forward_on(isa, &x[k * CHUNK..][..y.len()], y)
+        })
     }
 
     /// [`Activation::forward_inplace`] on all cores, as
@@ -76,8 +294,7 @@ impl Activation {
         if x.len() < parallel_min(self) {
             return self.forward_inplace_on(isa, x);
         }
-        x.par_chunks_mut(CHUNK)
-            .try_for_each(|x| self.forward_inplace_on(isa, x))
+        for_each_piece_of(x, CHUNK, |_, x| self.forward_inplace_on(isa, x))
     }
 }
 
@@ -98,10 +315,11 @@ impl GatedUnit {
         if y.len() < parallel_min(&self.activation()) {
             return self.forward_on(isa, gate, up, y);
         }
-        gate.par_chunks(CHUNK)
-            .zip(up.par_chunks(CHUNK))
-            .zip(y.par_chunks_mut(CHUNK))
-            .try_for_each(|((gate, up), y)| self.forward_on(isa, gate, up, y))
+        for_each_piece_of(y, CHUNK, |k, y| {
+            let start = k * CHUNK;
+            let (gate, up) = (&gate[start..][..y.len()], &up[start..][..y.len()]);
+            self.forward_on(isa, gate, up, y)
+        })
     }
 
     /// [`GatedUnit::forward_inplace`] on all cores (`y == gate`), as
@@ -118,9 +336,9 @@ impl GatedUnit {
         if gate.len() < parallel_min(&self.activation()) {
             return self.forward_inplace_on(isa, gate, up);
         }
-        gate.par_chunks_mut(CHUNK)
-            .zip(up.par_chunks(CHUNK))
-            .try_for_each(|(gate, up)| self.forward_inplace_on(isa, gate, up))
+        for_each_piece_of(gate, CHUNK, |k, gate| {
+            self.forward_inplace_on(isa, gate, &up[k * CHUNK..][..gate.len()])
+        })
     }
 
     /// [`GatedUnit::forward_rows`] on all cores: whole rows per piece
@@ -143,9 +361,10 @@ impl GatedUnit {
         let Some(piece) = row_piece(y.len(), half_len, parallel_min(&self.activation())) else {
             return self.forward_rows_on(isa, x, y, half_len, swapped);
         };
-        x.par_chunks(2 * piece)
-            .zip(y.par_chunks_mut(piece))
-            .try_for_each(|(x, y)| self.forward_rows_on(isa, x, y, half_len, swapped))
+        for_each_piece_of(y, piece, |k, y| {
+            let x = &x[2 * k * piece..][..2 * y.len()];
+            self.forward_rows_on(isa, x, y, half_len, swapped)
+        })
     }
 }
 
@@ -182,9 +401,9 @@ pub(crate) fn rows_on_cores(
     let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
         return rows_fn(isa, x, y, row_len);
     };
-    x.par_chunks(piece)
-        .zip(y.par_chunks_mut(piece))
-        .try_for_each(|(x, y)| rows_fn(isa, x, y, row_len))
+    for_each_piece_of(y, piece, |k, y| {
+        rows_fn(isa, &x[k * piece..][..y.len()], y, row_len)
+    })
 }
 
 /// A row function in place on one path (`softmax_inplace_on`, ...).
@@ -205,8 +424,7 @@ pub(crate) fn rows_inplace_on_cores(
     let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
         return rows_fn(isa, x, row_len);
     };
-    x.par_chunks_mut(piece)
-        .try_for_each(|x| rows_fn(isa, x, row_len))
+    for_each_piece_of(x, piece, |_, x| rows_fn(isa, x, row_len))
 }
 
 /// [`softmax`](crate::softmax) on all cores: whole rows per piece (about

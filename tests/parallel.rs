@@ -4,7 +4,7 @@
 mod common;
 
 use simd_activations::{
-    Activation, CHUNK, Error, GatedUnit, PARALLEL_MIN, PARALLEL_MIN_EXACT, bf16,
+    Activation, CALLER_WORKS_MAX, CHUNK, Error, GatedUnit, PARALLEL_MIN, PARALLEL_MIN_EXACT, bf16,
 };
 
 fn bits(v: &[f32]) -> Vec<u32> {
@@ -41,6 +41,37 @@ fn parallel_calls_give_the_one_thread_bits() {
                 assert_eq!(bits(&z), bits(&want), "{f:?} in place");
             }
         }
+    }
+}
+
+/// The three ways a call is split: the caller taking pieces beside the
+/// pool's workers (up to `CALLER_WORKS_MAX` elements), the whole slice handed
+/// to the pool (above), and a call from inside a pool; and several callers at
+/// once, each with its own pieces.
+#[test]
+fn every_way_of_splitting_gives_the_one_thread_bits() {
+    let x = inputs(CALLER_WORKS_MAX + CHUNK + 1001);
+    let check = |f: Activation, x: &[f32]| {
+        let mut want = vec![0.0; x.len()];
+        f.forward(x, &mut want).unwrap();
+        let mut y = vec![0.0; x.len()];
+        f.forward_par(x, &mut y).unwrap();
+        assert_eq!(bits(&y), bits(&want), "{f:?}, {} elements", x.len());
+    };
+    for f in [Activation::Gelu, Activation::Relu] {
+        check(f, &x);
+        check(f, &x[3..CALLER_WORKS_MAX - 5]);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        pool.install(|| check(f, &x[1..5 * CHUNK + 7]));
+        std::thread::scope(|s| {
+            for k in 0..3 {
+                let x = &x[k..k + 4 * CHUNK + 13 * k];
+                s.spawn(move || check(f, x));
+            }
+        });
     }
 }
 

@@ -23,10 +23,11 @@
  * Thread safety: every function may be called from any number of threads at
  * once. The only shared state is the cached dispatch choice (set once,
  * atomically); sa_last_error is per thread. The _par functions of a library
- * built with the rayon feature (the default) hand slices of 256 Ki elements
- * or more (1 Mi for the exact functions) to rayon's global thread pool,
- * which they start on first use (threads and memory). Do not call them in
- * the child of a fork() made after the pool started, and do not unload the
+ * built with the rayon feature (the default) split slices of 64 Ki elements
+ * or more between the calling thread and rayon's global thread pool (up to
+ * 2 Mi elements the caller takes pieces too; above, the pool alone), which
+ * they start on first use (threads and memory). Do not call them in the
+ * child of a fork() made after the pool started, and do not unload the
  * library while the pool may run; smaller slices stay on the calling
  * thread.
  *
