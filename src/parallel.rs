@@ -29,10 +29,11 @@ pub const CHUNK: usize = 32 * 1024;
 
 /// Up to this many elements (64 pieces), the calling thread takes pieces
 /// too, beside `P - 1` of the pool's `P` workers; above, it hands them all
-/// to rayon's pool and sleeps until they are written. Working saves the cost of its wake-up,
-/// about 40 µs a call on a 2-core Xeon VM, but makes it a thread more than
-/// there are cores while one of the pool's workers waits for work, and at
-/// 4 Mi elements and above that cost more than it saved. Measured with
+/// to rayon's pool and sleeps until they are written. Working saves the
+/// cost of its wake-up, about 40 µs a call on a 2-core Xeon VM, but makes
+/// it a thread more than there are cores while one of the pool's workers
+/// waits for work, and at 4 Mi elements and above that cost more than it
+/// saved. Measured with
 /// `gelu` on both cores against one thread, median / mean of the calls:
 /// 1 Mi 2.01x / 2.01x working against 1.62x / 1.65x sleeping, 2 Mi
 /// 1.98x / 1.82x against 1.78x / 1.80x, 4 Mi 1.99x / 1.80x against
@@ -74,8 +75,8 @@ struct Claims {
     /// Per thread taking part, the pieces of its share not yet taken, as
     /// `start << 32 | end`. Each takes its own share from the start, then
     /// the others' from their end: every thread walks through memory in one
-    /// direction in long runs (measured 2-3% faster at 16 Mi elements than
-    /// taking turns piece by piece from one counter).
+    /// direction in long runs (measured 1 to 3% faster at 1 Mi and 16 Mi
+    /// elements than taking turns piece by piece from one counter).
     shares: Box<[AtomicU64]>,
     /// Pieces written so far.
     done: AtomicUsize,
@@ -84,8 +85,10 @@ struct Claims {
 }
 
 impl Claims {
-    /// `pieces` pieces in `threads` shares of consecutive pieces.
+    /// `pieces` pieces in `threads` shares of consecutive pieces (`pieces`
+    /// fits 32 bits: at most [`CALLER_WORKS_MAX`] in the calls that use it).
     fn new(pieces: usize, threads: usize) -> Self {
+        debug_assert!(u32::try_from(pieces).is_ok());
         let bound = |t: usize| (t * pieces / threads) as u64;
         Claims {
             shares: (0..threads)
@@ -154,18 +157,18 @@ impl Claims {
 /// Runs `work(k)` for every piece `k` in `0..pieces` on all cores and
 /// returns when all are written, with the first error any piece returned.
 ///
-/// From a thread outside rayon's pool of `P` workers, for up to
-/// [`CALLER_WORKS_MAX`] elements' worth of pieces, it spawns `P - 1`
+/// With `caller_works` (from a thread outside rayon's pool of `P` workers,
+/// on at most [`CALLER_WORKS_MAX`] elements), it spawns `P - 1`
 /// jobs (fewer for few pieces) and works as the `P`-th: each takes pieces
 /// from the shares of [`Claims`] until none is left; then the calling
 /// thread waits, spinning, for the pieces still being written (at most one
 /// per worker). `P` threads in all, so none competes with another for a
 /// core. Otherwise rayon's work stealing spreads the pieces.
-fn for_each_piece<W>(pieces: usize, work: &W) -> Result<(), Error>
+fn for_each_piece<W>(pieces: usize, caller_works: bool, work: &W) -> Result<(), Error>
 where
     W: Fn(usize) -> Result<(), Error> + Sync,
 {
-    if rayon::current_thread_index().is_some() || pieces > CALLER_WORKS_MAX / CHUNK {
+    if !caller_works || rayon::current_thread_index().is_some() {
         return (0..pieces).into_par_iter().try_for_each(work);
     }
     let helpers = (rayon::current_num_threads().saturating_sub(1)).min(pieces.saturating_sub(1));
@@ -251,7 +254,7 @@ fn for_each_piece_of<B: Send>(
 ) -> Result<(), Error> {
     let out = Shared(y.as_mut_ptr());
     let len = y.len();
-    for_each_piece(len.div_ceil(piece), &|k: usize| {
+    for_each_piece(len.div_ceil(piece), len <= CALLER_WORKS_MAX, &|k: usize| {
         // SAFETY: each `k` is run once, so its piece of `y` is borrowed by
         // this call alone.
         f(k, unsafe { piece_mut(out.ptr(), len, piece, k) })
