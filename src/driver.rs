@@ -147,8 +147,8 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     // neighbouring vectors overlap. (Measured against one vector per
     // iteration with `cargo run --release` on an AVX-512 Xeon: four is
     // faster for every transcendental function on AVX-512, by up to a fifth;
-    // on AVX2 two is faster than four or one for most, see `Avx2`'s
-    // `UNROLL`; on NEON, `scripts/mca.sh` puts two and four within a few
+    // on AVX2 two is faster than four for most, see `Avx2`'s `UNROLL`; on
+    // NEON, `scripts/mca.sh` puts two and four within a few
     // percent of each other.)
     let unroll = S::UNROLL;
     const { assert!(S::UNROLL == 2 || S::UNROLL == 4) };

@@ -1,5 +1,6 @@
 //! All cores (the `rayon` feature): the `_par` entry points split a slice at
-//! fixed boundaries and run the pieces on rayon's pool.
+//! fixed boundaries and run the pieces on the calling thread and rayon's
+//! pool.
 //!
 //! Each output element depends only on its own input (and its row, for
 //! softmax), whatever the slice's alignment or the split, so any chunking
@@ -12,7 +13,7 @@
 //! [`for_each_piece`]), and the call returns as soon as the last piece is
 //! written. Handing the whole slice to the pool instead, as rayon's parallel
 //! iterators do from a thread outside it, puts the caller to sleep and wakes
-//! it at the end; on a 2-core Xeon VM that wake-up alone cost about 40 µs a
+//! it at the end; on a 2-core Xeon VM that wake-up alone cost 40 to 60 µs a
 //! call (`gelu` on 1 Mi elements: 1.6x one thread, against 2.0x with the
 //! caller working). Larger slices, and calls from inside the pool, go to
 //! rayon's work stealing as usual.
@@ -20,21 +21,23 @@
 use crate::dispatch::check_lengths;
 use crate::{Activation, Element, Error, GatedUnit, Isa};
 use rayon::prelude::*;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// Elements per piece: 32 Ki (128 KiB of `f32`, a share of L2 per core).
 pub const CHUNK: usize = 32 * 1024;
 
-/// Up to this many elements (64 pieces), the calling thread takes pieces
-/// too, beside `P - 1` of the pool's `P` workers; above, it hands them all
-/// to rayon's pool and sleeps until they are written. Working saves the
-/// cost of its wake-up, about 40 µs a call on a 2-core Xeon VM, but makes
-/// it a thread more than there are cores while one of the pool's workers
-/// waits for work, and at 4 Mi elements and above that cost more than it
-/// saved. Measured with
-/// `gelu` on both cores against one thread, median / mean of the calls:
+/// Up to this many output elements (64 pieces of [`CHUNK`]), the calling
+/// thread takes pieces too, beside `P - 1` jobs on the pool's `P` workers;
+/// above, it hands them all to rayon's pool and sleeps until they are
+/// written. Working saves the cost of its wake-up, 40 to 60 µs a call on a
+/// 2-core Xeon VM, but while the pool's idle worker looks for work there is
+/// a thread more than there are cores, and from 4 Mi elements on the mean
+/// time of a call was longer that way (the median stayed shorter). Measured
+/// by timing 300 calls of each form (`gelu` on both cores against one
+/// thread, median / mean):
 /// 1 Mi 2.01x / 2.01x working against 1.62x / 1.65x sleeping, 2 Mi
 /// 1.98x / 1.82x against 1.78x / 1.80x, 4 Mi 1.99x / 1.80x against
 /// 1.90x / 1.86x, 16 Mi 2.06x / 1.95x against 2.09x / 2.08x.
@@ -43,7 +46,7 @@ pub const CALLER_WORKS_MAX: usize = 2 << 20;
 /// Below this many elements (two pieces) the `_par` entry points stay on
 /// the calling thread. With the caller taking pieces itself, splitting pays
 /// from two pieces on: where no worker is free in time, the caller writes
-/// every piece, at the cost of one spawn. Measured with
+/// the pieces itself instead of waiting for one. Measured with
 /// `cargo bench --features rayon --bench parallel` on a 2-core Xeon with
 /// AVX-512, all cores against one thread: `gelu` 1.77x at 64 Ki elements,
 /// 1.83x at 128 Ki, 1.90x at 256 Ki, 1.98x at 1 Mi and 1.94x at 16 Mi.
@@ -53,9 +56,9 @@ pub const PARALLEL_MIN: usize = 2 * CHUNK;
 /// `identity`, `step`: an error bound of 0, a few operations per element),
 /// which are bound by memory rather than arithmetic; the same as
 /// [`PARALLEL_MIN`]. On the same Xeon `relu` on all cores ran at 1.25x one
-/// thread at 64 Ki elements, 1.54x at 128 Ki, 2.67x at 256 Ki (the two
-/// cores' caches hold what one core's does not), 2.37x at 1 Mi (above a
-/// one-thread copy of the same bytes) and 2.08x at 16 Mi.
+/// thread at 64 Ki elements, 1.54x at 128 Ki, 2.67x at 256 Ki (2 MiB in and
+/// out: the two cores' caches hold what one core's does not), 2.37x at 1 Mi
+/// (above a one-thread copy of the same bytes) and 2.08x at 16 Mi.
 pub const PARALLEL_MIN_EXACT: usize = 2 * CHUNK;
 
 /// The size below which `f` stays on the calling thread.
@@ -67,57 +70,69 @@ fn parallel_min(f: &Activation) -> usize {
     }
 }
 
+/// Bits per half of a packed share (`start` and `end` in one `usize`, so
+/// that the shares need no 64-bit atomics on 32-bit targets).
+const HALF: u32 = usize::BITS / 2;
+
 /// The state the calling thread shares with the pool's workers during
-/// [`for_each_piece`]. It is reference-counted because a worker may start
+/// [`for_each_piece`]. It is reference-counted because a job may start
 /// after the call has returned (it then finds no piece left and touches
 /// nothing else).
 struct Claims {
     /// Per thread taking part, the pieces of its share not yet taken, as
-    /// `start << 32 | end`. Each takes its own share from the start, then
+    /// `start << HALF | end`. Each takes its own share from the start, then
     /// the others' from their end: every thread walks through memory in one
-    /// direction in long runs (measured 1 to 3% faster at 1 Mi and 16 Mi
-    /// elements than taking turns piece by piece from one counter).
-    shares: Box<[AtomicU64]>,
-    /// Pieces written so far.
+    /// direction in long runs (measured about 1% faster at 1 Mi elements,
+    /// and 2 to 3% at 16 Mi, than taking turns piece by piece from one
+    /// counter).
+    shares: Box<[AtomicUsize]>,
+    /// Pieces run so far.
     done: AtomicUsize,
     /// The first error a piece returned.
     error: OnceLock<Error>,
+    /// The first panic of a piece, resumed on the calling thread once every
+    /// piece has run.
+    panic: Mutex<Option<Box<dyn Any + Send>>>,
 }
 
 impl Claims {
-    /// `pieces` pieces in `threads` shares of consecutive pieces (`pieces`
-    /// fits 32 bits: at most [`CALLER_WORKS_MAX`] in the calls that use it).
+    /// `pieces` pieces (below `2^HALF`) in `threads` shares of consecutive
+    /// pieces.
     fn new(pieces: usize, threads: usize) -> Self {
-        debug_assert!(u32::try_from(pieces).is_ok());
-        let bound = |t: usize| (t * pieces / threads) as u64;
+        debug_assert!(pieces < 1 << HALF);
+        let bound = |t: usize| t * pieces / threads;
         Claims {
             shares: (0..threads)
-                .map(|t| AtomicU64::new(bound(t) << 32 | bound(t + 1)))
+                .map(|t| AtomicUsize::new(bound(t) << HALF | bound(t + 1)))
                 .collect(),
             done: AtomicUsize::new(0),
             error: OnceLock::new(),
+            panic: Mutex::new(None),
         }
     }
 
     /// The next piece for thread `who`: the start of its share, else the end
-    /// of another's; `None` when every piece is taken.
+    /// of another's; `None` when every piece is taken. Each piece is
+    /// returned once: a share's `start` and `end` move in one atomic step,
+    /// only while `start < end`.
     fn take(&self, who: usize) -> Option<usize> {
         let threads = self.shares.len();
+        let low = (1 << HALF) - 1;
         for t in (0..threads).map(|i| (who + i) % threads) {
             let share = &self.shares[t];
             let mut now = share.load(Ordering::Relaxed);
             loop {
-                let (start, end) = (now >> 32, now & 0xffff_ffff);
+                let (start, end) = (now >> HALF, now & low);
                 if start >= end {
                     break;
                 }
                 let (next, k) = if t == who {
-                    (now + (1 << 32), start)
+                    (now + (1 << HALF), start)
                 } else {
                     (now - 1, end - 1)
                 };
                 match share.compare_exchange_weak(now, next, Ordering::Relaxed, Ordering::Relaxed) {
-                    Ok(_) => return Some(k as usize),
+                    Ok(_) => return Some(k),
                     Err(seen) => now = seen,
                 }
             }
@@ -139,15 +154,18 @@ impl Claims {
             // the caller of `for_each_piece` is still waiting and `work`
             // lives.
             let work = unsafe { &*work };
-            // A panic must not unwind past a piece: the caller's wait is
-            // what keeps `work` alive. None can occur (the entry points
-            // check every argument before splitting); abort if one does.
+            // A panic must not unwind past the count below: the caller's
+            // wait is what keeps `work` alive. It is kept and resumed on the
+            // calling thread after the wait.
             match catch_unwind(AssertUnwindSafe(|| work(k))) {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     let _ = self.error.set(e);
                 }
-                Err(_) => std::process::abort(),
+                Err(payload) => {
+                    let mut first = self.panic.lock().unwrap_or_else(PoisonError::into_inner);
+                    first.get_or_insert(payload);
+                }
             }
             self.done.fetch_add(1, Ordering::Release);
         }
@@ -155,45 +173,46 @@ impl Claims {
 }
 
 /// Runs `work(k)` for every piece `k` in `0..pieces` on all cores and
-/// returns when all are written, with the first error any piece returned.
+/// returns when all are written, with an error a piece returned if any (and
+/// a piece's panic resumed on the calling thread).
 ///
-/// With `caller_works` (from a thread outside rayon's pool of `P` workers,
-/// on at most [`CALLER_WORKS_MAX`] elements), it spawns `P - 1`
-/// jobs (fewer for few pieces) and works as the `P`-th: each takes pieces
-/// from the shares of [`Claims`] until none is left; then the calling
-/// thread waits, spinning, for the pieces still being written (at most one
-/// per worker). `P` threads in all, so none competes with another for a
-/// core. Otherwise rayon's work stealing spreads the pieces.
+/// With `caller_works` (from a thread outside rayon's pool of `P` workers),
+/// it spawns `P - 1` jobs (fewer for few pieces) and works as the `P`-th:
+/// each takes pieces from the shares of [`Claims`] until none is left; then
+/// the calling thread waits, spinning, for the pieces still being written
+/// (at most one per job). Otherwise rayon's work stealing spreads the
+/// pieces.
 fn for_each_piece<W>(pieces: usize, caller_works: bool, work: &W) -> Result<(), Error>
 where
     W: Fn(usize) -> Result<(), Error> + Sync,
 {
-    if !caller_works || rayon::current_thread_index().is_some() {
+    if !caller_works || pieces >= 1 << HALF || rayon::current_thread_index().is_some() {
         return (0..pieces).into_par_iter().try_for_each(work);
     }
-    let helpers = (rayon::current_num_threads().saturating_sub(1)).min(pieces.saturating_sub(1));
-    let claims = Arc::new(Claims::new(pieces, helpers + 1));
-    // The address travels as an integer: the spawned jobs must be
-    // `'static`, and they read `work` only while a piece they took is
-    // outstanding, during which this call waits below.
-    let address = core::ptr::from_ref(work) as usize;
+    let jobs = (rayon::current_num_threads().saturating_sub(1)).min(pieces.saturating_sub(1));
+    let claims = Arc::new(Claims::new(pieces, jobs + 1));
+    // `work`'s address, for the spawned jobs, which must be `'static`: they
+    // read it only while a piece they took is outstanding, during which
+    // this call waits below.
+    let address = Address(core::ptr::from_ref(work).cast());
     // `Claims::run` for this `W`, behind a pointer whose type does not name
-    // it (the jobs' closures must not).
-    let run: unsafe fn(&Claims, usize, usize) = |claims, who, address| {
+    // it (the jobs' closures must not). Safety: as `Claims::run`, with
+    // `address` pointing to a `W`.
+    let run: unsafe fn(&Claims, usize, Address) = |claims, who, address| {
         // SAFETY: the caller's guarantee, passed on.
-        unsafe { claims.run(who, address as *const W) }
+        unsafe { claims.run(who, address.0.cast::<W>()) }
     };
-    for who in 1..=helpers {
+    for who in 1..=jobs {
         let claims = Arc::clone(&claims);
         rayon::spawn(move || {
-            // SAFETY: `work` lives until every taken piece is counted in
-            // `done`, which the wait below ensures.
+            // SAFETY: `work` is a `W` that lives until every taken piece is
+            // counted in `done`, which the wait below ensures.
             unsafe { run(&claims, who, address) }
         });
     }
     // SAFETY: `work` is borrowed for this whole call.
     unsafe { claims.run(0, work) };
-    // Every piece is claimed; wait for those still being written.
+    // Every piece is taken; wait for those still being written.
     let mut spins = 0u32;
     while claims.done.load(Ordering::Acquire) < pieces {
         spins = spins.wrapping_add(1);
@@ -203,18 +222,34 @@ where
             core::hint::spin_loop();
         }
     }
+    let panic = claims
+        .panic
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if let Some(payload) = panic {
+        resume_unwind(payload);
+    }
     match claims.error.get() {
         Some(e) => Err(e.clone()),
         None => Ok(()),
     }
 }
 
+/// An address handed to the pool's jobs (`'static` and `Send`, unlike a
+/// reference to the caller's closure).
+#[derive(Clone, Copy)]
+struct Address(*const ());
+// SAFETY: the address is read only under `for_each_piece`'s wait, and what
+// it points to is `Sync`.
+unsafe impl Send for Address {}
+
 /// The `k`-th piece of `len` elements from `ptr`, `piece` per piece (the
 /// last one shorter).
 ///
 /// # Safety
-/// `ptr` must be valid for `len` writes, and no other reference to that
-/// piece may be live while the result is.
+/// `k < len.div_ceil(piece)`, `ptr` must be valid for `len` writes, and no
+/// other reference to that piece may be live while the result is.
 unsafe fn piece_mut<'a, T>(ptr: *mut T, len: usize, piece: usize, k: usize) -> &'a mut [T] {
     let start = k * piece;
     let end = (start + piece).min(len);
@@ -254,16 +289,18 @@ fn for_each_piece_of<B: Send>(
 ) -> Result<(), Error> {
     let out = Shared(y.as_mut_ptr());
     let len = y.len();
-    for_each_piece(len.div_ceil(piece), len <= CALLER_WORKS_MAX, &|k: usize| {
-        // SAFETY: each `k` is run once, so its piece of `y` is borrowed by
-        // this call alone.
+    let pieces = len.div_ceil(piece);
+    for_each_piece(pieces, len <= CALLER_WORKS_MAX, &|k: usize| {
+        // SAFETY: `k < pieces`, each `k` is run once, so its piece of `y`
+        // is borrowed by this call alone, and `y` stays borrowed until
+        // `for_each_piece` has returned, after every piece.
         f(k, unsafe { piece_mut(out.ptr(), len, piece, k) })
     })
 }
 
 impl Activation {
     /// [`Activation::forward`] on all cores: `x` and `y` are split every
-    /// [`CHUNK`] elements and the pieces run on rayon's pool, with the bits
+    /// [`CHUNK`] elements and the pieces run on all cores, with the bits
     /// of the one-thread call. Below [`PARALLEL_MIN`] elements
     /// ([`PARALLEL_MIN_EXACT`] for the exact functions) it runs on the
     /// calling thread.
@@ -473,4 +510,51 @@ pub fn softmax_inplace_par(x: &mut [f32], row_len: usize) -> Result<(), Error> {
 /// written then.
 pub fn log_softmax_inplace_par(x: &mut [f32], row_len: usize) -> Result<(), Error> {
     rows_inplace_par(x, row_len, crate::log_softmax_inplace_on)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every piece comes out of the shares exactly once, whichever threads
+    /// take them and in whatever order.
+    #[test]
+    fn shares_give_every_piece_once() {
+        for (pieces, threads) in [(1, 1), (2, 2), (7, 3), (64, 2), (65, 4), (5, 8)] {
+            let claims = Claims::new(pieces, threads);
+            let mut seen = vec![0u32; pieces];
+            let mut who = 0;
+            // Threads in turn, one taking two in a row now and then.
+            while let Some(k) = claims.take(who % threads) {
+                seen[k] += 1;
+                who += 1 + usize::from(k % 3 == 0);
+            }
+            assert!(
+                seen.iter().all(|&c| c == 1),
+                "{pieces} in {threads}: {seen:?}"
+            );
+            // The owner's first piece is the start of its share.
+            let claims = Claims::new(pieces, threads);
+            for t in 0..threads {
+                let (start, end) = (t * pieces / threads, (t + 1) * pieces / threads);
+                if start < end {
+                    assert_eq!(claims.take(t), Some(start), "{pieces} in {threads}");
+                }
+            }
+        }
+    }
+
+    /// A piece's panic reaches the caller after every other piece has run.
+    #[test]
+    fn a_piece_panicking_unwinds_on_the_caller() {
+        let done = AtomicUsize::new(0);
+        let work = |k: usize| {
+            done.fetch_add(1, Ordering::Relaxed);
+            assert!(k != 5, "piece five");
+            Ok(())
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| for_each_piece(9, true, &work)));
+        assert!(result.is_err());
+        assert_eq!(done.load(Ordering::Relaxed), 9);
+    }
 }
