@@ -48,17 +48,17 @@ pub const CALLER_WORKS_MAX: usize = 2 << 20;
 /// from two pieces on: where no worker is free in time, the caller writes
 /// the pieces itself instead of waiting for one. Measured with
 /// `cargo bench --features rayon --bench parallel` on a 2-core Xeon with
-/// AVX-512, all cores against one thread: `gelu` 1.77x at 64 Ki elements,
-/// 1.83x at 128 Ki, 1.90x at 256 Ki, 1.98x at 1 Mi and 1.94x at 16 Mi.
+/// AVX-512, all cores against one thread: `gelu` 1.77x at 64 Ki and 128 Ki
+/// elements, 1.91x at 256 Ki, 1.94x at 1 Mi and 1.95x at 16 Mi.
 pub const PARALLEL_MIN: usize = 2 * CHUNK;
 
 /// The threshold of the exact functions (`relu`, `relu6`, `hardtanh`,
 /// `identity`, `step`: an error bound of 0, a few operations per element),
 /// which are bound by memory rather than arithmetic; the same as
-/// [`PARALLEL_MIN`]. On the same Xeon `relu` on all cores ran at 1.25x one
-/// thread at 64 Ki elements, 1.54x at 128 Ki, 2.67x at 256 Ki (2 MiB in and
-/// out: the two cores' caches hold what one core's does not), 2.37x at 1 Mi
-/// (above a one-thread copy of the same bytes) and 2.08x at 16 Mi.
+/// [`PARALLEL_MIN`]. On the same Xeon `relu` on all cores ran at 1.20x one
+/// thread at 64 Ki elements, 1.35x at 128 Ki, 2.06x at 256 Ki (2 MiB in and
+/// out: the two cores' caches hold what one core's does not), 2.17x at 1 Mi
+/// (above a one-thread copy of the same bytes) and 1.93x at 16 Mi.
 pub const PARALLEL_MIN_EXACT: usize = 2 * CHUNK;
 
 /// The size below which `f` stays on the calling thread.
