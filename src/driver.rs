@@ -143,13 +143,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     // The lines to hint: the output's, and each input's that is not it.
     let read_x = !core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
     let read_t = !core::ptr::eq(t, x) && !core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
-    // Two or four vectors per iteration, so that the dependency chains of
-    // neighbouring vectors overlap. (Measured against one vector per
-    // iteration with `cargo run --release` on an AVX-512 Xeon: four is
-    // faster for every transcendental function on AVX-512, by up to a fifth;
-    // on AVX2 two is faster than four for most, see `Avx2`'s `UNROLL`; on
-    // NEON, `scripts/mca.sh` puts two and four within a few
-    // percent of each other.)
+    // Two or four vectors per iteration (see `Simd::UNROLL`).
     let unroll = S::UNROLL;
     const { assert!(S::UNROLL == 2 || S::UNROLL == 4) };
     // SAFETY (of the body below): `i + unroll * lanes <= n`, so every lane

@@ -54,21 +54,12 @@ pub const PARALLEL_MIN: usize = 2 * CHUNK;
 
 /// The threshold of the exact functions (`relu`, `relu6`, `hardtanh`,
 /// `identity`, `step`: an error bound of 0, a few operations per element),
-/// which are bound by memory rather than arithmetic; the same as
-/// [`PARALLEL_MIN`]. On the same Xeon `relu` on all cores ran at 1.20x one
+/// which are bound by memory rather than arithmetic: [`PARALLEL_MIN`], now
+/// that the caller takes pieces too. On the same Xeon `relu` on all cores ran at 1.20x one
 /// thread at 64 Ki elements, 1.35x at 128 Ki, 2.06x at 256 Ki (2 MiB in and
 /// out: the two cores' caches hold what one core's does not), 2.17x at 1 Mi
 /// (above a one-thread copy of the same bytes) and 1.93x at 16 Mi.
-pub const PARALLEL_MIN_EXACT: usize = 2 * CHUNK;
-
-/// The size below which `f` stays on the calling thread.
-fn parallel_min(f: &Activation) -> usize {
-    if f.max_ulp() == 0.0 {
-        PARALLEL_MIN_EXACT
-    } else {
-        PARALLEL_MIN
-    }
-}
+pub const PARALLEL_MIN_EXACT: usize = PARALLEL_MIN;
 
 /// Bits per half of a packed share (`start` and `end` in one `usize`, so
 /// that the shares need no 64-bit atomics on 32-bit targets).
@@ -301,9 +292,8 @@ fn for_each_piece_of<B: Send>(
 impl Activation {
     /// [`Activation::forward`] on all cores: `x` and `y` are split every
     /// [`CHUNK`] elements and the pieces run on all cores, with the bits
-    /// of the one-thread call. Below [`PARALLEL_MIN`] elements
-    /// ([`PARALLEL_MIN_EXACT`] for the exact functions) it runs on the
-    /// calling thread.
+    /// of the one-thread call. Below [`PARALLEL_MIN`] elements it runs on
+    /// the calling thread.
     ///
     /// # Errors
     /// As [`Activation::forward`]; nothing is written then.
@@ -315,7 +305,7 @@ impl Activation {
         check_lengths(self.name(), x.len(), y.len());
         let isa = Isa::try_best()?;
         self.validate()?;
-        if x.len() < parallel_min(self) {
+        if x.len() < PARALLEL_MIN {
             return self.forward_on(isa, x, y);
         }
         for_each_piece_of(y, CHUNK, |k, y| {
@@ -331,7 +321,7 @@ impl Activation {
     pub fn forward_inplace_par<T: Element>(&self, x: &mut [T]) -> Result<(), Error> {
         let isa = Isa::try_best()?;
         self.validate_inplace()?;
-        if x.len() < parallel_min(self) {
+        if x.len() < PARALLEL_MIN {
             return self.forward_inplace_on(isa, x);
         }
         for_each_piece_of(x, CHUNK, |_, x| self.forward_inplace_on(isa, x))
@@ -341,8 +331,7 @@ impl Activation {
 impl GatedUnit {
     /// [`GatedUnit::forward`] on all cores: the slices are split every
     /// [`CHUNK`] elements, with the bits of the one-thread call. Below
-    /// [`PARALLEL_MIN`] elements ([`PARALLEL_MIN_EXACT`] for `reglu`) it
-    /// runs on the calling thread.
+    /// [`PARALLEL_MIN`] elements it runs on the calling thread.
     ///
     /// # Errors
     /// As [`GatedUnit::forward`]; nothing is written then.
@@ -352,7 +341,7 @@ impl GatedUnit {
     pub fn forward_par<T: Element>(self, gate: &[T], up: &[T], y: &mut [T]) -> Result<(), Error> {
         self.check_lengths(gate.len(), up.len(), y.len());
         let isa = Isa::try_best()?;
-        if y.len() < parallel_min(&self.activation()) {
+        if y.len() < PARALLEL_MIN {
             return self.forward_on(isa, gate, up, y);
         }
         for_each_piece_of(y, CHUNK, |k, y| {
@@ -373,7 +362,7 @@ impl GatedUnit {
     pub fn forward_inplace_par<T: Element>(self, gate: &mut [T], up: &[T]) -> Result<(), Error> {
         self.check_lengths(gate.len(), up.len(), gate.len());
         let isa = Isa::try_best()?;
-        if gate.len() < parallel_min(&self.activation()) {
+        if gate.len() < PARALLEL_MIN {
             return self.forward_inplace_on(isa, gate, up);
         }
         for_each_piece_of(gate, CHUNK, |k, gate| {
@@ -398,7 +387,7 @@ impl GatedUnit {
     ) -> Result<(), Error> {
         self.check_rows_lengths(x.len(), y.len());
         let isa = Isa::try_best()?;
-        let Some(piece) = row_piece(y.len(), half_len, parallel_min(&self.activation())) else {
+        let Some(piece) = row_piece(y.len(), half_len, PARALLEL_MIN) else {
             return self.forward_rows_on(isa, x, y, half_len, swapped);
         };
         for_each_piece_of(y, piece, |k, y| {
