@@ -85,12 +85,25 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
     unsafe { vector_loop(s, OneInputFn(k), x, x, y, n) }
 }
 
-/// What [`vector_loop`] applies per vector: a kernel and its NaN rule.
+/// What [`vector_loop`] applies per vector: a kernel, and its NaN rule
+/// apart, so that the loop may apply the rule only to the iterations whose
+/// inputs hold a NaN (see [`Simd::NAN_RULE_PER_VECTOR`]).
 /// (A trait with `#[inline(always)]` methods rather than a closure: a
 /// closure is compiled as a function of its own, without the target features
 /// of the function it is called from.)
 trait VectorFn: Copy {
-    fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
+    /// The kernel alone.
+    fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
+    /// A vector that is NaN in every lane where [`VectorFn::nan_rule`] may
+    /// change the kernel's result (and perhaps in others).
+    fn nan_key<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
+    /// The NaN rule applied to the kernel's result `y`.
+    fn nan_rule<S: Simd>(self, s: S, x: S::F, t: S::F, y: S::F) -> S::F;
+    /// The kernel, then the NaN rule.
+    #[inline(always)]
+    fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
+        self.nan_rule(s, x, t, self.apply(s, x, t))
+    }
 }
 
 /// A one-input kernel, ignoring the second input.
@@ -99,8 +112,16 @@ struct OneInputFn<K>(K);
 
 impl<K: Kernel> VectorFn for OneInputFn<K> {
     #[inline(always)]
-    fn call<S: Simd>(self, s: S, x: S::F, _t: S::F) -> S::F {
-        eval(s, self.0, x)
+    fn apply<S: Simd>(self, s: S, x: S::F, _t: S::F) -> S::F {
+        self.0.apply(s, x)
+    }
+    #[inline(always)]
+    fn nan_key<S: Simd>(self, _s: S, x: S::F, _t: S::F) -> S::F {
+        x
+    }
+    #[inline(always)]
+    fn nan_rule<S: Simd>(self, s: S, x: S::F, _t: S::F, y: S::F) -> S::F {
+        s.keep_nan(x, y)
     }
 }
 
@@ -110,8 +131,18 @@ struct TwoInputsFn<K>(K);
 
 impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
     #[inline(always)]
-    fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
-        eval2(s, self.0, x, t)
+    fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
+        self.0.apply(s, x, t)
+    }
+    #[inline(always)]
+    fn nan_key<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
+        s.add(x, t)
+    }
+    /// The NaN rule of two-input functions: a NaN `x` comes out as `x`
+    /// quieted; otherwise a NaN `t` comes out as `t` quieted.
+    #[inline(always)]
+    fn nan_rule<S: Simd>(self, s: S, x: S::F, t: S::F, y: S::F) -> S::F {
+        s.keep_nan(x, s.keep_nan(t, y))
     }
 }
 
@@ -161,11 +192,24 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         unsafe {
             // Vectors `i + k * lanes` for the listed `k`: every load, then
             // every kernel call, then every store.
+            macro_rules! fold {
+                ($v:expr) => { $v };
+                ($v:expr, $($rest:expr),+) => { s.add($v, fold!($($rest),+)) };
+            }
             macro_rules! group {
                 ($($k:literal),+) => {{
                     let a = [$(element::load(s, x.add(i + $k * lanes))),+];
                     let c = [$(element::load(s, t.add(i + $k * lanes))),+];
-                    let b = [$(f.call(s, a[$k], c[$k])),+];
+                    let b = [$(f.apply(s, a[$k], c[$k])),+];
+                    // The NaN rule, on every vector or only where an input
+                    // is NaN: the sum of the keys is NaN wherever one is.
+                    let b = if S::NAN_RULE_PER_VECTOR
+                        || s.any(s.is_nan(fold!($(f.nan_key(s, a[$k], c[$k])),+)))
+                    {
+                        [$(f.nan_rule(s, a[$k], c[$k], b[$k])),+]
+                    } else {
+                        b
+                    };
                     $(element::store(s, y.add(i + $k * lanes), b[$k]);)+
                 }};
             }
@@ -213,14 +257,6 @@ unsafe fn partial<S: Simd, F: VectorFn, A: Element, B: Element>(
         );
         element::store_partial(s, y, len, v);
     }
-}
-
-/// One vector through the two-input kernel `k`, then the NaN rule of
-/// two-input functions: a NaN `x` comes out as `x` quieted; otherwise a NaN
-/// `t` comes out as `t` quieted.
-#[inline(always)]
-pub(crate) fn eval2<S: Simd, K: TwoInputKernel>(s: S, k: K, x: S::F, t: S::F) -> S::F {
-    s.keep_nan(x, s.keep_nan(t, k.apply(s, x, t)))
 }
 
 /// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`
@@ -349,8 +385,16 @@ struct SumFn<K>(K);
 
 impl<K: Kernel> VectorFn for SumFn<K> {
     #[inline(always)]
-    fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
-        eval(s, self.0, s.add(x, t))
+    fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
+        self.0.apply(s, s.add(x, t))
+    }
+    #[inline(always)]
+    fn nan_key<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
+        s.add(x, t)
+    }
+    #[inline(always)]
+    fn nan_rule<S: Simd>(self, s: S, x: S::F, t: S::F, y: S::F) -> S::F {
+        s.keep_nan(s.add(x, t), y)
     }
 }
 

@@ -38,6 +38,46 @@ fn nan_in_nan_out_quieted_with_payload() {
     }
 }
 
+/// NaN inputs among finite ones, at every position of the main loop's
+/// groups of vectors and of the tails: each NaN comes out quieted with its
+/// payload, and every other element keeps the bits it has without the NaNs.
+#[test]
+fn nans_anywhere_in_a_slice_leave_the_other_elements_alone() {
+    let nans = [
+        f32::NAN,
+        -f32::NAN,
+        f32::from_bits(0x7f80_0001),
+        f32::from_bits(0xffc1_2345),
+    ];
+    let clean: Vec<f32> = (0..301).map(|i| (i as f32 * 0.61).sin() * 9.0).collect();
+    for (f, _) in functions() {
+        for isa in Isa::available().iter().copied() {
+            let want = on(f, isa, &clean);
+            for step in [1, 7, 64] {
+                let mut x = clean.clone();
+                for (k, p) in (step / 2..x.len()).step_by(step).enumerate() {
+                    x[p] = nans[k % nans.len()];
+                }
+                let y = on(f, isa, &x);
+                for i in 0..x.len() {
+                    let expect = if x[i].is_nan() {
+                        f32::from_bits(x[i].to_bits() | 0x0040_0000)
+                    } else {
+                        want[i]
+                    };
+                    assert!(
+                        same(y[i], expect),
+                        "{} on {isa}, NaN every {step}: element {i} gave {:#010x}, want {:#010x}",
+                        f.name(),
+                        y[i].to_bits(),
+                        expect.to_bits()
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn infinities_and_zeros() {
     for (f, _) in functions() {

@@ -56,6 +56,9 @@ impl<const BF16: bool> Avx512<BF16> {
 impl<const BF16: bool> Simd for Avx512<BF16> {
     const PREFETCH: bool = true;
     const LANES: usize = 16;
+    // `keep_nan` is one `vfixupimmps` per vector: cheaper than a test and a
+    // branch per iteration.
+    const NAN_RULE_PER_VECTOR: bool = true;
     type F = __m512;
     type I = __m512i;
     type M = __mmask16;

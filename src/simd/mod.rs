@@ -46,6 +46,20 @@ pub(crate) trait Simd: Copy {
     /// function on AVX-512, by up to a fifth; on NEON, `scripts/mca.sh`
     /// puts two and four within a few percent of each other.
     const UNROLL: usize = 4;
+    /// Whether the driver's main loop applies the NaN rule
+    /// ([`Simd::keep_nan`]) to every vector (true), or first tests the
+    /// iteration's inputs for NaN at once and applies it only when one is
+    /// (false: a fold of the inputs with [`Simd::add`], which is NaN wherever
+    /// an input is, one NaN test and a branch). Either way the bits are the
+    /// same: the rule changes only NaN lanes.
+    ///
+    /// Cost per vector of the rule: AVX-512 one `vfixupimmps`, so it applies
+    /// it everywhere (true); AVX2 an `or`, a compare and a `vblendvps` (five
+    /// µops on Intel), NEON four operations, against the test's one add, and
+    /// a compare, a move to a general register and a branch per iteration
+    /// (false). With the rule on every vector, `scripts/mca.sh` puts the
+    /// AVX2 `sigmoid` loop 12% slower on the alderlake model.
+    const NAN_RULE_PER_VECTOR: bool = false;
     /// A vector of `f32`.
     type F: Copy;
     /// A vector of `i32`, as wide as `Self::F`.
