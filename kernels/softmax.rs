@@ -261,6 +261,15 @@ trait Source: Copy {
     /// Whether runs of `-inf` are to be expected (a mask), so that pass 2
     /// tests each vector for them.
     fn hides(self) -> bool;
+    /// Pass 1 over the row's `n` elements (see [`max_and_nan`]).
+    ///
+    /// # Safety
+    /// The source must be valid for `n` elements.
+    #[inline(always)]
+    unsafe fn max_and_nan<S: Simd>(self, s: S, n: usize) -> (f32, bool) {
+        // SAFETY: the caller's range.
+        unsafe { max_and_nan(s, n, self) }
+    }
 }
 
 /// A row read as it is.
@@ -311,6 +320,21 @@ impl Source for Formed {
     #[inline(always)]
     fn hides(self) -> bool {
         self.mask.is_some()
+    }
+    #[inline(always)]
+    unsafe fn max_and_nan<S: Simd>(self, s: S, n: usize) -> (f32, bool) {
+        // Without a mask and with a finite scale above zero, the pass runs
+        // on `x` alone and scales its max: a rounded product by a positive
+        // factor does not decrease as `x` grows, so the max of the rounded
+        // `scale * x_i` is `scale` times the max of the `x_i`, rounded, and
+        // `scale * x_i` is NaN exactly where `x_i` is.
+        if self.mask.is_none() && self.scale > 0.0 && self.scale < f32::INFINITY {
+            // SAFETY: the caller's range.
+            let (m, nan) = unsafe { max_and_nan(s, n, Plain(self.x)) };
+            return (self.scale * m, nan);
+        }
+        // SAFETY: the caller's range.
+        unsafe { max_and_nan(s, n, self) }
     }
 }
 
@@ -609,7 +633,8 @@ pub(crate) struct Attention {
 /// One row of `softmax` or `log_softmax` of `z` (see [`Attention`]) from `x`
 /// into `y`. Each pass forms `z` again as it reads `x` and the mask (two
 /// operations per vector, cheaper than storing `z` and reading it back), so
-/// the result has the bits of [`row`] on `z`.
+/// the result has the bits of [`row`] on `z`; without a mask, pass 1 scales
+/// only the max of `x` (see [`Source::max_and_nan`] of [`Formed`]).
 ///
 /// # Safety
 /// As [`row`]; the mask, if any, valid for `n` reads and not overlapping `y`.
@@ -646,7 +671,7 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
     zero_hidden: bool,
 ) {
     // SAFETY: the caller's ranges, passed on.
-    let (m, nan) = unsafe { max_and_nan(s, n, src) };
+    let (m, nan) = unsafe { src.max_and_nan(s, n) };
     if nan || m == f32::INFINITY || m == f32::NEG_INFINITY {
         // SAFETY: the caller's ranges, passed on.
         unsafe { special_row::<L, R>(src, y, n, nan, m, zero_hidden) };

@@ -496,6 +496,56 @@ mod masked {
         }
     }
 
+    /// A scale without a mask on rows that test its max: products that
+    /// overflow to infinity or round to zero or to the same value, ties of
+    /// `-0.0` and `+0.0`, `-inf`, NaN and `f32::MAX` entries, each scale
+    /// sign: the bits of scaling first, then calling the row function.
+    #[test]
+    fn a_scale_alone_is_scaling_then_the_row_function_on_hard_rows() {
+        let row_len = 67;
+        let mut x: Vec<f32> = (0..row_len * 6)
+            .map(|i| ((i * 7919) % 211) as f32 * 0.7 - 70.0)
+            .collect();
+        // Row 1: ties at the max after rounding; row 2: zeros of both signs
+        // as the max; row 3: -inf entries and f32::MAX; row 4: a NaN; row 5:
+        // only tiny values.
+        x[row_len + 5] = 1e38;
+        x[row_len + 40] = 1.000_000_1e38;
+        for v in &mut x[2 * row_len..3 * row_len] {
+            *v = -v.abs() - 1.0;
+        }
+        x[2 * row_len + 3] = -0.0;
+        x[2 * row_len + 9] = 0.0;
+        x[3 * row_len + 1] = f32::NEG_INFINITY;
+        x[3 * row_len + 20] = f32::MAX;
+        x[4 * row_len + 33] = f32::NAN;
+        for (k, v) in x[5 * row_len..].iter_mut().enumerate() {
+            *v = f32::from_bits(k as u32 * 3) - 1e-44;
+        }
+        for scale in [
+            1.0,
+            0.125,
+            3.0e-39,
+            1e-45,
+            7.5,
+            1e30,
+            f32::MAX,
+            0.0,
+            -0.0,
+            -2.0,
+        ] {
+            let z: Vec<f32> = x.iter().map(|v| scale * v).collect();
+            let (mut want, mut got) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+            softmax(&z, &mut want, row_len).unwrap();
+            softmax_masked(&x, &mut got, row_len, (scale, Mask::None, MaskedRows::Zero)).unwrap();
+            assert_eq!(bits(&got), bits(&want), "softmax, scale {scale:e}");
+            log_softmax(&z, &mut want, row_len).unwrap();
+            log_softmax_masked(&x, &mut got, row_len, (scale, Mask::None, MaskedRows::Zero))
+                .unwrap();
+            assert_eq!(bits(&got), bits(&want), "log_softmax, scale {scale:e}");
+        }
+    }
+
     /// Many rows (several thousand elements, in place and not), some hidden
     /// entirely (runs of them, first and last among them), a NaN and
     /// infinities in the input: every row as scaling, adding its mask and
