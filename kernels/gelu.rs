@@ -21,7 +21,8 @@
 //! within a small fraction of an ulp of `G(centre)`, and
 //! `W = G e^(-a^2/2) 2^-m` is formed as `c0 e_hi + (t (e_hi + e_lo) + c0 e_lo)`
 //! with `t = G - c0 = u q(u)`, so only the last fused multiply-add rounds at
-//! full weight. `2^m` is applied last with [`Simd::mul_exp2`]: results down to
+//! full weight. `2^m` is applied last with [`Simd::mul_pow2_floor`] (`m` in
+//! `[-152, 0]`, `W` in `[2^-5, 2]` wherever `m < -64`): results down to
 //! the subnormal range are rounded once.
 //!
 //! Near zero, `a < 1/2`, the first segment holds instead
@@ -119,7 +120,7 @@ impl Kernel for Gelu {
         // The first segment, as the index sees it.
         let centre = s.lt(shifted, s.splat(INDEX_SHIFT + CENTRE_MAX));
         let base = s.select(centre, s.mul(x, s.splat(0.5)), base);
-        s.sub(base, s.mul_exp2(w, n))
+        s.sub(base, s.mul_pow2_floor(w, n))
     }
 }
 

@@ -342,6 +342,17 @@ pub(crate) trait Simd: Copy {
         let pow2 = self.from_bits(self.shl::<23>(self.to_bits(self.add(n, biased))));
         self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f80_0000)))
     }
+    /// `v * 2^floor(n)`, rounded once, where [`Simd::mul_pow2`] takes
+    /// `floor(n)` and `v`.
+    ///
+    /// Cost: AVX-512 one `vscalefps` (which floors `n` itself); AVX2 and NEON
+    /// five operations and no branch, a rounding instruction (`vroundps`,
+    /// `frintm`) and [`Simd::mul_pow2`]'s four, where [`Simd::mul_exp2`]
+    /// (any `n` in `[-250, 250]`) takes eight and a branch.
+    #[inline(always)]
+    fn mul_pow2_floor(self, v: Self::F, n: Self::F) -> Self::F {
+        self.mul_pow2(v, self.floor(n))
+    }
     /// `v * 2^n`, rounded once, for an integer `n` in `[-190, 190]` and `|v|`
     /// in `[2^-60, 2^60]` (or `v` zero or infinite): results in the subnormal
     /// range are rounded once and results above `f32::MAX` overflow to
@@ -477,5 +488,30 @@ mod tests {
             }
         }
         assert_eq!(Scalar.mul_pow2_wide(f32::INFINITY, -150.0), f32::INFINITY);
+    }
+
+    /// The portable `mul_pow2_floor` (the AVX2 and NEON form) is the correctly
+    /// rounded `v 2^floor(n)` for `n` between the integers of `[-190, 63]`
+    /// and on them, `|v|` in `[2^-5, 2]` (and any `v` where `floor(n) = 0`).
+    #[test]
+    fn mul_pow2_floor_rounds_once() {
+        let vs = [
+            2f32.powi(-5),
+            -0.390_625_06,
+            0.777_777_8,
+            1.999_999_9,
+            -1.0,
+            0.0,
+        ];
+        for k in -190 * 8..=63 * 8 + 7 {
+            let n = k as f32 / 8.0;
+            for &v in &vs {
+                let want = (f64::from(v) * 2f64.powf(f64::from(n).floor())) as f32;
+                let got = Scalar.mul_pow2_floor(v, n);
+                assert_eq!(got.to_bits(), want.to_bits(), "v = {v:e}, n = {n}");
+            }
+        }
+        let tiny = f32::from_bits(3);
+        assert_eq!(Scalar.mul_pow2_floor(tiny, 0.5), tiny);
     }
 }
