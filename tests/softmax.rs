@@ -530,9 +530,11 @@ mod masked {
             7.5,
             1e30,
             f32::MAX,
+            f32::INFINITY,
             0.0,
             -0.0,
             -2.0,
+            f32::NEG_INFINITY,
         ] {
             let z: Vec<f32> = x.iter().map(|v| scale * v).collect();
             let (mut want, mut got) = (vec![0.0; x.len()], vec![0.0; x.len()]);
