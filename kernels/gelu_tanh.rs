@@ -108,7 +108,7 @@ impl Kernel for GeluTanh {
         let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
         let g = s.mul_add(h, r, s.splat(K3));
         let (hi, lo) = one_plus_product(s, g, r);
-        let neg = s.lt(x, s.splat(0.0));
+        let neg = s.sign_mask(x);
         let quotient = logistic_of::<S, false>(s, hi, Some(lo), n, neg);
         let y = s.mul_add(xl, quotient.q, s.mul(xc, quotient.c(s)));
         s.select(neg, s.mul_pow2(y, n), y)

@@ -76,7 +76,7 @@ struct Logistic<S: Simd> {
 #[inline(always)]
 fn logistic<S: Simd, const LEFT: bool>(s: S, x: S::F, a: S::F) -> Logistic<S> {
     let (m, n) = exp_neg(s, a);
-    let neg = s.lt(x, s.splat(0.0));
+    let neg = s.sign_mask(x);
     Logistic {
         quotient: logistic_of::<S, LEFT>(s, m, None, n, neg),
         n,

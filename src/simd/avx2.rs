@@ -123,6 +123,12 @@ impl Simd for Avx2 {
         self.0.avx._mm256_cmp_ps::<_CMP_UNORD_Q>(a, a)
     }
     #[inline(always)]
+    fn sign_mask(self, a: __m256) -> __m256 {
+        // Every reader of an AVX2 mask (`vblendvps`, `vmovmskps`, and the
+        // bitwise mask operations lane by lane) uses only its sign bit.
+        a
+    }
+    #[inline(always)]
     fn select(self, m: __m256, a: __m256, b: __m256) -> __m256 {
         self.0.avx._mm256_blendv_ps(b, a, m)
     }

@@ -149,6 +149,12 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         self.0.avx512f._mm512_cmp_ps_mask::<_CMP_UNORD_Q>(a, a)
     }
     #[inline(always)]
+    fn sign_mask(self, a: __m512) -> __mmask16 {
+        // A compare, as `lt`: `vpmovd2m` of the sign bits measured up to 3%
+        // slower in `sigmoid`.
+        self.lt(a, self.splat(0.0))
+    }
+    #[inline(always)]
     fn select(self, m: __mmask16, a: __m512, b: __m512) -> __m512 {
         self.0.avx512f._mm512_mask_blend_ps(m, b, a)
     }

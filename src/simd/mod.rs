@@ -123,6 +123,15 @@ pub(crate) trait Simd: Copy {
     fn eq(self, a: Self::F, b: Self::F) -> Self::M;
     /// `a` is NaN.
     fn is_nan(self, a: Self::F) -> Self::M;
+    /// `a < 0`, except at `-0.0` and NaN, where the lane is unspecified (set
+    /// where the sign bit is on AVX2 and the scalar path, clear on AVX-512
+    /// and NEON): for selects between two results that agree at `-0.0` (NaN
+    /// lanes are the driver's).
+    ///
+    /// Cost: AVX2 none (`vblendvps` and `vmovmskps` read only the sign bit of
+    /// a mask lane, so `a` is its own mask, where a compare is one
+    /// operation); AVX-512 and NEON one compare; scalar a sign test.
+    fn sign_mask(self, a: Self::F) -> Self::M;
     /// Per lane, `a` where `m` is set, else `b`.
     fn select(self, m: Self::M, a: Self::F, b: Self::F) -> Self::F;
     /// Lane-wise `a && b`.

@@ -144,6 +144,13 @@ impl Simd for Neon {
         self.0.neon.vmvnq_u32(self.0.neon.vceqq_f32(a, a))
     }
     #[inline(always)]
+    fn sign_mask(self, a: float32x4_t) -> uint32x4_t {
+        // `a < 0`, one `fcmlt` against zero: llvm-mca puts it ahead of an
+        // arithmetic shift of the sign bit in the `gelu` loop (it differs
+        // only at -0.0 and NaN, where the mask is unspecified).
+        self.0.neon.vcltzq_f32(a)
+    }
+    #[inline(always)]
     fn select(self, m: uint32x4_t, a: float32x4_t, b: float32x4_t) -> float32x4_t {
         // `bsl` takes the bits of `a` where `m` is set, else those of `b`.
         self.0.neon.vbslq_f32(m, a, b)

@@ -93,6 +93,10 @@ impl Simd for Scalar {
         a.is_nan()
     }
     #[inline(always)]
+    fn sign_mask(self, a: f32) -> bool {
+        a.is_sign_negative()
+    }
+    #[inline(always)]
     fn select(self, m: bool, a: f32, b: f32) -> f32 {
         if m { a } else { b }
     }
