@@ -19,7 +19,7 @@ use crate::simd::Simd;
 /// NaN outputs bit-identical across paths.
 #[inline(always)]
 pub(crate) fn eval<S: Simd, K: Kernel>(s: S, k: K, x: S::F) -> S::F {
-    s.keep_nan(x, k.apply(s, x))
+    OneInputFn(k).call(s, x, x)
 }
 
 /// How far ahead of the elements being read and written [`vector_loop`]
@@ -119,6 +119,7 @@ impl<K: Kernel> VectorFn for OneInputFn<K> {
     fn nan_key<S: Simd>(self, _s: S, x: S::F, _t: S::F) -> S::F {
         x
     }
+    /// The NaN rule of [`eval`].
     #[inline(always)]
     fn nan_rule<S: Simd>(self, s: S, x: S::F, _t: S::F, y: S::F) -> S::F {
         s.keep_nan(x, y)
