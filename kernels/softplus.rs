@@ -53,13 +53,13 @@ use crate::simd::Simd;
 /// in the low mantissa bits; mantissa bit 22 is clear exactly when `n < -15`.
 pub(crate) const SHIFTER: f32 = 12_582_927.0;
 
-/// The reduction shared with `mish`: `-a = n ln2 - (v - c)` for `a >= 0`
+/// The reduction: `-a = n ln2 - (v - c)` for `a >= 0`
 /// given as the exact pair `a = a_hi - a_err`, with `n = round(-a log2 e)`,
 /// `v = a_hi + n LN2_HI` exact, the small remainder `c = a_err - n LN2_LO`,
 /// the shifter sum `t` (`n = t - SHIFTER`) and the table entry `idx`: `n + 15`
 /// for `n` in `[-14, 0]`, `0` for `n <= -15` (the tail entry).
 #[derive(Clone, Copy)]
-pub(crate) struct PowerOfTwo<S: Simd> {
+struct PowerOfTwo<S: Simd> {
     pub(crate) t: S::F,
     pub(crate) n: S::F,
     pub(crate) v: S::F,
@@ -275,7 +275,7 @@ pub(crate) struct Softplus {
 
 /// The tail coefficient `-1/2` at entry 0 (`log1p(E) = E (1 - E/2)`), zero
 /// at the other entries.
-pub(crate) const TAIL: [f32; 16] = [
+const TAIL: [f32; 16] = [
     -0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
 ];
 

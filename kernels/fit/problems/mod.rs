@@ -9,7 +9,6 @@ mod exp;
 mod expm1;
 mod gelu;
 mod gelu_tanh;
-mod mish;
 mod softplus;
 mod tanh;
 
@@ -41,10 +40,6 @@ pub fn kernels() -> Vec<Kernel> {
         Kernel {
             name: "gelu_tanh",
             tables: gelu_tanh::tables(),
-        },
-        Kernel {
-            name: "mish",
-            tables: mish::tables(),
         },
         Kernel {
             name: "softplus",
