@@ -34,7 +34,7 @@
 //! operations on AVX-512 (the exponential 13 with its clamp and scaling, the
 //! quotient 5 with one division, its correction 11, the two sides' selects
 //! 5, the result 6 with its scaling, the sign and the identity above 16 4),
-//! of which 34 are FMAs, products, sums, min/max or the division; on AVX2 and NEON
+//! of which 33 are FMAs, products, sums, min/max or the division; on AVX2 and NEON
 //! each of the two [`Simd::mul_pow2`] is four operations where AVX-512 has
 //! one `vscalefps`, about 50 in all. The former form, degree-6 polynomials per
 //! exponent from two 16-entry tables (14 [`Simd::lookup16`] and 7 selects
@@ -91,13 +91,15 @@ impl Kernel for Mish {
         let r = s.mul_add(s.mul_add(z, s.splat(R2), s.splat(R1)), z, s.splat(R0));
         let c = s.mul(s.neg_mul_add(k, e_d, s.add(rho, e_num)), r);
         // X (1 - k - c) + lo, scaled by 2^n on the left.
-        let xc = s.max(x, s.splat(-ABS_X_MAX));
+        // x clamped below: -a on the left, and x itself (a) on the right.
+        let sign = s.sign_bit(x);
+        let xc = s.or(a, sign);
         let m1 = s.select(left, m, s.splat(1.0));
         let big_x = s.mul(xc, m1);
         let lo = s.mul_sub(xc, m1, big_x);
         let t = s.neg_mul_add(big_x, k, s.neg_mul_add(big_x, c, lo));
         let y = s.mul_pow2(s.add(big_x, t), s.select(left, n, zero));
-        let y = s.or(y, s.sign_bit(x));
+        let y = s.or(y, sign);
         s.select(s.gt(x, s.splat(IDENTITY_ABOVE)), x, y)
     }
 }
