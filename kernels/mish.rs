@@ -4,11 +4,11 @@
 //! `u (u + 2) / (u^2 + 2u + 2)` for `x <= 0` and `(2u + 1) / (2u^2 + 2u + 1)`
 //! for `x > 0`. Both sides are `mish = X (1 - k)` with `k` in `[0, 0.4]` a
 //! quotient of one shape, `k = z (z + g) / (z^2 + 2z + 2)`:
-//! - `x <= 0`: `z = u`, `g = 1`, `X = x u`, which is applied as
-//!   `X = x m 2^n` with `u = m 2^n` from [`exp_neg`] (`m` rounded once,
-//!   within 0.89 ulp), the power of two last, so results in the subnormal
-//!   range are rounded once;
-//! - `x > 0`: `z = 2u`, `g = 0`, `X = x`.
+//! - `x <= 0`: `z = u`, `g = 1`, `X = x u`, computed as `2^n P` with
+//!   `u = m 2^n` from [`exp_neg`] (`m` rounded once, within 0.89 ulp) and
+//!   `P = x m`, the power of two last, so results in the subnormal range are
+//!   rounded once;
+//! - `x > 0`: `z = 2u`, `g = 0`, `X = P = x`.
 //!
 //! No table: [`exp_neg`] (a polynomial and a power of two), one division and
 //! its compensation. Errors in `k` reach the result scaled by
@@ -19,28 +19,31 @@
 //! exact) make the correction `c = (rho + eN - k ed) / d`, with `1/d` taken
 //! from a quadratic in `z` within 10% (`c` is a few ulps of `k`). The
 //! rounding of `z + 2` is left in (it moves `d` by at most `2^-24` relative).
-//! Then `mish = X + ((lo - X c) - X k)` in two FMAs and an add, where
-//! `x m = X + lo` exactly on the left (one FMA) and `lo = 0` on the right.
-//! Without the correction the error reaches 2.3 ULP (every 101st `f32`);
-//! with `rho` and `ed` alone, 2.002 over every `f32`.
+//! Then `mish = 2^n (P + ((lo - P c) - P k))` (`n = 0` on the right) in two
+//! FMAs and an add, where `x m = P + lo` exactly on the left (one FMA) and
+//! `lo = 0` on the right; `lo k` is left out (at most a third of an ulp of
+//! the result, and included in the measured error below). Without the
+//! correction the error reaches 2.3 ULP (every 101st `f32`); with `rho` and
+//! `ed` alone, 2.002 over every `f32`: both beyond the bound of 2.
 //!
 //! `|x|` is clamped to 112 where it enters the exponential (`mish` is `-0.0`
-//! from about `-108` on) and `x` to `-112` where it multiplies; above 16,
-//! `mish(x) = x` in `f32` (`1 - h < 2^-45`). The sign bit of `x` is or-ed into
-//! the result, which sets `mish(-0.0) = -0.0` and changes nothing else (the
-//! result has the sign of `x`).
+//! below about `-108.7`), and so is `x` where it multiplies (as `-112` on the
+//! left; above 16, `mish(x) = x` in `f32`, `1 - h < 2^-45`). The sign bit of
+//! `x` is or-ed into the result, which sets `mish(-0.0) = -0.0` and changes
+//! nothing else (the result has the sign of `x`).
 //!
 //! Cost per vector, besides the load, the store and the NaN rule: 44
 //! operations on AVX-512 (the exponential 13 with its clamp and scaling, the
-//! quotient 5 with one division, its correction 11, the two sides' selects
-//! 5, the result 6 with its scaling, the sign and the identity above 16 4),
-//! of which 33 are FMAs, products, sums, min/max or the division; on AVX2 and NEON
-//! each of the two [`Simd::mul_pow2`] is four operations where AVX-512 has
-//! one `vscalefps`, about 50 in all. The former form, degree-6 polynomials per
-//! exponent from two 16-entry tables (14 [`Simd::lookup16`] and 7 selects
-//! per vector: one `vpermps` each on AVX-512, five operations on AVX2, a
-//! four-register `tbl` with its index arithmetic on NEON), was faster on
-//! AVX-512 only.
+//! quotient 5 with one division, its correction 10, the two sides' selects
+//! 5, the result 6 with its scaling, the clamp of `x`, the sign and the
+//! identity above 16 5), of which 33 are FMAs, products, sums, min/max or
+//! the division; on AVX2 and NEON each of the two [`Simd::mul_pow2`] is four
+//! operations where AVX-512 has one `vscalefps`, about 50 in all. The former
+//! form, degree-6 polynomials per exponent from two 16-entry tables (15
+//! [`Simd::lookup16`] and 7 selects per vector: one `vpermps` each on
+//! AVX-512, five operations on AVX2, a four-register `tbl` with its index
+//! arithmetic on NEON, and two [`Simd::mul_exp2`] with a branch), was faster
+//! on AVX-512 only.
 //!
 //! Special values: `mish(NaN) = NaN`, `mish(-inf) = -0.0`,
 //! `mish(+inf) = +inf`, `mish(±0) = ±0`.
@@ -56,8 +59,8 @@ use crate::simd::Simd;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Mish;
 
-/// `|x|` is clamped here where it enters the exponential, and `x` from below
-/// where it multiplies: below `-108`, `mish` rounds to `-0.0`.
+/// `|x|` is clamped here where it enters the exponential and where it
+/// multiplies: below about `-108.7`, `mish` rounds to `-0.0`.
 const ABS_X_MAX: f32 = 112.0;
 /// Above this, `mish(x) = x` in f32 (`1 - h < 2^-45`).
 const IDENTITY_ABOVE: f32 = 16.0;
@@ -91,7 +94,7 @@ impl Kernel for Mish {
         let r = s.mul_add(s.mul_add(z, s.splat(R2), s.splat(R1)), z, s.splat(R0));
         let c = s.mul(s.neg_mul_add(k, e_d, s.add(rho, e_num)), r);
         // X (1 - k - c) + lo, scaled by 2^n on the left.
-        // x clamped below: -a on the left, and x itself (a) on the right.
+        // x clamped to [-112, 112]: -a on the left, a on the right.
         let sign = s.sign_bit(x);
         let xc = s.or(a, sign);
         let m1 = s.select(left, m, s.splat(1.0));

@@ -60,17 +60,17 @@ pub(crate) const SHIFTER: f32 = 12_582_927.0;
 /// for `n` in `[-14, 0]`, `0` for `n <= -15` (the tail entry).
 #[derive(Clone, Copy)]
 struct PowerOfTwo<S: Simd> {
-    pub(crate) t: S::F,
-    pub(crate) n: S::F,
-    pub(crate) v: S::F,
-    pub(crate) c: S::F,
-    pub(crate) idx: S::I,
+    t: S::F,
+    n: S::F,
+    v: S::F,
+    c: S::F,
+    idx: S::I,
 }
 
 impl<S: Simd> PowerOfTwo<S> {
     /// See [`PowerOfTwo`].
     #[inline(always)]
-    pub(crate) fn reduce(s: S, a_hi: S::F, a_err: S::F) -> PowerOfTwo<S> {
+    fn reduce(s: S, a_hi: S::F, a_err: S::F) -> PowerOfTwo<S> {
         let t = s.mul_add(a_hi, s.splat(-LOG2E), s.splat(SHIFTER));
         let n = s.sub(t, s.splat(SHIFTER));
         let v = s.mul_add(n, s.splat(LN2_HI), a_hi);
