@@ -17,7 +17,8 @@
 //! errors of the numerator `N = fma(z, z, g z)` and of the denominator
 //! `d = fma(z, z + 2, 2)` (each recovered by an FMA: `g z - N` and `2 - d` are
 //! exact) make the correction `c = (rho + eN - k ed) / d`, with `1/d` taken
-//! from a quadratic in `z` within 10% (`c` is a few ulps of `k`). The
+//! within 5.1% from the bits of `d` by an integer subtraction (`c` is a few
+//! ulps of `k`). The
 //! rounding of `z + 2` is left in (it moves `d` by at most `2^-24` relative).
 //! Then `mish = 2^n (P + ((lo - P c) - P k))` (`n = 0` on the right) in two
 //! FMAs and an add, where `x m = P + lo` exactly on the left (one FMA) and
@@ -34,10 +35,10 @@
 //!
 //! Cost per vector, besides the load, the store and the NaN rule: 44
 //! operations on AVX-512 (the exponential 13 with its clamp and scaling, the
-//! quotient 5 with one division, its correction 10, the two sides' selects
-//! 5, the result 6 with its scaling, the clamp of `x`, the sign and the
-//! identity above 16 5), of which 33 are FMAs, products, sums, min/max or
-//! the division; on AVX2 and NEON each of the two [`Simd::mul_pow2`] is four
+//! quotient 5 with one division, its correction 10 of which 2 on the
+//! integer side, the two sides' selects 5, the result 6 with its scaling,
+//! the clamp of `x`, the sign and the identity above 16 5), of which 31 are
+//! FMAs, products, sums, min/max or the division; on AVX2 and NEON each of the two [`Simd::mul_pow2`] is four
 //! operations where AVX-512 has one `vscalefps`, about 50 in all. The former
 //! form, degree-6 polynomials per exponent from two 16-entry tables (15
 //! [`Simd::lookup16`] and 7 selects per vector: one `vpermps` each on
@@ -64,13 +65,10 @@ pub(crate) struct Mish;
 const ABS_X_MAX: f32 = 112.0;
 /// Above this, `mish(x) = x` in f32 (`1 - h < 2^-45`).
 const IDENTITY_ABOVE: f32 = 16.0;
-/// `1/d ~ R0 + z (R1 + z R2)` within 10% for `z` in `[0, 2]`: it only scales
-/// the correction.
-const R0: f32 = 0.5;
-/// See [`R0`].
-const R1: f32 = -0.4;
-/// See [`R0`].
-const R2: f32 = 0.1;
+/// `1/d` within 5.1% for every `d` in `[2, 10]` is the float whose bits are
+/// `RECIP_MAGIC - bits(d)` (the exponent negated and the mantissa's
+/// reciprocal taken linearly): it only scales the correction.
+const RECIP_MAGIC: u32 = 0x7ef3_11c3;
 
 impl Kernel for Mish {
     #[inline(always)]
@@ -91,7 +89,11 @@ impl Kernel for Mish {
         let rho = s.neg_mul_add(k, d, num);
         let e_num = s.mul_add(z, z, s.sub(gz, num));
         let e_d = s.mul_add(z, s.add(z, two), s.sub(two, d));
-        let r = s.mul_add(s.mul_add(z, s.splat(R2), s.splat(R1)), z, s.splat(R0));
+        // 1/d within 5.1%: the float with the bits RECIP_MAGIC - bits(d),
+        // as !bits(d) + (RECIP_MAGIC + 1), off the FMA units.
+        let not_d = s.to_bits(s.xor(d, s.splat(f32::from_bits(!0))));
+        let magic = s.to_bits(s.splat(f32::from_bits(RECIP_MAGIC + 1)));
+        let r = s.from_bits(s.add_i32(not_d, magic));
         let c = s.mul(s.neg_mul_add(k, e_d, s.add(rho, e_num)), r);
         // X (1 - k - c) + lo, scaled by 2^n on the left.
         // x clamped to [-112, 112]: -a on the left, a on the right.
