@@ -49,8 +49,8 @@
 //!
 //! [`exp_neg`] is that form before the scaling, `e^-a = m 2^n` with `m`
 //! rounded once (within 0.89 ulp of `e^-a 2^-n`), shared with `sigmoid`,
-//! `silu` and `mish`, which apply `2^n` themselves (a table would cost them more than
-//! the longer polynomial).
+//! `silu` and `mish`, which apply `2^n` themselves (a table would cost them
+//! more than the longer polynomial).
 //!
 //! Special values: `exp(NaN) = NaN`, `exp(-inf) = +0`, `exp(+inf) = +inf`,
 //! `exp(±0) = 1`.

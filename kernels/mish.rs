@@ -18,8 +18,8 @@
 //! `d = fma(z, z + 2, 2)` (each recovered by an FMA: `g z - N` and `2 - d` are
 //! exact) make the correction `c = (rho + eN - k ed) / d`, with `1/d` taken
 //! within 5.1% from the bits of `d` by an integer subtraction (`c` is a few
-//! ulps of `k`). The
-//! rounding of `z + 2` is left in (it moves `d` by at most `2^-24` relative).
+//! ulps of `k`). The rounding of `z + 2` is left in (it moves `d` by at most
+//! `2^-24` relative).
 //! Then `mish = 2^n (P + ((lo - P c) - P k))` (`n = 0` on the right) in two
 //! FMAs and an add, where `x m = P + lo` exactly on the left (one FMA) and
 //! `lo = 0` on the right; `lo k` is left out (at most a third of an ulp of
@@ -38,13 +38,13 @@
 //! quotient 5 with one division, its correction 10 of which 2 on the
 //! integer side, the two sides' selects 5, the result 6 with its scaling,
 //! the clamp of `x`, the sign and the identity above 16 5), of which 31 are
-//! FMAs, products, sums, min/max or the division; on AVX2 and NEON each of the two [`Simd::mul_pow2`] is four
-//! operations where AVX-512 has one `vscalefps`, about 50 in all. The former
-//! form, degree-6 polynomials per exponent from two 16-entry tables (15
-//! [`Simd::lookup16`] and 7 selects per vector: one `vpermps` each on
-//! AVX-512, five operations on AVX2, a four-register `tbl` with its index
-//! arithmetic on NEON, and two [`Simd::mul_exp2`] with a branch), was faster
-//! on AVX-512 only.
+//! FMAs, products, sums, min/max or the division; on AVX2 and NEON each of
+//! the two [`Simd::mul_pow2`] is four operations where AVX-512 has one
+//! `vscalefps`, about 50 in all. The former form, degree-6 polynomials per
+//! exponent from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects
+//! per vector: one `vpermps` each on AVX-512, five operations on AVX2, a
+//! four-register `tbl` with its index arithmetic on NEON, and two
+//! [`Simd::mul_exp2`] with a branch), was faster on AVX-512 only.
 //!
 //! Special values: `mish(NaN) = NaN`, `mish(-inf) = -0.0`,
 //! `mish(+inf) = +inf`, `mish(±0) = ±0`.
@@ -84,26 +84,27 @@ impl Kernel for Mish {
         let gz = s.select(left, z, zero);
         // k = N / d, N = z^2 + g z, d = z^2 + 2z + 2, and its correction c.
         let num = s.mul_add(z, z, gz);
-        let d = s.mul_add(z, s.add(z, two), two);
+        let z_plus_2 = s.add(z, two);
+        let d = s.mul_add(z, z_plus_2, two);
         let k = s.div(num, d);
         let rho = s.neg_mul_add(k, d, num);
         let e_num = s.mul_add(z, z, s.sub(gz, num));
-        let e_d = s.mul_add(z, s.add(z, two), s.sub(two, d));
+        let e_d = s.mul_add(z, z_plus_2, s.sub(two, d));
         // 1/d within 5.1%: the float with the bits RECIP_MAGIC - bits(d),
         // as !bits(d) + (RECIP_MAGIC + 1), off the FMA units.
         let not_d = s.to_bits(s.xor(d, s.splat(f32::from_bits(!0))));
         let magic = s.to_bits(s.splat(f32::from_bits(RECIP_MAGIC + 1)));
         let r = s.from_bits(s.add_i32(not_d, magic));
         let c = s.mul(s.neg_mul_add(k, e_d, s.add(rho, e_num)), r);
-        // X (1 - k - c) + lo, scaled by 2^n on the left.
-        // x clamped to [-112, 112]: -a on the left, a on the right.
+        // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
+        // on the right; x clamped to [-112, 112]: -a on the left, a on the right.
         let sign = s.sign_bit(x);
         let xc = s.or(a, sign);
         let m1 = s.select(left, m, s.splat(1.0));
-        let big_x = s.mul(xc, m1);
-        let lo = s.mul_sub(xc, m1, big_x);
-        let t = s.neg_mul_add(big_x, k, s.neg_mul_add(big_x, c, lo));
-        let y = s.mul_pow2(s.add(big_x, t), s.select(left, n, zero));
+        let p = s.mul(xc, m1);
+        let lo = s.mul_sub(xc, m1, p);
+        let t = s.neg_mul_add(p, k, s.neg_mul_add(p, c, lo));
+        let y = s.mul_pow2(s.add(p, t), s.select(left, n, zero));
         let y = s.or(y, sign);
         s.select(s.gt(x, s.splat(IDENTITY_ABOVE)), x, y)
     }
