@@ -50,7 +50,8 @@
 //! [`exp_neg`] is that form before the scaling, `e^-a = m 2^n` with `m`
 //! rounded once (within 0.89 ulp of `e^-a 2^-n`), shared with `sigmoid`,
 //! `silu` and `mish`, which apply `2^n` themselves (a table would cost them
-//! more than the longer polynomial).
+//! more than the longer polynomial); `softplus` takes its two steps,
+//! [`exp_neg_reduce`] and [`exp_neg_h`], and keeps `m` as a pair.
 //!
 //! Special values: `exp(NaN) = NaN`, `exp(-inf) = +0`, `exp(+inf) = +inf`,
 //! `exp(±0) = 1`.
@@ -214,12 +215,20 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
 /// and the errors of `v` and `h`.
 #[inline(always)]
 pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, S::F) {
+    let (v, n) = exp_neg_reduce(s, a);
+    (s.mul_add(exp_neg_h(s, v), v, s.splat(1.0)), n)
+}
+
+/// The reduction of [`exp_neg`]: `e^-a = 2^n e^-v`, `|v| <= ln2/2` to
+/// within `2^-26`, for composites that finish `e^-v = 1 + v h(v)` in their
+/// own way (with [`exp_neg_h`]).
+#[inline(always)]
+pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, S::F) {
     let shifter = s.splat(SHIFTER);
     let n = s.sub(s.mul_add(a, s.splat(-LOG2E), shifter), shifter);
     // The first step is exact.
     let v = s.mul_add(n, s.splat(LN2_HI), a);
-    let v = s.mul_add(n, s.splat(LN2_LO), v);
-    (s.mul_add(exp_neg_h(s, v), v, s.splat(1.0)), n)
+    (s.mul_add(n, s.splat(LN2_LO), v), n)
 }
 
 /// `1 + a b` as the pair `hi + lo`: `hi` rounded once, `lo` the rest to one
@@ -234,7 +243,7 @@ pub(crate) fn one_plus_product<S: Simd>(s: S, a: S::F, b: S::F) -> (S::F, S::F) 
 
 /// `h(v)` of `e^-v = 1 + v h(v)` on `[-ln2/2, ln2/2]` (degree 5).
 #[inline(always)]
-fn exp_neg_h<S: Simd>(s: S, v: S::F) -> S::F {
+pub(crate) fn exp_neg_h<S: Simd>(s: S, v: S::F) -> S::F {
     horner(
         s,
         v,

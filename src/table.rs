@@ -166,7 +166,7 @@ macro_rules! activation_table {
             /// `y[i] = log(1 + e^(beta x[i])) / beta`, or `x[i]` where `beta * x[i] > threshold`: PyTorch's `Softplus(beta, threshold)`.
             ///
             /// At other parameters than the defaults the test sweeps measure
-            /// at most 1.25 ULP. `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
+            /// at most 1.38 ULP. `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
             /// `softplus(+inf) = +inf`, `softplus(±0) = ln 2 / beta`; never
             /// negative.
             softplus, softplus_inplace => Softplus {
@@ -177,16 +177,16 @@ macro_rules! activation_table {
                     /// Above `beta x > threshold` the result is `x` (PyTorch default 20); not NaN.
                     threshold = 20.0,
                 },
-                bound: 2.0, measured: 1.113,
-                kernel: kernels::softplus::Softplus::new(beta, threshold)?,
+                bound: 2.0, measured: 1.270,
+                kernel: kernels::softplus::SoftplusKernel::new(beta, threshold)?,
                 limits: [0.0, f32::INFINITY, core::f32::consts::LN_2 / beta, core::f32::consts::LN_2 / beta],
                 range: [0.0, f32::INFINITY],
                 reference: |x| reference::softplus(x, beta, threshold),
                 naive: |v| if beta * v > threshold { v } else { (beta * v).exp().ln_1p() / beta },
                 cases: [
-                    {beta: 1.0, threshold: 20.0} => 0xd0be_a4fd_6165_3ad4,
-                    {beta: 2.0, threshold: 20.0} => 0xf080_3d38_40c0_0754,
-                    {beta: 0.75, threshold: 5.0} => 0x3500_2ea9_18aa_a267,
+                    {beta: 1.0, threshold: 20.0} => 0x6b80_d07d_ef2b_6707,
+                    {beta: 2.0, threshold: 20.0} => 0x7e95_a3b3_3418_96e1,
+                    {beta: 0.75, threshold: 5.0} => 0x73fa_753b_7529_7656,
                 ],
             }
 

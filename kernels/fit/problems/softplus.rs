@@ -1,75 +1,50 @@
-//! `kernels/softplus.rs`: `log1p(2^n e^-v)` per exponent `n`.
+//! `kernels/softplus.rs`: `log1p(E) = 2 atanh(s)`, `s = E / (2 + E)`, as
+//! `2 s (1 + z P(z))`, `z = s^2` in `[0, 1/9]` (`E` in `[0, 1]`).
 
 use crate::remez::{Alternation, Weight};
-use crate::table::{Entry, Polynomial, Printed, Rounding, SLOTS, Table, matrix_rows};
-use std::f64::consts::LN_2;
+use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, Table};
 
-/// Half the width of the reduced interval, with room for the rounding of
-/// `n = round(a log2 e)` with an f32 `log2 e` at `|a| <= 260`.
-const V_MAX: f64 = 0.5 * LN_2 + 1.0 / 65536.0;
-/// Degree of the polynomials.
-const DEGREE: u32 = 6;
-const EXPS: &[u32] = &[0, 1, 2, 3, 4, 5, 6];
+/// The kernel's constants, `c1` to `c4`.
+const NAMES: [&str; 4] = ["SOFTPLUS_C1", "SOFTPLUS_C2", "SOFTPLUS_C3", "SOFTPLUS_C4"];
 
-/// `2^-n log1p(2^n e^-v)`; for `n = -inf` its limit `e^-v`.
-fn scaled_log1p_exp(n: f64, v: f64) -> f64 {
-    if n == f64::NEG_INFINITY {
-        (-v).exp()
-    } else {
-        (-n).exp2() * libm::log1p(n.exp2() * (-v).exp())
+/// The largest `z`: `s <= 1/3` at `E = 1`, with room for the rounding of
+/// the kernel's `s` (a few ulps).
+const Z_MAX: f64 = 1.0 / 9.0 + 1e-6;
+
+/// `atanh(sqrt(z)) / sqrt(z)`, its limit 1 at 0.
+fn atanh_over_s(z: f64) -> f64 {
+    if z == 0.0 {
+        return 1.0;
     }
+    let s = z.sqrt();
+    libm::atanh(s) / s
 }
 
 pub fn tables() -> Vec<Table> {
-    let entries = (0..SLOTS)
-        .map(|slot| {
-            let n = if slot == 0 {
-                f64::NEG_INFINITY
-            } else {
-                slot as f64 - 15.0
-            };
-            let mut entry = Entry::fit(
-                slot,
-                Polynomial {
-                    f: Box::new(move |v| scaled_log1p_exp(n, v)),
-                    fixed: Box::new(|_| 0.0),
-                    lo: if n == 0.0 { 0.0 } else { -V_MAX },
-                    hi: V_MAX,
-                    centre: 0.0,
-                    exps: EXPS,
-                    weight: Weight::Relative,
-                    columns: matrix_rows("SOFTPLUS_POLY", DEGREE, &EXPS[1..]),
-                    split: Some([format!("SOFTPLUS_POLY[{DEGREE}]"), "SOFTPLUS_C0_LO".into()]),
-                    kernel: None,
-                },
-            );
-            if slot == 0 {
-                entry.consts.push(("TAIL".into(), -0.5));
-            }
-            entry
-        })
-        .collect();
+    let poly = Polynomial {
+        f: Box::new(atanh_over_s),
+        fixed: Box::new(|_| 1.0),
+        lo: 0.0,
+        hi: Z_MAX,
+        centre: 0.0,
+        exps: &[1, 2, 3, 4],
+        weight: Weight::Relative,
+        columns: NAMES.iter().map(|c| c.to_string()).collect(),
+        split: None,
+        kernel: Some(KernelStep {
+            about: "1 + z P  vs  atanh(s)/s",
+            finish: Box::new(|z, p, _| z.mul_add(p, 1.0)),
+            reference: Box::new(atanh_over_s),
+        }),
+    };
     vec![Table {
         name: "softplus",
-        about: "SOFTPLUS_POLY, SOFTPLUS_C0_LO, TAIL: 2^-n log1p(2^n e^-v), v in [-ln2/2, \
-                ln2/2] ([0, ln2/2] for n = 0), degree 6 in v, the constant term as hi (in \
-                SOFTPLUS_POLY) + lo (SOFTPLUS_C0_LO), at entry n + 15 for n in [-14, 0]; \
-                e^-v at entry 0 (n <= -15, where the kernel multiplies by 1 + TAIL 2^n \
-                e^-v, TAIL = -1/2); relative error 2^-29 (f64 coefficients)",
-        entries,
+        about: "SOFTPLUS_C1..C4: atanh(s)/s = 1 + z (c1 + c2 z + c3 z^2 + c4 z^3), \
+                z = s^2 in [0, 1/9], minimax for relative error",
+        entries: vec![Entry::fit(0, poly)],
         rounding: Rounding::LowestFirst,
-        // As fitted; `Reduced` gives other coefficients, better in most
-        // entries.
-        alternation: Alternation::Plain,
+        alternation: Alternation::Reduced,
         slots: 16,
-        printed: vec![
-            Printed::Matrix {
-                name: "SOFTPLUS_POLY",
-                var: "v",
-                degree: DEGREE,
-            },
-            Printed::Array("SOFTPLUS_C0_LO"),
-            Printed::Array("TAIL"),
-        ],
+        printed: NAMES.iter().map(|c| Printed::Scalar(c)).collect(),
     }]
 }
