@@ -109,7 +109,13 @@ impl Kernel for GeluTanh {
         let g = s.mul_add(h, r, s.splat(K3));
         let (hi, lo) = one_plus_product(s, g, r);
         let neg = s.sign_mask(x);
-        let quotient = logistic_of::<S, false>(s, hi, Some(lo), n, neg);
+        let one = s.splat(1.0);
+        let quotient = logistic_of(
+            s,
+            s.mul_pow2(hi, n),
+            s.select(neg, hi, one),
+            Some(s.select(neg, lo, s.splat(0.0))),
+        );
         let y = s.mul_add(xl, quotient.q, s.mul(xc, quotient.c(s)));
         s.select(neg, s.mul_pow2(y, n), y)
     }
