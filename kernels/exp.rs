@@ -219,9 +219,10 @@ pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, S::F) {
     (s.mul_add(exp_neg_h(s, v), v, s.splat(1.0)), n)
 }
 
-/// The reduction of [`exp_neg`]: `e^-a = 2^n e^-v`, `|v| <= ln2/2` to
-/// within `2^-26`, for composites that finish `e^-v = 1 + v h(v)` in their
-/// own way (with [`exp_neg_h`]).
+/// The reduction of [`exp_neg`]: `e^-a = 2^n e^-v` with `|v| <= ln2/2`
+/// and `v` rounded once (an error below `2^-26`), for `a` in `[-88.8, 200]`
+/// (`n` down to `-289`; `a + n LN2_HI` is exact), for composites that
+/// finish `e^-v = 1 + v h(v)` in their own way (with [`exp_neg_h`]).
 #[inline(always)]
 pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, S::F) {
     let shifter = s.splat(SHIFTER);

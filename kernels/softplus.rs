@@ -14,22 +14,27 @@
 //! FMA; `e = 0` when `beta` is a power of two), and [`exp_neg_reduce`] of
 //! `nb`, minus `e`, gives `E = 2^n e^-v`. `e^-v = m + m_lo` is
 //! [`exp_neg_h`]'s polynomial with its last step kept as a pair
-//! ([`one_plus_product`]): within `2^-26` relative (the rounding of `v`), so
-//! the rounding of `m` alone (`2^-24`, up to an ulp of the result where it
-//! sits just below a power of two) does not reach the result.
+//! ([`one_plus_product`]): within `2^-26` relative (the rounding of `v`;
+//! `2^-25` for other `beta`, where `v - e` rounds once more), so the
+//! rounding of `m` alone (`2^-24`, up to an ulp of the result where it sits
+//! just below a power of two) does not reach the result.
 //!
 //! Division by `beta = m_b 2^k` (`m_b` in `[1, 2)`) goes into the quotient:
 //! `log1p(E) / beta = 2^(n + 1 - k) Q (1 + w)` with `Q = m / d`,
 //! `d = m_b (2 + E)` (`2 + E` for a power of two, an add instead of an FMA:
 //! [`SoftplusKernel`] picks the kernel type by `beta`). `q = m / d` rounded
-//! is corrected by `c = (rem + m_lo - q e_d) / d` to well under an ulp:
-//! `rem = m - q d` is exact (one FMA), so is the rounding error `e_d` of `d`
-//! (`2 m_b - d` is exact), and `1/d` is taken within 4.2% as `r0 + r1 E` (it
-//! only scales the correction). `s = E / (2 + E) = 2^n q m_b` needs no more
+//! is corrected by `c = (rem + m_lo - q e_d) / d` to a fraction of an ulp:
+//! `rem = m - q d` is exact (one FMA), the rounding error `e_d` of `d` is
+//! exact for a power of two (`2 - d` and the sum with `E` are exact) and
+//! rounded once otherwise (`2 m_b - d` is exact, the FMA rounds), and `1/d`
+//! is taken within 4.2% as `r0 + r1 E` (it only scales the correction).
+//! `E` leaves out `m_lo 2^n`, so `m_lo` is added whole where `2 / (2 + E)`
+//! of it belongs: up to `2^-26.3` relative, inside the measured error. `s = E / (2 + E) = 2^n q m_b` needs no more
 //! than `q` (`w` needs `z` to `2^-21` only). Then
-//! `y = q + (q w + c)` is rounded once and scaled by `2^(n + 1 - k)` with
-//! [`Simd::mul_exp2`], so results in the subnormal range are rounded once,
-//! and the result is `max(x, 0) + y 2^(n + 1 - k)`. `P` has degree 3, minimax
+//! `y = q + (q w + c)` is rounded and scaled by `2^(n + 1 - k)` with
+//! [`Simd::mul_pow2_wide`] (`n + 1 - k` is in `[-160, 150]`, `y` in
+//! `[0.11, 0.71]`), exact but for results in the subnormal range, which are
+//! rounded once more, and the result is `max(x, 0) + y 2^(n + 1 - k)`. `P` has degree 3, minimax
 //! for the relative error of `1 + z P(z)` (2^-27.7 with the `f32`
 //! coefficients: `cargo run --release --bin fit -- softplus`). Only scalars
 //! depend on `beta`, so a call costs no setup.
@@ -46,8 +51,8 @@
 //! threshold 5), 26 of them FMAs, products, the division, `max` or
 //! `vscalefps`; three more for other `beta`. On AVX2 and NEON each
 //! [`Simd::mul_pow2`] (two, sharing their add and shift) is four operations
-//! and [`Simd::mul_exp2`] eight and a branch, where AVX-512 has one
-//! `vscalefps` each. The former form, a degree-6 polynomial in `v` per
+//! and [`Simd::mul_pow2_wide`] eight, with no branch, where AVX-512 has
+//! one `vscalefps` each. The former form, a degree-6 polynomial in `v` per
 //! exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
 //! operations each on AVX2 and a four-register `tbl` on NEON, and two
 //! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup)
@@ -57,8 +62,8 @@
 //! (at `x = 3.0654016e-1`; the tabulated form measured 1.11); at most
 //! 1.38 ULP on strided sweeps (every 61st `f32`, every 7th at `beta` 1.5 and
 //! 0.75) at `beta` = 2, 0.75, 1.5, 3.3, 0.1, 17, 1e-5, 1e5 and at extreme
-//! `beta` (1e-38, 1e-30, 1e30, 3.4e38). Every path gives the scalar path's
-//! bits.
+//! `beta` (1e-38, 7e-37, 1e-30, 1e30, 3.4e38). Every path gives the scalar
+//! path's bits.
 //!
 //! Special values: `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
 //! `softplus(+inf) = +inf`, `softplus(±0) = ln2 / beta` (rounded once), never
@@ -75,7 +80,8 @@ const IDENTITY_ABOVE: f32 = 16.0;
 /// `log1p(E) / beta < 2^-SCALE_FLOOR` rounds to 0.
 const SCALE_FLOOR: f64 = 160.0;
 /// `E` and `s` are scaled by `2^max(n, N_FLOOR)`, in the range of
-/// [`Simd::mul_pow2`]; below it they are below `2^-149` and change nothing.
+/// [`Simd::mul_pow2`]; below it they come out `0` or `2^-149`, which change
+/// nothing next to `2 m_b` and `1`.
 const N_FLOOR: f32 = -150.0;
 
 /// `c1..c4` of `atanh(s) / s = 1 + z (c1 + c2 z + c3 z^2 + c4 z^3)`,
@@ -89,21 +95,21 @@ const SOFTPLUS_C3: f32 = 1.400_151_3e-1; // 0x1.1ec040p-3
 /// See [`SOFTPLUS_C1`].
 const SOFTPLUS_C4: f32 = 1.400_339e-1; // 0x1.1eca18p-3
 
-/// PyTorch's `Softplus(beta, threshold)` for `beta = m 2^k`: with
-/// `SCALED = false` for `m = 1` (a power of two, the default 1 among them:
+/// PyTorch's `Softplus(beta, threshold)` for `beta = m_b 2^k`: with
+/// `SCALED = false` for `m_b = 1` (a power of two, the default 1 among them:
 /// `beta |x|` is exact and the quotient's denominator is `2 + E`), else
 /// with `SCALED = true`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Softplus<const SCALED: bool> {
     beta: f32,
-    /// `m` of `beta = m 2^k`, in `[1, 2)`.
-    m: f32,
-    /// `1 / (2m)` and `-1 / (6m)` rounded: `1/d` within 4.2% is
+    /// `m_b` of `beta = m_b 2^k`, in `[1, 2)`.
+    m_b: f32,
+    /// `1 / (2 m_b)` and `-1 / (6 m_b)` rounded: `1/d` within 4.2% is
     /// `r0 + r1 E` (it only scales the correction).
     r0: f32,
     /// See [`Softplus::r0`].
     r1: f32,
-    /// `k - 1`, `k` of `beta = m 2^k`: the result is scaled by `2^(n - k + 1)`.
+    /// `k - 1`, `k` of `beta = m_b 2^k`: the result is scaled by `2^(n - k + 1)`.
     k_minus_1: f32,
     /// The largest `x` with `beta x <= min(threshold, 16)` in `f32`.
     x_last: f32,
@@ -150,7 +156,7 @@ impl SoftplusKernel {
             });
         }
         let b = f64::from(beta);
-        // `beta = m 2^k` from the bits of `b` (f64: `beta` may be subnormal).
+        // `beta = m_b 2^k` from the bits of `b` (f64: `beta` may be subnormal).
         let exponent_bits = b.to_bits() & (0x7ff << 52);
         let k = f64::from((exponent_bits >> 52) as i32 - 1023);
         let m = b / f64::from_bits(exponent_bits);
@@ -162,7 +168,7 @@ impl SoftplusKernel {
             () => {
                 Softplus {
                     beta,
-                    m: m as f32,
+                    m_b: m as f32,
                     r0: (0.5 / m) as f32,
                     r1: (-1.0 / (6.0 * m)) as f32,
                     k_minus_1: (k - 1.0) as f32,
@@ -214,12 +220,13 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
             v
         };
         let (m, m_lo) = one_plus_product(s, exp_neg_h(s, v), v);
+        // NaN lanes are the driver's.
         let n_floor = s.max(n, s.splat(N_FLOOR));
         let big_e = s.mul_pow2(m, n_floor);
         // q = m / d, d = mb (2 + E), and its correction c: the remainder
         // (exact), m_lo, and the rounding error of d (exact, as 2 mb - d is).
-        let mb = s.splat(self.m);
-        let two_mb = s.splat(2.0 * self.m);
+        let mb = s.splat(self.m_b);
+        let two_mb = s.splat(2.0 * self.m_b);
         let d = if SCALED {
             s.mul_add(mb, big_e, two_mb)
         } else {
@@ -243,7 +250,7 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         let w = s.mul(z, poly);
         // log1p(E) / beta = 2^(n + 1 - k) (q + (q w + c)), rounded once.
         let y = s.add(q, s.mul_add(q, w, c));
-        let r = s.mul_exp2(y, s.sub(n, s.splat(self.k_minus_1)));
+        let r = s.mul_pow2_wide(y, s.sub(n, s.splat(self.k_minus_1)));
         // Far out, the result is max(x, 0).
         let r = s.select(far, zero, r);
         // max(x, 0): clear x where its sign bit is set.

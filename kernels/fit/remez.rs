@@ -125,8 +125,9 @@ pub enum Alternation {
     Reduced,
     /// `ε`: the same as [`Alternation::Reduced`] unless `e_0` is odd and `t`
     /// changes sign in the interval, where it does not give the minimax
-    /// fit. Kept only to reproduce the tables fitted with it (`gelu_tail`:
-    /// its lowest-first rounding refits bases `t, t², …`).
+    /// fit. Kept only to reproduce the tables fitted with it (`gelu_tail`
+    /// and `expm1_small`: their lowest-first rounding refits bases
+    /// `t, t², …`).
     Plain,
 }
 

@@ -48,11 +48,11 @@ pub enum Rounding {
     /// degree first).
     HighestFirst,
     /// Greedily, lowest degree first: the higher coefficients absorb the
-    /// rounding of the lower, larger ones. As the `gelu_tail` tables were
-    /// fitted (with [`Alternation::Plain`]), and the `softplus`
-    /// coefficients and the `tanh` tables (with [`Alternation::Reduced`]:
-    /// `tanh` 0.767 ULP on the fitter's sweep, against 0.810 highest degree
-    /// first).
+    /// rounding of the lower, larger ones. As the `gelu_tail` tables and
+    /// `expm1_small` were fitted (with [`Alternation::Plain`]), and the
+    /// `softplus` coefficients and the `tanh` tables (with
+    /// [`Alternation::Reduced`]: `tanh` 0.767 ULP on the fitter's sweep,
+    /// against 0.810 highest degree first).
     LowestFirst,
 }
 
