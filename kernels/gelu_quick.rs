@@ -29,8 +29,8 @@
 //! Special values: `gelu_quick(NaN) = NaN`, `gelu_quick(-inf) = -0.0`,
 //! `gelu_quick(+inf) = +inf`, `gelu_quick(±0) = ±0`.
 
-use super::Kernel;
 use super::exp::exp_split;
+use super::{Kernel, quotient_residual};
 use crate::simd::Simd;
 
 /// `1.702` rounded to `f32` (`0x1.b3b646p+0`).
@@ -74,8 +74,8 @@ impl Kernel for GeluQuick {
         let num = s.select(neg, p_hi, x);
         let num_lo = s.select(neg, p_lo, zero);
         let q = s.div(num, d);
-        let r = s.add(s.neg_mul_add(q, d, num), num_lo);
-        let y = s.add(q, s.div(s.neg_mul_add(q, d_lo, r), d));
+        let r = quotient_residual(s, q, (num, num_lo), (d, d_lo));
+        let y = s.add(q, s.div(r, d));
         let y = s.mul_exp2(y, s.select(neg, e.n, zero));
         // x itself above the clamp, and at ±0 (where the correction's sum
         // would turn -0.0 into +0.0).

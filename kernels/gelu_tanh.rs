@@ -109,11 +109,10 @@ impl Kernel for GeluTanh {
         let g = s.mul_add(h, r, s.splat(K3));
         let (hi, lo) = one_plus_product(s, g, r);
         let neg = s.sign_mask(x);
-        let one = s.splat(1.0);
         let quotient = logistic_of(
             s,
             s.mul_pow2(hi, n),
-            s.select(neg, hi, one),
+            s.select(neg, hi, s.splat(1.0)),
             Some(s.select(neg, lo, s.splat(0.0))),
         );
         let y = s.mul_add(xl, quotient.q, s.mul(xc, quotient.c(s)));

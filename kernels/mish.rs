@@ -52,8 +52,8 @@
 //! Measured max error: 1.731 ULP over every `f32` (at `x = -0.6052169`);
 //! every path gives the scalar path's bits.
 
-use super::Kernel;
 use super::exp::exp_neg;
+use super::{Kernel, quotient_residual};
 use crate::simd::Simd;
 
 /// `mish`.
@@ -87,7 +87,6 @@ impl Kernel for Mish {
         let z_plus_2 = s.add(z, two);
         let d = s.mul_add(z, z_plus_2, two);
         let k = s.div(num, d);
-        let rho = s.neg_mul_add(k, d, num);
         let e_num = s.mul_add(z, z, s.sub(gz, num));
         let e_d = s.mul_add(z, z_plus_2, s.sub(two, d));
         // 1/d within 5.1%: the float with the bits RECIP_MAGIC - bits(d),
@@ -95,7 +94,7 @@ impl Kernel for Mish {
         let not_d = s.to_bits(s.xor(d, s.splat(f32::from_bits(!0))));
         let magic = s.to_bits(s.splat(f32::from_bits(RECIP_MAGIC + 1)));
         let r = s.from_bits(s.add_i32(not_d, magic));
-        let c = s.mul(s.neg_mul_add(k, e_d, s.add(rho, e_num)), r);
+        let c = s.mul(quotient_residual(s, k, (num, e_num), (d, e_d)), r);
         // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
         // on the right; x clamped to [-112, 112]: -a on the left, a on the right.
         let sign = s.sign_bit(x);

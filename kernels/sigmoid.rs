@@ -51,8 +51,8 @@
 //! `sigmoid(+inf) = 1`, `sigmoid(±0) = 0.5`; `silu(-inf) = -0.0`,
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
-use super::Kernel;
 use super::exp::exp_neg;
+use super::{Kernel, quotient_residual};
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -110,12 +110,10 @@ pub(crate) fn logistic_of<S: Simd>(
         // num - q is exact (q is in [num/2, num]), so t is
         // num - q (1 + E) rounded once.
         None => s.neg_mul_add(q, big_e, s.sub(num, q)),
-        // (rho + num_lo) - q delta: rho = num - q d is exact, and so is the
-        // error delta of d (Fast2Sum, E <= 1).
+        // With the error delta of d, exact (Fast2Sum, E <= 1).
         Some(lo) => {
             let delta = s.add(s.sub(one, d), big_e);
-            let rho = s.neg_mul_add(q, d, num);
-            s.neg_mul_add(q, delta, s.add(rho, lo))
+            quotient_residual(s, q, (num, lo), (d, delta))
         }
     };
     // 1/d within 12.5%: the correction is below an ulp of q.

@@ -70,7 +70,7 @@
 //! negative.
 
 use super::exp::{exp_neg_h, exp_neg_reduce, one_plus_product};
-use super::{Kernel, KernelChoice, KernelUse, horner};
+use super::{Kernel, KernelChoice, KernelUse, horner, quotient_residual};
 use crate::Error;
 use crate::simd::Simd;
 
@@ -224,7 +224,8 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         let n_floor = s.max(n, s.splat(N_FLOOR));
         let big_e = s.mul_pow2(m, n_floor);
         // q = m / d, d = mb (2 + E), and its correction c: the remainder
-        // (exact), m_lo, and the rounding error of d (exact, as 2 mb - d is).
+        // (exact), m_lo, and the rounding error of d (exact for a power of
+        // two, rounded once otherwise; 2 mb - d is exact).
         let mb = s.splat(self.m_b);
         let two_mb = s.splat(2.0 * self.m_b);
         let d = if SCALED {
@@ -233,13 +234,12 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
             s.add(big_e, two_mb)
         };
         let q = s.div(m, d);
-        let rem = s.neg_mul_add(q, d, m);
         let e_d = if SCALED {
             s.mul_add(mb, big_e, s.sub(two_mb, d))
         } else {
             s.add(s.sub(two_mb, d), big_e)
         };
-        let c_num = s.neg_mul_add(q, e_d, s.add(rem, m_lo));
+        let c_num = quotient_residual(s, q, (m, m_lo), (d, e_d));
         let c = s.mul(c_num, s.mul_add(big_e, s.splat(self.r1), s.splat(self.r0)));
         // s = E / (2 + E) = 2^n q mb to a rounding or two: it only enters
         // w = z P(z), at most 0.04.
