@@ -56,8 +56,8 @@
 //! Special values: `exp(NaN) = NaN`, `exp(-inf) = +0`, `exp(+inf) = +inf`,
 //! `exp(±0) = 1`.
 
-use super::{Kernel, SHIFTER, horner};
-use crate::simd::Simd;
+use super::{Kernel, horner};
+use crate::simd::{POW2_SHIFTER, Simd};
 
 /// `log2(e)` rounded to `f32` (`0x1.715476p+0`), for kernels that reduce by
 /// whole powers of two.
@@ -174,8 +174,8 @@ pub(crate) struct ExpSplit<F> {
 #[inline(always)]
 pub(crate) fn exp<S: Simd>(s: S, x: S::F) -> S::F {
     let x = s.clamp(x, s.splat(KERNEL_LO), s.splat(KERNEL_HI));
-    let (m, n) = exp_neg(s, s.neg(x));
-    s.mul_pow2_wide(m, n)
+    let (m, p) = exp_neg(s, s.neg(x));
+    s.mul_pow2_wide(m, p.n)
 }
 
 /// `e^x` as an [`ExpSplit`], for every `x`.
@@ -214,9 +214,45 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
 /// every `a` in `[0, 112]`): half an ulp of `m` (2^-24 relative at most)
 /// and the errors of `v` and `h`.
 #[inline(always)]
-pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, S::F) {
-    let (v, n) = exp_neg_reduce(s, a);
-    (s.mul_add(exp_neg_h(s, v), v, s.splat(1.0)), n)
+pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
+    let (v, p) = exp_neg_reduce(s, a);
+    (s.mul_add(exp_neg_h(s, v), v, s.splat(1.0)), p)
+}
+
+/// The power of two `2^n` of a reduction: the integer `n`, and the shifter
+/// sum it was rounded in, `n + POW2_SHIFTER`, which spares
+/// [`Simd::mul_pow2`] its add on AVX2 and NEON.
+#[derive(Clone, Copy)]
+pub(crate) struct Pow2<S: Simd> {
+    pub(crate) n: S::F,
+    shifted: S::F,
+}
+
+impl<S: Simd> Pow2<S> {
+    /// From the shifter sum `shifted = round(t) + POW2_SHIFTER` (say an FMA
+    /// that adds [`POW2_SHIFTER`]): one operation, `n = shifted - POW2_SHIFTER`.
+    #[inline(always)]
+    pub(crate) fn of_sum(s: S, shifted: S::F) -> Self {
+        Self {
+            n: s.sub(shifted, s.splat(POW2_SHIFTER)),
+            shifted,
+        }
+    }
+
+    /// `v 2^n`, as [`Simd::mul_pow2`] (same range and rounding).
+    #[inline(always)]
+    pub(crate) fn scale(self, s: S, v: S::F) -> S::F {
+        s.mul_pow2_shifted(v, self.n, self.shifted)
+    }
+
+    /// `2^max(n, lo)` for an integer `lo`.
+    #[inline(always)]
+    pub(crate) fn max(self, s: S, lo: f32) -> Self {
+        Self {
+            n: s.max(self.n, s.splat(lo)),
+            shifted: s.max(self.shifted, s.splat(lo + POW2_SHIFTER)),
+        }
+    }
 }
 
 /// The reduction of [`exp_neg`]: `e^-a = 2^n e^-v` with `|v| <= ln2/2`
@@ -224,12 +260,11 @@ pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, S::F) {
 /// (`n` down to `-289`; `a + n LN2_HI` is exact), for composites that
 /// finish `e^-v = 1 + v h(v)` in their own way (with [`exp_neg_h`]).
 #[inline(always)]
-pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, S::F) {
-    let shifter = s.splat(SHIFTER);
-    let n = s.sub(s.mul_add(a, s.splat(-LOG2E), shifter), shifter);
+pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
+    let p = Pow2::of_sum(s, s.mul_add(a, s.splat(-LOG2E), s.splat(POW2_SHIFTER)));
     // The first step is exact.
-    let v = s.mul_add(n, s.splat(LN2_HI), a);
-    (s.mul_add(n, s.splat(LN2_LO), v), n)
+    let v = s.mul_add(p.n, s.splat(LN2_HI), a);
+    (s.mul_add(p.n, s.splat(LN2_LO), v), p)
 }
 
 /// `1 + a b` as the pair `hi + lo`: `hi` rounded once, `lo` the rest to one

@@ -34,10 +34,10 @@
 //! Special values: `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
-use super::exp::one_plus_product;
+use super::exp::{Pow2, one_plus_product};
 use super::sigmoid::logistic_of;
-use super::{Kernel, SHIFTER, horner};
-use crate::simd::Simd;
+use super::{Kernel, horner};
+use crate::simd::{POW2_SHIFTER, Simd};
 
 /// `C = K1 / K3 = 1 / 0.044715` in two parts, where
 /// `v = K1 x + K3 x^3 = K3 x (x^2 + C)`: `C` rounded to a multiple of 2^-15
@@ -100,10 +100,9 @@ impl Kernel for GeluTanh {
 
         // -|v| = n ln2 + K3 r: n = round(K3 zh / ln2); r = z - n L,
         // L = ln2 / K3 (the first difference exact).
-        let shifter = s.splat(SHIFTER);
-        let n = s.sub(s.mul_add(zh, s.splat(K3_LOG2E), shifter), shifter);
-        let r_hi = s.neg_mul_add(n, s.splat(L_HI), zh);
-        let r = s.add(r_hi, s.neg_mul_add(n, s.splat(L_LO), zl));
+        let p = Pow2::of_sum(s, s.mul_add(zh, s.splat(K3_LOG2E), s.splat(POW2_SHIFTER)));
+        let r_hi = s.neg_mul_add(p.n, s.splat(L_HI), zh);
+        let r = s.add(r_hi, s.neg_mul_add(p.n, s.splat(L_LO), zl));
         // e^(K3 r) = 1 + r g, g = K3 + r h(r), as the pair e_hi + e_lo.
         let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
         let g = s.mul_add(h, r, s.splat(K3));
@@ -111,12 +110,12 @@ impl Kernel for GeluTanh {
         let neg = s.sign_mask(x);
         let quotient = logistic_of(
             s,
-            s.mul_pow2(hi, n),
+            p.scale(s, hi),
             s.select(neg, hi, s.splat(1.0)),
             Some(s.select(neg, lo, s.splat(0.0))),
         );
         let y = s.mul_add(xl, quotient.q, s.mul(xc, quotient.c(s)));
-        s.select(neg, s.mul_pow2(y, n), y)
+        s.select(neg, p.scale(s, y), y)
     }
 }
 

@@ -35,13 +35,14 @@
 //!
 //! Cost per vector, besides the load, the store and the NaN rule: 44
 //! operations on AVX-512 (the exponential 13 with its clamp and scaling, the
-//! quotient 5 with one division, its correction 10 of which 2 on the
-//! integer side, the two sides' selects 5, the result 6 with its scaling,
-//! the clamp of `x`, the sign and the identity above 16 5), of which 31 are
-//! FMAs, products, sums, min/max or the division; on AVX2 and NEON each of
-//! the two [`Simd::mul_pow2`] is four operations where AVX-512 has one
-//! `vscalefps`, about 50 in all. The former form, degree-6 polynomials per
-//! exponent from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects
+//! quotient 5 with one division, its correction 10 of which 2 on the integer
+//! side, the two sides' selects 5, the result 6 with its scaling, the clamp of
+//! `x`, the sign and the identity above 16 5), of which 31 are FMAs, products,
+//! sums, min/max or the division; on AVX2 and NEON the two scalings by `2^n`
+//! are three and four operations (the first shifts the shifter sum that
+//! rounded `n`, see [`Pow2`](super::exp::Pow2)) where AVX-512 has one
+//! `vscalefps` each, about 49 in all. The former form, degree-6 polynomials
+//! per exponent from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects
 //! per vector: one `vpermps` each on AVX-512, five operations on AVX2, a
 //! four-register `tbl` with its index arithmetic on NEON, and two
 //! [`Simd::mul_exp2`] with a branch), was faster on AVX-512 only.
@@ -76,8 +77,8 @@ impl Kernel for Mish {
         let zero = s.splat(0.0);
         let two = s.splat(2.0);
         let a = s.min(s.abs(x), s.splat(ABS_X_MAX));
-        let (m, n) = exp_neg(s, a);
-        let u = s.mul_pow2(m, n);
+        let (m, pow2) = exp_neg(s, a);
+        let u = pow2.scale(s, m);
         // The two sides (at -0.0 both give -0.0 once the sign is or-ed in).
         let left = s.sign_mask(x);
         let z = s.select(left, u, s.add(u, u));
@@ -103,7 +104,7 @@ impl Kernel for Mish {
         let p = s.mul(xc, m1);
         let lo = s.mul_sub(xc, m1, p);
         let t = s.neg_mul_add(p, k, s.neg_mul_add(p, c, lo));
-        let y = s.mul_pow2(s.add(p, t), s.select(left, n, zero));
+        let y = s.mul_pow2(s.add(p, t), s.select(left, pow2.n, zero));
         let y = s.or(y, sign);
         s.select(s.gt(x, s.splat(IDENTITY_ABOVE)), x, y)
     }

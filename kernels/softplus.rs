@@ -44,15 +44,16 @@
 //! clamped to 16. Beyond `|beta x| = (160 - k) ln2` the result is `max(x, 0)`
 //! (the rest rounds to 0).
 //!
-//! Cost per vector, besides the load, the store and the NaN rule, for a
-//! power of two `beta`: 43 operations on AVX-512 (the cut-off 3, `E` 15
-//! with its reduction and pair, the quotient 2 with one division, its
-//! correction 7, `w` 6, the scaled result 5, `max(x, 0)`, the sum and the
-//! threshold 5), 26 of them FMAs, products, the division, `max` or
-//! `vscalefps`; three more for other `beta`. On AVX2 and NEON each
-//! [`Simd::mul_pow2`] (two, sharing their add and shift) is four operations
-//! and [`Simd::mul_pow2_wide`] eight, with no branch, where AVX-512 has
-//! one `vscalefps` each. The former form, a degree-6 polynomial in `v` per
+//! Cost per vector, besides the load, the store and the NaN rule, for a power
+//! of two `beta`: 43 operations on AVX-512 (the cut-off 3, `E` 15 with its
+//! reduction and pair, the quotient 2 with one division, its correction 7, `w`
+//! 6, the scaled result 5, `max(x, 0)`, the sum and the threshold 5), 26 of
+//! them FMAs, products, the division, `max` or `vscalefps`; three more for
+//! other `beta`. On AVX2 and NEON each of the two scalings by
+//! `2^max(n, N_FLOOR)` is three operations (sharing a `max` and a shift of the shifter
+//! sum that rounded `n`, see [`Pow2`](super::exp::Pow2)) and
+//! [`Simd::mul_pow2_wide`] eight, with no branch, where AVX-512 has one
+//! `vscalefps` each. The former form, a degree-6 polynomial in `v` per
 //! exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
 //! operations each on AVX2 and a four-register `tbl` on NEON, and two
 //! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup)
@@ -213,7 +214,7 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         // beta |x| = nb - e exactly (e = 0 for a power of two), and
         // E = e^-(nb - e) = (m + m_lo) 2^n.
         let nb = s.mul(beta, ax);
-        let (v, n) = exp_neg_reduce(s, nb);
+        let (v, p) = exp_neg_reduce(s, nb);
         let v = if SCALED {
             s.sub(v, s.neg_mul_add(beta, ax, nb))
         } else {
@@ -221,8 +222,8 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         };
         let (m, m_lo) = one_plus_product(s, exp_neg_h(s, v), v);
         // NaN lanes are the driver's.
-        let n_floor = s.max(n, s.splat(N_FLOOR));
-        let big_e = s.mul_pow2(m, n_floor);
+        let p_floor = p.max(s, N_FLOOR);
+        let big_e = p_floor.scale(s, m);
         // q = m / d, d = mb (2 + E), and its correction c: the remainder
         // (exact), m_lo, and the rounding error of d (exact for a power of
         // two, rounded once otherwise; 2 mb - d is exact).
@@ -244,13 +245,13 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         // s = E / (2 + E) = 2^n q mb to a rounding or two: it only enters
         // w = z P(z), at most 0.04.
         let q_mb = if SCALED { s.mul(q, mb) } else { q };
-        let sv = s.mul_pow2(q_mb, n_floor);
+        let sv = p_floor.scale(s, q_mb);
         let z = s.mul(sv, sv);
         let poly = horner(s, z, [SOFTPLUS_C4, SOFTPLUS_C3, SOFTPLUS_C2, SOFTPLUS_C1]);
         let w = s.mul(z, poly);
         // log1p(E) / beta = 2^(n + 1 - k) (q + (q w + c)), rounded once.
         let y = s.add(q, s.mul_add(q, w, c));
-        let r = s.mul_pow2_wide(y, s.sub(n, s.splat(self.k_minus_1)));
+        let r = s.mul_pow2_wide(y, s.sub(p.n, s.splat(self.k_minus_1)));
         // Far out, the result is max(x, 0).
         let r = s.select(far, zero, r);
         // max(x, 0): clear x where its sign bit is set.

@@ -22,6 +22,12 @@ pub(crate) mod avx512;
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod neon;
 
+/// `1.5 * 2^23 + 192` (`0x1.800180p+23`): a shifter whose sum with a float
+/// of magnitude below `2^22` rounds it to an integer `n` (ties to even, as
+/// `1.5 * 2^23` does) and leaves `n + 192` in the low mantissa bits, which
+/// [`Simd::mul_pow2_shifted`] moves into an exponent field.
+pub(crate) const POW2_SHIFTER: f32 = 12_583_104.0;
+
 /// Vector primitives over `LANES` lanes of `f32` (`F`), `i32` (`I`) and lane
 /// masks (`M`).
 ///
@@ -334,25 +340,36 @@ pub(crate) trait Simd: Copy {
         let half = self.sub(self.mul_add(n, self.splat(0.5), biased), biased);
         self.mul(self.mul(v, pow2(half)), pow2(self.sub(n, half)))
     }
-    /// `v * 2^n`, rounded once, for an integer `n` in `[-190, 63]` where
-    /// `v * 2^(n + 64)` is exact (finite, and normal or zero unless
-    /// `n >= -64`): e.g. `n` in `[-185, 0]` with `|v|` in `[2^-5, 2^60]`, or
-    /// `n = 0` and any `|v| < 2^64`. Results in the subnormal range are
+    /// `v * 2^n`, rounded once, for an integer `n` in `[-191, 62]` where
+    /// `v * 2^(n + 65)` is exact (finite, and normal or zero unless
+    /// `n >= -65`): e.g. `n` in `[-185, 0]` with `|v|` in `[2^-5, 2^60]`, or
+    /// `n = 0` and any `|v| < 2^63`. Results in the subnormal range are
     /// rounded once.
     ///
     /// Cost: AVX-512 one `vscalefps`; AVX2 and NEON four operations (an add
-    /// that puts `n + 191` in the low mantissa bits, a shift that makes it
-    /// the exponent of `2^(n + 64)`, and two products, by that and by
-    /// `2^-64`, of which only the second rounds). Cheaper than
+    /// that puts `n + 192` in the low mantissa bits, a shift that makes it
+    /// the exponent of `2^(n + 65)`, and two products, by that and by
+    /// `2^-65`, of which only the second rounds), three where the caller has
+    /// the sum already ([`Simd::mul_pow2_shifted`]). Cheaper than
     /// [`Simd::mul_exp2`] on AVX2 and NEON, which handles any `n` in
     /// `[-250, 250]` with a branch.
     #[inline(always)]
     fn mul_pow2(self, v: Self::F, n: Self::F) -> Self::F {
-        // `1.5 * 2^23 + 191`: the sum with `n` holds `n + 191` in its low
-        // nine bits, which the shift moves into the exponent field.
-        let biased = self.splat(12_583_103.0);
-        let pow2 = self.from_bits(self.shl::<23>(self.to_bits(self.add(n, biased))));
-        self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f80_0000)))
+        self.mul_pow2_shifted(v, n, self.add(n, self.splat(POW2_SHIFTER)))
+    }
+    /// [`Simd::mul_pow2`] given `n` twice: as the integer `n` and as the
+    /// shifter sum `shifted = n + POW2_SHIFTER`, exact, which a reduction
+    /// that rounds with [`POW2_SHIFTER`] in place of `1.5 * 2^23` has in
+    /// hand (the rounding is the same: the two differ by an even integer).
+    ///
+    /// Cost: AVX-512 one `vscalefps` of `v` and `n`; AVX2 and NEON three
+    /// operations, a shift that moves the low bits of `shifted`, `n + 192`,
+    /// into the exponent field of `2^(n + 65)`, and the two products.
+    #[inline(always)]
+    fn mul_pow2_shifted(self, v: Self::F, n: Self::F, shifted: Self::F) -> Self::F {
+        let _ = n;
+        let pow2 = self.from_bits(self.shl::<23>(self.to_bits(shifted)));
+        self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f00_0000)))
     }
     /// `v * 2^floor(n)`, rounded once, where [`Simd::mul_pow2`] takes
     /// `floor(n)` and `v`.
@@ -503,7 +520,7 @@ mod tests {
     }
 
     /// The portable `mul_pow2_floor` (the AVX2 and NEON form) is the correctly
-    /// rounded `v 2^floor(n)` for `n` between the integers of `[-185, 63]`
+    /// rounded `v 2^floor(n)` for `n` between the integers of `[-185, 62]`
     /// and on them, `|v|` in `[2^-5, 2]` (and any `v` where `floor(n) = 0`).
     #[test]
     fn mul_pow2_floor_rounds_once() {
@@ -515,7 +532,7 @@ mod tests {
             -1.0,
             0.0,
         ];
-        for k in -185 * 8..=63 * 8 + 7 {
+        for k in -185 * 8..=62 * 8 + 7 {
             let n = k as f32 / 8.0;
             for &v in &vs {
                 let want = (f64::from(v) * 2f64.powf(f64::from(n).floor())) as f32;
