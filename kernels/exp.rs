@@ -1,7 +1,7 @@
 //! `exp(x)`, and the split form `(hi + lo) * 2^n` the composites build on.
 //!
 //! The elementwise kernel needs no table: `n = round(x log2 e)` (the shifter
-//! trick with `1.5 * 2^23`, which rounds to an integer, ties to even),
+//! trick with [`POW2_SHIFTER`], which rounds to an integer, ties to even),
 //! `w = n ln2 - x` with a two-part `ln2` (`n LN2_HI - x` is exact under FMA,
 //! `n LN2_LO` is added with one rounding, an error below `2^-24 |w|`), so
 //! `|w| <= ln2/2` and `e^x = 2^n e^-w`. `e^-w = 1 + w h(w)` with `h` of
@@ -203,7 +203,8 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
 }
 
 /// `e^-a` for `a` in `[-88.8, 128]`, without a table: `e^-a = m 2^n`, `n`
-/// an integer in `[-185, 128]` (suits [`Simd::mul_pow2`] for `a >= 0`) and
+/// an integer in `[-185, 128]` (for `a >= 0`, in the range of
+/// [`Pow2::scale`]; [`Pow2::max`] floors it where `a` may exceed 132) and
 /// `m` in `[0.70, 1.42]`, rounded once.
 ///
 /// `n = round(-a log2 e)` by the shifter trick, `v = a + n ln2` with a
@@ -221,7 +222,9 @@ pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
 
 /// The power of two `2^n` of a reduction: the integer `n`, and the shifter
 /// sum it was rounded in, `n + POW2_SHIFTER`, which spares
-/// [`Simd::mul_pow2`] its add on AVX2 and NEON.
+/// [`Simd::mul_pow2`] its add on AVX2 and NEON. The two agree on every lane:
+/// only [`Pow2::round_product`] makes one, and the methods that change `n`
+/// change both.
 #[derive(Clone, Copy)]
 pub(crate) struct Pow2<S: Simd> {
     pub(crate) n: S::F,
@@ -229,10 +232,12 @@ pub(crate) struct Pow2<S: Simd> {
 }
 
 impl<S: Simd> Pow2<S> {
-    /// From the shifter sum `shifted = round(t) + POW2_SHIFTER` (say an FMA
-    /// that adds [`POW2_SHIFTER`]): one operation, `n = shifted - POW2_SHIFTER`.
+    /// `n = round(x k)` (ties to even) for `|x k| < 2^21`, the product
+    /// rounded once: an FMA that adds [`POW2_SHIFTER`], whose sum is
+    /// `shifted`, and `n = shifted - POW2_SHIFTER`.
     #[inline(always)]
-    pub(crate) fn of_sum(s: S, shifted: S::F) -> Self {
+    pub(crate) fn round_product(s: S, x: S::F, k: f32) -> Self {
+        let shifted = s.mul_add(x, s.splat(k), s.splat(POW2_SHIFTER));
         Self {
             n: s.sub(shifted, s.splat(POW2_SHIFTER)),
             shifted,
@@ -243,6 +248,15 @@ impl<S: Simd> Pow2<S> {
     #[inline(always)]
     pub(crate) fn scale(self, s: S, v: S::F) -> S::F {
         s.mul_pow2_shifted(v, self.n, self.shifted)
+    }
+
+    /// `2^n` where `mask` is set, `2^0 = 1` elsewhere.
+    #[inline(always)]
+    pub(crate) fn or_one(self, s: S, mask: S::M) -> Self {
+        Self {
+            n: s.select(mask, self.n, s.splat(0.0)),
+            shifted: s.select(mask, self.shifted, s.splat(POW2_SHIFTER)),
+        }
     }
 
     /// `2^max(n, lo)` for an integer `lo`.
@@ -261,7 +275,7 @@ impl<S: Simd> Pow2<S> {
 /// finish `e^-v = 1 + v h(v)` in their own way (with [`exp_neg_h`]).
 #[inline(always)]
 pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
-    let p = Pow2::of_sum(s, s.mul_add(a, s.splat(-LOG2E), s.splat(POW2_SHIFTER)));
+    let p = Pow2::round_product(s, a, -LOG2E);
     // The first step is exact.
     let v = s.mul_add(p.n, s.splat(LN2_HI), a);
     (s.mul_add(p.n, s.splat(LN2_LO), v), p)

@@ -37,7 +37,7 @@
 use super::exp::{Pow2, one_plus_product};
 use super::sigmoid::logistic_of;
 use super::{Kernel, horner};
-use crate::simd::{POW2_SHIFTER, Simd};
+use crate::simd::Simd;
 
 /// `C = K1 / K3 = 1 / 0.044715` in two parts, where
 /// `v = K1 x + K3 x^3 = K3 x (x^2 + C)`: `C` rounded to a multiple of 2^-15
@@ -100,7 +100,7 @@ impl Kernel for GeluTanh {
 
         // -|v| = n ln2 + K3 r: n = round(K3 zh / ln2); r = z - n L,
         // L = ln2 / K3 (the first difference exact).
-        let p = Pow2::of_sum(s, s.mul_add(zh, s.splat(K3_LOG2E), s.splat(POW2_SHIFTER)));
+        let p = Pow2::round_product(s, zh, K3_LOG2E);
         let r_hi = s.neg_mul_add(p.n, s.splat(L_HI), zh);
         let r = s.add(r_hi, s.neg_mul_add(p.n, s.splat(L_LO), zl));
         // e^(K3 r) = 1 + r g, g = K3 + r h(r), as the pair e_hi + e_lo.

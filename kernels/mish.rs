@@ -38,10 +38,10 @@
 //! quotient 5 with one division, its correction 10 of which 2 on the integer
 //! side, the two sides' selects 5, the result 6 with its scaling, the clamp of
 //! `x`, the sign and the identity above 16 5), of which 31 are FMAs, products,
-//! sums, min/max or the division; on AVX2 and NEON the two scalings by `2^n`
-//! are three and four operations (the first shifts the shifter sum that
-//! rounded `n`, see [`Pow2`](super::exp::Pow2)) where AVX-512 has one
-//! `vscalefps` each, about 49 in all. The former form, degree-6 polynomials
+//! sums, min/max or the division; on AVX2 and NEON each of the two scalings
+//! by `2^n` is a shift of the shifter sum that rounded `n` (see
+//! [`Pow2`](super::exp::Pow2)) and two products where AVX-512 has one
+//! `vscalefps`, 48 in all. The former form, degree-6 polynomials
 //! per exponent from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects
 //! per vector: one `vpermps` each on AVX-512, five operations on AVX2, a
 //! four-register `tbl` with its index arithmetic on NEON, and two
@@ -104,7 +104,7 @@ impl Kernel for Mish {
         let p = s.mul(xc, m1);
         let lo = s.mul_sub(xc, m1, p);
         let t = s.neg_mul_add(p, k, s.neg_mul_add(p, c, lo));
-        let y = s.mul_pow2(s.add(p, t), s.select(left, pow2.n, zero));
+        let y = pow2.or_one(s, left).scale(s, s.add(p, t));
         let y = s.or(y, sign);
         s.select(s.gt(x, s.splat(IDENTITY_ABOVE)), x, y)
     }

@@ -49,11 +49,11 @@
 //! reduction and pair, the quotient 2 with one division, its correction 7, `w`
 //! 6, the scaled result 5, `max(x, 0)`, the sum and the threshold 5), 26 of
 //! them FMAs, products, the division, `max` or `vscalefps`; three more for
-//! other `beta`. On AVX2 and NEON each of the two scalings by
-//! `2^max(n, N_FLOOR)` is three operations (sharing a `max` and a shift of the shifter
-//! sum that rounded `n`, see [`Pow2`](super::exp::Pow2)) and
-//! [`Simd::mul_pow2_wide`] eight, with no branch, where AVX-512 has one
-//! `vscalefps` each. The former form, a degree-6 polynomial in `v` per
+//! other `beta`. On AVX2 and NEON the two scalings by `2^max(n, N_FLOOR)`
+//! take a `max`, a shift of the shifter sum that rounded `n` (see
+//! [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has a `max`
+//! and two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is eight
+//! operations, with no branch, where AVX-512 has one `vscalefps`. The former form, a degree-6 polynomial in `v` per
 //! exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
 //! operations each on AVX2 and a four-register `tbl` on NEON, and two
 //! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup)

@@ -287,8 +287,7 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
     }
     #[inline(always)]
     fn mul_pow2_shifted(self, v: __m512, n: __m512, _shifted: __m512) -> __m512 {
-        // vscalefps of `n`, as in `mul_pow2`.
-        self.0.avx512f._mm512_scalef_ps(v, n)
+        self.mul_pow2(v, n)
     }
     #[inline(always)]
     fn mul_pow2_floor(self, v: __m512, n: __m512) -> __m512 {

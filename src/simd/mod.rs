@@ -23,9 +23,10 @@ pub(crate) mod avx512;
 pub(crate) mod neon;
 
 /// `1.5 * 2^23 + 192` (`0x1.800180p+23`): a shifter whose sum with a float
-/// of magnitude below `2^22` rounds it to an integer `n` (ties to even, as
-/// `1.5 * 2^23` does) and leaves `n + 192` in the low mantissa bits, which
-/// [`Simd::mul_pow2_shifted`] moves into an exponent field.
+/// of magnitude below `2^21` rounds it to an integer `n` (ties to even, as
+/// `1.5 * 2^23` does: the two differ by an even integer) and leaves
+/// `n + 192` in the low mantissa bits, which [`Simd::mul_pow2_shifted`]
+/// moves into an exponent field.
 pub(crate) const POW2_SHIFTER: f32 = 12_583_104.0;
 
 /// Vector primitives over `LANES` lanes of `f32` (`F`), `i32` (`I`) and lane
@@ -358,16 +359,15 @@ pub(crate) trait Simd: Copy {
         self.mul_pow2_shifted(v, n, self.add(n, self.splat(POW2_SHIFTER)))
     }
     /// [`Simd::mul_pow2`] given `n` twice: as the integer `n` and as the
-    /// shifter sum `shifted = n + POW2_SHIFTER`, exact, which a reduction
-    /// that rounds with [`POW2_SHIFTER`] in place of `1.5 * 2^23` has in
-    /// hand (the rounding is the same: the two differ by an even integer).
+    /// shifter sum `shifted = n + POW2_SHIFTER`, which a reduction that
+    /// rounds with [`POW2_SHIFTER`] has in hand. The two must agree on every
+    /// lane: AVX-512 reads only `n`, the other paths only `shifted`.
     ///
     /// Cost: AVX-512 one `vscalefps` of `v` and `n`; AVX2 and NEON three
     /// operations, a shift that moves the low bits of `shifted`, `n + 192`,
     /// into the exponent field of `2^(n + 65)`, and the two products.
     #[inline(always)]
-    fn mul_pow2_shifted(self, v: Self::F, n: Self::F, shifted: Self::F) -> Self::F {
-        let _ = n;
+    fn mul_pow2_shifted(self, v: Self::F, _n: Self::F, shifted: Self::F) -> Self::F {
         let pow2 = self.from_bits(self.shl::<23>(self.to_bits(shifted)));
         self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f00_0000)))
     }
@@ -517,6 +517,32 @@ mod tests {
             }
         }
         assert_eq!(Scalar.mul_pow2_wide(f32::INFINITY, -150.0), f32::INFINITY);
+    }
+
+    /// `POW2_SHIFTER` rounds as `1.5 * 2^23` does, ties included, and its sum
+    /// makes the portable `mul_pow2_shifted` (the AVX2 and NEON form) the
+    /// correctly rounded `v 2^n` over `n` in `[-191, 62]`, subnormal results
+    /// included.
+    #[test]
+    fn shifter_sum_scales_by_its_integer() {
+        let shifter = 12_582_912.0f32;
+        for k in -800i32..=800 {
+            let t = k as f32 / 2.0 + [0.0, 0.25, -0.25][k.rem_euclid(3) as usize];
+            let shifted = t + super::POW2_SHIFTER;
+            let n = shifted - super::POW2_SHIFTER;
+            assert_eq!(n, (t + shifter) - shifter, "t = {t}");
+            assert_eq!(Scalar.to_bits(shifted) & 0x1ff, (n as i32 + 192) & 0x1ff);
+        }
+        let vs = [1.0f32, -1.999_999_9, 0.707_106_9, 1.000_000_1, -0.0];
+        for n in -191..=62 {
+            let nf = n as f32;
+            for &v in &vs {
+                let want = (f64::from(v) * 2f64.powi(n)) as f32;
+                let got = Scalar.mul_pow2_shifted(v, nf, nf + super::POW2_SHIFTER);
+                assert_eq!(got.to_bits(), want.to_bits(), "v = {v:e}, n = {n}");
+                assert_eq!(Scalar.mul_pow2(v, nf).to_bits(), want.to_bits());
+            }
+        }
     }
 
     /// The portable `mul_pow2_floor` (the AVX2 and NEON form) is the correctly
