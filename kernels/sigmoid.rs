@@ -51,8 +51,8 @@
 //! `sigmoid(+inf) = 1`, `sigmoid(±0) = 0.5`; `silu(-inf) = -0.0`,
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
+use super::Kernel;
 use super::exp::exp_neg;
-use super::{Kernel, quotient_residual};
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -93,29 +93,15 @@ impl<S: Simd> Quotient<S> {
 /// The compensated quotient of the module docs, `num / (1 + E)` as `q + c`
 /// with `c` below an ulp of `q`, from `E = e^-|v|` in `[0, 1]` and a
 /// numerator `num` in `{1, E, m}` per lane (`E = m 2^n`, `m` rounded; the
-/// quotient is then `sigmoid(|v|)`, `sigmoid(-|v|)` or `2^-n` times it),
-/// plus `num_lo` where given (the low part of `m`, zero on the other
-/// lanes), which `E` leaves out of the denominator (below `2^-24 E`).
+/// quotient is then `sigmoid(|v|)`, `sigmoid(-|v|)` or `2^-n` times it).
 #[inline(always)]
-pub(crate) fn logistic_of<S: Simd>(
-    s: S,
-    big_e: S::F,
-    num: S::F,
-    num_lo: Option<S::F>,
-) -> Quotient<S> {
+pub(crate) fn logistic_of<S: Simd>(s: S, big_e: S::F, num: S::F) -> Quotient<S> {
     let one = s.splat(1.0);
     let d = s.add(one, big_e);
     let q = s.div(num, d);
-    let t = match num_lo {
-        // num - q is exact (q is in [num/2, num]), so t is
-        // num - q (1 + E) rounded once.
-        None => s.neg_mul_add(q, big_e, s.sub(num, q)),
-        // With the error delta of d, exact (Fast2Sum, E <= 1).
-        Some(lo) => {
-            let delta = s.add(s.sub(one, d), big_e);
-            quotient_residual(s, q, (num, lo), (d, delta))
-        }
-    };
+    // num - q is exact (q is in [num/2, num]), so t is num - q (1 + E)
+    // rounded once.
+    let t = s.neg_mul_add(q, big_e, s.sub(num, q));
     // 1/d within 12.5%: the correction is below an ulp of q.
     let r = s.mul_add(big_e, s.splat(-0.5), one);
     Quotient { q, t, r }
@@ -130,7 +116,7 @@ impl Kernel for Sigmoid {
         let (m, p) = exp_neg(s, a);
         let big_e = p.scale(s, m);
         let num = s.select(s.sign_mask(x), big_e, s.splat(1.0));
-        logistic_of(s, big_e, num, None).sum(s)
+        logistic_of(s, big_e, num).sum(s)
     }
 }
 
@@ -146,7 +132,7 @@ impl Kernel for Silu {
         let (m, p) = exp_neg(s, s.abs(xc));
         let big_e = p.scale(s, m);
         let neg = s.sign_mask(x);
-        let quotient = logistic_of(s, big_e, s.select(neg, m, s.splat(1.0)), None);
+        let quotient = logistic_of(s, big_e, s.select(neg, m, s.splat(1.0)));
         let y = s.mul_add(xl, quotient.q, s.mul(xc, quotient.c(s)));
         s.select(neg, p.scale(s, y), y)
     }
