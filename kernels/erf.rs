@@ -53,8 +53,7 @@ pub(crate) struct Erf;
 impl Kernel for Erf {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let a = s.abs(x);
-        let a = s.min(a, s.splat(ERF_CLAMP));
+        let a = s.abs_min(x, s.splat(ERF_CLAMP));
         let r = s.mul_add(a, s.splat(INV_STEP), s.splat(SHIFTER));
         let idx = s.to_bits(r);
         let k = s.sub(r, s.splat(SHIFTER));

@@ -175,7 +175,7 @@ pub(crate) struct ExpSplit<F> {
 pub(crate) fn exp<S: Simd>(s: S, x: S::F) -> S::F {
     let x = s.clamp(x, s.splat(KERNEL_LO), s.splat(KERNEL_HI));
     let (m, p) = exp_neg(s, s.neg(x));
-    s.mul_pow2_wide(m, p.n)
+    s.mul_pow2_wide(m, p.n())
 }
 
 /// `e^x` as an [`ExpSplit`], for every `x`.
@@ -204,7 +204,7 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
 
 /// `e^-a` for `a` in `[-88.8, 128]`, without a table: `e^-a = m 2^n`, `n`
 /// an integer in `[-185, 128]` (for `a >= 0`, in the range of
-/// [`Pow2::scale`]; [`Pow2::max`] floors it where `a` may exceed 132) and
+/// [`Pow2::scale`]) and
 /// `m` in `[0.70, 1.42]`, rounded once.
 ///
 /// `n = round(-a log2 e)` by the shifter trick, `v = a + n ln2` with a
@@ -227,11 +227,17 @@ pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
 /// change both.
 #[derive(Clone, Copy)]
 pub(crate) struct Pow2<S: Simd> {
-    pub(crate) n: S::F,
+    n: S::F,
     shifted: S::F,
 }
 
 impl<S: Simd> Pow2<S> {
+    /// The integer `n`.
+    #[inline(always)]
+    pub(crate) fn n(self) -> S::F {
+        self.n
+    }
+
     /// `n = round(x k)` (ties to even) for `|x k| < 2^21`, the product
     /// rounded once: an FMA that adds [`POW2_SHIFTER`], whose sum is
     /// `shifted`, and `n = shifted - POW2_SHIFTER`.
@@ -271,14 +277,15 @@ impl<S: Simd> Pow2<S> {
 
 /// The reduction of [`exp_neg`]: `e^-a = 2^n e^-v` with `|v| <= ln2/2`
 /// and `v` rounded once (an error below `2^-26`), for `a` in `[-88.8, 200]`
-/// (`n` down to `-289`; `a + n LN2_HI` is exact), for composites that
+/// (`n` down to `-289`, which [`Pow2::max`] floors for [`Pow2::scale`]
+/// where `a` may exceed 132; `a + n LN2_HI` is exact), for composites that
 /// finish `e^-v = 1 + v h(v)` in their own way (with [`exp_neg_h`]).
 #[inline(always)]
 pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
     let p = Pow2::round_product(s, a, -LOG2E);
     // The first step is exact.
-    let v = s.mul_add(p.n, s.splat(LN2_HI), a);
-    (s.mul_add(p.n, s.splat(LN2_LO), v), p)
+    let v = s.mul_add(p.n(), s.splat(LN2_HI), a);
+    (s.mul_add(p.n(), s.splat(LN2_LO), v), p)
 }
 
 /// `1 + a b` as the pair `hi + lo`: `hi` rounded once, `lo` the rest to one

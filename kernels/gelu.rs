@@ -83,8 +83,7 @@ pub(crate) struct Gelu;
 impl Kernel for Gelu {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let a = s.abs(x);
-        let ac = s.min(a, s.splat(TAIL_MAX));
+        let ac = s.abs_min(x, s.splat(TAIL_MAX));
 
         // a^2 = sq + err exactly; k = round(-4 sq / ln2) = 8 m + j, held as
         // n = k/8 (the shifter rounds to eighths).

@@ -15,16 +15,16 @@
 //! `E = 2^n e^(K3 r)`, `|K3 r| <= ln2/2`, with no table:
 //! `e^(K3 r) = 1 + r (K3 + r h(r))`, `h` of degree 4 (2^-27.3 as fitted;
 //! about 2^-25.3 evaluated in `f32`, with `K3` and the inner sum rounded),
-//! the last step one FMA: `m = e^(K3 r)` rounded once, within about 0.9 ulp
-//! as `exp_neg`'s `m` is, so the result is about as accurate as `silu`'s.
-//! (Kept as a pair `m + m_lo`, the last product's rounding error taken by a
-//! second FMA and fed to the quotient's correction, it measured 1.369 ULP,
-//! for six more operations per vector.)
+//! the last step one FMA: `m = e^(K3 r)` rounded once, half an ulp on top of
+//! those errors and of `r`'s. (Kept as a pair `m + m_lo`, the last product's
+//! rounding error taken by a second FMA and fed to the quotient's
+//! correction, it measured 1.369 ULP, for six more operations per vector.)
 //!
 //! The quotient is compensated (see `logistic_of` in `kernels/sigmoid.rs`,
 //! shared with `sigmoid` and `silu`): `q + c` with `c` below an ulp of `q`;
 //! `y = x q + x c` with one rounding, and for `x < 0` the result is kept in
-//! the normal range and scaled by `2^n` last with [`Simd::mul_pow2`], so
+//! the normal range and scaled by `2^n` last with
+//! [`Pow2::scale`](super::exp::Pow2::scale), so
 //! results in the subnormal range are rounded once.
 //! `x` is clamped to `[-11, 11]` where it enters `v` (`gelu_tanh(-11)` is below
 //! half the smallest subnormal and `sigmoid(v(11)) = 1` in `f32`); the
@@ -104,8 +104,8 @@ impl Kernel for GeluTanh {
         // -|v| = n ln2 + K3 r: n = round(K3 zh / ln2); r = z - n L,
         // L = ln2 / K3 (the first difference exact).
         let p = Pow2::round_product(s, zh, K3_LOG2E);
-        let r_hi = s.neg_mul_add(p.n, s.splat(L_HI), zh);
-        let r = s.add(r_hi, s.neg_mul_add(p.n, s.splat(L_LO), zl));
+        let r_hi = s.neg_mul_add(p.n(), s.splat(L_HI), zh);
+        let r = s.add(r_hi, s.neg_mul_add(p.n(), s.splat(L_LO), zl));
         // e^(K3 r) = 1 + r g, g = K3 + r h(r), rounded once.
         let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
         let g = s.mul_add(h, r, s.splat(K3));

@@ -33,15 +33,16 @@
 //! `x` is or-ed into the result, which sets `mish(-0.0) = -0.0` and changes
 //! nothing else (the result has the sign of `x`).
 //!
-//! Cost per vector, besides the load, the store and the NaN rule: 44
-//! operations on AVX-512 (the exponential 13 with its clamp and scaling, the
+//! Cost per vector, besides the load, the store and the NaN rule: 43
+//! operations on AVX-512 (the exponential 12 with its clamp and scaling, the
 //! quotient 5 with one division, its correction 10 of which 2 on the integer
 //! side, the two sides' selects 5, the result 6 with its scaling, the clamp of
 //! `x`, the sign and the identity above 16 5), of which 31 are FMAs, products,
 //! sums, min/max or the division; on AVX2 and NEON each of the two scalings
 //! by `2^n` is a shift of the shifter sum that rounded `n` (see
 //! [`Pow2`](super::exp::Pow2)) and two products where AVX-512 has one
-//! `vscalefps`, 48 in all. The former form, degree-6 polynomials
+//! `vscalefps`, and the clamp of `|x|` is two operations
+//! ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`: 48 in all. The former form, degree-6 polynomials
 //! per exponent from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects
 //! per vector: one `vpermps` each on AVX-512, five operations on AVX2, a
 //! four-register `tbl` with its index arithmetic on NEON, and two
@@ -76,7 +77,7 @@ impl Kernel for Mish {
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let zero = s.splat(0.0);
         let two = s.splat(2.0);
-        let a = s.min(s.abs(x), s.splat(ABS_X_MAX));
+        let a = s.abs_min(x, s.splat(ABS_X_MAX));
         let (m, pow2) = exp_neg(s, a);
         let u = pow2.scale(s, m);
         // The two sides (at -0.0 both give -0.0 once the sign is or-ed in).

@@ -19,7 +19,7 @@
 //! result sits just below a power of two), and the last rounding.
 //!
 //! `sigmoid` divides `N = E` for `x < 0` and `N = 1` elsewhere, with
-//! `E = m 2^n` scaled by [`Simd::mul_pow2`] first: in the normal range the
+//! `E = m 2^n` scaled by [`Pow2::scale`](super::exp::Pow2::scale) first: in the normal range the
 //! scaling is exact and the quotient carries it (the bits are those of
 //! `m / (1 + E)` scaled last), and where `E` is subnormal (`x < -87.3`) so
 //! is the result, which is then `E` itself (`d = 1`, `t` underflows),
@@ -33,13 +33,14 @@
 //! `q` for `x > 0`, so `silu(x) = x` for large `x`.
 //!
 //! Cost per AVX-512 vector, besides the load, the store and the NaN rule:
-//! `sigmoid` 21 operations (the clamp 2, `m` and `n` 10, `E` 1, the numerator
-//! 2: a compare and a select, the quotient 5 with one division, `q + c` 1),
-//! `silu` 26 (the clamp 3, `E` 1, the quotient 6 with the select of `N`, the
-//! result 6). On AVX2 and NEON each scaling by `2^n` is three operations where
-//! AVX-512 has one `vscalefps` (a shift of the shifter sum that rounded `n`,
-//! kept in [`Pow2`](super::exp::Pow2), and two products; `silu`'s two share
-//! the shift): two more for `sigmoid`, three for `silu`. `sigmoid` formerly
+//! `sigmoid` 20 operations (the clamp 1, a `vrangeps`, `m` and `n` 10, `E` 1,
+//! the numerator 2: a compare and a select, the quotient 5 with one
+//! division, `q + c` 1), `silu` 26 (the clamp 3, `E` 1, the quotient 6
+//! with the select of `N`, the result 6). On AVX2 and NEON each scaling by
+//! `2^n` is three operations where AVX-512 has one `vscalefps` (a shift of
+//! the shifter sum that rounded `n`, kept in [`Pow2`](super::exp::Pow2),
+//! and two products; `silu`'s two share the shift), and `sigmoid`'s clamp
+//! is two ([`Simd::abs_min`]): three more for `sigmoid`, three for `silu`. `sigmoid` formerly
 //! divided `m` on every lane, scaled `q + c` by `2^n` and took `1 - S` for
 //! `x >= 0`: two operations more on AVX-512, three on AVX2 and NEON.
 //!
@@ -112,7 +113,7 @@ impl Kernel for Sigmoid {
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         // E / (1 + E) for x < 0, 1 / (1 + E) elsewhere, E = e^-|x| scaled
         // as it is: where it is subnormal, so is the result, which is then E.
-        let a = s.min(s.abs(x), s.splat(CLAMP));
+        let a = s.abs_min(x, s.splat(CLAMP));
         let (m, p) = exp_neg(s, a);
         let big_e = p.scale(s, m);
         let num = s.select(s.sign_mask(x), big_e, s.splat(1.0));

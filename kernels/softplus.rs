@@ -53,8 +53,8 @@
 //! take a `max`, a shift of the shifter sum that rounded `n` (see
 //! [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has a `max`
 //! and two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is eight
-//! operations, with no branch, where AVX-512 has one `vscalefps`. The former form, a degree-6 polynomial in `v` per
-//! exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
+//! operations, with no branch, where AVX-512 has one `vscalefps`. The former
+//! form, a degree-6 polynomial in `v` per exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
 //! operations each on AVX2 and a four-register `tbl` on NEON, and two
 //! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup)
 //! and slower on every other path.
@@ -251,7 +251,7 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         let w = s.mul(z, poly);
         // log1p(E) / beta = 2^(n + 1 - k) (q + (q w + c)), rounded once.
         let y = s.add(q, s.mul_add(q, w, c));
-        let r = s.mul_pow2_wide(y, s.sub(p.n, s.splat(self.k_minus_1)));
+        let r = s.mul_pow2_wide(y, s.sub(p.n(), s.splat(self.k_minus_1)));
         // Far out, the result is max(x, 0).
         let r = s.select(far, zero, r);
         // max(x, 0): clear x where its sign bit is set.

@@ -52,8 +52,7 @@ pub(crate) struct Tanh;
 impl Kernel for Tanh {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let a = s.abs(x);
-        let a = s.min(a, s.splat(TANH_CLAMP));
+        let a = s.abs_min(x, s.splat(TANH_CLAMP));
         let v = s.add(a, s.splat(OFFSET));
         // Exponent and top mantissa bit; `lookup8` keeps the low three.
         let idx = s.shr::<22>(s.to_bits(v));

@@ -272,6 +272,13 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         self.0.avx512f._mm512_max_ps(a, b)
     }
     #[inline(always)]
+    fn abs_min(self, a: __m512, b: __m512) -> __m512 {
+        // imm8 bits 1:0 = 10b pick the operand of smaller magnitude, bits
+        // 3:2 = 10b clear its sign: min(|a|, |b|), which is min(|a|, b) for
+        // b > 0 (and the same value at a tie).
+        self.0.avx512dq._mm512_range_ps::<0b1010>(a, b)
+    }
+    #[inline(always)]
     fn keep_nan(self, x: __m512, y: __m512) -> __m512 {
         // vfixupimmps classifies each lane of `x`; the table maps the QNaN
         // and SNaN classes (tokens 0 and 1) to response 2, "QNaN(x)" (`x`

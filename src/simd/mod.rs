@@ -440,6 +440,15 @@ pub(crate) trait Simd: Copy {
     fn min(self, a: Self::F, b: Self::F) -> Self::F;
     /// The larger of `a` and `b`, as [`Simd::min`] (NaN and zeros alike).
     fn max(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `min(|a|, b)` for `b > 0`, as [`Simd::min`] where `a` is NaN.
+    ///
+    /// Cost: AVX-512 one `vrangeps` (AVX512DQ: the smaller magnitude, its
+    /// sign cleared); AVX2, NEON and the scalar path two operations,
+    /// [`Simd::abs`] and [`Simd::min`].
+    #[inline(always)]
+    fn abs_min(self, a: Self::F, b: Self::F) -> Self::F {
+        self.min(self.abs(a), b)
+    }
     /// `min(max(x, lo), hi)` for `lo <= hi`, by [`Simd::max`] and
     /// [`Simd::min`] (two operations). For a NaN `x`, or a zero `x` at a
     /// zero bound, the lane's result is unspecified (it may differ between
