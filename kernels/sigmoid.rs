@@ -19,16 +19,17 @@
 //! result sits just below a power of two), and the last rounding.
 //!
 //! `sigmoid` divides `N = E` for `x < 0` and `N = 1` elsewhere, with
-//! `E = m 2^n` scaled by [`Pow2::scale`](super::exp::Pow2::scale) first: in the normal range the
-//! scaling is exact and the quotient carries it (the bits are those of
-//! `m / (1 + E)` scaled last), and where `E` is subnormal (`x < -87.3`) so
-//! is the result, which is then `E` itself (`d = 1`, `t` underflows),
-//! rounded once. The result is `q + c` with one rounding (an FMA) on every
-//! lane: no `1 - S`, no second scaling, no select of the result. `silu =
-//! fma(x, q, x c)` with `N = 1` for `x >= 0` and `N = m` for `x < 0`, where
-//! it is scaled by `2^n` last (`x m 2^n` may be normal where `E` is not).
-//! `|x|` is clamped to 112 where it enters the exponential (`sigmoid` is
-//! `+0` below -104 and `silu` is `-0.0` below -109) with [`Simd::min`] and
+//! `E = m 2^n` scaled by [`Pow2::scale`](super::exp::Pow2::scale) first: in
+//! the normal range the scaling is exact and the quotient carries it (the
+//! bits are those of `m / (1 + E)` scaled last), and where `E` is
+//! subnormal (`x < -87.3`) so is the result, which is then `E` itself
+//! (`d = 1`, `t` underflows), rounded once. The result is `q + c` with one
+//! rounding (an FMA) on every lane: no `1 - S`, no second scaling, no
+//! select of the result. `silu = fma(x, q, x c)` with `N = 1` for `x >= 0`
+//! and `N = m` for `x < 0`, where it is scaled by `2^n` last (`x m 2^n` may
+//! be normal where `E` is not). `|x|` is clamped to 112 where it enters the
+//! exponential (`sigmoid` is `+0` below -104 and `silu` is `-0.0` below
+//! -109) with [`Simd::abs_min`] (`sigmoid`), [`Simd::min`] and
 //! [`Simd::max`] (NaN lanes are the driver's); the unclamped `x` multiplies
 //! `q` for `x > 0`, so `silu(x) = x` for large `x`.
 //!
@@ -40,9 +41,10 @@
 //! `2^n` is three operations where AVX-512 has one `vscalefps` (a shift of
 //! the shifter sum that rounded `n`, kept in [`Pow2`](super::exp::Pow2),
 //! and two products; `silu`'s two share the shift), and `sigmoid`'s clamp
-//! is two ([`Simd::abs_min`]): three more for `sigmoid`, three for `silu`. `sigmoid` formerly
-//! divided `m` on every lane, scaled `q + c` by `2^n` and took `1 - S` for
-//! `x >= 0`: two operations more on AVX-512, three on AVX2 and NEON.
+//! is two ([`Simd::abs_min`]): three more for `sigmoid`, three for `silu`.
+//! `sigmoid` formerly divided `m` on every lane, scaled `q + c` by `2^n` and
+//! took `1 - S` for `x >= 0`: two operations more on AVX-512, three on AVX2
+//! and NEON.
 //!
 //! Measured max error over every `f32` (exhaustive): `sigmoid` 1.480 ULP
 //! (at `x = -4.846455`), `silu` 1.673 ULP (at `x = -48.240177`); every path
