@@ -12,18 +12,25 @@
 //!
 //! `E`: `|b| = nb - e` exactly (`nb = beta |x|` rounded, `e` its error by an
 //! FMA; `e = 0` when `beta` is a power of two), and [`exp_neg_reduce`] of
-//! `nb`, minus `e`, gives `E = 2^n e^-v`. `e^-v = m + m_lo` is
-//! [`exp_neg_h`]'s polynomial with its last step kept as a pair
-//! ([`one_plus_product`]): within `2^-26` relative (the rounding of `v`;
-//! `2^-25` for other `beta`, where `v - e` rounds once more), so the
-//! rounding of `m` alone (`2^-24`, up to an ulp of the result where it sits
-//! just below a power of two) does not reach the result.
+//! `nb`, minus `e`, gives `E = 2^n e^-v`. For a `beta` that is not a power
+//! of two, `e^-v = m + m_lo` is [`exp_neg_h`]'s polynomial with its last
+//! step kept as a pair ([`one_plus_product`]): within `2^-25` relative (the
+//! roundings of `v` and of `v - e`), so the rounding of `m` alone (`2^-24`,
+//! up to an ulp of the result where it sits just below a power of two) does
+//! not reach the result. For a power of two (the default `beta = 1`) `m` is
+//! rounded once, within 0.89 ulp as in `exp`, three operations fewer: that
+//! error reaches the result (diluted where `E` is not small: the relative
+//! error of `log1p(E)` is that of `E` times `E / ((1 + E) log1p(E)) <= 1`),
+//! and at `beta = 1` the max error went from 1.27 to 1.51 ULP. Other `beta`
+//! measured up to 1.89 ULP without the pair (every 61st `f32` at
+//! `beta = 1e-5`), too near the bound, so they keep it.
 //!
 //! Division by `beta = m_b 2^k` (`m_b` in `[1, 2)`) goes into the quotient:
 //! `log1p(E) / beta = 2^(n + 1 - k) Q (1 + w)` with `Q = m / d`,
 //! `d = m_b (2 + E)` (`2 + E` for a power of two, an add instead of an FMA:
 //! [`SoftplusKernel`] picks the kernel type by `beta`). `q = m / d` rounded
-//! is corrected by `c = (rem + m_lo - q e_d) / d` to a fraction of an ulp:
+//! is corrected by `c = (rem + m_lo - q e_d) / d` to a fraction of an ulp
+//! (`m_lo = 0` for a power of two):
 //! `rem = m - q d` is exact (one FMA), the rounding error `e_d` of `d` is
 //! exact for a power of two (`2 - d` and the sum with `E` are exact) and
 //! rounded once otherwise (`2 m_b - d` is exact, the FMA rounds), and `1/d`
@@ -45,13 +52,14 @@
 //! (the rest rounds to 0).
 //!
 //! Cost per vector, besides the load, the store and the NaN rule, for a power
-//! of two `beta`: 43 operations on AVX-512 (the cut-off 3, `E` 15 with its
-//! reduction and pair, the quotient 2 with one division, its correction 7, `w`
-//! 6, the scaled result 5, `max(x, 0)`, the sum and the threshold 5), 26 of
-//! them FMAs, products, the division, `max` or `vscalefps`; three more for
-//! other `beta`. On AVX2 and NEON the two scalings by `2^max(n, N_FLOOR)`
-//! take a `max`, a shift of the shifter sum that rounded `n` (see
-//! [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has a `max`
+//! of two `beta`: 40 operations on AVX-512 (the cut-off 3, `E` 13 with its
+//! reduction, the quotient 2 with one division, its correction 6, `w`
+//! 6, the scaled result 5, `max(x, 0)`, the sum and the threshold 5), 25 of
+//! them FMAs, products, the division, `max` or `vscalefps`; six more for
+//! other `beta` (`m_lo` three, `beta |x|`'s error and `m_b` three). On AVX2
+//! and NEON the two scalings by `2^max(n, N_FLOOR)` take a `max`, a shift
+//! of the shifter sum that rounded `n` (see [`Pow2`](super::exp::Pow2)) and
+//! four products where AVX-512 has a `max`
 //! and two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is eight
 //! operations, with no branch, where AVX-512 has one `vscalefps`. The former
 //! form, a degree-6 polynomial in `v` per exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
@@ -59,12 +67,13 @@
 //! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup)
 //! and slower on every other path.
 //!
-//! Measured max error: 1.27 ULP over every `f32` at `beta = 1, threshold = 20`
-//! (at `x = 3.0654016e-1`; the tabulated form measured 1.11); at most
-//! 1.38 ULP on strided sweeps (every 61st `f32`, every 7th at `beta` 1.5 and
-//! 0.75) at `beta` = 2, 0.75, 1.5, 3.3, 0.1, 17, 1e-5, 1e5 and at extreme
-//! `beta` (1e-38, 7e-37, 1e-30, 1e30, 3.4e38). Every path gives the scalar
-//! path's bits.
+//! Measured max error: 1.511 ULP over every `f32` at `beta = 1, threshold = 20`
+//! (at `x = -2.0404227`; the tabulated form measured 1.11). On strided
+//! sweeps (every 61st `f32`, every 7th at `beta` 1.5 and 0.75): at most
+//! 1.38 ULP at `beta` = 0.75, 1.5, 3.3, 0.1, 17, 1e-5, 1e5 and at extreme
+//! `beta` (1e-38, 7e-37, 1e-30, 1e30, 3.4e38), and at most 1.47 at powers
+//! of two (0.5, 2, 4, 2^-20, 2^60, 2^-126, 2^127). Every path gives the
+//! scalar path's bits.
 //!
 //! Special values: `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
 //! `softplus(+inf) = +inf`, `softplus(±0) = ln2 / beta` (rounded once), never
@@ -220,13 +229,20 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         } else {
             v
         };
-        let (m, m_lo) = one_plus_product(s, exp_neg_h(s, v), v);
+        // m + m_lo: the pair for other `beta`, `m` alone for a power of two
+        // (see the module docs).
+        let h = exp_neg_h(s, v);
+        let (m, m_lo) = if SCALED {
+            one_plus_product(s, h, v)
+        } else {
+            (s.mul_add(h, v, s.splat(1.0)), zero)
+        };
         // NaN lanes are the driver's.
         let p_floor = p.max(s, N_FLOOR);
         let big_e = p_floor.scale(s, m);
         // q = m / d, d = mb (2 + E), and its correction c: the remainder
-        // (exact), m_lo, and the rounding error of d (exact for a power of
-        // two, rounded once otherwise; 2 mb - d is exact).
+        // (exact), m_lo (other `beta`), and the rounding error of d (exact
+        // for a power of two, rounded once otherwise; 2 mb - d is exact).
         let mb = s.splat(self.m_b);
         let two_mb = s.splat(2.0 * self.m_b);
         let d = if SCALED {
@@ -240,7 +256,12 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         } else {
             s.add(s.sub(two_mb, d), big_e)
         };
-        let c_num = quotient_residual(s, q, (m, m_lo), (d, e_d));
+        let c_num = if SCALED {
+            quotient_residual(s, q, (m, m_lo), (d, e_d))
+        } else {
+            // Without `m_lo`: `(m - q d) - q e_d`.
+            s.neg_mul_add(q, e_d, s.neg_mul_add(q, d, m))
+        };
         let c = s.mul(c_num, s.mul_add(big_e, s.splat(self.r1), s.splat(self.r0)));
         // s = E / (2 + E) = 2^n q mb to a rounding or two: it only enters
         // w = z P(z), at most 0.04.
