@@ -23,9 +23,12 @@
 //! the normal range the scaling is exact and the quotient carries it (the
 //! bits are those of `m / (1 + E)` scaled last), and where `E` is
 //! subnormal (`x < -87.3`) so is the result, which is then `E` itself
-//! (`d = 1`, `t` underflows), rounded once. The result is `q + c` with one
-//! rounding (an FMA) on every lane: no `1 - S`, no second scaling, no
-//! select of the result. `silu = fma(x, q, x c)` with `N = 1` for `x >= 0`
+//! (`d = 1`, `t` underflows), rounded once. The result is `q + t` with one
+//! rounding on every lane: no `1 - S`, no second scaling, no select of the
+//! result. It takes `1/d` as `1`, which leaves `c E` of the correction
+//! (`c` below an ulp of `q`, `E` largest near `x = 0`): the 2-ULP contract
+//! spent for one operation: 1.647 ULP over every input, where `q + t (1 -
+//! E/2)` measured 1.480. `silu = fma(x, q, x c)` with `N = 1` for `x >= 0`
 //! and `N = m` for `x < 0`, where it is scaled by `2^n` last (`x m 2^n` may
 //! be normal where `E` is not). `|x|` is clamped to 112 where it enters the
 //! exponential (`sigmoid` is `+0` below -104 and `silu` is `-0.0` below
@@ -34,9 +37,9 @@
 //! `q` for `x > 0`, so `silu(x) = x` for large `x`.
 //!
 //! Cost per AVX-512 vector, besides the load, the store and the NaN rule:
-//! `sigmoid` 20 operations (the clamp 1, a `vrangeps`, `m` and `n` 10, `E` 1,
-//! the numerator 2: a compare and a select, the quotient 5 with one
-//! division, `q + c` 1), `silu` 26 (the clamp 3, `E` 1, the quotient 6
+//! `sigmoid` 19 operations (the clamp 1, a `vrangeps`, `m` and `n` 10, `E` 1,
+//! the numerator 2: a compare and a select, the quotient 4 with one
+//! division, `q + t` 1), `silu` 26 (the clamp 3, `E` 1, the quotient 6
 //! with the select of `N`, the result 6). On AVX2 and NEON each scaling by
 //! `2^n` is three operations where AVX-512 has one `vscalefps` (a shift of
 //! the shifter sum that rounded `n`, kept in [`Pow2`](super::exp::Pow2),
@@ -46,8 +49,8 @@
 //! took `1 - S` for `x >= 0`: two operations more on AVX-512, three on AVX2
 //! and NEON.
 //!
-//! Measured max error over every `f32` (exhaustive): `sigmoid` 1.480 ULP
-//! (at `x = -4.846455`), `silu` 1.673 ULP (at `x = -48.240177`); every path
+//! Measured max error over every `f32` (exhaustive): `sigmoid` 1.647 ULP
+//! (at `x = -1.0993261`), `silu` 1.673 ULP (at `x = -48.240177`); every path
 //! gives the scalar path's bits.
 //!
 //! Special values: `sigmoid(NaN) = NaN`, `sigmoid(-inf) = +0`,
@@ -70,26 +73,29 @@ pub(crate) struct Silu;
 /// below half the smallest subnormal for `x <= 112`.
 const CLAMP: f32 = 112.0;
 
-/// The compensated quotient `q + c` of [`logistic_of`], with the correction
-/// `c = t r` kept as its two factors: `t` the remainder of `q`, `r` within
-/// 12.5% of `1/d`.
+/// The compensated quotient `q + c` of [`logistic_of`]: `q`, its remainder
+/// `t` against the exact denominator, and `E`, from which the correction
+/// `c = t / d` is taken.
 pub(crate) struct Quotient<S: Simd> {
     pub(crate) q: S::F,
     t: S::F,
-    r: S::F,
+    big_e: S::F,
 }
 
 impl<S: Simd> Quotient<S> {
-    /// The correction `c = t r`, rounded.
+    /// The correction `c = t r`, rounded, with `r = 1 - E/2` within 12.5%
+    /// of `1/d`.
     #[inline(always)]
     pub(crate) fn c(&self, s: S) -> S::F {
-        s.mul(self.t, self.r)
+        let one = s.splat(1.0);
+        s.mul(self.t, s.mul_add(self.big_e, s.splat(-0.5), one))
     }
 
-    /// `q + c` with one rounding.
+    /// `q + t` with one rounding: the correction with `1/d` taken as `1`,
+    /// which is off by `c E` (see the module docs).
     #[inline(always)]
-    fn sum(&self, s: S) -> S::F {
-        s.mul_add(self.t, self.r, self.q)
+    fn sum_rough(&self, s: S) -> S::F {
+        s.add(self.q, self.t)
     }
 }
 
@@ -105,9 +111,7 @@ pub(crate) fn logistic_of<S: Simd>(s: S, big_e: S::F, num: S::F) -> Quotient<S> 
     // num - q is exact (q is in [num/2, num]), so t is num - q (1 + E)
     // rounded once.
     let t = s.neg_mul_add(q, big_e, s.sub(num, q));
-    // 1/d within 12.5%: the correction is below an ulp of q.
-    let r = s.mul_add(big_e, s.splat(-0.5), one);
-    Quotient { q, t, r }
+    Quotient { q, t, big_e }
 }
 
 impl Kernel for Sigmoid {
@@ -119,7 +123,7 @@ impl Kernel for Sigmoid {
         let (m, p) = exp_neg(s, a);
         let big_e = p.scale(s, m);
         let num = s.select(s.sign_mask(x), big_e, s.splat(1.0));
-        logistic_of(s, big_e, num).sum(s)
+        logistic_of(s, big_e, num).sum_rough(s)
     }
 }
 
