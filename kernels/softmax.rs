@@ -17,8 +17,8 @@
 //! The sum is compensated and its order does not depend on the vector width:
 //! element `i` goes to virtual lane `i mod 16` (one AVX-512 vector, two AVX2
 //! vectors, four NEON vectors, sixteen scalars), in row order. Each lane adds
-//! with TwoSum (exact whatever the order of magnitude of the running sum and
-//! the `e_i`) and collects the rounding errors, together with the `e_i`'s own
+//! with Fast2Sum on the larger and the smaller of the running sum and `e_i`
+//! (exact whatever their orders of magnitude) and collects the rounding errors, together with the `e_i`'s own
 //! low parts, in a compensation term. Every [`CHUNK_BLOCKS`] blocks of 16
 //! elements the 16 lanes are added, in a fixed order, to a float64 total in
 //! scalar code, so no compensation term sums more than 512 errors: the sum
@@ -371,7 +371,7 @@ fn difference<S: Simd>(s: S, x: S::F, m: S::F, neg_m: S::F) -> (S::F, S::F) {
 struct Sums<F> {
     /// The running sum of the `e_i`, rounded.
     sum: F,
-    /// Its compensation: the rounding errors of `sum` (TwoSum) and the `e_i`'s
+    /// Its compensation: the rounding errors of `sum` (exact) and the `e_i`'s
     /// own low parts (the error of their `f32` value).
     err: F,
     /// Maxima left out of the sum (`log_softmax` only).
@@ -417,12 +417,13 @@ fn exp_accumulate<S: Simd, L: Flavor>(
         term = s.select(is_max, zero, term);
         acc.count = s.add(acc.count, s.select(is_max, one, zero));
     }
-    // TwoSum: `sum + term_err = acc.sum + term` exactly, in any order of
-    // magnitude.
+    // Fast2Sum on the larger and the smaller of the two (both are `>= 0`):
+    // `sum + term_err = acc.sum + term` exactly, in any order of magnitude,
+    // in one operation fewer than TwoSum and with the same bits (each gives
+    // the exact rounding error).
     let sum = s.add(acc.sum, term);
-    let term_part = s.sub(sum, acc.sum);
-    let sum_part = s.sub(sum, term_part);
-    let term_err = s.add(s.sub(acc.sum, sum_part), s.sub(term, term_part));
+    let (big, small) = (s.max(acc.sum, term), s.min(acc.sum, term));
+    let term_err = s.sub(small, s.sub(sum, big));
     acc.err = s.add(acc.err, s.add(term_err, term_lo));
     acc.sum = sum;
     e
