@@ -27,8 +27,8 @@
 //! rounding on every lane: no `1 - S`, no second scaling, no select of the
 //! result. It takes `1/d` as `1`, which leaves `c E` of the correction
 //! (`c` below an ulp of `q`, `E` largest near `x = 0`): the 2-ULP contract
-//! spent for one operation: 1.647 ULP over every input, where `q + t (1 -
-//! E/2)` measured 1.480. `silu = fma(x, q, x c)` with `N = 1` for `x >= 0`
+//! spent for one operation: 1.647 ULP over every input, where
+//! `q + t (1 - E/2)` measured 1.480. `silu = fma(x, q, x c)` with `N = 1` for `x >= 0`
 //! and `N = m` for `x < 0`, where it is scaled by `2^n` last (`x m 2^n` may
 //! be normal where `E` is not). `|x|` is clamped to 112 where it enters the
 //! exponential (`sigmoid` is `+0` below -104 and `silu` is `-0.0` below

@@ -6,10 +6,11 @@
 //! (compare and select; the max is the same in any order). (2) The sum of
 //! `e_i = e^(x_i - m)`, kept scaled by `2^24` so that every `e_i` that can
 //! give a nonzero result is a normal `f32` (`softmax` also stores them, rounded
-//! to `f32`, in the output). `d_i = x_i - m` is kept exact as `d + dl` (TwoSum), since the
-//! rounding error of `d`, times `|d|`, would otherwise cost many ULPs of
-//! `e_i`; it enters the exponential as `e^(d + dl) = e^d (1 + dl)` on top of
-//! [`exp_split_clamped`]'s `(hi + lo) 2^n` (about 2^-29 relative). (3)
+//! to `f32`, in the output). `d_i = x_i - m` is kept exact as `d + dl`
+//! (TwoSum), since the rounding error of `d`, times `|d|`, would otherwise
+//! cost many ULPs of `e_i`; it enters the exponential as
+//! `e^(d + dl) = e^d (1 + dl)` on top of [`exp_split_clamped`]'s
+//! `(hi + lo) 2^n` (about 2^-29 relative). (3)
 //! `softmax` multiplies the stored `e_i` by `1/sum` as an `f32` pair (one
 //! rounding); `log_softmax` computes `(d + dl) - (L_hi + L_lo)` with
 //! `L = ln(sum)` as a pair (TwoSum, one rounding).
@@ -18,17 +19,18 @@
 //! element `i` goes to virtual lane `i mod 16` (one AVX-512 vector, two AVX2
 //! vectors, four NEON vectors, sixteen scalars), in row order. Each lane adds
 //! with Fast2Sum on the larger and the smaller of the running sum and `e_i`
-//! (exact whatever their orders of magnitude) and collects the rounding errors, together with the `e_i`'s own
-//! low parts, in a compensation term. Every [`CHUNK_BLOCKS`] blocks of 16
-//! elements the 16 lanes are added, in a fixed order, to a float64 total in
-//! scalar code, so no compensation term sums more than 512 errors: the sum
-//! stays within about 2^-30 relative on rows of any length, even where the
-//! rounding errors all have the same sign (a plain `f32` sum of the errors
-//! of millions of elements drifts by tens of ULPs of `softmax`). `1/sum`
-//! and `ln(sum)` are float64 values too (the crate's own `ln1p` below, no
-//! libm). `log_softmax` leaves the exact maxima (`e_i = 1`) out of the sum
-//! and counts them, so that `ln(count + rest) = ln1p(count - 1 + rest)` keeps
-//! relative accuracy when the rest is tiny. Masked tail lanes add nothing.
+//! (exact whatever their orders of magnitude) and collects the rounding errors,
+//! together with the `e_i`'s own low parts, in a compensation term. Every
+//! [`CHUNK_BLOCKS`] blocks of 16 elements the 16 lanes are added, in a fixed
+//! order, to a float64 total in scalar code, so no compensation term sums more
+//! than 512 errors: the sum stays within about 2^-30 relative on rows of any
+//! length, even where the rounding errors all have the same sign (a plain `f32`
+//! sum of the errors of millions of elements drifts by tens of ULPs of
+//! `softmax`). `1/sum` and `ln(sum)` are float64 values too (the crate's own
+//! `ln1p` below, no libm). `log_softmax` leaves the exact maxima (`e_i = 1`)
+//! out of the sum and counts them, so that
+//! `ln(count + rest) = ln1p(count - 1 + rest)` keeps relative accuracy when the
+//! rest is tiny. Masked tail lanes add nothing.
 //!
 //! At the top of the range (`|m|` or `|x_i|` near `f32::MAX`) `x_i - m` may
 //! overflow to `-inf` (the entry gives `0`, `-inf`), and TwoSum's
