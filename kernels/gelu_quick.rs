@@ -74,7 +74,7 @@ impl Kernel for GeluQuick {
         let num = s.select(neg, p_hi, x);
         let num_lo = s.select(neg, p_lo, zero);
         let q = s.div(num, d);
-        let r = quotient_residual(s, q, (num, num_lo), (d, d_lo));
+        let r = quotient_residual(s, q, (num, Some(num_lo)), (d, d_lo));
         let y = s.add(q, s.div(r, d));
         let y = s.mul_exp2(y, s.select(neg, e.n, zero));
         // x itself above the clamp, and at ±0 (where the correction's sum

@@ -33,20 +33,20 @@
 //! `x` is or-ed into the result, which sets `mish(-0.0) = -0.0` and changes
 //! nothing else (the result has the sign of `x`).
 //!
-//! Cost per vector, besides the load, the store and the NaN rule: 43
-//! operations on AVX-512 (the exponential 12 with its clamp and scaling, the
-//! quotient 5 with one division, its correction 10 of which 2 on the integer
-//! side, the two sides' selects 5, the result 6 with its scaling, the clamp of
-//! `x`, the sign and the identity above 16 5), of which 31 are FMAs, products,
-//! sums, min/max or the division; on AVX2 and NEON each of the two scalings
-//! by `2^n` is a shift of the shifter sum that rounded `n` (see
-//! [`Pow2`](super::exp::Pow2)) and two products where AVX-512 has one
-//! `vscalefps`, and the clamp of `|x|` is two operations
-//! ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`: 48 in all. The former form, degree-6 polynomials
-//! per exponent from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects
-//! per vector: one `vpermps` each on AVX-512, five operations on AVX2, a
-//! four-register `tbl` with its index arithmetic on NEON, and two
-//! [`Simd::mul_exp2`] with a branch), was faster on AVX-512 only.
+//! Cost per vector, besides the load, the store and the NaN rule: 43 operations
+//! on AVX-512 (the exponential 12 with its clamp and scaling, the quotient 5
+//! with one division, its correction 10 of which 2 on the integer side, the two
+//! sides' selects 5, the result 6 with its scaling, the clamp of `x`, the sign
+//! and the identity above 16 5), of which 31 are FMAs, products, sums, min/max
+//! or the division; on AVX2 and NEON each of the two scalings by `2^n` is a
+//! shift of the shifter sum that rounded `n` (see [`Pow2`](super::exp::Pow2))
+//! and two products where AVX-512 has one `vscalefps`, and the clamp of `|x|`
+//! is two operations ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`: 48
+//! in all. The former form, degree-6 polynomials per exponent from two 16-entry
+//! tables (15 [`Simd::lookup16`] and 7 selects per vector: one `vpermps` each
+//! on AVX-512, five operations on AVX2, a four-register `tbl` with its index
+//! arithmetic on NEON, and two [`Simd::mul_exp2`] with a branch), was faster on
+//! AVX-512 only.
 //!
 //! Special values: `mish(NaN) = NaN`, `mish(-inf) = -0.0`,
 //! `mish(+inf) = +inf`, `mish(±0) = ±0`.
@@ -96,7 +96,7 @@ impl Kernel for Mish {
         let not_d = s.to_bits(s.xor(d, s.splat(f32::from_bits(!0))));
         let magic = s.to_bits(s.splat(f32::from_bits(RECIP_MAGIC + 1)));
         let r = s.from_bits(s.add_i32(not_d, magic));
-        let c = s.mul(quotient_residual(s, k, (num, e_num), (d, e_d)), r);
+        let c = s.mul(quotient_residual(s, k, (num, Some(e_num)), (d, e_d)), r);
         // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
         // on the right; x clamped to [-112, 112]: -a on the left, a on the right.
         let sign = s.sign_bit(x);

@@ -98,16 +98,22 @@ pub(crate) fn horner<S: Simd, const N: usize>(s: S, x: S::F, c: [f32; N]) -> S::
 /// The numerator of the correction of a rounded quotient `q = num / d`,
 /// where `num + num_lo` and `d + d_lo` are the exact numerator and
 /// denominator: `(num - q d) + num_lo - q d_lo`, with `num - q d` exact (one
-/// FMA) and two more roundings, far below the result. The correction is that
-/// over `d`, which a rough `1/d` serves (it is a fraction of an ulp of `q`).
+/// FMA) and two more roundings (one without `num_lo`), far below the result.
+/// The correction is that over `d`, which a rough `1/d` serves (it is a
+/// fraction of an ulp of `q`).
 #[inline(always)]
 pub(crate) fn quotient_residual<S: Simd>(
     s: S,
     q: S::F,
-    (num, num_lo): (S::F, S::F),
+    (num, num_lo): (S::F, Option<S::F>),
     (d, d_lo): (S::F, S::F),
 ) -> S::F {
-    s.neg_mul_add(q, d_lo, s.add(s.neg_mul_add(q, d, num), num_lo))
+    let rem = s.neg_mul_add(q, d, num);
+    let rem = match num_lo {
+        Some(lo) => s.add(rem, lo),
+        None => rem,
+    };
+    s.neg_mul_add(q, d_lo, rem)
 }
 
 /// Horner's rule with per-lane coefficients: `tables` (highest degree

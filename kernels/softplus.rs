@@ -29,23 +29,23 @@
 //! Division by `beta = m_b 2^k` (`m_b` in `[1, 2)`) goes into the quotient:
 //! `log1p(E) / beta = 2^(n + 1 - k) Q (1 + w)` with `Q = m / d`,
 //! `d = m_b (2 + E)` (`2 + E` for a power of two, an add instead of an FMA:
-//! [`SoftplusKernel`] picks the kernel type by `beta`). `q = m / d` rounded
-//! is corrected by `c = (rem + m_lo - q e_d) / d` to a fraction of an ulp
-//! (`m_lo = 0` for a power of two):
-//! `rem = m - q d` is exact (one FMA), the rounding error `e_d` of `d` is
-//! exact for a power of two (`2 - d` and the sum with `E` are exact) and
-//! rounded once otherwise (`2 m_b - d` is exact, the FMA rounds), and `1/d`
-//! is taken within 4.2% as `r0 + r1 E` (it only scales the correction).
-//! `E` leaves out `m_lo 2^n`, so `m_lo` is added whole where `2 / (2 + E)`
-//! of it belongs: up to `2^-26.3` relative, inside the measured error. `s = E / (2 + E) = 2^n q m_b` needs no more
-//! than `q` (`w` needs `z` to `2^-21` only). Then
-//! `y = q + (q w + c)` is rounded and scaled by `2^(n + 1 - k)` with
-//! [`Simd::mul_pow2_wide`] (`n + 1 - k` is in `[-160, 150]`, `y` in
-//! `[0.11, 0.71]`), exact but for results in the subnormal range, which are
-//! rounded once more, and the result is `max(x, 0) + y 2^(n + 1 - k)`. `P` has degree 3, minimax
-//! for the relative error of `1 + z P(z)` (2^-27.7 with the `f32`
-//! coefficients: `cargo run --release --bin fit -- softplus`). Only scalars
-//! depend on `beta`, so a call costs no setup.
+//! [`SoftplusKernel`] picks the kernel type by `beta`). `q = m / d` rounded is
+//! corrected by `c = (rem + m_lo - q e_d) / d` to a fraction of an ulp
+//! (no `m_lo` for a power of two): `rem = m - q d` is exact (one FMA), the
+//! rounding error `e_d` of `d` is exact for a power of two (`2 - d` and the sum
+//! with `E` are exact) and rounded once otherwise (`2 m_b - d` is exact, the
+//! FMA rounds), and `1/d` is taken within 4.2% as `r0 + r1 E` (it only scales
+//! the correction). `E` leaves out `m_lo 2^n`, so `m_lo` is added whole where
+//! `2 / (2 + E)` of it belongs: up to `2^-26.3` relative, inside the measured
+//! error. `s = E / (2 + E) = 2^n q m_b` needs no more than `q` (`w` needs `z`
+//! to `2^-21` only). Then `y = q + (q w + c)` is rounded and scaled by
+//! `2^(n + 1 - k)` with [`Simd::mul_pow2_wide`] (`n + 1 - k` is in
+//! `[-160, 150]`, `y` in `[0.11, 0.71]`), exact but for results in the
+//! subnormal range, which are rounded once more, and the result is
+//! `max(x, 0) + y 2^(n + 1 - k)`. `P` has degree 3, minimax for the relative
+//! error of `1 + z P(z)` (2^-27.7 with the `f32` coefficients:
+//! `cargo run --release --bin fit -- softplus`). Only scalars depend on `beta`,
+//! so a call costs no setup.
 //!
 //! Where `beta x > 16`, `log1p(E) / beta < 2^-27 x`, so the formula returns `x`
 //! anyway (the exact result is within 0.12 ULP of it): the threshold is
@@ -54,19 +54,19 @@
 //!
 //! Cost per vector, besides the load, the store and the NaN rule, for a power
 //! of two `beta`: 40 operations on AVX-512 (the cut-off 3, `E` 13 with its
-//! reduction, the quotient 2 with one division, its correction 6, `w`
-//! 6, the scaled result 5, `max(x, 0)`, the sum and the threshold 5), 25 of
-//! them FMAs, products, the division, `max` or `vscalefps`; six more for
-//! other `beta` (`m_lo` three, `beta |x|`'s error and `m_b` three). On AVX2
-//! and NEON the two scalings by `2^max(n, N_FLOOR)` take a `max`, a shift
-//! of the shifter sum that rounded `n` (see [`Pow2`](super::exp::Pow2)) and
-//! four products where AVX-512 has a `max`
-//! and two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is eight
-//! operations, with no branch, where AVX-512 has one `vscalefps`. The former
-//! form, a degree-6 polynomial in `v` per exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
+//! reduction, the quotient 2 with one division, its correction 6, `w` 6, the
+//! scaled result 5, `max(x, 0)`, the sum and the threshold 5), 25 of them FMAs,
+//! products, the division, `max` or `vscalefps`; six more for other `beta`
+//! (`m_lo` three, `beta |x|`'s error and `m_b` three). On AVX2 and NEON the two
+//! scalings by `2^max(n, N_FLOOR)` take a `max`, a shift of the shifter sum
+//! that rounded `n` (see [`Pow2`](super::exp::Pow2)) and four products where
+//! AVX-512 has a `max` and two `vscalefps` (three more), and
+//! [`Simd::mul_pow2_wide`] is eight operations, with no branch, where AVX-512
+//! has one `vscalefps`. The former form, a degree-6 polynomial in `v` per
+//! exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
 //! operations each on AVX2 and a four-register `tbl` on NEON, and two
-//! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup)
-//! and slower on every other path.
+//! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup) and
+//! slower on every other path.
 //!
 //! Measured max error: 1.511 ULP over every `f32` at `beta = 1, threshold = 20`
 //! (at `x = -2.0404227`; the tabulated form measured 1.11). On strided
@@ -234,9 +234,10 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         // (see the module docs).
         let h = exp_neg_h(s, v);
         let (m, m_lo) = if SCALED {
-            one_plus_product(s, h, v)
+            let (m, m_lo) = one_plus_product(s, h, v);
+            (m, Some(m_lo))
         } else {
-            (s.mul_add(h, v, s.splat(1.0)), zero)
+            (s.mul_add(h, v, s.splat(1.0)), None)
         };
         // NaN lanes are the driver's.
         let p_floor = p.max(s, N_FLOOR);
@@ -257,12 +258,7 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         } else {
             s.add(s.sub(two_mb, d), big_e)
         };
-        let c_num = if SCALED {
-            quotient_residual(s, q, (m, m_lo), (d, e_d))
-        } else {
-            // Without `m_lo`: `(m - q d) - q e_d`.
-            s.neg_mul_add(q, e_d, s.neg_mul_add(q, d, m))
-        };
+        let c_num = quotient_residual(s, q, (m, m_lo), (d, e_d));
         let c = s.mul(c_num, s.mul_add(big_e, s.splat(self.r1), s.splat(self.r0)));
         // s = E / (2 + E) = 2^n q mb to a rounding or two: it only enters
         // w = z P(z), at most 0.04.
