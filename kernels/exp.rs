@@ -181,13 +181,18 @@ pub(crate) fn exp<S: Simd>(s: S, x: S::F) -> S::F {
 /// `e^x` as an [`ExpSplit`], for every `x`.
 #[inline(always)]
 pub(crate) fn exp_split<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
-    exp_split_clamped(s, s.clamp(x, s.splat(CLAMP_LO), s.splat(CLAMP_HI)))
+    exp_split_clamped::<S, 0>(s, s.clamp(x, s.splat(CLAMP_LO), s.splat(CLAMP_HI))).0
 }
 
-/// [`exp_split`] for `x` already in `[-150, 89]`.
+/// [`exp_split`] for `x` already in `[-150, 89]`, with the shifter sum that
+/// rounded `n`: `z = SHIFTER_16THS + B + n`, whose low mantissa bits hold
+/// `16 (n + B)`, so that the bits of `z` shifted right by four hold
+/// `floor(n) + B` in their low nine bits (for `floor(n) + B` in
+/// `[0, 511]`). The offset `B` (an integer) changes neither `n` (it keeps
+/// the parity of the count of sixteenths, so ties round alike) nor `j`.
 #[inline(always)]
-pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
-    let shifter = s.splat(SHIFTER_16THS);
+pub(crate) fn exp_split_clamped<S: Simd, const B: i32>(s: S, x: S::F) -> (ExpSplit<S::F>, S::F) {
+    let shifter = s.splat(SHIFTER_16THS + B as f32);
     let z = s.mul_add(x, s.splat(LOG2E), shifter);
     let n = s.sub(z, shifter);
     let r_hi = s.neg_mul_add(n, s.splat(LN2_HI), x);
@@ -199,7 +204,7 @@ pub(crate) fn exp_split_clamped<S: Simd>(s: S, x: S::F) -> ExpSplit<S::F> {
     let hi = s.add(t_hi, tail);
     // Fast2Sum: `t_hi >= |tail|`.
     let lo = s.add(s.sub(t_hi, hi), tail);
-    ExpSplit { hi, lo, n }
+    (ExpSplit { hi, lo, n }, z)
 }
 
 /// `e^-a` for `a` in `[-88.8, 128]`, without a table: `e^-a = m 2^n`, `n`
@@ -321,8 +326,9 @@ pub(crate) fn exp2_sixteenths<S: Simd>(s: S, kk: S::F) -> (S::F, S::F) {
 }
 
 /// `2^(j/8)` as `t_hi + t_lo`, for `n = k/8` given as the shifter sum
-/// `kk = 1.5 * 2^20 + k/8` (`|k| < 2^22`): `j = k mod 8` is the low three bits
-/// of `kk`, so `2^(k/8) = (t_hi + t_lo) 2^floor(n)`. The entries are every
+/// `kk = 1.5 * 2^20 + b + k/8` (`b` an integer, `|8 b + k| < 2^22`):
+/// `j = k mod 8` is the low three bits of `kk`, so
+/// `2^(k/8) = (t_hi + t_lo) 2^floor(n)`. The entries are every
 /// other one of the sixteenths' tables.
 #[inline(always)]
 pub(crate) fn exp2_eighths<S: Simd>(s: S, kk: S::F) -> (S::F, S::F) {

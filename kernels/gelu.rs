@@ -21,7 +21,7 @@
 //! within a small fraction of an ulp of `G(centre)`, and
 //! `W = G e^(-a^2/2) 2^-m` is formed as `c0 e_hi + (t (e_hi + e_lo) + c0 e_lo)`
 //! with `t = G - c0 = u q(u)`, so only the last fused multiply-add rounds at
-//! full weight. `2^m` is applied last with [`Simd::mul_pow2_floor`] (`m` in
+//! full weight. `2^m` is applied last with [`Simd::mul_pow2_floor_shifted`] (`m` in
 //! `[-152, 0]`, `W` in `[2^-5, 2]` wherever `m < -64`): results down to
 //! the subnormal range are rounded once.
 //!
@@ -59,10 +59,12 @@ const CENTRE_MAX: f32 = 0.5;
 
 /// `1 / (2 ln 2)` rounded to `f32` (`0x1.715476p-1`).
 const LOG2E_HALF: f32 = LOG2E / 2.0;
-/// `1.5 * 2^20`: adding it to a float of magnitude below `2^19` rounds it to
-/// a multiple of `1/8` (ties to even), held in the low mantissa bits as an
-/// integer count of eighths.
-const SHIFTER_8THS: f32 = 1_572_864.0;
+/// `1.5 * 2^20 + 192`: adding it to a float of magnitude below `2^19`
+/// rounds it to a multiple of `1/8` (ties to even, as `1.5 * 2^20` alone: the
+/// two differ by an even count of eighths), held in the low mantissa bits as
+/// an integer count of eighths plus `8 * 192`, whose low three bits are `j`
+/// and whose rest is `m + 192` for [`Simd::mul_pow2_floor_shifted`].
+const SHIFTER_8THS: f32 = 1_573_056.0;
 /// `2 ln2` in two parts: `2 LN2_HI` (`0x1.62e430p+0`) has 21 significant
 /// bits, so `-sq - (k/8) TWO_LN2_HI` is exact for the `|k| < 2^11` that
 /// occur (a multiple of `2^-23` below `ln2/8`).
@@ -119,7 +121,7 @@ impl Kernel for Gelu {
         // The first segment, as the index sees it.
         let centre = s.lt(shifted, s.splat(INDEX_SHIFT + CENTRE_MAX));
         let base = s.select(centre, s.mul(x, s.splat(0.5)), base);
-        s.sub(base, s.mul_pow2_floor(w, n))
+        s.sub(base, s.mul_pow2_floor_shifted::<3>(w, n, kk))
     }
 }
 

@@ -83,13 +83,14 @@ const CHUNK_BLOCKS: usize = 1 << 9;
 /// of a floored entry is `0` or `2^-126 v`, and adds nothing that shows.
 const EXP_FLOOR: f32 = -104.5;
 
-/// `1.5 * 2^23 + 127 + 24`: adding it to an integer `k` in `[-151, 0]` leaves
-/// `k + 151`, the biased exponent of `2^(k + 24)` (`0`, the field of `+0.0`,
-/// for `k = -151`), in the low bits. Pass 2 keeps `e_i` scaled by `2^24`, so
-/// that every `e_i` that can give a nonzero result is a normal `f32`: the
-/// scaling is one exact product, with no subnormal rounding and no test of
-/// the exponent's range.
-const E_SCALE_BIAS: f32 = 12_583_063.0;
+/// `127 + 24`: pass 2 reduces `x - m` with [`exp_split_clamped`]'s shifter
+/// offset by it, so that its sum holds `k + 151` for `k = floor(n)` in
+/// `[-151, 0]`, the biased exponent of `2^(k + 24)` (`0`, the field of
+/// `+0.0`, for `k = -151`). Pass 2 keeps `e_i` scaled by `2^24`, so that
+/// every `e_i` that can give a nonzero result is a normal `f32`: the scaling
+/// is one exact product, with no subnormal rounding and no test of the
+/// exponent's range.
+const E_SCALE_BIAS: i32 = 151;
 
 /// The scale of pass 2's `e_i`, `2^24`.
 const E_SCALE: f64 = 16_777_216.0;
@@ -394,7 +395,7 @@ fn exp_accumulate<S: Simd, L: Flavor>(
     let zero = s.splat(0.0);
     let one = s.splat(1.0);
     let (d, dl) = difference(s, x, m, neg_m);
-    let es = exp_split_clamped(s, d);
+    let (es, z) = exp_split_clamped::<S, E_SCALE_BIAS>(s, d);
     let lo = s.mul_add(es.hi, dl, es.lo);
     let v = s.add(es.hi, lo);
     let v_err = s.add(s.sub(es.hi, v), lo);
@@ -402,8 +403,7 @@ fn exp_accumulate<S: Simd, L: Flavor>(
     // and `0` there), so `e + term_lo = 2^24 e^(x - m)` to about 2^-29; `e` is
     // exact wherever `floor(n) > -151` and `v >= 1`, and otherwise below
     // 2^-125, where no result can show it.
-    let k = s.add(s.floor(es.n), s.splat(E_SCALE_BIAS));
-    let scale = s.from_bits(s.shl::<23>(s.to_bits(k)));
+    let scale = s.from_bits(s.shl::<23>(s.shr::<4>(s.to_bits(z))));
     let e = s.mul(v, scale);
     let mut term = e;
     let mut term_lo = s.mul(v_err, scale);

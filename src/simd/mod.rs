@@ -371,16 +371,32 @@ pub(crate) trait Simd: Copy {
         let pow2 = self.from_bits(self.shl::<23>(self.to_bits(shifted)));
         self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f00_0000)))
     }
-    /// `v * 2^floor(n)`, rounded once, where [`Simd::mul_pow2`] takes
-    /// `floor(n)` and `v`.
+    /// `v * 2^floor(n)`, rounded once, for `n` a multiple of `2^-F` whose
+    /// floor is in [`Simd::mul_pow2`]'s range, given twice: as `n` and as
+    /// the shifter sum `shifted = n + 1.5 * 2^(23 - F) + 192` (a reduction
+    /// that rounds to multiples of `2^-F` with that shifter has it in hand),
+    /// whose low mantissa bits hold `2^F (n + 192)`, so that shifting them
+    /// right by `F` leaves `floor(n) + 192`. The two must agree on every
+    /// lane: AVX-512 and NEON read only `n`, AVX2 and the scalar path only
+    /// `shifted`.
     ///
-    /// Cost: AVX-512 one `vscalefps` (which floors `n` itself); AVX2 and NEON
-    /// five operations and no branch, a rounding instruction (`vroundps`,
-    /// `frintm`) and [`Simd::mul_pow2`]'s four, where [`Simd::mul_exp2`]
-    /// (any `n` in `[-250, 250]`) takes eight and a branch.
+    /// Cost: AVX-512 one `vscalefps` (which floors `n` itself); AVX2 four
+    /// operations and no branch, two shifts that move `floor(n) + 192` into
+    /// the exponent field of `2^(floor(n) + 65)`, and
+    /// [`Simd::mul_pow2_shifted`]'s two products, where a floor (`vroundps`,
+    /// two µops on Intel) and [`Simd::mul_pow2`]'s add and shift take three
+    /// operations before the products; NEON five, those three (`frintm`),
+    /// since LLVM merges the two shifts into a shift and an `and` whose mask
+    /// takes a register, which llvm-mca put 5% slower in the `gelu` loop.
     #[inline(always)]
-    fn mul_pow2_floor(self, v: Self::F, n: Self::F) -> Self::F {
-        self.mul_pow2(v, self.floor(n))
+    fn mul_pow2_floor_shifted<const F: i32>(
+        self,
+        v: Self::F,
+        _n: Self::F,
+        shifted: Self::F,
+    ) -> Self::F {
+        let pow2 = self.from_bits(self.shl::<23>(self.shr::<F>(self.to_bits(shifted))));
+        self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f00_0000)))
     }
     /// `v * 2^n`, rounded once, for an integer `n` in `[-190, 190]` and `|v|`
     /// in `[2^-60, 2^60]` (or `v` zero or infinite): results in the subnormal
@@ -554,11 +570,14 @@ mod tests {
         }
     }
 
-    /// The portable `mul_pow2_floor` (the AVX2 and NEON form) is the correctly
-    /// rounded `v 2^floor(n)` for `n` between the integers of `[-185, 62]`
-    /// and on them, `|v|` in `[2^-5, 2]` (and any `v` where `floor(n) = 0`).
+    /// The portable `mul_pow2_floor_shifted` (the AVX2 and NEON form) is the
+    /// correctly rounded `v 2^floor(n)` for `n` in eighths between the
+    /// integers of `[-185, 62]` and on them, `|v|` in `[2^-5, 2]` (and any `v`
+    /// where `floor(n) = 0`), with the sum rounded by the shifter
+    /// `1.5 * 2^20 + 192`, ties to even as `1.5 * 2^20` alone.
     #[test]
-    fn mul_pow2_floor_rounds_once() {
+    fn mul_pow2_floor_shifted_rounds_once() {
+        let shifter = 1_572_864.0f32 + 192.0;
         let vs = [
             2f32.powi(-5),
             -0.390_625_06,
@@ -569,13 +588,25 @@ mod tests {
         ];
         for k in -185 * 8..=62 * 8 + 7 {
             let n = k as f32 / 8.0;
+            for t in [n, n + 1.0 / 32.0, n - 1.0 / 16.0] {
+                let shifted = t + shifter;
+                assert_eq!(
+                    shifted - shifter,
+                    (t + 1_572_864.0) - 1_572_864.0,
+                    "t = {t}"
+                );
+            }
+            let shifted = n + shifter;
             for &v in &vs {
                 let want = (f64::from(v) * 2f64.powf(f64::from(n).floor())) as f32;
-                let got = Scalar.mul_pow2_floor(v, n);
+                let got = Scalar.mul_pow2_floor_shifted::<3>(v, n, shifted);
                 assert_eq!(got.to_bits(), want.to_bits(), "v = {v:e}, n = {n}");
             }
         }
         let tiny = f32::from_bits(3);
-        assert_eq!(Scalar.mul_pow2_floor(tiny, 0.5), tiny);
+        assert_eq!(
+            Scalar.mul_pow2_floor_shifted::<3>(tiny, 0.5, 0.5 + shifter),
+            tiny
+        );
     }
 }
