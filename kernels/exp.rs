@@ -316,9 +316,10 @@ pub(crate) fn exp_neg_h<S: Simd>(s: S, v: S::F) -> S::F {
 }
 
 /// `2^(j/16)` as `t_hi + t_lo`, for `n = k/16` given as the shifter sum
-/// `kk = SHIFTER_16THS + k/16` (`|k| < 2^22`): `j = k mod 16` is the low four
-/// bits of `kk`, so `2^(k/16) = (t_hi + t_lo) 2^floor(n)`, the exponent
-/// [`Simd::mul_exp2`] takes from `n = kk - SHIFTER_16THS`.
+/// `kk = SHIFTER_16THS + b + k/16` (`b` an integer, `|16 b + k| < 2^22`):
+/// `j = k mod 16` is the low four bits of `kk`, so
+/// `2^(k/16) = (t_hi + t_lo) 2^floor(n)`, the exponent [`Simd::mul_exp2`]
+/// takes from `n = kk - SHIFTER_16THS - b`.
 #[inline(always)]
 pub(crate) fn exp2_sixteenths<S: Simd>(s: S, kk: S::F) -> (S::F, S::F) {
     let j = s.to_bits(kk);
@@ -367,27 +368,57 @@ mod tests {
 
     #[test]
     fn sixteenths_split_k() {
-        for k in -3500i32..=2100 {
-            let kk = SHIFTER_16THS + k as f32 / 16.0;
-            let (hi, lo) = exp2_sixteenths(Scalar, kk);
-            let n = kk - SHIFTER_16THS;
-            let j = k.rem_euclid(16) as usize;
-            assert_eq!(n, k as f32 / 16.0, "k = {k}");
-            assert_eq!(n.floor(), k.div_euclid(16) as f32, "k = {k}");
-            assert_eq!((hi, lo), (EXP2_16_HI[j], EXP2_16_LO[j]), "k = {k}");
+        // The offsets of `exp_split` and of softmax's pass 2.
+        for b in [0, 151] {
+            let shifter = SHIFTER_16THS + b as f32;
+            for k in -3500i32..=2100 {
+                let kk = shifter + k as f32 / 16.0;
+                let (hi, lo) = exp2_sixteenths(Scalar, kk);
+                let n = kk - shifter;
+                let j = k.rem_euclid(16) as usize;
+                assert_eq!(n, k as f32 / 16.0, "k = {k}, b = {b}");
+                assert_eq!(n.floor(), k.div_euclid(16) as f32, "k = {k}, b = {b}");
+                assert_eq!((hi, lo), (EXP2_16_HI[j], EXP2_16_LO[j]), "k = {k}, b = {b}");
+                // Ties round as with the plain shifter.
+                let t = k as f32 / 16.0 + 1.0 / 32.0;
+                assert_eq!((t + shifter) - shifter, (t + SHIFTER_16THS) - SHIFTER_16THS);
+            }
+        }
+    }
+
+    /// The scale of softmax's pass 2: the shifter sum with the offset 151,
+    /// shifted right by four and left by 23, is `2^(floor(n) + 24)` for
+    /// `floor(n)` in `[-150, 0]`, and `+0.0` at `-151`.
+    #[test]
+    fn sixteenths_sum_holds_the_scale() {
+        let shifter = SHIFTER_16THS + 151.0;
+        for k in -151i32 * 16..=0 {
+            let kk = shifter + k as f32 / 16.0;
+            let bits = Scalar.shl::<23>(Scalar.shr::<4>(Scalar.to_bits(kk)));
+            let floor = k.div_euclid(16);
+            let want = if floor == -151 {
+                0.0
+            } else {
+                2f32.powi(floor + 24)
+            };
+            assert_eq!(Scalar.from_bits(bits), want, "k = {k}");
         }
     }
 
     #[test]
     fn eighths_split_k() {
-        for k in -1800i32..=1100 {
-            let kk = 1.5 * 2f32.powi(20) + k as f32 / 8.0;
-            let (hi, lo) = exp2_eighths(Scalar, kk);
-            let j = k.rem_euclid(8);
-            let v = (f64::from(j) / 8.0).exp2();
-            assert_eq!(kk - 1.5 * 2f32.powi(20), k as f32 / 8.0, "k = {k}");
-            assert_eq!(hi, v as f32, "k = {k}");
-            assert_eq!(lo, (v - f64::from(hi)) as f32, "k = {k}");
+        // The plain shifter and gelu's, offset by 192.
+        for b in [0, 192] {
+            let shifter = 1.5 * 2f32.powi(20) + b as f32;
+            for k in -1800i32..=1100 {
+                let kk = shifter + k as f32 / 8.0;
+                let (hi, lo) = exp2_eighths(Scalar, kk);
+                let j = k.rem_euclid(8);
+                let v = (f64::from(j) / 8.0).exp2();
+                assert_eq!(kk - shifter, k as f32 / 8.0, "k = {k}, b = {b}");
+                assert_eq!(hi, v as f32, "k = {k}, b = {b}");
+                assert_eq!(lo, (v - f64::from(hi)) as f32, "k = {k}, b = {b}");
+            }
         }
     }
 

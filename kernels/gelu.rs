@@ -15,15 +15,16 @@
 //!
 //! `G` is a piecewise polynomial of degree 8 in the exact local variable
 //! `u = a - centre`, on 8 segments picked per lane by [`Simd::lookup8`] (one
-//! operation on AVX2, where a 16-entry lookup takes five) from the top bits
-//! of `a + 1`, the halves of its binades: `[0, 1/2)`, `[1/2, 1)`, `[1, 2)`,
-//! `[2, 3)`, `[3, 5)`, `[5, 7)`, `[7, 11)` and `[11, 14.5]`. Each centre is chosen so that the constant term `c0` is
-//! within a small fraction of an ulp of `G(centre)`, and
-//! `W = G e^(-a^2/2) 2^-m` is formed as `c0 e_hi + (t (e_hi + e_lo) + c0 e_lo)`
-//! with `t = G - c0 = u q(u)`, so only the last fused multiply-add rounds at
-//! full weight. `2^m` is applied last with [`Simd::mul_pow2_floor_shifted`] (`m` in
-//! `[-152, 0]`, `W` in `[2^-5, 2]` wherever `m < -64`): results down to
-//! the subnormal range are rounded once.
+//! operation on AVX2, where a 16-entry lookup takes five) from the top bits of
+//! `a + 1`, the halves of its binades: `[0, 1/2)`, `[1/2, 1)`, `[1, 2)`,
+//! `[2, 3)`, `[3, 5)`, `[5, 7)`, `[7, 11)` and `[11, 14.5]`. Each centre is
+//! chosen so that the constant term `c0` is within a small fraction of an ulp
+//! of `G(centre)`, and `W = G e^(-a^2/2) 2^-m` is formed as
+//! `c0 e_hi + (t (e_hi + e_lo) + c0 e_lo)` with `t = G - c0 = u q(u)`, so only
+//! the last fused multiply-add rounds at full weight. `2^m` is applied last
+//! with [`Simd::mul_pow2_floor_shifted`] (`m` in `[-152, 0]`, `W` in
+//! `[2^-5, 2]` wherever `m < -64`): results down to the subnormal range are
+//! rounded once.
 //!
 //! Near zero, `a < 1/2`, the first segment holds instead
 //! `G0(a) = -a e^(a^2/2) (Phi(a) - 1/2)` (centre 0, no constant or linear
@@ -59,7 +60,7 @@ const CENTRE_MAX: f32 = 0.5;
 
 /// `1 / (2 ln 2)` rounded to `f32` (`0x1.715476p-1`).
 const LOG2E_HALF: f32 = LOG2E / 2.0;
-/// `1.5 * 2^20 + 192`: adding it to a float of magnitude below `2^19`
+/// `1.5 * 2^20 + 192`: adding it to a float of magnitude below `2^18`
 /// rounds it to a multiple of `1/8` (ties to even, as `1.5 * 2^20` alone: the
 /// two differ by an even count of eighths), held in the low mantissa bits as
 /// an integer count of eighths plus `8 * 192`, whose low three bits are `j`

@@ -84,8 +84,9 @@ const CHUNK_BLOCKS: usize = 1 << 9;
 const EXP_FLOOR: f32 = -104.5;
 
 /// `127 + 24`: pass 2 reduces `x - m` with [`exp_split_clamped`]'s shifter
-/// offset by it, so that its sum holds `k + 151` for `k = floor(n)` in
-/// `[-151, 0]`, the biased exponent of `2^(k + 24)` (`0`, the field of
+/// offset by it, so that its sum's bits shifted right by four hold
+/// `k + 151` in their low nine bits for `k = floor(n)` in `[-151, 0]`: the
+/// biased exponent of `2^(k + 24)` (`0`, the field of
 /// `+0.0`, for `k = -151`). Pass 2 keeps `e_i` scaled by `2^24`, so that
 /// every `e_i` that can give a nonzero result is a normal `f32`: the scaling
 /// is one exact product, with no subnormal rounding and no test of the
@@ -399,7 +400,7 @@ fn exp_accumulate<S: Simd, L: Flavor>(
     let lo = s.mul_add(es.hi, dl, es.lo);
     let v = s.add(es.hi, lo);
     let v_err = s.add(s.sub(es.hi, v), lo);
-    // `scale = 2^(floor(n) + 24)` (`d >= EXP_FLOOR` gives `floor(n) >= -151`,
+    // `scale = 2^(floor(n) + 24)`, from `z`'s bits (`d >= EXP_FLOOR` gives `floor(n) >= -151`,
     // and `0` there), so `e + term_lo = 2^24 e^(x - m)` to about 2^-29; `e` is
     // exact wherever `floor(n) > -151` and `v >= 1`, and otherwise below
     // 2^-125, where no result can show it.

@@ -371,7 +371,7 @@ pub(crate) trait Simd: Copy {
         let pow2 = self.from_bits(self.shl::<23>(self.to_bits(shifted)));
         self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f00_0000)))
     }
-    /// `v * 2^floor(n)`, rounded once, for `n` a multiple of `2^-F` whose
+    /// `v * 2^floor(n)`, rounded once, for `n` a multiple of `2^-F` (`F >= 1`) whose
     /// floor is in [`Simd::mul_pow2`]'s range, given twice: as `n` and as
     /// the shifter sum `shifted = n + 1.5 * 2^(23 - F) + 192` (a reduction
     /// that rounds to multiples of `2^-F` with that shifter has it in hand),
@@ -570,7 +570,8 @@ mod tests {
         }
     }
 
-    /// The portable `mul_pow2_floor_shifted` (the AVX2 and NEON form) is the
+    /// The portable `mul_pow2_floor_shifted` (the AVX2 and scalar form; NEON
+    /// floors `n`) is the
     /// correctly rounded `v 2^floor(n)` for `n` in eighths between the
     /// integers of `[-185, 62]` and on them, `|v|` in `[2^-5, 2]` (and any `v`
     /// where `floor(n) = 0`), with the sum rounded by the shifter
