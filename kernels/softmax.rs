@@ -86,11 +86,10 @@ const EXP_FLOOR: f32 = -104.5;
 /// `127 + 24`: pass 2 reduces `x - m` with [`exp_split_clamped`]'s shifter
 /// offset by it, so that its sum's bits shifted right by four hold
 /// `k + 151` in their low nine bits for `k = floor(n)` in `[-151, 0]`: the
-/// biased exponent of `2^(k + 24)` (`0`, the field of
-/// `+0.0`, for `k = -151`). Pass 2 keeps `e_i` scaled by `2^24`, so that
-/// every `e_i` that can give a nonzero result is a normal `f32`: the scaling
-/// is one exact product, with no subnormal rounding and no test of the
-/// exponent's range.
+/// biased exponent of `2^(k + 24)` (`0`, the field of `+0.0`, for
+/// `k = -151`). Pass 2 keeps `e_i` scaled by `2^24`, so that every `e_i`
+/// that can give a nonzero result is a normal `f32`: the scaling is one exact
+/// product, with no subnormal rounding and no test of the exponent's range.
 const E_SCALE_BIAS: i32 = 151;
 
 /// The scale of pass 2's `e_i`, `2^24`.

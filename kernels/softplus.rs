@@ -11,20 +11,19 @@
 //! accuracy.
 //!
 //! `E`: `|b| = nb - e` exactly (`nb = beta |x|` rounded, `e` its error by an
-//! FMA; `e = 0` when `beta` is a power of two), and [`exp_neg_reduce`] of
-//! `nb`, minus `e`, gives `E = 2^n e^-v`. For a `beta` that is not a power
-//! of two, `e^-v = m + m_lo` is [`exp_neg_h`]'s polynomial with its last
-//! step kept as a pair ([`one_plus_product`]): within `2^-25` relative (the
-//! roundings of `v` and of `v - e`), so the rounding of `m` alone (`2^-24`,
-//! up to an ulp of the result where it sits just below a power of two) does
-//! not reach the result. For a power of two (the default `beta = 1`) `m` is
-//! rounded once, within about 0.89 ulp as in [`exp_neg`](super::exp::exp_neg)
-//! (measured there for `|b| <= 112`), three operations fewer: that
-//! error reaches the result (diluted where `E` is not small: the relative
-//! error of `log1p(E)` is that of `E` times `E / ((1 + E) log1p(E)) <= 1`),
-//! and at `beta = 1` the max error went from 1.27 to 1.51 ULP. Other `beta`
-//! measured up to 1.89 ULP without the pair (every 61st `f32` at
-//! `beta = 1e-5`), too near the bound, so they keep it.
+//! FMA; `e = 0` when `beta` is a power of two), and [`exp_neg_reduce`] of `nb`,
+//! minus `e`, gives `E = 2^n e^-v`. For a `beta` that is not a power of two,
+//! `e^-v = m + m_lo` is [`exp_neg_h`]'s polynomial with its last step kept as a
+//! pair ([`one_plus_product`]): within `2^-25` relative (the roundings of `v`
+//! and of `v - e`), so the rounding of `m` alone (`2^-24`, up to an ulp of the
+//! result where it sits just below a power of two) does not reach the result.
+//! For a power of two (the default `beta = 1`) `m` is rounded once, within
+//! about 0.89 ulp as in [`exp_neg`] (measured there for `|b| <= 112`), three
+//! operations fewer: that error reaches the result (diluted where `E` is not
+//! small: the relative error of `log1p(E)` is that of `E` times
+//! `E / ((1 + E) log1p(E)) <= 1`), and at `beta = 1` the max error went from
+//! 1.27 to 1.51 ULP. Other `beta` measured up to 1.89 ULP without the pair
+//! (every 61st `f32` at `beta = 1e-5`), too near the bound, so they keep it.
 //!
 //! Division by `beta = m_b 2^k` (`m_b` in `[1, 2)`) goes into the quotient:
 //! `log1p(E) / beta = 2^(n + 1 - k) Q (1 + w)` with `Q = m / d`,
@@ -80,7 +79,7 @@
 //! `softplus(+inf) = +inf`, `softplus(±0) = ln2 / beta` (rounded once), never
 //! negative.
 
-use super::exp::{exp_neg_h, exp_neg_reduce, one_plus_product};
+use super::exp::{exp_neg, exp_neg_h, exp_neg_reduce, one_plus_product};
 use super::{Kernel, KernelChoice, KernelUse, horner, quotient_residual};
 use crate::Error;
 use crate::simd::Simd;
@@ -223,21 +222,17 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         let ax = s.select(far, zero, ax);
         // beta |x| = nb - e exactly (e = 0 for a power of two), and
         // E = e^-(nb - e) = (m + m_lo) 2^n.
+        // m + m_lo: the pair for other `beta`, `m` alone (`exp_neg`'s) for a
+        // power of two (see the module docs).
         let nb = s.mul(beta, ax);
-        let (v, p) = exp_neg_reduce(s, nb);
-        let v = if SCALED {
-            s.sub(v, s.neg_mul_add(beta, ax, nb))
+        let (m, m_lo, p) = if SCALED {
+            let (v, p) = exp_neg_reduce(s, nb);
+            let v = s.sub(v, s.neg_mul_add(beta, ax, nb));
+            let (m, m_lo) = one_plus_product(s, exp_neg_h(s, v), v);
+            (m, Some(m_lo), p)
         } else {
-            v
-        };
-        // m + m_lo: the pair for other `beta`, `m` alone for a power of two
-        // (see the module docs).
-        let h = exp_neg_h(s, v);
-        let (m, m_lo) = if SCALED {
-            let (m, m_lo) = one_plus_product(s, h, v);
-            (m, Some(m_lo))
-        } else {
-            (s.mul_add(h, v, s.splat(1.0)), None)
+            let (m, p) = exp_neg(s, nb);
+            (m, None, p)
         };
         // NaN lanes are the driver's.
         let p_floor = p.max(s, N_FLOOR);

@@ -29,6 +29,17 @@ pub(crate) mod neon;
 /// moves into an exponent field.
 pub(crate) const POW2_SHIFTER: f32 = 12_583_104.0;
 
+/// `v 2^n`, rounded once, where the low nine bits of `low` hold `n + 192`
+/// (the portable form of [`Simd::mul_pow2_shifted`] and
+/// [`Simd::mul_pow2_floor_shifted`]): a shift makes them the exponent field
+/// of `2^(n + 65)`, the product by it is exact in their range, and the
+/// product by `2^-65` rounds.
+#[inline(always)]
+fn mul_pow2_field<S: Simd>(s: S, v: S::F, low: S::I) -> S::F {
+    let pow2 = s.from_bits(s.shl::<23>(low));
+    s.mul(s.mul(v, pow2), s.splat(f32::from_bits(0x1f00_0000)))
+}
+
 /// Vector primitives over `LANES` lanes of `f32` (`F`), `i32` (`I`) and lane
 /// masks (`M`).
 ///
@@ -368,11 +379,11 @@ pub(crate) trait Simd: Copy {
     /// into the exponent field of `2^(n + 65)`, and the two products.
     #[inline(always)]
     fn mul_pow2_shifted(self, v: Self::F, _n: Self::F, shifted: Self::F) -> Self::F {
-        let pow2 = self.from_bits(self.shl::<23>(self.to_bits(shifted)));
-        self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f00_0000)))
+        mul_pow2_field(self, v, self.to_bits(shifted))
     }
-    /// `v * 2^floor(n)`, rounded once, for `n` a multiple of `2^-F` (`F >= 1`) whose
-    /// floor is in [`Simd::mul_pow2`]'s range, given twice: as `n` and as
+    /// `v * 2^floor(n)`, rounded once, for `n` a multiple of `2^-F`
+    /// (`F >= 1`) whose floor is in [`Simd::mul_pow2`]'s range, given twice:
+    /// as `n` and as
     /// the shifter sum `shifted = n + 1.5 * 2^(23 - F) + 192` (a reduction
     /// that rounds to multiples of `2^-F` with that shifter has it in hand),
     /// whose low mantissa bits hold `2^F (n + 192)`, so that shifting them
@@ -395,8 +406,7 @@ pub(crate) trait Simd: Copy {
         _n: Self::F,
         shifted: Self::F,
     ) -> Self::F {
-        let pow2 = self.from_bits(self.shl::<23>(self.shr::<F>(self.to_bits(shifted))));
-        self.mul(self.mul(v, pow2), self.splat(f32::from_bits(0x1f00_0000)))
+        mul_pow2_field(self, v, self.shr::<F>(self.to_bits(shifted)))
     }
     /// `v * 2^n`, rounded once, for an integer `n` in `[-190, 190]` and `|v|`
     /// in `[2^-60, 2^60]` (or `v` zero or infinite): results in the subnormal
@@ -571,10 +581,9 @@ mod tests {
     }
 
     /// The portable `mul_pow2_floor_shifted` (the AVX2 and scalar form; NEON
-    /// floors `n`) is the
-    /// correctly rounded `v 2^floor(n)` for `n` in eighths between the
-    /// integers of `[-185, 62]` and on them, `|v|` in `[2^-5, 2]` (and any `v`
-    /// where `floor(n) = 0`), with the sum rounded by the shifter
+    /// floors `n`) is the correctly rounded `v 2^floor(n)` for `n` in eighths
+    /// between the integers of `[-185, 62]` and on them, `|v|` in `[2^-5, 2]`
+    /// (and any `v` where `floor(n) = 0`), with the sum rounded by the shifter
     /// `1.5 * 2^20 + 192`, ties to even as `1.5 * 2^20` alone.
     #[test]
     fn mul_pow2_floor_shifted_rounds_once() {
