@@ -118,7 +118,9 @@ impl Kernel for Gelu {
         // W = G (e_hi + e_lo) = a Psi(a) 2^-m (or G0 ... near zero).
         let e_sum = s.add(e_hi, e_lo);
         let w = s.mul_add(c0, e_hi, s.mul_add(t, e_sum, s.mul(c0, e_lo)));
-        let base = s.select(s.sign_mask(x), s.splat(-0.0), x);
+        // x for x > 0, -0.0 for x < 0 (the zeros' lanes are overwritten
+        // below, and NaN lanes are the driver's).
+        let base = s.max(x, s.splat(-0.0));
         // The first segment, as the index sees it.
         let centre = s.lt(shifted, s.splat(INDEX_SHIFT + CENTRE_MAX));
         let base = s.select(centre, s.mul(x, s.splat(0.5)), base);

@@ -49,19 +49,28 @@
 //! Where `beta x > 16`, `log1p(E) / beta < 2^-27 x`, so the formula returns `x`
 //! anyway (the exact result is within 0.12 ULP of it): the threshold is
 //! clamped to 16. Beyond `|beta x| = (160 - k) ln2` the result is `max(x, 0)`
-//! (the rest rounds to 0).
+//! (the rest rounds to 0): `|x|` is clamped to that cut-off, `abs_x_max`,
+//! where `log1p(E) / beta` is about `2^-160 / m_b` and rounds to `+0`, so
+//! the lanes beyond it (`-inf` among them) need no select. Only for a `beta`
+//! below about `2^-120`, whose cut-off is past `f32::MAX`, does `-inf` have
+//! to be tested and its result set to `+0` (the kernel type for such `beta`
+//! keeps the pair `m + m_lo` whatever `beta` is).
 //!
 //! Cost per vector, besides the load, the store and the NaN rule, for a power
-//! of two `beta`: 40 operations on AVX-512 (the cut-off 3, `E` 13 with its
-//! reduction, the quotient 2 with one division, its correction 6, `w` 6, the
-//! scaled result 5, `max(x, 0)`, the sum and the threshold 5), 25 of them FMAs,
-//! products, the division, `max` or `vscalefps`; six more for other `beta`
-//! (`m_lo` three, `beta |x|`'s error and `m_b` three). On AVX2 and NEON the two
-//! scalings by `2^max(n, N_FLOOR)` take a `max`, a shift of the shifter sum
-//! that rounded `n` (see [`Pow2`](super::exp::Pow2)) and four products where
-//! AVX-512 has a `max` and two `vscalefps` (three more), and
-//! [`Simd::mul_pow2_wide`] is eight operations, with no branch, where AVX-512
-//! has one `vscalefps`. The former form, a degree-6 polynomial in `v` per
+//! of two `beta`: 36 operations on AVX-512 (the cut-off 1, a `vrangeps`, `E`
+//! 13 with its reduction, the quotient 2 with one division, its correction 6,
+//! `w` 6, the scaled result 4, `max(x, 0)`, the sum and the threshold 4), 26
+//! of them FMAs, products, the division, `min`, `max` or `vscalefps`; six
+//! more for other `beta` (`m_lo` three, `beta |x|`'s error and `m_b` three)
+//! and three more for a tiny `beta` (the test of `-inf`). On AVX2 and NEON
+//! the cut-off is two operations ([`Simd::abs_min`]), the two scalings by
+//! `2^max(n, N_FLOOR)` take a `max`, a shift of the shifter sum that rounded
+//! `n` (see [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has
+//! a `max` and two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is
+//! eight operations, with no branch, where AVX-512 has one `vscalefps`. The
+//! select of `|x|` and of the result beyond the cut-off, and `max(x, 0)` as
+//! an integer mask, took four operations more on AVX-512 and three on AVX2
+//! and NEON. The former form, a degree-6 polynomial in `v` per
 //! exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
 //! operations each on AVX2 and a four-register `tbl` on NEON, and two
 //! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup) and
@@ -108,9 +117,13 @@ const SOFTPLUS_C4: f32 = 1.400_339e-1; // 0x1.1eca18p-3
 /// PyTorch's `Softplus(beta, threshold)` for `beta = m_b 2^k`: with
 /// `SCALED = false` for `m_b = 1` (a power of two, the default 1 among them:
 /// `beta |x|` is exact and the quotient's denominator is `2 + E`), else
-/// with `SCALED = true`.
+/// with `SCALED = true`. `TINY` is true for a `beta` so small (below about
+/// 2^-120) that every finite `x` is inside the cut-off `|x| <= abs_x_max`
+/// (`abs_x_max` is `f32::MAX`): only `x = -inf` is beyond it, so it is tested
+/// and selected; for every other `beta` the cut-off is one clamp of `|x|`,
+/// where the result already rounds to `0`.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Softplus<const SCALED: bool> {
+pub(crate) struct Softplus<const SCALED: bool, const TINY: bool> {
     beta: f32,
     /// `m_b` of `beta = m_b 2^k`, in `[1, 2)`.
     m_b: f32,
@@ -130,10 +143,12 @@ pub(crate) struct Softplus<const SCALED: bool> {
 /// A validated `softplus`: [`Softplus`] for `beta` a power of two or not.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum SoftplusKernel {
-    /// `beta` a power of two.
-    PowerOfTwo(Softplus<false>),
-    /// Any other `beta`.
-    Scaled(Softplus<true>),
+    /// `beta` a power of two, not tiny.
+    PowerOfTwo(Softplus<false, false>),
+    /// Any other `beta`, not tiny.
+    Scaled(Softplus<true, false>),
+    /// A `beta` whose cut-off `abs_x_max` is `f32::MAX` (a power of two or not).
+    Tiny(Softplus<true, true>),
 }
 
 impl KernelChoice for SoftplusKernel {
@@ -142,6 +157,7 @@ impl KernelChoice for SoftplusKernel {
         match self {
             SoftplusKernel::PowerOfTwo(k) => u.with(k),
             SoftplusKernel::Scaled(k) => u.with(k),
+            SoftplusKernel::Tiny(k) => u.with(k),
         }
     }
 }
@@ -187,7 +203,9 @@ impl SoftplusKernel {
                 }
             };
         }
-        Ok(if m == 1.0 {
+        Ok(if abs_x_max == f64::from(f32::MAX) {
+            SoftplusKernel::Tiny(kernel!())
+        } else if m == 1.0 {
             SoftplusKernel::PowerOfTwo(kernel!())
         } else {
             SoftplusKernel::Scaled(kernel!())
@@ -212,14 +230,22 @@ fn last_at_most(beta: f32, t: f32) -> f32 {
     x
 }
 
-impl<const SCALED: bool> Kernel for Softplus<SCALED> {
+impl<const SCALED: bool, const TINY: bool> Kernel for Softplus<SCALED, TINY> {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let zero = s.splat(0.0);
         let beta = s.splat(self.beta);
-        let ax = s.abs(x);
-        let far = s.gt(ax, s.splat(self.abs_x_max));
-        let ax = s.select(far, zero, ax);
+        let abs_x_max = s.splat(self.abs_x_max);
+        // The cut-off: |x| clamped to abs_x_max, where the result rounds to
+        // 0 already; for a tiny `beta`, -inf tested (its result is set to 0
+        // below) and read as 0.
+        let (ax, far) = if TINY {
+            let ax = s.abs(x);
+            let far = s.gt(ax, abs_x_max);
+            (s.select(far, zero, ax), Some(far))
+        } else {
+            (s.abs_min(x, abs_x_max), None)
+        };
         // beta |x| = nb - e exactly (e = 0 for a power of two), and
         // E = e^-(nb - e) = (m + m_lo) 2^n.
         // m + m_lo: the pair for other `beta`, `m` alone (`exp_neg`'s) for a
@@ -266,10 +292,10 @@ impl<const SCALED: bool> Kernel for Softplus<SCALED> {
         let y = s.add(q, s.mul_add(q, w, c));
         let r = s.mul_pow2_wide(y, s.sub(p.n(), s.splat(self.k_minus_1)));
         // Far out, the result is max(x, 0).
-        let r = s.select(far, zero, r);
-        // max(x, 0): clear x where its sign bit is set.
-        let x_pos = s.and_not(x, s.from_bits(s.shr::<31>(s.to_bits(x))));
-        let y = s.add(x_pos, r);
+        let r = far.map_or(r, |far| s.select(far, zero, r));
+        // max(x, 0) + r: the sign of a zero `max` gives is lost in the sum
+        // (r >= +0), and NaN lanes are the driver's.
+        let y = s.add(s.max(x, zero), r);
         s.select(s.gt(x, s.splat(self.x_last)), x, y)
     }
 }

@@ -148,3 +148,70 @@ fn no_value_panics_on_any_path() {
         }
     }
 }
+
+/// `softplus` at and beyond its cut-off (where `|x|` is clamped, or, for a
+/// `beta` so small that no finite `x` reaches it, where `-inf` is tested):
+/// `-inf` gives `+0`, `+inf` gives `+inf`, and the inputs next to the
+/// cut-off, out to `±f32::MAX`, are within the bound of the reference, with
+/// the scalar path's bits on every path. The `beta` run from the default
+/// over powers of two and other values to those whose cut-off is past
+/// `f32::MAX` (below about `2^-120`) and the subnormal ones.
+#[test]
+fn softplus_beyond_its_cut_off() {
+    let betas = [
+        1.0,
+        2.0,
+        0.75,
+        3.4e38,
+        2f32.powi(-100),
+        2f32.powi(-119),
+        2f32.powi(-120),
+        2f32.powi(-121),
+        2f32.powi(-126),
+        f32::from_bits(1),
+        1e-38,
+        7e-37,
+        1.3e-36,
+    ];
+    for beta in betas {
+        let f = Activation::Softplus {
+            beta,
+            threshold: 20.0,
+        };
+        // The cut-off in x, (160 - k) ln2 / beta with beta = m 2^k, and
+        // inputs around it on both sides.
+        let k = f64::from((beta as f64).log2().floor() as i32);
+        let cut =
+            ((160.0 - k) * core::f64::consts::LN_2 / f64::from(beta)).min(f64::from(f32::MAX));
+        let mut x = vec![f32::NEG_INFINITY, f32::INFINITY, -f32::MAX, f32::MAX, -0.0];
+        for scale in [0.5, 0.999, 1.0, 1.001, 2.0] {
+            let v = (cut * scale).min(f64::from(f32::MAX)) as f32;
+            for w in [v.next_down(), v, v.next_up().min(f32::MAX)] {
+                x.extend([w, -w]);
+            }
+        }
+        let want = on(f, Isa::Scalar, &x);
+        for isa in Isa::available().iter().copied() {
+            let y = on(f, isa, &x);
+            for (i, (&xi, &yi)) in x.iter().zip(&y).enumerate() {
+                assert!(
+                    same(yi, want[i]),
+                    "softplus(beta = {beta:e}) on {isa} at {xi:e}: {yi:e}, scalar {:e}",
+                    want[i]
+                );
+                let exact = simd_activations::reference::softplus(xi, beta, 20.0);
+                if xi == f32::NEG_INFINITY {
+                    assert!(same(yi, 0.0), "softplus(beta = {beta:e}, -inf) = {yi:e}");
+                } else if xi == f32::INFINITY {
+                    assert_eq!(yi, f32::INFINITY, "softplus(beta = {beta:e}, inf)");
+                } else {
+                    let err = simd_activations::reference::ulp_error(yi, exact);
+                    assert!(
+                        err <= 2.0,
+                        "softplus(beta = {beta:e}) on {isa} at {xi:e}: {yi:e}, {err} ULP from {exact:e}"
+                    );
+                }
+            }
+        }
+    }
+}
