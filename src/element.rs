@@ -120,6 +120,31 @@ pub(crate) unsafe fn store<S: Simd, E: Element>(s: S, ptr: *mut E, v: S::F) {
     }
 }
 
+/// Whether [`store_no_nan`] differs from [`store`] for `E` on path `S`
+/// (bfloat16 where [`Simd::BF16_STORE_NO_NAN`]), so that loops keep one
+/// store otherwise.
+#[inline(always)]
+pub(crate) const fn has_no_nan_store<S: Simd, E: Element>() -> bool {
+    S::BF16_STORE_NO_NAN && matches!(E::FORMAT, Format::Bf16)
+}
+
+/// As [`store`], with the same bits, for a `v` whose NaN lanes, if any,
+/// are NaNs an operation made from operands that are not NaN (see
+/// [`Simd::store_bf16_no_nan`]), where [`has_no_nan_store`] holds.
+///
+/// # Safety
+/// As [`store`].
+#[inline(always)]
+pub(crate) unsafe fn store_no_nan<S: Simd, E: Element>(s: S, ptr: *mut E, v: S::F) {
+    // SAFETY: as in `load`.
+    unsafe {
+        match E::FORMAT {
+            Format::Bf16 => s.store_bf16_no_nan(ptr.cast(), v),
+            _ => store(s, ptr, v),
+        }
+    }
+}
+
 /// The most lanes of any backend: the size of the staging buffer of the
 /// partial loads and stores of 16-bit elements.
 const MAX_LANES: usize = 16;

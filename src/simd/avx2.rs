@@ -25,6 +25,44 @@ impl Avx2 {
             .avx2
             ._mm256_cmpgt_epi32(avx._mm256_set1_epi32(n as i32), lane)
     }
+
+    /// Each lane rounded to bfloat16 at bit 16, to nearest even, in its
+    /// high half: add `0x7fff` plus the lowest bit that is kept (the
+    /// portable form's bits, `convert::f32_to_bf16_rounded`).
+    #[inline(always)]
+    fn bf16_rounded(self, v: __m256) -> __m256i {
+        let (avx, avx2) = (self.0.avx, self.0.avx2);
+        let bits = avx._mm256_castps_si256(v);
+        let kept =
+            avx2._mm256_and_si256(avx2._mm256_srli_epi32::<16>(bits), avx._mm256_set1_epi32(1));
+        avx2._mm256_add_epi32(
+            bits,
+            avx2._mm256_add_epi32(kept, avx._mm256_set1_epi32(0x7fff)),
+        )
+    }
+
+    /// Stores the high half of each lane of `v`: eight `u16`.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for writing 8 `u16` (16 bytes).
+    #[inline(always)]
+    unsafe fn store_high_halves(self, ptr: *mut u16, v: __m256i) {
+        let (avx, avx2) = (self.0.avx, self.0.avx2);
+        // The high half of each lane to the low eight bytes of its 128-bit
+        // half, then the two halves together.
+        let high = avx._mm256_setr_epi8(
+            2, 3, 6, 7, 10, 11, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, 2, 3, 6, 7, 10, 11, 14, 15,
+            -1, -1, -1, -1, -1, -1, -1, -1,
+        );
+        let packed = avx2._mm256_shuffle_epi8(v, high);
+        let packed = avx2._mm256_permute4x64_epi64::<0b1000>(packed);
+        // SAFETY: the caller guarantees 8 writable `u16` (16 bytes) at `ptr`.
+        unsafe {
+            self.0
+                .sse2
+                ._mm_storeu_si128(ptr.cast(), avx._mm256_castsi256_si128(packed))
+        }
+    }
 }
 
 impl Simd for Avx2 {
@@ -35,6 +73,9 @@ impl Simd for Avx2 {
     // faster, `sigmoid` and `gelu` 2-3%, `gelu_tanh` 2-3% slower, the others
     // within 1%.
     const UNROLL: usize = 2;
+    // `sigmoid` and `silu` on `bf16` 13 to 21% faster (`cargo run
+    // --release`, alternated runs at 4 Ki and 1 Mi).
+    const BF16_STORE_NO_NAN: bool = true;
     type F = __m256;
     type I = __m256i;
     type M = __m256;
@@ -220,38 +261,26 @@ impl Simd for Avx2 {
     }
     #[inline(always)]
     unsafe fn store_bf16(self, ptr: *mut u16, v: __m256) {
-        let (avx, avx2) = (self.0.avx, self.0.avx2);
-        let bits = avx._mm256_castps_si256(v);
-        // Round to nearest even at bit 16: add 0x7fff and the lowest bit
-        // that is kept; a NaN keeps its high half, quieted (the portable
-        // form's bits, `convert::f32_to_bf16`).
-        let kept =
-            avx2._mm256_and_si256(avx2._mm256_srli_epi32::<16>(bits), avx._mm256_set1_epi32(1));
-        let rounded = avx2._mm256_add_epi32(
-            bits,
-            avx2._mm256_add_epi32(kept, avx._mm256_set1_epi32(0x7fff)),
+        let avx = self.0.avx;
+        // A NaN keeps its high half, quieted (the portable form's bits,
+        // `convert::f32_to_bf16`).
+        let quiet = self.0.avx2._mm256_or_si256(
+            avx._mm256_castps_si256(v),
+            avx._mm256_set1_epi32(0x0040_0000),
         );
-        let quiet = avx2._mm256_or_si256(bits, avx._mm256_set1_epi32(0x0040_0000));
         let nan = avx._mm256_cmp_ps::<_CMP_UNORD_Q>(v, v);
         let r = avx._mm256_blendv_ps(
-            avx._mm256_castsi256_ps(rounded),
+            avx._mm256_castsi256_ps(self.bf16_rounded(v)),
             avx._mm256_castsi256_ps(quiet),
             nan,
         );
-        // The high half of each lane to the low eight bytes of its 128-bit
-        // half, then the two halves together.
-        let high = avx._mm256_setr_epi8(
-            2, 3, 6, 7, 10, 11, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, 2, 3, 6, 7, 10, 11, 14, 15,
-            -1, -1, -1, -1, -1, -1, -1, -1,
-        );
-        let packed = avx2._mm256_shuffle_epi8(avx._mm256_castps_si256(r), high);
-        let packed = avx2._mm256_permute4x64_epi64::<0b1000>(packed);
-        // SAFETY: the caller guarantees 8 writable `u16` (16 bytes) at `ptr`.
-        unsafe {
-            self.0
-                .sse2
-                ._mm_storeu_si128(ptr.cast(), avx._mm256_castsi256_si128(packed))
-        }
+        // SAFETY: the caller's guarantee.
+        unsafe { self.store_high_halves(ptr, avx._mm256_castps_si256(r)) }
+    }
+    #[inline(always)]
+    unsafe fn store_bf16_no_nan(self, ptr: *mut u16, v: __m256) {
+        // SAFETY: the caller's guarantee.
+        unsafe { self.store_high_halves(ptr, self.bf16_rounded(v)) }
     }
     #[inline(always)]
     unsafe fn load_f16(self, ptr: *const u16) -> __m256 {

@@ -162,12 +162,13 @@ mod tests {
     /// the form the slice functions with bfloat16 outputs run, which on
     /// AVX-512 uses AVX512_BF16's conversion where the CPU has it; false
     /// keeps AVX-512 on the portable form, as on the CPUs without it.
-    struct StoreBf16<'a, const HARDWARE: bool> {
+    /// `NO_NAN` stores with [`Simd::store_bf16_no_nan`] instead.
+    struct StoreBf16<'a, const HARDWARE: bool, const NO_NAN: bool> {
         x: &'a [f32],
         y: &'a mut [u16],
     }
 
-    impl<const HARDWARE: bool> SimdJob for StoreBf16<'_, HARDWARE> {
+    impl<const HARDWARE: bool, const NO_NAN: bool> SimdJob for StoreBf16<'_, HARDWARE, NO_NAN> {
         type Output = ();
         const WRITES_BF16: bool = HARDWARE;
 
@@ -179,7 +180,13 @@ mod tests {
             );
             for (x, y) in x.zip(y) {
                 // SAFETY: each chunk holds `LANES` elements.
-                unsafe { s.store_bf16(y.as_mut_ptr(), s.load(x.as_ptr())) }
+                unsafe {
+                    if NO_NAN {
+                        s.store_bf16_no_nan(y.as_mut_ptr(), s.load(x.as_ptr()));
+                    } else {
+                        s.store_bf16(y.as_mut_ptr(), s.load(x.as_ptr()));
+                    }
+                }
             }
         }
     }
@@ -187,17 +194,20 @@ mod tests {
     /// [`Simd::store_bf16`] on path `isa`, in the form the slice functions
     /// with bfloat16 outputs run (`hardware` true) or in the portable one,
     /// gives `half::bf16::from_f32`'s bits on every input of `x` (whose
-    /// length is a multiple of 16).
-    fn check_store_bf16(isa: Isa, hardware: bool, x: &[f32]) {
+    /// length is a multiple of 16); with `no_nan`, so does
+    /// [`Simd::store_bf16_no_nan`] (for an `x` without other NaNs than the
+    /// default ones).
+    fn check_store_bf16(isa: Isa, hardware: bool, no_nan: bool, x: &[f32]) {
         assert_eq!(x.len() % 16, 0);
         let mut y = vec![0u16; x.len()];
         // SAFETY: the callers pass available paths; the job's slices are its
         // own.
         unsafe {
-            if hardware {
-                on_isa(isa, StoreBf16::<true> { x, y: &mut y });
-            } else {
-                on_isa(isa, StoreBf16::<false> { x, y: &mut y });
+            match (hardware, no_nan) {
+                (true, false) => on_isa(isa, StoreBf16::<true, false> { x, y: &mut y }),
+                (false, false) => on_isa(isa, StoreBf16::<false, false> { x, y: &mut y }),
+                (true, true) => on_isa(isa, StoreBf16::<true, true> { x, y: &mut y }),
+                (false, true) => on_isa(isa, StoreBf16::<false, true> { x, y: &mut y }),
             }
         }
         for (&v, got) in x.iter().zip(y) {
@@ -205,7 +215,7 @@ mod tests {
             assert_eq!(
                 got,
                 want,
-                "{isa} (hardware form: {hardware}): {v:e} ({:#010x})",
+                "{isa} (hardware form: {hardware}, no NaN test: {no_nan}): {v:e} ({:#010x})",
                 v.to_bits()
             );
         }
@@ -232,9 +242,20 @@ mod tests {
             x.push(others[i % others.len()]);
         }
         x.resize(x.len().next_multiple_of(16), 1.0);
+        // The NaN-free store: the same inputs with the NaNs other than the
+        // two default ones replaced by them.
+        let default_nans: Vec<f32> = x
+            .iter()
+            .map(|v| match v.is_nan() {
+                true => f32::from_bits(v.to_bits() & 0x8000_0000 | 0x7fc0_0000),
+                false => *v,
+            })
+            .collect();
         for &isa in Isa::available() {
-            check_store_bf16(isa, true, &x);
-            check_store_bf16(isa, false, &x);
+            check_store_bf16(isa, true, false, &x);
+            check_store_bf16(isa, false, false, &x);
+            check_store_bf16(isa, true, true, &default_nans);
+            check_store_bf16(isa, false, true, &default_nans);
         }
     }
 
@@ -254,7 +275,7 @@ mod tests {
             for (i, v) in x.iter_mut().enumerate() {
                 *v = f32::from_bits(start + i as u32);
             }
-            check_store_bf16(Isa::Avx512, true, &x);
+            check_store_bf16(Isa::Avx512, true, false, &x);
         }
     }
 
