@@ -17,13 +17,14 @@
 //! pair ([`one_plus_product`]): within `2^-25` relative (the roundings of `v`
 //! and of `v - e`), so the rounding of `m` alone (`2^-24`, up to an ulp of the
 //! result where it sits just below a power of two) does not reach the result.
-//! For a power of two (the default `beta = 1`) `m` is rounded once, within
-//! about 0.89 ulp as in [`exp_neg`] (measured there for `|b| <= 112`), three
-//! operations fewer: that error reaches the result (diluted where `E` is not
-//! small: the relative error of `log1p(E)` is that of `E` times
-//! `E / ((1 + E) log1p(E)) <= 1`), and at `beta = 1` the max error went from
-//! 1.27 to 1.51 ULP. Other `beta` measured up to 1.89 ULP without the pair
-//! (every 61st `f32` at `beta = 1e-5`), too near the bound, so they keep it.
+//! For a power of two (the default `beta = 1`; a tiny one below keeps the pair)
+//! `m` is rounded once, within about 0.89 ulp as in [`exp_neg`] (measured there
+//! for `|b| <= 112`), three operations fewer: that error reaches the result
+//! (diluted where `E` is not small: the relative error of `log1p(E)` is that of
+//! `E` times `E / ((1 + E) log1p(E)) <= 1`), and at `beta = 1` the max error
+//! went from 1.27 to 1.51 ULP. Other `beta` measured up to 1.89 ULP without the
+//! pair (every 61st `f32` at `beta = 1e-5`), too near the bound, so they keep
+//! it.
 //!
 //! Division by `beta = m_b 2^k` (`m_b` in `[1, 2)`) goes into the quotient:
 //! `log1p(E) / beta = 2^(n + 1 - k) Q (1 + w)` with `Q = m / d`,
@@ -47,34 +48,35 @@
 //! so a call costs no setup.
 //!
 //! Where `beta x > 16`, `log1p(E) / beta < 2^-27 x`, so the formula returns `x`
-//! anyway (the exact result is within 0.12 ULP of it): the threshold is
-//! clamped to 16. Beyond `|beta x| = (160 - k) ln2` the result is `max(x, 0)`
-//! (the rest rounds to 0): `|x|` is clamped to that cut-off, `abs_x_max`,
-//! where `log1p(E) / beta` is about `2^-160 / m_b` and rounds to `+0`, so
-//! the lanes beyond it (`-inf` among them) need no select. Only for a `beta`
-//! below about `2^-120`, whose cut-off is past `f32::MAX`, does `-inf` have
-//! to be tested and its result set to `+0` (the kernel type for such `beta`
-//! keeps the pair `m + m_lo` whatever `beta` is).
+//! anyway (the exact result is within 0.12 ULP of it): the threshold is clamped
+//! to 16. Beyond `|beta x| = (160 - k) ln2` the result is `max(x, 0)` (the rest
+//! rounds to 0): `|x|` is clamped to that cut-off, `abs_x_max`, where
+//! `log1p(E) / beta` is about `2^-160 / m_b` and rounds to `+0`, so the lanes
+//! beyond it (`-inf` among them) need no select. Only for a `beta` below about
+//! `2^-120`, whose cut-off is past `f32::MAX`, does `-inf` have to be tested
+//! and its result set to `+0` (the kernel type for such `beta` keeps the pair
+//! `m + m_lo` whatever `beta` is).
 //!
 //! Cost per vector, besides the load, the store and the NaN rule, for a power
-//! of two `beta`: 36 operations on AVX-512 (the cut-off 1, a `vrangeps`, `E`
-//! 13 with its reduction, the quotient 2 with one division, its correction 6,
-//! `w` 6, the scaled result 4, `max(x, 0)`, the sum and the threshold 4), 26
-//! of them FMAs, products, the division, `min`, `max` or `vscalefps`; six
-//! more for other `beta` (`m_lo` three, `beta |x|`'s error and `m_b` three)
-//! and three more for a tiny `beta` (the test of `-inf`). On AVX2 and NEON
-//! the cut-off is two operations ([`Simd::abs_min`]), the two scalings by
-//! `2^max(n, N_FLOOR)` take a `max`, a shift of the shifter sum that rounded
-//! `n` (see [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has
-//! a `max` and two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is
-//! eight operations, with no branch, where AVX-512 has one `vscalefps`. The
-//! select of `|x|` and of the result beyond the cut-off, and `max(x, 0)` as
-//! an integer mask, took four operations more on AVX-512 and three on AVX2
-//! and NEON. The former form, a degree-6 polynomial in `v` per
-//! exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
-//! operations each on AVX2 and a four-register `tbl` on NEON, and two
-//! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup) and
-//! slower on every other path.
+//! of two `beta`: 36 operations on AVX-512 (the cut-off 1, a `vrangeps`, `E` 13
+//! with its reduction, the quotient 2 with one division, its correction 6, `w`
+//! 6, the scaled result 4, `max(x, 0)`, the sum and the threshold 4), 26 of
+//! them FMAs, products, the division, `min`, `max` or `vscalefps`; six more for
+//! other `beta` (`m_lo` three, `beta |x|`'s error and `m_b` three) and three
+//! more for a tiny `beta` (the test of `-inf`). On AVX2 and NEON the cut-off is
+//! two operations ([`Simd::abs_min`]), the two scalings by `2^max(n, N_FLOOR)`
+//! take a `max`, a shift of the shifter sum that rounded `n` (see
+//! [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has a `max` and
+//! two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is eight
+//! operations, with no branch, where AVX-512 has one `vscalefps`. The select of
+//! `|x|` and of the result beyond the cut-off, and `max(x, 0)` as an integer
+//! mask, took four operations more on AVX-512 and three on AVX2 and NEON (where
+//! the loop also spilled more: llvm-mca counts seven instructions fewer per
+//! AVX2 vector). The former form, a degree-6 polynomial in `v` per exponent
+//! from 16-entry tables (nine [`Simd::lookup16`] per vector, five operations
+//! each on AVX2 and a four-register `tbl` on NEON, and two [`Simd::mul_exp2`]),
+//! was no faster on AVX-512 (one `vpermps` per lookup) and slower on every
+//! other path.
 //!
 //! Measured max error: 1.511 ULP over every `f32` at `beta = 1, threshold = 20`
 //! (at `x = -2.0404227`; the tabulated form measured 1.11). On strided
@@ -118,7 +120,7 @@ const SOFTPLUS_C4: f32 = 1.400_339e-1; // 0x1.1eca18p-3
 /// `SCALED = false` for `m_b = 1` (a power of two, the default 1 among them:
 /// `beta |x|` is exact and the quotient's denominator is `2 + E`), else
 /// with `SCALED = true`. `TINY` is true for a `beta` so small (below about
-/// 2^-120) that every finite `x` is inside the cut-off `|x| <= abs_x_max`
+/// `2^-120`) that every finite `x` is inside the cut-off `|x| <= abs_x_max`
 /// (`abs_x_max` is `f32::MAX`): only `x = -inf` is beyond it, so it is tested
 /// and selected; for every other `beta` the cut-off is one clamp of `|x|`,
 /// where the result already rounds to `0`.
@@ -140,14 +142,16 @@ pub(crate) struct Softplus<const SCALED: bool, const TINY: bool> {
     abs_x_max: f32,
 }
 
-/// A validated `softplus`: [`Softplus`] for `beta` a power of two or not.
+/// A validated `softplus`: [`Softplus`] for `beta` a power of two, any
+/// other `beta`, or a tiny one.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum SoftplusKernel {
     /// `beta` a power of two, not tiny.
     PowerOfTwo(Softplus<false, false>),
     /// Any other `beta`, not tiny.
     Scaled(Softplus<true, false>),
-    /// A `beta` whose cut-off `abs_x_max` is `f32::MAX` (a power of two or not).
+    /// A `beta` whose cut-off `abs_x_max` is `f32::MAX`, a power of two or
+    /// not.
     Tiny(Softplus<true, true>),
 }
 
@@ -189,7 +193,7 @@ impl SoftplusKernel {
         let abs_b_max = (SCALE_FLOOR - k) * std::f64::consts::LN_2;
         let abs_x_max = (abs_b_max / b).min(f64::from(f32::MAX));
         let x_last = last_at_most(beta, threshold.min(IDENTITY_ABOVE));
-        // The fields, for either type.
+        // The fields, for any of the three types.
         macro_rules! kernel {
             () => {
                 Softplus {

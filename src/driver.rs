@@ -204,9 +204,9 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                     let b = [$(f.apply(s, a[$k], c[$k])),+];
                     // The NaN rule, on every vector or only where an input
                     // is NaN: the sum of the keys is NaN wherever one is.
-                    // Where none is, a NaN result can only be one that an
-                    // operation made (`0 * inf` of a gated unit), which
-                    // `store_no_nan` rounds to the same bits (AVX2 `bf16`).
+                    // Where none is, a NaN result can only be the `f32::NAN`
+                    // a gated unit gives for `0 * inf`, which `store_no_nan`
+                    // rounds to the same bits (AVX2 `bf16`).
                     let nan = S::NAN_RULE_PER_VECTOR
                         || s.any(s.is_nan(fold!($(f.nan_key(s, a[$k], c[$k])),+)));
                     let b = if nan {

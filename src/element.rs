@@ -129,7 +129,7 @@ pub(crate) const fn has_no_nan_store<S: Simd, E: Element>() -> bool {
 }
 
 /// As [`store`], with the same bits, for a `v` whose NaN lanes, if any,
-/// are NaNs an operation made from operands that are not NaN (see
+/// have their quiet bit set and their low 16 bits zero (see
 /// [`Simd::store_bf16_no_nan`]), where [`has_no_nan_store`] holds.
 ///
 /// # Safety

@@ -227,20 +227,26 @@ fn half_results<H: HalfElement>() {
     let u: Vec<H> = (0..=u16::MAX)
         .map(|b| H::from_bits(b.rotate_left(5) ^ 0x3c00))
         .collect();
-    let wide = |v: &[H]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
     for &unit in GatedUnit::ALL {
-        let want = run(unit, Isa::Scalar, &wide(&g), &wide(&u));
-        for &isa in Isa::available() {
-            let mut y = vec![H::default(); g.len()];
-            unit.forward_on(isa, &g, &u, &mut y).unwrap();
-            for i in 0..g.len() {
-                assert_eq!(
-                    y[i].to_bits(),
-                    H::from_f32(want[i]).to_bits(),
-                    "{unit} {} on {isa}",
-                    H::NAME
-                );
-            }
+        assert_from_f32_of_f32(unit, &g, &u);
+    }
+}
+
+/// `unit` on `H` gives, on every path, `from_f32` of the scalar `f32`
+/// result on the widened inputs.
+fn assert_from_f32_of_f32<H: HalfElement>(unit: GatedUnit, g: &[H], u: &[H]) {
+    let wide = |v: &[H]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
+    let want = run(unit, Isa::Scalar, &wide(g), &wide(u));
+    for &isa in Isa::available() {
+        let mut y = vec![H::default(); g.len()];
+        unit.forward_on(isa, g, u, &mut y).unwrap();
+        for i in 0..g.len() {
+            assert_eq!(
+                y[i].to_bits(),
+                H::from_f32(want[i]).to_bits(),
+                "{unit} {} on {isa} at {i}",
+                H::NAME
+            );
         }
     }
 }
@@ -266,19 +272,8 @@ fn made_nans<H: HalfElement>() {
             let u: Vec<H> = u.iter().map(|&v| H::from_f32(v)).collect();
             let wide = |v: &[H]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
             let want = run(unit, Isa::Scalar, &wide(&g), &wide(&u));
-            assert!(want[at].is_nan() && want[at + 7].is_nan());
-            for &isa in Isa::available() {
-                let mut y = vec![H::default(); g.len()];
-                unit.forward_on(isa, &g, &u, &mut y).unwrap();
-                for i in 0..g.len() {
-                    assert_eq!(
-                        y[i].to_bits(),
-                        H::from_f32(want[i]).to_bits(),
-                        "{unit} {} on {isa} at {i}",
-                        H::NAME
-                    );
-                }
-            }
+            assert!(want[at].is_nan() && want[at + 7].is_nan(), "{unit}");
+            assert_from_f32_of_f32(unit, &g, &u);
         }
     }
 }

@@ -151,9 +151,10 @@ fn no_value_panics_on_any_path() {
 
 /// `softplus` at and beyond its cut-off (where `|x|` is clamped, or, for a
 /// `beta` so small that no finite `x` reaches it, where `-inf` is tested):
-/// `-inf` gives `+0`, `+inf` gives `+inf`, and the inputs next to the
-/// cut-off, out to `±f32::MAX`, are within the bound of the reference, with
-/// the scalar path's bits on every path. The `beta` run from the default
+/// `-inf` gives `+0`, `+inf` gives `+inf`, the inputs at and beyond a
+/// finite cut-off on the left give exactly `+0`, and the others next to
+/// the cut-off, out to `±f32::MAX`, are within the bound of the reference,
+/// with the scalar path's bits on every path. The `beta` run from the default
 /// over powers of two and other values to those whose cut-off is past
 /// `f32::MAX` (below about `2^-120`) and the subnormal ones.
 #[test]
@@ -169,6 +170,9 @@ fn softplus_beyond_its_cut_off() {
         2f32.powi(-121),
         2f32.powi(-126),
         f32::from_bits(1),
+        // The last `beta` whose cut-off is past `f32::MAX`, and the next.
+        f32::from_bits(0x0342_c63d),
+        f32::from_bits(0x0342_c63e),
         1e-38,
         7e-37,
         1.3e-36,
@@ -202,6 +206,13 @@ fn softplus_beyond_its_cut_off() {
                 let exact = simd_activations::reference::softplus(xi, beta, 20.0);
                 if xi == f32::NEG_INFINITY {
                     assert!(same(yi, 0.0), "softplus(beta = {beta:e}, -inf) = {yi:e}");
+                } else if cut < f64::from(f32::MAX) && f64::from(xi) <= -0.999 * cut {
+                    // Beyond (or at) the cut-off the exact result is below
+                    // 2^-159, which rounds to +0.
+                    assert!(
+                        same(yi, 0.0) && exact < 2f64.powi(-150),
+                        "softplus(beta = {beta:e}) on {isa} at {xi:e}: {yi:e}"
+                    );
                 } else if xi == f32::INFINITY {
                     assert_eq!(yi, f32::INFINITY, "softplus(beta = {beta:e}, inf)");
                 } else {

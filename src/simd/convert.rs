@@ -246,9 +246,12 @@ mod tests {
         // two default ones replaced by them.
         let default_nans: Vec<f32> = x
             .iter()
-            .map(|v| match v.is_nan() {
-                true => f32::from_bits(v.to_bits() & 0x8000_0000 | 0x7fc0_0000),
-                false => *v,
+            .map(|&v| {
+                if v.is_nan() {
+                    f32::from_bits(v.to_bits() & 0x8000_0000 | 0x7fc0_0000)
+                } else {
+                    v
+                }
             })
             .collect();
         for &isa in Isa::available() {

@@ -84,10 +84,12 @@ pub(crate) trait Simd: Copy {
     /// Whether the driver's main loop stores the bfloat16 results of an
     /// iteration whose inputs hold no NaN with [`Simd::store_bf16_no_nan`]
     /// (true) rather than [`Simd::store_bf16`] (false). The bits are the
-    /// same. AVX2 only (true): `vblendvps` and the compare it saves are
-    /// three of its nine operations; on the scalar path the second store
-    /// measured 15 to 25% slower on `bfloat16`, and AVX-512 applies the NaN
-    /// rule on every vector.
+    /// same. AVX2 only (true): the quieting `or`, the compare and the
+    /// `vblendvps` it saves are three of the store's nine operations. On the
+    /// scalar path, storing so measured 15 to 25% slower on `bfloat16` (the
+    /// loop then holds two stores); NEON, whose portable store has the same
+    /// three operations, is not measured; AVX-512 applies the NaN rule on
+    /// every vector.
     const BF16_STORE_NO_NAN: bool = false;
     /// A vector of `f32`.
     type F: Copy;
@@ -278,7 +280,9 @@ pub(crate) trait Simd: Copy {
     /// Loads `LANES` bfloat16 values (`half::bf16` bits), each widened exactly
     /// to `f32` (a shift into the high half; a NaN stays NaN).
     ///
-    /// Cost: [`Simd::load_u16`] and one shift on every path.
+    /// Cost: [`Simd::load_u16`] and one shift; on AVX2 a `vbroadcasti128`
+    /// (a load alone, no shuffle µop) and one `vpshufb`, one µop fewer than
+    /// `vpmovzxwd` from memory and the shift.
     ///
     /// # Safety
     /// `ptr` must be valid for reading `LANES` consecutive `u16`.
@@ -308,11 +312,11 @@ pub(crate) trait Simd: Copy {
         unsafe { self.store_u16(ptr, convert::f32_to_bf16(self, v)) }
     }
     /// As [`Simd::store_bf16`], with the same bits, for a `v` whose NaN
-    /// lanes, if any, have their quiet bit set and their low 16 bits zero,
-    /// as every NaN has that an operation makes from operands that are not
-    /// NaN (the default NaN, `0x7fc0_0000` or `0xffc0_0000`): the rounding
-    /// alone, whose sum with `0x7fff` leaves such a NaN's high half as it
-    /// is, with no NaN test. Called only where [`Simd::BF16_STORE_NO_NAN`]
+    /// lanes, if any, have their quiet bit set and their low 16 bits zero
+    /// (the NaN `f32::NAN`, `0x7fc0_0000`, that a gated unit gives for
+    /// `0 * inf`, and the default NaNs of x86 and Arm): the rounding alone,
+    /// whose sum with `0x7fff` leaves such a NaN's high half as it is, with
+    /// no NaN test. Called only where [`Simd::BF16_STORE_NO_NAN`]
     /// is true.
     ///
     /// Cost: AVX2 six operations (three fewer than [`Simd::store_bf16`]);
