@@ -47,7 +47,7 @@
 use super::Kernel;
 use super::exp::{LN2_HI, LN2_LO, LOG2E, exp2_eighths};
 use super::horner;
-use crate::simd::Simd;
+use crate::simd::{POW2_BIAS, Simd};
 
 /// `|x|` is clamped to this: `gelu(-14.5)` rounds to `-0.0` and
 /// `gelu(14.5) = 14.5` in `f32`; it is inside the last segment.
@@ -65,7 +65,7 @@ const LOG2E_HALF: f32 = LOG2E / 2.0;
 /// two differ by an even count of eighths), held in the low mantissa bits as
 /// an integer count of eighths plus `8 * 192`, whose low three bits are `j`
 /// and whose rest is `m + 192` for [`Simd::mul_pow2_floor_shifted`].
-const SHIFTER_8THS: f32 = 1_573_056.0;
+const SHIFTER_8THS: f32 = 1_572_864.0 + POW2_BIAS as f32;
 /// `2 ln2` in two parts: `2 LN2_HI` (`0x1.62e430p+0`) has 21 significant
 /// bits, so `-sq - (k/8) TWO_LN2_HI` is exact for the `|k| < 2^11` that
 /// occur (a multiple of `2^-23` below `ln2/8`).

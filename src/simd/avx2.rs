@@ -3,7 +3,7 @@
 //! Masks are full-width lane masks (all ones or all zeros), tails use
 //! `vmaskmovps`, which neither reads nor writes the masked-off lanes.
 
-use super::Simd;
+use super::{Simd, convert};
 #[cfg(target_arch = "x86")]
 use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
@@ -24,21 +24,6 @@ impl Avx2 {
         self.0
             .avx2
             ._mm256_cmpgt_epi32(avx._mm256_set1_epi32(n as i32), lane)
-    }
-
-    /// Each lane rounded to bfloat16 at bit 16, to nearest even, in its
-    /// high half: add `0x7fff` plus the lowest bit that is kept (the
-    /// rounding of the portable form, `convert::f32_to_bf16`).
-    #[inline(always)]
-    fn bf16_rounded(self, v: __m256) -> __m256i {
-        let (avx, avx2) = (self.0.avx, self.0.avx2);
-        let bits = avx._mm256_castps_si256(v);
-        let kept =
-            avx2._mm256_and_si256(avx2._mm256_srli_epi32::<16>(bits), avx._mm256_set1_epi32(1));
-        avx2._mm256_add_epi32(
-            bits,
-            avx2._mm256_add_epi32(kept, avx._mm256_set1_epi32(0x7fff)),
-        )
     }
 
     /// Stores the high half of each lane of `v`: eight `u16`.
@@ -285,7 +270,7 @@ impl Simd for Avx2 {
         );
         let nan = avx._mm256_cmp_ps::<_CMP_UNORD_Q>(v, v);
         let r = avx._mm256_blendv_ps(
-            avx._mm256_castsi256_ps(self.bf16_rounded(v)),
+            avx._mm256_castsi256_ps(convert::bf16_rounded_high(self, v)),
             avx._mm256_castsi256_ps(quiet),
             nan,
         );
@@ -295,7 +280,7 @@ impl Simd for Avx2 {
     #[inline(always)]
     unsafe fn store_bf16_no_nan(self, ptr: *mut u16, v: __m256) {
         // SAFETY: the caller's guarantee.
-        unsafe { self.store_high_halves(ptr, self.bf16_rounded(v)) }
+        unsafe { self.store_high_halves(ptr, convert::bf16_rounded_high(self, v)) }
     }
     #[inline(always)]
     unsafe fn load_f16(self, ptr: *const u16) -> __m256 {

@@ -98,11 +98,20 @@ pub(crate) fn f32_to_f16<S: Simd>(s: S, v: S::F) -> S::I {
 /// keeps the top of its payload, quieted.
 #[inline(always)]
 pub(crate) fn f32_to_bf16<S: Simd>(s: S, v: S::F) -> S::I {
-    let bits = s.to_bits(v);
-    let high = s.shr::<16>(bits);
-    let kept = and(s, high, int(s, 1));
-    let rounded = s.shr::<16>(s.add_i32(s.add_i32(bits, int(s, 0x7fff)), kept));
+    let high = s.shr::<16>(s.to_bits(v));
+    let rounded = s.shr::<16>(bf16_rounded_high(s, v));
     select(s, s.is_nan(v), or(s, high, int(s, 0x40)), rounded)
+}
+
+/// The rounding of [`f32_to_bf16`] before its shift: each lane's bits plus
+/// `0x7fff` plus the lowest bit that is kept, whose high half is the
+/// bfloat16 rounded to nearest even (for a lane that is not NaN; a NaN's
+/// high half stays as it is where its low 16 bits are zero).
+#[inline(always)]
+pub(crate) fn bf16_rounded_high<S: Simd>(s: S, v: S::F) -> S::I {
+    let bits = s.to_bits(v);
+    let kept = and(s, s.shr::<16>(bits), int(s, 1));
+    s.add_i32(s.add_i32(bits, int(s, 0x7fff)), kept)
 }
 
 #[cfg(test)]

@@ -22,12 +22,17 @@ pub(crate) mod avx512;
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod neon;
 
+/// The offset of the shifter sums that [`Simd::mul_pow2_shifted`] and
+/// [`Simd::mul_pow2_floor_shifted`] read: their low bits hold `n + 192`,
+/// which a shift makes the exponent field of `2^(n + 65)`.
+pub(crate) const POW2_BIAS: i32 = 192;
+
 /// `1.5 * 2^23 + 192` (`0x1.800180p+23`): a shifter whose sum with a float
 /// of magnitude below `2^21` rounds it to an integer `n` (ties to even, as
 /// `1.5 * 2^23` does: the two differ by an even integer) and leaves
 /// `n + 192` in the low mantissa bits, which [`Simd::mul_pow2_shifted`]
 /// moves into an exponent field.
-pub(crate) const POW2_SHIFTER: f32 = 12_583_104.0;
+pub(crate) const POW2_SHIFTER: f32 = 12_582_912.0 + POW2_BIAS as f32;
 
 /// `v 2^n`, rounded once, where the low nine bits of `low` hold `n + 192`
 /// (the portable form of [`Simd::mul_pow2_shifted`] and
@@ -617,7 +622,7 @@ mod tests {
     /// `1.5 * 2^20 + 192`, ties to even as `1.5 * 2^20` alone.
     #[test]
     fn mul_pow2_floor_shifted_rounds_once() {
-        let shifter = 1_572_864.0f32 + 192.0;
+        let shifter = 1_572_864.0f32 + super::POW2_BIAS as f32;
         let vs = [
             2f32.powi(-5),
             -0.390_625_06,
