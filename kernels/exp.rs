@@ -261,15 +261,6 @@ impl<S: Simd> Pow2<S> {
         s.mul_pow2_shifted(v, self.n, self.shifted)
     }
 
-    /// `2^n` where `mask` is set, `2^0 = 1` elsewhere.
-    #[inline(always)]
-    pub(crate) fn or_one(self, s: S, mask: S::M) -> Self {
-        Self {
-            n: s.select(mask, self.n, s.splat(0.0)),
-            shifted: s.select(mask, self.shifted, s.splat(POW2_SHIFTER)),
-        }
-    }
-
     /// `2^max(n, lo)` for an integer `lo`.
     #[inline(always)]
     pub(crate) fn max(self, s: S, lo: f32) -> Self {

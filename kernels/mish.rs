@@ -28,25 +28,28 @@
 //! `ed` alone, 2.002 over every `f32`: both beyond the bound of 2.
 //!
 //! `|x|` is clamped to 112 where it enters the exponential (`mish` is `-0.0`
-//! below about `-108.7`), and so is `x` where it multiplies (as `-112` on the
-//! left; above 16, `mish(x) = x` in `f32`, `1 - h < 2^-45`). The sign bit of
-//! `x` is or-ed into the result, which sets `mish(-0.0) = -0.0` and changes
-//! nothing else (the result has the sign of `x`).
+//! below about `-108.7`), and `x` to `-112` from below where it multiplies.
+//! On the right `x` is not clamped: past 16, `1 - h < 2^-45` and the result
+//! rounds to `x`, and past 112, `u`, `k` and `c` are `+0`, so the result is
+//! `x` exactly, unscaled. `+inf` (where `x m - P` is NaN) and `±0` (where the
+//! sum gives `+0`) are passed through as they come with
+//! [`Simd::pass_zero_inf`].
 //!
-//! Cost per vector, besides the load, the store and the NaN rule: 43 operations
+//! Cost per vector, besides the load, the store and the NaN rule: 40 operations
 //! on AVX-512 (the exponential 12 with its clamp and scaling, the quotient 5
 //! with one division, its correction 10 of which 2 on the integer side, the two
-//! sides' selects 5, the result 6 with its scaling, the clamp of `x`, the sign
-//! and the identity above 16 5), of which 31 are FMAs, products, sums, min/max
-//! or the division; on AVX2 and NEON each of the two scalings by `2^n` is a
-//! shift of the shifter sum that rounded `n` (see [`Pow2`](super::exp::Pow2))
-//! and two products where AVX-512 has one `vscalefps`, and the clamp of `|x|`
-//! is two operations ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`: 48
-//! in all. The former form, degree-6 polynomials per exponent from two 16-entry
-//! tables (15 [`Simd::lookup16`] and 7 selects per vector: one `vpermps` each
-//! on AVX-512, five operations on AVX2, a four-register `tbl` with its index
-//! arithmetic on NEON, and two [`Simd::mul_exp2`] with a branch), was faster on
-//! AVX-512 only.
+//! sides' selects 5, the result 6 with its scaling, the clamp of `x` and the
+//! pass of `±0` and `+inf` 2), of which 32 are FMAs, products, sums, min/max or
+//! the division; on AVX2 and NEON each of the two scalings by `2^n` is a shift
+//! of the shifter sum that rounded `n` (see [`Pow2`](super::exp::Pow2)) and two
+//! products where AVX-512 has one `vscalefps`, the clamp of `|x|` is two
+//! operations ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`, and the
+//! pass four (two compares, an `or` and a select) where AVX-512 has one
+//! `vfixupimmps`: 48 in all. The former form, degree-6 polynomials per exponent
+//! from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects per vector:
+//! one `vpermps` each on AVX-512, five operations on AVX2, a four-register
+//! `tbl` with its index arithmetic on NEON, and two [`Simd::mul_exp2`] with a
+//! branch), was faster on AVX-512 only.
 //!
 //! Special values: `mish(NaN) = NaN`, `mish(-inf) = -0.0`,
 //! `mish(+inf) = +inf`, `mish(±0) = ±0`.
@@ -65,8 +68,6 @@ pub(crate) struct Mish;
 /// `|x|` is clamped here where it enters the exponential and where it
 /// multiplies: below about `-108.7`, `mish` rounds to `-0.0`.
 const ABS_X_MAX: f32 = 112.0;
-/// Above this, `mish(x) = x` in f32 (`1 - h < 2^-45`).
-const IDENTITY_ABOVE: f32 = 16.0;
 /// `1/d` within 5.1% for every `d` in `[2, 10]` is the float whose bits are
 /// `RECIP_MAGIC - bits(d)` (the exponent negated and the mantissa's
 /// reciprocal taken linearly): it only scales the correction.
@@ -98,15 +99,18 @@ impl Kernel for Mish {
         let r = s.from_bits(s.add_i32(not_d, magic));
         let c = s.mul(quotient_residual(s, k, (num, Some(e_num)), (d, e_d)), r);
         // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
-        // on the right; x clamped to [-112, 112]: -a on the left, a on the right.
-        let sign = s.sign_bit(x);
-        let xc = s.or(a, sign);
+        // on the right; x clamped below at -112 only: on the right, k and c
+        // are +0 past the exponential's clamp, so a finite x gives x.
+        let xc = s.max(x, s.splat(-ABS_X_MAX));
         let m1 = s.select(left, m, s.splat(1.0));
         let p = s.mul(xc, m1);
         let lo = s.mul_sub(xc, m1, p);
         let t = s.neg_mul_add(p, k, s.neg_mul_add(p, c, lo));
-        let y = pow2.or_one(s, left).scale(s, s.add(p, t));
-        let y = s.or(y, sign);
-        s.select(s.gt(x, s.splat(IDENTITY_ABOVE)), x, y)
+        // Scaled on the left only: on the right the scaling's first product
+        // (see [`Simd::mul_pow2`]) would overflow past 2^63.
+        let y = s.add(p, t);
+        let y = s.select(left, pow2.scale(s, y), y);
+        // +inf (where lo is NaN) and ±0 (where y is +0) as they come.
+        s.pass_zero_inf::<true, true>(x, y)
     }
 }

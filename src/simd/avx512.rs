@@ -287,6 +287,16 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
     }
     #[inline(always)]
+    fn pass_zero_inf<const ZERO: bool, const POS_INF: bool>(self, x: __m512, y: __m512) -> __m512 {
+        // Response 1, "x itself", for the zero class (token 2, bits 8..11)
+        // and the +inf class (token 5, bits 20..23); 0, keep `y`, for the
+        // rest (with MXCSR.DAZ clear, as Rust leaves it, a subnormal is
+        // classed as a negative or positive value, not as zero).
+        let table = (if ZERO { 1 << 8 } else { 0 }) | (if POS_INF { 1 << 20 } else { 0 });
+        let table = self.0.avx512f._mm512_set1_epi32(table);
+        self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
+    }
+    #[inline(always)]
     fn mul_pow2(self, v: __m512, n: __m512) -> __m512 {
         // vscalefps rounds `v * 2^n` once, as the portable form does when its
         // first product is exact.

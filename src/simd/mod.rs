@@ -480,6 +480,30 @@ pub(crate) trait Simd: Copy {
         let quiet = self.or(x, self.splat(f32::from_bits(0x0040_0000)));
         self.select(self.is_nan(x), quiet, y)
     }
+    /// `x` in the lanes where `x` is `±0` (with `ZERO`) or `+inf` (with
+    /// `POS_INF`), `y` elsewhere (NaN lanes of `x` get `y`): the special values
+    /// a kernel passes through unchanged, where its general form would give
+    /// another zero or a NaN there.
+    ///
+    /// Cost: AVX-512 one `vfixupimmps` (`x`'s class picks `x` or `y`); the
+    /// other paths a compare per class, an `or` of the two masks, and a
+    /// select.
+    #[inline(always)]
+    fn pass_zero_inf<const ZERO: bool, const POS_INF: bool>(
+        self,
+        x: Self::F,
+        y: Self::F,
+    ) -> Self::F {
+        let zero = self.eq(x, self.splat(0.0));
+        let inf = self.eq(x, self.splat(f32::INFINITY));
+        let pass = match (ZERO, POS_INF) {
+            (true, true) => self.mask_or(zero, inf),
+            (true, false) => zero,
+            (false, true) => inf,
+            (false, false) => return y,
+        };
+        self.select(pass, x, y)
+    }
     /// `floor(x)` for `|x| < 2^22` (exact). The portable form rounds with the
     /// shifter trick and steps down where that rounded up.
     #[inline(always)]
@@ -560,6 +584,98 @@ fn prefetch_hint<const WRITE: bool>(ptr: *const u8) {
 mod tests {
     use super::Simd;
     use super::scalar::Scalar;
+    use crate::Isa;
+    use crate::dispatch::{SimdJob, on_isa};
+
+    /// Applies [`Simd::pass_zero_inf`] a vector at a time: `out` gets `x`'s
+    /// lanes where they pass and `y`'s elsewhere.
+    struct PassZeroInf<'a, const ZERO: bool, const POS_INF: bool> {
+        x: &'a [f32],
+        y: &'a [f32],
+        out: &'a mut [f32],
+    }
+
+    impl<const ZERO: bool, const POS_INF: bool> SimdJob for PassZeroInf<'_, ZERO, POS_INF> {
+        type Output = ();
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) {
+            let chunks = self
+                .x
+                .chunks_exact(S::LANES)
+                .zip(self.y.chunks_exact(S::LANES));
+            for ((x, y), out) in chunks.zip(self.out.chunks_exact_mut(S::LANES)) {
+                // SAFETY: each chunk holds `LANES` elements.
+                unsafe {
+                    let (x, y) = (s.load(x.as_ptr()), s.load(y.as_ptr()));
+                    s.store(out.as_mut_ptr(), s.pass_zero_inf::<ZERO, POS_INF>(x, y));
+                }
+            }
+        }
+    }
+
+    /// `pass_zero_inf::<ZERO, POS_INF>` on path `isa` keeps exactly the lanes
+    /// of `x` that are `±0` (with `ZERO`) or `+inf` (with `POS_INF`), bit for
+    /// bit, and gives `y`'s bits in every other lane.
+    fn check_pass_zero_inf<const ZERO: bool, const POS_INF: bool>(isa: Isa, x: &[f32], y: &[f32]) {
+        let mut out = vec![0.0f32; x.len()];
+        let job = PassZeroInf::<ZERO, POS_INF> {
+            x,
+            y,
+            out: &mut out,
+        };
+        // SAFETY: the caller passes an available path; the job's slices are
+        // its own.
+        unsafe { on_isa(isa, job) };
+        for ((&x, &y), got) in x.iter().zip(y).zip(out) {
+            let pass = (ZERO && x == 0.0) || (POS_INF && x == f32::INFINITY);
+            let want = if pass { x } else { y };
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "{isa}, zero {ZERO}, +inf {POS_INF}: x = {x:e} ({:#010x})",
+                x.to_bits()
+            );
+        }
+    }
+
+    /// [`Simd::pass_zero_inf`] on every path, for each choice of classes,
+    /// over every class of `x`: zeros, infinities, quiet and signalling NaNs,
+    /// subnormals (which `vfixupimmps` must not class as zero), normals of
+    /// both signs, mixed in every vector.
+    #[test]
+    fn pass_zero_inf_keeps_only_its_classes_on_every_path() {
+        let specials = [
+            0.0f32,
+            -0.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            f32::from_bits(0x7f80_0001),
+            f32::from_bits(0xffc0_1234),
+            f32::from_bits(1),
+            -f32::from_bits(1),
+            f32::from_bits(0x007f_ffff),
+            -f32::MIN_POSITIVE,
+            1.0,
+            -1.0,
+            f32::MAX,
+            f32::MIN,
+            3.25e-20,
+            -7.5e12,
+        ];
+        let mut x: Vec<f32> = (0..16 * specials.len())
+            .map(|i| specials[(i * 5 + i / specials.len()) % specials.len()])
+            .collect();
+        x.resize(x.len().next_multiple_of(16), 2.5);
+        let y: Vec<f32> = (0..x.len()).map(|i| i as f32 * -0.375 - 1.0).collect();
+        for &isa in Isa::available() {
+            check_pass_zero_inf::<true, true>(isa, &x, &y);
+            check_pass_zero_inf::<true, false>(isa, &x, &y);
+            check_pass_zero_inf::<false, true>(isa, &x, &y);
+            check_pass_zero_inf::<false, false>(isa, &x, &y);
+        }
+    }
 
     /// The portable `mul_pow2_wide` (the AVX2 and NEON form) is the correctly
     /// rounded `v 2^n` over its whole domain: subnormal results, overflow and
