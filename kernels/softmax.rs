@@ -22,10 +22,11 @@
 //! (exact whatever their orders of magnitude) and collects the rounding errors,
 //! together with the `e_i`'s own low parts, in a compensation term. Every
 //! [`CHUNK_BLOCKS`] blocks of 16 elements the 16 lanes are added, in a fixed
-//! order, to a float64 total in scalar code, so no compensation term sums more
-//! than 512 errors: the sum stays within about 2^-30 relative on rows of any
-//! length, even where the rounding errors all have the same sign (a plain `f32`
-//! sum of the errors of millions of elements drifts by tens of ULPs of
+//! order (pairwise: lane `i` with lane `i + 8`, then `i + 4`, `i + 2` and
+//! `i + 1`), to a float64 total in scalar code, so no compensation term sums
+//! more than 512 errors: the sum stays within about 2^-30 relative on rows of
+//! any length, even where the rounding errors all have the same sign (a plain
+//! `f32` sum of the errors of millions of elements drifts by tens of ULPs of
 //! `softmax`). `1/sum` and `ln(sum)` are float64 values too (the crate's own
 //! `ln1p` below, no libm). `log_softmax` leaves the exact maxima (`e_i = 1`)
 //! out of the sum and counts them, so that
@@ -126,6 +127,18 @@ impl Flavor for LogSoftmax {
     const LOG: bool = true;
 }
 
+/// `1/(2j + 3)` for `j` in `0..12`: `(atanh(z)/z - 1) / z^2` in powers of
+/// `z^2`, lowest first (worked out at compile time).
+const ATANH_SERIES: [f64; 12] = {
+    let mut c = [0.0; 12];
+    let mut j = 0;
+    while j < 12 {
+        c[j] = 1.0 / (2 * j + 3) as f64;
+        j += 1;
+    }
+    c
+};
+
 /// `ln(1 + u)` for `u >= 0` in float64, accurate to a few units of 2^-53
 /// relative (the crate's own, so every path and platform gets its bits).
 pub(crate) fn ln1p(u: f64) -> f64 {
@@ -151,10 +164,15 @@ pub(crate) fn ln1p(u: f64) -> f64 {
     // exact. Terms up to z^25 leave less than 2^-60 relative.
     let z = (f - 1.0) / (f + 1.0);
     let z2 = z * z;
-    let mut series = 0.0;
-    for j in (1..=12).rev() {
-        series = series * z2 + 1.0 / (2 * j + 1) as f64;
-    }
+    // sum_j z2^j / (2j + 3) for j in 0..12, by Estrin's scheme: pairs,
+    // then pairs of pairs, in five steps in sequence where Horner's rule
+    // takes twelve.
+    let z4 = z2 * z2;
+    let z8 = z4 * z4;
+    let t = ATANH_SERIES;
+    let pair = |k: usize| t[k] + t[k + 1] * z2;
+    let quad = |k: usize| pair(k) + pair(k + 2) * z4;
+    let series = quad(0) + (quad(4) + quad(8) * z8) * z8;
     let ln_f = 2.0 * z + 2.0 * z * z2 * series;
     let k = k as f64;
     k * LN2_HI + (k * LN2_LO + (ln_f + c / s))
@@ -215,10 +233,10 @@ unsafe fn max_and_nan<S: Simd, R: Source>(s: S, n: usize, src: R) -> (f32, bool)
     let mut buf = [f32::NEG_INFINITY; VIRTUAL_LANES];
     // SAFETY: `buf` holds 16 >= `lanes` floats.
     unsafe { s.store(buf.as_mut_ptr(), m) };
-    let m = buf[..lanes]
-        .iter()
-        .fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-    (m, s.any(nan))
+    // The lanes past `lanes` stay -inf. Without NaNs, the max is the same in
+    // any order, but for the sign of a zero, which the caller drops.
+    pairwise(&mut buf, |m, v| if v > m { v } else { m });
+    (buf[0], s.any(nan))
 }
 
 /// Elements `i..i + count` of `p` (`count <= LANES`; the lanes past `count`
@@ -447,13 +465,27 @@ fn reduce<S: Simd>(s: S, acc: &[Sums<S::F>]) -> (f64, f64) {
             s.store(count.as_mut_ptr().add(g * lanes), a.count);
         }
     }
-    let sum: f64 = sum
-        .iter()
-        .zip(&err)
-        .map(|(&a, &b)| f64::from(a) + f64::from(b))
-        .sum();
-    let count: f64 = count.iter().map(|&c| f64::from(c)).sum();
-    (sum, count)
+    let mut sum: [f64; VIRTUAL_LANES] =
+        core::array::from_fn(|i| f64::from(sum[i]) + f64::from(err[i]));
+    let mut count: [f64; VIRTUAL_LANES] = core::array::from_fn(|i| f64::from(count[i]));
+    pairwise(&mut sum, |a, b| a + b);
+    pairwise(&mut count, |a, b| a + b);
+    (sum[0], count[0])
+}
+
+/// Folds the 16 virtual lanes into lane 0 in a fixed order, the same on
+/// every path: lane `i` with lane `i + w` for `w` = 8, 4, 2, 1. Four steps in
+/// sequence where a fold from lane 0 to lane 15 takes sixteen, and each step
+/// is one vector operation where the compiler vectorizes it.
+#[inline(always)]
+fn pairwise<T: Copy>(v: &mut [T; VIRTUAL_LANES], op: impl Fn(T, T) -> T) {
+    let mut w = VIRTUAL_LANES / 2;
+    while w > 0 {
+        for i in 0..w {
+            v[i] = op(v[i], v[i + w]);
+        }
+        w /= 2;
+    }
 }
 
 /// Pass 2 over a row: `(sum, count)` with `count` the maxima left out by
