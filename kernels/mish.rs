@@ -29,7 +29,7 @@
 //!
 //! `|x|` is clamped to 112 where it enters the exponential (`mish` is `-0.0`
 //! below about `-108.7`), and `x` to `-112` from below where it multiplies.
-//! On the right `x` is not clamped: past 16, `1 - h < 2^-45` and the result
+//! On the right `x` is not clamped: past 16, `k < 2^-45` and the result
 //! rounds to `x`, and past 112, `u`, `k` and `c` are `+0`, so the result is
 //! `x` exactly, unscaled. `+inf` (where `x m - P` is NaN) and `±0` (where the
 //! sum gives `+0`) are passed through as they come with
@@ -65,8 +65,9 @@ use crate::simd::Simd;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Mish;
 
-/// `|x|` is clamped here where it enters the exponential and where it
-/// multiplies: below about `-108.7`, `mish` rounds to `-0.0`.
+/// `|x|` is clamped here where it enters the exponential, and `x` from below
+/// (as `-112`) where it multiplies: below about `-108.7`, `mish` rounds to
+/// `-0.0`.
 const ABS_X_MAX: f32 = 112.0;
 /// `1/d` within 5.1% for every `d` in `[2, 10]` is the float whose bits are
 /// `RECIP_MAGIC - bits(d)` (the exponent negated and the mantissa's
@@ -81,7 +82,7 @@ impl Kernel for Mish {
         let a = s.abs_min(x, s.splat(ABS_X_MAX));
         let (m, pow2) = exp_neg(s, a);
         let u = pow2.scale(s, m);
-        // The two sides (at -0.0 both give -0.0 once the sign is or-ed in).
+        // The two sides (at ±0 both give +0, and `pass_zero_inf` restores x).
         let left = s.sign_mask(x);
         let z = s.select(left, u, s.add(u, u));
         let gz = s.select(left, z, zero);
@@ -106,8 +107,8 @@ impl Kernel for Mish {
         let p = s.mul(xc, m1);
         let lo = s.mul_sub(xc, m1, p);
         let t = s.neg_mul_add(p, k, s.neg_mul_add(p, c, lo));
-        // Scaled on the left only: on the right the scaling's first product
-        // (see [`Simd::mul_pow2`]) would overflow past 2^63.
+        // Scaled on the left only: on the right X = x, and `pow2` holds the
+        // exponent of e^-|x|.
         let y = s.add(p, t);
         let y = s.select(left, pow2.scale(s, y), y);
         // +inf (where lo is NaN) and ±0 (where y is +0) as they come.

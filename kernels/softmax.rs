@@ -165,8 +165,8 @@ pub(crate) fn ln1p(u: f64) -> f64 {
     let z = (f - 1.0) / (f + 1.0);
     let z2 = z * z;
     // sum_j z2^j / (2j + 3) for j in 0..12, by Estrin's scheme: pairs,
-    // then pairs of pairs, in five steps in sequence where Horner's rule
-    // takes twelve.
+    // then pairs of pairs, in four product-and-sum steps in sequence where
+    // Horner's rule takes twelve (z4 and z8 alongside).
     let z4 = z2 * z2;
     let z8 = z4 * z4;
     let t = ATANH_SERIES;
