@@ -614,8 +614,7 @@ impl Kernel for Subtract {
         // TwoSum's `bb` or `d - bb` overflowing, which needs `|m|` or `|x|`
         // near `f32::MAX` and `x != m`; then `|d| >= 2^103` and `t = d` is
         // within half an ULP of `x - m - L` (`L <= ln(row_len)`).
-        let finite = s.lt(s.abs(y), s.splat(f32::INFINITY));
-        s.select(finite, y, t)
+        s.select_finite(y, t)
     }
 }
 

@@ -297,6 +297,15 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
     }
     #[inline(always)]
+    fn select_finite(self, x: __m512, y: __m512) -> __m512 {
+        // Response 1, "x itself", for the finite classes: zero (token 2),
+        // +1 (token 3), other negative (6) and positive (7) values,
+        // subnormals included (MXCSR.DAZ clear); 0, keep `y`, for NaN and the
+        // infinities.
+        let table = self.0.avx512f._mm512_set1_epi32(0x1100_1100);
+        self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
+    }
+    #[inline(always)]
     fn mul_pow2(self, v: __m512, n: __m512) -> __m512 {
         // vscalefps rounds `v * 2^n` once, as the portable form does when its
         // first product is exact.

@@ -504,6 +504,15 @@ pub(crate) trait Simd: Copy {
         };
         self.select(pass, x, y)
     }
+    /// `x` in the lanes where `x` is finite, `y` where it is infinite or NaN.
+    ///
+    /// Cost: AVX-512 one `vfixupimmps` (`x`'s class picks `x` or `y`); the
+    /// other paths an `and` (the magnitude), a compare with `+inf` and a
+    /// select.
+    #[inline(always)]
+    fn select_finite(self, x: Self::F, y: Self::F) -> Self::F {
+        self.select(self.lt(self.abs(x), self.splat(f32::INFINITY)), x, y)
+    }
     /// `floor(x)` for `|x| < 2^22` (exact). The portable form rounds with the
     /// shifter trick and steps down where that rounded up.
     #[inline(always)]
@@ -587,15 +596,18 @@ mod tests {
     use crate::Isa;
     use crate::dispatch::{SimdJob, on_isa};
 
-    /// Applies [`Simd::pass_zero_inf`] a vector at a time: `out` gets `x`'s
-    /// lanes where they pass and `y`'s elsewhere.
-    struct PassZeroInf<'a, const ZERO: bool, const POS_INF: bool> {
+    /// Applies [`Simd::pass_zero_inf`] (or, with `FINITE`,
+    /// [`Simd::select_finite`]) a vector at a time: `out` gets `x`'s lanes
+    /// where they pass and `y`'s elsewhere.
+    struct ClassSelect<'a, const ZERO: bool, const POS_INF: bool, const FINITE: bool> {
         x: &'a [f32],
         y: &'a [f32],
         out: &'a mut [f32],
     }
 
-    impl<const ZERO: bool, const POS_INF: bool> SimdJob for PassZeroInf<'_, ZERO, POS_INF> {
+    impl<const ZERO: bool, const POS_INF: bool, const FINITE: bool> SimdJob
+        for ClassSelect<'_, ZERO, POS_INF, FINITE>
+    {
         type Output = ();
 
         #[inline(always)]
@@ -608,18 +620,28 @@ mod tests {
                 // SAFETY: each chunk holds `LANES` elements.
                 unsafe {
                     let (x, y) = (s.load(x.as_ptr()), s.load(y.as_ptr()));
-                    s.store(out.as_mut_ptr(), s.pass_zero_inf::<ZERO, POS_INF>(x, y));
+                    let v = if FINITE {
+                        s.select_finite(x, y)
+                    } else {
+                        s.pass_zero_inf::<ZERO, POS_INF>(x, y)
+                    };
+                    s.store(out.as_mut_ptr(), v);
                 }
             }
         }
     }
 
-    /// `pass_zero_inf::<ZERO, POS_INF>` on path `isa` keeps exactly the lanes
-    /// of `x` that are `±0` (with `ZERO`) or `+inf` (with `POS_INF`), bit for
-    /// bit, and gives `y`'s bits in every other lane.
-    fn check_pass_zero_inf<const ZERO: bool, const POS_INF: bool>(isa: Isa, x: &[f32], y: &[f32]) {
+    /// On path `isa`, `pass_zero_inf::<ZERO, POS_INF>` keeps exactly the
+    /// lanes of `x` that are `±0` (with `ZERO`) or `+inf` (with `POS_INF`),
+    /// and with `FINITE`, `select_finite` exactly the finite ones, bit for
+    /// bit; every other lane gets `y`'s bits.
+    fn check_class_select<const ZERO: bool, const POS_INF: bool, const FINITE: bool>(
+        isa: Isa,
+        x: &[f32],
+        y: &[f32],
+    ) {
         let mut out = vec![0.0f32; x.len()];
-        let job = PassZeroInf::<ZERO, POS_INF> {
+        let job = ClassSelect::<ZERO, POS_INF, FINITE> {
             x,
             y,
             out: &mut out,
@@ -628,23 +650,28 @@ mod tests {
         // its own.
         unsafe { on_isa(isa, job) };
         for ((&x, &y), got) in x.iter().zip(y).zip(out) {
-            let pass = (ZERO && x == 0.0) || (POS_INF && x == f32::INFINITY);
+            let pass = if FINITE {
+                x.is_finite()
+            } else {
+                (ZERO && x == 0.0) || (POS_INF && x == f32::INFINITY)
+            };
             let want = if pass { x } else { y };
             assert_eq!(
                 got.to_bits(),
                 want.to_bits(),
-                "{isa}, zero {ZERO}, +inf {POS_INF}: x = {x:e} ({:#010x})",
+                "{isa}, zero {ZERO}, +inf {POS_INF}, finite {FINITE}: x = {x:e} ({:#010x})",
                 x.to_bits()
             );
         }
     }
 
-    /// [`Simd::pass_zero_inf`] on every path, for each choice of classes,
-    /// over every class of `x`: zeros, infinities, quiet and signalling NaNs,
-    /// subnormals (which `vfixupimmps` must not class as zero), normals of
-    /// both signs, mixed in every vector.
+    /// [`Simd::pass_zero_inf`], for each choice of classes, and
+    /// [`Simd::select_finite`] on every path, over every class of `x`:
+    /// zeros, infinities, quiet and signalling NaNs, subnormals (which
+    /// `vfixupimmps` must not class as zero), normals of both signs, mixed in
+    /// every vector.
     #[test]
-    fn pass_zero_inf_keeps_only_its_classes_on_every_path() {
+    fn class_selects_keep_only_their_classes_on_every_path() {
         let specials = [
             0.0f32,
             -0.0,
@@ -670,10 +697,11 @@ mod tests {
         x.resize(x.len().next_multiple_of(16), 2.5);
         let y: Vec<f32> = (0..x.len()).map(|i| i as f32 * -0.375 - 1.0).collect();
         for &isa in Isa::available() {
-            check_pass_zero_inf::<true, true>(isa, &x, &y);
-            check_pass_zero_inf::<true, false>(isa, &x, &y);
-            check_pass_zero_inf::<false, true>(isa, &x, &y);
-            check_pass_zero_inf::<false, false>(isa, &x, &y);
+            check_class_select::<true, true, false>(isa, &x, &y);
+            check_class_select::<true, false, false>(isa, &x, &y);
+            check_class_select::<false, true, false>(isa, &x, &y);
+            check_class_select::<false, false, false>(isa, &x, &y);
+            check_class_select::<false, false, true>(isa, &x, &y);
         }
     }
 
