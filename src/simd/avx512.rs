@@ -53,6 +53,20 @@ impl<const BF16: bool> Avx512<BF16> {
     }
 }
 
+impl<const BF16: bool> Avx512<BF16> {
+    /// One `vfixupimmps`: each lane of `x` is classed (token 0 QNaN, 1 SNaN,
+    /// 2 zero, 3 +1, 4 -inf, 5 +inf, 6 other negative, 7 other positive;
+    /// with MXCSR.DAZ clear, as Rust leaves it, a subnormal is a negative or
+    /// positive value, not zero), and the lane's result is the response in
+    /// bits `4 token..4 token + 3` of `table`: 0 keeps `y`, 1 gives `x`, 2
+    /// `x` quieted (and the other responses, constants, are not used here).
+    #[inline(always)]
+    fn fixup(self, x: __m512, y: __m512, table: i32) -> __m512 {
+        let table = self.0.avx512f._mm512_set1_epi32(table);
+        self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
+    }
+}
+
 impl<const BF16: bool> Simd for Avx512<BF16> {
     const PREFETCH: bool = true;
     const LANES: usize = 16;
@@ -280,30 +294,20 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
     }
     #[inline(always)]
     fn keep_nan(self, x: __m512, y: __m512) -> __m512 {
-        // vfixupimmps classifies each lane of `x`; the table maps the QNaN
-        // and SNaN classes (tokens 0 and 1) to response 2, "QNaN(x)" (`x`
-        // with the quiet bit set), and every other class to 0, keep `y`.
-        let table = self.0.avx512f._mm512_set1_epi32(0x22);
-        self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
+        // QNaN and SNaN (tokens 0 and 1) answer 2, "QNaN(x)" (`x` with the
+        // quiet bit set).
+        self.fixup(x, y, 0x22)
     }
     #[inline(always)]
-    fn pass_zero_inf<const ZERO: bool, const POS_INF: bool>(self, x: __m512, y: __m512) -> __m512 {
-        // Response 1, "x itself", for the zero class (token 2, bits 8..11)
-        // and the +inf class (token 5, bits 20..23); 0, keep `y`, for the
-        // rest (with MXCSR.DAZ clear, as Rust leaves it, a subnormal is
-        // classed as a negative or positive value, not as zero).
-        let table = (if ZERO { 1 << 8 } else { 0 }) | (if POS_INF { 1 << 20 } else { 0 });
-        let table = self.0.avx512f._mm512_set1_epi32(table);
-        self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
+    fn pass_zero_inf(self, x: __m512, y: __m512) -> __m512 {
+        // Zero (token 2) and +inf (token 5) answer 1, `x` itself.
+        self.fixup(x, y, 0x0010_0100)
     }
     #[inline(always)]
     fn select_finite(self, x: __m512, y: __m512) -> __m512 {
-        // Response 1, "x itself", for the finite classes: zero (token 2),
-        // +1 (token 3), other negative (6) and positive (7) values,
-        // subnormals included (MXCSR.DAZ clear); 0, keep `y`, for NaN and the
-        // infinities.
-        let table = self.0.avx512f._mm512_set1_epi32(0x1100_1100);
-        self.0.avx512f._mm512_fixupimm_ps::<0>(y, x, table)
+        // The finite classes answer 1, `x` itself: zero (token 2), +1 (3),
+        // other negative (6) and positive (7) values.
+        self.fixup(x, y, 0x1100_1100)
     }
     #[inline(always)]
     fn mul_pow2(self, v: __m512, n: __m512) -> __m512 {
