@@ -5,15 +5,24 @@
 //! Three passes over the row. (1) The max and whether any entry is NaN
 //! (compare and select; the max is the same in any order). (2) The sum of
 //! `e_i = e^(x_i - m)`, kept scaled by `2^24` so that every `e_i` that can
-//! give a nonzero result is a normal `f32` (`softmax` also stores them, rounded
-//! to `f32`, in the output). `d_i = x_i - m` is kept exact as `d + dl`
+//! give a nonzero result is a normal `f32` (`softmax` also stores them,
+//! rounded to `f32`, in the output). `d_i = x_i - m` is kept exact as `d + dl`
 //! (TwoSum), since the rounding error of `d`, times `|d|`, would otherwise
 //! cost many ULPs of `e_i`; it enters the exponential as
 //! `e^(d + dl) = e^d (1 + dl)` on top of [`exp_split_clamped`]'s
-//! `(hi + lo) 2^n` (about 2^-29 relative). (3)
-//! `softmax` multiplies the stored `e_i` by `1/sum` as an `f32` pair (one
-//! rounding); `log_softmax` computes `(d + dl) - (L_hi + L_lo)` with
-//! `L = ln(sum)` as a pair (TwoSum, one rounding).
+//! `(hi + lo) 2^n` (about 2^-29 relative). (3) `softmax` multiplies the stored
+//! `e_i` by `1/sum` as an `f32` pair (one rounding); `log_softmax` computes
+//! `x_i - (m + L)`, `L = ln(sum)`, with `C = m + L` as a float64 value split
+//! into an `f32` pair `c_hi + c_lo`: `x_i - c_hi = d + dl` exactly (TwoSum),
+//! then `d + (dl - c_lo)`, rounded once (nine operations per AVX-512 vector
+//! with the test of finiteness). `c_lo`'s own rounding is at most
+//! `2^-25 ulp(c_hi)`, which shows only where a result is small beside `c_hi`;
+//! results are at most `-L` (`x_i <= m`), so rows with `L >= 2^-15 |c_hi|`
+//! (any row but those whose max dominates the rest by far) lose at most `2^-9`
+//! ULP to it. The other rows keep `L` apart as a pair `L_hi + L_lo` and
+//! compute `(d + dl) - (L_hi + L_lo)` from `x_i - m = d + dl` with a second
+//! TwoSum (six operations more), so that near `-L` the result does not carry
+//! `c_lo`'s rounding (about a quarter of an ULP there: 0.764 ULP in all).
 //!
 //! The sum is compensated and its order does not depend on the vector width:
 //! element `i` goes to virtual lane `i mod 16` (one AVX-512 vector, two AVX2
@@ -36,8 +45,9 @@
 //! At the top of the range (`|m|` or `|x_i|` near `f32::MAX`) `x_i - m` may
 //! overflow to `-inf` (the entry gives `0`, `-inf`), and TwoSum's
 //! intermediate values may overflow although `d` does not; pass 2 floors `d`
-//! there anyway, and pass 3 of `log_softmax` falls back to `d - L_hi`, which
-//! is within half an ULP since then `|d| >= 2^103` dwarfs `L <= ln(len)`.
+//! there anyway, and pass 3 of `log_softmax` falls back to `d` (or
+//! `d - L_hi`), which is within half an ULP since then `|d| >= 2^103`
+//! dwarfs `L <= ln(len)`.
 //!
 //! Max error per entry against the float64 softmax of the whole row: the
 //! stored `e_i` (0.5 ULP of `e_i`, up to 1 ULP of `y_i`) and the last
@@ -375,13 +385,19 @@ unsafe fn write<S: Simd>(s: S, p: *mut f32, i: usize, count: usize, v: S::F) {
     }
 }
 
+/// `x + c = d + dl` exactly (TwoSum): `d` rounded, `dl` its error.
+#[inline(always)]
+fn two_sum<S: Simd>(s: S, x: S::F, c: S::F) -> (S::F, S::F) {
+    let d = s.add(x, c);
+    let bb = s.sub(d, x);
+    (d, s.add(s.sub(x, s.sub(d, bb)), s.sub(c, bb)))
+}
+
 /// `x - m = d + dl` exactly (TwoSum), with `d` floored at [`EXP_FLOOR`] (and
 /// `dl = 0` there, where it cannot matter and may be NaN).
 #[inline(always)]
-fn difference<S: Simd>(s: S, x: S::F, m: S::F, neg_m: S::F) -> (S::F, S::F) {
-    let d = s.sub(x, m);
-    let bb = s.sub(d, x);
-    let dl = s.add(s.sub(x, s.sub(d, bb)), s.sub(neg_m, bb));
+fn difference<S: Simd>(s: S, x: S::F, neg_m: S::F) -> (S::F, S::F) {
+    let (d, dl) = two_sum(s, x, neg_m);
     let floor = s.splat(EXP_FLOOR);
     let low = s.lt(d, floor);
     (s.select(low, floor, d), s.select(low, s.splat(0.0), dl))
@@ -405,14 +421,13 @@ struct Sums<F> {
 fn exp_accumulate<S: Simd, L: Flavor>(
     s: S,
     x: S::F,
-    m: S::F,
     neg_m: S::F,
     valid: Option<S::M>,
     acc: &mut Sums<S::F>,
 ) -> S::F {
     let zero = s.splat(0.0);
     let one = s.splat(1.0);
-    let (d, dl) = difference(s, x, m, neg_m);
+    let (d, dl) = difference(s, x, neg_m);
     let (es, z) = exp_split_clamped::<S, E_SCALE_BIAS>(s, d);
     let lo = s.mul_add(es.hi, dl, es.lo);
     let v = s.add(es.hi, lo);
@@ -504,7 +519,6 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
 ) -> (f64, f64) {
     let lanes = S::LANES;
     let groups = VIRTUAL_LANES / lanes;
-    let mv = s.splat(m);
     let neg_m = s.splat(-m);
     let fresh = Sums {
         sum: s.splat(0.0),
@@ -543,7 +557,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
                         }
                         continue;
                     }
-                    let e = exp_accumulate::<S, L>(s, z, mv, neg_m, None, a);
+                    let e = exp_accumulate::<S, L>(s, z, neg_m, None, a);
                     if !L::LOG {
                         s.store(y.add(j), e);
                     }
@@ -561,7 +575,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
             // touch nothing past them.
             unsafe {
                 let valid = (count < lanes).then(|| first_lanes(s, count));
-                let e = exp_accumulate::<S, L>(s, src.read(s, j, count), mv, neg_m, valid, a);
+                let e = exp_accumulate::<S, L>(s, src.read(s, j, count), neg_m, valid, a);
                 if !L::LOG {
                     write(s, y, j, count, e);
                 }
@@ -588,32 +602,58 @@ impl Kernel for Scale {
     }
 }
 
-/// Pass 3 of `log_softmax`: `y_i = (d + dl) - (l_hi + l_lo)` with
-/// `d + dl = x_i - m` (TwoSum), rounded once.
+/// Pass 3 of `log_softmax`: `y_i = x_i - m - L`, from `x_i - c = d + dl`
+/// exactly (TwoSum) and one rounding at the end. `MERGED`: `c = c_hi` with
+/// `C = m + L = c_hi + c_lo` as a pair, `y = d + (dl - c_lo)`. Otherwise
+/// `c = m`, then `t + t_err = d - l_hi` (TwoSum) with `L = l_hi + l_lo`,
+/// `y = t + ((t_err + dl) - l_lo)`: six operations more, for the rows whose
+/// `L` is too small beside `m` for the pair (see [`Subtract::for_row`]).
 #[derive(Clone, Copy)]
-struct Subtract {
-    m: f32,
+struct Subtract<const MERGED: bool> {
+    /// `c_hi` or `m`.
+    c: f32,
+    /// `l_hi` (unused where `MERGED`).
     l_hi: f32,
-    l_lo: f32,
+    /// `c_lo` or `l_lo`.
+    lo: f32,
 }
 
-impl Kernel for Subtract {
+impl Subtract<true> {
+    /// The merged form for a row of max `m` and `L = ln`, or `None` where
+    /// `L < 2^-15 |c_hi|`: `c_lo`, rounded, is off by at most
+    /// `2^-25 ulp(c_hi)` and `|y_i| >= L`, so the bound keeps that below
+    /// `2^-9` ULP of any result; on rows with a smaller `L` (a max that
+    /// dominates the row), results near `-L` could be off by a quarter of an
+    /// ULP more. `c_lo = C - c_hi`: `m - c_hi` is exact in float64, and
+    /// `|c_lo| <= L` (`m` is a float within `L` of `C`).
+    fn for_row(m: f32, ln: f64) -> Option<Self> {
+        let c_hi = (f64::from(m) + ln) as f32;
+        let c_lo = ((f64::from(m) - f64::from(c_hi)) + ln) as f32;
+        (ln * 32768.0 >= f64::from(c_hi.abs())).then_some(Subtract {
+            c: c_hi,
+            l_hi: 0.0,
+            lo: c_lo,
+        })
+    }
+}
+
+impl<const MERGED: bool> Kernel for Subtract<MERGED> {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let neg_m = s.splat(-self.m);
-        let neg_l = s.splat(-self.l_hi);
-        let d = s.add(x, neg_m);
-        let bb = s.sub(d, x);
-        let dl = s.add(s.sub(x, s.sub(d, bb)), s.sub(neg_m, bb));
-        let t = s.add(d, neg_l);
-        let bt = s.sub(t, d);
-        let t_err = s.add(s.sub(d, s.sub(t, bt)), s.sub(neg_l, bt));
-        let y = s.add(t, s.sub(s.add(t_err, dl), s.splat(self.l_lo)));
+        let (d, dl) = two_sum(s, x, s.splat(-self.c));
+        let lo = s.splat(self.lo);
+        let (y, t) = if MERGED {
+            (s.add(d, s.sub(dl, lo)), d)
+        } else {
+            let (t, t_err) = two_sum(s, d, s.splat(-self.l_hi));
+            (s.add(t, s.sub(s.add(t_err, dl), lo)), t)
+        };
         // Where a part overflowed, `y` is NaN or infinite and `t` is the
-        // result: `d = -inf` (an entry of -inf, or `x - m` overflowing), or
-        // TwoSum's `bb` or `d - bb` overflowing, which needs `|m|` or `|x|`
-        // near `f32::MAX` and `x != m`; then `|d| >= 2^103` and `t = d` is
-        // within half an ULP of `x - m - L` (`L <= ln(row_len)`).
+        // result: `d = -inf` (an entry of -inf, or `x - c` overflowing), or
+        // TwoSum's `bb` or `d - bb` overflowing, which needs `|c|` or `|x|`
+        // near `f32::MAX` and `x != c`; then `|d| >= 2^103` and `t` is
+        // within half an ULP of `x - m - L` (`L <= ln(row_len)`, and
+        // `|c_lo| <= L`).
         s.select_finite(y, t)
     }
 }
@@ -717,10 +757,20 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
     let (sum, count) = unsafe { exp_sum::<S, L, R>(s, src, y, n, m) };
     if L::LOG {
         let ln = ln1p((count - 1.0) + sum / E_SCALE);
-        let l_hi = ln as f32;
-        let l_lo = (ln - f64::from(l_hi)) as f32;
-        // SAFETY: the caller's ranges, passed on.
-        unsafe { pass3(s, Subtract { m, l_hi, l_lo }, src, y, n) };
+        if let Some(k) = Subtract::for_row(m, ln) {
+            // SAFETY: the caller's ranges, passed on.
+            unsafe { pass3(s, k, src, y, n) };
+        } else {
+            let l_hi = ln as f32;
+            let l_lo = (ln - f64::from(l_hi)) as f32;
+            let k = Subtract::<false> {
+                c: m,
+                l_hi,
+                lo: l_lo,
+            };
+            // SAFETY: the caller's ranges, passed on.
+            unsafe { pass3(s, k, src, y, n) };
+        }
     } else {
         let r = 1.0 / sum;
         let r_hi = r as f32;
