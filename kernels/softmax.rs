@@ -621,10 +621,11 @@ struct Subtract<const MERGED: bool> {
 impl Subtract<true> {
     /// The merged form for a row of max `m` and `L = ln`, or `None` where
     /// `L < 2^-15 |c_hi|`: `c_lo`, rounded, is off by at most
-    /// `2^-25 ulp(c_hi)` and `|y_i| >= L`, so the bound keeps that below
+    /// `2^-25 ulp(c_hi) <= 2^-33 L` and `|y_i| >= L`, so that stays below
     /// `2^-9` ULP of any result; on rows with a smaller `L` (a max that
     /// dominates the row), results near `-L` could be off by a quarter of an
-    /// ULP more. `c_lo = C - c_hi`: `m - c_hi` is exact in float64, and
+    /// ULP more. `c_lo = C - c_hi` in float64: `m - c_hi` is exact unless
+    /// `|m|` is far below `L` (then off by at most `2^-53 L`), and
     /// `|c_lo| <= L` (`m` is a float within `L` of `C`).
     fn for_row(m: f32, ln: f64) -> Option<Self> {
         let c_hi = (f64::from(m) + ln) as f32;
