@@ -16,13 +16,17 @@
 //! into an `f32` pair `c_hi + c_lo`: `x_i - c_hi = d + dl` exactly (TwoSum),
 //! then `d + (dl - c_lo)`, rounded once (nine operations per AVX-512 vector
 //! with the test of finiteness). `c_lo`'s own rounding is at most
-//! `2^-25 ulp(c_hi)`, which shows only where a result is small beside `c_hi`;
-//! results are at most `-L` (`x_i <= m`), so rows with `L >= 2^-15 |c_hi|`
-//! (any row but those whose max dominates the rest by far) lose at most `2^-9`
-//! ULP to it. The other rows keep `L` apart as a pair `L_hi + L_lo` and
-//! compute `(d + dl) - (L_hi + L_lo)` from `x_i - m = d + dl` with a second
-//! TwoSum (six operations more), so that near `-L` the result does not carry
-//! `c_lo`'s rounding (about a quarter of an ULP there: 0.764 ULP in all).
+//! `2^-25 ulp(c_hi)` (while `c_lo` is normal), which shows only where a
+//! result is small beside `c_hi`; results are at most `-L` (`x_i <= m`), so
+//! rows with `|c_hi| <= 2^15 L` lose at most about `2^-8` ULP to it and to the
+//! rounding of `dl - c_lo`. The rows where `|m|` is larger beside `L` keep
+//! `L` apart as a pair `L_hi + L_lo` and compute `(d + dl) - (L_hi + L_lo)`
+//! from `x_i - m = d + dl` with a second TwoSum (seven operations more), so
+//! that near `-L` the result does not carry `c_lo`'s rounding (about a
+//! quarter of an ULP there: 0.764 ULP in all). In either form, where `C` is
+//! below about `2^-100` its low part is subnormal and rounds to a multiple of
+//! `2^-149`, which costs results in `[2^-126, 2^-100]` up to a quarter of an
+//! ULP more.
 //!
 //! The sum is compensated and its order does not depend on the vector width:
 //! element `i` goes to virtual lane `i mod 16` (one AVX-512 vector, two AVX2
@@ -45,9 +49,10 @@
 //! At the top of the range (`|m|` or `|x_i|` near `f32::MAX`) `x_i - m` may
 //! overflow to `-inf` (the entry gives `0`, `-inf`), and TwoSum's
 //! intermediate values may overflow although `d` does not; pass 2 floors `d`
-//! there anyway, and pass 3 of `log_softmax` falls back to `d` (or
-//! `d - L_hi`), which is within half an ULP since then `|d| >= 2^103`
-//! dwarfs `L <= ln(len)`.
+//! there anyway, and pass 3 of `log_softmax` falls back to `d - L_hi`, which
+//! is within half an ULP since then `|d| >= 2^103` dwarfs `L <= ln(len)`.
+//! (Such rows never take the pair `c_hi + c_lo`, which needs
+//! `|c_hi| <= 2^15 L`; there the fallback is `d = -inf` for `-inf` entries.)
 //!
 //! Max error per entry against the float64 softmax of the whole row: the
 //! stored `e_i` (0.5 ULP of `e_i`, up to 1 ULP of `y_i`) and the last
@@ -56,7 +61,9 @@
 //! entries, see `tests/softmax.rs`); just above `f32::MIN_POSITIVE` the
 //! product `e_i r_lo` rounds to the subnormal grid, up to 0.5 ULP more
 //! (measured 1.74 on rows in [-120, 0]), still within the 2 ULP bound.
-//! `log_softmax` is rounded once (measured 0.54 ULP).
+//! `log_softmax` is rounded once but for the low part of `C` or `L`
+//! (measured 0.54 ULP; 0.75 on the row `[0, -86.20519]`, whose `L` is just
+//! above `f32::MIN_POSITIVE`, so that its low part is subnormal).
 //!
 //! Special rows (PyTorch gives NaN for all three): a row with a NaN gives its
 //! first NaN, quieted, everywhere. Otherwise `+inf` entries are the limit of
@@ -606,8 +613,8 @@ impl Kernel for Scale {
 /// exactly (TwoSum) and one rounding at the end. `MERGED`: `c = c_hi` with
 /// `C = m + L = c_hi + c_lo` as a pair, `y = d + (dl - c_lo)`. Otherwise
 /// `c = m`, then `t + t_err = d - l_hi` (TwoSum) with `L = l_hi + l_lo`,
-/// `y = t + ((t_err + dl) - l_lo)`: six operations more, for the rows whose
-/// `L` is too small beside `m` for the pair (see [`Subtract::for_row`]).
+/// `y = t + ((t_err + dl) - l_lo)`: seven operations more, for the rows whose
+/// `L` is too small beside `|m|` for the pair (see [`Subtract::for_row`]).
 #[derive(Clone, Copy)]
 struct Subtract<const MERGED: bool> {
     /// `c_hi` or `m`.
@@ -621,12 +628,13 @@ struct Subtract<const MERGED: bool> {
 impl Subtract<true> {
     /// The merged form for a row of max `m` and `L = ln`, or `None` where
     /// `L < 2^-15 |c_hi|`: `c_lo`, rounded, is off by at most
-    /// `2^-25 ulp(c_hi) <= 2^-33 L` and `|y_i| >= L`, so that stays below
-    /// `2^-9` ULP of any result; on rows with a smaller `L` (a max that
-    /// dominates the row), results near `-L` could be off by a quarter of an
-    /// ULP more. `c_lo = C - c_hi` in float64: `m - c_hi` is exact unless
-    /// `|m|` is far below `L` (then off by at most `2^-53 L`), and
-    /// `|c_lo| <= L` (`m` is a float within `L` of `C`).
+    /// `2^-25 ulp(c_hi) <= 2^-33 L` (while normal) and `|y_i| >= L`, so that
+    /// stays below `2^-9` ULP of any result; on rows with a smaller `L` (a
+    /// large `|m|`: the max dominates the rest, or the whole row sits far
+    /// from zero), results near `-L` could be off by a quarter of an ULP
+    /// more. `c_lo = C - c_hi` in float64, where `m - c_hi` is exact unless
+    /// one of `|m|` and `|c_hi|` is far below the other (then off by at most
+    /// about `2^-53 L`); `|c_lo| <= L` (`m` is a float within `L` of `C`).
     fn for_row(m: f32, ln: f64) -> Option<Self> {
         let c_hi = (f64::from(m) + ln) as f32;
         let c_lo = ((f64::from(m) - f64::from(c_hi)) + ln) as f32;
@@ -653,8 +661,8 @@ impl<const MERGED: bool> Kernel for Subtract<MERGED> {
         // result: `d = -inf` (an entry of -inf, or `x - c` overflowing), or
         // TwoSum's `bb` or `d - bb` overflowing, which needs `|c|` or `|x|`
         // near `f32::MAX` and `x != c`; then `|d| >= 2^103` and `t` is
-        // within half an ULP of `x - m - L` (`L <= ln(row_len)`, and
-        // `|c_lo| <= L`).
+        // within half an ULP of `x - m - L` (`L <= ln(row_len)`). The merged
+        // form's `|c| <= 2^15 L` rules out all but the entries of -inf.
         s.select_finite(y, t)
     }
 }
