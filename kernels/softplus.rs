@@ -58,25 +58,27 @@
 //! `m + m_lo` whatever `beta` is).
 //!
 //! Cost per vector, besides the load, the store and the NaN rule, for a power
-//! of two `beta`: 36 operations on AVX-512 (the cut-off 1, a `vrangeps`, `E` 13
-//! with its reduction, the quotient 2 with one division, its correction 6, `w`
-//! 6, the scaled result 4, `max(x, 0)`, the sum and the threshold 4), 26 of
-//! them FMAs, products, the division, `min`, `max` or `vscalefps`; six more for
-//! other `beta` (`m_lo` three, `beta |x|`'s error and `m_b` three) and three
-//! more for a tiny `beta` (the test of `-inf`). On AVX2 and NEON the cut-off is
-//! two operations ([`Simd::abs_min`]), the two scalings by `2^max(n, N_FLOOR)`
-//! take a `max`, a shift of the shifter sum that rounded `n` (see
-//! [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has a `max` and
-//! two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is eight
-//! operations, with no branch, where AVX-512 has one `vscalefps`. The select of
-//! `|x|` and of the result beyond the cut-off, and `max(x, 0)` as an integer
-//! mask, took four operations more on AVX-512 and three on AVX2 and NEON (where
-//! the loop also spilled more: llvm-mca counts seven instructions fewer per
-//! AVX2 vector). The former form, a degree-6 polynomial in `v` per exponent
-//! from 16-entry tables (nine [`Simd::lookup16`] per vector, five operations
-//! each on AVX2 and a four-register `tbl` on NEON, and two [`Simd::mul_exp2`]),
-//! was no faster on AVX-512 (one `vpermps` per lookup) and slower on every
-//! other path.
+//! of two `beta`: 36 operations on AVX-512 (the cut-off 1, a `vrangeps`, `E`
+//! 13 with its reduction, the quotient 2 with one division, its correction 6,
+//! `w` 6, the scaled result 4, `max(x, 0)`, the sum and the threshold 4), 26
+//! of them FMAs, products, the division, `min`, `max` or `vscalefps`; one
+//! fewer for `beta = 1`, PyTorch's default, which has a kernel type of its own
+//! that skips the product `beta |x|` (the same bits: the product by 1 is
+//! exact); six more for other `beta` (`m_lo` three, `beta |x|`'s error and
+//! `m_b` three) and three more for a tiny `beta` (the test of `-inf`). On AVX2
+//! and NEON the cut-off is two operations ([`Simd::abs_min`]), the two
+//! scalings by `2^max(n, N_FLOOR)` take a `max`, a shift of the shifter sum
+//! that rounded `n` (see [`Pow2`](super::exp::Pow2)) and four products where
+//! AVX-512 has a `max` and two `vscalefps` (three more), and
+//! [`Simd::mul_pow2_wide`] is eight operations, with no branch, where AVX-512
+//! has one `vscalefps`. The select of `|x|` and of the result beyond the
+//! cut-off, and `max(x, 0)` as an integer mask, took four operations more on
+//! AVX-512 and three on AVX2 and NEON (where the loop also spilled more:
+//! llvm-mca counts seven instructions fewer per AVX2 vector). The former form,
+//! a degree-6 polynomial in `v` per exponent from 16-entry tables (nine
+//! [`Simd::lookup16`] per vector, five operations each on AVX2 and a
+//! four-register `tbl` on NEON, and two [`Simd::mul_exp2`]), was no faster on
+//! AVX-512 (one `vpermps` per lookup) and slower on every other path.
 //!
 //! Measured max error: 1.511 ULP over every `f32` at `beta = 1, threshold = 20`
 //! (at `x = -2.0404227`; the tabulated form measured 1.11). On strided
@@ -123,9 +125,10 @@ const SOFTPLUS_C4: f32 = 1.400_339e-1; // 0x1.1eca18p-3
 /// `2^-120`) that every finite `x` is inside the cut-off `|x| <= abs_x_max`
 /// (`abs_x_max` is `f32::MAX`): only `x = -inf` is beyond it, so it is tested
 /// and selected; for every other `beta` the cut-off is one clamp of `|x|`,
-/// where the result already rounds to `0`.
+/// where the result already rounds to `0`. `ONE` is true for `beta = 1`,
+/// PyTorch's default, whose kernel skips the product `beta |x|`.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Softplus<const SCALED: bool, const TINY: bool> {
+pub(crate) struct Softplus<const SCALED: bool, const TINY: bool, const ONE: bool = false> {
     beta: f32,
     /// `m_b` of `beta = m_b 2^k`, in `[1, 2)`.
     m_b: f32,
@@ -142,11 +145,13 @@ pub(crate) struct Softplus<const SCALED: bool, const TINY: bool> {
     abs_x_max: f32,
 }
 
-/// A validated `softplus`: [`Softplus`] for `beta` a power of two, any
-/// other `beta`, or a tiny one.
+/// A validated `softplus`: [`Softplus`] for `beta = 1`, another power of
+/// two, any other `beta`, or a tiny one.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum SoftplusKernel {
-    /// `beta` a power of two, not tiny.
+    /// `beta = 1`.
+    One(Softplus<false, false, true>),
+    /// `beta` another power of two, not tiny.
     PowerOfTwo(Softplus<false, false>),
     /// Any other `beta`, not tiny.
     Scaled(Softplus<true, false>),
@@ -159,6 +164,7 @@ impl KernelChoice for SoftplusKernel {
     #[inline(always)]
     fn hand_to<U: KernelUse>(self, u: U) -> U::Output {
         match self {
+            SoftplusKernel::One(k) => u.with(k),
             SoftplusKernel::PowerOfTwo(k) => u.with(k),
             SoftplusKernel::Scaled(k) => u.with(k),
             SoftplusKernel::Tiny(k) => u.with(k),
@@ -193,7 +199,7 @@ impl SoftplusKernel {
         let abs_b_max = (SCALE_FLOOR - k) * std::f64::consts::LN_2;
         let abs_x_max = (abs_b_max / b).min(f64::from(f32::MAX));
         let x_last = last_at_most(beta, threshold.min(IDENTITY_ABOVE));
-        // The fields, for any of the three types.
+        // The fields, for any of the four types.
         macro_rules! kernel {
             () => {
                 Softplus {
@@ -209,6 +215,8 @@ impl SoftplusKernel {
         }
         Ok(if abs_x_max == f64::from(f32::MAX) {
             SoftplusKernel::Tiny(kernel!())
+        } else if beta == 1.0 {
+            SoftplusKernel::One(kernel!())
         } else if m == 1.0 {
             SoftplusKernel::PowerOfTwo(kernel!())
         } else {
@@ -234,7 +242,7 @@ fn last_at_most(beta: f32, t: f32) -> f32 {
     x
 }
 
-impl<const SCALED: bool, const TINY: bool> Kernel for Softplus<SCALED, TINY> {
+impl<const SCALED: bool, const TINY: bool, const ONE: bool> Kernel for Softplus<SCALED, TINY, ONE> {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let zero = s.splat(0.0);
@@ -254,7 +262,7 @@ impl<const SCALED: bool, const TINY: bool> Kernel for Softplus<SCALED, TINY> {
         // E = e^-(nb - e) = (m + m_lo) 2^n.
         // m + m_lo: the pair for other `beta`, `m` alone (`exp_neg`'s) for a
         // power of two (see the module docs).
-        let nb = s.mul(beta, ax);
+        let nb = if ONE { ax } else { s.mul(beta, ax) };
         let (m, m_lo, p) = if SCALED {
             let (v, p) = exp_neg_reduce(s, nb);
             let v = s.sub(v, s.neg_mul_add(beta, ax, nb));

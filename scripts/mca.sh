@@ -87,7 +87,7 @@ callees() {
 declare -A KERNEL=(
     [exp]=exp::Exp [erf]=erf::Erf [tanh]=tanh::Tanh [sigmoid]=sigmoid::Sigmoid
     [silu]=sigmoid::Silu [gelu]=gelu::Gelu [gelu_tanh]=gelu_tanh::GeluTanh
-    [softplus]="softplus::Softplus<false, false>" [mish]=mish::Mish
+    [softplus]="softplus::Softplus<false, false, true>" [mish]=mish::Mish
 )
 
 # Whether a demangled name ($1) is on the f32 path of kernel $2: it names no
