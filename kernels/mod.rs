@@ -95,6 +95,15 @@ pub(crate) fn horner<S: Simd, const N: usize>(s: S, x: S::F, c: [f32; N]) -> S::
     acc
 }
 
+/// `a + b = sum + err` exactly (TwoSum, whatever the magnitudes): `sum`
+/// rounded, `err` its rounding error, in six operations.
+#[inline(always)]
+pub(crate) fn two_sum<S: Simd>(s: S, a: S::F, b: S::F) -> (S::F, S::F) {
+    let sum = s.add(a, b);
+    let bb = s.sub(sum, a);
+    (sum, s.add(s.sub(a, s.sub(sum, bb)), s.sub(b, bb)))
+}
+
 /// The numerator of the correction of a rounded quotient `q = num / d`,
 /// where `num + num_lo` and `d + d_lo` are the exact numerator and
 /// denominator: `(num - q d) + num_lo - q d_lo`, with `num - q d` exact (one

@@ -74,8 +74,8 @@
 //! entry gives `0` only where `e^(x_i - m) / sum` is below half the smallest
 //! subnormal.
 
-use super::Kernel;
 use super::exp::exp_split_clamped;
+use super::{Kernel, two_sum};
 use crate::driver::prefetch_ahead;
 use crate::simd::Simd;
 use crate::simd::scalar::Scalar;
@@ -392,14 +392,6 @@ unsafe fn write<S: Simd>(s: S, p: *mut f32, i: usize, count: usize, v: S::F) {
     }
 }
 
-/// `x + c = d + dl` exactly (TwoSum): `d` rounded, `dl` its error.
-#[inline(always)]
-fn two_sum<S: Simd>(s: S, x: S::F, c: S::F) -> (S::F, S::F) {
-    let d = s.add(x, c);
-    let bb = s.sub(d, x);
-    (d, s.add(s.sub(x, s.sub(d, bb)), s.sub(c, bb)))
-}
-
 /// `x - m = d + dl` exactly (TwoSum), with `d` floored at [`EXP_FLOOR`] (and
 /// `dl = 0` there, where it cannot matter and may be NaN).
 #[inline(always)]
@@ -646,6 +638,20 @@ impl Subtract<true> {
     }
 }
 
+impl Subtract<false> {
+    /// The form with `L = l_hi + l_lo` apart, for the rows that
+    /// [`Subtract::for_row`] leaves out.
+    fn exact(m: f32, ln: f64) -> Self {
+        let l_hi = ln as f32;
+        let l_lo = (ln - f64::from(l_hi)) as f32;
+        Subtract {
+            c: m,
+            l_hi,
+            lo: l_lo,
+        }
+    }
+}
+
 impl<const MERGED: bool> Kernel for Subtract<MERGED> {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
@@ -766,19 +772,11 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
     let (sum, count) = unsafe { exp_sum::<S, L, R>(s, src, y, n, m) };
     if L::LOG {
         let ln = ln1p((count - 1.0) + sum / E_SCALE);
-        if let Some(k) = Subtract::for_row(m, ln) {
+        match Subtract::for_row(m, ln) {
             // SAFETY: the caller's ranges, passed on.
-            unsafe { pass3(s, k, src, y, n) };
-        } else {
-            let l_hi = ln as f32;
-            let l_lo = (ln - f64::from(l_hi)) as f32;
-            let k = Subtract::<false> {
-                c: m,
-                l_hi,
-                lo: l_lo,
-            };
+            Some(k) => unsafe { pass3(s, k, src, y, n) },
             // SAFETY: the caller's ranges, passed on.
-            unsafe { pass3(s, k, src, y, n) };
+            None => unsafe { pass3(s, Subtract::exact(m, ln), src, y, n) },
         }
     } else {
         let r = 1.0 / sum;

@@ -12,7 +12,7 @@
 //! Special values: NaN in, the same NaN out (quieted). `softsign(±inf) = ±1`,
 //! `softsign(±0) = ±0`; the result is always in `[-1, 1]`.
 
-use super::Kernel;
+use super::{Kernel, two_sum};
 use crate::simd::Simd;
 
 /// From here on `x / (1 + |x|)` rounds to `±1` (`0x1p25`).
@@ -27,10 +27,8 @@ impl Kernel for Softsign {
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let one = s.splat(1.0);
         let ax = s.abs(x);
-        // TwoSum: d + delta = 1 + |x| exactly.
-        let d = s.add(one, ax);
-        let bb = s.sub(d, one);
-        let delta = s.add(s.sub(one, s.sub(d, bb)), s.sub(ax, bb));
+        // d + delta = 1 + |x| exactly.
+        let (d, delta) = two_sum(s, one, ax);
         let w = s.div(one, d);
         let rho = s.neg_mul_add(w, d, one);
         let w_lo = s.mul(w, s.neg_mul_add(w, delta, rho));
