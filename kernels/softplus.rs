@@ -61,24 +61,29 @@
 //! of two `beta`: 36 operations on AVX-512 (the cut-off 1, a `vrangeps`, `E`
 //! 13 with its reduction, the quotient 2 with one division, its correction 6,
 //! `w` 6, the scaled result 4, `max(x, 0)`, the sum and the threshold 4), 26
-//! of them FMAs, products, the division, `min`, `max` or `vscalefps`; one
-//! fewer for `beta = 1`, PyTorch's default, which has a kernel type of its own
-//! that skips the product `beta |x|` (the same bits: the product by 1 is
-//! exact); six more for other `beta` (`m_lo` three, `beta |x|`'s error and
-//! `m_b` three) and three more for a tiny `beta` (the test of `-inf`). On AVX2
-//! and NEON the cut-off is two operations ([`Simd::abs_min`]), the two
-//! scalings by `2^max(n, N_FLOOR)` take a `max`, a shift of the shifter sum
-//! that rounded `n` (see [`Pow2`](super::exp::Pow2)) and four products where
-//! AVX-512 has a `max` and two `vscalefps` (three more), and
-//! [`Simd::mul_pow2_wide`] is eight operations, with no branch, where AVX-512
-//! has one `vscalefps`. The select of `|x|` and of the result beyond the
-//! cut-off, and `max(x, 0)` as an integer mask, took four operations more on
-//! AVX-512 and three on AVX2 and NEON (where the loop also spilled more:
-//! llvm-mca counts seven instructions fewer per AVX2 vector). The former form,
-//! a degree-6 polynomial in `v` per exponent from 16-entry tables (nine
-//! [`Simd::lookup16`] per vector, five operations each on AVX2 and a
-//! four-register `tbl` on NEON, and two [`Simd::mul_exp2`]), was no faster on
-//! AVX-512 (one `vpermps` per lookup) and slower on every other path.
+//! of them FMAs, products, the division, `min`, `max` or `vscalefps`; four
+//! fewer for `beta = 1` with a threshold of at least 16 (PyTorch's default is
+//! 20), which has a kernel type of its own: it skips the product `beta |x|`
+//! (exact at 1), the threshold's compare and select (past 16 the sum is `x`
+//! already, as above), and the exponent `n + 1` (it forms the sum doubled,
+//! `2q + (q (2w) + 2c)` with `2w` and `2c` from doubled constants, and scales
+//! that by `2^n`; each rounding is of a doubled value, so the result has the
+//! same bits: the same digest over all 2^32 inputs); six more for other `beta`
+//! (`m_lo` three, `beta |x|`'s error and `m_b` three) and three more for a
+//! tiny `beta` (the test of `-inf`). On AVX2 and NEON the cut-off is two
+//! operations ([`Simd::abs_min`]), the two scalings by `2^max(n, N_FLOOR)`
+//! take a `max`, a shift of the shifter sum that rounded `n` (see
+//! [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has a `max` and
+//! two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is eight
+//! operations, with no branch, where AVX-512 has one `vscalefps`. The select
+//! of `|x|` and of the result beyond the cut-off, and `max(x, 0)` as an
+//! integer mask, took four operations more on AVX-512 and three on AVX2 and
+//! NEON (where the loop also spilled more: llvm-mca counts seven instructions
+//! fewer per AVX2 vector). The former form, a degree-6 polynomial in `v` per
+//! exponent from 16-entry tables (nine [`Simd::lookup16`] per vector, five
+//! operations each on AVX2 and a four-register `tbl` on NEON, and two
+//! [`Simd::mul_exp2`]), was no faster on AVX-512 (one `vpermps` per lookup)
+//! and slower on every other path.
 //!
 //! Measured max error: 1.511 ULP over every `f32` at `beta = 1, threshold = 20`
 //! (at `x = -2.0404227`; the tabulated form measured 1.11). On strided
@@ -125,8 +130,11 @@ const SOFTPLUS_C4: f32 = 1.400_339e-1; // 0x1.1eca18p-3
 /// `2^-120`) that every finite `x` is inside the cut-off `|x| <= abs_x_max`
 /// (`abs_x_max` is `f32::MAX`): only `x = -inf` is beyond it, so it is tested
 /// and selected; for every other `beta` the cut-off is one clamp of `|x|`,
-/// where the result already rounds to `0`. `ONE` is true for `beta = 1`,
-/// PyTorch's default, whose kernel skips the product `beta |x|`.
+/// where the result already rounds to `0`. `ONE` is true for `beta = 1`
+/// with a threshold of at least 16 (PyTorch's default: 1 and 20), whose
+/// kernel skips the product `beta |x|`, the threshold's select and the
+/// exponent `n + 1` (see the module docs); the same bits as the kernel of a
+/// power of two.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Softplus<const SCALED: bool, const TINY: bool, const ONE: bool = false> {
     beta: f32,
@@ -149,9 +157,10 @@ pub(crate) struct Softplus<const SCALED: bool, const TINY: bool, const ONE: bool
 /// two, any other `beta`, or a tiny one.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum SoftplusKernel {
-    /// `beta = 1`.
+    /// `beta = 1`, a threshold of at least 16.
     One(Softplus<false, false, true>),
-    /// `beta` another power of two, not tiny.
+    /// `beta` a power of two, not tiny (1 among them, with a threshold below
+    /// 16).
     PowerOfTwo(Softplus<false, false>),
     /// Any other `beta`, not tiny.
     Scaled(Softplus<true, false>),
@@ -215,7 +224,7 @@ impl SoftplusKernel {
         }
         Ok(if abs_x_max == f64::from(f32::MAX) {
             SoftplusKernel::Tiny(kernel!())
-        } else if beta == 1.0 {
+        } else if beta == 1.0 && threshold >= IDENTITY_ABOVE {
             SoftplusKernel::One(kernel!())
         } else if m == 1.0 {
             SoftplusKernel::PowerOfTwo(kernel!())
@@ -292,22 +301,98 @@ impl<const SCALED: bool, const TINY: bool, const ONE: bool> Kernel for Softplus<
             s.add(s.sub(two_mb, d), big_e)
         };
         let c_num = quotient_residual(s, q, (m, m_lo), (d, e_d));
-        let c = s.mul(c_num, s.mul_add(big_e, s.splat(self.r1), s.splat(self.r0)));
+        // At `beta = 1` the sum below is formed doubled (see there): `c`
+        // and `w` come out doubled, exactly, from doubled constants.
+        let twice = if ONE { 2.0 } else { 1.0 };
+        let c = s.mul(
+            c_num,
+            s.mul_add(big_e, s.splat(twice * self.r1), s.splat(twice * self.r0)),
+        );
         // s = E / (2 + E) = 2^n q mb to a rounding or two: it only enters
         // w = z P(z), at most 0.04.
         let q_mb = if SCALED { s.mul(q, mb) } else { q };
         let sv = p_floor.scale(s, q_mb);
         let z = s.mul(sv, sv);
-        let poly = horner(s, z, [SOFTPLUS_C4, SOFTPLUS_C3, SOFTPLUS_C2, SOFTPLUS_C1]);
+        let poly = horner(
+            s,
+            z,
+            [SOFTPLUS_C4, SOFTPLUS_C3, SOFTPLUS_C2, SOFTPLUS_C1].map(|c| twice * c),
+        );
         let w = s.mul(z, poly);
-        // log1p(E) / beta = 2^(n + 1 - k) (q + (q w + c)), rounded once.
-        let y = s.add(q, s.mul_add(q, w, c));
-        let r = s.mul_pow2_wide(y, s.sub(p.n(), s.splat(self.k_minus_1)));
+        // log1p(E) / beta = 2^(n + 1 - k) (q + (q w + c)), rounded once. At
+        // `beta = 1` (`k = 0`) the sum is formed doubled, `2q + (q 2w + 2c)`
+        // (the same roundings, each of a doubled value), and scaled by `2^n`:
+        // no `n + 1` to form.
+        let r = if ONE {
+            let y2 = s.mul_add(q, s.splat(2.0), s.mul_add(q, w, c));
+            s.mul_pow2_wide(y2, p.n())
+        } else {
+            let y = s.add(q, s.mul_add(q, w, c));
+            s.mul_pow2_wide(y, s.sub(p.n(), s.splat(self.k_minus_1)))
+        };
         // Far out, the result is max(x, 0).
         let r = far.map_or(r, |far| s.select(far, zero, r));
         // max(x, 0) + r: the sign of a zero `max` gives is lost in the sum
         // (r >= +0), and NaN lanes are the driver's.
         let y = s.add(s.max(x, zero), r);
-        s.select(s.gt(x, s.splat(self.x_last)), x, y)
+        if ONE {
+            // The threshold is at least 16 (see `SoftplusKernel::new`): past
+            // it the sum is `x` already.
+            y
+        } else {
+            s.select(s.gt(x, s.splat(self.x_last)), x, y)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::scalar::Scalar;
+
+    /// The kernel type of `beta = 1` (threshold 20) gives the bits of the
+    /// kernel type of a power of two with the same fields, which forms `n + 1`,
+    /// sums `q + (q w + c)` undoubled and selects `x` past the threshold: on
+    /// every 251st `f32` and around 16, where the select stops mattering.
+    #[test]
+    fn the_beta_one_kernel_gives_the_power_of_two_kernels_bits() {
+        let SoftplusKernel::One(one) = SoftplusKernel::new(1.0, 20.0).unwrap() else {
+            panic!("beta = 1, threshold 20 takes the kernel type of its own");
+        };
+        let two = Softplus::<false, false> {
+            beta: one.beta,
+            m_b: one.m_b,
+            r0: one.r0,
+            r1: one.r1,
+            k_minus_1: one.k_minus_1,
+            x_last: one.x_last,
+            abs_x_max: one.abs_x_max,
+        };
+        assert_eq!(one.x_last, 16.0);
+        let around_16 = (0..2000u32).map(|i| f32::from_bits(16f32.to_bits() - 1000 + i));
+        let strided = (0..=u32::MAX / 251).map(|i| f32::from_bits(i * 251));
+        let mut past_16 = 0;
+        for x in around_16.chain(strided).filter(|x| !x.is_nan()) {
+            let got = one.apply(Scalar, x);
+            assert_eq!(got.to_bits(), two.apply(Scalar, x).to_bits(), "x = {x:e}");
+            if x > 16.0 {
+                assert_eq!(got.to_bits(), x.to_bits(), "x = {x:e}");
+                past_16 += 1;
+            }
+        }
+        assert!(past_16 > 4_000_000, "{past_16}");
+    }
+
+    /// `beta = 1` with a threshold below 16 keeps the select of `x`.
+    #[test]
+    fn a_threshold_below_16_at_beta_one_takes_the_power_of_two_kernel() {
+        assert!(matches!(
+            SoftplusKernel::new(1.0, 15.5),
+            Ok(SoftplusKernel::PowerOfTwo(_))
+        ));
+        assert!(matches!(
+            SoftplusKernel::new(1.0, 16.0),
+            Ok(SoftplusKernel::One(_))
+        ));
     }
 }
