@@ -29,23 +29,24 @@
 //! Division by `beta = m_b 2^k` (`m_b` in `[1, 2)`) goes into the quotient:
 //! `log1p(E) / beta = 2^(n + 1 - k) Q (1 + w)` with `Q = m / d`,
 //! `d = m_b (2 + E)` (`2 + E` for a power of two, an add instead of an FMA:
-//! [`SoftplusKernel`] picks the kernel type by `beta`). `q = m / d` rounded is
-//! corrected by `c = (rem + m_lo - q e_d) / d` to a fraction of an ulp
-//! (no `m_lo` for a power of two): `rem = m - q d` is exact (one FMA), the
-//! rounding error `e_d` of `d` is exact for a power of two (`2 - d` and the sum
-//! with `E` are exact) and rounded once otherwise (`2 m_b - d` is exact, the
-//! FMA rounds), and `1/d` is taken within 4.2% as `r0 + r1 E` (it only scales
-//! the correction). `E` leaves out `m_lo 2^n`, so `m_lo` is added whole where
-//! `2 / (2 + E)` of it belongs: up to `2^-26.3` relative, inside the measured
-//! error. `s = E / (2 + E) = 2^n q m_b` needs no more than `q` (`w` needs `z`
-//! to `2^-21` only). Then `y = q + (q w + c)` is rounded and scaled by
+//! [`SoftplusKernel`] picks the kernel type by `beta`, and at 1 by the
+//! threshold). `q = m / d` rounded is corrected by
+//! `c = (rem + m_lo - q e_d) / d` to a fraction of an ulp (no `m_lo` for a
+//! power of two): `rem = m - q d` is exact (one FMA), the rounding error `e_d`
+//! of `d` is exact for a power of two (`2 - d` and the sum with `E` are exact)
+//! and rounded once otherwise (`2 m_b - d` is exact, the FMA rounds), and
+//! `1/d` is taken within 4.2% as `r0 + r1 E` (it only scales the correction).
+//! `E` leaves out `m_lo 2^n`, so `m_lo` is added whole where `2 / (2 + E)` of
+//! it belongs: up to `2^-26.3` relative, inside the measured error.
+//! `s = E / (2 + E) = 2^n q m_b` needs no more than `q` (`w` needs `z` to
+//! `2^-21` only). Then `y = q + (q w + c)` is rounded and scaled by
 //! `2^(n + 1 - k)` with [`Simd::mul_pow2_wide`] (`n + 1 - k` is in
 //! `[-160, 150]`, `y` in `[0.11, 0.71]`), exact but for results in the
 //! subnormal range, which are rounded once more, and the result is
 //! `max(x, 0) + y 2^(n + 1 - k)`. `P` has degree 3, minimax for the relative
 //! error of `1 + z P(z)` (2^-27.7 with the `f32` coefficients:
-//! `cargo run --release --bin fit -- softplus`). Only scalars depend on `beta`,
-//! so a call costs no setup.
+//! `cargo run --release --bin fit -- softplus`). Only scalars depend on
+//! `beta`, so a call costs no setup.
 //!
 //! Where `beta x > 16`, `log1p(E) / beta < 2^-27 x`, so the formula returns `x`
 //! anyway (the exact result is within 0.12 ULP of it): the threshold is clamped
@@ -68,11 +69,15 @@
 //! already, as above), and the exponent `n + 1` (it forms the sum doubled,
 //! `2q + (q (2w) + 2c)` with `2w` and `2c` from doubled constants, and scales
 //! that by `2^n`; each rounding is of a doubled value, so the result has the
-//! same bits: the same digest over all 2^32 inputs); six more for other `beta`
-//! (`m_lo` three, `beta |x|`'s error and `m_b` three) and three more for a
-//! tiny `beta` (the test of `-inf`). On AVX2 and NEON the cut-off is two
-//! operations ([`Simd::abs_min`]), the two scalings by `2^max(n, N_FLOOR)`
-//! take a `max`, a shift of the shifter sum that rounded `n` (see
+//! same bits: the same digest over all 2^32 inputs. Where `w` or `c` is
+//! subnormal, so that doubling it is not exact, `E < 2^-61`: `d` rounds to 2,
+//! `rem = 0` and `c` is about `-q E/2`, beside which `q w`, about `c E/6`,
+//! vanishes in its FMA, and a subnormal `c` vanishes beside `q`, so the sum is
+//! `q` and the doubled sum `2q`); six more for other `beta` (`m_lo` three,
+//! `beta |x|`'s error and `m_b` three) and three more for a tiny `beta` (the
+//! test of `-inf`). On AVX2 and NEON the cut-off is two operations
+//! ([`Simd::abs_min`]), the two scalings by `2^max(n, N_FLOOR)` take a `max`,
+//! a shift of the shifter sum that rounded `n` (see
 //! [`Pow2`](super::exp::Pow2)) and four products where AVX-512 has a `max` and
 //! two `vscalefps` (three more), and [`Simd::mul_pow2_wide`] is eight
 //! operations, with no branch, where AVX-512 has one `vscalefps`. The select
@@ -145,16 +150,18 @@ pub(crate) struct Softplus<const SCALED: bool, const TINY: bool, const ONE: bool
     r0: f32,
     /// See [`Softplus::r0`].
     r1: f32,
-    /// `k - 1`, `k` of `beta = m_b 2^k`: the result is scaled by `2^(n - k + 1)`.
+    /// `k - 1`, `k` of `beta = m_b 2^k`: the result is scaled by `2^(n - k + 1)`
+    /// (unused by the `ONE` type, which scales its doubled sum by `2^n`).
     k_minus_1: f32,
-    /// The largest `x` with `beta x <= min(threshold, 16)` in `f32`.
+    /// The largest `x` with `beta x <= min(threshold, 16)` in `f32` (unused by
+    /// the `ONE` type, whose threshold is at least 16).
     x_last: f32,
     /// Beyond this `|x|` the result is `max(x, 0)`.
     abs_x_max: f32,
 }
 
-/// A validated `softplus`: [`Softplus`] for `beta = 1`, another power of
-/// two, any other `beta`, or a tiny one.
+/// A validated `softplus`: [`Softplus`] for `beta = 1` with a threshold of at
+/// least 16, a power of two, any other `beta`, or a tiny one.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum SoftplusKernel {
     /// `beta = 1`, a threshold of at least 16.
@@ -301,8 +308,9 @@ impl<const SCALED: bool, const TINY: bool, const ONE: bool> Kernel for Softplus<
             s.add(s.sub(two_mb, d), big_e)
         };
         let c_num = quotient_residual(s, q, (m, m_lo), (d, e_d));
-        // At `beta = 1` the sum below is formed doubled (see there): `c`
-        // and `w` come out doubled, exactly, from doubled constants.
+        // The `ONE` type forms the sum below doubled (see there): `c` and `w`
+        // come out doubled from doubled constants (exactly, but where they
+        // are subnormal and vanish in the sum: see the module docs).
         let twice = if ONE { 2.0 } else { 1.0 };
         let c = s.mul(
             c_num,
@@ -319,10 +327,10 @@ impl<const SCALED: bool, const TINY: bool, const ONE: bool> Kernel for Softplus<
             [SOFTPLUS_C4, SOFTPLUS_C3, SOFTPLUS_C2, SOFTPLUS_C1].map(|c| twice * c),
         );
         let w = s.mul(z, poly);
-        // log1p(E) / beta = 2^(n + 1 - k) (q + (q w + c)), rounded once. At
-        // `beta = 1` (`k = 0`) the sum is formed doubled, `2q + (q 2w + 2c)`
-        // (the same roundings, each of a doubled value), and scaled by `2^n`:
-        // no `n + 1` to form.
+        // log1p(E) / beta = 2^(n + 1 - k) (q + (q w + c)), rounded once. The
+        // `ONE` type (`k = 0`) forms the sum doubled, `2q + (q 2w + 2c)` (the
+        // same roundings, each of a doubled value), and scales it by `2^n`: no
+        // `n + 1` to form.
         let r = if ONE {
             let y2 = s.mul_add(q, s.splat(2.0), s.mul_add(q, w, c));
             s.mul_pow2_wide(y2, p.n())
@@ -336,8 +344,8 @@ impl<const SCALED: bool, const TINY: bool, const ONE: bool> Kernel for Softplus<
         // (r >= +0), and NaN lanes are the driver's.
         let y = s.add(s.max(x, zero), r);
         if ONE {
-            // The threshold is at least 16 (see `SoftplusKernel::new`): past
-            // it the sum is `x` already.
+            // The threshold is at least 16 (see `SoftplusKernel::new`), and
+            // past 16 the sum is `x` already: no select for any such threshold.
             y
         } else {
             s.select(s.gt(x, s.splat(self.x_last)), x, y)
@@ -383,16 +391,18 @@ mod tests {
         assert!(past_16 > 4_000_000, "{past_16}");
     }
 
-    /// `beta = 1` with a threshold below 16 keeps the select of `x`.
+    /// `beta = 1` with a threshold below 16 takes the kernel of a power of
+    /// two, which keeps the select of `x`; 16 and above, `+inf` among them,
+    /// the kernel type of its own.
     #[test]
-    fn a_threshold_below_16_at_beta_one_takes_the_power_of_two_kernel() {
-        assert!(matches!(
-            SoftplusKernel::new(1.0, 15.5),
-            Ok(SoftplusKernel::PowerOfTwo(_))
-        ));
-        assert!(matches!(
-            SoftplusKernel::new(1.0, 16.0),
-            Ok(SoftplusKernel::One(_))
-        ));
+    fn the_threshold_picks_the_kernel_type_at_beta_one() {
+        for t in [16f32.next_down(), 15.5, 3.0, f32::NEG_INFINITY] {
+            let k = SoftplusKernel::new(1.0, t);
+            assert!(matches!(k, Ok(SoftplusKernel::PowerOfTwo(_))), "{t}");
+        }
+        for t in [16.0, 20.0, f32::INFINITY] {
+            let k = SoftplusKernel::new(1.0, t);
+            assert!(matches!(k, Ok(SoftplusKernel::One(_))), "{t}");
+        }
     }
 }
