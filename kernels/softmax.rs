@@ -195,6 +195,12 @@ pub(crate) fn ln1p(u: f64) -> f64 {
     k * LN2_HI + (k * LN2_LO + (ln_f + c / s))
 }
 
+/// `v` as `hi + lo`: `hi` rounded to `f32`, `lo` the rest rounded to `f32`.
+fn f32_pair(v: f64) -> (f32, f32) {
+    let hi = v as f32;
+    (hi, (v - f64::from(hi)) as f32)
+}
+
 /// `v` with the quiet bit set.
 fn quiet(v: f32) -> f32 {
     f32::from_bits(v.to_bits() | QUIET_NAN_BIT)
@@ -642,8 +648,7 @@ impl Subtract<false> {
     /// The form with `L = l_hi + l_lo` apart, for the rows that
     /// [`Subtract::for_row`] leaves out.
     fn exact(m: f32, ln: f64) -> Self {
-        let l_hi = ln as f32;
-        let l_lo = (ln - f64::from(l_hi)) as f32;
+        let (l_hi, l_lo) = f32_pair(ln);
         Subtract {
             c: m,
             l_hi,
@@ -779,9 +784,7 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
             None => unsafe { pass3(s, Subtract::exact(m, ln), src, y, n) },
         }
     } else {
-        let r = 1.0 / sum;
-        let r_hi = r as f32;
-        let r_lo = (r - f64::from(r_hi)) as f32;
+        let (r_hi, r_lo) = f32_pair(1.0 / sum);
         // SAFETY: `y`, valid for `n` reads and writes, in place.
         unsafe { pass3(s, Scale { r_hi, r_lo }, Plain(y), y, n) };
     }
