@@ -21,14 +21,16 @@
 //! correction, it measured 1.369 ULP, for six more operations per vector.)
 //!
 //! The quotient is compensated (see `logistic_of` in `kernels/sigmoid.rs`,
-//! shared with `sigmoid` and `silu`): `q + c` with `c` below an ulp of `q`;
-//! `y = x q + x c` with one rounding, and for `x < 0` the result is kept in
-//! the normal range and scaled by `2^n` last with
-//! [`Pow2::scale`](super::exp::Pow2::scale), so
-//! results in the subnormal range are rounded once.
-//! `x` is clamped to `[-11, 11]` where it enters `v` (`gelu_tanh(-11)` is below
-//! half the smallest subnormal and `sigmoid(v(11)) = 1` in `f32`); the
-//! unclamped `x` multiplies `q` for `x > 11`, so `gelu_tanh(x) = x` there.
+//! shared with `sigmoid` and `silu`): `q + c` with `c` below an ulp of `q`,
+//! for the numerator `m` on every lane. As in `silu`, `W = -a q - a c` with
+//! one rounding is `-a sigmoid(-|v|)` scaled by `2^-n`; it is scaled by `2^n`
+//! last with [`Pow2::scale`](super::exp::Pow2::scale), so results in the
+//! subnormal range are rounded once, and `gelu_tanh(x) = max(x, 0) + W`
+//! (`W` for `x < 0`, added to `-0.0`; for `x > 0`, `x` less `E` times the
+//! result): no select of the numerator or of the result.
+//! `|x|` is clamped to 11 where it enters `v` (`gelu_tanh(-11)` is below
+//! half the smallest subnormal and `sigmoid(v(11)) = 1` in `f32`); past 11 on
+//! the right, `W` rounds to `-0.0`, so `gelu_tanh(x) = x` there.
 //! Coefficients: `cargo run --release --bin fit -- gelu_tanh_exp`.
 //!
 //! Measured max error: 1.891 ULP over every `f32` (exhaustive, worst at
@@ -61,7 +63,7 @@ const K3_LOG2E: f32 = 1.029_432_4e-1;
 const L_HI: f32 = 9.714_091;
 /// `L - L_HI` rounded to `f32` (`-0x1.25115cp-22`).
 const L_LO: f32 = -2.729_406_7e-7;
-/// `x` is clamped to `[-X_MAX, X_MAX]` where it enters `v`.
+/// `|x|` is clamped to this where it enters `v`.
 const X_MAX: f32 = 11.0;
 /// `c2..c6` of `e^(K3 r) ~ 1 + K3 r + c2 r^2 + ... + c6 r^6` on
 /// `[-ln2/(2 K3), ln2/(2 K3)]` (relative error 2^-27.3 with the `f32`
@@ -84,15 +86,13 @@ pub(crate) struct GeluTanh;
 impl Kernel for GeluTanh {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let xl = s.max(x, s.splat(-X_MAX));
-        let xc = s.min(xl, s.splat(X_MAX));
-        // -a, a = |x| (clamped).
-        let na = s.or(xc, s.splat(-0.0));
+        // -a, a = |x| clamped.
+        let na = s.or(s.abs_min(x, s.splat(X_MAX)), s.splat(-0.0));
 
         // Q = a^2 + C = qh + ql, C = K1 / K3: a^2 = sq + sq_lo exactly, and
         // qh + err = sq + C_HI exactly (see `C_HI`).
-        let sq = s.mul(xc, xc);
-        let sq_lo = s.mul_sub(xc, xc, sq);
+        let sq = s.mul(na, na);
+        let sq_lo = s.mul_sub(na, na, sq);
         let ch = s.splat(C_HI);
         let qh = s.add(sq, ch);
         let err = s.add(s.sub(ch, qh), sq);
@@ -110,10 +110,13 @@ impl Kernel for GeluTanh {
         let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
         let g = s.mul_add(h, r, s.splat(K3));
         let m = s.mul_add(g, r, s.splat(1.0));
-        let neg = s.sign_mask(x);
-        let quotient = logistic_of(s, p.scale(s, m), s.select(neg, m, s.splat(1.0)));
-        let y = s.mul_add(xl, quotient.q, s.mul(xc, quotient.c(s)));
-        s.select(neg, p.scale(s, y), y)
+        // W = -a sigmoid(-|v|) = -a m / (1 + E), scaled by 2^n last (a m 2^n
+        // may be normal where E is not); gelu_tanh(x) = max(x, 0) + W: x - a
+        // sigmoid(-|v|) for x >= 0, W for x < 0, added to -0.0 so that
+        // W = -0.0 (x = -0, the far left tail) stays -0.0.
+        let quotient = logistic_of(s, p.scale(s, m), m);
+        let w = s.mul_add(na, quotient.q, s.mul(na, quotient.c(s)));
+        s.add(s.max(s.splat(-0.0), x), p.scale(s, w))
     }
 }
 

@@ -521,7 +521,11 @@ pub(crate) trait Simd: Copy {
     /// Cost: one operation on every path (`vminps`, `fmin`), where a compare
     /// and a select take two (three µops for `vblendvps` on Intel).
     fn min(self, a: Self::F, b: Self::F) -> Self::F;
-    /// The larger of `a` and `b`, as [`Simd::min`] (NaN and zeros alike).
+    /// The larger of `a` and `b`, as [`Simd::min`] (NaN and zeros alike),
+    /// but for one pair of zeros: `max(-0.0, b)` is `b` where `b` is a zero,
+    /// on every path (x86 and the scalar form give the second operand at a
+    /// tie, NEON's `fmax` orders `-0.0` below `+0.0`), so `max(-0.0, x)` is
+    /// `x` for `x >= 0` (both zeros included) and `-0.0` for `x < 0`.
     fn max(self, a: Self::F, b: Self::F) -> Self::F;
     /// `min(|a|, b)` for `b > 0`, as [`Simd::min`] where `a` is NaN.
     ///
@@ -680,6 +684,69 @@ mod tests {
         for &isa in Isa::available() {
             check_class_select::<false>(isa, &x, &y);
             check_class_select::<true>(isa, &x, &y);
+        }
+    }
+
+    /// `max(-0.0, x)` over a slice, a vector at a time.
+    struct MaxOfNegZero<'a> {
+        x: &'a [f32],
+        out: &'a mut [f32],
+    }
+
+    impl SimdJob for MaxOfNegZero<'_> {
+        type Output = ();
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) {
+            for (x, out) in self
+                .x
+                .chunks_exact(S::LANES)
+                .zip(self.out.chunks_exact_mut(S::LANES))
+            {
+                // SAFETY: each chunk holds `LANES` elements.
+                unsafe {
+                    let v = s.max(s.splat(-0.0), s.load(x.as_ptr()));
+                    s.store(out.as_mut_ptr(), v);
+                }
+            }
+        }
+    }
+
+    /// [`Simd::max`]'s one specified pair of zeros: `max(-0.0, x)` is `x`
+    /// for `x >= 0`, both zeros with their signs, and `-0.0` for `x < 0`,
+    /// on every path.
+    #[test]
+    fn max_of_negative_zero_keeps_the_sign_of_a_zero_on_every_path() {
+        let values = [
+            0.0f32,
+            -0.0,
+            f32::from_bits(1),
+            -f32::from_bits(1),
+            1.0,
+            -1.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ];
+        let x: Vec<f32> = (0..16 * values.len())
+            .map(|i| values[(i * 3 + i / values.len()) % values.len()])
+            .collect();
+        for &isa in Isa::available() {
+            let mut out = vec![f32::NAN; x.len()];
+            // SAFETY: an available path; the job's slices are its own.
+            unsafe {
+                on_isa(
+                    isa,
+                    MaxOfNegZero {
+                        x: &x,
+                        out: &mut out,
+                    },
+                )
+            };
+            for (&x, got) in x.iter().zip(out) {
+                let want = if x.is_sign_negative() { -0.0 } else { x };
+                let want = if x == 0.0 { x } else { want };
+                assert_eq!(got.to_bits(), want.to_bits(), "{isa}: x = {x:e}");
+            }
         }
     }
 
