@@ -151,7 +151,7 @@ macro_rules! activation_table {
             /// `gelu_quick(+inf) = +inf`, `gelu_quick(±0) = ±0`.
             gelu_quick, gelu_quick_inplace => GeluQuick {
                 aliases: ["QuickGELU", "quick_gelu"],
-                bound: 2.0, measured: 1.679,
+                bound: 2.0, measured: 0.769,
                 kernel: kernels::gelu_quick::GeluQuick,
                 limits: [-0.0, f32::INFINITY, -0.0, 0.0],
                 range: [f32::NEG_INFINITY, f32::INFINITY],
@@ -160,7 +160,7 @@ macro_rules! activation_table {
                     x => x * reference::sigmoid(1.702 * x),
                 },
                 naive: |v| v / (1.0 + (-1.702 * v).exp()),
-                cases: [{} => 0xfa5a_a3f7_0131_f374],
+                cases: [{} => 0xb05e_f179_d780_1581],
             }
 
             /// `y[i] = log(1 + e^(beta x[i])) / beta`, or `x[i]` where `beta * x[i] > threshold`: PyTorch's `Softplus(beta, threshold)`.
