@@ -226,3 +226,33 @@ fn softplus_beyond_its_cut_off() {
         }
     }
 }
+
+/// The clamps of the `x sigmoid(v)` family (`|x|` at 112 for `silu`, at 11
+/// for `gelu_tanh`): next to the clamp and past it, out to `±f32::MAX`, the
+/// right side gives `x` itself and the left side `-0.0` wherever the float64
+/// value rounds so, and every path the scalar path's bits.
+#[test]
+fn logistic_forms_at_and_past_their_clamps() {
+    for (f, clamp) in [(Activation::Silu, 112.0f32), (Activation::GeluTanh, 11.0)] {
+        let mut x = Vec::new();
+        for v in [clamp, 2.0 * clamp, 1e4, 1e30, f32::MAX] {
+            for w in [v.next_down(), v, v.next_up().min(f32::MAX)] {
+                x.extend([w, -w]);
+            }
+        }
+        let want = on(f, Isa::Scalar, &x);
+        for (&xi, &yi) in x.iter().zip(&want) {
+            let expect = if xi > 0.0 { xi } else { -0.0 };
+            assert!(same(yi, expect), "{f} at {xi:e}: {yi:e}, want {expect:e}");
+        }
+        for isa in Isa::available().iter().copied() {
+            let y = on(f, isa, &x);
+            for ((&xi, &yi), &wi) in x.iter().zip(&y).zip(&want) {
+                assert!(
+                    same(yi, wi),
+                    "{f} on {isa} at {xi:e}: {yi:e}, scalar {wi:e}"
+                );
+            }
+        }
+    }
+}
