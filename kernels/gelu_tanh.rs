@@ -20,8 +20,8 @@
 //! rounding error taken by a second FMA and fed to the quotient's
 //! correction, it measured 1.369 ULP, for six more operations per vector.)
 //!
-//! The quotient is compensated (see `logistic_of` in `kernels/sigmoid.rs`,
-//! shared with `sigmoid` and `silu`): `q + c` with `c` below an ulp of `q`,
+//! The quotient is compensated (see `x_sigmoid` in `kernels/sigmoid.rs`,
+//! shared with `silu`): `q + c` with `c` below an ulp of `q`,
 //! for the numerator `m` on every lane. As in `silu`, `W = -a q - a c` with
 //! one rounding is `-a sigmoid(-|v|)` scaled by `2^-n`; it is scaled by `2^n`
 //! last with [`Pow2::scale`](super::exp::Pow2::scale), so results in the
@@ -40,7 +40,7 @@
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
 use super::exp::Pow2;
-use super::sigmoid::logistic_of;
+use super::sigmoid::x_sigmoid;
 use super::{Kernel, horner};
 use crate::simd::Simd;
 
@@ -86,8 +86,9 @@ pub(crate) struct GeluTanh;
 impl Kernel for GeluTanh {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        // -a, a = |x| clamped.
-        let na = s.or(s.abs_min(x, s.splat(X_MAX)), s.splat(-0.0));
+        // a = |x| clamped, and -a.
+        let a = s.abs_min(x, s.splat(X_MAX));
+        let na = s.or(a, s.splat(-0.0));
 
         // Q = a^2 + C = qh + ql, C = K1 / K3: a^2 = sq + sq_lo exactly, and
         // qh + err = sq + C_HI exactly (see `C_HI`).
@@ -110,13 +111,7 @@ impl Kernel for GeluTanh {
         let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
         let g = s.mul_add(h, r, s.splat(K3));
         let m = s.mul_add(g, r, s.splat(1.0));
-        // W = -a sigmoid(-|v|) = -a m / (1 + E), scaled by 2^n last (a m 2^n
-        // may be normal where E is not); gelu_tanh(x) = max(x, 0) + W: x - a
-        // sigmoid(-|v|) for x >= 0, W for x < 0, added to -0.0 so that
-        // W = -0.0 (x = -0, the far left tail) stays -0.0.
-        let quotient = logistic_of(s, p.scale(s, m), m);
-        let w = s.mul_add(na, quotient.q, s.mul(na, quotient.c(s)));
-        s.add(s.max(s.splat(-0.0), x), p.scale(s, w))
+        x_sigmoid(s, x, a, m, p)
     }
 }
 

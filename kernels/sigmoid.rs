@@ -19,7 +19,7 @@
 //! result sits just below a power of two), and the last rounding.
 //!
 //! `sigmoid` divides `N = E` for `x < 0` and `N = 1` elsewhere, with
-//! `E = m 2^n` scaled by [`Pow2::scale`](super::exp::Pow2::scale) first: in
+//! `E = m 2^n` scaled by [`Pow2::scale`] first: in
 //! the normal range the scaling is exact and the quotient carries it (the
 //! bits are those of `m / (1 + E)` scaled last), and where `E` is
 //! subnormal (`x < -87.3`) so is the result, which is then `E` itself
@@ -53,7 +53,7 @@
 //! the quotient 4, the correction 2, `W` 2 with its scaling 1, the result
 //! 2: a `max` and a sum). On AVX2 and NEON each scaling by
 //! `2^n` is three operations where AVX-512 has one `vscalefps` (a shift of
-//! the shifter sum that rounded `n`, kept in [`Pow2`](super::exp::Pow2),
+//! the shifter sum that rounded `n`, kept in [`Pow2`],
 //! and two products; `silu`'s two share the shift), and the clamp is two
 //! ([`Simd::abs_min`]): three more for `sigmoid`, four for `silu`.
 //! `sigmoid` formerly divided `m` on every lane, scaled `q + c` by `2^n` and
@@ -72,7 +72,7 @@
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
 use super::Kernel;
-use super::exp::exp_neg;
+use super::exp::{Pow2, exp_neg};
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -87,27 +87,21 @@ pub(crate) struct Silu;
 /// below half the smallest subnormal for `x <= 112`.
 const CLAMP: f32 = 112.0;
 
-/// The compensated quotient `q + c` of [`logistic_of`]: `q`, its remainder
+/// The compensated quotient `q + c` of `logistic_of`: `q`, its remainder
 /// `t` against the exact denominator, and `E`, from which the correction
 /// `c = t / d` is taken.
-pub(crate) struct Quotient<S: Simd> {
-    pub(crate) q: S::F,
+struct Quotient<S: Simd> {
+    q: S::F,
     t: S::F,
     big_e: S::F,
 }
 
 impl<S: Simd> Quotient<S> {
-    /// The correction `c = t r`, rounded, with `r = 1 - E/2` within 12.5%
+    /// `-c`, the correction `c = t r` negated and rounded as `c` is (its
+    /// factor negated: `-(t r) = t (-r)`), with `r = 1 - E/2` within 12.5%
     /// of `1/d`.
     #[inline(always)]
-    pub(crate) fn c(&self, s: S) -> S::F {
-        let one = s.splat(1.0);
-        s.mul(self.t, s.mul_add(self.big_e, s.splat(-0.5), one))
-    }
-
-    /// `-c`, rounded as `c` is (its factor negated: `-(t r) = t (-r)`).
-    #[inline(always)]
-    pub(crate) fn neg_c(&self, s: S) -> S::F {
+    fn neg_c(&self, s: S) -> S::F {
         let minus_one = s.splat(-1.0);
         s.mul(self.t, s.mul_add(self.big_e, s.splat(0.5), minus_one))
     }
@@ -125,7 +119,7 @@ impl<S: Simd> Quotient<S> {
 /// numerator `num` in `{1, E, m}` per lane (`E = m 2^n`, `m` rounded; the
 /// quotient is then `sigmoid(|v|)`, `sigmoid(-|v|)` or `2^-n` times it).
 #[inline(always)]
-pub(crate) fn logistic_of<S: Simd>(s: S, big_e: S::F, num: S::F) -> Quotient<S> {
+fn logistic_of<S: Simd>(s: S, big_e: S::F, num: S::F) -> Quotient<S> {
     let one = s.splat(1.0);
     let d = s.add(one, big_e);
     let q = s.div(num, d);
@@ -154,15 +148,22 @@ impl Kernel for Silu {
         // a = |x|, clamped: past 109, -a sigmoid(-a) is below half the
         // smallest subnormal, and it only ever leaves x itself for x > 0.
         let a = s.abs_min(x, s.splat(CLAMP));
-        // W = -a sigmoid(-a) = -a m / (1 + E), scaled by 2^n last (a m 2^n
-        // may be normal where E is not): a neg_c is -(a c) exactly rounded
-        // as a c, so W is -(a q + a c) rounded once.
         let (m, p) = exp_neg(s, a);
-        let quotient = logistic_of(s, p.scale(s, m), m);
-        let w = s.neg_mul_add(a, quotient.q, s.mul(a, quotient.neg_c(s)));
-        // silu(x) = max(x, 0) + W: x - a sigmoid(-a) for x >= 0 (x sigmoid(x),
-        // as sigmoid(x) = 1 - sigmoid(-x)), W for x < 0, added to -0.0 so
-        // that W = -0.0 (x = -0, x below -109) stays -0.0.
-        s.add(s.max(s.splat(-0.0), x), p.scale(s, w))
+        x_sigmoid(s, x, a, m, p)
     }
+}
+
+/// `x sigmoid(v)` from `a = |x|` (clamped) and `E = e^-|v| = m 2^n`, as
+/// `silu` forms it (see the module docs), for `silu` and `gelu_tanh`: the
+/// quotient `q + c` of `m / (1 + E)`, `W = -a q - a c` rounded once
+/// (`a neg_c` is `-(a c)` rounded as `a c`), scaled by `2^n` last (`a m 2^n`
+/// may be normal where `E` is not), and `max(x, 0) + W`: `x - a
+/// sigmoid(-|v|)` for `x >= 0`, as `sigmoid(v) = 1 - sigmoid(-v)`, and `W`
+/// for `x < 0`, added to `-0.0` so that a `W` of `-0.0` (`x = -0`, the far
+/// left) stays `-0.0`.
+#[inline(always)]
+pub(crate) fn x_sigmoid<S: Simd>(s: S, x: S::F, a: S::F, m: S::F, p: Pow2<S>) -> S::F {
+    let quotient = logistic_of(s, p.scale(s, m), m);
+    let w = s.neg_mul_add(a, quotient.q, s.mul(a, quotient.neg_c(s)));
+    s.add(s.max(s.splat(-0.0), x), p.scale(s, w))
 }

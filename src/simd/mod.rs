@@ -743,8 +743,7 @@ mod tests {
                 )
             };
             for (&x, got) in x.iter().zip(out) {
-                let want = if x.is_sign_negative() { -0.0 } else { x };
-                let want = if x == 0.0 { x } else { want };
+                let want = if x < 0.0 { -0.0 } else { x };
                 assert_eq!(got.to_bits(), want.to_bits(), "{isa}: x = {x:e}");
             }
         }
