@@ -40,7 +40,7 @@
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
 use super::exp::Pow2;
-use super::sigmoid::x_sigmoid;
+use super::sigmoid::XSigmoid;
 use super::{Kernel, horner};
 use crate::simd::Simd;
 
@@ -83,9 +83,10 @@ const EXP_C6: f32 = 1.823_381_4e-10; // 0x1.90f740p-33
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GeluTanh;
 
-impl Kernel for GeluTanh {
+impl GeluTanh {
+    /// `gelu_tanh` before its last rounding.
     #[inline(always)]
-    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
+    fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S> {
         // a = |x| clamped, and -a.
         let a = s.abs_min(x, s.splat(X_MAX));
         let na = s.or(a, s.splat(-0.0));
@@ -111,7 +112,19 @@ impl Kernel for GeluTanh {
         let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
         let g = s.mul_add(h, r, s.splat(K3));
         let m = s.mul_add(g, r, s.splat(1.0));
-        x_sigmoid(s, x, a, m, p)
+        XSigmoid::new(s, x, (a, X_MAX), m, p)
+    }
+}
+
+impl Kernel for GeluTanh {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
+        Self::unrounded(s, x).rounded(s)
+    }
+
+    #[inline(always)]
+    fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
+        Self::unrounded(s, x).times(s, up)
     }
 }
 

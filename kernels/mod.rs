@@ -35,6 +35,16 @@ pub(crate) const SHIFTER: f32 = 12_582_912.0;
 pub(crate) trait Kernel: Copy {
     /// The function on one vector.
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F;
+
+    /// `apply(x) * up`, for the gated units: by default the result times
+    /// `up`, rounded once more. A kernel that has its value before the last
+    /// rounding in hand may round the product from that instead, so that
+    /// the activation's last rounding does not reach the product, giving
+    /// the default's bits where the product is zero, infinite or NaN.
+    #[inline(always)]
+    fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
+        s.mul(self.apply(s, x), up)
+    }
 }
 
 /// Something to do with a kernel, whatever its type: run it over slices,

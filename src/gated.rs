@@ -16,8 +16,10 @@ use core::mem::MaybeUninit;
 use core::str::FromStr;
 use half::{bf16, f16};
 
-/// `act(gate) * up` as a two-input kernel: the `f32` activation's result,
-/// rounded, times `up`, rounded once more. An invalid product (`0 * inf`)
+/// `act(gate) * up` as a two-input kernel ([`Kernel::apply_times`]): the
+/// product rounded once from the activation's value before its last
+/// rounding (`swiglu`, `geglu_tanh`), or the `f32` activation's result
+/// times `up`, rounded once more (the others). An invalid product (`0 * inf`)
 /// is the positive quiet NaN on every path (x86 and Arm give it different
 /// signs); the driver then gives a NaN `gate` (quieted) precedence, then a
 /// NaN `up`.
@@ -27,7 +29,7 @@ struct Gated<K>(K);
 impl<K: Kernel> TwoInputKernel for Gated<K> {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, gate: S::F, up: S::F) -> S::F {
-        let product = s.mul(self.0.apply(s, gate), up);
+        let product = self.0.apply_times(s, gate, up);
         s.select(s.is_nan(product), s.splat(f32::NAN), product)
     }
 }
@@ -38,13 +40,19 @@ macro_rules! gated_units {
         /// A gated unit, for engines that choose it at run time:
         /// `y[i] = act(gate[i]) * up[i]`.
         ///
-        /// Every unit computes the `f32` activation with exactly the bits of
-        /// its [`Activation`], then one rounded product by `up`. Error bound
-        /// 2 ULP against the float64 `act(gate) * up` wherever `act(gate)`
-        /// is a normal `f32` or zero, met on the sweeps of the tests but not
-        /// for every pair (see [`GatedUnit::max_ulp`]); where the activation
-        /// is subnormal it has already lost relative precision, which a
-        /// large `up` scales up. Every path gives the same bits.
+        /// `swiglu` and `geglu_tanh` round the product once from the
+        /// activation's value before its last rounding, so that rounding
+        /// does not reach the product; where `gate` or `up` is zero,
+        /// infinite or NaN, or `gate` is past the activation's clamp (below
+        /// -112 and -11), they give the bits of the others: the `f32`
+        /// activation's result (exactly the bits of its [`Activation`])
+        /// times `up`, rounded once more. Error bound 2 ULP against the
+        /// float64 `act(gate) * up` wherever `act(gate)` is a normal `f32`
+        /// or zero; `geglu` exceeds it on some pairs (see
+        /// [`GatedUnit::max_ulp`]). Where the activation is subnormal (or
+        /// past the clamp) the two-pass product has already lost relative
+        /// precision, which a large `up` scales up. Every path gives the
+        /// same bits.
         /// Special values: the activation's at `gate = ±inf, ±0`, then IEEE
         /// for the product, except that an invalid product (`0 * inf`) is
         /// the positive quiet NaN on every path; a NaN `gate` gives that NaN
@@ -132,13 +140,14 @@ const MAX_ULP: f64 = 2.0;
 impl GatedUnit {
     /// The error bound, in ULP against the float64 `act(gate) * up`, over
     /// strided sweeps of both inputs, wherever `act(gate)` is a normal
-    /// `f32` or zero: 2. Measured on the sweeps of `tests/gated.rs`: swiglu
-    /// 1.83, geglu 1.95, geglu_tanh 1.82, geglu_quick 1.38, reglu 0.50. Not
-    /// met for every pair: where `act(gate)` sits just above a power of two
-    /// and the product just below one, the activation's error counts double
-    /// in the product's ulps, and `verify`'s sweep (every 16th gate against
-    /// 16 `up` values, `1.9999999` among them) measures swiglu 2.32, geglu
-    /// 2.79 and geglu_tanh 2.41 (geglu_quick 1.46, reglu 0.50).
+    /// `f32` or zero: 2. Measured by `verify`'s sweep (every 16th gate
+    /// against 16 `up` values, `1.9999999` and huge ones among them):
+    /// swiglu 1.59, geglu_tanh 1.75, geglu_quick 1.46, reglu 0.50, and
+    /// geglu 2.79, beyond the bound: `geglu` multiplies the rounded `gelu`
+    /// (1.71 ULP), and where `act(gate)` sits just above a power of two and
+    /// the product just below one, the activation's error counts double in
+    /// the product's ulps. On the sweeps of `tests/gated.rs`: swiglu 1.53,
+    /// geglu 1.95, geglu_tanh 1.56, geglu_quick 1.38, reglu 0.50.
     pub fn max_ulp(self) -> f64 {
         MAX_ULP
     }

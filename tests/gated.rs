@@ -50,17 +50,31 @@ fn run(unit: GatedUnit, isa: Isa, g: &[f32], u: &[f32]) -> Vec<f32> {
     y
 }
 
-/// The fused result is the two-pass one: the `f32` activation's result
-/// times `up`, rounded once (an invalid product is the positive quiet NaN).
+/// The units that round the product once from the activation's value
+/// before its last rounding; the others give the two-pass bits.
+fn rounds_the_product_from_the_unrounded_activation(unit: GatedUnit) -> bool {
+    matches!(unit, GatedUnit::SwiGlu | GatedUnit::GeGluTanh)
+}
+
+/// Against the two-pass result, the `f32` activation's result times `up`
+/// rounded once (an invalid product the positive quiet NaN): `geglu`,
+/// `geglu_quick` and `reglu` give its bits everywhere; `swiglu` and
+/// `geglu_tanh` give them wherever `gate` or `up` is zero, infinite or NaN
+/// (IEEE's signs and special values), and differ elsewhere by their
+/// rounding only (within 4 ulps of the product: the two-pass error and
+/// theirs together), on some pairs at least.
 #[test]
-fn fused_bits_are_the_activation_times_up_rounded_once() {
+fn fused_bits_against_the_two_pass_product() {
     let (g, u) = pairs();
+    let special = |v: f32| v == 0.0 || !v.is_finite();
     for &unit in GatedUnit::ALL {
         let y = run(unit, Isa::Scalar, &g, &u);
         let mut act = vec![0.0; g.len()];
         unit.activation()
             .forward_on(Isa::Scalar, &g, &mut act)
             .unwrap();
+        let own_rounding = rounds_the_product_from_the_unrounded_activation(unit);
+        let mut differing = 0usize;
         for i in 0..g.len() {
             let quiet = |v: f32| f32::from_bits(v.to_bits() | 0x0040_0000);
             let want = if g[i].is_nan() {
@@ -71,12 +85,58 @@ fn fused_bits_are_the_activation_times_up_rounded_once() {
                 let p = act[i] * u[i];
                 if p.is_nan() { f32::NAN } else { p }
             };
-            assert_eq!(
-                y[i].to_bits(),
-                want.to_bits(),
-                "{unit} at gate = {:e}, up = {:e}",
-                g[i],
-                u[i]
+            if y[i].to_bits() == want.to_bits() {
+                continue;
+            }
+            differing += 1;
+            let normal_act = act[i].abs() >= f32::MIN_POSITIVE;
+            let close = own_rounding
+                && !special(g[i])
+                && !special(u[i])
+                && (!normal_act || ulp_error(y[i], f64::from(want)) <= 4.0);
+            assert!(
+                close,
+                "{unit} at gate = {:e}, up = {:e}: {:e}, two passes {:e}",
+                g[i], u[i], y[i], want
+            );
+        }
+        assert_eq!(
+            differing > 0,
+            own_rounding,
+            "{unit}: {differing} products differ from the two-pass bits"
+        );
+    }
+}
+
+/// Where the product sits just below a power of two and the activation's
+/// value just above one (`up` just below 2, or its negative), the
+/// activation's last rounding would count double in the product's ulps:
+/// two passes take `swiglu` to 2.3 ULP and `geglu_tanh` to 2.4 on such
+/// pairs. Rounded from the unrounded activation, they stay within the
+/// bound, over every 1021st gate.
+#[test]
+fn products_just_below_powers_of_two_stay_within_bound() {
+    let gates = strided(1021, 3);
+    for unit in [GatedUnit::SwiGlu, GatedUnit::GeGluTanh] {
+        for up in [1.999_999_9f32, -1.999_999_9, 1.999_999_8, 1.5, 1.333_333_4] {
+            let u = vec![up; gates.len()];
+            let y = run(unit, Isa::Scalar, &gates, &u);
+            let mut worst = (0.0f64, 0.0f32);
+            for (&g, &y) in gates.iter().zip(&y) {
+                let a = eval(unit.activation(), g);
+                if g.is_nan() || (a != 0.0 && a.abs() < f64::from(f32::MIN_POSITIVE)) {
+                    continue;
+                }
+                let e = ulp_error(y, a * f64::from(up));
+                if e > worst.0 {
+                    worst = (e, g);
+                }
+            }
+            assert!(
+                worst.0 <= unit.max_ulp(),
+                "{unit}, up = {up:e}: {:.3} ULP at gate = {:e}",
+                worst.0,
+                worst.1
             );
         }
     }
@@ -215,6 +275,78 @@ fn special_values() {
                 (act_two * -0.0).to_bits(),
                 "{unit} on {isa}"
             );
+        }
+    }
+}
+
+/// Zeros, infinities and gates past the activation's clamp (where a unit
+/// that rounds the product itself takes the two-pass product), and a
+/// product too large for the portable scaling's first step (which such a
+/// unit rounds with `up` scaled down): on every path, the IEEE product of
+/// the `f32` activation's result and `up` (`0 * inf` the positive quiet
+/// NaN), or, for the large products (and `swiglu`'s where `silu` is
+/// subnormal), within the bound of the float64 one.
+#[test]
+fn zeros_infinities_and_far_gates() {
+    let g = [
+        0.0f32,
+        -0.0,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+        f32::INFINITY,
+        -200.0,
+        -1.0e30,
+        1.5,
+        -1.5,
+        -1.5,
+        2.0,
+    ];
+    let u = [
+        -3.0f32,
+        -3.0,
+        1.0e30,
+        f32::NEG_INFINITY,
+        -2.0,
+        3.0e38,
+        -3.0e38,
+        f32::INFINITY,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        0.0,
+    ];
+    for &unit in GatedUnit::ALL {
+        for &isa in Isa::available() {
+            let y = run(unit, isa, &g, &u);
+            let mut act = vec![0.0; g.len()];
+            unit.activation()
+                .forward_on(Isa::Scalar, &g, &mut act)
+                .unwrap();
+            for i in 0..g.len() {
+                let want = act[i] * u[i];
+                let want = if want.is_nan() { f32::NAN } else { want };
+                assert_eq!(
+                    y[i].to_bits(),
+                    want.to_bits(),
+                    "{unit} on {isa} at gate = {:e}, up = {:e}",
+                    g[i],
+                    u[i]
+                );
+            }
+            // And `silu` below its normal range, times a large `up`.
+            let far = if unit == GatedUnit::SwiGlu {
+                &[(-100.0f32, 1.0e30f32), (-95.0, -3.0e20)][..]
+            } else {
+                &[]
+            };
+            let large = [(-5.0f32, 3.0e38f32), (-0.75, -2.0e38), (30.0, 1.0e37)];
+            for &(g, u) in large.iter().chain(far) {
+                let y = run(unit, isa, &[g], &[u])[0];
+                let e = ulp_error(y, eval(unit.activation(), g) * f64::from(u));
+                assert!(
+                    e <= unit.max_ulp(),
+                    "{unit} on {isa} at gate = {g:e}, up = {u:e}: {e:.3} ULP"
+                );
+            }
         }
     }
 }

@@ -145,6 +145,14 @@ impl Simd for Avx2 {
         self.0.avx._mm256_cmp_ps::<_CMP_EQ_OQ>(a, b)
     }
     #[inline(always)]
+    fn is_zero_or_not_finite(self, a: __m256) -> __m256 {
+        // Not less than `f32::MAX`, or unordered: no `not` of the mask.
+        let v = self.zero_to_nan(a);
+        self.0
+            .avx
+            ._mm256_cmp_ps::<_CMP_NLT_UQ>(v, self.splat(f32::MAX))
+    }
+    #[inline(always)]
     fn is_nan(self, a: __m256) -> __m256 {
         self.0.avx._mm256_cmp_ps::<_CMP_UNORD_Q>(a, a)
     }

@@ -304,6 +304,12 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         self.fixup(x, y, 0x0010_0100)
     }
     #[inline(always)]
+    fn is_zero_or_not_finite(self, a: __m512) -> __mmask16 {
+        // Classes QNaN (0x01), +0 (0x02), -0 (0x04), +inf (0x08), -inf
+        // (0x10) and SNaN (0x80).
+        self.0.avx512dq._mm512_fpclass_ps_mask::<0x9f>(a)
+    }
+    #[inline(always)]
     fn select_finite(self, x: __m512, y: __m512) -> __m512 {
         // The finite classes answer 1, `x` itself: zero (token 2), +1 (3),
         // other negative (6) and positive (7) values.

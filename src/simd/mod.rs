@@ -502,6 +502,26 @@ pub(crate) trait Simd: Copy {
     fn select_finite(self, x: Self::F, y: Self::F) -> Self::F {
         self.select(self.lt(self.abs(x), self.splat(f32::INFINITY)), x, y)
     }
+    /// The lanes where `a` is `±0`, infinite or NaN.
+    ///
+    /// Cost: AVX-512 one `vfpclassps`; AVX2 three operations: an `and` (the
+    /// magnitude), an integer add of -1, which turns a zero into a NaN
+    /// pattern and `+inf` into `f32::MAX` while every other finite value
+    /// stays below `f32::MAX`, and a compare that is true where the sum is
+    /// not below `f32::MAX` or is NaN; NEON and the scalar path those with
+    /// the ordered compare, then a `not` of the mask.
+    #[inline(always)]
+    fn is_zero_or_not_finite(self, a: Self::F) -> Self::M {
+        self.mask_not(self.lt(self.zero_to_nan(a), self.splat(f32::MAX)))
+    }
+    /// The bits of `|a|` less one, as an `f32`: `±0` becomes a NaN, `±inf`
+    /// `f32::MAX`, a NaN stays a NaN, and every other value is finite and
+    /// below `f32::MAX` (the step of [`Simd::is_zero_or_not_finite`]).
+    #[inline(always)]
+    fn zero_to_nan(self, a: Self::F) -> Self::F {
+        let minus_one = self.to_bits(self.splat(f32::from_bits(u32::MAX)));
+        self.from_bits(self.add_i32(self.to_bits(self.abs(a)), minus_one))
+    }
     /// `floor(x)` for `|x| < 2^22` (exact). The portable form rounds with the
     /// shifter trick and steps down where that rounded up.
     #[inline(always)]
@@ -592,13 +612,15 @@ mod tests {
     /// Applies [`Simd::select_finite`] (with `FINITE`) or
     /// [`Simd::pass_zero_inf`] a vector at a time: `out` gets `x`'s lanes
     /// where they pass and `y`'s elsewhere.
-    struct ClassSelect<'a, const FINITE: bool> {
+    /// `WHICH`: 0 [`Simd::pass_zero_inf`], 1 [`Simd::select_finite`], 2 a
+    /// select by [`Simd::is_zero_or_not_finite`].
+    struct ClassSelect<'a, const WHICH: u8> {
         x: &'a [f32],
         y: &'a [f32],
         out: &'a mut [f32],
     }
 
-    impl<const FINITE: bool> SimdJob for ClassSelect<'_, FINITE> {
+    impl<const WHICH: u8> SimdJob for ClassSelect<'_, WHICH> {
         type Output = ();
 
         #[inline(always)]
@@ -611,10 +633,10 @@ mod tests {
                 // SAFETY: each chunk holds `LANES` elements.
                 unsafe {
                     let (x, y) = (s.load(x.as_ptr()), s.load(y.as_ptr()));
-                    let v = if FINITE {
-                        s.select_finite(x, y)
-                    } else {
-                        s.pass_zero_inf(x, y)
+                    let v = match WHICH {
+                        0 => s.pass_zero_inf(x, y),
+                        1 => s.select_finite(x, y),
+                        _ => s.select(s.is_zero_or_not_finite(x), y, x),
                     };
                     s.store(out.as_mut_ptr(), v);
                 }
@@ -622,12 +644,13 @@ mod tests {
         }
     }
 
-    /// On path `isa`, `select_finite` (with `FINITE`) keeps exactly the
-    /// finite lanes of `x`, and `pass_zero_inf` exactly those that are `±0`
-    /// or `+inf`, bit for bit; every other lane gets `y`'s bits.
-    fn check_class_select<const FINITE: bool>(isa: Isa, x: &[f32], y: &[f32]) {
+    /// On path `isa`, `pass_zero_inf` (`WHICH` 0) keeps exactly the lanes
+    /// of `x` that are `±0` or `+inf`, `select_finite` (1) exactly the finite
+    /// ones, and the select by `is_zero_or_not_finite` (2) exactly the finite
+    /// nonzero ones, bit for bit; every other lane gets `y`'s bits.
+    fn check_class_select<const WHICH: u8>(isa: Isa, x: &[f32], y: &[f32]) {
         let mut out = vec![0.0f32; x.len()];
-        let job = ClassSelect::<FINITE> {
+        let job = ClassSelect::<WHICH> {
             x,
             y,
             out: &mut out,
@@ -636,22 +659,23 @@ mod tests {
         // its own.
         unsafe { on_isa(isa, job) };
         for ((&x, &y), got) in x.iter().zip(y).zip(out) {
-            let pass = if FINITE {
-                x.is_finite()
-            } else {
-                x == 0.0 || x == f32::INFINITY
+            let pass = match WHICH {
+                0 => x == 0.0 || x == f32::INFINITY,
+                1 => x.is_finite(),
+                _ => x.is_finite() && x != 0.0,
             };
             let want = if pass { x } else { y };
             assert_eq!(
                 got.to_bits(),
                 want.to_bits(),
-                "{isa}, finite {FINITE}: x = {x:e} ({:#010x})",
+                "{isa}, select {WHICH}: x = {x:e} ({:#010x})",
                 x.to_bits()
             );
         }
     }
 
-    /// [`Simd::pass_zero_inf`] and [`Simd::select_finite`] on every path,
+    /// [`Simd::pass_zero_inf`], [`Simd::select_finite`] and
+    /// [`Simd::is_zero_or_not_finite`] on every path,
     /// over every class of `x`: zeros, infinities, quiet and signalling NaNs,
     /// subnormals (which `vfixupimmps` must not class as zero), normals of
     /// both signs, mixed in every vector.
@@ -682,8 +706,9 @@ mod tests {
         x.resize(x.len().next_multiple_of(16), 2.5);
         let y: Vec<f32> = (0..x.len()).map(|i| i as f32 * -0.375 - 1.0).collect();
         for &isa in Isa::available() {
-            check_class_select::<false>(isa, &x, &y);
-            check_class_select::<true>(isa, &x, &y);
+            check_class_select::<0>(isa, &x, &y);
+            check_class_select::<1>(isa, &x, &y);
+            check_class_select::<2>(isa, &x, &y);
         }
     }
 

@@ -54,7 +54,13 @@ int main(void) {
         float g[4], want[4];
         check(sa_silu(gate, want, 4) == SA_OK, "silu for swiglu");
         check(sa_swiglu(gate, up, g, 4) == SA_OK, "swiglu status");
-        for (int i = 0; i < 4; i++) check(g[i] == want[i] * up[i], "swiglu is silu(gate) * up");
+        /* swiglu rounds the product once from silu's unrounded value: a few
+           ulps from the two-pass product at most. */
+        for (int i = 0; i < 4; i++) {
+            float p = want[i] * up[i];
+            float d = g[i] > p ? g[i] - p : p - g[i];
+            check(d <= 4.8e-7f * (p < 0.0f ? -p : p), "swiglu is silu(gate) * up");
+        }
         check(sa_geglu(gate, up, g, 4) == SA_OK && sa_geglu_tanh(gate, up, g, 4) == SA_OK &&
                   sa_geglu_quick(gate, up, g, 4) == SA_OK && sa_reglu(gate, up, g, 4) == SA_OK,
               "every float gated unit");
