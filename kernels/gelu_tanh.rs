@@ -40,8 +40,8 @@
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
 use super::exp::Pow2;
-use super::sigmoid::XSigmoid;
-use super::{Kernel, horner};
+use super::horner;
+use super::sigmoid::{XSigmoid, XSigmoidForm};
 use crate::simd::Simd;
 
 /// `C = K1 / K3 = 1 / 0.044715` in two parts, where
@@ -83,8 +83,7 @@ const EXP_C6: f32 = 1.823_381_4e-10; // 0x1.90f740p-33
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GeluTanh;
 
-impl GeluTanh {
-    /// `gelu_tanh` before its last rounding.
+impl XSigmoidForm for GeluTanh {
     #[inline(always)]
     fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S> {
         // a = |x| clamped, and -a.
@@ -113,18 +112,6 @@ impl GeluTanh {
         let g = s.mul_add(h, r, s.splat(K3));
         let m = s.mul_add(g, r, s.splat(1.0));
         XSigmoid::new(s, x, (a, X_MAX), m, p)
-    }
-}
-
-impl Kernel for GeluTanh {
-    #[inline(always)]
-    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        Self::unrounded(s, x).rounded(s)
-    }
-
-    #[inline(always)]
-    fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
-        Self::unrounded(s, x).times(s, up)
     }
 }
 

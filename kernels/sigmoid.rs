@@ -150,8 +150,7 @@ impl Kernel for Sigmoid {
     }
 }
 
-impl Silu {
-    /// `silu` before its last rounding.
+impl XSigmoidForm for Silu {
     #[inline(always)]
     fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S> {
         // a = |x|, clamped: past 109, -a sigmoid(-a) is below half the
@@ -162,15 +161,23 @@ impl Silu {
     }
 }
 
-impl Kernel for Silu {
+/// A function of `silu`'s form, `x sigmoid(v)` as [`XSigmoid`] computes it
+/// (`silu`, `gelu_tanh`): a kernel whose product by `up` is rounded from its
+/// value before the last rounding.
+pub(crate) trait XSigmoidForm: Copy {
+    /// The function's value before its last rounding.
+    fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S>;
+}
+
+impl<K: XSigmoidForm> Kernel for K {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        Self::unrounded(s, x).rounded(s)
+        K::unrounded(s, x).rounded(s)
     }
 
     #[inline(always)]
     fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
-        Self::unrounded(s, x).times(s, up)
+        K::unrounded(s, x).times(s, up)
     }
 }
 
