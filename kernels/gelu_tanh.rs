@@ -20,7 +20,7 @@
 //! rounding error taken by a second FMA and fed to the quotient's
 //! correction, it measured 1.369 ULP, for six more operations per vector.)
 //!
-//! The quotient is compensated (see `x_sigmoid` in `kernels/sigmoid.rs`,
+//! The quotient is compensated (see `XSigmoid` in `kernels/sigmoid.rs`,
 //! shared with `silu`): `q + c` with `c` below an ulp of `q`,
 //! for the numerator `m` on every lane. As in `silu`, `W = -a q - a c` with
 //! one rounding is `-a sigmoid(-|v|)` scaled by `2^-n`; it is scaled by `2^n`

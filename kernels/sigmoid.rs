@@ -191,7 +191,7 @@ impl<K: XSigmoidForm> Kernel for K {
 pub(crate) struct XSigmoid<S: Simd> {
     x: S::F,
     a: S::F,
-    /// `x < -clamp`, where `a` was clamped and the function is `-0.0`.
+    /// The clamp of `a`: below `-clamp` the function is `-0.0`.
     clamp: f32,
     q: S::F,
     /// `-c`, rounded as `c` is.
@@ -235,13 +235,19 @@ impl<S: Simd> XSigmoid<S> {
 
     /// The result times `up`, rounded once from the value before the last
     /// rounding: `max(x, 0) up + P 2^n` with `P = -a up (q + c)`, where
-    /// `a up = h + e` exactly (`h` rounded, `e` from an FMA), so `P` is
-    /// `-h q` plus the small terms `h (-c) - e q`, rounded once in the FMA
-    /// that adds them; `P` is scaled by `2^n` (exactly, unless the product
-    /// is subnormal) before the FMA that adds `max(x, 0) up`.
+    /// `a up = h + e` (`h` rounded, `e` from an FMA: exact wherever
+    /// `|a up|` is above about `2^-103`), so `P` is `-h q` plus the small
+    /// terms `h (-c) - e q` (`e c`, about `2^-48` of `P`, left out), rounded
+    /// once in the FMA that adds them; `P` is scaled by `2^n` (exactly,
+    /// unless `P 2^n` is subnormal, which for `x > 0` may happen under a
+    /// normal product and costs up to half an ulp of it more) before the FMA
+    /// that adds `max(x, 0) up`. Where `a up` is subnormal, `e` is lost and
+    /// the product is rounded up to three times on the subnormal grid:
+    /// about 1.25 ULP at most there, against 0.5 for the two-pass product.
     ///
-    /// Where the scaled `P` is zero, infinite or NaN, or `x` is past the
-    /// clamp (where `a` is not `|x|`), the lane takes [`XSigmoid::odd`]'s
+    /// Where the scaled `P` is zero, infinite or NaN, or `x` is below
+    /// `-clamp` (where `a` is not `|x|`; above `clamp` the second term is
+    /// far below an ulp of `x up`), the lane takes [`XSigmoid::odd`]'s
     /// value; those lanes are tested once per vector and computed only where
     /// there is one.
     ///
@@ -258,7 +264,7 @@ impl<S: Simd> XSigmoid<S> {
             s.lt(self.x, s.splat(-self.clamp)),
         );
         if s.any(odd) {
-            s.select(odd, self.odd(s, up, scaled), fused)
+            s.select(odd, self.odd(s, up, (scaled, fused)), fused)
         } else {
             fused
         }
@@ -274,27 +280,32 @@ impl<S: Simd> XSigmoid<S> {
         (scaled, s.mul_add(self.base(s), up, scaled))
     }
 
-    /// The lanes [`XSigmoid::times`] sets aside:
-    /// - where `x` or `up` is zero, infinite or NaN, or `x` is past the
-    ///   clamp: the rounded result times `up`, with IEEE's zeros, infinities
-    ///   and NaN (the product's signs, `0 * inf`), and `-0.0` times `up`
-    ///   past the clamp, where the activation is `-0.0`;
+    /// The lanes [`XSigmoid::times`] sets aside (a NaN `x` is the driver's;
+    /// `x = +inf` gives the same bits either way):
+    /// - where `up` is zero, infinite or NaN, `x` is zero, or `x` is below
+    ///   `-clamp`: the rounded result times `up`, with IEEE's zeros,
+    ///   infinities and NaN (the product's signs, `0 * inf`), and `-0.0`
+    ///   times `up` below `-clamp`, where the activation is `-0.0`;
     /// - where the scaled `P` is infinite or NaN: the product with `up`
-    ///   scaled by `2^-64`, scaled back by `2^64`. Every step scales exactly
-    ///   (`|P 2^n|` is then `2^63` or more, so nothing underflows), so this
-    ///   is the direct product's bits wherever that is finite, on a path
-    ///   whose scaling did not overflow first (AVX-512's `vscalefps` does
-    ///   not; the portable scaling by `2^(n + 65)` first does, from `2^63`
-    ///   on), and where `a up` overflowed;
+    ///   scaled by `2^-64`, scaled back by `2^64`. Every step scales exactly,
+    ///   so this is the direct product's bits wherever that is finite, on a
+    ///   path whose scaling did not overflow first (AVX-512's `vscalefps`
+    ///   does not; the portable scaling by `2^(n + 65)` first does, for a
+    ///   scaled `P` of `2^63` or more), and where `a up` overflowed. Nothing
+    ///   underflows: `|up| >= 2^55` there (`|P 2^n| <= 0.28 |up|`, as
+    ///   `a sigmoid(-a) <= 0.28`), so `up 2^-64` is exact and `e` and `h c`
+    ///   stay normal, and `|P 2^n| >= 2^-34` where `a up` overflowed. The
+    ///   same bound keeps the rescaled `P 2^n` below `2^62`, so the portable
+    ///   scaling does not overflow again: a function of this form must keep
+    ///   `a sigmoid(-|v|)` below 1;
     /// - elsewhere (the scaled `P` zero: an underflow) the direct product,
     ///   whose zero has the product's sign.
     #[inline(always)]
-    fn odd(&self, s: S, up: S::F, scaled: S::F) -> S::F {
+    fn odd(&self, s: S, up: S::F, (scaled, fused): (S::F, S::F)) -> S::F {
         let special = s.mask_or(
             s.mask_or(s.is_zero_or_not_finite(up), s.eq(self.x, s.splat(0.0))),
             s.lt(self.x, s.splat(-self.clamp)),
         );
-        let (_, fused) = self.fused(s, up);
         let (_, rescaled) = self.fused(s, s.mul(up, s.splat(TWO_POW_MINUS_64)));
         let rescaled = s.mul(rescaled, s.splat(TWO_POW_64));
         let overflowed = s.mask_not(s.lt(s.abs(scaled), s.splat(f32::INFINITY)));

@@ -118,19 +118,29 @@ fn fused_bits_against_the_two_pass_product() {
 fn products_just_below_powers_of_two_stay_within_bound() {
     let gates = strided(1021, 3);
     for unit in [GatedUnit::SwiGlu, GatedUnit::GeGluTanh] {
+        let mut act = vec![0.0; gates.len()];
+        unit.activation()
+            .forward_on(Isa::Scalar, &gates, &mut act)
+            .unwrap();
+        // The two-pass product's worst over the same pairs, which the sweep
+        // must find beyond the bound for the test to mean anything.
+        let mut two_pass_worst = 0.0f64;
         for up in [1.999_999_9f32, -1.999_999_9, 1.999_999_8, 1.5, 1.333_333_4] {
             let u = vec![up; gates.len()];
             let y = run(unit, Isa::Scalar, &gates, &u);
             let mut worst = (0.0f64, 0.0f32);
-            for (&g, &y) in gates.iter().zip(&y) {
+            for i in 0..gates.len() {
+                let (g, y) = (gates[i], y[i]);
                 let a = eval(unit.activation(), g);
                 if g.is_nan() || (a != 0.0 && a.abs() < f64::from(f32::MIN_POSITIVE)) {
                     continue;
                 }
-                let e = ulp_error(y, a * f64::from(up));
+                let exact = a * f64::from(up);
+                let e = ulp_error(y, exact);
                 if e > worst.0 {
                     worst = (e, g);
                 }
+                two_pass_worst = two_pass_worst.max(ulp_error(act[i] * up, exact));
             }
             assert!(
                 worst.0 <= unit.max_ulp(),
@@ -139,6 +149,10 @@ fn products_just_below_powers_of_two_stay_within_bound() {
                 worst.1
             );
         }
+        assert!(
+            two_pass_worst > unit.max_ulp(),
+            "{unit}: the two-pass product measured only {two_pass_worst:.3} ULP on this sweep"
+        );
     }
 }
 
@@ -279,13 +293,14 @@ fn special_values() {
     }
 }
 
-/// Zeros, infinities and gates past the activation's clamp (where a unit
-/// that rounds the product itself takes the two-pass product), and a
-/// product too large for the portable scaling's first step (which such a
-/// unit rounds with `up` scaled down): on every path, the IEEE product of
-/// the `f32` activation's result and `up` (`0 * inf` the positive quiet
-/// NaN), or, for the large products (and `swiglu`'s where `silu` is
-/// subnormal), within the bound of the float64 one.
+/// Zeros, infinities, gates past the activation's clamp (where a unit that
+/// rounds the product itself takes the two-pass product) and products that
+/// underflow (`(110, 1)`, `(-105, 1e-20)`): on every path, the IEEE product
+/// of the `f32` activation's result and `up` (`0 * inf` the positive quiet
+/// NaN). Products too large for the portable scaling's first step (which
+/// such a unit rounds with `up` scaled down), and `swiglu`'s where `silu`
+/// is subnormal: the scalar path's bits on every path, within the bound of
+/// the float64 product.
 #[test]
 fn zeros_infinities_and_far_gates() {
     let g = [
@@ -300,6 +315,9 @@ fn zeros_infinities_and_far_gates() {
         -1.5,
         -1.5,
         2.0,
+        110.0,
+        -105.0,
+        f32::INFINITY,
     ];
     let u = [
         -3.0f32,
@@ -313,6 +331,9 @@ fn zeros_infinities_and_far_gates() {
         f32::INFINITY,
         f32::NEG_INFINITY,
         0.0,
+        1.0,
+        1.0e-20,
+        3.0e38,
     ];
     for &unit in GatedUnit::ALL {
         for &isa in Isa::available() {
@@ -341,6 +362,8 @@ fn zeros_infinities_and_far_gates() {
             let large = [(-5.0f32, 3.0e38f32), (-0.75, -2.0e38), (30.0, 1.0e37)];
             for &(g, u) in large.iter().chain(far) {
                 let y = run(unit, isa, &[g], &[u])[0];
+                let scalar = run(unit, Isa::Scalar, &[g], &[u])[0];
+                assert_eq!(y.to_bits(), scalar.to_bits(), "{unit} on {isa}");
                 let e = ulp_error(y, eval(unit.activation(), g) * f64::from(u));
                 assert!(
                     e <= unit.max_ulp(),

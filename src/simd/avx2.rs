@@ -147,7 +147,7 @@ impl Simd for Avx2 {
     #[inline(always)]
     fn is_zero_or_not_finite(self, a: __m256) -> __m256 {
         // Not less than `f32::MAX`, or unordered: no `not` of the mask.
-        let v = self.zero_to_nan(a);
+        let v = super::zero_to_nan(self, a);
         self.0
             .avx
             ._mm256_cmp_ps::<_CMP_NLT_UQ>(v, self.splat(f32::MAX))

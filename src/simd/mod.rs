@@ -34,6 +34,16 @@ pub(crate) const POW2_BIAS: i32 = 192;
 /// moves into an exponent field.
 pub(crate) const POW2_SHIFTER: f32 = 12_582_912.0 + POW2_BIAS as f32;
 
+/// The bits of `|a|` less one, as an `f32` (the step of
+/// [`Simd::is_zero_or_not_finite`]): `±0` becomes a NaN pattern, `±inf`
+/// `f32::MAX`, a NaN a NaN or (the signalling NaN of payload 1) `+inf`, and
+/// every other value stays finite and below `f32::MAX`.
+#[inline(always)]
+fn zero_to_nan<S: Simd>(s: S, a: S::F) -> S::F {
+    let minus_one = s.to_bits(s.splat(f32::from_bits(u32::MAX)));
+    s.from_bits(s.add_i32(s.to_bits(s.abs(a)), minus_one))
+}
+
 /// `v 2^n`, rounded once, where the low nine bits of `low` hold `n + 192`
 /// (the portable form of [`Simd::mul_pow2_shifted`] and
 /// [`Simd::mul_pow2_floor_shifted`]): a shift makes them the exponent field
@@ -512,15 +522,7 @@ pub(crate) trait Simd: Copy {
     /// the ordered compare, then a `not` of the mask.
     #[inline(always)]
     fn is_zero_or_not_finite(self, a: Self::F) -> Self::M {
-        self.mask_not(self.lt(self.zero_to_nan(a), self.splat(f32::MAX)))
-    }
-    /// The bits of `|a|` less one, as an `f32`: `±0` becomes a NaN, `±inf`
-    /// `f32::MAX`, a NaN stays a NaN, and every other value is finite and
-    /// below `f32::MAX` (the step of [`Simd::is_zero_or_not_finite`]).
-    #[inline(always)]
-    fn zero_to_nan(self, a: Self::F) -> Self::F {
-        let minus_one = self.to_bits(self.splat(f32::from_bits(u32::MAX)));
-        self.from_bits(self.add_i32(self.to_bits(self.abs(a)), minus_one))
+        self.mask_not(self.lt(zero_to_nan(self, a), self.splat(f32::MAX)))
     }
     /// `floor(x)` for `|x| < 2^22` (exact). The portable form rounds with the
     /// shifter trick and steps down where that rounded up.
