@@ -183,8 +183,8 @@ impl<K: XSigmoidForm> Kernel for K {
 
 /// `x sigmoid(v)` before its last rounding, from `a = |x|` (clamped) and
 /// `E = e^-|v| = m 2^n`, as `silu` forms it (see the module docs), for `silu`
-/// and `gelu_tanh`: `max(x, 0) + (w + r) 2^n`, where `w + r` is
-/// `-a q - a c`, `q + c` the quotient of `m / (1 + E)`. That is `x - a
+/// and `gelu_tanh`: `max(x, 0) + P 2^n` with `P = -a (q + c)`, `q + c` the
+/// quotient of `m / (1 + E)`. That is `x - a
 /// sigmoid(-|v|)` for `x >= 0`, as `sigmoid(v) = 1 - sigmoid(-v)`, and
 /// `-a sigmoid(-|v|)` for `x < 0`; `a m 2^n` may be normal where `E` is not,
 /// so `2^n` is applied last.
@@ -200,7 +200,8 @@ pub(crate) struct XSigmoid<S: Simd> {
 }
 
 impl<S: Simd> XSigmoid<S> {
-    /// The quotient `q + c` of `m / (1 + E)`, `E = m 2^n`, and `-a c`.
+    /// The quotient `q + c` of `m / (1 + E)`, `E = m 2^n`, kept as `q` and
+    /// `-c`.
     #[inline(always)]
     pub(crate) fn new(s: S, x: S::F, (a, clamp): (S::F, f32), m: S::F, p: Pow2<S>) -> Self {
         let quotient = logistic_of(s, p.scale(s, m), m);
@@ -214,7 +215,7 @@ impl<S: Simd> XSigmoid<S> {
         }
     }
 
-    /// `w`: `-a q - a c` rounded once (`a (-c)` rounds as `-(a c)`).
+    /// `w`: `P = -a q - a c` rounded once (`a (-c)` rounds as `-(a c)`).
     #[inline(always)]
     fn w(&self, s: S) -> S::F {
         s.neg_mul_add(self.a, self.q, s.mul(self.a, self.neg_c))
