@@ -260,12 +260,10 @@ impl<S: Simd> XSigmoid<S> {
     #[inline(always)]
     pub(crate) fn times(self, s: S, up: S::F) -> S::F {
         let (scaled, fused) = self.fused(s, up);
-        let odd = s.mask_or(
-            s.is_zero_or_not_finite(scaled),
-            s.lt(self.x, s.splat(-self.clamp)),
-        );
+        let below_clamp = s.lt(self.x, s.splat(-self.clamp));
+        let odd = s.mask_or(s.is_zero_or_not_finite(scaled), below_clamp);
         if s.any(odd) {
-            s.select(odd, self.odd(s, up, (scaled, fused)), fused)
+            s.select(odd, self.odd(s, up, (scaled, fused), below_clamp), fused)
         } else {
             fused
         }
@@ -302,10 +300,10 @@ impl<S: Simd> XSigmoid<S> {
     /// - elsewhere (the scaled `P` zero: an underflow) the direct product,
     ///   whose zero has the product's sign.
     #[inline(always)]
-    fn odd(&self, s: S, up: S::F, (scaled, fused): (S::F, S::F)) -> S::F {
+    fn odd(&self, s: S, up: S::F, (scaled, fused): (S::F, S::F), below_clamp: S::M) -> S::F {
         let special = s.mask_or(
             s.mask_or(s.is_zero_or_not_finite(up), s.eq(self.x, s.splat(0.0))),
-            s.lt(self.x, s.splat(-self.clamp)),
+            below_clamp,
         );
         let (_, rescaled) = self.fused(s, s.mul(up, s.splat(TWO_POW_MINUS_64)));
         let rescaled = s.mul(rescaled, s.splat(TWO_POW_64));
