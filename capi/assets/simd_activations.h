@@ -181,12 +181,12 @@ int32_t sa_celu_f16(const uint16_t *x, uint16_t *y, size_t n, float alpha);
    gate is the half that goes through the activation and up the half it
    multiplies (ggml's header calls up the "gate"). swiglu and geglu_tanh
    round the product once from the activation's value before its last
-   rounding; the others (and those two where gate or up is zero, infinite
-   or NaN, or gate is past the activation's clamp) give the activation's
-   float result times up, rounded once. At most 2 ULP against the exact
-   product wherever act(gate) is a normal float, except geglu, measured at
-   2.79 ULP (see the README). y == gate computes in place; y must
-   not overlap up. float pointers 4-byte aligned, uint16_t ones (bf16 or
+   rounding, and geglu does where |gate| < 1/2; the others (and those
+   three where gate or up is zero, infinite or NaN, or gate is past the
+   activation's clamp) give the activation's float result times up,
+   rounded once. At most 2 ULP against the exact product wherever
+   act(gate) is a normal float (see the README). y == gate computes in
+   place; y must not overlap up. float pointers 4-byte aligned, uint16_t ones (bf16 or
    binary16 bits) 2-byte aligned; NULL only with n == 0. */
 int32_t sa_swiglu(const float *gate, const float *up, float *y, size_t n);      /* silu */
 int32_t sa_geglu(const float *gate, const float *up, float *y, size_t n);       /* gelu (erf) */
