@@ -152,6 +152,28 @@ pub struct Table {
     pub slots: usize,
 }
 
+impl Table {
+    /// A kernel's scalar constants: one entry (a polynomial, with any
+    /// constants it carries), its coefficients rounded to nearest, each
+    /// column printed as `const NAME: f32` in the order of `names`.
+    pub fn scalars(
+        name: &'static str,
+        about: &'static str,
+        entry: Entry,
+        names: &[&'static str],
+    ) -> Table {
+        Table {
+            name,
+            about,
+            entries: vec![entry],
+            rounding: Rounding::Nearest,
+            alternation: Alternation::Reduced,
+            printed: names.iter().map(|&n| Printed::Scalar(n)).collect(),
+            slots: SLOTS,
+        }
+    }
+}
+
 /// An entry's polynomial, fitted, rounded and checked.
 struct Fitted {
     /// The f64 minimax fit.

@@ -73,17 +73,14 @@ pub fn tables() -> Vec<Table> {
             .map(Printed::Scalar)
             .to_vec(),
         },
-        Table {
-            name: "exp_poly",
-            about: "EXPM1_C2, EXPM1_C3: e^r - 1 on [-ln2/32, ln2/32], degree 3: \
-                    r + c2 r^2 + c3 r^3, evaluated as r (1 + r (c2 + c3 r)); absolute \
-                    error 2^-29.2 (= the relative error of e^r = 1 + that)",
-            entries: vec![Entry::fit(0, expm1)],
-            rounding: Rounding::Nearest,
-            alternation: Alternation::Reduced,
-            slots: 16,
-            printed: vec![Printed::Scalar("EXPM1_C2"), Printed::Scalar("EXPM1_C3")],
-        },
+        Table::scalars(
+            "exp_poly",
+            "EXPM1_C2, EXPM1_C3: e^r - 1 on [-ln2/32, ln2/32], degree 3: \
+             r + c2 r^2 + c3 r^3, evaluated as r (1 + r (c2 + c3 r)); absolute \
+             error 2^-29.2 (= the relative error of e^r = 1 + that)",
+            Entry::fit(0, expm1),
+            &["EXPM1_C2", "EXPM1_C3"],
+        ),
         Table {
             name: "exp2_16",
             about: "EXP2_16_HI, EXP2_16_LO: 2^(k/16) for k in [0, 15], rounded to f32, \

@@ -185,39 +185,27 @@ pub fn tables() -> Vec<Table> {
         }),
     };
     vec![
-        Table {
-            name: "gelu_near",
-            about: "NEAR_C1..NEAR_C3, R0_HI, R0_LO: R(z) = (Phi(x) - 1/2) / x at z = x^2 \
-                    on [0, 1/4] (|x| < 1/2), degree 3: R0 + z (c1 + c2 z + c3 z^2), R0 = \
-                    1/sqrt(2 pi) = R0_HI + R0_LO; relative error 2^-26.2 (the gated \
-                    unit's product near zero, gelu(x) = x/2 + z R(z))",
-            entries: vec![Entry {
+        Table::scalars(
+            "gelu_near",
+            "NEAR_C1..NEAR_C3, R0_HI, R0_LO: R(z) = (Phi(x) - 1/2) / x at z = x^2 on \
+             [0, 1/4] (|x| < 1/2), degree 3: R0 + z (c1 + c2 z + c3 z^2), R0 = \
+             1/sqrt(2 pi) = R0_HI + R0_LO; relative error 2^-26.2 (the gated unit's \
+             product near zero, gelu(x) = x/2 + z R(z))",
+            Entry {
                 slot: 0,
                 poly: Some(near),
                 consts: vec![("R0_HI".into(), R0_HI), ("R0_LO".into(), R0_LO)],
-            }],
-            rounding: Rounding::Nearest,
-            alternation: Alternation::Reduced,
-            slots: 16,
-            printed: ["NEAR_C1", "NEAR_C2", "NEAR_C3", "R0_HI", "R0_LO"]
-                .map(Printed::Scalar)
-                .to_vec(),
-        },
-        Table {
-            name: "gelu_exp",
-            about: "EXP_C2, EXP_C3, EXP_C4: e^(s/2) on [-ln2/8, ln2/8] (and a little \
-                    slack), degree 4: 1 + s/2 + s^2 (c2 + c3 s + c4 s^2); relative error \
-                    2^-32.3 (the kernel multiplies it by a table entry 2^(j/8))",
-            entries: vec![Entry::fit(0, exp)],
-            rounding: Rounding::Nearest,
-            alternation: Alternation::Reduced,
-            slots: 16,
-            printed: vec![
-                Printed::Scalar("EXP_C2"),
-                Printed::Scalar("EXP_C3"),
-                Printed::Scalar("EXP_C4"),
-            ],
-        },
+            },
+            &["NEAR_C1", "NEAR_C2", "NEAR_C3", "R0_HI", "R0_LO"],
+        ),
+        Table::scalars(
+            "gelu_exp",
+            "EXP_C2, EXP_C3, EXP_C4: e^(s/2) on [-ln2/8, ln2/8] (and a little slack), \
+             degree 4: 1 + s/2 + s^2 (c2 + c3 s + c4 s^2); relative error 2^-32.3 \
+             (the kernel multiplies it by a table entry 2^(j/8))",
+            Entry::fit(0, exp),
+            &["EXP_C2", "EXP_C3", "EXP_C4"],
+        ),
         Table {
             name: "gelu_tail",
             about: "TAIL_CENTRE, TAIL_POLY: G(a) = a e^(a^2/2) Psi(a) on [0, 14.5], 8 \

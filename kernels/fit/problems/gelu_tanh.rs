@@ -1,8 +1,8 @@
 //! `kernels/gelu_tanh.rs`: `e^(K3 r)` on the reduced interval, `|K3 r| <=
 //! ln2/2`.
 
-use crate::remez::{Alternation, Weight};
-use crate::table::{Entry, KernelStep, Polynomial, Printed, Rounding, Table};
+use crate::remez::Weight;
+use crate::table::{Entry, KernelStep, Polynomial, Table};
 use std::f64::consts::LN_2;
 
 /// `K3 = 0.044715 * 2 sqrt(2/pi)`, the cubic coefficient of `v = 2u`.
@@ -31,17 +31,12 @@ pub fn tables() -> Vec<Table> {
             reference: Box::new(|r| (K3 * r).exp()),
         }),
     };
-    vec![Table {
-        name: "gelu_tanh_exp",
-        about: "EXP_C2..EXP_C6: e^(K3 r) on [-ln2/(2 K3), ln2/(2 K3)] (and a little \
-                slack), degree 6: 1 + r (K3 + r (c2 + ... + c6 r^4)) (the kernel \
-                multiplies it by 2^n)",
-        entries: vec![Entry::fit(0, exp)],
-        rounding: Rounding::Nearest,
-        alternation: Alternation::Reduced,
-        slots: 16,
-        printed: ["EXP_C2", "EXP_C3", "EXP_C4", "EXP_C5", "EXP_C6"]
-            .map(Printed::Scalar)
-            .to_vec(),
-    }]
+    vec![Table::scalars(
+        "gelu_tanh_exp",
+        "EXP_C2..EXP_C6: e^(K3 r) on [-ln2/(2 K3), ln2/(2 K3)] (and a little \
+         slack), degree 6: 1 + r (K3 + r (c2 + ... + c6 r^4)) (the kernel \
+         multiplies it by 2^n)",
+        Entry::fit(0, exp),
+        &["EXP_C2", "EXP_C3", "EXP_C4", "EXP_C5", "EXP_C6"],
+    )]
 }
