@@ -34,7 +34,8 @@
 //! `a` is clamped to 14.5, past which `gelu(-a)` is below half the smallest
 //! subnormal and `gelu(a) = a`. Coefficients:
 //! `cargo run --release --bin fit -- gelu_tail` (per-segment relative error
-//! at most 2^-25.1) and `-- gelu_exp`.
+//! at most 2^-25.1), `-- gelu_exp` and `-- gelu_near` (the gated unit's
+//! form near zero, below).
 //!
 //! Measured max error (every `f32`, exhaustively): 1.71 ULP, at
 //! `x = -0.3396598` (the first segment of `G`, where `t` is largest relative
@@ -46,22 +47,25 @@
 //! rounded value carries up to 1.71 ULP, which counts double in the
 //! product's ulps where the product sits just below a power of two and
 //! `gelu(x)` just above one (2.8 ULP measured). It is rounded from
-//! `gelu(x) = x/2 + z R(z)` instead, `z = x^2` (rounded),
-//! `R(z) = (Phi(x) - 1/2) / x = R0 + z q(z)` with `q` of degree 2
+//! `gelu(x) = x/2 + z R(z)` instead, `z = x^2`, with
+//! `R(z) = (Phi(x) - 1/2) / x = R0 + z q(z)`, `q` of degree 2
 //! (`fit -- gelu_near`: relative error 2^-26.2, `R0 = 1/sqrt(2 pi)` in two
-//! parts), no exponential: `z R = t_hi + t_lo` with `t_hi = z R0_HI`
-//! rounded, its error from an FMA and `z (R0_LO + z q)` added, then
-//! `fma(x/2, up, fma(t_hi, up, t_lo up))`. The second term, at most 0.62 of
-//! the product (at `x = -1/2`; 0.29 for `x > 0`), is rounded once and the
-//! sum once, and `z`'s rounding moves it by at most 2^-24: at most about
-//! 1.85 ULP by that count, 1.15 measured (every 16th gate against eight
-//! `up` values, `1.9999999`, `1.5` and `4/3` among them). Lanes where that product is zero,
-//! infinite or NaN (a zero `x` or `up`, an infinite or NaN `up`) take the
-//! rounded `gelu` times `up`, IEEE's zeros and infinities. Elsewhere the
-//! product is the rounded `gelu` times `up` (at most 0.9 ULP there, so at
-//! most 2.3 by the count, 1.73 measured). Cost: twelve operations per
-//! vector on AVX-512 (the class test, a mask operation and the select among
-//! them), fourteen on AVX2.
+//! parts), no exponential: with `x^2 = sq + err` exactly,
+//! `z R = t_hi + t_lo`, `t_hi = sq R0_HI` rounded, and its error (an FMA),
+//! `err R0_HI` and `sq (R0_LO + sq q)` in `t_lo` (`err (R - R0_HI)` left
+//! out), then `fma(x/2, up, fma(t_hi, up, t_lo up))`. The second term is at
+//! most 0.62 of the product (at `x = -1/2`; 0.28 for `x > 0`), so its one
+//! rounding costs at most 0.62 ULP, the final rounding 0.5, and the fit and
+//! the roundings within `t_lo` about 0.2 more: at most about 1.3 ULP by
+//! that count. Lanes where that product is zero, infinite or NaN (a zero
+//! `x` or `up`, an infinite or NaN `up`, an underflow to zero) take the
+//! rounded `gelu` times `up`, IEEE's zeros and infinities. Elsewhere
+//! (`|x| >= 1/2`, where the rounded `gelu` is within 0.9 ULP) the product
+//! is the rounded `gelu` times `up`: 1.73 ULP at most on the sweeps
+//! measured, so the bound of 2 rests on those sweeps there. Cost: ten
+//! operations per vector, then the class test (one on AVX-512, three on
+//! AVX2), an and-not of the masks and the select: 13 on AVX-512, 15 on
+//! AVX2.
 //!
 //! Special values: `gelu(NaN) = NaN`, `gelu(-inf) = -0.0`,
 //! `gelu(+inf) = +inf`, `gelu(±0) = ±0`.
@@ -116,13 +120,16 @@ const R0_LO: f32 = -1.133_517e-8; // -0x1.857936p-27
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Gelu;
 
-/// What [`Gelu::parts`] leaves for the gated unit's product near zero.
+/// `gelu(x)` and what [`Gelu::parts`] leaves for the gated unit's product
+/// near zero.
 struct Parts<S: Simd> {
-    /// `gelu(x)`, rounded.
+    /// `gelu(x)`, the result of [`Gelu::apply`] on every lane.
     value: S::F,
-    /// `x^2`, rounded.
+    /// `a^2 = sq + err` exactly, `a = min(|x|, TAIL_MAX)`, `sq` rounded
+    /// (`err` inexact only where `a^2` is near the subnormal range).
     sq: S::F,
-    /// `x/2`.
+    err: S::F,
+    /// `x/2` (rounded where `|x| < 2^-125`).
     half: S::F,
     /// `|x| < 1/2` (the first segment, as the index sees it).
     centre: S::M,
@@ -173,6 +180,7 @@ impl Gelu {
         Parts {
             value: s.sub(base, s.mul_pow2_floor_shifted::<3>(w, n, kk)),
             sq,
+            err,
             half,
             centre,
         }
@@ -192,13 +200,14 @@ impl Kernel for Gelu {
     fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
         let parts = Self::parts(s, x);
         // z R(z) = (sq + err)(R0_HI + r_lo), r_lo = R0_LO + z q(z), as
-        // t_hi + t_lo: t_hi = sq R0_HI rounded, its error from an FMA, and
-        // the small terms with one more rounding (`err r_lo` left out).
+        // t_hi + t_lo: t_hi = sq R0_HI rounded, then its error (an FMA),
+        // err R0_HI and sq r_lo, with two roundings far below t_hi
+        // (`err r_lo` left out).
         let (sq, r0_hi) = (parts.sq, s.splat(R0_HI));
         let q = horner(s, sq, [NEAR_C3, NEAR_C2, NEAR_C1]);
         let r_lo = s.mul_add(q, sq, s.splat(R0_LO));
         let t_hi = s.mul(sq, r0_hi);
-        let small = s.mul_sub(sq, r0_hi, t_hi);
+        let small = s.mul_add(parts.err, r0_hi, s.mul_sub(sq, r0_hi, t_hi));
         let t_lo = s.mul_add(sq, r_lo, small);
         // The product x/2 up + (t_hi up + t_lo up): the second term is
         // rounded once (at most 0.62 of the product, where x < 0), then the
@@ -206,8 +215,8 @@ impl Kernel for Gelu {
         let p = s.mul_add(t_hi, up, s.mul(t_lo, up));
         let near = s.mul_add(parts.half, up, p);
         // Where that is zero, infinite or NaN (a zero `x` or `up`, an
-        // infinite or NaN `up`, an underflow or an overflow), the rounded
-        // gelu times `up`: IEEE's signed zeros, infinities and `0 * inf`.
+        // infinite or NaN `up`, an underflow to zero), the rounded gelu
+        // times `up`: IEEE's signed zeros, infinities and `0 * inf`.
         let near_lanes = s.mask_and(parts.centre, s.mask_not(s.is_zero_or_not_finite(near)));
         s.select(near_lanes, near, s.mul(parts.value, up))
     }

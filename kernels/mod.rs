@@ -38,10 +38,11 @@ pub(crate) trait Kernel: Copy {
 
     /// `apply(x) * up`, for the gated units: by default the result times
     /// `up`, rounded once more. A kernel that has its value before the last
-    /// rounding in hand may round the product from that instead, so that
-    /// the activation's last rounding does not reach the product (and give
-    /// the default's bits on the lanes it sets aside, such as a zero,
-    /// infinite or NaN `x` or `up`).
+    /// rounding in hand (or a form of its own for the product, as `gelu`
+    /// near zero) may round the product from that instead, so that the
+    /// activation's last rounding does not reach the product (and give the
+    /// default's bits on the lanes it sets aside, such as a zero, infinite
+    /// or NaN `x` or `up`).
     #[inline(always)]
     fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
         s.mul(self.apply(s, x), up)

@@ -18,8 +18,9 @@ use half::{bf16, f16};
 
 /// `act(gate) * up` as a two-input kernel ([`Kernel::apply_times`]): the
 /// product rounded once from the activation's value before its last
-/// rounding (`swiglu`, `geglu_tanh`, and `geglu` near zero), or the `f32`
-/// activation's result times `up`, rounded once more (the others). An
+/// rounding (`swiglu`, `geglu_tanh`) or from a form of the activation of
+/// its own (`geglu` near zero), or the `f32` activation's result times
+/// `up`, rounded once more (the others). An
 /// invalid product (`0 * inf`) is the positive quiet NaN on every path (x86
 /// and Arm give it different signs); the driver then gives a NaN `gate`
 /// (quieted) precedence, then a NaN `up`.
@@ -42,13 +43,13 @@ macro_rules! gated_units {
         ///
         /// `swiglu` and `geglu_tanh` round the product once from the
         /// activation's value before its last rounding, so that rounding
-        /// does not reach the product, and `geglu` does where `|gate| <
-        /// 1/2`, from a form of `gelu` of its own there; where `gate` or
-        /// `up` is zero, infinite or NaN, or `gate` is past the
-        /// activation's clamp (below -112 and -11), they give the bits of
-        /// the others: the `f32` activation's result (exactly the bits of
-        /// its [`Activation`]) times `up`, rounded once more (as `geglu`
-        /// does for `|gate| >= 1/2`). Error bound 2 ULP against the
+        /// does not reach the product, and `geglu` rounds it once from a
+        /// form of `gelu` of its own where `|gate| < 1/2`. Where `gate` or
+        /// `up` is zero, infinite or NaN, where `gate` is past the clamp of
+        /// `swiglu` or `geglu_tanh` (below -112 and -11), and for `geglu`
+        /// where `|gate| >= 1/2`, these three give the bits of the others:
+        /// the `f32` activation's result (exactly the bits of its
+        /// [`Activation`]) times `up`, rounded once more. Error bound 2 ULP against the
         /// float64 `act(gate) * up` wherever `act(gate)` is a normal `f32`
         /// or zero (measured figures at [`GatedUnit::max_ulp`]). Where the
         /// activation is subnormal (or past the clamp) the two-pass product

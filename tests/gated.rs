@@ -51,7 +51,8 @@ fn run(unit: GatedUnit, isa: Isa, g: &[f32], u: &[f32]) -> Vec<f32> {
 }
 
 /// The units that round the product once from the activation's value
-/// before its last rounding; the others give the two-pass bits.
+/// before its last rounding, or (`geglu`, near zero) from a form of the
+/// activation of their own; the others give the two-pass bits.
 fn rounds_the_product_from_the_unrounded_activation(unit: GatedUnit) -> bool {
     matches!(
         unit,
@@ -297,9 +298,11 @@ fn special_values() {
     }
 }
 
-/// Zeros, infinities, gates past the activation's clamp (where a unit that
-/// rounds the product itself takes the two-pass product) and products that
-/// underflow (`(110, 1)`, `(-105, 1e-20)`): on every path, the IEEE product
+/// Zeros, infinities (also times gates below 1/2 in magnitude, where
+/// `geglu` has a form of its own), gates past the activation's clamp (where
+/// a unit that rounds the product itself takes the two-pass product) and
+/// products that underflow (`(110, 1)`, `(-105, 1e-20)`): on every path,
+/// the IEEE product
 /// of the `f32` activation's result and `up` (`0 * inf` the positive quiet
 /// NaN). Products too large for the portable scaling's first step (which
 /// such a unit rounds with `up` scaled down), and `swiglu`'s where `silu`
@@ -322,6 +325,13 @@ fn zeros_infinities_and_far_gates() {
         110.0,
         -105.0,
         f32::INFINITY,
+        // Near zero, where `geglu` has a form of its own.
+        -0.35,
+        0.3,
+        -0.35,
+        0.25,
+        -1.0e-20,
+        0.45,
     ];
     let u = [
         -3.0f32,
@@ -338,6 +348,12 @@ fn zeros_infinities_and_far_gates() {
         1.0,
         1.0e-20,
         3.0e38,
+        0.0,
+        -0.0,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        -0.0,
+        f32::INFINITY,
     ];
     for &unit in GatedUnit::ALL {
         for &isa in Isa::available() {

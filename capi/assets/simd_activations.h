@@ -181,9 +181,10 @@ int32_t sa_celu_f16(const uint16_t *x, uint16_t *y, size_t n, float alpha);
    gate is the half that goes through the activation and up the half it
    multiplies (ggml's header calls up the "gate"). swiglu and geglu_tanh
    round the product once from the activation's value before its last
-   rounding, and geglu does where |gate| < 1/2; the others (and those
-   three where gate or up is zero, infinite or NaN, or gate is past the
-   activation's clamp) give the activation's float result times up,
+   rounding, and geglu from a form of gelu of its own where |gate| < 1/2;
+   the others (and those three where gate or up is zero, infinite or NaN,
+   where gate is past the clamp of swiglu or geglu_tanh, and for geglu
+   where |gate| >= 1/2) give the activation's float result times up,
    rounded once. At most 2 ULP against the exact product wherever
    act(gate) is a normal float (see the README). y == gate computes in
    place; y must not overlap up. float pointers 4-byte aligned, uint16_t ones (bf16 or
