@@ -307,8 +307,8 @@ impl<S: Simd> XSigmoid<S> {
         );
         let (_, rescaled) = self.fused(s, s.mul(up, s.splat(TWO_POW_MINUS_64)));
         let rescaled = s.mul(rescaled, s.splat(TWO_POW_64));
-        let overflowed = s.mask_not(s.lt(s.abs(scaled), s.splat(f32::INFINITY)));
-        let direct = s.select(overflowed, rescaled, fused);
+        let finite = s.lt(s.abs(scaled), s.splat(f32::INFINITY));
+        let direct = s.select(finite, fused, rescaled);
         s.select(special, s.mul(self.rounded(s), up), direct)
     }
 }

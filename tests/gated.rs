@@ -53,7 +53,7 @@ fn run(unit: GatedUnit, isa: Isa, g: &[f32], u: &[f32]) -> Vec<f32> {
 /// The units that round the product once from the activation's value
 /// before its last rounding, or (`geglu`, near zero) from a form of the
 /// activation of their own; the others give the two-pass bits.
-fn rounds_the_product_from_the_unrounded_activation(unit: GatedUnit) -> bool {
+fn rounds_the_product_itself(unit: GatedUnit) -> bool {
     matches!(
         unit,
         GatedUnit::SwiGlu | GatedUnit::GeGlu | GatedUnit::GeGluTanh
@@ -77,7 +77,7 @@ fn fused_bits_against_the_two_pass_product() {
         unit.activation()
             .forward_on(Isa::Scalar, &g, &mut act)
             .unwrap();
-        let own_rounding = rounds_the_product_from_the_unrounded_activation(unit);
+        let own_rounding = rounds_the_product_itself(unit);
         let mut differing = 0usize;
         for i in 0..g.len() {
             let quiet = |v: f32| f32::from_bits(v.to_bits() | 0x0040_0000);
@@ -302,12 +302,11 @@ fn special_values() {
 /// `geglu` has a form of its own), gates past the activation's clamp (where
 /// a unit that rounds the product itself takes the two-pass product) and
 /// products that underflow (`(110, 1)`, `(-105, 1e-20)`): on every path,
-/// the IEEE product
-/// of the `f32` activation's result and `up` (`0 * inf` the positive quiet
-/// NaN). Products too large for the portable scaling's first step (which
-/// such a unit rounds with `up` scaled down), and `swiglu`'s where `silu`
-/// is subnormal: the scalar path's bits on every path, within the bound of
-/// the float64 product.
+/// the IEEE product of the `f32` activation's result and `up` (`0 * inf`
+/// the positive quiet NaN). Products too large for the portable scaling's
+/// first step (which such a unit rounds with `up` scaled down), and
+/// `swiglu`'s where `silu` is subnormal: the scalar path's bits on every
+/// path, within the bound of the float64 product.
 #[test]
 fn zeros_infinities_and_far_gates() {
     let g = [
