@@ -47,6 +47,19 @@ pub(crate) trait Kernel: Copy {
     fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
         s.mul(self.apply(s, x), up)
     }
+
+    /// [`Kernel::apply_times`] for the driver's main loop, where one test
+    /// per iteration costs less than one per vector: a value and the lanes
+    /// where it is `apply_times`'s value, neither input nor the value being
+    /// NaN there. The other lanes are set aside: the driver computes an
+    /// iteration holding one again with `apply_times` (and its NaN rule).
+    /// `None` (the default) where the kernel has no such form: the driver
+    /// then calls `apply_times` on every vector and tests the inputs for
+    /// NaN.
+    #[inline(always)]
+    fn apply_times_fast<S: Simd>(self, _s: S, _x: S::F, _up: S::F) -> Option<(S::F, S::M)> {
+        None
+    }
 }
 
 /// Something to do with a kernel, whatever its type: run it over slices,
@@ -76,6 +89,14 @@ impl<K: Kernel> KernelChoice for K {
 pub(crate) trait TwoInputKernel: Copy {
     /// The function on one vector of each input.
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
+
+    /// A value and the lanes where it is the function's value, with the
+    /// NaN rule applied (no input and no value NaN there), or `None` (the
+    /// default); see [`Kernel::apply_times_fast`].
+    #[inline(always)]
+    fn apply_fast<S: Simd>(self, _s: S, _x: S::F, _t: S::F) -> Option<(S::F, S::M)> {
+        None
+    }
 }
 
 /// `value` if it is finite, else the error naming the parameter.

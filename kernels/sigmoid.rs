@@ -179,6 +179,11 @@ impl<K: XSigmoidForm> Kernel for K {
     fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
         K::unrounded(s, x).times(s, up)
     }
+
+    #[inline(always)]
+    fn apply_times_fast<S: Simd>(self, s: S, x: S::F, up: S::F) -> Option<(S::F, S::M)> {
+        Some(K::unrounded(s, x).times_fast(s, up))
+    }
 }
 
 /// `x sigmoid(v)` before its last rounding, from `a = |x|` (clamped) and
@@ -250,7 +255,8 @@ impl<S: Simd> XSigmoid<S> {
     /// `-clamp` (where `a` is not `|x|`; above `clamp` the second term is
     /// far below an ulp of `x up`), the lane takes [`XSigmoid::odd`]'s
     /// value; those lanes are tested once per vector and computed only where
-    /// there is one.
+    /// there is one (the driver's main loop tests them once per iteration
+    /// instead, through [`XSigmoid::times_fast`]).
     ///
     /// Cost over the rounded result times `up`: two operations (`e` and the
     /// small terms' FMA; `w` and its rounding are not needed), then the
@@ -267,6 +273,25 @@ impl<S: Simd> XSigmoid<S> {
         } else {
             fused
         }
+    }
+
+    /// The product of [`XSigmoid::times`] without its lanes set aside, and
+    /// the lanes where it is `times`'s value: the scaled `P` finite and
+    /// nonzero, and `x` at or above `-clamp` (not NaN). A NaN `up` makes
+    /// the scaled `P` NaN, so neither input is NaN there, nor is the
+    /// product (`x = +inf` gives an infinite product, as `times` does).
+    ///
+    /// Cost over the product: AVX-512 a class test, a compare and a mask
+    /// and-not; AVX2 five operations (the class test three, a compare, an
+    /// `and`), against the mask test and branch per vector of `times`.
+    #[inline(always)]
+    pub(crate) fn times_fast(self, s: S, up: S::F) -> (S::F, S::M) {
+        let (scaled, fused) = self.fused(s, up);
+        let ok = s.mask_and(
+            s.mask_not(s.is_zero_or_not_finite(scaled)),
+            s.ge(self.x, s.splat(-self.clamp)),
+        );
+        (fused, ok)
     }
 
     /// `P 2^n` and the product it gives.

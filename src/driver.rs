@@ -104,6 +104,13 @@ trait VectorFn: Copy {
     fn call<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
         self.nan_rule(s, x, t, self.apply(s, x, t))
     }
+    /// A value and the lanes where it is [`VectorFn::call`]'s (no input
+    /// and no value NaN there), or `None` (the default): see
+    /// [`Kernel::apply_times_fast`].
+    #[inline(always)]
+    fn apply_fast<S: Simd>(self, _s: S, _x: S::F, _t: S::F) -> Option<(S::F, S::M)> {
+        None
+    }
 }
 
 /// A one-input kernel, ignoring the second input.
@@ -145,6 +152,28 @@ impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
     fn nan_rule<S: Simd>(self, s: S, x: S::F, t: S::F, y: S::F) -> S::F {
         s.keep_nan(x, s.keep_nan(t, y))
     }
+    #[inline(always)]
+    fn apply_fast<S: Simd>(self, s: S, x: S::F, t: S::F) -> Option<(S::F, S::M)> {
+        self.0.apply_fast(s, x, t)
+    }
+}
+
+/// The values of an iteration's fast forms ([`VectorFn::apply_fast`]) and
+/// the lanes where every one of them holds, or `None` where the function has
+/// no fast form.
+#[inline(always)]
+fn fast_group<S: Simd, const N: usize>(
+    s: S,
+    fast: [Option<(S::F, S::M)>; N],
+) -> Option<([S::F; N], S::M)> {
+    let mut values = [s.splat(0.0); N];
+    let mut held: Option<S::M> = None;
+    for (value, fast) in values.iter_mut().zip(fast) {
+        let (v, m) = fast?;
+        *value = v;
+        held = Some(held.map_or(m, |held| s.mask_and(held, m)));
+    }
+    Some((values, held?))
 }
 
 /// The loop of [`one_input`] and [`two_inputs`]: `f` on the vectors of `x` and `t`, a
@@ -201,23 +230,48 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                 ($($k:literal),+) => {{
                     let a = [$(element::load(s, x.add(i + $k * lanes))),+];
                     let c = [$(element::load(s, t.add(i + $k * lanes))),+];
-                    let b = [$(f.apply(s, a[$k], c[$k])),+];
-                    // The NaN rule, on every vector or only where an input
-                    // is NaN: the sum of the keys is NaN wherever one is.
-                    // Where none is, a NaN result can only be the `f32::NAN`
-                    // a gated unit gives for `0 * inf`, which `store_no_nan`
-                    // rounds to the same bits (AVX2 `bf16`).
-                    let nan = S::NAN_RULE_PER_VECTOR
-                        || s.any(s.is_nan(fold!($(f.nan_key(s, a[$k], c[$k])),+)));
-                    let b = if nan {
-                        [$(f.nan_rule(s, a[$k], c[$k], b[$k])),+]
+                    // A function with a fast form: one test of its lanes
+                    // for the iteration, and where one is set aside, the
+                    // iteration again through `call`, from its inputs
+                    // loaded anew through pointers the compiler cannot see
+                    // through (`black_box`), so that it does not keep the
+                    // fast form's values alive past the test to reuse them
+                    // there. The fast values hold no NaN.
+                    if let Some((b, held)) = fast_group(s, [$(f.apply_fast(s, a[$k], c[$k])),+]) {
+                        if s.any(s.mask_not(held)) {
+                            let (x, t) = core::hint::black_box((x, t));
+                            $(
+                                let v = f.call(
+                                    s,
+                                    element::load(s, x.add(i + $k * lanes)),
+                                    element::load(s, t.add(i + $k * lanes)),
+                                );
+                                element::store(s, y.add(i + $k * lanes), v);
+                            )+
+                        } else if element::has_no_nan_store::<S, B>() {
+                            $(element::store_no_nan(s, y.add(i + $k * lanes), b[$k]);)+
+                        } else {
+                            $(element::store(s, y.add(i + $k * lanes), b[$k]);)+
+                        }
                     } else {
-                        b
-                    };
-                    if element::has_no_nan_store::<S, B>() && !nan {
-                        $(element::store_no_nan(s, y.add(i + $k * lanes), b[$k]);)+
-                    } else {
-                        $(element::store(s, y.add(i + $k * lanes), b[$k]);)+
+                        let b = [$(f.apply(s, a[$k], c[$k])),+];
+                        // The NaN rule, on every vector or only where an input
+                        // is NaN: the sum of the keys is NaN wherever one is.
+                        // Where none is, a NaN result can only be the `f32::NAN`
+                        // a gated unit gives for `0 * inf`, which `store_no_nan`
+                        // rounds to the same bits (AVX2 `bf16`).
+                        let nan = S::NAN_RULE_PER_VECTOR
+                            || s.any(s.is_nan(fold!($(f.nan_key(s, a[$k], c[$k])),+)));
+                        let b = if nan {
+                            [$(f.nan_rule(s, a[$k], c[$k], b[$k])),+]
+                        } else {
+                            b
+                        };
+                        if element::has_no_nan_store::<S, B>() && !nan {
+                            $(element::store_no_nan(s, y.add(i + $k * lanes), b[$k]);)+
+                        } else {
+                            $(element::store(s, y.add(i + $k * lanes), b[$k]);)+
+                        }
                     }
                 }};
             }

@@ -33,6 +33,13 @@ impl<K: Kernel> TwoInputKernel for Gated<K> {
         let product = self.0.apply_times(s, gate, up);
         s.select(s.is_nan(product), s.splat(f32::NAN), product)
     }
+
+    /// Where the kernel's fast product holds, it is not NaN: the select of
+    /// [`Gated::apply`] keeps it.
+    #[inline(always)]
+    fn apply_fast<S: Simd>(self, s: S, gate: S::F, up: S::F) -> Option<(S::F, S::M)> {
+        self.0.apply_times_fast(s, gate, up)
+    }
 }
 
 /// Declares [`GatedUnit`] and the free functions of each unit.
