@@ -54,8 +54,8 @@ pub(crate) trait Kernel: Copy {
     /// NaN there. The other lanes are set aside: the driver computes an
     /// iteration holding one again with `apply_times` (and its NaN rule).
     /// `None` (the default) where the kernel has no such form: the driver
-    /// then calls `apply_times` on every vector and tests the inputs for
-    /// NaN.
+    /// then calls `apply_times` on every vector and applies the NaN rule
+    /// as for any two-input function.
     #[inline(always)]
     fn apply_times_fast<S: Simd>(self, _s: S, _x: S::F, _up: S::F) -> Option<(S::F, S::M)> {
         None

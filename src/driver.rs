@@ -171,7 +171,10 @@ fn fast_group<S: Simd, const N: usize>(
     for (value, fast) in values.iter_mut().zip(fast) {
         let (v, m) = fast?;
         *value = v;
-        held = Some(held.map_or(m, |held| s.mask_and(held, m)));
+        held = Some(match held {
+            None => m,
+            Some(held) => s.mask_and(held, m),
+        });
     }
     Some((values, held?))
 }
@@ -208,8 +211,10 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     let unroll = S::UNROLL;
     const { assert!(S::UNROLL == 2 || S::UNROLL == 4) };
     // SAFETY (of the body below): `i + unroll * lanes <= n`, so every lane
-    // read and written is in bounds; all loads of a group precede its stores,
-    // so in-place use reads the original values.
+    // read and written is in bounds; all loads of a group precede its stores
+    // (where a fast form's iteration is computed again, each vector's loads
+    // precede its store, and the vectors are disjoint), so in-place use reads
+    // the original values.
     while i + unroll * lanes <= n {
         if read_x {
             prefetch_ahead(s, x, i, unroll * lanes, false);
@@ -233,10 +238,11 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                     // A function with a fast form: one test of its lanes
                     // for the iteration, and where one is set aside, the
                     // iteration again through `call`, from its inputs
-                    // loaded anew through pointers the compiler cannot see
-                    // through (`black_box`), so that it does not keep the
-                    // fast form's values alive past the test to reuse them
-                    // there. The fast values hold no NaN.
+                    // loaded anew through pointers passed through
+                    // `black_box`, a hint that keeps the compiler from
+                    // holding the fast form's values past the test to reuse
+                    // them there (the bits do not depend on it). The fast
+                    // values hold no NaN.
                     if let Some((b, held)) = fast_group(s, [$(f.apply_fast(s, a[$k], c[$k])),+]) {
                         if s.any(s.mask_not(held)) {
                             let (x, t) = core::hint::black_box((x, t));
