@@ -264,6 +264,61 @@ fn every_length_and_offset_gives_the_same_bits() {
     }
 }
 
+/// The main loop tests the lanes a unit sets aside once per iteration and
+/// computes an iteration holding one again, vector by vector: with one
+/// such pair at every position of its iterations amid ordinary pairs, every
+/// element comes out as a call on that element alone (the loop's tail,
+/// which tests each vector) gives it, on every path.
+#[test]
+fn the_main_loop_gives_the_bits_of_one_element_calls() {
+    let odd_pairs = [
+        (0.0f32, 1.3f32),
+        (-0.0, 2.0),
+        (-200.0, 1.5),
+        (-200.0, 1.0e30),
+        (-130.0, -2.0e35),
+        (f32::NAN, 1.0),
+        (f32::INFINITY, 1.5),
+        (f32::NEG_INFINITY, 2.0),
+        (1.5, 0.0),
+        (-1.5, 0.0),
+        (1.5, -0.0),
+        (-1.5, -0.0),
+        (-0.3, 0.0),
+        (-6.5, -0.0),
+        (1.5, f32::INFINITY),
+        (-0.7, f32::NAN),
+        (0.7, 1.0e-40),
+        (-3.0, f32::MAX),
+        (-90.0, 1.0e-30),
+    ];
+    for &unit in GatedUnit::ALL {
+        for &isa in Isa::available() {
+            for &(odd_g, odd_u) in &odd_pairs {
+                for at in 0..64 {
+                    let mut g: Vec<f32> = (0..80).map(|i| (i as f32 * 0.41).sin() * 6.0).collect();
+                    let mut u: Vec<f32> = (0..80).map(|i| (i as f32 * 0.29).cos() * 2.5).collect();
+                    (g[at], u[at]) = (odd_g, odd_u);
+                    let whole = run(unit, isa, &g, &u);
+                    for i in 0..g.len() {
+                        let mut one = [0.0f32];
+                        unit.forward_on(isa, &g[i..=i], &u[i..=i], &mut one)
+                            .unwrap();
+                        assert_eq!(
+                            whole[i].to_bits(),
+                            one[0].to_bits(),
+                            "{unit} on {isa} at {i} (gate = {:e}, up = {:e}; \
+                             gate = {odd_g:e}, up = {odd_u:e} at {at})",
+                            g[i],
+                            u[i]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn special_values() {
     let qnan = |v: f32| f32::from_bits(v.to_bits() | 0x0040_0000).to_bits();
