@@ -251,35 +251,32 @@ impl<S: Simd> XSigmoid<S> {
     /// the product is rounded up to three times on the subnormal grid:
     /// about 1.25 ULP at most there, against 0.5 for the two-pass product.
     ///
-    /// Where the scaled `P` is zero, infinite or NaN, or `x` is below
-    /// `-clamp` (where `a` is not `|x|`; above `clamp` the second term is
-    /// far below an ulp of `x up`), the lane takes [`XSigmoid::odd`]'s
-    /// value; those lanes are tested once per vector and computed only where
-    /// there is one (the driver's main loop tests them once per iteration
-    /// instead, through [`XSigmoid::times_fast`]).
+    /// Outside the lanes [`XSigmoid::held`] gives (where the scaled `P` is
+    /// zero, infinite or NaN, or `x` is below `-clamp`, where `a` is not
+    /// `|x|`, or NaN; above `clamp` the second term is far below an ulp of
+    /// `x up`), the lane takes [`XSigmoid::odd`]'s value; those lanes are
+    /// tested once per vector and computed only where there is one (the
+    /// driver's main loop tests them once per iteration instead, through
+    /// [`XSigmoid::times_fast`]).
     ///
     /// Cost over the rounded result times `up`: two operations (`e` and the
     /// small terms' FMA; `w` and its rounding are not needed), then the
-    /// test: AVX-512 a class test, a compare, and the mask test that ors
-    /// them; AVX2 five (the class test three, a compare, an `or`) and the
+    /// test: AVX-512 a class test, a compare, and the mask test that joins
+    /// them; AVX2 five (the class test three, a compare, an `and`) and the
     /// mask test.
     #[inline(always)]
     pub(crate) fn times(self, s: S, up: S::F) -> S::F {
         let (scaled, fused) = self.fused(s, up);
-        let below_clamp = s.lt(self.x, s.splat(-self.clamp));
-        let odd = s.mask_or(s.is_zero_or_not_finite(scaled), below_clamp);
+        let odd = s.mask_not(self.held(s, scaled));
         if s.any(odd) {
-            s.select(odd, self.odd(s, up, (scaled, fused), below_clamp), fused)
+            s.select(odd, self.odd(s, up, (scaled, fused)), fused)
         } else {
             fused
         }
     }
 
     /// The product of [`XSigmoid::times`] without its lanes set aside, and
-    /// the lanes where it is `times`'s value: the scaled `P` finite and
-    /// nonzero, and `x` at or above `-clamp` (not NaN). A NaN `up` makes
-    /// the scaled `P` NaN, so neither input is NaN there, nor is the
-    /// product (`x = +inf` gives an infinite product, as `times` does).
+    /// the lanes where it is `times`'s value ([`XSigmoid::held`]).
     ///
     /// Cost over the product: AVX-512 a class test, a compare and a mask
     /// and-not; AVX2 five operations (the class test three, a compare, an
@@ -287,11 +284,19 @@ impl<S: Simd> XSigmoid<S> {
     #[inline(always)]
     pub(crate) fn times_fast(self, s: S, up: S::F) -> (S::F, S::M) {
         let (scaled, fused) = self.fused(s, up);
-        let ok = s.mask_and(
+        (fused, self.held(s, scaled))
+    }
+
+    /// The lanes where the fused product is the result, given the scaled
+    /// `P`: that finite and nonzero, and `x` at or above `-clamp` (not
+    /// NaN). A NaN `up` makes the scaled `P` NaN, so neither input is NaN
+    /// there, nor is the product (`x = +inf` gives an infinite product).
+    #[inline(always)]
+    fn held(&self, s: S, scaled: S::F) -> S::M {
+        s.mask_and(
             s.mask_not(s.is_zero_or_not_finite(scaled)),
             s.ge(self.x, s.splat(-self.clamp)),
-        );
-        (fused, ok)
+        )
     }
 
     /// `P 2^n` and the product it gives.
@@ -304,8 +309,9 @@ impl<S: Simd> XSigmoid<S> {
         (scaled, s.mul_add(self.base(s), up, scaled))
     }
 
-    /// The lanes [`XSigmoid::times`] sets aside (a NaN `x` is the driver's;
-    /// `x = +inf` gives the same bits either way):
+    /// The lanes [`XSigmoid::times`] sets aside (a NaN `x` is the driver's,
+    /// which overwrites the lane; `x = +inf` gives the same bits either
+    /// way):
     /// - where `up` is zero, infinite or NaN, `x` is zero, or `x` is below
     ///   `-clamp`: the rounded result times `up`, with IEEE's zeros,
     ///   infinities and NaN (the product's signs, `0 * inf`), and `-0.0`
@@ -325,7 +331,8 @@ impl<S: Simd> XSigmoid<S> {
     /// - elsewhere (the scaled `P` zero: an underflow) the direct product,
     ///   whose zero has the product's sign.
     #[inline(always)]
-    fn odd(&self, s: S, up: S::F, (scaled, fused): (S::F, S::F), below_clamp: S::M) -> S::F {
+    fn odd(&self, s: S, up: S::F, (scaled, fused): (S::F, S::F)) -> S::F {
+        let below_clamp = s.lt(self.x, s.splat(-self.clamp));
         let special = s.mask_or(
             s.mask_or(s.is_zero_or_not_finite(up), s.eq(self.x, s.splat(0.0))),
             below_clamp,

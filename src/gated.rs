@@ -20,10 +20,10 @@ use half::{bf16, f16};
 /// product rounded once from the activation's value before its last
 /// rounding (`swiglu`, `geglu_tanh`) or from a form of the activation of
 /// its own (`geglu` near zero), or the `f32` activation's result times
-/// `up`, rounded once more (the others). An
-/// invalid product (`0 * inf`) is the positive quiet NaN on every path (x86
-/// and Arm give it different signs); the driver then gives a NaN `gate`
-/// (quieted) precedence, then a NaN `up`.
+/// `up`, rounded once more (the others). An invalid product (`0 * inf`) is
+/// the positive quiet NaN on every path (x86 and Arm give it different
+/// signs); the driver then gives a NaN `gate` (quieted) precedence, then a
+/// NaN `up`.
 #[derive(Clone, Copy)]
 struct Gated<K>(K);
 
@@ -56,9 +56,10 @@ macro_rules! gated_units {
         /// `swiglu` or `geglu_tanh` (below -112 and -11), and for `geglu`
         /// where `|gate| >= 1/2`, these three give the bits of the others:
         /// the `f32` activation's result (exactly the bits of its
-        /// [`Activation`]) times `up`, rounded once more. Error bound 2 ULP against the
-        /// float64 `act(gate) * up` wherever `act(gate)` is a normal `f32`
-        /// or zero (measured figures at [`GatedUnit::max_ulp`]). Where the
+        /// [`Activation`]) times `up`, rounded once more. Error bound 2 ULP
+        /// against the float64 `act(gate) * up` wherever `act(gate)` is a
+        /// normal `f32` or zero (measured figures at
+        /// [`GatedUnit::max_ulp`]). Where the
         /// activation is subnormal (or past the clamp) the two-pass product
         /// has already lost relative precision, which a large `up` scales
         /// up. Every path gives the same bits.
