@@ -261,6 +261,13 @@ impl<S: Simd> Pow2<S> {
         s.mul_pow2_shifted(v, self.n, self.shifted)
     }
 
+    /// `b + v 2^n`, as [`Simd::mul_pow2_shifted_add`] (same range, rounding
+    /// and conditions).
+    #[inline(always)]
+    pub(crate) fn scale_add(self, s: S, b: S::F, v: S::F) -> S::F {
+        s.mul_pow2_shifted_add(b, v, self.n, self.shifted)
+    }
+
     /// `2^max(n, lo)` for an integer `lo`.
     #[inline(always)]
     pub(crate) fn max(self, s: S, lo: f32) -> Self {

@@ -21,8 +21,9 @@
 //! chosen so that the constant term `c0` is within a small fraction of an ulp
 //! of `G(centre)`, and `W = G e^(-a^2/2) 2^-m` is formed as
 //! `c0 e_hi + (t (e_hi + e_lo) + c0 e_lo)` with `t = G - c0 = u q(u)`, so only
-//! the last fused multiply-add rounds at full weight. `2^m` is applied last
-//! with [`Simd::mul_pow2_floor_shifted`] (`m` in `[-152, 0]`, `W` in
+//! the last fused multiply-add rounds at full weight. `2^m` is applied last,
+//! with the difference from `x` (or `x/2`), by
+//! [`Simd::mul_pow2_floor_shifted_sub`] (`m` in `[-152, 0]`, `W` in
 //! `[2^-5, 2]` wherever `m < -64`): results down to the subnormal range are
 //! rounded once.
 //!
@@ -90,7 +91,7 @@ const LOG2E_HALF: f32 = LOG2E / 2.0;
 /// rounds it to a multiple of `1/8` (ties to even, as `1.5 * 2^20` alone: the
 /// two differ by an even count of eighths), held in the low mantissa bits as
 /// an integer count of eighths plus `8 * 192`, whose low three bits are `j`
-/// and whose rest is `m + 192` for [`Simd::mul_pow2_floor_shifted`].
+/// and whose rest is `m + 192` for [`Simd::mul_pow2_floor_shifted_sub`].
 const SHIFTER_8THS: f32 = 1_572_864.0 + POW2_BIAS as f32;
 /// `2 ln2` in two parts: `2 LN2_HI` (`0x1.62e430p+0`) has 21 significant
 /// bits, so `-sq - (k/8) TWO_LN2_HI` is exact for the `|k| < 2^11` that
@@ -178,7 +179,10 @@ impl Gelu {
         let centre = s.lt(shifted, s.splat(INDEX_SHIFT + CENTRE_MAX));
         let base = s.select(centre, half, base);
         Parts {
-            value: s.sub(base, s.mul_pow2_floor_shifted::<3>(w, n, kk)),
+            // `w 2^m` is exact unless it is subnormal, which takes `m < 0`,
+            // so `a > 0.29`, where `base` is `-0.0` or above 0.14: the
+            // difference rounds as two steps would.
+            value: s.mul_pow2_floor_shifted_sub::<3>(base, w, n, kk),
             sq,
             err,
             half,

@@ -54,8 +54,10 @@
 //! 2: a `max` and a sum). On AVX2 and NEON each scaling by
 //! `2^n` is three operations where AVX-512 has one `vscalefps` (a shift of
 //! the shifter sum that rounded `n`, kept in [`Pow2`],
-//! and two products; `silu`'s two share the shift), and the clamp is two
-//! ([`Simd::abs_min`]): three more for `sigmoid`, four for `silu`.
+//! and two products; `silu`'s two share the shift, and the second product
+//! of `W`'s is the FMA that adds it to `max(x, 0)`, with the rounding of the
+//! two steps: [`Pow2::scale_add`]), and the clamp is two
+//! ([`Simd::abs_min`]): three more for `sigmoid`, three for `silu`.
 //! `sigmoid` formerly divided `m` on every lane, scaled `q + c` by `2^n` and
 //! took `1 - S` for `x >= 0`: two operations more on AVX-512, three on AVX2
 //! and NEON. `silu` formerly divided `N = 1` for `x >= 0`, multiplied by the
@@ -233,10 +235,13 @@ impl<S: Simd> XSigmoid<S> {
         s.max(s.splat(-0.0), self.x)
     }
 
-    /// The result: `max(x, 0) + w 2^n`, `w` scaled last.
+    /// The result: `max(x, 0) + w 2^n`, `w` scaled last. The scaling and
+    /// the sum round as two steps would ([`Pow2::scale_add`]): `w 2^n` is
+    /// exact unless it is subnormal, which takes `n < 0`, so `|v| > ln2/2`,
+    /// and then `max(x, 0)` is `-0.0` or `x` above `2^-100`.
     #[inline(always)]
     pub(crate) fn rounded(&self, s: S) -> S::F {
-        s.add(self.base(s), self.p.scale(s, self.w(s)))
+        self.p.scale_add(s, self.base(s), self.w(s))
     }
 
     /// The result times `up`, rounded once from the value before the last

@@ -326,14 +326,19 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         self.mul_pow2(v, n)
     }
     #[inline(always)]
-    fn mul_pow2_floor_shifted<const F: i32>(
+    fn mul_pow2_shifted_add(self, b: __m512, v: __m512, n: __m512, _shifted: __m512) -> __m512 {
+        self.add(b, self.mul_pow2(v, n))
+    }
+    #[inline(always)]
+    fn mul_pow2_floor_shifted_sub<const F: i32>(
         self,
+        b: __m512,
         v: __m512,
         n: __m512,
         _shifted: __m512,
     ) -> __m512 {
         // vscalefps floors `n`: the rounded `v * 2^floor(n)` in one step.
-        self.0.avx512f._mm512_scalef_ps(v, n)
+        self.sub(b, self.0.avx512f._mm512_scalef_ps(v, n))
     }
     #[inline(always)]
     fn mul_pow2_wide(self, v: __m512, n: __m512) -> __m512 {

@@ -23,7 +23,7 @@ pub(crate) mod avx512;
 pub(crate) mod neon;
 
 /// The offset of the shifter sums that [`Simd::mul_pow2_shifted`] and
-/// [`Simd::mul_pow2_floor_shifted`] read: their low bits hold `n + 192`,
+/// [`Simd::mul_pow2_floor_shifted_sub`] read: their low bits hold `n + 192`,
 /// which a shift makes the exponent field of `2^(n + 65)`.
 pub(crate) const POW2_BIAS: i32 = 192;
 
@@ -45,14 +45,36 @@ fn zero_to_nan<S: Simd>(s: S, a: S::F) -> S::F {
 }
 
 /// `v 2^n`, rounded once, where the low nine bits of `low` hold `n + 192`
-/// (the portable form of [`Simd::mul_pow2_shifted`] and
-/// [`Simd::mul_pow2_floor_shifted`]): a shift makes them the exponent field
-/// of `2^(n + 65)`, the product by it is exact in their range, and the
-/// product by `2^-65` rounds.
+/// (the portable form of [`Simd::mul_pow2_shifted`]): a shift makes them
+/// the exponent field of `2^(n + 65)`, the product by it is exact in their
+/// range, and the product by `2^-65` rounds.
 #[inline(always)]
 fn mul_pow2_field<S: Simd>(s: S, v: S::F, low: S::I) -> S::F {
-    let pow2 = s.from_bits(s.shl::<23>(low));
-    s.mul(s.mul(v, pow2), s.splat(f32::from_bits(0x1f00_0000)))
+    s.mul(mul_pow2_field_exact(s, v, low), s.splat(TWO_POW_MINUS_65))
+}
+
+/// `2^-65`, the second factor of [`mul_pow2_field`].
+const TWO_POW_MINUS_65: f32 = f32::from_bits(0x1f00_0000);
+
+/// The first, exact product of [`mul_pow2_field`]: `v 2^(n + 65)`.
+#[inline(always)]
+fn mul_pow2_field_exact<S: Simd>(s: S, v: S::F, low: S::I) -> S::F {
+    s.mul(v, s.from_bits(s.shl::<23>(low)))
+}
+
+/// `b + v 2^n` (`NEG` false) or `b - v 2^n` (`NEG` true), rounded once,
+/// where the low nine bits of `low` hold `n + 192`: [`mul_pow2_field`] with
+/// its second product fused into the sum (the portable form of
+/// [`Simd::mul_pow2_shifted_add`] and [`Simd::mul_pow2_floor_shifted_sub`]).
+#[inline(always)]
+fn mul_pow2_field_add<S: Simd, const NEG: bool>(s: S, b: S::F, v: S::F, low: S::I) -> S::F {
+    let exact = mul_pow2_field_exact(s, v, low);
+    let last = s.splat(TWO_POW_MINUS_65);
+    if NEG {
+        s.neg_mul_add(exact, last, b)
+    } else {
+        s.mul_add(exact, last, b)
+    }
 }
 
 /// Vector primitives over `LANES` lanes of `f32` (`F`), `i32` (`I`) and lane
@@ -426,32 +448,55 @@ pub(crate) trait Simd: Copy {
     fn mul_pow2_shifted(self, v: Self::F, _n: Self::F, shifted: Self::F) -> Self::F {
         mul_pow2_field(self, v, self.to_bits(shifted))
     }
-    /// `v * 2^floor(n)`, rounded once, for `n` a multiple of `2^-F`
-    /// (`F >= 1`) whose floor is in [`Simd::mul_pow2`]'s range, given twice:
-    /// as `n` and as
-    /// the shifter sum `shifted = n + 1.5 * 2^(23 - F) + 192` (a reduction
-    /// that rounds to multiples of `2^-F` with that shifter has it in hand),
-    /// whose low mantissa bits hold `2^F (n + 192)`, so that shifting them
-    /// right by `F` leaves `floor(n) + 192`. The two must agree on every
-    /// lane: AVX-512 and NEON read only `n`, AVX2 and the scalar path only
-    /// `shifted`.
+    /// `b + v 2^n` with the bits of [`Simd::mul_pow2_shifted`]'s `v 2^n`
+    /// added to `b`, for `v` and `n` in its range, wherever `v 2^n` is
+    /// exact (normal or zero), `b` is `-0.0`, or `|b| >= 2^-100` (where
+    /// `v 2^n` is not exact it is below `2^-126`, far under half an ulp of
+    /// such a `b`, so either way the sum rounds to `b`).
     ///
-    /// Cost: AVX-512 one `vscalefps` (which floors `n` itself); AVX2 four
-    /// operations and no branch, two shifts that move `floor(n) + 192` into
-    /// the exponent field of `2^(floor(n) + 65)`, and
-    /// [`Simd::mul_pow2_shifted`]'s two products, where a floor (`vroundps`,
-    /// two µops on Intel) and [`Simd::mul_pow2`]'s add and shift take three
-    /// operations before the products; NEON five, those three (`frintm`),
-    /// since LLVM merges the two shifts into a shift and an `and` whose mask
-    /// takes a register, which llvm-mca put 5% slower in the `gelu` loop.
+    /// Cost: AVX-512 two operations (a `vscalefps` and the sum); AVX2 and
+    /// NEON three, a shift, the exact product by `2^(n + 65)` and an FMA
+    /// that multiplies by `2^-65` and adds `b` with one rounding, where
+    /// the scaling and the sum apart take four.
     #[inline(always)]
-    fn mul_pow2_floor_shifted<const F: i32>(
+    fn mul_pow2_shifted_add(
         self,
+        b: Self::F,
         v: Self::F,
         _n: Self::F,
         shifted: Self::F,
     ) -> Self::F {
-        mul_pow2_field(self, v, self.shr::<F>(self.to_bits(shifted)))
+        mul_pow2_field_add::<Self, false>(self, b, v, self.to_bits(shifted))
+    }
+    /// `b - v 2^floor(n)`, `v 2^floor(n)` rounded once and subtracted from
+    /// `b` (under the conditions of [`Simd::mul_pow2_shifted_add`], with one
+    /// rounding), for `n` a multiple of `2^-F` (`F >= 1`) whose floor is in
+    /// [`Simd::mul_pow2`]'s range, given twice: as `n` and as the shifter sum
+    /// `shifted = n + 1.5 * 2^(23 - F) + 192` (a reduction that rounds to
+    /// multiples of `2^-F` with that shifter has it in hand), whose low
+    /// mantissa bits hold `2^F (n + 192)`, so that shifting them right by `F`
+    /// leaves `floor(n) + 192`. The two must agree on every lane: AVX-512 and
+    /// NEON read only `n`, AVX2 and the scalar path only `shifted`.
+    ///
+    /// Cost: AVX-512 two operations (a `vscalefps`, which floors `n` itself,
+    /// and the difference); AVX2 four and no branch: two shifts that move
+    /// `floor(n) + 192` into the exponent field of `2^(floor(n) + 65)`, the
+    /// exact product by it and an FMA that multiplies by `-2^-65` and adds
+    /// `b` (a floor, `vroundps`, is two µops on Intel); NEON six: `frintm`,
+    /// [`Simd::mul_pow2`]'s add, shift and two products, and the
+    /// difference (LLVM merges the two shifts into a shift and an `and`
+    /// whose mask takes a register, which llvm-mca put 5% slower in the
+    /// `gelu` loop, and the fused FMA made that loop three instructions
+    /// longer and 3% slower).
+    #[inline(always)]
+    fn mul_pow2_floor_shifted_sub<const F: i32>(
+        self,
+        b: Self::F,
+        v: Self::F,
+        _n: Self::F,
+        shifted: Self::F,
+    ) -> Self::F {
+        mul_pow2_field_add::<Self, true>(self, b, v, self.shr::<F>(self.to_bits(shifted)))
     }
     /// `v * 2^n`, rounded once, for an integer `n` in `[-190, 190]` and `|v|`
     /// in `[2^-60, 2^60]` (or `v` zero or infinite): results in the subnormal
@@ -830,13 +875,15 @@ mod tests {
         }
     }
 
-    /// The portable `mul_pow2_floor_shifted` (the AVX2 and scalar form; NEON
-    /// floors `n`) is the correctly rounded `v 2^floor(n)` for `n` in eighths
-    /// between the integers of `[-185, 62]` and on them, `|v|` in `[2^-5, 2]`
-    /// (and any `v` where `floor(n) = 0`), with the sum rounded by the shifter
-    /// `1.5 * 2^20 + 192`, ties to even as `1.5 * 2^20` alone.
+    /// The portable `mul_pow2_floor_shifted_sub` (the AVX2 and scalar form;
+    /// NEON floors `n`) is `b` less the correctly rounded `v 2^floor(n)`, for
+    /// `n` in eighths between the integers of `[-185, 62]` and on them, `|v|`
+    /// in `[2^-5, 2]` (and any `v` where `floor(n) = 0`), with the sum rounded
+    /// by the shifter `1.5 * 2^20 + 192`, ties to even as `1.5 * 2^20` alone:
+    /// with `b = -0.0` over the whole range, subnormal results included, and
+    /// with `b = 3` where the scaled value is normal.
     #[test]
-    fn mul_pow2_floor_shifted_rounds_once() {
+    fn mul_pow2_floor_shifted_sub_rounds_once() {
         let shifter = 1_572_864.0f32 + super::POW2_BIAS as f32;
         let vs = [
             2f32.powi(-5),
@@ -858,15 +905,61 @@ mod tests {
             }
             let shifted = n + shifter;
             for &v in &vs {
-                let want = (f64::from(v) * 2f64.powf(f64::from(n).floor())) as f32;
-                let got = Scalar.mul_pow2_floor_shifted::<3>(v, n, shifted);
+                let scaled = f64::from(v) * 2f64.powf(f64::from(n).floor());
+                let want = -(scaled as f32);
+                let got = Scalar.mul_pow2_floor_shifted_sub::<3>(-0.0, v, n, shifted);
                 assert_eq!(got.to_bits(), want.to_bits(), "v = {v:e}, n = {n}");
+                if scaled == 0.0 || scaled.abs() >= f64::from(f32::MIN_POSITIVE) {
+                    let want = (3.0 - scaled) as f32;
+                    let got = Scalar.mul_pow2_floor_shifted_sub::<3>(3.0, v, n, shifted);
+                    assert_eq!(got.to_bits(), want.to_bits(), "v = {v:e}, n = {n}");
+                }
             }
         }
         let tiny = f32::from_bits(3);
         assert_eq!(
-            Scalar.mul_pow2_floor_shifted::<3>(tiny, 0.5, 0.5 + shifter),
-            tiny
+            Scalar.mul_pow2_floor_shifted_sub::<3>(-0.0, tiny, 0.5, 0.5 + shifter),
+            -tiny
+        );
+    }
+
+    /// The portable `mul_pow2_shifted_add` (the AVX2 and NEON form) is `b`
+    /// plus the correctly rounded `v 2^n` under its conditions: `b = -0.0`
+    /// over `n` in `[-191, 62]`, subnormal results included, and `b = 0.75`
+    /// or `-1e-20` where the scaled value is normal (one rounding of the
+    /// exact sum); a `b` of `+0.0` keeps a zero `v`'s sum `+0.0`.
+    #[test]
+    fn mul_pow2_shifted_add_rounds_once() {
+        let vs = [1.0f32, -1.999_999_9, 0.707_106_9, 1.000_000_1, -0.0];
+        for n in -191..=62 {
+            let nf = n as f32;
+            let shifted = nf + super::POW2_SHIFTER;
+            for &v in &vs {
+                let scaled = f64::from(v) * 2f64.powi(n);
+                let got = Scalar.mul_pow2_shifted_add(-0.0, v, nf, shifted);
+                assert_eq!(
+                    got.to_bits(),
+                    (scaled as f32).to_bits(),
+                    "v = {v:e}, n = {n}"
+                );
+                if scaled == 0.0 || scaled.abs() >= f64::from(f32::MIN_POSITIVE) {
+                    for b in [0.75f32, -1e-20] {
+                        let want = (f64::from(b) + scaled) as f32;
+                        let got = Scalar.mul_pow2_shifted_add(b, v, nf, shifted);
+                        assert_eq!(
+                            got.to_bits(),
+                            want.to_bits(),
+                            "b = {b:e}, v = {v:e}, n = {n}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            Scalar
+                .mul_pow2_shifted_add(0.0, -0.0, -3.0, -3.0 + super::POW2_SHIFTER)
+                .to_bits(),
+            0
         );
     }
 }
