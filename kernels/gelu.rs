@@ -179,9 +179,10 @@ impl Gelu {
         let centre = s.lt(shifted, s.splat(INDEX_SHIFT + CENTRE_MAX));
         let base = s.select(centre, half, base);
         Parts {
-            // `w 2^m` is exact unless it is subnormal, which takes `m < 0`,
-            // so `a > 0.29`, where `base` is `-0.0` or above 0.14: the
-            // difference rounds as two steps would.
+            // `w 2^m` can be inexact only where `m < 0` (at `m = 0` it is
+            // `w` itself), which takes `a > 0.29`, where `base` is `-0.0` or
+            // of magnitude above 0.14: the difference rounds as two steps
+            // would.
             value: s.mul_pow2_floor_shifted_sub::<3>(base, w, n, kk),
             sq,
             err,

@@ -24,7 +24,8 @@
 //! shared with `silu`): `q + c` with `c` below an ulp of `q`,
 //! for the numerator `m` on every lane. As in `silu`, `W = -a q - a c` with
 //! one rounding is `-a sigmoid(-|v|)` scaled by `2^-n`; it is scaled by `2^n`
-//! last with [`Pow2::scale`](super::exp::Pow2::scale), so results in the
+//! last, fused with the sum that follows it
+//! ([`Pow2::scale_add`](super::exp::Pow2::scale_add)), so results in the
 //! subnormal range are rounded once, and `gelu_tanh(x) = max(x, 0) + W`
 //! (`W` for `x < 0`, added to `-0.0`; for `x > 0`, `x` less `E` times the
 //! result): no select of the numerator or of the result.

@@ -450,9 +450,11 @@ pub(crate) trait Simd: Copy {
     }
     /// `b + v 2^n` with the bits of [`Simd::mul_pow2_shifted`]'s `v 2^n`
     /// added to `b`, for `v` and `n` in its range, wherever `v 2^n` is
-    /// exact (normal or zero), `b` is `-0.0`, or `|b| >= 2^-100` (where
-    /// `v 2^n` is not exact it is below `2^-126`, far under half an ulp of
-    /// such a `b`, so either way the sum rounds to `b`).
+    /// exact (as it is for any `v` where `n = 0`), `b` is `-0.0` (both
+    /// forms give the rounded `v 2^n`, the sign of a zero included), or
+    /// `|b| >= 2^-100` (where `v 2^n` is not exact it is below `2^-126`, far
+    /// under half an ulp of such a `b`, so either way the sum rounds to
+    /// `b`).
     ///
     /// Cost: AVX-512 two operations (a `vscalefps` and the sum); AVX2 and
     /// NEON three, a shift, the exact product by `2^(n + 65)` and an FMA
@@ -479,10 +481,11 @@ pub(crate) trait Simd: Copy {
     /// NEON read only `n`, AVX2 and the scalar path only `shifted`.
     ///
     /// Cost: AVX-512 two operations (a `vscalefps`, which floors `n` itself,
-    /// and the difference); AVX2 four and no branch: two shifts that move
+    /// and the difference); AVX2 four and no branch, where a floor alone
+    /// (`vroundps`) is two µops on Intel: two shifts that move
     /// `floor(n) + 192` into the exponent field of `2^(floor(n) + 65)`, the
-    /// exact product by it and an FMA that multiplies by `-2^-65` and adds
-    /// `b` (a floor, `vroundps`, is two µops on Intel); NEON six: `frintm`,
+    /// exact product by it and an FMA (`vfnmadd`) that subtracts its product
+    /// by `2^-65` from `b`; NEON six: `frintm`,
     /// [`Simd::mul_pow2`]'s add, shift and two products, and the
     /// difference (LLVM merges the two shifts into a shift and an `and`
     /// whose mask takes a register, which llvm-mca put 5% slower in the
@@ -875,26 +878,121 @@ mod tests {
         }
     }
 
-    /// The portable `mul_pow2_floor_shifted_sub` (the AVX2 and scalar form;
-    /// NEON floors `n`) is `b` less the correctly rounded `v 2^floor(n)`, for
-    /// `n` in eighths between the integers of `[-185, 62]` and on them, `|v|`
-    /// in `[2^-5, 2]` (and any `v` where `floor(n) = 0`), with the sum rounded
-    /// by the shifter `1.5 * 2^20 + 192`, ties to even as `1.5 * 2^20` alone:
-    /// with `b = -0.0` over the whole range, subnormal results included, and
-    /// with `b = 3` where the scaled value is normal.
+    /// [`Simd::mul_pow2_shifted_add`] (`FLOOR` false) or
+    /// [`Simd::mul_pow2_floor_shifted_sub`] in eighths (`FLOOR` true) over
+    /// slices of `b`, `v`, `n` and the shifter sum, a vector at a time.
+    struct Pow2Sum<'a, const FLOOR: bool> {
+        b: &'a [f32],
+        v: &'a [f32],
+        n: &'a [f32],
+        shifted: &'a [f32],
+        out: &'a mut [f32],
+    }
+
+    impl<const FLOOR: bool> SimdJob for Pow2Sum<'_, FLOOR> {
+        type Output = ();
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) {
+            for (i, out) in self.out.chunks_exact_mut(S::LANES).enumerate() {
+                let at = i * S::LANES;
+                // SAFETY: the four inputs are as long as `out`, so each holds
+                // `LANES` elements from `at`.
+                unsafe {
+                    let b = s.load(self.b[at..].as_ptr());
+                    let v = s.load(self.v[at..].as_ptr());
+                    let n = s.load(self.n[at..].as_ptr());
+                    let shifted = s.load(self.shifted[at..].as_ptr());
+                    let y = if FLOOR {
+                        s.mul_pow2_floor_shifted_sub::<3>(b, v, n, shifted)
+                    } else {
+                        s.mul_pow2_shifted_add(b, v, n, shifted)
+                    };
+                    s.store(out.as_mut_ptr(), y);
+                }
+            }
+        }
+    }
+
+    /// Cases of the two fused scalings: each `v` with each `n` and each `b`
+    /// of `-0.0` (where subnormal results must be rounded once, and zeros
+    /// keep the product's sign), `±2^-100` (where a subnormal scaled value
+    /// must leave `b`) and larger values (exact scaled values, one rounding
+    /// of the sum), padded to whole vectors: `b`, `v`, `n`, the shifter sums
+    /// and the exact `v 2^floor(n)`.
+    fn pow2_sum_cases(vs: &[f32], ns: &[f32], shifter: f32) -> [Vec<f64>; 5] {
+        let bs = [-0.0f32, 2f32.powi(-100), -(2f32.powi(-100)), 0.75, -3.0];
+        let mut cases: [Vec<f64>; 5] = Default::default();
+        let mut push = |row: [f64; 5]| {
+            for (column, value) in cases.iter_mut().zip(row) {
+                column.push(value);
+            }
+        };
+        let mut count = 0usize;
+        for &n in ns {
+            for &v in vs {
+                for &b in &bs {
+                    let scaled = f64::from(v) * 2f64.powf(f64::from(n).floor());
+                    let [b, v, n, shifted] = [b, v, n, n + shifter].map(f64::from);
+                    push([b, v, n, shifted, scaled]);
+                    count += 1;
+                }
+            }
+        }
+        while !count.is_multiple_of(16) {
+            push([0.75, 1.0, 0.0, f64::from(shifter), 1.0]);
+            count += 1;
+        }
+        cases
+    }
+
+    /// Runs [`Pow2Sum`] over the cases on every path and checks each result
+    /// against the two steps in `f32`: the scaled value rounded once from the
+    /// exact one, then added to (or subtracted from) `b` with one rounding.
+    fn check_pow2_sum<const FLOOR: bool>(cases: &[Vec<f64>; 5]) {
+        let column = |i: usize| cases[i].iter().map(|&x| x as f32).collect::<Vec<f32>>();
+        let (b, v, n, shifted) = (column(0), column(1), column(2), column(3));
+        for &isa in Isa::available() {
+            let mut out = vec![f32::NAN; b.len()];
+            // SAFETY: an available path; the job's slices are its own.
+            unsafe {
+                on_isa(
+                    isa,
+                    Pow2Sum::<FLOOR> {
+                        b: &b,
+                        v: &v,
+                        n: &n,
+                        shifted: &shifted,
+                        out: &mut out,
+                    },
+                )
+            };
+            for (i, got) in out.iter().enumerate() {
+                let scaled = cases[4][i] as f32;
+                let want = if FLOOR { b[i] - scaled } else { b[i] + scaled };
+                assert_eq!(
+                    got.to_bits(),
+                    want.to_bits(),
+                    "{isa}: b = {:e}, v = {:e}, n = {}",
+                    b[i],
+                    v[i],
+                    n[i]
+                );
+            }
+        }
+    }
+
+    /// [`Simd::mul_pow2_floor_shifted_sub`] on every path is `b` less the
+    /// correctly rounded `v 2^floor(n)`, rounded once more, for `n` in
+    /// eighths between the integers of `[-185, 62]` and on them, `|v|` in
+    /// `[2^-5, 2]` (and any `v` where `floor(n) = 0`), `b` as in
+    /// [`pow2_sum_cases`], with the sum rounded by the shifter
+    /// `1.5 * 2^20 + 192`, ties to even as `1.5 * 2^20` alone.
     #[test]
-    fn mul_pow2_floor_shifted_sub_rounds_once() {
+    fn mul_pow2_floor_shifted_sub_rounds_as_two_steps_on_every_path() {
         let shifter = 1_572_864.0f32 + super::POW2_BIAS as f32;
-        let vs = [
-            2f32.powi(-5),
-            -0.390_625_06,
-            0.777_777_8,
-            1.999_999_9,
-            -1.0,
-            0.0,
-        ];
-        for k in -185 * 8..=62 * 8 + 7 {
-            let n = k as f32 / 8.0;
+        let ns: Vec<f32> = (-185 * 8..=62 * 8 + 7).map(|k| k as f32 / 8.0).collect();
+        for &n in &ns {
             for t in [n, n + 1.0 / 32.0, n - 1.0 / 16.0] {
                 let shifted = t + shifter;
                 assert_eq!(
@@ -903,63 +1001,26 @@ mod tests {
                     "t = {t}"
                 );
             }
-            let shifted = n + shifter;
-            for &v in &vs {
-                let scaled = f64::from(v) * 2f64.powf(f64::from(n).floor());
-                let want = -(scaled as f32);
-                let got = Scalar.mul_pow2_floor_shifted_sub::<3>(-0.0, v, n, shifted);
-                assert_eq!(got.to_bits(), want.to_bits(), "v = {v:e}, n = {n}");
-                if scaled == 0.0 || scaled.abs() >= f64::from(f32::MIN_POSITIVE) {
-                    let want = (3.0 - scaled) as f32;
-                    let got = Scalar.mul_pow2_floor_shifted_sub::<3>(3.0, v, n, shifted);
-                    assert_eq!(got.to_bits(), want.to_bits(), "v = {v:e}, n = {n}");
-                }
-            }
         }
-        let tiny = f32::from_bits(3);
-        assert_eq!(
-            Scalar.mul_pow2_floor_shifted_sub::<3>(-0.0, tiny, 0.5, 0.5 + shifter),
-            -tiny
-        );
+        let vs = [
+            2f32.powi(-5),
+            -0.390_625_06,
+            0.777_777_8,
+            1.999_999_9,
+            -1.0,
+            0.0,
+        ];
+        check_pow2_sum::<true>(&pow2_sum_cases(&vs, &ns, shifter));
+        check_pow2_sum::<true>(&pow2_sum_cases(&[f32::from_bits(3)], &[0.5], shifter));
     }
 
-    /// The portable `mul_pow2_shifted_add` (the AVX2 and NEON form) is `b`
-    /// plus the correctly rounded `v 2^n` under its conditions: `b = -0.0`
-    /// over `n` in `[-191, 62]`, subnormal results included, and `b = 0.75`
-    /// or `-1e-20` where the scaled value is normal (one rounding of the
-    /// exact sum); a `b` of `+0.0` keeps a zero `v`'s sum `+0.0`.
+    /// [`Simd::mul_pow2_shifted_add`] on every path is `b` plus the
+    /// correctly rounded `v 2^n`, rounded once more, for `n` in
+    /// `[-185, 62]`, `b` as in [`pow2_sum_cases`].
     #[test]
-    fn mul_pow2_shifted_add_rounds_once() {
+    fn mul_pow2_shifted_add_rounds_as_two_steps_on_every_path() {
         let vs = [1.0f32, -1.999_999_9, 0.707_106_9, 1.000_000_1, -0.0];
-        for n in -191..=62 {
-            let nf = n as f32;
-            let shifted = nf + super::POW2_SHIFTER;
-            for &v in &vs {
-                let scaled = f64::from(v) * 2f64.powi(n);
-                let got = Scalar.mul_pow2_shifted_add(-0.0, v, nf, shifted);
-                assert_eq!(
-                    got.to_bits(),
-                    (scaled as f32).to_bits(),
-                    "v = {v:e}, n = {n}"
-                );
-                if scaled == 0.0 || scaled.abs() >= f64::from(f32::MIN_POSITIVE) {
-                    for b in [0.75f32, -1e-20] {
-                        let want = (f64::from(b) + scaled) as f32;
-                        let got = Scalar.mul_pow2_shifted_add(b, v, nf, shifted);
-                        assert_eq!(
-                            got.to_bits(),
-                            want.to_bits(),
-                            "b = {b:e}, v = {v:e}, n = {n}"
-                        );
-                    }
-                }
-            }
-        }
-        assert_eq!(
-            Scalar
-                .mul_pow2_shifted_add(0.0, -0.0, -3.0, -3.0 + super::POW2_SHIFTER)
-                .to_bits(),
-            0
-        );
+        let ns: Vec<f32> = (-185..=62).map(|n| n as f32).collect();
+        check_pow2_sum::<false>(&pow2_sum_cases(&vs, &ns, super::POW2_SHIFTER));
     }
 }
