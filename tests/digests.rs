@@ -10,7 +10,7 @@
 
 mod common;
 
-use simd_activations::{Isa, reference};
+use simd_activations::{GatedUnit, Isa, reference};
 
 /// 64-bit FNV-1a over the little-endian bytes of the output bits.
 fn digest(y: &[f32]) -> u64 {
@@ -50,8 +50,8 @@ fn outputs_match_the_committed_digests_on_every_path() {
 }
 
 /// The row and two-input functions on the same inputs (as rows of 37 and of
-/// 1000 finite values, and as `[outer, 3, 5]` with three weights), on every
-/// path: (name, digest of the output).
+/// 1000 finite values, as `[outer, 3, 5]` with three weights, and as the
+/// gates of the gated units), on every path: (name, digest of the output).
 fn other_functions(isa: Isa) -> Vec<(&'static str, u64)> {
     let mut x = inputs();
     x.truncate(x.len() / 1110 * 1110);
@@ -77,6 +77,23 @@ fn other_functions(isa: Isa) -> Vec<(&'static str, u64)> {
     let t: Vec<f32> = x.iter().rev().copied().collect();
     simd_activations::frelu_on(isa, &x, &t, &mut y).unwrap();
     out.push(("frelu", digest(&y)));
+    // The gated units: the gate swept, `up` alternately the sweep reversed
+    // (every magnitude, specials included) and a moderate value, so that
+    // most products are finite and nonzero.
+    let moderate = [1.0f32, -0.75, 1.999_999_9, 3.0e-3, -41.0, 0.5, 7.25e5];
+    let up: Vec<f32> = (0..x.len())
+        .map(|i| {
+            if i % 2 == 0 {
+                t[i]
+            } else {
+                moderate[i / 2 % 7]
+            }
+        })
+        .collect();
+    for &unit in GatedUnit::ALL {
+        unit.forward_on(isa, &x, &up, &mut y).unwrap();
+        out.push((unit.name(), digest(&y)));
+    }
     out
 }
 
@@ -89,6 +106,11 @@ fn other_expected() -> Vec<(&'static str, u64)> {
         ("log_softmax rows of 1000", 0x3aa9_1ddb_115a_6af6),
         ("prelu [_, 3, 5]", 0x5b42_3c96_f225_36f5),
         ("frelu", 0x5ca5_b69a_4287_9e62),
+        ("swiglu", 0x8b94_d7b7_72dc_df3b),
+        ("geglu", 0xcf6d_4ee2_d36a_fa6d),
+        ("geglu_tanh", 0xf977_968f_d1ea_d6fe),
+        ("geglu_quick", 0xc2ba_64ad_1772_3fc9),
+        ("reglu", 0x4e8d_3601_1f6a_4c76),
     ]
 }
 
@@ -96,7 +118,10 @@ fn other_expected() -> Vec<(&'static str, u64)> {
 fn row_and_two_input_functions_match_the_committed_digests_on_every_path() {
     let mut failures = Vec::new();
     for &isa in Isa::available() {
-        for ((name, got), (_, want)) in other_functions(isa).into_iter().zip(other_expected()) {
+        let (got, want) = (other_functions(isa), other_expected());
+        assert_eq!(got.len(), want.len(), "one committed digest per output");
+        for ((name, got), (want_name, want)) in got.into_iter().zip(want) {
+            assert_eq!(name, want_name);
             if got != want {
                 failures.push(format!(
                     "{name} on {isa}: digest {got:#018x}, committed {want:#018x}"
