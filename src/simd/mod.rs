@@ -660,37 +660,73 @@ mod tests {
     use crate::Isa;
     use crate::dispatch::{SimdJob, on_isa};
 
-    /// Applies [`Simd::select_finite`] (with `FINITE`) or
-    /// [`Simd::pass_zero_inf`] a vector at a time: `out` gets `x`'s lanes
-    /// where they pass and `y`'s elsewhere.
-    /// `WHICH`: 0 [`Simd::pass_zero_inf`], 1 [`Simd::select_finite`], 2 a
-    /// select by [`Simd::is_zero_or_not_finite`].
-    struct ClassSelect<'a, const WHICH: u8> {
-        x: &'a [f32],
-        y: &'a [f32],
+    /// An operation on `N` vectors, one from each input of [`lanewise`].
+    trait VectorOp<const N: usize>: Copy {
+        fn apply<S: Simd>(self, s: S, v: [S::F; N]) -> S::F;
+    }
+
+    /// Applies an operation over `N` input slices a vector at a time into
+    /// `out`; see [`lanewise`].
+    struct Lanewise<'a, const N: usize, O> {
+        op: O,
+        inputs: [&'a [f32]; N],
         out: &'a mut [f32],
     }
 
-    impl<const WHICH: u8> SimdJob for ClassSelect<'_, WHICH> {
+    impl<const N: usize, O: VectorOp<N>> SimdJob for Lanewise<'_, N, O> {
         type Output = ();
 
         #[inline(always)]
         fn run<S: Simd>(self, s: S) {
-            let chunks = self
-                .x
-                .chunks_exact(S::LANES)
-                .zip(self.y.chunks_exact(S::LANES));
-            for ((x, y), out) in chunks.zip(self.out.chunks_exact_mut(S::LANES)) {
-                // SAFETY: each chunk holds `LANES` elements.
-                unsafe {
-                    let (x, y) = (s.load(x.as_ptr()), s.load(y.as_ptr()));
-                    let v = match WHICH {
-                        0 => s.pass_zero_inf(x, y),
-                        1 => s.select_finite(x, y),
-                        _ => s.select(s.is_zero_or_not_finite(x), y, x),
-                    };
-                    s.store(out.as_mut_ptr(), v);
+            for (i, out) in self.out.chunks_exact_mut(S::LANES).enumerate() {
+                let at = i * S::LANES;
+                let mut v = [s.splat(0.0); N];
+                for (v, x) in v.iter_mut().zip(self.inputs) {
+                    // SAFETY: every input is as long as `out` (`lanewise`
+                    // checks), so each holds `LANES` elements from `at`.
+                    *v = unsafe { s.load(x[at..].as_ptr()) };
                 }
+                // SAFETY: `out` is a chunk of `LANES` elements.
+                unsafe { s.store(out.as_mut_ptr(), self.op.apply(s, v)) };
+            }
+        }
+    }
+
+    /// `op` on path `isa` over inputs of one length, a whole number of
+    /// vectors of every path (16 lanes).
+    fn lanewise<const N: usize, O: VectorOp<N>>(isa: Isa, op: O, inputs: [&[f32]; N]) -> Vec<f32> {
+        let len = inputs[0].len();
+        assert!(inputs.iter().all(|x| x.len() == len) && len.is_multiple_of(16));
+        assert!(isa.is_available(), "{isa}");
+        let mut out = vec![f32::NAN; len];
+        // SAFETY: an available path (just checked); the job's slices are its
+        // own, of the lengths just checked.
+        unsafe {
+            on_isa(
+                isa,
+                Lanewise {
+                    op,
+                    inputs,
+                    out: &mut out,
+                },
+            )
+        };
+        out
+    }
+
+    /// [`Simd::pass_zero_inf`] (`WHICH` 0), [`Simd::select_finite`] (1) or
+    /// a select by [`Simd::is_zero_or_not_finite`] (2) of `[x, y]`: `x`'s
+    /// lanes where they pass, `y`'s elsewhere.
+    #[derive(Clone, Copy)]
+    struct ClassSelect<const WHICH: u8>;
+
+    impl<const WHICH: u8> VectorOp<2> for ClassSelect<WHICH> {
+        #[inline(always)]
+        fn apply<S: Simd>(self, s: S, [x, y]: [S::F; 2]) -> S::F {
+            match WHICH {
+                0 => s.pass_zero_inf(x, y),
+                1 => s.select_finite(x, y),
+                _ => s.select(s.is_zero_or_not_finite(x), y, x),
             }
         }
     }
@@ -700,15 +736,7 @@ mod tests {
     /// ones, and the select by `is_zero_or_not_finite` (2) exactly the finite
     /// nonzero ones, bit for bit; every other lane gets `y`'s bits.
     fn check_class_select<const WHICH: u8>(isa: Isa, x: &[f32], y: &[f32]) {
-        let mut out = vec![0.0f32; x.len()];
-        let job = ClassSelect::<WHICH> {
-            x,
-            y,
-            out: &mut out,
-        };
-        // SAFETY: the caller passes an available path; the job's slices are
-        // its own.
-        unsafe { on_isa(isa, job) };
+        let out = lanewise(isa, ClassSelect::<WHICH>, [x, y]);
         for ((&x, &y), got) in x.iter().zip(y).zip(out) {
             let pass = match WHICH {
                 0 => x == 0.0 || x == f32::INFINITY,
@@ -763,28 +791,14 @@ mod tests {
         }
     }
 
-    /// `max(-0.0, x)` over a slice, a vector at a time.
-    struct MaxOfNegZero<'a> {
-        x: &'a [f32],
-        out: &'a mut [f32],
-    }
+    /// `max(-0.0, x)`.
+    #[derive(Clone, Copy)]
+    struct MaxOfNegZero;
 
-    impl SimdJob for MaxOfNegZero<'_> {
-        type Output = ();
-
+    impl VectorOp<1> for MaxOfNegZero {
         #[inline(always)]
-        fn run<S: Simd>(self, s: S) {
-            for (x, out) in self
-                .x
-                .chunks_exact(S::LANES)
-                .zip(self.out.chunks_exact_mut(S::LANES))
-            {
-                // SAFETY: each chunk holds `LANES` elements.
-                unsafe {
-                    let v = s.max(s.splat(-0.0), s.load(x.as_ptr()));
-                    s.store(out.as_mut_ptr(), v);
-                }
-            }
+        fn apply<S: Simd>(self, s: S, [x]: [S::F; 1]) -> S::F {
+            s.max(s.splat(-0.0), x)
         }
     }
 
@@ -807,17 +821,7 @@ mod tests {
             .map(|i| values[(i * 3 + i / values.len()) % values.len()])
             .collect();
         for &isa in Isa::available() {
-            let mut out = vec![f32::NAN; x.len()];
-            // SAFETY: an available path; the job's slices are its own.
-            unsafe {
-                on_isa(
-                    isa,
-                    MaxOfNegZero {
-                        x: &x,
-                        out: &mut out,
-                    },
-                )
-            };
+            let out = lanewise(isa, MaxOfNegZero, [&x]);
             for (&x, got) in x.iter().zip(out) {
                 let want = if x < 0.0 { -0.0 } else { x };
                 assert_eq!(got.to_bits(), want.to_bits(), "{isa}: x = {x:e}");
@@ -880,37 +884,18 @@ mod tests {
     }
 
     /// [`Simd::mul_pow2_shifted_add`] (`FLOOR` false) or
-    /// [`Simd::mul_pow2_floor_shifted_sub`] in eighths (`FLOOR` true) over
-    /// slices of `b`, `v`, `n` and the shifter sum, a vector at a time.
-    struct Pow2Sum<'a, const FLOOR: bool> {
-        b: &'a [f32],
-        v: &'a [f32],
-        n: &'a [f32],
-        shifted: &'a [f32],
-        out: &'a mut [f32],
-    }
+    /// [`Simd::mul_pow2_floor_shifted_sub`] in eighths (`FLOOR` true) of
+    /// `[b, v, n, shifted]`.
+    #[derive(Clone, Copy)]
+    struct Pow2Sum<const FLOOR: bool>;
 
-    impl<const FLOOR: bool> SimdJob for Pow2Sum<'_, FLOOR> {
-        type Output = ();
-
+    impl<const FLOOR: bool> VectorOp<4> for Pow2Sum<FLOOR> {
         #[inline(always)]
-        fn run<S: Simd>(self, s: S) {
-            for (i, out) in self.out.chunks_exact_mut(S::LANES).enumerate() {
-                let at = i * S::LANES;
-                // SAFETY: the four inputs are as long as `out`, so each holds
-                // `LANES` elements from `at`.
-                unsafe {
-                    let b = s.load(self.b[at..].as_ptr());
-                    let v = s.load(self.v[at..].as_ptr());
-                    let n = s.load(self.n[at..].as_ptr());
-                    let shifted = s.load(self.shifted[at..].as_ptr());
-                    let y = if FLOOR {
-                        s.mul_pow2_floor_shifted_sub::<3>(b, v, n, shifted)
-                    } else {
-                        s.mul_pow2_shifted_add(b, v, n, shifted)
-                    };
-                    s.store(out.as_mut_ptr(), y);
-                }
+        fn apply<S: Simd>(self, s: S, [b, v, n, shifted]: [S::F; 4]) -> S::F {
+            if FLOOR {
+                s.mul_pow2_floor_shifted_sub::<3>(b, v, n, shifted)
+            } else {
+                s.mul_pow2_shifted_add(b, v, n, shifted)
             }
         }
     }
@@ -954,20 +939,7 @@ mod tests {
         let column = |i: usize| cases[i].iter().map(|&x| x as f32).collect::<Vec<f32>>();
         let (b, v, n, shifted) = (column(0), column(1), column(2), column(3));
         for &isa in Isa::available() {
-            let mut out = vec![f32::NAN; b.len()];
-            // SAFETY: an available path; the job's slices are its own.
-            unsafe {
-                on_isa(
-                    isa,
-                    Pow2Sum::<FLOOR> {
-                        b: &b,
-                        v: &v,
-                        n: &n,
-                        shifted: &shifted,
-                        out: &mut out,
-                    },
-                )
-            };
+            let out = lanewise(isa, Pow2Sum::<FLOOR>, [&b, &v, &n, &shifted]);
             for (i, got) in out.iter().enumerate() {
                 let scaled = cases[4][i] as f32;
                 let want = if FLOOR { b[i] - scaled } else { b[i] + scaled };
