@@ -54,9 +54,19 @@ mod sealed {
 
 pub(crate) use sealed::Format;
 
+impl Format {
+    /// Bytes per element.
+    pub(crate) const fn size(self) -> usize {
+        match self {
+            Format::F32 => 4,
+            Format::Bf16 | Format::F16 => 2,
+        }
+    }
+}
+
 /// Slices of any element types with their types erased: what
 /// [`Activation::run_erased`](crate::Activation) and the gated units' entry
-/// take, so that the kernels are instantiated for each pair of types once,
+/// take, so that the kernels are instantiated once for each element type,
 /// in this crate, not in each caller's crate.
 #[derive(Clone, Copy)]
 pub(crate) struct Erased {

@@ -113,6 +113,72 @@ fn mixed_f16_forms_convert_once() {
     mixed::<f16>();
 }
 
+/// From one 16-bit type to the other (through `f32` chunks inside the
+/// library): `O::from_f32` of the `f32` result, over every input of `I`
+/// from an odd offset, so that the last chunk is partial, with the output's
+/// neighbours untouched.
+fn half_to_half<I: Half, O: Half>() {
+    let x = &all::<I>()[3..];
+    let guard = O::from_bits(0x7bcd);
+    for (f, _) in functions() {
+        let want: Vec<O> = f32_result(f, Isa::Scalar, x)
+            .into_iter()
+            .map(O::from_f32)
+            .collect();
+        for &isa in Isa::available() {
+            let mut buf = vec![guard; x.len() + 2];
+            f.forward_mixed_on(isa, x, &mut buf[1..=x.len()]).unwrap();
+            let what = format!("{f} on {isa}, {} in, {} out", I::NAME, O::NAME);
+            for i in 0..x.len() {
+                assert_eq!(
+                    want[i].to_bits(),
+                    buf[i + 1].to_bits(),
+                    "{what} at {:#06x}",
+                    x[i].to_bits()
+                );
+            }
+            assert_eq!(buf[0].to_bits(), guard.to_bits(), "{what}: wrote before");
+            assert_eq!(
+                buf[x.len() + 1].to_bits(),
+                guard.to_bits(),
+                "{what}: wrote after"
+            );
+        }
+    }
+}
+
+/// A parameter outside its domain is refused before anything is written,
+/// by every mixed form, on every path, whatever the length.
+#[test]
+fn mixed_forms_write_nothing_on_error() {
+    let f = Activation::Elu { alpha: f32::NAN };
+    for &isa in Isa::available() {
+        for n in [1, 5000] {
+            let x = vec![bf16::from_f32(-1.0); n];
+            let mut y = vec![7.0f32; n];
+            assert!(f.forward_mixed_on(isa, &x, &mut y).is_err(), "{isa}");
+            assert!(y.iter().all(|&v| v == 7.0), "{isa}: bf16 to f32 wrote");
+            let wide = vec![-1.0f32; n];
+            let mut y = vec![f16::from_f32(7.0); n];
+            assert!(f.forward_mixed_on(isa, &wide, &mut y).is_err(), "{isa}");
+            assert!(
+                y.iter().all(|&v| v.to_f32() == 7.0),
+                "{isa}: f32 to f16 wrote"
+            );
+        }
+    }
+}
+
+#[test]
+fn mixed_bf16_to_f16_converts_once() {
+    half_to_half::<bf16, f16>();
+}
+
+#[test]
+fn mixed_f16_to_bf16_converts_once() {
+    half_to_half::<f16, bf16>();
+}
+
 /// Every length 0..=100 at offsets 0..4 into a guarded buffer: the same
 /// bits as the whole-slice result, and the guard untouched.
 fn lengths<H: Half>() {
