@@ -76,7 +76,7 @@
 
 use super::exp::exp_split_clamped;
 use super::{Kernel, two_sum};
-use crate::driver::prefetch_ahead;
+use crate::driver::Prefetch;
 use crate::simd::Simd;
 use crate::simd::scalar::Scalar;
 
@@ -225,9 +225,10 @@ unsafe fn max_and_nan<S: Simd, R: Source>(s: S, n: usize, src: R) -> (f32, bool)
     let neg_inf = s.splat(f32::NEG_INFINITY);
     let mut acc = [neg_inf; 4];
     let mut nan = s.is_nan(s.splat(0.0));
+    let hints = Prefetch::new::<S>();
     let mut i = 0;
     while i + 4 * lanes <= n {
-        prefetch_ahead(s, src.hint(), i, 4 * lanes, false);
+        hints.ahead(s, src.hint(), i, 4 * lanes, false);
         for (k, a) in acc.iter_mut().enumerate() {
             // SAFETY: `i + (k + 1) lanes <= n`.
             let v = unsafe { src.read(s, i + k * lanes, lanes) };
@@ -532,6 +533,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
     };
     // The input's lines to hint, unless it is the output (hinted below).
     let read_x = !core::ptr::eq(src.hint(), y.cast_const());
+    let hints = Prefetch::new::<S>();
     // The rows reach pass 2 without NaN or `+inf`, so a vector is hidden
     // exactly when every lane is `-inf`.
     let hides = src.hides();
@@ -544,10 +546,10 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
         let mut i = start;
         while i + VIRTUAL_LANES <= end {
             if read_x {
-                prefetch_ahead(s, src.hint(), i, VIRTUAL_LANES, false);
+                hints.ahead(s, src.hint(), i, VIRTUAL_LANES, false);
             }
             if !L::LOG {
-                prefetch_ahead(s, y.cast_const(), i, VIRTUAL_LANES, true);
+                hints.ahead(s, y.cast_const(), i, VIRTUAL_LANES, true);
             }
             for (g, a) in acc[..groups].iter_mut().enumerate() {
                 let j = i + g * lanes;
@@ -687,9 +689,10 @@ impl<const MERGED: bool> Kernel for Subtract<MERGED> {
 #[inline(always)]
 unsafe fn pass3<S: Simd, K: Kernel, R: Source>(s: S, k: K, src: R, y: *mut f32, n: usize) {
     let lanes = S::LANES;
+    let hints = Prefetch::new::<S>();
     let mut i = 0;
     while i + lanes <= n {
-        prefetch_ahead(s, y.cast_const(), i, lanes, true);
+        hints.ahead(s, y.cast_const(), i, lanes, true);
         // SAFETY: `i + lanes <= n`.
         unsafe { s.store(y.add(i), k.apply(s, src.read(s, i, lanes))) };
         i += lanes;

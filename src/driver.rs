@@ -32,13 +32,47 @@ pub(crate) fn eval<S: Simd, K: Kernel>(s: S, k: K, x: S::F) -> S::F {
 /// went from 1.3 to 1.6-1.7 Gelem/s, `softplus` from 1.2 to 1.5 and `gelu`
 /// from 0.9-1.2 to 1.6, and AVX2 `silu` from 0.87 to 1.0-1.1. The hint for
 /// the output is a third of the `softplus` gain. Below a few
-/// Mi, where the data are in cache, it changes nothing measurable.
+/// Mi, where the data are in cache, it changes nothing measurable there.
+/// On an AMD EPYC (Zen 4) the hints cost instead, in cache and from memory
+/// (each is an instruction per 64 bytes, on the load ports): without them,
+/// AVX-512 `silu` ran 10 to 20% faster at 4 Ki and 1 Mi, and `exp` at
+/// 16 Mi went from 0.73 to 1.05 of rten-vecmath's speed. So they are given
+/// on every CPU but AMD's ([`Prefetch`]).
 const PREFETCH_BYTES: usize = 2048;
+
+/// Whether a loop hints the cache lines ahead of it: on a path that emits
+/// the hints ([`Simd::PREFETCH`]) and a CPU that gains from them
+/// ([`isa::software_prefetch`](crate::isa::software_prefetch), read once per
+/// loop, before it).
+#[derive(Clone, Copy)]
+pub(crate) struct Prefetch {
+    on: bool,
+}
+
+impl Prefetch {
+    /// The choice for path `S` on this CPU.
+    #[inline(always)]
+    pub(crate) fn new<S: Simd>() -> Self {
+        Self {
+            on: S::PREFETCH && crate::isa::software_prefetch(),
+        }
+    }
+
+    /// Hints the cache lines of the `count` elements from `p + i` that the
+    /// loop will reach `PREFETCH_BYTES` later, for reading or for writing,
+    /// where the choice is to hint.
+    #[inline(always)]
+    pub(crate) fn ahead<S: Simd, A>(self, s: S, p: *const A, i: usize, count: usize, write: bool) {
+        if self.on {
+            prefetch_ahead(s, p, i, count, write);
+        }
+    }
+}
 
 /// Hints the cache lines of the `count` elements from `p + i` that the loop
 /// will reach `PREFETCH_BYTES` later, for reading or for writing.
 #[inline(always)]
-pub(crate) fn prefetch_ahead<S: Simd, A>(s: S, p: *const A, i: usize, count: usize, write: bool) {
+fn prefetch_ahead<S: Simd, A>(s: S, p: *const A, i: usize, count: usize, write: bool) {
     let ahead = p.wrapping_add(i).cast::<u8>().wrapping_add(PREFETCH_BYTES);
     let mut offset = 0;
     while offset < count * size_of::<A>() {
@@ -205,6 +239,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         unsafe { partial(s, f, x, t, y, i) };
     }
     // The lines to hint: the output's, and each input's that is not it.
+    let hints = Prefetch::new::<S>();
     let read_x = !core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
     let read_t = !core::ptr::eq(t, x) && !core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
     // Two or four vectors per iteration (see `Simd::UNROLL`).
@@ -217,12 +252,12 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     // the original values.
     while i + unroll * lanes <= n {
         if read_x {
-            prefetch_ahead(s, x, i, unroll * lanes, false);
+            hints.ahead(s, x, i, unroll * lanes, false);
         }
         if read_t {
-            prefetch_ahead(s, t, i, unroll * lanes, false);
+            hints.ahead(s, t, i, unroll * lanes, false);
         }
-        prefetch_ahead(s, y.cast_const(), i, unroll * lanes, true);
+        hints.ahead(s, y.cast_const(), i, unroll * lanes, true);
         // SAFETY: see the comment before the loop.
         unsafe {
             // Vectors `i + k * lanes` for the listed `k`: every load, then

@@ -87,7 +87,8 @@ pub(crate) trait Simd: Copy {
     /// Whether [`Simd::prefetch_read`] and [`Simd::prefetch_write`] emit
     /// their hint: the vector paths do, the scalar path (the reference the
     /// others are checked against, and the fallback on other targets) does
-    /// not.
+    /// not. The loops give them where the CPU gains from them
+    /// (`driver::Prefetch`: not on AMD's).
     const PREFETCH: bool = false;
     /// Number of `f32` lanes in `Self::F`.
     const LANES: usize;
