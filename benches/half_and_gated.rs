@@ -1,7 +1,9 @@
 //! Criterion benchmarks of the 16-bit elements and the fused gated units:
 //! - `half/NAME/N`: `gelu`, `silu` and `relu` on `f32`, `bf16` and `f16`
 //!   slices of N elements on each path, in elements per second, so the
-//!   16-bit paths compare with the `f32` path in one run;
+//!   16-bit paths compare with the `f32` path in one run, and the mixed
+//!   forms `bf16` in, `f32` out and `f32` in, `bf16` out
+//!   (`Activation::forward_mixed_on`);
 //! - `gated/swiglu/N`: `swiglu(gate, up, y)` in one pass against `silu`
 //!   then a separate multiply pass, on `f32`, `bf16` and `f16`.
 //!
@@ -43,6 +45,24 @@ fn bench_type<T: Element + Default>(
     }
 }
 
+/// A mixed form, `A` in and `B` out, every path.
+fn bench_mixed<A: Element, B: Element + Default>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    f: Activation,
+    name: &str,
+    x: &[A],
+) {
+    let mut y = vec![B::default(); x.len()];
+    for &isa in Isa::available() {
+        g.bench_function(BenchmarkId::new(name, isa.name()), |b| {
+            b.iter(|| {
+                f.forward_mixed_on(isa, black_box(x), black_box(&mut y))
+                    .unwrap()
+            })
+        });
+    }
+}
+
 fn half(c: &mut Criterion) {
     for n in SIZES {
         let x = inputs(n, 1);
@@ -57,6 +77,8 @@ fn half(c: &mut Criterion) {
             bench_type(&mut g, f, "f32", &x);
             bench_type(&mut g, f, "bf16", &xb);
             bench_type(&mut g, f, "f16", &xh);
+            bench_mixed::<bf16, f32>(&mut g, f, "bf16-to-f32", &xb);
+            bench_mixed::<f32, bf16>(&mut g, f, "f32-to-bf16", &x);
             g.finish();
         }
     }

@@ -235,8 +235,8 @@ impl Activation {
     /// Runs the function on `isa` over the erased slices of `io`: the one
     /// place where the kernels are instantiated for each element type (in
     /// and out the same; [`Activation::run_mixed`] serves the other pairs
-    /// with these), compiled once in this crate rather than in every
-    /// caller's.
+    /// with these and the conversions), compiled once in this crate rather
+    /// than in every caller's.
     ///
     /// # Safety
     /// `isa` must be available; `io`'s pointers must be valid for its count
@@ -261,8 +261,7 @@ impl Activation {
             (F32, F32) => run!(f32, f32),
             (Bf16, Bf16) => run!(bf16, bf16),
             (F16, F16) => run!(f16, f16),
-            // SAFETY: the caller's guarantees; the formats differ, so the
-            // slices are distinct.
+            // SAFETY: the caller's guarantees, with formats that differ.
             _ => unsafe { self.run_mixed(isa, io) },
         }
     }
@@ -271,106 +270,74 @@ impl Activation {
     /// through a buffer of `f32` on the stack: each chunk is widened to
     /// `f32` (into the output itself when that is `f32`), the `f32` kernel
     /// runs, and the results are narrowed to the output's format (from the
-    /// buffer, when the input was `f32`); `identity` between `f32` and a
-    /// 16-bit type is the conversion alone, in one pass. The kernels are
-    /// compiled for the three same-format pairs only, not for all nine: the
-    /// library's code and build time are halved. The bits are the same:
-    /// widening is exact, the kernel's NaN rule quiets a NaN that the
-    /// widening pass quieted already, and the narrowing pass rounds each
-    /// `f32` result once, as a direct store would. The passes over a chunk
-    /// in L1 cost the cheapest functions most (see the README).
+    /// buffer, when the input was `f32`); `identity` is the conversions
+    /// alone (one pass where `f32` is on one side). The kernels are compiled
+    /// for the three same-format pairs only, not for all nine: the library's
+    /// code and build time are halved (the conversions are the `identity`
+    /// kernel's, for the four pairs with `f32` on one side). The bits are
+    /// the same: widening is exact, the kernel's NaN rule quiets a NaN that
+    /// the widening pass quieted already, and the narrowing pass rounds each
+    /// `f32` result once, as a direct store would. The extra passes cost the
+    /// cheapest functions most (see the README).
     ///
     /// # Safety
-    /// As [`Activation::run_erased`], with distinct, non-overlapping slices.
+    /// As [`Activation::run_erased`]; the formats differ, so the slices do
+    /// not overlap (`run_erased` allows the same pointer only with the same
+    /// format).
     #[inline(never)]
     unsafe fn run_mixed(&self, isa: Isa, io: Erased) -> Result<(), Error> {
-        use crate::element::Format::{Bf16, F16, F32};
-        use half::{bf16, f16};
-        /// `n` elements from `x` (of format `a`) into `y` (of format `b`),
-        /// one of them `f32`, the identity: a widening or a narrowing.
-        ///
-        /// # Safety
-        /// `isa` available, `x` valid for `n` reads and `y` for `n` writes,
-        /// not overlapping.
-        unsafe fn convert(isa: Isa, io: Erased) {
-            let Erased { x, a, y, b, n } = io;
-            let identity = kernels::step::Identity;
-            // SAFETY: the caller's guarantees.
-            unsafe {
-                match (a, b) {
-                    (Bf16, F32) => {
-                        dispatch::one_input(isa, identity, x.cast::<bf16>(), y.cast::<f32>(), n)
-                    }
-                    (F16, F32) => {
-                        dispatch::one_input(isa, identity, x.cast::<f16>(), y.cast::<f32>(), n)
-                    }
-                    (F32, Bf16) => {
-                        dispatch::one_input(isa, identity, x.cast::<f32>(), y.cast::<bf16>(), n)
-                    }
-                    (F32, F16) => {
-                        dispatch::one_input(isa, identity, x.cast::<f32>(), y.cast::<f16>(), n)
-                    }
-                    _ => unreachable!("a conversion has f32 on one side"),
-                }
-            }
-        }
+        use crate::element::Format::F32;
         /// The buffer, aligned to a cache line.
         #[repr(C, align(64))]
         struct Chunk([MaybeUninit<f32>; MIXED_CHUNK]);
 
-        // Parameters first: nothing is written on error.
-        self.validate()?;
         let Erased { x, a, y, b, n } = io;
-        if *self == Activation::Identity && (a == F32 || b == F32) {
-            // A conversion, in one pass.
+        debug_assert!(a != b, "run_mixed serves differing formats only");
+        // Parameters first: nothing is written on error. (The kernel calls
+        // below build the same kernel from the same parameters, so they
+        // cannot fail after this.)
+        self.validate()?;
+        let identity = *self == Activation::Identity;
+        if identity && (a == F32 || b == F32) {
             // SAFETY: the caller's guarantees.
             unsafe { convert(isa, io) };
             return Ok(());
         }
-        // Only ever read where written before (the driver reads its output
-        // nowhere).
+        // Each element is read only after it is written (the driver reads
+        // its output nowhere).
         let mut buffer = Chunk([MaybeUninit::uninit(); MIXED_CHUNK]);
         let buf = buffer.0.as_mut_ptr().cast::<f32>();
         let mut done = 0;
         while done < n {
             let len = MIXED_CHUNK.min(n - done);
             // SAFETY: `done + len <= n`, so every chunk lies inside the
-            // caller's slices; `buf` holds `MIXED_CHUNK >= len` elements and
-            // overlaps neither; the output is written before any read of it.
+            // caller's slices (offset by each one's element size); `buf`
+            // holds `MIXED_CHUNK >= len` elements and overlaps neither; each
+            // pass writes its `len` outputs before the next reads them.
             unsafe {
                 let xs = x.byte_add(done * a.size());
                 let ys = y.byte_add(done * b.size());
-                // The kernel's input, as f32, and where the kernel writes.
-                let (src, dst) = match (a, b) {
-                    (F32, _) => (xs.cast::<f32>(), buf),
-                    (_, F32) => {
-                        convert(
-                            isa,
-                            Erased {
-                                x: xs,
-                                a,
-                                y: ys,
-                                b: F32,
-                                n: len,
-                            },
-                        );
-                        (ys.cast::<f32>().cast_const(), ys.cast::<f32>())
-                    }
-                    _ => {
-                        convert(
-                            isa,
-                            Erased {
-                                x: xs,
-                                a,
-                                y: buf.cast(),
-                                b: F32,
-                                n: len,
-                            },
-                        );
-                        (buf.cast_const(), buf)
-                    }
+                // The kernel's input as f32 (widened into the output itself
+                // when that is f32, else into the buffer), and its output.
+                let wide = if b == F32 { ys.cast::<f32>() } else { buf };
+                let src = if a == F32 {
+                    xs.cast::<f32>()
+                } else {
+                    convert(
+                        isa,
+                        Erased {
+                            x: xs,
+                            a,
+                            y: wide.cast(),
+                            b: F32,
+                            n: len,
+                        },
+                    );
+                    wide.cast_const()
                 };
-                self.run_erased(isa, Erased::new(src, dst, len))?;
+                if !identity {
+                    self.run_erased(isa, Erased::new(src, wide, len))?;
+                }
                 if b != F32 {
                     convert(
                         isa,
@@ -390,6 +357,40 @@ impl Activation {
     }
 }
 
+/// `n` elements from `x` (of format `a`) into `y` (of format `b`), one of
+/// them `f32`: `identity`, a widening or a narrowing, without the
+/// parameter checks of [`Activation::run_erased`].
+///
+/// # Safety
+/// `isa` available, `x` valid for `n` reads and `y` for `n` writes, not
+/// overlapping.
+unsafe fn convert(isa: Isa, io: Erased) {
+    use crate::element::Format::{Bf16, F16, F32};
+    use half::{bf16, f16};
+    let Erased { x, a, y, b, n } = io;
+    macro_rules! run {
+        ($a:ty, $b:ty) => {
+            // SAFETY: the caller's guarantees.
+            unsafe {
+                dispatch::one_input(
+                    isa,
+                    kernels::step::Identity,
+                    x.cast::<$a>(),
+                    y.cast::<$b>(),
+                    n,
+                )
+            }
+        };
+    }
+    match (a, b) {
+        (Bf16, F32) => run!(bf16, f32),
+        (F16, F32) => run!(f16, f32),
+        (F32, Bf16) => run!(f32, bf16),
+        (F32, F16) => run!(f32, f16),
+        _ => unreachable!("a conversion has f32 on one side"),
+    }
+}
+
 /// Elements per chunk of [`Activation::run_mixed`]'s `f32` buffer: 16 KiB
 /// of the caller's stack, which stays in L1 between the passes (half that
 /// measured slower for the cheapest functions, whose calls' fixed cost then
@@ -405,11 +406,14 @@ impl Activation {
     /// converted with `B::from_f32`. `Activation::Identity` converts.
     ///
     /// Where the types differ, this runs in chunks of 4096 elements through
-    /// an `f32` buffer of 16 KiB on the calling thread's stack: a conversion
-    /// pass, the `f32` kernel, and a conversion pass, all in L1. Measured at
-    /// 1 Mi elements (README), `sigmoid`, `silu` and `gelu` ran at 0.74 to
-    /// 0.94 of the `f32` form's speed that way, and `relu`, whose kernel
-    /// costs less than a pass, at 0.47 to 0.80.
+    /// an `f32` buffer of 16 KiB on the calling thread's stack: the input
+    /// widened to `f32` (into the output itself when that is `f32`), the
+    /// `f32` kernel, the results narrowed out of the buffer (when the output
+    /// is 16-bit); `identity` between `f32` and a 16-bit type is the
+    /// conversion alone, one pass. Measured at 1 Mi elements (README),
+    /// `sigmoid`, `silu` and `gelu` ran at 0.74 to 0.94 of the `f32` form's
+    /// speed that way, and `relu`, whose kernel costs less than a pass, at
+    /// 0.47 to 0.80.
     ///
     /// # Errors
     /// As [`Activation::forward`]; nothing is written then.

@@ -32,12 +32,11 @@ pub(crate) fn eval<S: Simd, K: Kernel>(s: S, k: K, x: S::F) -> S::F {
 /// went from 1.3 to 1.6-1.7 Gelem/s, `softplus` from 1.2 to 1.5 and `gelu`
 /// from 0.9-1.2 to 1.6, and AVX2 `silu` from 0.87 to 1.0-1.1. The hint for
 /// the output is a third of the `softplus` gain. Below a few
-/// Mi, where the data are in cache, it changes nothing measurable there.
-/// On an AMD EPYC (Zen 4) the hints cost instead, in cache and from memory
-/// (each is an instruction per 64 bytes, on the load ports): without them,
-/// AVX-512 `silu` ran 10 to 20% faster at 4 Ki and 1 Mi, and `exp` at
-/// 16 Mi went from 0.73 to 1.05 of rten-vecmath's speed. So they are given
-/// on every CPU but AMD's ([`Prefetch`]).
+/// Mi, where the data are in cache, it changes nothing measurable on that
+/// CPU. On an AMD EPYC (Zen 4) the hints cost instead, in cache and from
+/// memory (each is an instruction per 64 bytes, on the load ports; the
+/// README's Throughput section has the figures), so they are given on every
+/// CPU but AMD's ([`Prefetch`]).
 const PREFETCH_BYTES: usize = 2048;
 
 /// Whether a loop hints the cache lines ahead of it: on a path that emits

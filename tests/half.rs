@@ -147,24 +147,126 @@ fn half_to_half<I: Half, O: Half>() {
     }
 }
 
+/// The three element types as the mixed-form tests compare them: by their
+/// bits.
+trait Bits: simd_activations::Element + Copy + Default {
+    const NAME: &'static str;
+    fn from_f32(v: f32) -> Self;
+    fn to_f32(self) -> f32;
+    fn bits(self) -> u32;
+}
+
+impl Bits for f32 {
+    const NAME: &'static str = "f32";
+    fn from_f32(v: f32) -> Self {
+        v
+    }
+    fn to_f32(self) -> f32 {
+        self
+    }
+    fn bits(self) -> u32 {
+        self.to_bits()
+    }
+}
+
+impl Bits for bf16 {
+    const NAME: &'static str = "bf16";
+    fn from_f32(v: f32) -> Self {
+        bf16::from_f32(v)
+    }
+    fn to_f32(self) -> f32 {
+        bf16::to_f32(self)
+    }
+    fn bits(self) -> u32 {
+        self.to_bits().into()
+    }
+}
+
+impl Bits for f16 {
+    const NAME: &'static str = "f16";
+    fn from_f32(v: f32) -> Self {
+        f16::from_f32(v)
+    }
+    fn to_f32(self) -> f32 {
+        f16::to_f32(self)
+    }
+    fn bits(self) -> u32 {
+        self.to_bits().into()
+    }
+}
+
 /// A parameter outside its domain is refused before anything is written,
-/// by every mixed form, on every path, whatever the length.
+/// by every mixed form, on every path. The widening forms (16-bit in, `f32`
+/// out) are the ones that would write first: they widen into the output
+/// before the kernel runs.
 #[test]
 fn mixed_forms_write_nothing_on_error() {
-    let f = Activation::Elu { alpha: f32::NAN };
-    for &isa in Isa::available() {
-        for n in [1, 5000] {
-            let x = vec![bf16::from_f32(-1.0); n];
-            let mut y = vec![7.0f32; n];
-            assert!(f.forward_mixed_on(isa, &x, &mut y).is_err(), "{isa}");
-            assert!(y.iter().all(|&v| v == 7.0), "{isa}: bf16 to f32 wrote");
-            let wide = vec![-1.0f32; n];
-            let mut y = vec![f16::from_f32(7.0); n];
-            assert!(f.forward_mixed_on(isa, &wide, &mut y).is_err(), "{isa}");
-            assert!(
-                y.iter().all(|&v| v.to_f32() == 7.0),
-                "{isa}: f32 to f16 wrote"
-            );
+    fn refused<A: Bits, B: Bits>(f: Activation, isa: Isa) {
+        let x = vec![A::from_f32(-1.0); 9000];
+        let mut y = vec![B::from_f32(7.0); x.len()];
+        assert!(f.forward_mixed_on(isa, &x, &mut y).is_err(), "{f} on {isa}");
+        assert!(
+            y.iter().all(|v| v.to_f32() == 7.0),
+            "{f} on {isa}: {} in, {} out: wrote",
+            A::NAME,
+            B::NAME
+        );
+    }
+    for f in [
+        Activation::Elu { alpha: f32::NAN },
+        Activation::Celu { alpha: 0.0 },
+    ] {
+        for &isa in Isa::available() {
+            refused::<bf16, f32>(f, isa);
+            refused::<f16, f32>(f, isa);
+            refused::<f32, f16>(f, isa);
+            refused::<f32, bf16>(f, isa);
+            refused::<f16, bf16>(f, isa);
+        }
+    }
+}
+
+/// The mixed forms with `f32` on one side at lengths around the library's
+/// chunks of 4096 and at odd offsets: `from_f32` of the `f32` result (or
+/// the `f32` result itself), and the output's neighbours untouched.
+#[test]
+fn mixed_forms_at_chunk_boundaries() {
+    fn check<A: Bits, B: Bits>(f: Activation, isa: Isa, x: &[A]) {
+        let wide: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
+        let mut want = vec![0.0f32; x.len()];
+        f.forward_on(Isa::Scalar, &wide, &mut want).unwrap();
+        let guard = B::from_f32(7.0);
+        let mut buf = vec![guard; x.len() + 2];
+        f.forward_mixed_on(isa, x, &mut buf[1..=x.len()]).unwrap();
+        let what = format!(
+            "{f} on {isa}, {} in, {} out, n = {}",
+            A::NAME,
+            B::NAME,
+            x.len()
+        );
+        for (i, (&w, got)) in want.iter().zip(&buf[1..=x.len()]).enumerate() {
+            assert_eq!(B::from_f32(w).bits(), got.bits(), "{what}, at {i}");
+        }
+        let ends = [buf[0], buf[x.len() + 1]];
+        assert!(
+            ends.iter().all(|g| g.bits() == guard.bits()),
+            "{what}: wrote outside"
+        );
+    }
+    let pool: Vec<f32> = (0..12_400u32)
+        .map(|i| (i as f32 * 0.37).sin() * 12.0 - 2.0)
+        .collect();
+    for (f, _) in functions() {
+        for &isa in Isa::available() {
+            for n in [1, 4095, 4096, 4097, 8192 + 37, 12_288 + 5] {
+                let x = &pool[3..3 + n];
+                let xb: Vec<bf16> = x.iter().map(|&v| bf16::from_f32(v)).collect();
+                let xh: Vec<f16> = x.iter().map(|&v| f16::from_f32(v)).collect();
+                check::<bf16, f32>(f, isa, &xb);
+                check::<f16, f32>(f, isa, &xh);
+                check::<f32, bf16>(f, isa, x);
+                check::<f32, f16>(f, isa, x);
+            }
         }
     }
 }
