@@ -169,29 +169,16 @@ impl Bits for f32 {
     }
 }
 
-impl Bits for bf16 {
-    const NAME: &'static str = "bf16";
+impl<H: Half> Bits for H {
+    const NAME: &'static str = H::NAME;
     fn from_f32(v: f32) -> Self {
-        bf16::from_f32(v)
+        <H as Half>::from_f32(v)
     }
     fn to_f32(self) -> f32 {
-        bf16::to_f32(self)
+        <H as Half>::to_f32(self)
     }
     fn bits(self) -> u32 {
-        self.to_bits().into()
-    }
-}
-
-impl Bits for f16 {
-    const NAME: &'static str = "f16";
-    fn from_f32(v: f32) -> Self {
-        f16::from_f32(v)
-    }
-    fn to_f32(self) -> f32 {
-        f16::to_f32(self)
-    }
-    fn bits(self) -> u32 {
-        self.to_bits().into()
+        <H as Half>::to_bits(self).into()
     }
 }
 
