@@ -271,7 +271,9 @@ impl Activation {
     /// `f32` (into the output itself when that is `f32`), the `f32` kernel
     /// runs, and the results are narrowed to the output's format (from the
     /// buffer, when the input was `f32`); `identity` is the conversions
-    /// alone (one pass where `f32` is on one side). The kernels are compiled
+    /// alone (one pass where `f32` is on one side: the input narrowed
+    /// straight from it, or widened straight into the output). The kernels
+    /// are compiled
     /// for the three same-format pairs only, not for all nine: the library's
     /// code and build time are halved (the conversions are the `identity`
     /// kernel's, for the four pairs with `f32` on one side). The bits are
@@ -297,12 +299,9 @@ impl Activation {
         // below build the same kernel from the same parameters, so they
         // cannot fail after this.)
         self.validate()?;
+        // `identity` is its conversions alone: its f32 values are the
+        // kernel's input.
         let identity = *self == Activation::Identity;
-        if identity && (a == F32 || b == F32) {
-            // SAFETY: the caller's guarantees.
-            unsafe { convert(isa, io) };
-            return Ok(());
-        }
         // Each element is read only after it is written (the driver reads
         // its output nowhere).
         let mut buffer = Chunk([MaybeUninit::uninit(); MIXED_CHUNK]);
@@ -335,14 +334,17 @@ impl Activation {
                     );
                     wide.cast_const()
                 };
-                if !identity {
+                let results = if identity {
+                    src
+                } else {
                     self.run_erased(isa, Erased::new(src, wide, len))?;
-                }
+                    wide.cast_const()
+                };
                 if b != F32 {
                     convert(
                         isa,
                         Erased {
-                            x: buf.cast_const().cast(),
+                            x: results.cast(),
                             a: F32,
                             y: ys,
                             b,

@@ -76,29 +76,16 @@ fn every_f16_input_is_from_f32_of_the_f32_result() {
     every_input::<f16>();
 }
 
+/// Every input of `H` widened on the way (`H` in, `f32` out: the `f32`
+/// result itself), and the same inputs as `f32` narrowed on the way (`f32`
+/// in, `H` out: one rounding of the `f32` result).
 fn mixed<H: Half>() {
     let x = all::<H>();
     let wide: Vec<f32> = x.iter().map(|h| h.to_f32()).collect();
     for (f, _) in functions() {
-        let want = f32_result(f, Isa::Scalar, &x);
         for &isa in Isa::available() {
-            // Widening on the way in: the f32 result itself.
-            let mut y = vec![0.0f32; x.len()];
-            f.forward_mixed_on(isa, &x, &mut y).unwrap();
-            for i in 0..x.len() {
-                assert_eq!(
-                    want[i].to_bits(),
-                    y[i].to_bits(),
-                    "{f} on {isa}, {} in f32 out, at {:#06x}",
-                    H::NAME,
-                    x[i].to_bits()
-                );
-            }
-            // Narrowing on the way out: one rounding of the f32 result.
-            let mut y = vec![H::default(); x.len()];
-            f.forward_mixed_on(isa, &wide, &mut y).unwrap();
-            let narrowed: Vec<H> = want.iter().map(|&v| H::from_f32(v)).collect();
-            assert_bits(&format!("{f} on {isa}, f32 in"), &x, &narrowed, &y);
+            mixed_matches::<H, f32>(f, isa, &x);
+            mixed_matches::<f32, H>(f, isa, &wide);
         }
     }
 }
@@ -114,35 +101,13 @@ fn mixed_f16_forms_convert_once() {
 }
 
 /// From one 16-bit type to the other (through `f32` chunks inside the
-/// library): `O::from_f32` of the `f32` result, over every input of `I`
-/// from an odd offset, so that the last chunk is partial, with the output's
-/// neighbours untouched.
+/// library), over every input of `I` from an odd offset, so that the last
+/// chunk is partial.
 fn half_to_half<I: Half, O: Half>() {
     let x = &all::<I>()[3..];
-    let guard = O::from_bits(0x7bcd);
     for (f, _) in functions() {
-        let want: Vec<O> = f32_result(f, Isa::Scalar, x)
-            .into_iter()
-            .map(O::from_f32)
-            .collect();
         for &isa in Isa::available() {
-            let mut buf = vec![guard; x.len() + 2];
-            f.forward_mixed_on(isa, x, &mut buf[1..=x.len()]).unwrap();
-            let what = format!("{f} on {isa}, {} in, {} out", I::NAME, O::NAME);
-            for i in 0..x.len() {
-                assert_eq!(
-                    want[i].to_bits(),
-                    buf[i + 1].to_bits(),
-                    "{what} at {:#06x}",
-                    x[i].to_bits()
-                );
-            }
-            assert_eq!(buf[0].to_bits(), guard.to_bits(), "{what}: wrote before");
-            assert_eq!(
-                buf[x.len() + 1].to_bits(),
-                guard.to_bits(),
-                "{what}: wrote after"
-            );
+            mixed_matches::<I, O>(f, isa, x);
         }
     }
 }
@@ -182,6 +147,32 @@ impl<H: Half> Bits for H {
     }
 }
 
+/// `f.forward_mixed_on(isa, x, ..)` into a guarded buffer: each output is
+/// `B::from_f32` of the scalar path's `f32` result on the widened input (the
+/// result itself for `f32`), bit for bit, and the neighbours are untouched.
+fn mixed_matches<A: Bits, B: Bits>(f: Activation, isa: Isa, x: &[A]) {
+    let wide: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
+    let mut want = vec![0.0f32; x.len()];
+    f.forward_on(Isa::Scalar, &wide, &mut want).unwrap();
+    let guard = B::from_f32(7.0);
+    let mut buf = vec![guard; x.len() + 2];
+    f.forward_mixed_on(isa, x, &mut buf[1..=x.len()]).unwrap();
+    let what = format!(
+        "{f} on {isa}, {} in, {} out, n = {}",
+        A::NAME,
+        B::NAME,
+        x.len()
+    );
+    for (i, (&w, got)) in want.iter().zip(&buf[1..=x.len()]).enumerate() {
+        assert_eq!(B::from_f32(w).bits(), got.bits(), "{what}, at {i}");
+    }
+    let ends = [buf[0], buf[x.len() + 1]];
+    assert!(
+        ends.iter().all(|g| g.bits() == guard.bits()),
+        "{what}: wrote outside"
+    );
+}
+
 /// A parameter outside its domain is refused before anything is written,
 /// by every mixed form, on every path. The widening forms (16-bit in, `f32`
 /// out) are the ones that would write first: they widen into the output
@@ -218,28 +209,6 @@ fn mixed_forms_write_nothing_on_error() {
 /// the `f32` result itself), and the output's neighbours untouched.
 #[test]
 fn mixed_forms_at_chunk_boundaries() {
-    fn check<A: Bits, B: Bits>(f: Activation, isa: Isa, x: &[A]) {
-        let wide: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
-        let mut want = vec![0.0f32; x.len()];
-        f.forward_on(Isa::Scalar, &wide, &mut want).unwrap();
-        let guard = B::from_f32(7.0);
-        let mut buf = vec![guard; x.len() + 2];
-        f.forward_mixed_on(isa, x, &mut buf[1..=x.len()]).unwrap();
-        let what = format!(
-            "{f} on {isa}, {} in, {} out, n = {}",
-            A::NAME,
-            B::NAME,
-            x.len()
-        );
-        for (i, (&w, got)) in want.iter().zip(&buf[1..=x.len()]).enumerate() {
-            assert_eq!(B::from_f32(w).bits(), got.bits(), "{what}, at {i}");
-        }
-        let ends = [buf[0], buf[x.len() + 1]];
-        assert!(
-            ends.iter().all(|g| g.bits() == guard.bits()),
-            "{what}: wrote outside"
-        );
-    }
     let pool: Vec<f32> = (0..12_400u32)
         .map(|i| (i as f32 * 0.37).sin() * 12.0 - 2.0)
         .collect();
@@ -249,10 +218,10 @@ fn mixed_forms_at_chunk_boundaries() {
                 let x = &pool[3..3 + n];
                 let xb: Vec<bf16> = x.iter().map(|&v| bf16::from_f32(v)).collect();
                 let xh: Vec<f16> = x.iter().map(|&v| f16::from_f32(v)).collect();
-                check::<bf16, f32>(f, isa, &xb);
-                check::<f16, f32>(f, isa, &xh);
-                check::<f32, bf16>(f, isa, x);
-                check::<f32, f16>(f, isa, x);
+                mixed_matches::<bf16, f32>(f, isa, &xb);
+                mixed_matches::<f16, f32>(f, isa, &xh);
+                mixed_matches::<f32, bf16>(f, isa, x);
+                mixed_matches::<f32, f16>(f, isa, x);
             }
         }
     }
