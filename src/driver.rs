@@ -267,8 +267,10 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
             }
             macro_rules! group {
                 ($($k:literal),+) => {{
-                    let a = [$(element::load(s, x.add(i + $k * lanes))),+];
-                    let c = [$(element::load(s, t.add(i + $k * lanes))),+];
+                    const N: usize = [$($k),+].len();
+                    let paired = const { element::paired::<S, A, B>() };
+                    let a = element::load_group::<S, A, N>(s, x.add(i), paired);
+                    let c = element::load_group::<S, A, N>(s, t.add(i), paired);
                     // A function with a fast form: one test of its lanes
                     // for the iteration, and where one is set aside, the
                     // iteration again through `call`, from its inputs
@@ -288,10 +290,8 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                                 );
                                 element::store(s, y.add(i + $k * lanes), v);
                             )+
-                        } else if element::has_no_nan_store::<S, B>() {
-                            $(element::store_no_nan(s, y.add(i + $k * lanes), b[$k]);)+
                         } else {
-                            $(element::store(s, y.add(i + $k * lanes), b[$k]);)+
+                            element::store_group::<S, B, N>(s, y.add(i), b, (paired, true));
                         }
                     } else {
                         let b = [$(f.apply(s, a[$k], c[$k])),+];
@@ -307,11 +307,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                         } else {
                             b
                         };
-                        if element::has_no_nan_store::<S, B>() && !nan {
-                            $(element::store_no_nan(s, y.add(i + $k * lanes), b[$k]);)+
-                        } else {
-                            $(element::store(s, y.add(i + $k * lanes), b[$k]);)+
-                        }
+                        element::store_group::<S, B, N>(s, y.add(i), b, (paired, !nan));
                     }
                 }};
             }

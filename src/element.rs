@@ -7,7 +7,7 @@
 //! (F16C and AVX-512 for binary16 on x86, AVX512_BF16 for bfloat16 where
 //! the CPU has it, integer sequences elsewhere).
 
-use crate::simd::Simd;
+use crate::simd::{Simd, convert};
 use half::{bf16, f16};
 
 /// A type the slice functions accept: `f32`, [`half::bf16`] or
@@ -157,6 +157,80 @@ pub(crate) unsafe fn store_no_nan<S: Simd, E: Element>(s: S, ptr: *mut E, v: S::
 
 /// The most lanes of any backend: the size of the staging buffer of the
 /// partial loads and stores of 16-bit elements.
+/// Whether a loop from `A` to `B` moves its whole vectors in pairs as
+/// [`load_group`] and [`store_group`] do for bfloat16 on both sides.
+#[inline(always)]
+pub(crate) const fn paired<S: Simd, A: Element, B: Element>() -> bool {
+    S::BF16_PAIRS && matches!(A::FORMAT, Format::Bf16) && matches!(B::FORMAT, Format::Bf16)
+}
+
+/// `N` vectors of `N * LANES` elements at `ptr` (`N` even where `paired`):
+/// in order, or where `paired` and `E` is `bf16`, each pair of vectors as
+/// the even and the odd positions of its `2 * LANES` elements
+/// ([`convert::bf16_pairs_from_lanes`]), which [`store_group`] puts back.
+/// Elementwise work does not see the difference; a loop may pair only
+/// where input and output are both `bf16` ([`paired`]).
+///
+/// # Safety
+/// `ptr` must be valid for reading `N * LANES` elements.
+#[inline(always)]
+pub(crate) unsafe fn load_group<S: Simd, E: Element, const N: usize>(
+    s: S,
+    ptr: *const E,
+    paired: bool,
+) -> [S::F; N] {
+    let lanes = S::LANES;
+    let mut v = [s.splat(0.0); N];
+    if paired && matches!(E::FORMAT, Format::Bf16) {
+        for k in 0..N / 2 {
+            // SAFETY: the caller's guarantee: `2 * LANES` two-byte elements
+            // from `2 k LANES` on are `LANES` four-byte lanes.
+            let pairs = s.to_bits(unsafe { s.load(ptr.add(2 * k * lanes).cast()) });
+            [v[2 * k], v[2 * k + 1]] = convert::bf16_pairs_from_lanes(s, pairs);
+        }
+    } else {
+        for (k, v) in v.iter_mut().enumerate() {
+            // SAFETY: the caller's guarantee.
+            *v = unsafe { load(s, ptr.add(k * lanes)) };
+        }
+    }
+    v
+}
+
+/// Stores `N` vectors loaded by [`load_group`] with the same `paired`, each
+/// result where its input was, rounded as [`store`] rounds; `no_nan` where no
+/// lane of `v` is NaN (for [`store_no_nan`] and the pairs' rounding).
+///
+/// # Safety
+/// `ptr` must be valid for writing `N * LANES` elements.
+#[inline(always)]
+pub(crate) unsafe fn store_group<S: Simd, E: Element, const N: usize>(
+    s: S,
+    ptr: *mut E,
+    v: [S::F; N],
+    (paired, no_nan): (bool, bool),
+) {
+    let lanes = S::LANES;
+    for k in 0..N {
+        // SAFETY (of the stores): the caller's guarantee.
+        if paired && matches!(E::FORMAT, Format::Bf16) {
+            if k % 2 == 1 {
+                let pair = [v[k - 1], v[k]];
+                let pairs = if no_nan {
+                    convert::bf16_pairs_to_lanes::<S, true>(s, pair)
+                } else {
+                    convert::bf16_pairs_to_lanes::<S, false>(s, pair)
+                };
+                unsafe { s.store(ptr.add((k - 1) * lanes).cast(), s.from_bits(pairs)) };
+            }
+        } else if no_nan && has_no_nan_store::<S, E>() {
+            unsafe { store_no_nan(s, ptr.add(k * lanes), v[k]) };
+        } else {
+            unsafe { store(s, ptr.add(k * lanes), v[k]) };
+        }
+    }
+}
+
 const MAX_LANES: usize = 16;
 
 /// Loads the first `n < LANES` elements, widened, reading nothing past them

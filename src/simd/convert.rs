@@ -114,6 +114,41 @@ pub(crate) fn bf16_rounded_high<S: Simd>(s: S, v: S::F) -> S::I {
     s.add_i32(s.add_i32(bits, int(s, 0x7fff)), kept)
 }
 
+/// Two vectors from `2 * LANES` bfloat16 values read as `LANES` 32-bit
+/// lanes, each holding two neighbours (the first in its low half, as
+/// little-endian memory lays them out): the first vector holds the values at
+/// even positions, the second those at odd positions, each widened exactly
+/// (its bits shifted into the high half). For elementwise work on
+/// bfloat16-to-bfloat16 slices, which [`bf16_pairs_to_lanes`] interleaves
+/// back: no shuffle, where widening in order takes a zero extension across
+/// lanes (a shuffle) and a shift per vector.
+#[inline(always)]
+pub(crate) fn bf16_pairs_from_lanes<S: Simd>(s: S, pairs: S::I) -> [S::F; 2] {
+    [
+        s.from_bits(s.shl::<16>(pairs)),
+        s.from_bits(and(s, pairs, int(s, 0xffff_0000))),
+    ]
+}
+
+/// The inverse of [`bf16_pairs_from_lanes`] for the rounded values: the
+/// lanes whose low halves hold the first vector's bfloat16 results and whose
+/// high halves hold the second's, rounded as [`f32_to_bf16`] rounds (the
+/// NaN test skipped when `NO_NAN`, where no lane is NaN).
+#[inline(always)]
+pub(crate) fn bf16_pairs_to_lanes<S: Simd, const NO_NAN: bool>(
+    s: S,
+    [even, odd]: [S::F; 2],
+) -> S::I {
+    // The shifts are arithmetic: the low halves are masked.
+    let (low, high) = if NO_NAN {
+        let high = and(s, bf16_rounded_high(s, odd), int(s, 0xffff_0000));
+        (s.shr::<16>(bf16_rounded_high(s, even)), high)
+    } else {
+        (f32_to_bf16(s, even), s.shl::<16>(f32_to_bf16(s, odd)))
+    };
+    or(s, and(s, low, int(s, 0xffff)), high)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +347,92 @@ mod tests {
                 assert!(got.is_nan() && got.to_bits() | 0x0040_0000 == want.to_bits());
             } else {
                 assert_eq!(got.to_bits(), want.to_bits(), "{h:#06x}");
+            }
+        }
+    }
+
+    /// Widens pairs of bfloat16 values with [`bf16_pairs_from_lanes`] and
+    /// rounds them back with [`bf16_pairs_to_lanes`] (with the NaN test, or
+    /// without it where `NO_NAN`), `2 * LANES` elements at a time: `wide`
+    /// gets the widened values in memory order, `y` the rounded bits of `x`.
+    struct Bf16Pairs<'a, const NO_NAN: bool> {
+        h: &'a [u16],
+        wide: &'a mut [f32],
+        x: &'a [f32],
+        y: &'a mut [u16],
+    }
+
+    impl<const NO_NAN: bool> SimdJob for Bf16Pairs<'_, NO_NAN> {
+        type Output = ();
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) {
+            let n = 2 * S::LANES;
+            for (h, wide) in self.h.chunks_exact(n).zip(self.wide.chunks_exact_mut(n)) {
+                // SAFETY: each chunk holds `2 * LANES` elements, `LANES`
+                // four-byte lanes of `h`.
+                let [even, odd] =
+                    bf16_pairs_from_lanes(s, s.to_bits(unsafe { s.load(h.as_ptr().cast()) }));
+                let (mut e, mut o) = ([0.0f32; 16], [0.0f32; 16]);
+                // SAFETY: `e` and `o` hold at least `LANES` elements.
+                unsafe {
+                    s.store(e.as_mut_ptr(), even);
+                    s.store(o.as_mut_ptr(), odd);
+                }
+                for (j, pair) in wide.chunks_exact_mut(2).enumerate() {
+                    pair.copy_from_slice(&[e[j], o[j]]);
+                }
+            }
+            for (x, y) in self.x.chunks_exact(n).zip(self.y.chunks_exact_mut(n)) {
+                let (e, o): (Vec<f32>, Vec<f32>) = x.chunks_exact(2).map(|p| (p[0], p[1])).unzip();
+                // SAFETY: `e` and `o` hold `LANES` elements, `y` `LANES`
+                // four-byte lanes.
+                unsafe {
+                    let pair = [s.load(e.as_ptr()), s.load(o.as_ptr())];
+                    let lanes = bf16_pairs_to_lanes::<S, NO_NAN>(s, pair);
+                    s.store(y.as_mut_ptr().cast(), s.from_bits(lanes));
+                }
+            }
+        }
+    }
+
+    /// The pairs of [`bf16_pairs_from_lanes`] are every bfloat16 value
+    /// widened exactly, in memory order once interleaved, and
+    /// [`bf16_pairs_to_lanes`] rounds as `half::bf16::from_f32`, with and
+    /// without its NaN test, on every path (whichever the driver uses).
+    #[test]
+    fn bf16_pairs_widen_and_round_as_half_on_every_path() {
+        let h: Vec<u16> = (0..=u16::MAX).collect();
+        let mut x = inputs(997);
+        x.resize(x.len().next_multiple_of(32), -1.0);
+        let no_nan: Vec<f32> = x
+            .iter()
+            .map(|&v| if v.is_nan() { 1.5 } else { v })
+            .collect();
+        for &isa in Isa::available() {
+            for (x, with_test) in [(&x, true), (&no_nan, false)] {
+                let mut wide = vec![0.0f32; h.len()];
+                let mut y = vec![0u16; x.len()];
+                let (h, wide, y) = (&h[..], &mut wide[..], &mut y[..]);
+                // SAFETY: available paths; the job's slices are its own.
+                unsafe {
+                    if with_test {
+                        on_isa(isa, Bf16Pairs::<false> { h, wide, x, y });
+                    } else {
+                        on_isa(isa, Bf16Pairs::<true> { h, wide, x, y });
+                    }
+                }
+                for (&h, w) in h.iter().zip(wide.iter()) {
+                    let want = half::bf16::from_bits(h).to_f32();
+                    if !want.is_nan() {
+                        assert_eq!(w.to_bits(), want.to_bits(), "{isa}: {h:#06x}");
+                    }
+                    assert_eq!(w.to_bits(), u32::from(h) << 16, "{isa}: {h:#06x}");
+                }
+                for (&v, &got) in x.iter().zip(y.iter()) {
+                    let want = half::bf16::from_f32(v).to_bits();
+                    assert_eq!(got, want, "{isa} (NaN test: {with_test}): {v:e}");
+                }
             }
         }
     }
