@@ -199,7 +199,9 @@ pub(crate) unsafe fn load_group<S: Simd, E: Element, const N: usize>(
 
 /// Stores `N` vectors loaded by [`load_group`] with the same `paired`, each
 /// result where its input was, rounded as [`store`] rounds; `no_nan` where no
-/// lane of `v` is NaN (for [`store_no_nan`] and the pairs' rounding).
+/// lane of `v` is NaN (for [`store_no_nan`] and the pairs' rounding). Unpaired
+/// `bf16` results are stored together ([`Simd::store_bf16_group`]) unless the
+/// path's [`store_no_nan`] applies.
 ///
 /// # Safety
 /// `ptr` must be valid for writing `N * LANES` elements.
@@ -211,22 +213,27 @@ pub(crate) unsafe fn store_group<S: Simd, E: Element, const N: usize>(
     (paired, no_nan): (bool, bool),
 ) {
     let lanes = S::LANES;
-    for k in 0..N {
-        // SAFETY (of the stores): the caller's guarantee.
-        if paired && matches!(E::FORMAT, Format::Bf16) {
-            if k % 2 == 1 {
-                let pair = [v[k - 1], v[k]];
-                let pairs = if no_nan {
-                    convert::bf16_pairs_to_lanes::<S, true>(s, pair)
-                } else {
-                    convert::bf16_pairs_to_lanes::<S, false>(s, pair)
-                };
-                unsafe { s.store(ptr.add((k - 1) * lanes).cast(), s.from_bits(pairs)) };
-            }
-        } else if no_nan && has_no_nan_store::<S, E>() {
-            unsafe { store_no_nan(s, ptr.add(k * lanes), v[k]) };
-        } else {
-            unsafe { store(s, ptr.add(k * lanes), v[k]) };
+    let bf16 = matches!(E::FORMAT, Format::Bf16);
+    // SAFETY (of every store below): the caller's guarantee.
+    if paired && bf16 {
+        for k in (0..N).step_by(2) {
+            let pair = [v[k], v[k + 1]];
+            let pairs = if no_nan {
+                convert::bf16_pairs_to_lanes::<S, true>(s, pair)
+            } else {
+                convert::bf16_pairs_to_lanes::<S, false>(s, pair)
+            };
+            unsafe { s.store(ptr.add(k * lanes).cast(), s.from_bits(pairs)) };
+        }
+    } else if no_nan && has_no_nan_store::<S, E>() {
+        for (k, &v) in v.iter().enumerate() {
+            unsafe { store_no_nan(s, ptr.add(k * lanes), v) };
+        }
+    } else if bf16 {
+        unsafe { s.store_bf16_group(ptr.cast(), v) };
+    } else {
+        for (k, &v) in v.iter().enumerate() {
+            unsafe { store(s, ptr.add(k * lanes), v) };
         }
     }
 }

@@ -263,7 +263,8 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         // subtracting 2^-126 (0x0080) from the rounded bits then gives `v`'s,
         // a round up to 2^-126 included. Masked operations rather than a
         // branch: a test and a branch per vector, even never taken, measure
-        // slower.
+        // slower (the driver's loops test four vectors at once instead, with
+        // `store_bf16_group`).
         let subnormal = self.0.avx512dq._mm512_fpclass_ps_mask::<0x20>(v);
         let bits = f._mm512_castps_si512(v);
         let lifted =
@@ -276,6 +277,28 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         let h = bw._mm256_mask_sub_epi16(h, subnormal, h, self.0.avx._mm256_set1_epi16(0x0080));
         // SAFETY: the caller guarantees 16 writable `u16` (32 bytes) at `ptr`.
         unsafe { self.0.avx._mm256_storeu_si256(ptr.cast(), h) }
+    }
+    #[inline(always)]
+    unsafe fn store_bf16_group<const N: usize>(self, ptr: *mut u16, v: [__m512; N]) {
+        if BF16 {
+            let dq = self.0.avx512dq;
+            let subnormal = v
+                .iter()
+                .fold(0, |m, &v| m | dq._mm512_fpclass_ps_mask::<0x20>(v));
+            if subnormal == 0 {
+                for (k, &v) in v.iter().enumerate() {
+                    // SAFETY: as in `store_bf16`, with no subnormal lane.
+                    let h: __m256i = unsafe { core::mem::transmute(_mm512_cvtneps_pbh(v)) };
+                    // SAFETY: the caller guarantees `N * 16` writable `u16`.
+                    unsafe { self.0.avx._mm256_storeu_si256(ptr.add(16 * k).cast(), h) }
+                }
+                return;
+            }
+        }
+        for (k, &v) in v.iter().enumerate() {
+            // SAFETY: the caller's guarantee.
+            unsafe { self.store_bf16(ptr.add(16 * k), v) }
+        }
     }
     #[inline(always)]
     fn min(self, a: __m512, b: __m512) -> __m512 {

@@ -206,13 +206,17 @@ mod tests {
     /// the form the slice functions with bfloat16 outputs run, which on
     /// AVX-512 uses AVX512_BF16's conversion where the CPU has it; false
     /// keeps AVX-512 on the portable form, as on the CPUs without it.
-    /// `NO_NAN` stores with [`Simd::store_bf16_no_nan`] instead.
-    struct StoreBf16<'a, const HARDWARE: bool, const NO_NAN: bool> {
+    /// `NO_NAN` stores with [`Simd::store_bf16_no_nan`] instead, `GROUP`
+    /// with [`Simd::store_bf16_group`], four vectors at a time (`x` then a
+    /// multiple of 64 long).
+    struct StoreBf16<'a, const HARDWARE: bool, const NO_NAN: bool, const GROUP: bool = false> {
         x: &'a [f32],
         y: &'a mut [u16],
     }
 
-    impl<const HARDWARE: bool, const NO_NAN: bool> SimdJob for StoreBf16<'_, HARDWARE, NO_NAN> {
+    impl<const HARDWARE: bool, const NO_NAN: bool, const GROUP: bool> SimdJob
+        for StoreBf16<'_, HARDWARE, NO_NAN, GROUP>
+    {
         type Output = ();
         const WRITES_BF16: bool = HARDWARE;
 
@@ -222,6 +226,20 @@ mod tests {
                 self.x.chunks_exact(S::LANES),
                 self.y.chunks_exact_mut(S::LANES),
             );
+            if GROUP {
+                let (x, y) = (
+                    self.x.chunks_exact(4 * S::LANES),
+                    self.y.chunks_exact_mut(4 * S::LANES),
+                );
+                for (x, y) in x.zip(y) {
+                    // SAFETY: each chunk holds `4 * LANES` elements.
+                    unsafe {
+                        let v = [0, 1, 2, 3].map(|k| s.load(x.as_ptr().add(k * S::LANES)));
+                        s.store_bf16_group(y.as_mut_ptr(), v);
+                    }
+                }
+                return;
+            }
             for (x, y) in x.zip(y) {
                 // SAFETY: each chunk holds `LANES` elements.
                 unsafe {
@@ -285,7 +303,7 @@ mod tests {
             x.push(f32::from_bits(bits));
             x.push(others[i % others.len()]);
         }
-        x.resize(x.len().next_multiple_of(16), 1.0);
+        x.resize(x.len().next_multiple_of(64), 1.0);
         // The NaN-free store: the same inputs with the NaNs other than the
         // two default ones replaced by them.
         let default_nans: Vec<f32> = x
@@ -299,6 +317,16 @@ mod tests {
             })
             .collect();
         for &isa in Isa::available() {
+            let mut y = vec![0u16; x.len()];
+            // SAFETY: an available path; the job's slices are its own.
+            unsafe { on_isa(isa, StoreBf16::<true, false, true> { x: &x, y: &mut y }) };
+            for (&v, got) in x.iter().zip(y) {
+                assert_eq!(
+                    got,
+                    half::bf16::from_f32(v).to_bits(),
+                    "{isa} (group): {v:e}"
+                );
+            }
             check_store_bf16(isa, true, false, &x);
             check_store_bf16(isa, false, false, &x);
             check_store_bf16(isa, true, true, &default_nans);

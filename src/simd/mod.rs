@@ -364,6 +364,23 @@ pub(crate) trait Simd: Copy {
         // SAFETY: the caller's guarantee.
         unsafe { self.store_u16(ptr, convert::f32_to_bf16(self, v)) }
     }
+    /// [`Simd::store_bf16`] on `N` vectors, `v[k]` at `ptr + k * LANES`.
+    ///
+    /// Cost: [`Simd::store_bf16`]'s per vector, but on AVX-512 with
+    /// AVX512_BF16, which tests the vectors for subnormal lanes together:
+    /// one `vfpclassps` per vector and one test and branch for the `N`, then
+    /// one `vcvtneps2bf16` per vector where no lane is subnormal (the
+    /// per-vector form's masked `vpord` and `vpsubw` only where one is).
+    ///
+    /// # Safety
+    /// `ptr` must be valid for writing `N * LANES` consecutive `u16`.
+    #[inline(always)]
+    unsafe fn store_bf16_group<const N: usize>(self, ptr: *mut u16, v: [Self::F; N]) {
+        for (k, &v) in v.iter().enumerate() {
+            // SAFETY: the caller's guarantee.
+            unsafe { self.store_bf16(ptr.add(k * Self::LANES), v) }
+        }
+    }
     /// As [`Simd::store_bf16`], with the same bits, for a `v` whose NaN
     /// lanes, if any, have their quiet bit set and their low 16 bits zero
     /// (the NaN `f32::NAN`, `0x7fc0_0000`, that a gated unit gives for
