@@ -33,6 +33,12 @@ pub(crate) const SHIFTER: f32 = 12_582_912.0;
 
 /// An elementwise function on vectors of `f32`.
 pub(crate) trait Kernel: Copy {
+    /// Whether the driver's main loop takes four vectors per iteration
+    /// where the path's [`Simd::UNROLL`] is two (AVX2): for a kernel whose
+    /// chain of dependent operations is long enough that more vectors in
+    /// flight outweigh the registers they spill.
+    const WIDE: bool = false;
+
     /// The function on one vector.
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F;
 

@@ -125,6 +125,8 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
 /// closure is compiled as a function of its own, without the target features
 /// of the function it is called from.)
 trait VectorFn: Copy {
+    /// The kernel's [`Kernel::WIDE`].
+    const WIDE: bool = false;
     /// The kernel alone.
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
     /// A vector that is NaN in every lane where [`VectorFn::nan_rule`] may
@@ -151,6 +153,7 @@ trait VectorFn: Copy {
 struct OneInputFn<K>(K);
 
 impl<K: Kernel> VectorFn for OneInputFn<K> {
+    const WIDE: bool = K::WIDE;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F, _t: S::F) -> S::F {
         self.0.apply(s, x)
@@ -241,8 +244,8 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     let hints = Prefetch::new::<S>();
     let read_x = !core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
     let read_t = !core::ptr::eq(t, x) && !core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
-    // Two or four vectors per iteration (see `Simd::UNROLL`).
-    let unroll = S::UNROLL;
+    // Two or four vectors per iteration (see `Simd::UNROLL`, `Kernel::WIDE`).
+    let unroll = if F::WIDE { 4 } else { S::UNROLL };
     const { assert!(S::UNROLL == 2 || S::UNROLL == 4) };
     // SAFETY (of the body below): `i + unroll * lanes <= n`, so every lane
     // read and written is in bounds; all loads of a group precede its stores

@@ -96,7 +96,8 @@ pub(crate) trait Simd: Copy {
     /// per iteration (2 or 4), so that the dependency chains of
     /// neighbouring vectors overlap. Four on AVX-512, NEON and the scalar
     /// path; AVX2 overrides it with two (its 16 registers do not hold four
-    /// vectors' temporaries and a kernel's constants, so four spill).
+    /// vectors' temporaries and a kernel's constants, so four spill), which a
+    /// kernel with a long chain may raise to four ([`Kernel::WIDE`](crate::kernels::Kernel::WIDE)).
     /// Measured with `cargo run --release` on an AVX-512 Xeon against one
     /// vector per iteration, four is faster for every transcendental
     /// function on AVX-512, by up to a fifth; on NEON, `scripts/mca.sh`
