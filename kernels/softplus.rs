@@ -259,10 +259,8 @@ fn last_at_most(beta: f32, t: f32) -> f32 {
 }
 
 impl<const SCALED: bool, const TINY: bool, const ONE: bool> Kernel for Softplus<SCALED, TINY, ONE> {
-    // On AVX2 four vectors per iteration ran 16 to 19% faster than two
-    // (Zen 4, `softplus(1, 20)` at 4 Ki and 1 Mi, alternated runs; within
-    // 1% on an AVX-512 Xeon's AVX2 path); `erf`, `tanh` and `mish` moved
-    // within 3% either way, `gelu` and `exp` lost 2 to 6%.
+    // Four vectors per iteration on AVX2: 16 to 19% faster than two on
+    // Zen 4, within 1% on a Xeon (the README's Throughput section).
     const WIDE: bool = true;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {

@@ -217,9 +217,12 @@ fn fast_group<S: Simd, const N: usize>(
 
 /// The loop of [`one_input`] and [`two_inputs`]: `f` on the vectors of `x` and `t`, a
 /// partial head so that the stores of the body are aligned to the vector (a
-/// store that straddles two cache lines costs twice), the body unrolled by
-/// [`Simd::UNROLL`], then the tail through the same `f` with partial loads and a
-/// partial store. Nothing past the `n` elements is read or written.
+/// store that straddles two cache lines costs twice; a paired loop, see
+/// [`Simd::BF16_PAIRS`], takes one vector more in order where that aligns its
+/// stores of two vectors), the body unrolled by [`Simd::UNROLL`] (or four
+/// vectors, [`Kernel::WIDE`]), then the tail through the same `f` with partial
+/// loads and a partial store. Nothing past the `n` elements is read or
+/// written.
 ///
 /// # Safety
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes; `y` may
@@ -240,11 +243,26 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         // only the first `i` elements.
         unsafe { partial(s, f, x, t, y, i) };
     }
+    let paired = const { element::paired::<S, A, B>() };
+    // A paired loop stores two vectors at once: one vector in order first
+    // where that aligns those stores to their size too.
+    if paired
+        && i + lanes <= n
+        && !(y as usize + i * size_of::<B>()).is_multiple_of(2 * lanes * size_of::<B>())
+    {
+        // SAFETY: `i + lanes <= n`.
+        unsafe {
+            let v = f.call(s, element::load(s, x.add(i)), element::load(s, t.add(i)));
+            element::store(s, y.add(i), v);
+        }
+        i += lanes;
+    }
     // The lines to hint: the output's, and each input's that is not it.
     let hints = Prefetch::new::<S>();
     let read_x = !core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
     let read_t = !core::ptr::eq(t, x) && !core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
-    // Two or four vectors per iteration (see `Simd::UNROLL`, `Kernel::WIDE`).
+    // Two or four vectors per iteration (see `Simd::UNROLL`, `Kernel::WIDE`),
+    // in pairs where `paired` (see `Simd::BF16_PAIRS`).
     let unroll = if F::WIDE { 4 } else { S::UNROLL };
     const { assert!(S::UNROLL == 2 || S::UNROLL == 4) };
     // SAFETY (of the body below): `i + unroll * lanes <= n`, so every lane
@@ -271,7 +289,6 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
             macro_rules! group {
                 ($($k:literal),+) => {{
                     const N: usize = [$($k),+].len();
-                    let paired = const { element::paired::<S, A, B>() };
                     let a = element::load_group::<S, A, N>(s, x.add(i), paired);
                     let c = element::load_group::<S, A, N>(s, t.add(i), paired);
                     // A function with a fast form: one test of its lanes
@@ -302,7 +319,8 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                         // is NaN: the sum of the keys is NaN wherever one is.
                         // Where none is, a NaN result can only be the `f32::NAN`
                         // a gated unit gives for `0 * inf`, which `store_no_nan`
-                        // rounds to the same bits (AVX2 `bf16`).
+                        // and the pairs' rounding without the NaN test round to
+                        // the same bits (AVX2 `bf16`).
                         let nan = S::NAN_RULE_PER_VECTOR
                             || s.any(s.is_nan(fold!($(f.nan_key(s, a[$k], c[$k])),+)));
                         let b = if nan {
@@ -485,6 +503,7 @@ pub(crate) unsafe fn attention_rows<S: Simd, L: Flavor>(
 struct SumFn<K>(K);
 
 impl<K: Kernel> VectorFn for SumFn<K> {
+    const WIDE: bool = K::WIDE;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
         self.0.apply(s, s.add(x, t))

@@ -155,8 +155,6 @@ pub(crate) unsafe fn store_no_nan<S: Simd, E: Element>(s: S, ptr: *mut E, v: S::
     }
 }
 
-/// The most lanes of any backend: the size of the staging buffer of the
-/// partial loads and stores of 16-bit elements.
 /// Whether a loop from `A` to `B` moves its whole vectors in pairs as
 /// [`load_group`] and [`store_group`] do for bfloat16 on both sides.
 #[inline(always)]
@@ -182,6 +180,7 @@ pub(crate) unsafe fn load_group<S: Simd, E: Element, const N: usize>(
     let lanes = S::LANES;
     let mut v = [s.splat(0.0); N];
     if paired && matches!(E::FORMAT, Format::Bf16) {
+        debug_assert!(N.is_multiple_of(2));
         for k in 0..N / 2 {
             // SAFETY: the caller's guarantee: `2 * LANES` two-byte elements
             // from `2 k LANES` on are `LANES` four-byte lanes.
@@ -198,8 +197,10 @@ pub(crate) unsafe fn load_group<S: Simd, E: Element, const N: usize>(
 }
 
 /// Stores `N` vectors loaded by [`load_group`] with the same `paired`, each
-/// result where its input was, rounded as [`store`] rounds; `no_nan` where no
-/// lane of `v` is NaN (for [`store_no_nan`] and the pairs' rounding). Unpaired
+/// result where its input was, rounded as [`store`] rounds; `no_nan` where
+/// every NaN lane of `v`, if any, is a quiet NaN whose low 16 bits are zero
+/// (the contract of [`Simd::store_bf16_no_nan`], for [`store_no_nan`] and the
+/// pairs' rounding without the NaN test). Unpaired
 /// `bf16` results are stored together ([`Simd::store_bf16_group`]) unless the
 /// path's [`store_no_nan`] applies.
 ///
@@ -214,8 +215,8 @@ pub(crate) unsafe fn store_group<S: Simd, E: Element, const N: usize>(
 ) {
     let lanes = S::LANES;
     let bf16 = matches!(E::FORMAT, Format::Bf16);
-    // SAFETY (of every store below): the caller's guarantee.
     if paired && bf16 {
+        debug_assert!(N.is_multiple_of(2));
         for k in (0..N).step_by(2) {
             let pair = [v[k], v[k + 1]];
             let pairs = if no_nan {
@@ -223,21 +224,29 @@ pub(crate) unsafe fn store_group<S: Simd, E: Element, const N: usize>(
             } else {
                 convert::bf16_pairs_to_lanes::<S, false>(s, pair)
             };
+            // SAFETY: the caller's guarantee: `2 * LANES` two-byte elements
+            // from `k LANES` on are `LANES` four-byte lanes.
             unsafe { s.store(ptr.add(k * lanes).cast(), s.from_bits(pairs)) };
         }
     } else if no_nan && has_no_nan_store::<S, E>() {
         for (k, &v) in v.iter().enumerate() {
+            // SAFETY: the caller's guarantee.
             unsafe { store_no_nan(s, ptr.add(k * lanes), v) };
         }
     } else if bf16 {
+        // SAFETY: the caller's guarantee; `bf16` is `repr(transparent)` over
+        // `u16`.
         unsafe { s.store_bf16_group(ptr.cast(), v) };
     } else {
         for (k, &v) in v.iter().enumerate() {
+            // SAFETY: the caller's guarantee.
             unsafe { store(s, ptr.add(k * lanes), v) };
         }
     }
 }
 
+/// The most lanes of any backend: the size of the staging buffer of the
+/// partial loads and stores of 16-bit elements.
 const MAX_LANES: usize = 16;
 
 /// Loads the first `n < LANES` elements, widened, reading nothing past them

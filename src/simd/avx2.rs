@@ -56,9 +56,9 @@ impl Simd for Avx2 {
     // Measured with `cargo run --release` on an AVX-512 Xeon, three runs
     // of each binary alternated, against four: `exp` 5% and `silu` 8%
     // faster, `sigmoid` and `gelu` 2-3%, `gelu_tanh` 2-3% slower, the others
-    // within 1%. On Zen 4, four: `softplus` 16 to 19% faster (which takes
-    // four through `Kernel::WIDE`), `silu` and `gelu_tanh` up to 3%, `gelu`
-    // 1 to 6% slower, `exp` 2%, the others within 3%.
+    // within 1%. On Zen 4 four was faster for `softplus` alone beyond 3%,
+    // which takes it through `Kernel::WIDE` (the README's Throughput
+    // section).
     const UNROLL: usize = 2;
     // `sigmoid` and `silu` on `bf16` 16 to 22% faster, `gelu` 8% (`cargo
     // run --release`, alternated runs at 4 Ki and 1 Mi).

@@ -135,15 +135,17 @@ pub(crate) trait Simd: Copy {
     /// of vectors, the even and the odd positions of `2 * LANES` elements
     /// ([`convert::bf16_pairs_from_lanes`]): per pair, one load, a shift and
     /// an `and` to widen; to narrow, the two roundings of [`convert`]'s
-    /// integer form (four operations each), a shift, two `and`s, an `or` and
-    /// one store; no shuffle, where widening in order takes a zero extension
-    /// across lanes and a shift per vector, and AVX2's store in order nine
-    /// operations. AVX2 only (true): on `bf16`, `silu` 10% faster, `sigmoid`
-    /// and `exp` 9%, `relu` 8% and `gelu` 6% (`cargo run --release`, two
-    /// alternated runs at 4 Ki and 1 Mi, Zen 4). On AVX-512 the pairs
-    /// measured 6 to 12% slower than the order kept with `vcvtneps2bf16`;
-    /// NEON is not measured (in order, its zero extension and its
-    /// narrowing are one `ushll` and one `xtn` per vector, not shuffles).
+    /// integer form (four operations each without the NaN test), a shift,
+    /// two `and`s, an `or` and one store. About as many operations as in
+    /// order, but no shuffle, where AVX2 in order takes six per pair: a
+    /// `vpshufb` per vector to widen (after a broadcast load), and to narrow
+    /// a `vpshufb` and a `vpermq` per vector after the same roundings. AVX2
+    /// only (true): on `bf16`, 8 to 9% faster
+    /// for `silu`, `gelu`, `sigmoid`, `exp` and `relu` (see the README's
+    /// 16-bit section). On AVX-512 the pairs measured 6 to 12% slower than
+    /// the order kept with `vcvtneps2bf16`; NEON is not measured (in order,
+    /// its zero extension and its narrowing are one `ushll` and one `xtn`
+    /// per vector, not shuffles).
     const BF16_PAIRS: bool = false;
     /// A vector of `f32`.
     type F: Copy;
