@@ -91,10 +91,12 @@ declare -A KERNEL=(
 )
 
 # Whether a demangled name ($1) is on the f32 path of kernel $2: it names no
-# 16-bit element type, and if it names a kernel, it names that one.
+# 16-bit element type and is not one of the mixed forms' conversion loops
+# (`Activation::run_mixed`, `activation::convert`), and if it names a
+# kernel, it names that one.
 on_path() {
     awk -v name="$1" -v kernel="kernels::$2" 'BEGIN {
-        if (name ~ /bfloat|binary16/) exit 1
+        if (name ~ /bfloat|binary16|run_mixed|activation::convert/) exit 1
         if (index(name, "kernels::") && !match(name, kernel "([^A-Za-z_]|$)")) exit 1
         exit 0 }'
 }
