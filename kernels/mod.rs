@@ -93,6 +93,9 @@ impl<K: Kernel> KernelChoice for K {
 
 /// An elementwise function of two inputs on vectors of `f32`.
 pub(crate) trait TwoInputKernel: Copy {
+    /// As [`Kernel::WIDE`].
+    const WIDE: bool = false;
+
     /// The function on one vector of each input.
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;
 

@@ -174,6 +174,7 @@ impl<K: Kernel> VectorFn for OneInputFn<K> {
 struct TwoInputsFn<K>(K);
 
 impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
+    const WIDE: bool = K::WIDE;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
         self.0.apply(s, x, t)
