@@ -221,7 +221,7 @@ fn fast_group<S: Simd, const N: usize>(
 /// store that straddles two cache lines costs twice; a paired loop, see
 /// [`Simd::BF16_PAIRS`], takes one vector more in order where that aligns its
 /// stores of two vectors), the body unrolled by [`Simd::UNROLL`] (or four
-/// vectors, [`Kernel::WIDE`]), then the tail through the same `f` with partial
+/// vectors, [`Kernel::WIDE`], and where paired), then the tail through the same `f` with partial
 /// loads and a partial store. Nothing past the `n` elements is read or
 /// written.
 ///
@@ -262,9 +262,9 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     let hints = Prefetch::new::<S>();
     let read_x = !core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
     let read_t = !core::ptr::eq(t, x) && !core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
-    // Two or four vectors per iteration (see `Simd::UNROLL`, `Kernel::WIDE`),
-    // in pairs where `paired` (see `Simd::BF16_PAIRS`).
-    let unroll = if F::WIDE { 4 } else { S::UNROLL };
+    // Two or four vectors per iteration (see `Simd::UNROLL`, `Kernel::WIDE`);
+    // four, as two pairs, where `paired` (see `Simd::BF16_PAIRS`).
+    let unroll = if F::WIDE || paired { 4 } else { S::UNROLL };
     const { assert!(S::UNROLL == 2 || S::UNROLL == 4) };
     // SAFETY (of the body below): `i + unroll * lanes <= n`, so every lane
     // read and written is in bounds; all loads of a group precede its stores

@@ -139,10 +139,12 @@ pub(crate) trait Simd: Copy {
     /// two `and`s, an `or` and one store. About as many operations as in
     /// order, but no shuffle, where AVX2 in order takes six per pair: a
     /// `vpshufb` per vector to widen (after a broadcast load), and to narrow
-    /// a `vpshufb` and a `vpermq` per vector after the same roundings. AVX2
-    /// only (true): on `bf16`, 8 to 9% faster
-    /// for `silu`, `gelu`, `sigmoid`, `exp` and `relu` (see the README's
-    /// 16-bit section). On AVX-512 the pairs measured 6 to 12% slower than
+    /// a `vpshufb` and a `vpermq` per vector after the same roundings. A
+    /// paired loop takes four vectors per iteration, two pairs, whatever
+    /// [`Simd::UNROLL`] says. AVX2 only (true): on `bf16`, 8 to 9% faster
+    /// for `silu`, `gelu`, `sigmoid`, `exp` and `relu`, and with four
+    /// vectors per iteration 4 to 16% more (see the README's 16-bit
+    /// section). On AVX-512 the pairs measured 6 to 12% slower than
     /// the order kept with `vcvtneps2bf16`; NEON is not measured (in order,
     /// its zero extension and its narrowing are one `ushll` and one `xtn`
     /// per vector, not shuffles).
