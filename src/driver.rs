@@ -220,10 +220,10 @@ fn fast_group<S: Simd, const N: usize>(
 /// partial head so that the stores of the body are aligned to the vector (a
 /// store that straddles two cache lines costs twice; a paired loop, see
 /// [`Simd::BF16_PAIRS`], takes one vector more in order where that aligns its
-/// stores of two vectors), the body unrolled by [`Simd::UNROLL`] (or four
-/// vectors, [`Kernel::WIDE`], and where paired), then the tail through the same `f` with partial
-/// loads and a partial store. Nothing past the `n` elements is read or
-/// written.
+/// stores of two vectors), the body unrolled by [`Simd::UNROLL`] (or by
+/// four, for a [`Kernel::WIDE`] kernel and where paired), then the tail
+/// through the same `f`, whole vectors, then partial loads and a partial
+/// store. Nothing past the `n` elements is read or written.
 ///
 /// # Safety
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes; `y` may
@@ -252,10 +252,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         && !(y as usize + i * size_of::<B>()).is_multiple_of(2 * lanes * size_of::<B>())
     {
         // SAFETY: `i + lanes <= n`.
-        unsafe {
-            let v = f.call(s, element::load(s, x.add(i)), element::load(s, t.add(i)));
-            element::store(s, y.add(i), v);
-        }
+        unsafe { whole(s, f, x.add(i), t.add(i), y.add(i)) };
         i += lanes;
     }
     // The lines to hint: the output's, and each input's that is not it.
@@ -304,12 +301,8 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                         if s.any(s.mask_not(held)) {
                             let (x, t) = core::hint::black_box((x, t));
                             $(
-                                let v = f.call(
-                                    s,
-                                    element::load(s, x.add(i + $k * lanes)),
-                                    element::load(s, t.add(i + $k * lanes)),
-                                );
-                                element::store(s, y.add(i + $k * lanes), v);
+                                let j = i + $k * lanes;
+                                whole(s, f, x.add(j), t.add(j), y.add(j));
                             )+
                         } else {
                             element::store_group::<S, B, N>(s, y.add(i), b, (paired, true));
@@ -342,15 +335,31 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     }
     while i + lanes <= n {
         // SAFETY: `i + lanes <= n`.
-        unsafe {
-            let v = f.call(s, element::load(s, x.add(i)), element::load(s, t.add(i)));
-            element::store(s, y.add(i), v);
-        }
+        unsafe { whole(s, f, x.add(i), t.add(i), y.add(i)) };
         i += lanes;
     }
     if i < n {
         // SAFETY: `n - i < lanes` elements remain, all in bounds.
         unsafe { partial(s, f, x.add(i), t.add(i), y.add(i), n - i) };
+    }
+}
+
+/// `f` on the `LANES` elements at `x`, `t` and `y`, in order.
+///
+/// # Safety
+/// `x` and `t` valid for `LANES` reads, `y` for `LANES` writes.
+#[inline(always)]
+unsafe fn whole<S: Simd, F: VectorFn, A: Element, B: Element>(
+    s: S,
+    f: F,
+    x: *const A,
+    t: *const A,
+    y: *mut B,
+) {
+    // SAFETY: the caller's guarantee.
+    unsafe {
+        let v = f.call(s, element::load(s, x), element::load(s, t));
+        element::store(s, y, v);
     }
 }
 

@@ -295,10 +295,8 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
                 return;
             }
         }
-        for (k, &v) in v.iter().enumerate() {
-            // SAFETY: the caller's guarantee.
-            unsafe { self.store_bf16(ptr.add(16 * k), v) }
-        }
+        // SAFETY: the caller's guarantee.
+        unsafe { super::store_bf16_each(self, ptr, v) }
     }
     #[inline(always)]
     fn min(self, a: __m512, b: __m512) -> __m512 {

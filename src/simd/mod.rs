@@ -53,6 +53,20 @@ fn mul_pow2_field<S: Simd>(s: S, v: S::F, low: S::I) -> S::F {
     s.mul(mul_pow2_field_exact(s, v, low), s.splat(TWO_POW_MINUS_65))
 }
 
+/// [`Simd::store_bf16`] on each of `N` vectors, `v[k]` at
+/// `ptr + k * LANES`: the default [`Simd::store_bf16_group`], and the
+/// fallback of the paths that override it.
+///
+/// # Safety
+/// `ptr` must be valid for writing `N * LANES` consecutive `u16`.
+#[inline(always)]
+pub(crate) unsafe fn store_bf16_each<S: Simd, const N: usize>(s: S, ptr: *mut u16, v: [S::F; N]) {
+    for (k, &v) in v.iter().enumerate() {
+        // SAFETY: the caller's guarantee.
+        unsafe { s.store_bf16(ptr.add(k * S::LANES), v) }
+    }
+}
+
 /// `2^-65`, the second factor of [`mul_pow2_field`].
 const TWO_POW_MINUS_65: f32 = f32::from_bits(0x1f00_0000);
 
@@ -381,10 +395,8 @@ pub(crate) trait Simd: Copy {
     /// `ptr` must be valid for writing `N * LANES` consecutive `u16`.
     #[inline(always)]
     unsafe fn store_bf16_group<const N: usize>(self, ptr: *mut u16, v: [Self::F; N]) {
-        for (k, &v) in v.iter().enumerate() {
-            // SAFETY: the caller's guarantee.
-            unsafe { self.store_bf16(ptr.add(k * Self::LANES), v) }
-        }
+        // SAFETY: the caller's guarantee.
+        unsafe { store_bf16_each(self, ptr, v) }
     }
     /// As [`Simd::store_bf16`], with the same bits, for a `v` whose NaN
     /// lanes, if any, have their quiet bit set and their low 16 bits zero
