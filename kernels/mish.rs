@@ -58,7 +58,7 @@
 //! every path gives the scalar path's bits.
 
 use super::exp::exp_neg;
-use super::{Kernel, quotient_residual};
+use super::{Kernel, quotient_residual, recip_rough};
 use crate::simd::Simd;
 
 /// `mish`.
@@ -69,10 +69,6 @@ pub(crate) struct Mish;
 /// (as `-112`) where it multiplies: below about `-108.7`, `mish` rounds to
 /// `-0.0`.
 const ABS_X_MAX: f32 = 112.0;
-/// `1/d` within 5.1% for every `d` in `[2, 10]` is the float whose bits are
-/// `RECIP_MAGIC - bits(d)` (the exponent negated and the mantissa's
-/// reciprocal taken linearly): it only scales the correction.
-const RECIP_MAGIC: u32 = 0x7ef3_11c3;
 
 impl Kernel for Mish {
     #[inline(always)]
@@ -93,12 +89,11 @@ impl Kernel for Mish {
         let k = s.div(num, d);
         let e_num = s.mul_add(z, z, s.sub(gz, num));
         let e_d = s.mul_add(z, z_plus_2, s.sub(two, d));
-        // 1/d within 5.1%: the float with the bits RECIP_MAGIC - bits(d),
-        // as !bits(d) + (RECIP_MAGIC + 1), off the FMA units.
-        let not_d = s.to_bits(s.xor(d, s.splat(f32::from_bits(!0))));
-        let magic = s.to_bits(s.splat(f32::from_bits(RECIP_MAGIC + 1)));
-        let r = s.from_bits(s.add_i32(not_d, magic));
-        let c = s.mul(quotient_residual(s, k, (num, Some(e_num)), (d, e_d)), r);
+        // 1/d within 5.1% (d is in [2, 10]).
+        let c = s.mul(
+            quotient_residual(s, k, (num, Some(e_num)), (d, e_d)),
+            recip_rough::<_, false>(s, d),
+        );
         // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
         // on the right; x clamped below at -112 only: on the right, k and c
         // are +0 past the exponential's clamp, so a finite x gives x.

@@ -12,8 +12,9 @@
 //! with `N = 1`, `E` or `m`, and `t = (N - q) - q E` with one rounding (an FMA;
 //! `N - q` is exact, `q` being in `[N/2, N]`), which is the remainder
 //! `N - q (1 + E)` against the exact denominator; the correction is `c = t / d`
-//! with `1/d` taken roughly (`c` is below an ulp of `q`, so that costs little;
-//! `1 - E/2` is within 12.5% of `1/d` for every `E` in `[0, 1]`), so `q + c` is
+//! with `1/d` taken roughly (`c` is below an ulp of `q`, so that costs little:
+//! the float whose bits are a constant less those of `d`, within 5.1% of
+//! `1/d`, one integer subtraction off the FMA pipes), so `q + c` is
 //! `N / (1 + E)` to well under an ulp. What remains is the error of `m`, which
 //! moves the result by at most 2^-23.66 relative (about 1.3 ULP where the
 //! result sits just below a power of two), and the last rounding.
@@ -81,8 +82,8 @@
 //! `sigmoid(+inf) = 1`, `sigmoid(±0) = 0.5`; `silu(-inf) = -0.0`,
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
-use super::Kernel;
 use super::exp::{Pow2, exp_neg};
+use super::{Kernel, recip_rough};
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -98,22 +99,22 @@ pub(crate) struct Silu;
 const CLAMP: f32 = 112.0;
 
 /// The compensated quotient `q + c` of `logistic_of`: `q`, its remainder
-/// `t` against the exact denominator, and `E`, from which the correction
-/// `c = t / d` is taken.
+/// `t` against the exact denominator, and the rounded denominator `d`, from
+/// which the correction `c = t / d` is taken.
 struct Quotient<S: Simd> {
     q: S::F,
     t: S::F,
-    big_e: S::F,
+    d: S::F,
 }
 
 impl<S: Simd> Quotient<S> {
     /// `-c`, the correction `c = t r` negated and rounded as `c` is (its
-    /// factor negated: `-(t r) = t (-r)`), with `r = 1 - E/2` within 12.5%
-    /// of `1/d`.
+    /// factor negated: `-(t r) = t (-r)`, so a `t` of `+0` gives `-0.0`),
+    /// with `r` within 5.1% of `1/d` from the bits of `d` ([`recip_rough`]:
+    /// an integer subtraction, off the FMA pipes).
     #[inline(always)]
     fn neg_c(&self, s: S) -> S::F {
-        let minus_one = s.splat(-1.0);
-        s.mul(self.t, s.mul_add(self.big_e, s.splat(0.5), minus_one))
+        s.mul(self.t, recip_rough::<_, true>(s, self.d))
     }
 
     /// `q + t` with one rounding: the correction with `1/d` taken as `1`,
@@ -136,7 +137,7 @@ fn logistic_of<S: Simd>(s: S, big_e: S::F, num: S::F) -> Quotient<S> {
     // num - q is exact (q is in [num/2, num]), so t is num - q (1 + E)
     // rounded once.
     let t = s.neg_mul_add(q, big_e, s.sub(num, q));
-    Quotient { q, t, big_e }
+    Quotient { q, t, d }
 }
 
 impl Kernel for Sigmoid {

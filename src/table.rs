@@ -106,7 +106,7 @@ macro_rules! activation_table {
                 range: [f32::NEG_INFINITY, f32::INFINITY],
                 reference: |x| reference::silu(f64::from(x)),
                 naive: |v| v / (1.0 + (-v).exp()),
-                cases: [{} => 0x679a_38bd_2a64_91fb],
+                cases: [{} => 0x74fc_0fd6_9ebd_74fe],
             }
 
             /// `y[i] = x[i] Phi(x[i]) = x/2 (1 + erf(x/sqrt 2))`: GELU as PyTorch's `GELU(approximate='none')`.
@@ -139,7 +139,7 @@ macro_rules! activation_table {
                 range: [f32::NEG_INFINITY, f32::INFINITY],
                 reference: |x| reference::gelu_tanh(f64::from(x)),
                 naive: |v| 0.5 * v * (1.0 + (0.797_884_6 * (v + 0.044_715 * v * v * v)).tanh()),
-                cases: [{} => 0xfe3a_6fec_6b22_7426],
+                cases: [{} => 0x8784_b3de_8516_0b27],
             }
 
             /// `y[i] = x[i] sigmoid(1.702 x[i])`: QuickGELU (CLIP; ONNX Runtime's `QuickGelu`).

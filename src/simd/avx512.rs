@@ -70,9 +70,6 @@ impl<const BF16: bool> Avx512<BF16> {
 impl<const BF16: bool> Simd for Avx512<BF16> {
     const PREFETCH: bool = true;
     const LANES: usize = 16;
-    // `keep_nan` is one `vfixupimmps` per vector: cheaper than a test and a
-    // branch per iteration.
-    const NAN_RULE_PER_VECTOR: bool = true;
     type F = __m512;
     type I = __m512i;
     type M = __mmask16;
@@ -228,6 +225,10 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
     #[inline(always)]
     fn add_i32(self, a: __m512i, b: __m512i) -> __m512i {
         self.0.avx512f._mm512_add_epi32(a, b)
+    }
+    #[inline(always)]
+    fn sub_i32(self, a: __m512i, b: __m512i) -> __m512i {
+        self.0.avx512f._mm512_sub_epi32(a, b)
     }
     #[inline(always)]
     unsafe fn load_f16(self, ptr: *const u16) -> __m512 {

@@ -118,23 +118,6 @@ pub(crate) trait Simd: Copy {
     /// puts two ahead only for `gelu` on the Neoverse models (13 to 14%) and
     /// behind for every function on the Apple M1 model (4 to 37%).
     const UNROLL: usize = 4;
-    /// Whether the driver's main loop applies the NaN rule
-    /// ([`Simd::keep_nan`]) to every vector (true), or first tests the
-    /// iteration's inputs for NaN at once and applies it only when one is
-    /// (false: a fold of the inputs with [`Simd::add`], which is NaN wherever
-    /// an input is, one NaN test and a branch). Either way the bits are the
-    /// same: the rule changes only NaN lanes.
-    ///
-    /// Cost per vector of the rule: AVX-512 one `vfixupimmps`, so it applies
-    /// it everywhere (true); AVX2 an `or`, a compare and a `vblendvps` (five
-    /// µops on Intel), NEON four operations. The test costs `UNROLL - 1` adds
-    /// per iteration (and one more per vector for two-input loops, whose key
-    /// is `x + t`), a compare, a move of the result to a general register
-    /// (`vmovmskps`, or NEON's `umaxv` and `fmov`) and a branch (false).
-    /// With the rule on every vector, `scripts/mca.sh` puts the AVX2
-    /// `sigmoid` loop at 1.78 cycles per element on the alderlake model,
-    /// against 1.62 with the test.
-    const NAN_RULE_PER_VECTOR: bool = false;
     /// Whether the driver's main loop stores the bfloat16 results of an
     /// iteration whose inputs hold no NaN with [`Simd::store_bf16_no_nan`]
     /// (true) rather than [`Simd::store_bf16`] (false). The bits are the
@@ -319,7 +302,15 @@ pub(crate) trait Simd: Copy {
     /// `ptr` must be valid for writing `LANES` consecutive `u16`.
     unsafe fn store_u16(self, ptr: *mut u16, v: Self::I);
     /// `a + b` on the 32-bit integer lanes, wrapping.
+    ///
+    /// Cost: one operation on every path (`vpaddd`, `add`), on any of the
+    /// vector units (Zen 4: any of its four pipes, beside the FMA pipes).
     fn add_i32(self, a: Self::I, b: Self::I) -> Self::I;
+    /// `a - b` on the 32-bit integer lanes, wrapping.
+    ///
+    /// Cost: one operation on every path (`vpsubd`, `sub`), as
+    /// [`Simd::add_i32`].
+    fn sub_i32(self, a: Self::I, b: Self::I) -> Self::I;
 
     /// Loads `LANES` IEEE binary16 values (`half::f16` bits), each widened
     /// exactly to `f32` (a NaN keeps its sign and payload, quieted).

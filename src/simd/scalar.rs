@@ -156,6 +156,10 @@ impl Simd for Scalar {
         a.wrapping_add(b)
     }
     #[inline(always)]
+    fn sub_i32(self, a: i32, b: i32) -> i32 {
+        a.wrapping_sub(b)
+    }
+    #[inline(always)]
     fn min(self, a: f32, b: f32) -> f32 {
         if a < b { a } else { b }
     }
