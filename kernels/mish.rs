@@ -35,9 +35,9 @@
 //! sum gives `+0`) are passed through as they come with
 //! [`Simd::pass_zero_inf`].
 //!
-//! Cost per vector, besides the load, the store and the NaN rule: 40 operations
+//! Cost per vector, besides the load, the store and the NaN rule: 39 operations
 //! on AVX-512 (the exponential 12 with its clamp and scaling, the quotient 5
-//! with one division, its correction 10 of which 2 on the integer side, the two
+//! with one division, its correction 9 of which 1 on the integer side, the two
 //! sides' selects 5, the result 6 with its scaling, the clamp of `x` and the
 //! pass of `±0` and `+inf` 2), of which 32 are FMAs, products, sums, min/max or
 //! the division; on AVX2 and NEON each of the two scalings by `2^n` is a shift
@@ -45,7 +45,7 @@
 //! products where AVX-512 has one `vscalefps`, the clamp of `|x|` is two
 //! operations ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`, and the
 //! pass four (two compares, an `or` and a select) where AVX-512 has one
-//! `vfixupimmps`: 48 in all. The former form, degree-6 polynomials per exponent
+//! `vfixupimmps`: 47 in all. The former form, degree-6 polynomials per exponent
 //! from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects per vector:
 //! one `vpermps` each on AVX-512, five operations on AVX2, a four-register
 //! `tbl` with its index arithmetic on NEON, and two [`Simd::mul_exp2`] with a
