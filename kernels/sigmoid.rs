@@ -14,7 +14,7 @@
 //! `N - q (1 + E)` against the exact denominator; the correction is `c = t / d`
 //! with `1/d` taken roughly (`c` is below an ulp of `q`, so that costs little:
 //! the float whose bits are a constant less those of `d`, within 5.1% of
-//! `1/d`, one integer subtraction off the FMA pipes), so `q + c` is
+//! `1/d`, one integer subtraction, off the FMA pipes on Zen 4), so `q + c` is
 //! `N / (1 + E)` to well under an ulp. What remains is the error of `m`, which
 //! moves the result by at most 2^-23.66 relative (about 1.3 ULP where the
 //! result sits just below a power of two), and the last rounding.
@@ -29,7 +29,8 @@
 //! result. It takes `1/d` as `1`, which leaves `c E` of the correction
 //! (`c` below an ulp of `q`, `E` largest near `x = 0`): the 2-ULP contract
 //! spent for one operation: 1.647 ULP over every input, where
-//! `q + t (1 - E/2)` measured 1.480.
+//! `q + t (1 - E/2)` (the rough `1/d` then used for `silu`'s correction)
+//! measured 1.480.
 //!
 //! `silu` divides `N = m` on every lane and forms, with one rounding,
 //! `W = -a q - a c`, which is `-a sigmoid(-a)` scaled by `2^-n`; `W` is
@@ -111,7 +112,7 @@ impl<S: Simd> Quotient<S> {
     /// `-c`, the correction `c = t r` negated and rounded as `c` is (its
     /// factor negated: `-(t r) = t (-r)`, so a `t` of `+0` gives `-0.0`),
     /// with `r` within 5.1% of `1/d` from the bits of `d` ([`recip_rough`]:
-    /// an integer subtraction, off the FMA pipes).
+    /// an integer subtraction, off the FMA pipes on Zen 4).
     #[inline(always)]
     fn neg_c(&self, s: S) -> S::F {
         s.mul(self.t, recip_rough::<_, true>(s, self.d))

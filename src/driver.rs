@@ -124,9 +124,9 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
 ///
 /// The loop tests each iteration's inputs at once: a fold of them with
 /// [`Simd::add`] (NaN wherever an input is; `UNROLL - 1` adds, and one more
-/// per vector for two-input loops, whose key is `x + t`), one NaN test, a
-/// move of the result to a general register (`vmovmskps`, AVX-512's
-/// `kortestw`, NEON's `umaxv` and `fmov`) and a branch. The bits are those
+/// per vector for two-input loops, whose key is `x + t`), one NaN test, its
+/// result moved to a general register (`vmovmskps`, NEON's `umaxv` and
+/// `fmov`) or tested in place (AVX-512's `kortestw`), and a branch. The bits are those
 /// of the rule on every vector: it changes only NaN lanes. The rule costs
 /// per vector one `vfixupimmps` on AVX-512, an `or`, a compare and a
 /// `vblendvps` on AVX2 (five µops on Intel), four operations on NEON; on
@@ -134,8 +134,9 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
 /// element on the alderlake model with the rule on every vector, against
 /// 1.62 with the test. On Zen 4, `vfixupimmps` issues on the two FMA pipes
 /// (a loop of FMAs and `vfixupimmps` runs at one of either per cycle, where
-/// FMAs and adds run at one of each), which most kernels keep busiest, and
-/// the test's adds do not.
+/// FMAs and adds run at one of each), which most kernels keep busiest; of
+/// the test, only its one compare into a mask per iteration issues there.
+///
 /// (A trait with `#[inline(always)]` methods rather than a closure: a
 /// closure is compiled as a function of its own, without the target features
 /// of the function it is called from.)
