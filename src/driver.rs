@@ -126,13 +126,13 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
 /// [`Simd::add`] (NaN wherever an input is; `UNROLL - 1` adds, and one more
 /// per vector for two-input loops, whose key is `x + t`), one NaN test, its
 /// result moved to a general register (`vmovmskps`, NEON's `umaxv` and
-/// `fmov`) or tested in place (AVX-512's `kortestw`), and a branch. The bits are those
-/// of the rule on every vector: it changes only NaN lanes. The rule costs
-/// per vector one `vfixupimmps` on AVX-512, an `or`, a compare and a
-/// `vblendvps` on AVX2 (five µops on Intel), four operations on NEON; on
-/// AVX2, `scripts/mca.sh` put the `sigmoid` loop at 1.78 cycles per
-/// element on the alderlake model with the rule on every vector, against
-/// 1.62 with the test. On Zen 4, `vfixupimmps` issues on the two FMA pipes
+/// `fmov`) or tested in place (AVX-512's `kortestw`), and a branch. The
+/// bits are those of the rule on every vector: it changes only NaN lanes.
+/// The rule costs per vector one `vfixupimmps` on AVX-512, an `or`, a
+/// compare and a `vblendvps` on AVX2 (five µops on Intel), four operations
+/// on NEON; on AVX2, `scripts/mca.sh` put the `sigmoid` loop at 1.78
+/// cycles per element on the alderlake model with the rule on every vector,
+/// against 1.62 with the test. On Zen 4, `vfixupimmps` issues on the two FMA pipes
 /// (a loop of FMAs and `vfixupimmps` runs at one of either per cycle, where
 /// FMAs and adds run at one of each), which most kernels keep busiest; of
 /// the test, only its one compare into a mask per iteration issues there.
