@@ -162,9 +162,12 @@ mod x86 {
         row!(cycle, "`vgetexpps`", eight!("vgetexpps", "zmm8"));
         row!(cycle, "`vcvtdq2ps`", eight!("vcvtdq2ps", "zmm8"));
         row!(cycle, "`vpsrld`", eight!("vpsrld", "zmm8, 3"));
+        row!(cycle, "`vpslld`", eight!("vpslld", "zmm8, 3"));
+        row!(cycle, "`vpsrad`", eight!("vpsrad", "zmm8, 3"));
         row!(cycle, "`vpaddd`", eight!("vpaddd", "zmm8, zmm9"));
         row!(cycle, "`vpsubd`", eight!("vpsubd", "zmm8, zmm9"));
         row!(cycle, "`vpandd`", eight!("vpandd", "zmm8, zmm9"));
+        row!(cycle, "`vandps`", eight!("vandps", "zmm8, zmm9"));
         row!(cycle, "`vpminud`", eight!("vpminud", "zmm8, zmm9"));
         row!(
             cycle,
@@ -174,6 +177,7 @@ mod x86 {
         row!(cycle, "`vpmovm2d`", eight!("vpmovm2d", "k1"));
         row!(cycle, "`vscalefps`", eight!("vscalefps", "zmm8, zmm10"));
         row!(cycle, "`vpermps`", eight!("vpermps", "zmm8, zmm9"));
+        row!(cycle, "`vpermd`", eight!("vpermd", "zmm8, zmm9"));
         row!(cycle, "`vdivps`", eight!("vdivps", "zmm8, zmm9"));
         row!(
             cycle,
