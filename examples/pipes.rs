@@ -59,19 +59,71 @@ mod x86 {
         }};
     }
 
-    /// Eight FMAs into the accumulators `zmm0` to `zmm7`.
+    /// Eight FMAs into the accumulators `r0` to `r7` (`r` is `zmm` or
+    /// `ymm`) from `r8` and `r9`.
     macro_rules! fmas {
-        () => {
+        ($r:literal) => {
             concat!(
-                "vfmadd231ps zmm0, zmm8, zmm9\n",
-                "vfmadd231ps zmm1, zmm8, zmm9\n",
-                "vfmadd231ps zmm2, zmm8, zmm9\n",
-                "vfmadd231ps zmm3, zmm8, zmm9\n",
-                "vfmadd231ps zmm4, zmm8, zmm9\n",
-                "vfmadd231ps zmm5, zmm8, zmm9\n",
-                "vfmadd231ps zmm6, zmm8, zmm9\n",
-                "vfmadd231ps zmm7, zmm8, zmm9\n",
+                "vfmadd231ps ",
+                $r,
+                "0, ",
+                $r,
+                "8, ",
+                $r,
+                "9\n",
+                "vfmadd231ps ",
+                $r,
+                "1, ",
+                $r,
+                "8, ",
+                $r,
+                "9\n",
+                "vfmadd231ps ",
+                $r,
+                "2, ",
+                $r,
+                "8, ",
+                $r,
+                "9\n",
+                "vfmadd231ps ",
+                $r,
+                "3, ",
+                $r,
+                "8, ",
+                $r,
+                "9\n",
+                "vfmadd231ps ",
+                $r,
+                "4, ",
+                $r,
+                "8, ",
+                $r,
+                "9\n",
+                "vfmadd231ps ",
+                $r,
+                "5, ",
+                $r,
+                "8, ",
+                $r,
+                "9\n",
+                "vfmadd231ps ",
+                $r,
+                "6, ",
+                $r,
+                "8, ",
+                $r,
+                "9\n",
+                "vfmadd231ps ",
+                $r,
+                "7, ",
+                $r,
+                "8, ",
+                $r,
+                "9\n",
             )
+        };
+        () => {
+            fmas!("zmm")
         };
     }
 
@@ -87,27 +139,11 @@ mod x86 {
         };
     }
 
-    /// Sixteen 256-bit FMAs into `ymm0` to `ymm7`, two each.
+    /// Sixteen 256-bit FMAs into `ymm0` to `ymm7`, two each (eight alone
+    /// would wait on the FMAs' latency).
     macro_rules! ymm_fmas {
         () => {
-            concat!(
-                "vfmadd231ps ymm0, ymm8, ymm9\n",
-                "vfmadd231ps ymm1, ymm8, ymm9\n",
-                "vfmadd231ps ymm2, ymm8, ymm9\n",
-                "vfmadd231ps ymm3, ymm8, ymm9\n",
-                "vfmadd231ps ymm4, ymm8, ymm9\n",
-                "vfmadd231ps ymm5, ymm8, ymm9\n",
-                "vfmadd231ps ymm6, ymm8, ymm9\n",
-                "vfmadd231ps ymm7, ymm8, ymm9\n",
-                "vfmadd231ps ymm0, ymm8, ymm9\n",
-                "vfmadd231ps ymm1, ymm8, ymm9\n",
-                "vfmadd231ps ymm2, ymm8, ymm9\n",
-                "vfmadd231ps ymm3, ymm8, ymm9\n",
-                "vfmadd231ps ymm4, ymm8, ymm9\n",
-                "vfmadd231ps ymm5, ymm8, ymm9\n",
-                "vfmadd231ps ymm6, ymm8, ymm9\n",
-                "vfmadd231ps ymm7, ymm8, ymm9\n",
-            )
+            concat!(fmas!("ymm"), fmas!("ymm"))
         };
     }
 
