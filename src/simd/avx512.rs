@@ -67,6 +67,23 @@ impl<const BF16: bool> Avx512<BF16> {
     }
 }
 
+impl<const BF16: bool> Avx512<BF16> {
+    /// One `vcvtneps2bf16`: each lane rounded to bfloat16, to nearest even,
+    /// a NaN quieted (keeping its sign and the top of its payload), but a
+    /// subnormal lane read as zero.
+    ///
+    /// # Safety
+    /// `BF16` must be true: only `with_bf16` makes such a value, whose
+    /// caller guarantees AVX512_BF16.
+    #[inline(always)]
+    unsafe fn cvtneps_bf16(self, v: __m512) -> __m256i {
+        debug_assert!(BF16);
+        // SAFETY: AVX512_BF16, by the caller's guarantee; `__m256bh` and
+        // `__m256i` are both 32 bytes of plain bits.
+        unsafe { core::mem::transmute(_mm512_cvtneps_pbh(v)) }
+    }
+}
+
 impl<const BF16: bool> Simd for Avx512<BF16> {
     const PREFETCH: bool = true;
     const LANES: usize = 16;
@@ -270,11 +287,8 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         let bits = f._mm512_castps_si512(v);
         let lifted =
             f._mm512_mask_or_epi32(bits, subnormal, bits, f._mm512_set1_epi32(0x0080_0000));
-        // SAFETY: `BF16` is true only for a value made by `with_bf16`, whose
-        // caller guarantees AVX512_BF16; `__m256bh` and `__m256i` are both
-        // 32 bytes of plain bits.
-        let h: __m256i =
-            unsafe { core::mem::transmute(_mm512_cvtneps_pbh(f._mm512_castsi512_ps(lifted))) };
+        // SAFETY: `BF16`, tested above.
+        let h = unsafe { self.cvtneps_bf16(f._mm512_castsi512_ps(lifted)) };
         let h = bw._mm256_mask_sub_epi16(h, subnormal, h, self.0.avx._mm256_set1_epi16(0x0080));
         // SAFETY: the caller guarantees 16 writable `u16` (32 bytes) at `ptr`.
         unsafe { self.0.avx._mm256_storeu_si256(ptr.cast(), h) }
@@ -288,8 +302,8 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
                 .fold(0, |m, &v| m | dq._mm512_fpclass_ps_mask::<0x20>(v));
             if subnormal == 0 {
                 for (k, &v) in v.iter().enumerate() {
-                    // SAFETY: as in `store_bf16`, with no subnormal lane.
-                    let h: __m256i = unsafe { core::mem::transmute(_mm512_cvtneps_pbh(v)) };
+                    // SAFETY: `BF16`, tested above (no lane is subnormal).
+                    let h = unsafe { self.cvtneps_bf16(v) };
                     // SAFETY: the caller guarantees `N * 16` writable `u16`.
                     unsafe { self.0.avx._mm256_storeu_si256(ptr.add(16 * k).cast(), h) }
                 }
