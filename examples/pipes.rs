@@ -234,6 +234,12 @@ mod x86 {
         );
         row!(cycle, "`vptestmd`", same!("vptestmd k1, zmm8, zmm9"));
         row!(cycle, "`vpmovd2m`", same!("vpmovd2m k1, zmm8"));
+        row!(cycle, "`vpmovzxwd`", same!("vpmovzxwd zmm16, ymm8"));
+        row!(cycle, "`vcvtph2ps`", same!("vcvtph2ps zmm16, ymm8"));
+        row!(cycle, "`vcvtps2ph`", same!("vcvtps2ph ymm16, zmm8, 0"));
+        if is_x86_feature_detected!("avx512bf16") {
+            row!(cycle, "`vcvtneps2bf16`", same!("vcvtneps2bf16 ymm16, zmm8"));
+        }
         row!(
             cycle,
             "`vpternlogd`",
