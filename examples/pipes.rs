@@ -239,6 +239,11 @@ mod x86 {
         row!(cycle, "`vcvtps2ph`", same!("vcvtps2ph ymm16, zmm8, 0"));
         if is_x86_feature_detected!("avx512bf16") {
             row!(cycle, "`vcvtneps2bf16`", same!("vcvtneps2bf16 ymm16, zmm8"));
+            row!(
+                cycle,
+                "`vcvtne2ps2bf16`",
+                same!("vcvtne2ps2bf16 zmm16, zmm8, zmm9")
+            );
         }
         row!(
             cycle,

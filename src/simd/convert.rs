@@ -345,9 +345,11 @@ mod tests {
     }
 
     /// The AVX-512 path's [`Simd::store_bf16`] with AVX512_BF16's
-    /// `vcvtneps2bf16` (when the CPU has it), over all 2^32 `f32` bit
-    /// patterns: the instruction's rounding and NaN rule, and the handling
-    /// of the subnormal inputs, which it alone would read as zero.
+    /// `vcvtneps2bf16` and its [`Simd::store_bf16_group`] with
+    /// `vcvtne2ps2bf16` (when the CPU has them), over all 2^32 `f32` bit
+    /// patterns: the instructions' rounding and NaN rule, the order of the
+    /// two vectors of one `vcvtne2ps2bf16`, and the handling of the
+    /// subnormal inputs, which they alone would read as zero.
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     #[test]
     fn avx512_bf16_store_is_halfs_from_f32_for_every_input() {
@@ -361,6 +363,7 @@ mod tests {
                 *v = f32::from_bits(start + i as u32);
             }
             check_store_bf16(Isa::Avx512, true, false, &x);
+            check_store_bf16_group(Isa::Avx512, &x);
         }
     }
 
