@@ -89,7 +89,6 @@ impl Kernel for Mish {
         let k = s.div(num, d);
         let e_num = s.mul_add(z, z, s.sub(gz, num));
         let e_d = s.mul_add(z, z_plus_2, s.sub(two, d));
-        // 1/d within 5.1% (d is in [2, 10]).
         let residual = quotient_residual(s, k, (num, Some(e_num)), (d, e_d));
         // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
         // on the right; x clamped below at -112 only: on the right, k and c
@@ -98,7 +97,8 @@ impl Kernel for Mish {
         let m1 = s.select(left, m, s.splat(1.0));
         let p = s.mul(xc, m1);
         let lo = s.mul_sub(xc, m1, p);
-        // P c as residual (P r): `P r` does not wait for the division.
+        // P c as residual (P r), 1/d within 5.1% (d is in [2, 10]): `P r`
+        // does not wait for the division.
         let p_r = s.mul(p, recip_rough::<_, false>(s, d));
         let t = s.neg_mul_add(p, k, s.neg_mul_add(residual, p_r, lo));
         // Scaled on the left only: on the right X = x, and `pow2` holds the

@@ -219,10 +219,11 @@ impl<S: Simd> XSigmoid<S> {
     }
 
     /// `w`: `P = -a q - a c` rounded once, with `a c` taken as
-    /// `-(t (a (-r)))` (a `t` of `+0` gives `-0.0`): `a (-r)` does not wait
-    /// for the division, so one product fewer follows it than in
-    /// `a (t (-r))` (2 to 4% faster on Zen 4; the two differ by a fraction
-    /// of an ulp of `a c`, itself below an ulp of `a q`).
+    /// `-(t (a (-r)))` (at `x = ±0`, `t = +0` gives `-0.0`, so `w` is
+    /// `-0.0`): `a (-r)` does not wait for the division, so one product
+    /// fewer follows it than in `a (t (-r))` (2 to 4% faster on Zen 4; the
+    /// two differ by at most about an ulp of `a c`, itself below an ulp of
+    /// `a q`).
     #[inline(always)]
     fn w(&self, s: S) -> S::F {
         s.neg_mul_add(self.a, self.q, s.mul(self.t, s.mul(self.a, self.neg_r)))
@@ -311,8 +312,7 @@ impl<S: Simd> XSigmoid<S> {
         let h = s.mul(self.a, up);
         let e = s.mul_sub(self.a, up, h);
         // h (-c) as t (h (-r)), as in `w`: `h (-r)` does not wait for the
-        // division (where it overflows, so does the scaled `P` or it is NaN:
-        // the lane is set aside).
+        // division (`r < 1` for `d >= 1`, so it is finite wherever `h` is).
         let small = s.neg_mul_add(e, self.q, s.mul(self.t, s.mul(h, self.neg_r)));
         let scaled = self.p.scale(s, s.neg_mul_add(h, self.q, small));
         (scaled, s.mul_add(self.base(s), up, scaled))

@@ -4,11 +4,12 @@
 //! Masks are `__mmask16` bit masks; tails use masked loads and stores, which
 //! suppress faults on the masked-off lanes.
 //!
-//! The backend comes in two forms that differ only in [`Simd::store_bf16`]:
-//! `Avx512<false>`, for every x86-64-v4 CPU, rounds to bfloat16 with the
-//! portable integer sequence; `Avx512<true>`, for the CPUs that also have
-//! AVX512_BF16 (Cooper Lake, Sapphire Rapids and later, Zen 4 and later),
-//! with `vcvtneps2bf16`, the same bits. Dispatch picks the second only for
+//! The backend comes in two forms that differ only in [`Simd::store_bf16`]
+//! and [`Simd::store_bf16_group`]: `Avx512<false>`, for every x86-64-v4
+//! CPU, rounds to bfloat16 with the portable integer sequence;
+//! `Avx512<true>`, for the CPUs that also have AVX512_BF16 (Cooper Lake,
+//! Sapphire Rapids and later, Zen 4 and later), with `vcvtneps2bf16` and
+//! `vcvtne2ps2bf16`, the same bits. Dispatch picks the second only for
 //! the jobs that store bfloat16 (`dispatch::on_isa`), so every other job is
 //! compiled once.
 

@@ -380,9 +380,9 @@ pub(crate) trait Simd: Copy {
     /// Cost: [`Simd::store_bf16`]'s per vector, but on AVX-512 with
     /// AVX512_BF16, which tests the vectors for subnormal lanes together:
     /// one `vfpclassps` per vector and one test and branch for the `N`, then
-    /// one `vcvtne2ps2bf16` and one 64-byte store per two vectors where no
-    /// lane is subnormal (the per-vector form's masked `vpord` and `vpsubw`
-    /// only where one is).
+    /// one `vcvtne2ps2bf16` and one 64-byte store per two vectors (and one
+    /// `vcvtneps2bf16` for an odd last one) where no lane is subnormal (the
+    /// per-vector form's masked `vpord` and `vpsubw` only where one is).
     ///
     /// # Safety
     /// `ptr` must be valid for writing `N * LANES` consecutive `u16`.
