@@ -158,15 +158,18 @@ mod x86 {
         };
     }
 
-    /// One row: the operation alone, and beside eight FMAs.
-    macro_rules! row {
-        ($cycle:expr, $name:literal, $ops:expr) => {
-            println!(
-                "| {} | {:.1} | {:.1} |",
-                $name,
-                seconds_per_iteration!($ops) / $cycle,
-                seconds_per_iteration!(concat!(fmas!(), $ops)) / $cycle,
-            )
+    /// One row per `name => operations`: the operations alone, and beside
+    /// eight FMAs.
+    macro_rules! rows {
+        ($cycle:expr; $($name:literal => $ops:expr),+ $(,)?) => {
+            $(
+                println!(
+                    "| {} | {:.1} | {:.1} |",
+                    $name,
+                    seconds_per_iteration!($ops) / $cycle,
+                    seconds_per_iteration!(concat!(fmas!(), $ops)) / $cycle,
+                );
+            )+
         };
     }
 
@@ -189,66 +192,48 @@ mod x86 {
         println!("clock: {:.2} GHz", 1e-9 / cycle);
         println!("\n| 512-bit operation | eight alone | beside eight FMAs |");
         println!("|---|---|---|");
-        row!(cycle, "`vfmadd231ps`", fmas!());
-        row!(cycle, "`vaddps`", eight!("vaddps", "zmm8, zmm9"));
-        row!(cycle, "`vmaxps`", eight!("vmaxps", "zmm8, zmm9"));
-        row!(cycle, "`vminps`", eight!("vminps", "zmm8, zmm9"));
-        row!(cycle, "`vrangeps`", eight!("vrangeps", "zmm8, zmm9, 2"));
-        row!(cycle, "`vrndscaleps`", eight!("vrndscaleps", "zmm8, 1"));
-        row!(cycle, "`vgetexpps`", eight!("vgetexpps", "zmm8"));
-        row!(cycle, "`vcvtdq2ps`", eight!("vcvtdq2ps", "zmm8"));
-        row!(cycle, "`vpsrld`", eight!("vpsrld", "zmm8, 3"));
-        row!(cycle, "`vpslld`", eight!("vpslld", "zmm8, 3"));
-        row!(cycle, "`vpsrad`", eight!("vpsrad", "zmm8, 3"));
-        row!(cycle, "`vpaddd`", eight!("vpaddd", "zmm8, zmm9"));
-        row!(cycle, "`vpsubd`", eight!("vpsubd", "zmm8, zmm9"));
-        row!(cycle, "`vpandd`", eight!("vpandd", "zmm8, zmm9"));
-        row!(cycle, "`vandps`", eight!("vandps", "zmm8, zmm9"));
-        row!(cycle, "`vpminud`", eight!("vpminud", "zmm8, zmm9"));
-        row!(
-            cycle,
-            "`vblendmps`",
-            same!("vblendmps zmm16 {{k1}}, zmm8, zmm9")
+        rows!(cycle;
+            "`vfmadd231ps`" => fmas!(),
+            "`vaddps`" => eight!("vaddps", "zmm8, zmm9"),
+            "`vmaxps`" => eight!("vmaxps", "zmm8, zmm9"),
+            "`vminps`" => eight!("vminps", "zmm8, zmm9"),
+            "`vrangeps`" => eight!("vrangeps", "zmm8, zmm9, 2"),
+            "`vrndscaleps`" => eight!("vrndscaleps", "zmm8, 1"),
+            "`vgetexpps`" => eight!("vgetexpps", "zmm8"),
+            "`vcvtdq2ps`" => eight!("vcvtdq2ps", "zmm8"),
+            "`vpsrld`" => eight!("vpsrld", "zmm8, 3"),
+            "`vpslld`" => eight!("vpslld", "zmm8, 3"),
+            "`vpsrad`" => eight!("vpsrad", "zmm8, 3"),
+            "`vpaddd`" => eight!("vpaddd", "zmm8, zmm9"),
+            "`vpsubd`" => eight!("vpsubd", "zmm8, zmm9"),
+            "`vpandd`" => eight!("vpandd", "zmm8, zmm9"),
+            "`vandps`" => eight!("vandps", "zmm8, zmm9"),
+            "`vpminud`" => eight!("vpminud", "zmm8, zmm9"),
+            "`vblendmps`" => same!("vblendmps zmm16 {{k1}}, zmm8, zmm9"),
+            "`vpmovm2d`" => eight!("vpmovm2d", "k1"),
+            "`vscalefps`" => eight!("vscalefps", "zmm8, zmm10"),
+            "`vpermps`" => eight!("vpermps", "zmm8, zmm9"),
+            "`vpermd`" => eight!("vpermd", "zmm8, zmm9"),
+            "`vdivps`" => eight!("vdivps", "zmm8, zmm9"),
+            "`vfixupimmps`" => eight!("vfixupimmps", "zmm8, zmm9, 0"),
+            "`vfpclassps`" => same!("vfpclassps k1, zmm8, 0x99"),
+            "`vrcp14ps`" => eight!("vrcp14ps", "zmm8"),
+            "`vcmpps` into a mask" => same!("vcmpltps k1, zmm8, zmm9"),
+            "`vpcmpgtd` into a mask" => same!("vpcmpgtd k1, zmm8, zmm9"),
+            "`vptestmd`" => same!("vptestmd k1, zmm8, zmm9"),
+            "`vpmovd2m`" => same!("vpmovd2m k1, zmm8"),
+            "`vpmovzxwd`" => same!("vpmovzxwd zmm16, ymm8"),
+            "`vcvtph2ps`" => same!("vcvtph2ps zmm16, ymm8"),
+            "`vcvtps2ph`" => same!("vcvtps2ph ymm16, zmm8, 0"),
         );
-        row!(cycle, "`vpmovm2d`", eight!("vpmovm2d", "k1"));
-        row!(cycle, "`vscalefps`", eight!("vscalefps", "zmm8, zmm10"));
-        row!(cycle, "`vpermps`", eight!("vpermps", "zmm8, zmm9"));
-        row!(cycle, "`vpermd`", eight!("vpermd", "zmm8, zmm9"));
-        row!(cycle, "`vdivps`", eight!("vdivps", "zmm8, zmm9"));
-        row!(
-            cycle,
-            "`vfixupimmps`",
-            eight!("vfixupimmps", "zmm8, zmm9, 0")
-        );
-        row!(cycle, "`vfpclassps`", same!("vfpclassps k1, zmm8, 0x99"));
-        row!(cycle, "`vrcp14ps`", eight!("vrcp14ps", "zmm8"));
-        row!(
-            cycle,
-            "`vcmpps` into a mask",
-            same!("vcmpltps k1, zmm8, zmm9")
-        );
-        row!(
-            cycle,
-            "`vpcmpgtd` into a mask",
-            same!("vpcmpgtd k1, zmm8, zmm9")
-        );
-        row!(cycle, "`vptestmd`", same!("vptestmd k1, zmm8, zmm9"));
-        row!(cycle, "`vpmovd2m`", same!("vpmovd2m k1, zmm8"));
-        row!(cycle, "`vpmovzxwd`", same!("vpmovzxwd zmm16, ymm8"));
-        row!(cycle, "`vcvtph2ps`", same!("vcvtph2ps zmm16, ymm8"));
-        row!(cycle, "`vcvtps2ph`", same!("vcvtps2ph ymm16, zmm8, 0"));
         if is_x86_feature_detected!("avx512bf16") {
-            row!(cycle, "`vcvtneps2bf16`", same!("vcvtneps2bf16 ymm16, zmm8"));
-            row!(
-                cycle,
-                "`vcvtne2ps2bf16`",
-                same!("vcvtne2ps2bf16 zmm16, zmm8, zmm9")
+            rows!(cycle;
+                "`vcvtneps2bf16`" => same!("vcvtneps2bf16 ymm16, zmm8"),
+                "`vcvtne2ps2bf16`" => same!("vcvtne2ps2bf16 zmm16, zmm8, zmm9"),
             );
         }
-        row!(
-            cycle,
-            "`vpternlogd`",
-            eight!("vpternlogd", "zmm8, zmm9, 0x96")
+        rows!(cycle;
+            "`vpternlogd`" => eight!("vpternlogd", "zmm8, zmm9, 0x96"),
         );
         println!(
             "\n256-bit: sixteen FMAs {:.1}, beside eight `vcmpps` {:.1}, beside eight `vblendvps` {:.1}",

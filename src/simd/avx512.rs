@@ -83,9 +83,7 @@ impl<const BF16: bool> Avx512<BF16> {
         // `__m256i` are both 32 bytes of plain bits.
         unsafe { core::mem::transmute(_mm512_cvtneps_pbh(v)) }
     }
-}
 
-impl<const BF16: bool> Avx512<BF16> {
     /// One `vcvtne2ps2bf16`: `first` then `second` rounded as by
     /// [`Avx512::cvtneps_bf16`] (a subnormal lane read as zero), in one
     /// register, `first` in the low half.
