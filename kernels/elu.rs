@@ -28,6 +28,8 @@
 //! `selu(-inf) = -1.7580993` (`-alpha scale`), `celu(-inf) = -alpha`
 //! (`-inf` for `alpha < 0`); `+inf` gives `+inf`; `±0` gives `±0` times the
 //! slope at zero (`elu(-0.0) = -0.0` for `alpha > 0`, `celu(-0.0) = -0.0`).
+//! A zero `alpha` gives, for every `x < 0` and `-inf`, the zero of `alpha`'s opposite
+//! sign (PyTorch's `alpha (e^x - 1)`), and at `±0` the zero of `alpha x`.
 
 use super::expm1::{Factor, SMALL, negative, scaled_expm1, small_w};
 use super::{Kernel, KernelChoice, KernelUse, finite};
@@ -90,6 +92,15 @@ impl Kernel for Elu {
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let zero = s.splat(0.0);
         let a = s.splat(self.alpha);
+        if self.alpha == 0.0 {
+            // `alpha (e^x - 1)` is then a zero with the sign of `alpha x`
+            // for every `x <= 0` (`-alpha` at `-inf`), which the sums below
+            // would lose where they add zeros of both signs: `alpha
+            // max(x, -1)` (no pair of zeros meets in the `max`; NaN lanes
+            // are the driver's).
+            let neg = s.mul(a, s.max(x, s.splat(-1.0)));
+            return s.select(s.gt(x, zero), x, neg);
+        }
         // Near zero: alpha x + alpha x w(x), alpha x rounded once.
         let ax = s.mul(a, x);
         let near = s.add(ax, s.mul_add(ax, small_w(s, x), s.mul_sub(a, x, ax)));

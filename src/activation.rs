@@ -547,16 +547,7 @@ impl Activation {
         check_lengths(name, x.len(), y.len());
         let isa = Isa::try_best()?;
         let cols = bias.len();
-        if (cols == 0 && !x.is_empty()) || (cols > 0 && !x.len().is_multiple_of(cols)) {
-            return Err(Error::InvalidShape {
-                function: name,
-                message: format!(
-                    "the bias length {cols} must divide the slice length {}",
-                    x.len()
-                ),
-            });
-        }
-        let rows = x.len().checked_div(cols).unwrap_or(0);
+        let rows = contiguous_rows(name, x.len(), cols)?;
         self.kernel_use(Biased {
             isa,
             io: (x.as_ptr(), bias.as_ptr(), y.as_mut_ptr()),
@@ -567,6 +558,22 @@ impl Activation {
 
 /// Checks a tile of `[rows, cols, ld]` in a slice of `len` elements with a
 /// bias of `bias_len`.
+/// The number of rows of `cols` in `n` contiguous elements, or the shape
+/// error where `cols` does not divide `n` (or is 0 while `n` is not).
+pub(crate) fn contiguous_rows(
+    function: &'static str,
+    n: usize,
+    cols: usize,
+) -> Result<usize, Error> {
+    if (cols == 0 && n > 0) || (cols > 0 && !n.is_multiple_of(cols)) {
+        return Err(Error::InvalidShape {
+            function,
+            message: format!("the bias length {cols} must divide the slice length {n}"),
+        });
+    }
+    Ok(n.checked_div(cols).unwrap_or(0))
+}
+
 fn tile_shape(
     function: &'static str,
     len: usize,

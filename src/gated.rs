@@ -119,6 +119,8 @@ macro_rules! gated_units {
             /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
             #[inline]
             pub fn $name<T: Element>(gate: &[T], up: &[T], y: &mut [T]) {
+                // The lengths before the path (`Isa::best` may panic).
+                GatedUnit::$variant.check_lengths(gate.len(), up.len(), y.len());
                 GatedUnit::$variant
                     .forward_on(Isa::best(), gate, up, y)
                     .expect("the dispatch path is available")

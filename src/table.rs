@@ -169,8 +169,11 @@ macro_rules! activation_table {
             /// at most 1.47 ULP at powers of two for `beta` and 1.38 at other
             /// `beta` (from 1e-38 to 3.4e38).
             /// `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
-            /// `softplus(+inf) = +inf`, `softplus(±0) = ln 2 / beta`; never
-            /// negative.
+            /// `softplus(+inf) = +inf`, `softplus(±0) = ln 2 / beta` (`±0`
+            /// itself for a negative `threshold`, as `beta * 0 > threshold`
+            /// there). Never negative for `threshold >= 0`; a negative
+            /// `threshold` gives `x` itself wherever `beta x > threshold`,
+            /// negative values included, as PyTorch does.
             softplus, softplus_inplace => Softplus {
                 aliases: ["Softplus"],
                 params: {
@@ -181,8 +184,13 @@ macro_rules! activation_table {
                 },
                 bound: 2.0, measured: 1.511,
                 kernel: kernels::softplus::SoftplusKernel::new(beta, threshold)?,
-                limits: [0.0, f32::INFINITY, core::f32::consts::LN_2 / beta, core::f32::consts::LN_2 / beta],
-                range: [0.0, f32::INFINITY],
+                limits: [
+                    0.0,
+                    f32::INFINITY,
+                    if threshold < 0.0 { -0.0 } else { core::f32::consts::LN_2 / beta },
+                    if threshold < 0.0 { 0.0 } else { core::f32::consts::LN_2 / beta },
+                ],
+                range: [if threshold < 0.0 { f32::NEG_INFINITY } else { 0.0 }, f32::INFINITY],
                 reference: |x| reference::softplus(x, beta, threshold),
                 naive: |v| if beta * v > threshold { v } else { (beta * v).exp().ln_1p() / beta },
                 cases: [
@@ -193,6 +201,7 @@ macro_rules! activation_table {
                     {beta: 7.0e-37, threshold: 20.0} => 0x8fd5_aeee_9b52_da5a,
                     {beta: 1.0e-38, threshold: 20.0} => 0xb4fb_bf9a_dd6e_57fa,
                     {beta: 3.4e38, threshold: 20.0} => 0xfc0f_d065_6413_2d67,
+                    {beta: 1.0, threshold: -5.0} => 0xf92f_2822_bffc_c2cb,
                 ],
             }
 
@@ -247,7 +256,8 @@ macro_rules! activation_table {
             ///
             /// Exact (the product rounded once). `leaky_relu(NaN) = NaN`,
             /// `leaky_relu(+inf) = +inf`, `leaky_relu(-inf) = -inf * slope`,
-            /// or the limit `-0.0` for a zero slope (PyTorch: NaN);
+            /// or for a zero slope the limit, a zero of the other sign (`-0.0`
+            /// for `+0.0`, `+0.0` for `-0.0`; PyTorch: NaN);
             /// `leaky_relu(-0.0) = -0.0 * slope`.
             leaky_relu, leaky_relu_inplace => LeakyRelu {
                 aliases: ["LeakyReLU"],
@@ -258,7 +268,7 @@ macro_rules! activation_table {
                 bound: 0.5, measured: 0.5,
                 kernel: kernels::relu::LeakyRelu::new(negative_slope)?,
                 limits: [
-                    if negative_slope == 0.0 { -0.0 } else { f32::NEG_INFINITY * negative_slope },
+                    if negative_slope == 0.0 { -negative_slope } else { f32::NEG_INFINITY * negative_slope },
                     f32::INFINITY,
                     -0.0 * negative_slope,
                     0.0 * negative_slope,
@@ -270,6 +280,7 @@ macro_rules! activation_table {
                     {negative_slope: 0.01} => 0x7011_f932_c695_1e76,
                     {negative_slope: -1.5} => 0xb27a_5a49_bb3a_6d54,
                     {negative_slope: 0.0} => 0x061b_a2f6_c946_c591,
+                    {negative_slope: -0.0} => 0x9ba7_8a8c_4b0a_6b91,
                 ],
             }
 
@@ -410,6 +421,8 @@ macro_rules! activation_table {
                     {alpha: 1.0} => 0x3bad_e8ec_feef_99bd,
                     {alpha: 0.25} => 0x645b_e62a_a0d5_6297,
                     {alpha: -2.0} => 0x5749_e3f5_7d80_dafd,
+                    {alpha: 0.0} => 0x061b_a2f6_c946_c591,
+                    {alpha: -0.0} => 0x9ba7_8a8c_4b0a_6b91,
                 ],
             }
 

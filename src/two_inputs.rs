@@ -184,6 +184,8 @@ unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape:
 /// If the three lengths differ (the message gives them), or if
 /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
 pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
+    // The lengths before the path (`Isa::best` may panic).
+    frelu_lengths(x.len(), t.len(), y.len());
     frelu_on(Isa::best(), x, t, y).expect("the dispatch path is available")
 }
 
@@ -193,6 +195,7 @@ pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
 /// If `x.len() != t.len()` (the message gives both), or if
 /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
 pub fn frelu_inplace(x: &mut [f32], t: &[f32]) {
+    frelu_inplace_lengths(x.len(), t.len());
     frelu_inplace_on(Isa::best(), x, t).expect("the dispatch path is available")
 }
 
@@ -204,13 +207,7 @@ pub fn frelu_inplace(x: &mut [f32], t: &[f32]) {
 /// # Panics
 /// As [`frelu`].
 pub fn frelu_on(isa: Isa, x: &[f32], t: &[f32], y: &mut [f32]) -> Result<(), Error> {
-    assert!(
-        x.len() == t.len() && x.len() == y.len(),
-        "frelu: x has length {}, t has length {} and y has length {}; they must be equal",
-        x.len(),
-        t.len(),
-        y.len()
-    );
+    frelu_lengths(x.len(), t.len(), y.len());
     let isa = isa.check()?;
     // SAFETY: `isa` is available; `x`, `t` (shared) and `y` (exclusive) are
     // borrows of `x.len()` elements, so `y` overlaps neither.
@@ -229,16 +226,27 @@ pub fn frelu_on(isa: Isa, x: &[f32], t: &[f32], y: &mut [f32]) -> Result<(), Err
 /// # Panics
 /// If `x.len() != t.len()`; the message gives both lengths.
 pub fn frelu_inplace_on(isa: Isa, x: &mut [f32], t: &[f32]) -> Result<(), Error> {
-    assert!(
-        x.len() == t.len(),
-        "frelu: x has length {} but t has length {}; they must be equal",
-        x.len(),
-        t.len()
-    );
+    frelu_inplace_lengths(x.len(), t.len());
     let isa = isa.check()?;
     let p = x.as_mut_ptr();
     // SAFETY: `isa` is available; `x` is exclusively borrowed, so `t` does not
     // overlap it; the driver supports `x == y`.
     unsafe { dispatch::two_inputs(isa, FRelu, Blocks::periodic(p, t.as_ptr(), p, [1, t.len()])) };
     Ok(())
+}
+
+/// Panics unless [`frelu`]'s three lengths are equal, naming them.
+fn frelu_lengths(x: usize, t: usize, y: usize) {
+    assert!(
+        x == t && x == y,
+        "frelu: x has length {x}, t has length {t} and y has length {y}; they must be equal"
+    );
+}
+
+/// Panics unless [`frelu_inplace`]'s two lengths are equal, naming them.
+fn frelu_inplace_lengths(x: usize, t: usize) {
+    assert!(
+        x == t,
+        "frelu: x has length {x} but t has length {t}; they must be equal"
+    );
 }

@@ -376,6 +376,82 @@ fn the_c_bias_epilogue_gives_the_rust_bits_and_checks_its_tile() {
     assert_eq!(bits(&tile), bits(&want));
 }
 
+/// The pointers are checked before the function, the shape and the
+/// parameters, by the functions that take an `SaActivation` as by the rest;
+/// and a contiguous bias whose length does not divide `n` is a shape error
+/// in place too.
+#[test]
+fn pointers_come_before_the_function_and_the_shape() {
+    let unknown = SaActivation {
+        function: 1000,
+        params: [0.0; 2],
+    };
+    let mut gelu = unknown;
+    // SAFETY: a NUL-terminated string and a writable `SaActivation`.
+    assert_eq!(
+        unsafe { sa_activation_parse(c"gelu".as_ptr(), &mut gelu) },
+        SA_OK
+    );
+    let null = std::ptr::null_mut::<f32>();
+    let mut y = [7.0f32; 8];
+    let b = [1.0f32; 4];
+    // SAFETY: the non-null pointers hold 8 (`y`) and 4 (`b`) floats, as many
+    // than each call reads or writes; null ones come with nonzero counts
+    // only to be refused.
+    unsafe {
+        assert_eq!(
+            sa_activation_forward(unknown, null, y.as_mut_ptr(), 8),
+            SA_ERR_POINTER
+        );
+        assert_eq!(
+            sa_activation_forward_par(unknown, null, y.as_mut_ptr(), 8),
+            SA_ERR_POINTER
+        );
+        assert_eq!(
+            sa_activation_forward(unknown, y.as_ptr(), y.as_mut_ptr(), 8),
+            SA_ERR_FUNCTION
+        );
+        assert_eq!(
+            sa_activation_bias(gelu, null, b.as_ptr(), y.as_mut_ptr(), 8, 3),
+            SA_ERR_POINTER
+        );
+        assert_eq!(
+            sa_activation_bias(unknown, null, b.as_ptr(), y.as_mut_ptr(), 8, 3),
+            SA_ERR_POINTER
+        );
+        assert_eq!(
+            sa_activation_bias(unknown, y.as_ptr(), b.as_ptr(), y.as_mut_ptr(), 6, 3),
+            SA_ERR_FUNCTION
+        );
+        assert_eq!(
+            sa_activation_bias(gelu, y.as_ptr(), b.as_ptr(), y.as_mut_ptr(), 8, 3),
+            SA_ERR_SHAPE
+        );
+        let yp = y.as_mut_ptr();
+        assert_eq!(
+            sa_activation_bias(gelu, yp, b.as_ptr(), yp, 8, 3),
+            SA_ERR_SHAPE
+        );
+        assert_eq!(
+            sa_activation_bias_inplace(gelu, null, b.as_ptr(), 2, 4, 3),
+            SA_ERR_POINTER
+        );
+        assert_eq!(
+            sa_activation_bias_inplace(unknown, null, b.as_ptr(), 2, 3, 3),
+            SA_ERR_POINTER
+        );
+        assert_eq!(
+            sa_activation_bias_inplace(unknown, yp, b.as_ptr(), 2, 3, 3),
+            SA_ERR_FUNCTION
+        );
+        assert_eq!(
+            sa_activation_bias_inplace(gelu, yp, b.as_ptr(), 2, 4, 3),
+            SA_ERR_SHAPE
+        );
+    }
+    assert_eq!(y, [7.0; 8], "nothing written on error");
+}
+
 /// The calling thread's last failure in words.
 fn last_error() -> String {
     // SAFETY: a NUL-terminated string that stays valid until the next

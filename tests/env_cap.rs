@@ -27,6 +27,23 @@ fn child_report() {
             .into_owned()
     };
     println!("CAPI={status} NAME={name} Y={y:?}");
+    // An unknown function and a bad shape: the path is checked first.
+    let unknown = capi::SaActivation {
+        function: 1000,
+        params: [0.0; 2],
+    };
+    let bias = [0.0f32; 3];
+    let mut z = [0.0f32; 2];
+    // SAFETY: `x`, `z` and `bias` hold what the calls read and write.
+    let order = unsafe {
+        [
+            capi::sa_activation_forward(unknown, x.as_ptr(), z.as_mut_ptr(), 2),
+            capi::sa_activation_forward_par(unknown, x.as_ptr(), z.as_mut_ptr(), 2),
+            capi::sa_activation_bias(unknown, x.as_ptr(), bias.as_ptr(), z.as_mut_ptr(), 2, 3),
+            capi::sa_activation_bias_inplace(unknown, z.as_mut_ptr(), bias.as_ptr(), 1, 3, 2),
+        ]
+    };
+    println!("ORDER={order:?}");
     match Isa::from_env() {
         Ok(_) => println!("PICKED={}", Isa::best().name()),
         Err(e) => println!("ERROR={e}"),
@@ -59,6 +76,45 @@ fn child_limit() {
         Isa::best(),
         Isa::limit()
     );
+}
+
+/// In a child under an invalid `SIMD_ACTIVATIONS_ISA`: the free functions
+/// that panic on it check their lengths first, so a length mismatch names
+/// the lengths, not the variable.
+#[test]
+fn child_lengths_first() {
+    if std::env::var_os("SIMD_ACTIVATIONS_TEST_CHILD").is_none() {
+        return;
+    }
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    std::panic::set_hook(Box::new(|_| {}));
+    let report = |name: &str, f: &mut dyn FnMut()| {
+        let message = match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(()) => "no panic".to_owned(),
+            Err(payload) => payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default(),
+        };
+        println!("LENGTHS {name}: {message}");
+    };
+    let (a, b) = ([1.0f32, 2.0], [1.0f32]);
+    let mut y = [0.0f32; 2];
+    report("gelu", &mut || simd_activations::gelu(&a, &mut y[..1]));
+    report("swiglu", &mut || simd_activations::swiglu(&a, &b, &mut y));
+    report("geglu", &mut || simd_activations::geglu(&a, &b, &mut y));
+    report("geglu_tanh", &mut || {
+        simd_activations::geglu_tanh(&a, &b, &mut y)
+    });
+    report("geglu_quick", &mut || {
+        simd_activations::geglu_quick(&a, &b, &mut y)
+    });
+    report("reglu", &mut || simd_activations::reglu(&a, &b, &mut y));
+    report("frelu", &mut || simd_activations::frelu(&a, &b, &mut y));
+    report("frelu_inplace", &mut || {
+        simd_activations::frelu_inplace(&mut y, &b)
+    });
 }
 
 fn run_child(value: &str) -> String {
@@ -107,6 +163,8 @@ fn unknown_value_is_an_error_naming_variable_and_values() {
     // The C interface reports it as a status and writes nothing.
     let capi = format!("CAPI={} NAME=none Y=[0.0, 0.0]", capi::SA_ERR_ISA);
     assert!(out.contains(&capi), "{out}");
+    let order = format!("ORDER={:?}", [capi::SA_ERR_ISA; 4]);
+    assert!(out.contains(&order), "{out}");
     for needle in [ISA_ENV_VAR, "avx9000", "scalar", "avx2", "avx512", "neon"] {
         assert!(out.contains(needle), "missing {needle}: {out}");
     }
@@ -146,4 +204,21 @@ fn a_limit_set_in_code_overrides_an_invalid_variable() {
         capi::SA_OK
     );
     assert!(out.contains(&after), "{out}");
+}
+
+#[test]
+fn lengths_are_checked_before_an_invalid_variable() {
+    let out = run_child_test("child_lengths_first", "avx9000");
+    let lines: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.find("LENGTHS ").map(|i| &l[i..]))
+        .collect();
+    assert_eq!(lines.len(), 8, "{out}");
+    for line in lines {
+        assert!(
+            line.contains("has length 2") && line.contains("has length 1"),
+            "{line}"
+        );
+        assert!(!line.contains(ISA_ENV_VAR), "{line}");
+    }
 }

@@ -17,8 +17,9 @@
  * computes on the dispatch path (the most capable of AVX-512, AVX2 + FMA,
  * NEON and scalar this CPU runs, capped by the environment variable
  * SIMD_ACTIVATIONS_ISA), with the same bits, error bounds and special values;
- * the README lists them. Detection happens once; calls do not allocate,
- * except the _par functions (below).
+ * the README lists them. Detection happens once; a successful call does not
+ * allocate, except the _par functions (below); a failing one formats its
+ * message for sa_last_error().
  *
  * Thread safety: every function may be called from any number of threads at
  * once. The only shared state is the cached dispatch choice (set once,
@@ -41,7 +42,11 @@
  *    for an empty call too); any other overlap of y with an input is refused
  *    (SA_ERR_OVERLAP).
  *  - The result is a status: SA_OK or an SA_ERR_* code; nothing is written
- *    unless it is SA_OK. sa_last_error() then says what was wrong.
+ *    unless it is SA_OK. sa_last_error() then says what was wrong. The
+ *    checks come in one order everywhere: the path (SA_ERR_ISA), the
+ *    pointers (SA_ERR_POINTER, then SA_ERR_OVERLAP), then the rest: the
+ *    function, the shape and the parameters (SA_ERR_FUNCTION, SA_ERR_SHAPE,
+ *    SA_ERR_PARAMETER).
  */
 #ifndef SIMD_ACTIVATIONS_H
 #define SIMD_ACTIVATIONS_H

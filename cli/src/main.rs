@@ -74,7 +74,8 @@ struct TableArgs {
     /// Elementwise functions take parameters: "elu(alpha=0.5)".
     #[arg(long = "function", value_name = "NAME", value_parser = parse_target)]
     functions: Vec<Target>,
-    /// Input sizes of the throughput columns, in elements, comma-separated.
+    /// Input sizes of the throughput columns, in elements (1 to 2^28),
+    /// comma-separated; a size given twice is measured once.
     #[arg(
         long,
         value_name = "N,...",
@@ -190,10 +191,16 @@ fn selection(functions: Vec<Target>) -> Vec<Target> {
     if functions.is_empty() {
         return Target::all();
     }
-    let mut out: Vec<Target> = Vec::new();
-    for f in functions {
-        if !out.contains(&f) {
-            out.push(f);
+    once_each(functions)
+}
+
+/// Each value once, where it first appears (a size or function given twice
+/// would repeat its columns or rows).
+fn once_each<T: PartialEq>(values: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
         }
     }
     out
@@ -240,8 +247,9 @@ fn main() -> ExitCode {
     });
     let passed = match cli.command {
         None => {
-            let functions = measurable(None, cli.table.functions, &cli.table.sizes);
-            jobs::table(&functions, &cli.table.sizes, cli.format);
+            let sizes = once_each(cli.table.sizes);
+            let functions = measurable(None, cli.table.functions, &sizes);
+            jobs::table(&functions, &sizes, cli.format);
             true
         }
         Some(Command::Verify(a)) => {

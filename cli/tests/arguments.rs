@@ -257,3 +257,29 @@ fn table_has_bf16_and_f16_rows() {
         }
     }
 }
+
+/// A size given twice is measured once: no repeated columns.
+#[test]
+fn repeated_sizes_give_one_column_each() {
+    let o = run(&[
+        "--function",
+        "relu",
+        "--sizes",
+        "64,128,64",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let header = text.lines().next().unwrap();
+    assert_eq!(
+        header.matches("N=64").count(),
+        header.matches("N=128").count(),
+        "{header}"
+    );
+    assert!(header.contains("N=64"), "{header}");
+    let columns: Vec<&str> = header.split(',').collect();
+    for (i, c) in columns.iter().enumerate() {
+        assert!(!columns[..i].contains(c), "{c} repeated: {header}");
+    }
+}

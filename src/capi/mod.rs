@@ -17,9 +17,13 @@
 //!   misaligned pointer with `n > 0`, a bad parameter, a shape that does not
 //!   fit, or an invalid `SIMD_ACTIVATIONS_ISA` are errors, never undefined
 //!   behaviour or a wrong answer; [`sa_status_message`] describes each code.
-//! - Nothing panics across the boundary, and nothing allocates but the
-//!   `_par` functions of a library built with `rayon`, which start rayon's
-//!   global pool on first use (the header says when not to call them).
+//! - The checks come in one order: the path ([`SA_ERR_ISA`]), the pointers
+//!   ([`SA_ERR_POINTER`], then [`SA_ERR_OVERLAP`]), then the rest: the
+//!   function, the shape and the parameters.
+//! - Nothing panics across the boundary, and no successful call allocates
+//!   but the `_par` functions of a library built with `rayon`, which start
+//!   rayon's global pool on first use (the header says when not to call
+//!   them); a failing call formats its message for [`sa_last_error`].
 
 use crate::table::activation_table;
 use crate::{Activation, Error, GatedUnit, Isa, Mask, MaskedRows};
@@ -376,6 +380,13 @@ macro_rules! declare_c_functions {
             }
 
             /// The function this names, if its number is known.
+            /// The function, or [`Error::UnknownFunction`] naming its number.
+            fn known(self) -> Result<Activation, Error> {
+                self.activation().ok_or_else(|| Error::UnknownFunction {
+                    name: format!("number {}", self.function),
+                })
+            }
+
             fn activation(self) -> Option<Activation> {
                 let mut values = self.params.into_iter();
                 #[allow(unused_mut, unused_variables)]
@@ -1023,19 +1034,13 @@ pub unsafe extern "C" fn sa_activation_forward(
     y: *mut f32,
     n: usize,
 ) -> i32 {
-    let Some(f) = f.activation() else {
-        return fail(
-            SA_ERR_FUNCTION,
-            format_args!("unknown function number {}", f.function),
-        );
-    };
     // SAFETY: this function's contract is `run`'s.
     unsafe {
         run(
             (x, y, n),
             [],
-            |isa, x, y, []| f.forward_on(isa, x, y),
-            |isa, x, []| f.forward_inplace_on(isa, x),
+            |isa, x, y, []| f.known()?.forward_on(isa, x, y),
+            |isa, x, []| f.known()?.forward_inplace_on(isa, x),
         )
     }
 }
@@ -1053,21 +1058,15 @@ pub unsafe extern "C" fn sa_activation_forward_par(
     y: *mut f32,
     n: usize,
 ) -> i32 {
-    let Some(f) = f.activation() else {
-        return fail(
-            SA_ERR_FUNCTION,
-            format_args!("unknown function number {}", f.function),
-        );
-    };
     #[cfg(feature = "rayon")]
     let (separate, in_place) = (
-        |_, x: &[f32], y: &mut [f32], []: [&[f32]; 0]| f.forward_par(x, y),
-        |_, x: &mut [f32], []: [&[f32]; 0]| f.forward_inplace_par(x),
+        |_, x: &[f32], y: &mut [f32], []: [&[f32]; 0]| f.known()?.forward_par(x, y),
+        |_, x: &mut [f32], []: [&[f32]; 0]| f.known()?.forward_inplace_par(x),
     );
     #[cfg(not(feature = "rayon"))]
     let (separate, in_place) = (
-        |isa, x: &[f32], y: &mut [f32], []: [&[f32]; 0]| f.forward_on(isa, x, y),
-        |isa, x: &mut [f32], []: [&[f32]; 0]| f.forward_inplace_on(isa, x),
+        |isa, x: &[f32], y: &mut [f32], []: [&[f32]; 0]| f.known()?.forward_on(isa, x, y),
+        |isa, x: &mut [f32], []: [&[f32]; 0]| f.known()?.forward_inplace_on(isa, x),
     );
     // SAFETY: this function's contract is `run`'s.
     unsafe { run((x, y, n), [], separate, in_place) }
@@ -1093,14 +1092,24 @@ pub unsafe extern "C" fn sa_activation_bias_inplace(
     cols: usize,
     ld: usize,
 ) -> i32 {
-    let Some(f) = f.activation() else {
-        return fail(
-            SA_ERR_FUNCTION,
-            format_args!("unknown function number {}", f.function),
-        );
-    };
+    let f = f.known();
     guarded(|_| {
         let shape = format!("rows = {rows}, cols = {cols}, ld = {ld}");
+        // The pointers first (null or misaligned where the call reads or
+        // writes through them), then the function, then the shape.
+        let touches_y = usize::from(rows > 0 && cols > 0);
+        if Buffer::new(y, touches_y).is_err() || Buffer::new(bias, cols).is_err() {
+            return fail(
+                SA_ERR_POINTER,
+                format_args!(
+                    "y = {y:?}, bias = {bias:?} ({shape}): null or misaligned, or too large"
+                ),
+            );
+        }
+        let f = match f {
+            Ok(f) => f,
+            Err(e) => return status(Err(e)),
+        };
         let needed = match (rows, cols) {
             _ if ld < cols => return fail(SA_ERR_SHAPE, format_args!("{shape}: ld < cols")),
             (0, _) | (_, 0) => 0,
@@ -1156,26 +1165,16 @@ pub unsafe extern "C" fn sa_activation_bias(
     n: usize,
     cols: usize,
 ) -> i32 {
-    let Some(f) = f.activation() else {
-        return fail(
-            SA_ERR_FUNCTION,
-            format_args!("unknown function number {}", f.function),
-        );
-    };
-    if cols == 0 && n > 0 || cols > 0 && !n.is_multiple_of(cols) {
-        return fail(
-            SA_ERR_SHAPE,
-            format_args!("the bias length {cols} must divide n = {n}"),
-        );
-    }
     // SAFETY: this function's contract is `run`'s.
     unsafe {
         run(
             (x, y, n),
             [(bias, cols)],
-            |_, x, y, [bias]| f.forward_bias(x, bias, y),
+            |_, x, y, [bias]| f.known()?.forward_bias(x, bias, y),
             |_, y, [bias]| {
-                f.forward_bias_inplace(y, bias, n.checked_div(cols).unwrap_or(0), cols, cols)
+                let f = f.known()?;
+                let rows = crate::activation::contiguous_rows(f.name(), n, cols)?;
+                f.forward_bias_inplace(y, bias, rows, cols, cols)
             },
         )
     }

@@ -1,6 +1,6 @@
 /*
  * The C interface from C: compiled with -Wall -Wextra -Werror against
- * src/capi/simd_activations.h and linked with the static library, so that
+ * capi/assets/simd_activations.h and linked with the static library, so that
  * the header's declarations and the exported symbols agree. Run by .ci/run.
  *
  * It calls every function the header declares: the elementwise ones through
