@@ -28,8 +28,8 @@
 //! `selu(-inf) = -1.7580993` (`-alpha scale`), `celu(-inf) = -alpha`
 //! (`-inf` for `alpha < 0`); `+inf` gives `+inf`; `±0` gives `±0` times the
 //! slope at zero (`elu(-0.0) = -0.0` for `alpha > 0`, `celu(-0.0) = -0.0`).
-//! A zero `alpha` gives, for every `x < 0` and `-inf`, the zero of `alpha`'s opposite
-//! sign (PyTorch's `alpha (e^x - 1)`), and at `±0` the zero of `alpha x`.
+//! For `x < 0` the sign of `elu` is that of `-alpha`, a zero result's
+//! included (an underflow, or a zero `alpha`: PyTorch's `alpha (e^x - 1)`).
 
 use super::expm1::{Factor, SMALL, negative, scaled_expm1, small_w};
 use super::{Kernel, KernelChoice, KernelUse, finite};
@@ -72,41 +72,65 @@ fn times_pair<S: Simd>(s: S, a_hi: f32, a_lo: f32, m_hi: S::F, m_lo: S::F) -> S:
     s.mul_add(a, m_hi, s.mul_add(a, m_lo, s.mul(s.splat(a_lo), m_hi)))
 }
 
-/// PyTorch's `ELU(alpha)`.
+/// PyTorch's `ELU(alpha)`, for an `alpha` whose sign bit is clear
+/// (`NEGATIVE_ALPHA = false`: `elu(x) <= 0` for `x < 0`) or set (`-0.0`
+/// included: `elu(x) >= 0` for `x < 0`).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Elu {
+pub(crate) struct Elu<const NEGATIVE_ALPHA: bool> {
     alpha: f32,
 }
 
-impl Elu {
+/// A validated `elu`, of either sign of `alpha`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum EluKernel {
+    /// `alpha >= +0`.
+    Positive(Elu<false>),
+    /// `alpha <= -0`.
+    Negative(Elu<true>),
+}
+
+impl EluKernel {
     /// Validates `alpha`: finite (any sign, as PyTorch out of place).
-    pub(crate) fn new(alpha: f32) -> Result<Elu, Error> {
-        Ok(Elu {
-            alpha: finite("elu", "alpha", alpha)?,
+    pub(crate) fn new(alpha: f32) -> Result<EluKernel, Error> {
+        let alpha = finite("elu", "alpha", alpha)?;
+        Ok(if alpha.is_sign_negative() {
+            EluKernel::Negative(Elu { alpha })
+        } else {
+            EluKernel::Positive(Elu { alpha })
         })
     }
 }
 
-impl Kernel for Elu {
+impl KernelChoice for EluKernel {
+    #[inline(always)]
+    fn hand_to<U: KernelUse>(self, u: U) -> U::Output {
+        match self {
+            EluKernel::Positive(k) => u.with(k),
+            EluKernel::Negative(k) => u.with(k),
+        }
+    }
+}
+
+impl<const NEGATIVE_ALPHA: bool> Kernel for Elu<NEGATIVE_ALPHA> {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let zero = s.splat(0.0);
         let a = s.splat(self.alpha);
-        if self.alpha == 0.0 {
-            // `alpha (e^x - 1)` is then a zero with the sign of `alpha x`
-            // for every `x <= 0` (`-alpha` at `-inf`), which the sums below
-            // would lose where they add zeros of both signs: `alpha
-            // max(x, -1)` (no pair of zeros meets in the `max`; NaN lanes
-            // are the driver's).
-            let neg = s.mul(a, s.max(x, s.splat(-1.0)));
-            return s.select(s.gt(x, zero), x, neg);
-        }
         // Near zero: alpha x + alpha x w(x), alpha x rounded once.
         let ax = s.mul(a, x);
         let near = s.add(ax, s.mul_add(ax, small_w(s, x), s.mul_sub(a, x, ax)));
         let (m_hi, m_lo) = negative(s, x, zero);
         let far = times_pair(s, self.alpha, 0.0, m_hi, m_lo);
         let neg = s.select(s.lt(s.abs(x), s.splat(SMALL)), near, far);
+        // For `x < 0`, `alpha (e^x - 1)` has the sign of `-alpha`, zero or
+        // not: the sums above add zeros of both signs where the result
+        // underflows to zero (or `alpha` is zero), so the sign is set (one
+        // `and` or one `or`).
+        let neg = if NEGATIVE_ALPHA {
+            s.abs(neg)
+        } else {
+            s.or(neg, s.splat(-0.0))
+        };
         // `±0` times the slope keeps the zero's sign.
         let neg = s.select(s.eq(x, zero), ax, neg);
         s.select(s.gt(x, zero), x, neg)

@@ -99,8 +99,10 @@
 //! scalar path's bits.
 //!
 //! Special values: `softplus(NaN) = NaN`, `softplus(-inf) = +0`,
-//! `softplus(+inf) = +inf`, `softplus(±0) = ln2 / beta` (rounded once), never
-//! negative.
+//! `softplus(+inf) = +inf`, `softplus(±0) = ln2 / beta` (rounded once; `±0`
+//! itself for a negative `threshold`, as `beta * 0 > threshold` there).
+//! Never negative for `threshold >= 0`; a negative `threshold` gives `x`
+//! itself wherever `beta x > threshold`, negative values included.
 
 use super::exp::{exp_neg, exp_neg_h, exp_neg_reduce, one_plus_product};
 use super::{Kernel, KernelChoice, KernelUse, horner, quotient_residual};

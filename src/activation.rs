@@ -556,8 +556,6 @@ impl Activation {
     }
 }
 
-/// Checks a tile of `[rows, cols, ld]` in a slice of `len` elements with a
-/// bias of `bias_len`.
 /// The number of rows of `cols` in `n` contiguous elements, or the shape
 /// error where `cols` does not divide `n` (or is 0 while `n` is not).
 pub(crate) fn contiguous_rows(
@@ -574,6 +572,8 @@ pub(crate) fn contiguous_rows(
     Ok(n.checked_div(cols).unwrap_or(0))
 }
 
+/// Checks a tile of `[rows, cols, ld]` in a slice of `len` elements with a
+/// bias of `bias_len`.
 fn tile_shape(
     function: &'static str,
     len: usize,

@@ -377,7 +377,8 @@ fn the_c_bias_epilogue_gives_the_rust_bits_and_checks_its_tile() {
 }
 
 /// The pointers are checked before the function, the shape and the
-/// parameters, by the functions that take an `SaActivation` as by the rest;
+/// parameters (an overlap too), by the functions that take an
+/// `SaActivation` as by the rest;
 /// and a contiguous bias whose length does not divide `n` is a shape error
 /// in place too.
 #[test]
@@ -393,11 +394,12 @@ fn pointers_come_before_the_function_and_the_shape() {
         SA_OK
     );
     let null = std::ptr::null_mut::<f32>();
+    let x = [1.0f32; 8];
     let mut y = [7.0f32; 8];
     let b = [1.0f32; 4];
-    // SAFETY: the non-null pointers hold 8 (`y`) and 4 (`b`) floats, as many
-    // than each call reads or writes; null ones come with nonzero counts
-    // only to be refused.
+    // SAFETY: the non-null pointers hold 8 (`x`, `y`) and 4 (`b`) floats, at
+    // least as many as each call reads or writes; null ones come with
+    // nonzero counts only to be refused.
     unsafe {
         assert_eq!(
             sa_activation_forward(unknown, null, y.as_mut_ptr(), 8),
@@ -424,7 +426,7 @@ fn pointers_come_before_the_function_and_the_shape() {
             SA_ERR_FUNCTION
         );
         assert_eq!(
-            sa_activation_bias(gelu, y.as_ptr(), b.as_ptr(), y.as_mut_ptr(), 8, 3),
+            sa_activation_bias(gelu, x.as_ptr(), b.as_ptr(), y.as_mut_ptr(), 8, 3),
             SA_ERR_SHAPE
         );
         let yp = y.as_mut_ptr();
@@ -439,6 +441,10 @@ fn pointers_come_before_the_function_and_the_shape() {
         assert_eq!(
             sa_activation_bias_inplace(unknown, null, b.as_ptr(), 2, 3, 3),
             SA_ERR_POINTER
+        );
+        assert_eq!(
+            sa_activation_bias_inplace(unknown, yp, yp, 2, 3, 3),
+            SA_ERR_OVERLAP
         );
         assert_eq!(
             sa_activation_bias_inplace(unknown, yp, b.as_ptr(), 2, 3, 3),

@@ -33,7 +33,7 @@ fn child_report() {
         params: [0.0; 2],
     };
     let bias = [0.0f32; 3];
-    let mut z = [0.0f32; 2];
+    let mut z = [0.0f32; 3];
     // SAFETY: `x`, `z` and `bias` hold what the calls read and write.
     let order = unsafe {
         [

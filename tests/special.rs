@@ -256,3 +256,37 @@ fn logistic_forms_at_and_past_their_clamps() {
         }
     }
 }
+
+/// `elu(x)` for `x < 0` has the sign of `-alpha` where it underflows to zero
+/// too, and at a zero `alpha` (PyTorch's `alpha (e^x - 1)`).
+#[test]
+fn elu_zeros_below_zero_take_the_sign_of_minus_alpha() {
+    let x = [
+        -f32::from_bits(1),
+        -1.0e-40,
+        -1.0e-30,
+        -0.5,
+        -3.0,
+        -100.0,
+        f32::NEG_INFINITY,
+    ];
+    for alpha in [0.25f32, 1.0e-30, -0.25, -1.0e-30, 0.0, -0.0] {
+        let f = Activation::Elu { alpha };
+        let sign = (-alpha).is_sign_negative();
+        for isa in Isa::available().iter().copied() {
+            for (xi, yi) in x.iter().zip(on(f, isa, &x)) {
+                assert_eq!(
+                    yi.is_sign_negative(),
+                    sign,
+                    "elu({xi:e}, alpha = {alpha:e}) on {isa} = {yi:e}"
+                );
+                if yi == 0.0 {
+                    assert!(
+                        alpha == 0.0 || (f64::from(alpha) * f64::from(*xi)).abs() < 1.0e-44,
+                        "{alpha} {xi}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -17,9 +17,10 @@
  * computes on the dispatch path (the most capable of AVX-512, AVX2 + FMA,
  * NEON and scalar this CPU runs, capped by the environment variable
  * SIMD_ACTIVATIONS_ISA), with the same bits, error bounds and special values;
- * the README lists them. Detection happens once; a successful call does not
- * allocate, except the _par functions (below); a failing one formats its
- * message for sa_last_error().
+ * the README lists them. Detection happens once; a successful call of a
+ * computing function does not allocate, except the _par functions (below);
+ * sa_activation_parse allocates while it reads, and a failing call formats
+ * its message for sa_last_error().
  *
  * Thread safety: every function may be called from any number of threads at
  * once. The only shared state is the cached dispatch choice (set once,
@@ -289,7 +290,9 @@ typedef struct sa_activation {
 
 /* Reads "gelu", "leaky_relu(negative_slope=0.2)", PyTorch's
    "GELU(approximate='tanh')" or Hugging Face's "gelu_new" into *out.
-   SA_ERR_FUNCTION for an unknown name or unreadable parameters. */
+   SA_ERR_FUNCTION for an unknown name or unreadable parameters,
+   SA_ERR_PARAMETER for a parameter outside its domain, SA_ERR_POINTER for
+   a null pointer; *out is written only on SA_OK. */
 int32_t sa_activation_parse(const char *text, sa_activation *out);
 
 /* The function of f from x into y (n floats each; y == x in place). */

@@ -20,10 +20,12 @@
 //! - The checks come in one order: the path ([`SA_ERR_ISA`]), the pointers
 //!   ([`SA_ERR_POINTER`], then [`SA_ERR_OVERLAP`]), then the rest: the
 //!   function, the shape and the parameters.
-//! - Nothing panics across the boundary, and no successful call allocates
-//!   but the `_par` functions of a library built with `rayon`, which start
-//!   rayon's global pool on first use (the header says when not to call
-//!   them); a failing call formats its message for [`sa_last_error`].
+//! - Nothing panics across the boundary, and no successful call of a
+//!   computing function allocates but the `_par` functions of a library
+//!   built with `rayon`, which start rayon's global pool on first use (the
+//!   header says when not to call them); [`sa_activation_parse`] allocates
+//!   while it reads, and a failing call formats its message for
+//!   [`sa_last_error`].
 
 use crate::table::activation_table;
 use crate::{Activation, Error, GatedUnit, Isa, Mask, MaskedRows};
@@ -379,14 +381,19 @@ macro_rules! declare_c_functions {
                 SaActivation { function: function as u32, params }
             }
 
-            /// The function this names, if its number is known.
-            /// The function, or [`Error::UnknownFunction`] naming its number.
+            /// The function this names, or the error naming its number and
+            /// the range of the known ones.
             fn known(self) -> Result<Activation, Error> {
-                self.activation().ok_or_else(|| Error::UnknownFunction {
-                    name: format!("number {}", self.function),
+                self.activation().ok_or_else(|| Error::Parse {
+                    input: self.function.to_string(),
+                    message: format!(
+                        "not a function number (0 to {})",
+                        Activation::ALL.len() - 1
+                    ),
                 })
             }
 
+            /// The function this names, if its number is known.
             fn activation(self) -> Option<Activation> {
                 let mut values = self.params.into_iter();
                 #[allow(unused_mut, unused_variables)]
@@ -1094,55 +1101,53 @@ pub unsafe extern "C" fn sa_activation_bias_inplace(
 ) -> i32 {
     let f = f.known();
     guarded(|_| {
-        let shape = format!("rows = {rows}, cols = {cols}, ld = {ld}");
-        // The pointers first (null or misaligned where the call reads or
-        // writes through them), then the function, then the shape.
-        let touches_y = usize::from(rows > 0 && cols > 0);
-        if Buffer::new(y, touches_y).is_err() || Buffer::new(bias, cols).is_err() {
+        let shape = || format!("rows = {rows}, cols = {cols}, ld = {ld}");
+        // The tile's extent where the shape fits; a shape that does not is
+        // reported after the pointers and the function.
+        let needed = if ld < cols {
+            Err("ld < cols")
+        } else if rows == 0 || cols == 0 {
+            Ok(0)
+        } else {
+            (rows - 1)
+                .checked_mul(ld)
+                .and_then(|v| v.checked_add(cols))
+                .ok_or("the tile's size overflows")
+        };
+        // The pointers first: null or misaligned where the call reads or
+        // writes through them, and where the shape fits, a tile too large
+        // for the address space or overlapping the bias.
+        let extent = needed.unwrap_or(usize::from(rows > 0 && cols > 0));
+        let (tile, bias_buffer) = match (Buffer::new(y, extent), Buffer::new(bias, cols)) {
+            (Ok(tile), Ok(bias)) => (tile, bias),
+            _ => {
+                return fail(
+                    SA_ERR_POINTER,
+                    format_args!(
+                        "y = {y:?}, bias = {bias:?} ({}): null or misaligned, or too large",
+                        shape()
+                    ),
+                );
+            }
+        };
+        if tile.overlaps(bias_buffer) {
             return fail(
-                SA_ERR_POINTER,
-                format_args!(
-                    "y = {y:?}, bias = {bias:?} ({shape}): null or misaligned, or too large"
-                ),
+                SA_ERR_OVERLAP,
+                format_args!("the bias {bias:?} overlaps the tile {y:?} ({})", shape()),
             );
         }
         let f = match f {
             Ok(f) => f,
             Err(e) => return status(Err(e)),
         };
-        let needed = match (rows, cols) {
-            _ if ld < cols => return fail(SA_ERR_SHAPE, format_args!("{shape}: ld < cols")),
-            (0, _) | (_, 0) => 0,
-            _ => match (rows - 1).checked_mul(ld).and_then(|v| v.checked_add(cols)) {
-                Some(needed) => needed,
-                None => {
-                    return fail(
-                        SA_ERR_SHAPE,
-                        format_args!("{shape}: the tile's size overflows"),
-                    );
-                }
-            },
+        let needed = match needed {
+            Ok(needed) => needed,
+            Err(what) => return fail(SA_ERR_SHAPE, format_args!("{}: {what}", shape())),
         };
-        let (tile, bias) = match (Buffer::new(y, needed), Buffer::new(bias, cols)) {
-            (Ok(tile), Ok(bias)) => (tile, bias),
-            _ => {
-                return fail(
-                    SA_ERR_POINTER,
-                    format_args!(
-                        "y = {y:?}, bias = {bias:?} ({shape}): null or misaligned, or too large"
-                    ),
-                );
-            }
-        };
-        if tile.overlaps(bias) {
-            return fail(
-                SA_ERR_OVERLAP,
-                format_args!("the bias {:?} overlaps the tile {y:?} ({shape})", bias.ptr),
-            );
-        }
-        // SAFETY: the tile is writable and the bias readable (the caller's
-        // contract), and they do not overlap (checked above).
-        let (tile, bias) = unsafe { (tile.write(), bias.read()) };
+        // SAFETY: the tile (`needed` floats, the shape fitting) is writable
+        // and the bias readable (the caller's contract), and they do not
+        // overlap (checked above).
+        let (tile, bias) = unsafe { (tile.write(), bias_buffer.read()) };
         let rows = if needed == 0 { 0 } else { rows };
         status(f.forward_bias_inplace(tile, bias, rows, cols, ld))
     })
