@@ -38,14 +38,14 @@
 //! at most 2^-25.1), `-- gelu_exp` and `-- gelu_near` (the gated unit's
 //! form near zero, below).
 //!
-//! Measured max error (every `f32`, exhaustively): 1.71 ULP, at
+//! Measured max error (every `f32`, exhaustively): 1.712 ULP, at
 //! `x = -0.3396598` (the first segment of `G`, where `t` is largest relative
 //! to `G` and the cancellation with `x/2` is near its largest); every path
 //! gives the scalar path's bits.
 //!
 //! For the gated unit (`geglu`), the product by `up` near zero (`|x| < 1/2`,
 //! the first segment) is not taken from the rounded `gelu`: there the
-//! rounded value carries up to 1.71 ULP, which counts double in the
+//! rounded value carries up to 1.712 ULP, which counts double in the
 //! product's ulps where the product sits just below a power of two and
 //! `gelu(x)` just above one (2.8 ULP measured). It is rounded from
 //! `gelu(x) = x/2 + z R(z)` instead, `z = x^2`, with

@@ -48,7 +48,7 @@ impl<K: Kernel> TwoInputKernel for Gated<K> {
 
 /// Declares [`GatedUnit`] and the free functions of each unit.
 macro_rules! gated_units {
-    ($([$name:ident $on:ident $variant:ident $activation:ident ($kernel:expr) $act:literal $model:literal])*) => {
+    ($([$name:ident $on:ident $variant:ident $activation:ident ($kernel:expr) $act:literal $model:literal $measured:literal])*) => {
         /// A gated unit, for engines that choose it at run time:
         /// `y[i] = act(gate[i]) * up[i]`.
         ///
@@ -76,6 +76,8 @@ macro_rules! gated_units {
         pub enum GatedUnit {
             $(
                 #[doc = concat!("`", $act, "(gate) * up` (", $model, ").")]
+                ///
+                #[doc = concat!("Max error 2 ULP wherever `", $act, "(gate)` is a normal `f32` or zero (", stringify!($measured), " measured on `verify`'s sweep); special values as [`GatedUnit`] states them.")]
                 $variant,
             )*
         }
@@ -88,6 +90,16 @@ macro_rules! gated_units {
             pub fn name(self) -> &'static str {
                 match self {
                     $( GatedUnit::$variant => stringify!($name), )*
+                }
+            }
+
+            /// The largest error measured by `verify`'s sweep (every 16th
+            /// gate against 16 `up` values, `1.9999999` and huge ones among
+            /// them), in ULP against the float64 `act(gate) * up`, within
+            /// [`GatedUnit::max_ulp`].
+            pub fn measured_max_ulp(self) -> f64 {
+                match self {
+                    $( GatedUnit::$variant => $measured, )*
                 }
             }
 
@@ -110,6 +122,8 @@ macro_rules! gated_units {
         $(
             #[doc = concat!("`y[i] = ", $act, "(gate[i]) * up[i]` (", $model, "): see [`GatedUnit::", stringify!($variant), "`].")]
             ///
+            #[doc = concat!("Max error 2 ULP wherever `", $act, "(gate)` is a normal `f32` or zero (", stringify!($measured), " measured on `verify`'s sweep); special values and the rounding of the product as [`GatedUnit`] states them.")]
+            ///
             /// `T` is `f32`, [`bf16`](crate::bf16) or [`f16`](crate::f16):
             /// the inputs are widened exactly, the `f32` result is rounded
             /// once to `T`.
@@ -126,7 +140,7 @@ macro_rules! gated_units {
                     .expect("the dispatch path is available")
             }
 
-            #[doc = concat!("[`", stringify!($name), "`] on exactly the path `isa`.")]
+            #[doc = concat!("[`", stringify!($name), "`] on exactly the path `isa`: the same bits, error and special values.")]
             ///
             /// # Errors
             /// [`Error::UnavailableIsa`] if this CPU lacks `isa`.
@@ -142,11 +156,11 @@ macro_rules! gated_units {
 }
 
 gated_units! {
-    [swiglu swiglu_on SwiGlu Silu (kernels::sigmoid::Silu) "silu" "LLaMA, Mistral, Qwen"]
-    [geglu geglu_on GeGlu Gelu (kernels::gelu::Gelu) "gelu" "Gemma, T5 v1.1, with erf GELU"]
-    [geglu_tanh geglu_tanh_on GeGluTanh GeluTanh (kernels::gelu_tanh::GeluTanh) "gelu_tanh" "Gemma's `gelu_pytorch_tanh`"]
-    [geglu_quick geglu_quick_on GeGluQuick GeluQuick (kernels::gelu_quick::GeluQuick) "gelu_quick" "QuickGELU, `x sigmoid(1.702 x)`"]
-    [reglu reglu_on ReGlu Relu (kernels::relu::Relu) "relu" "ReGLU"]
+    [swiglu swiglu_on SwiGlu Silu (kernels::sigmoid::Silu) "silu" "LLaMA, Mistral, Qwen" 1.59]
+    [geglu geglu_on GeGlu Gelu (kernels::gelu::Gelu) "gelu" "Gemma, T5 v1.1, with erf GELU" 1.64]
+    [geglu_tanh geglu_tanh_on GeGluTanh GeluTanh (kernels::gelu_tanh::GeluTanh) "gelu_tanh" "Gemma's `gelu_pytorch_tanh`" 1.75]
+    [geglu_quick geglu_quick_on GeGluQuick GeluQuick (kernels::gelu_quick::GeluQuick) "gelu_quick" "QuickGELU, `x sigmoid(1.702 x)`" 1.46]
+    [reglu reglu_on ReGlu Relu (kernels::relu::Relu) "relu" "ReGLU" 0.50]
 }
 
 /// The error bound of every gated unit, in ULP against the float64
@@ -156,11 +170,11 @@ const MAX_ULP: f64 = 2.0;
 impl GatedUnit {
     /// The error bound, in ULP against the float64 `act(gate) * up`, over
     /// strided sweeps of both inputs, wherever `act(gate)` is a normal
-    /// `f32` or zero: 2. Measured by `verify`'s sweep (every 16th gate
-    /// against 16 `up` values, `1.9999999` and huge ones among them):
-    /// swiglu 1.59, geglu 1.64, geglu_tanh 1.75, geglu_quick 1.46, reglu
-    /// 0.50. On the sweeps of `tests/gated.rs`: swiglu 1.53, geglu 1.41,
-    /// geglu_tanh 1.56, geglu_quick 1.38, reglu 0.50.
+    /// `f32` or zero: 2. Measured by `verify`'s sweep: see
+    /// [`GatedUnit::measured_max_ulp`] (swiglu 1.59, geglu 1.64, geglu_tanh
+    /// 1.75, geglu_quick 1.46, reglu 0.50). On the sweeps of
+    /// `tests/gated.rs`: swiglu 1.53, geglu 1.41, geglu_tanh 1.56,
+    /// geglu_quick 1.38, reglu 0.50.
     pub fn max_ulp(self) -> f64 {
         MAX_ULP
     }
@@ -452,5 +466,33 @@ impl FromStr for GatedUnit {
             .ok_or_else(|| Error::UnknownFunction {
                 name: s.to_string(),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's sentence of `verify`'s gated figures gives each unit's
+    /// [`GatedUnit::measured_max_ulp`], and each is within the bound.
+    #[test]
+    fn readme_gated_figures_are_the_measured_ones() {
+        let readme: String = include_str!("../README.md")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let start = readme
+            .find("--function reglu`): ")
+            .expect("the README's sentence of verify's gated figures");
+        let sentence = &readme[start..start + 200];
+        let mut rest = sentence;
+        for unit in GatedUnit::ALL {
+            let figure = format!("{:.2}", unit.measured_max_ulp());
+            let at = rest
+                .find(&format!("{} {figure}", unit.name()))
+                .unwrap_or_else(|| panic!("{}: {figure} not in {sentence:?}", unit.name()));
+            rest = &rest[at..];
+            assert!(unit.measured_max_ulp() <= unit.max_ulp(), "{}", unit.name());
+        }
     }
 }

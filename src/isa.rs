@@ -72,8 +72,8 @@ impl Isa {
 
     /// The path dispatch uses: the limit set by [`Isa::set_limit`] if any,
     /// else the most capable available path, capped by the
-    /// `SIMD_ACTIVATIONS_ISA` environment variable if it is set (read on the
-    /// first call and cached).
+    /// `SIMD_ACTIVATIONS_ISA` environment variable if it is set (read until
+    /// a call finds it valid or unset, then cached).
     ///
     /// # Panics
     /// If no limit is set and `SIMD_ACTIVATIONS_ISA` is set to an unknown

@@ -15,9 +15,11 @@ const SHORT_RUN: usize = 16;
 /// (`i = (o * channels + c) * inner + j`): PyTorch's `PReLU`. A single weight
 /// applies to every element (`num_parameters = 1`).
 ///
-/// Exact (the product rounded once). `prelu(NaN) = NaN` (quieted),
-/// `prelu(+inf) = +inf`, `prelu(-inf) = -inf * w`, or the limit `-0.0` for a
-/// zero weight (PyTorch: NaN); `prelu(-0.0) = -0.0 * w`.
+/// Exact (the product rounded once: max error 0.5 ULP, correctly rounded on
+/// every input). `prelu(NaN) = NaN` (quieted), `prelu(+inf) = +inf`,
+/// `prelu(-inf) = -inf * w`, or for a zero weight the limit, a zero of the
+/// other sign (`-0.0` for `+0.0`, `+0.0` for `-0.0`; PyTorch: NaN);
+/// `prelu(-0.0) = -0.0 * w`.
 ///
 /// # Errors
 /// [`Error::InvalidShape`] if `channels` or `inner` is zero or

@@ -73,8 +73,9 @@ extern "C" {
 #define SA_ERR_POINTER 1
 /* The output overlaps an input without being the same buffer as x. */
 #define SA_ERR_OVERLAP 2
-/* A parameter is outside its domain (non-finite, beta <= 0, min_val > max_val,
-   alpha == 0 for celu, a negative alpha for elu/celu in place). */
+/* A parameter is outside its domain (NaN, or infinite for any but softplus's
+   threshold; beta <= 0, min_val > max_val, alpha == 0 for celu, a negative
+   alpha for elu/celu in place). */
 #define SA_ERR_PARAMETER 3
 /* A length or shape does not fit: row_len is 0 or does not divide n; prelu's
    channels or inner is 0, channels * inner does not divide n, or n_weight is
@@ -192,7 +193,7 @@ int32_t sa_celu_f16(const uint16_t *x, uint16_t *y, size_t n, float alpha);
    where gate is past the clamp of swiglu or geglu_tanh, and for geglu
    where |gate| >= 1/2) give the activation's float result times up,
    rounded once. At most 2 ULP against the exact product wherever
-   act(gate) is a normal float (see the README). y == gate computes in
+   act(gate) is a normal float or zero (see the README). y == gate computes in
    place; y must not overlap up. float pointers 4-byte aligned, uint16_t ones (bf16 or
    binary16 bits) 2-byte aligned; NULL only with n == 0. */
 int32_t sa_swiglu(const float *gate, const float *up, float *y, size_t n);      /* silu */
