@@ -397,64 +397,44 @@ fn pointers_come_before_the_function_and_the_shape() {
     let x = [1.0f32; 8];
     let mut y = [7.0f32; 8];
     let b = [1.0f32; 4];
+    let (xp, yp, bp) = (x.as_ptr(), y.as_mut_ptr(), b.as_ptr());
+    let ycp = yp.cast_const();
     // SAFETY: the non-null pointers hold 8 (`x`, `y`) and 4 (`b`) floats, at
     // least as many as each call reads or writes; null ones come with
     // nonzero counts only to be refused.
-    unsafe {
-        assert_eq!(
-            sa_activation_forward(unknown, null, y.as_mut_ptr(), 8),
-            SA_ERR_POINTER
-        );
-        assert_eq!(
-            sa_activation_forward_par(unknown, null, y.as_mut_ptr(), 8),
-            SA_ERR_POINTER
-        );
-        assert_eq!(
-            sa_activation_forward(unknown, y.as_ptr(), y.as_mut_ptr(), 8),
-            SA_ERR_FUNCTION
-        );
-        assert_eq!(
-            sa_activation_bias(gelu, null, b.as_ptr(), y.as_mut_ptr(), 8, 3),
-            SA_ERR_POINTER
-        );
-        assert_eq!(
-            sa_activation_bias(unknown, null, b.as_ptr(), y.as_mut_ptr(), 8, 3),
-            SA_ERR_POINTER
-        );
-        assert_eq!(
-            sa_activation_bias(unknown, y.as_ptr(), b.as_ptr(), y.as_mut_ptr(), 6, 3),
-            SA_ERR_FUNCTION
-        );
-        assert_eq!(
-            sa_activation_bias(gelu, x.as_ptr(), b.as_ptr(), y.as_mut_ptr(), 8, 3),
-            SA_ERR_SHAPE
-        );
-        let yp = y.as_mut_ptr();
-        assert_eq!(
-            sa_activation_bias(gelu, yp, b.as_ptr(), yp, 8, 3),
-            SA_ERR_SHAPE
-        );
-        assert_eq!(
-            sa_activation_bias_inplace(gelu, null, b.as_ptr(), 2, 4, 3),
-            SA_ERR_POINTER
-        );
-        assert_eq!(
-            sa_activation_bias_inplace(unknown, null, b.as_ptr(), 2, 3, 3),
-            SA_ERR_POINTER
-        );
-        assert_eq!(
-            sa_activation_bias_inplace(unknown, yp, yp, 2, 3, 3),
-            SA_ERR_OVERLAP
-        );
-        assert_eq!(
-            sa_activation_bias_inplace(unknown, yp, b.as_ptr(), 2, 3, 3),
-            SA_ERR_FUNCTION
-        );
-        assert_eq!(
-            sa_activation_bias_inplace(gelu, yp, b.as_ptr(), 2, 4, 3),
-            SA_ERR_SHAPE
-        );
-    }
+    let got = unsafe {
+        [
+            sa_activation_forward(unknown, null, yp, 8),
+            sa_activation_forward_par(unknown, null, yp, 8),
+            sa_activation_forward(unknown, ycp, yp, 8),
+            sa_activation_bias(gelu, null, bp, yp, 8, 3),
+            sa_activation_bias(unknown, null, bp, yp, 8, 3),
+            sa_activation_bias(unknown, ycp, bp, yp, 6, 3),
+            sa_activation_bias(gelu, xp, bp, yp, 8, 3),
+            sa_activation_bias(gelu, ycp, bp, yp, 8, 3),
+            sa_activation_bias_inplace(gelu, null, bp, 2, 4, 3),
+            sa_activation_bias_inplace(unknown, null, bp, 2, 3, 3),
+            sa_activation_bias_inplace(unknown, yp, ycp, 2, 3, 3),
+            sa_activation_bias_inplace(unknown, yp, bp, 2, 3, 3),
+            sa_activation_bias_inplace(gelu, yp, bp, 2, 4, 3),
+        ]
+    };
+    let want = [
+        SA_ERR_POINTER,
+        SA_ERR_POINTER,
+        SA_ERR_FUNCTION,
+        SA_ERR_POINTER,
+        SA_ERR_POINTER,
+        SA_ERR_FUNCTION,
+        SA_ERR_SHAPE,
+        SA_ERR_SHAPE,
+        SA_ERR_POINTER,
+        SA_ERR_POINTER,
+        SA_ERR_OVERLAP,
+        SA_ERR_FUNCTION,
+        SA_ERR_SHAPE,
+    ];
+    assert_eq!(got, want);
     assert_eq!(y, [7.0; 8], "nothing written on error");
 }
 
