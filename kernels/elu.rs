@@ -125,7 +125,7 @@ impl<const NEGATIVE_ALPHA: bool> Kernel for Elu<NEGATIVE_ALPHA> {
         // For `x < 0`, `alpha (e^x - 1)` has the sign of `-alpha`, zero or
         // not: the sums above add zeros of both signs where the result
         // underflows to zero (or `alpha` is zero), so the sign is set (one
-        // `and` or one `or`).
+        // bitwise operation).
         let neg = if NEGATIVE_ALPHA {
             s.abs(neg)
         } else {

@@ -129,8 +129,9 @@ macro_rules! gated_units {
             /// once to `T`.
             ///
             /// # Panics
-            /// If the three lengths differ (the message gives them), or if
-            /// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+            /// If the three lengths differ (the message gives them), or,
+            /// after that check, while `SIMD_ACTIVATIONS_ISA` is invalid and
+            /// no limit is set (see [`Isa::best`]).
             #[inline]
             pub fn $name<T: Element>(gate: &[T], up: &[T], y: &mut [T]) {
                 // The lengths before the path (`Isa::best` may panic).
@@ -171,10 +172,7 @@ impl GatedUnit {
     /// The error bound, in ULP against the float64 `act(gate) * up`, over
     /// strided sweeps of both inputs, wherever `act(gate)` is a normal
     /// `f32` or zero: 2. Measured by `verify`'s sweep: see
-    /// [`GatedUnit::measured_max_ulp`] (swiglu 1.59, geglu 1.64, geglu_tanh
-    /// 1.75, geglu_quick 1.46, reglu 0.50). On the sweeps of
-    /// `tests/gated.rs`: swiglu 1.53, geglu 1.41, geglu_tanh 1.56,
-    /// geglu_quick 1.38, reglu 0.50.
+    /// [`GatedUnit::measured_max_ulp`].
     pub fn max_ulp(self) -> f64 {
         MAX_ULP
     }

@@ -108,7 +108,7 @@ macro_rules! declare_register {
             use crate::{Activation, Error};
             use wide::f32x8;
             $(
-                #[doc = concat!("[`crate::", stringify!($name), "`] on every lane of `x`, in place: the same bits, max error (", stringify!($bound), " ULP; ", stringify!($measured), " measured over every `f32`) and special values.")]
+                #[doc = concat!("[`crate::", stringify!($name), "`] on every lane of `x`, in place: the same bits, max error (", stringify!($bound), " ULP; ", stringify!($measured), " measured over every `f32`, at the default parameters where it has any) and special values.")]
                 ///
                 /// # Errors
                 /// As [`Activation::forward_f32x8_block`].

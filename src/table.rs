@@ -401,6 +401,8 @@ macro_rules! activation_table {
 
             /// `y[i] = x[i]` for `x[i] > 0`, else `alpha (e^x[i] - 1)`: PyTorch's `ELU(alpha)`.
             ///
+            /// For `x < 0` the result has the sign of `-alpha`, a zero result's
+            /// included (an underflow, or a zero `alpha`).
             /// Accurate near `0-` too, down to the subnormals, where `e^x - 1`
             /// is computed without cancellation. `elu(NaN) = NaN`,
             /// `elu(-inf) = -alpha`, `elu(+inf) = +inf`, `elu(±0) = alpha * ±0`.

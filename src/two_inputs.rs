@@ -183,8 +183,9 @@ unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape:
 /// result is `x[i]`.
 ///
 /// # Panics
-/// If the three lengths differ (the message gives them), or if
-/// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+/// If the three lengths differ (the message gives them), or, after that
+/// check, while `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set (see
+/// [`Isa::best`]).
 pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
     // The lengths before the path (`Isa::best` may panic).
     frelu_lengths(x.len(), t.len(), y.len());
@@ -194,8 +195,9 @@ pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
 /// [`frelu`] in place: `x[i] = max(x[i], t[i])`.
 ///
 /// # Panics
-/// If `x.len() != t.len()` (the message gives both), or if
-/// `SIMD_ACTIVATIONS_ISA` is invalid (see [`Isa::best`]).
+/// If `x.len() != t.len()` (the message gives both), or, after that check,
+/// while `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set (see
+/// [`Isa::best`]).
 pub fn frelu_inplace(x: &mut [f32], t: &[f32]) {
     frelu_inplace_lengths(x.len(), t.len());
     frelu_inplace_on(Isa::best(), x, t).expect("the dispatch path is available")

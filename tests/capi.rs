@@ -393,6 +393,18 @@ fn pointers_come_before_the_function_and_the_shape() {
         unsafe { sa_activation_parse(c"gelu".as_ptr(), &mut gelu) },
         SA_OK
     );
+    // elu with a NaN alpha (any use), and with a negative one (in place).
+    let mut elu_nan = unknown;
+    let mut elu_negative = unknown;
+    // SAFETY: NUL-terminated strings and writable `SaActivation`s.
+    unsafe {
+        assert_eq!(sa_activation_parse(c"elu".as_ptr(), &mut elu_nan), SA_OK);
+        assert_eq!(
+            sa_activation_parse(c"elu(alpha=-1)".as_ptr(), &mut elu_negative),
+            SA_OK
+        );
+    }
+    elu_nan.params[0] = f32::NAN;
     let null = std::ptr::null_mut::<f32>();
     let x = [1.0f32; 8];
     let mut y = [7.0f32; 8];
@@ -417,6 +429,10 @@ fn pointers_come_before_the_function_and_the_shape() {
             sa_activation_bias_inplace(unknown, yp, ycp, 2, 3, 3),
             sa_activation_bias_inplace(unknown, yp, bp, 2, 3, 3),
             sa_activation_bias_inplace(gelu, yp, bp, 2, 4, 3),
+            sa_activation_forward(elu_nan, null, yp, 8),
+            sa_activation_bias(elu_nan, xp, bp, yp, 8, 3),
+            sa_activation_bias_inplace(elu_negative, yp, bp, 2, 4, 3),
+            sa_activation_bias_inplace(elu_negative, yp, bp, 2, 3, 3),
         ]
     };
     let want = [
@@ -433,6 +449,10 @@ fn pointers_come_before_the_function_and_the_shape() {
         SA_ERR_OVERLAP,
         SA_ERR_FUNCTION,
         SA_ERR_SHAPE,
+        SA_ERR_POINTER,
+        SA_ERR_SHAPE,
+        SA_ERR_SHAPE,
+        SA_ERR_PARAMETER,
     ];
     assert_eq!(got, want);
     assert_eq!(y, [7.0; 8], "nothing written on error");

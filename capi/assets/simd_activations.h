@@ -18,9 +18,11 @@
  * NEON and scalar this CPU runs, capped by the environment variable
  * SIMD_ACTIVATIONS_ISA), with the same bits, error bounds and special values;
  * the README lists them. Detection happens once; a successful call of a
- * computing function does not allocate, except the _par functions (below);
- * sa_activation_parse allocates while it reads, and a failing call formats
- * its message for sa_last_error().
+ * computing function does not allocate, except the _par functions (below),
+ * sa_prelu with one weight per channel over inner < 16 elements (it expands
+ * the weights), and a call that reads SIMD_ACTIVATIONS_ISA (until one finds
+ * it valid); sa_activation_parse allocates while it reads, and a failing
+ * call formats its message for sa_last_error().
  *
  * Thread safety: every function may be called from any number of threads at
  * once. The only shared state is the cached dispatch choice (set once,
@@ -79,7 +81,9 @@ extern "C" {
 #define SA_ERR_PARAMETER 3
 /* A length or shape does not fit: row_len is 0 or does not divide n; prelu's
    channels or inner is 0, channels * inner does not divide n, or n_weight is
-   neither 1 nor channels. */
+   neither 1 nor channels; a mask length other than 0, row_len or n; a bias
+   length (cols) that does not divide n; a tile with ld < cols or a size that
+   overflows. */
 #define SA_ERR_SHAPE 4
 /* SIMD_ACTIVATIONS_ISA names an unknown path or one this CPU lacks (valid:
    scalar, avx2, avx512, neon). */
@@ -293,7 +297,7 @@ typedef struct sa_activation {
    "GELU(approximate='tanh')" or Hugging Face's "gelu_new" into *out.
    SA_ERR_FUNCTION for an unknown name or unreadable parameters,
    SA_ERR_PARAMETER for a parameter outside its domain, SA_ERR_POINTER for
-   a null pointer; *out is written only on SA_OK. */
+   a null or misaligned pointer; *out is written only on SA_OK. */
 int32_t sa_activation_parse(const char *text, sa_activation *out);
 
 /* The function of f from x into y (n floats each; y == x in place). */
@@ -306,11 +310,12 @@ int32_t sa_activation_forward_par(sa_activation f, const float *x, float *y, siz
 /* Matrix-product epilogue in place: for each of rows rows starting ld floats
    apart, y[r*ld + c] = f(y[r*ld + c] + bias[c]) for c < cols, the sum
    rounded to float first. Nothing between rows is touched. SA_ERR_SHAPE if
-   ld < cols; bias must not overlap the tile. */
+   ld < cols or the tile's size overflows; bias must not overlap the tile. */
 int32_t sa_activation_bias_inplace(sa_activation f, float *y, const float *bias, size_t rows,
                                    size_t cols, size_t ld);
 
-/* y = f(x + bias) over n floats in contiguous rows of cols (y == x in place). */
+/* y = f(x + bias) over n floats in contiguous rows of cols (y == x in place);
+   SA_ERR_SHAPE if cols does not divide n (or is 0 while n is not). */
 int32_t sa_activation_bias(sa_activation f, const float *x, const float *bias, float *y, size_t n,
                            size_t cols);
 

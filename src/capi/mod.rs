@@ -23,9 +23,10 @@
 //! - Nothing panics across the boundary, and no successful call of a
 //!   computing function allocates but the `_par` functions of a library
 //!   built with `rayon`, which start rayon's global pool on first use (the
-//!   header says when not to call them); [`sa_activation_parse`] allocates
-//!   while it reads, and a failing call formats its message for
-//!   [`sa_last_error`].
+//!   header says when not to call them), `sa_prelu` with per-channel weights
+//!   over fewer than 16 inner elements, and a call that reads
+//!   `SIMD_ACTIVATIONS_ISA`; [`sa_activation_parse`] allocates while it
+//!   reads, and a failing call formats its message for [`sa_last_error`].
 
 use crate::table::activation_table;
 use crate::{Activation, Error, GatedUnit, Isa, Mask, MaskedRows};
@@ -1083,9 +1084,10 @@ pub unsafe extern "C" fn sa_activation_forward_par(
 /// starting `ld` floats apart in `y`, `y[r*ld + c] = f(y[r*ld + c] +
 /// bias[c])` for `c < cols` (the addition rounded to `float` first: the bits
 /// of adding, then activating). Nothing between the rows is read or written.
-/// [`SA_ERR_SHAPE`] if `ld < cols` or the tile's size overflows;
-/// [`SA_ERR_OVERLAP`] if `bias` overlaps the tile; otherwise as
-/// [`sa_activation_forward`], with the in-place parameter rules.
+/// In this order: [`SA_ERR_ISA`]; [`SA_ERR_POINTER`] (null or misaligned,
+/// or a tile too large) and [`SA_ERR_OVERLAP`] if `bias` overlaps the tile;
+/// [`SA_ERR_FUNCTION`]; [`SA_ERR_SHAPE`] if `ld < cols` or the tile's size
+/// overflows; then the parameters, with the in-place rules.
 ///
 /// # Safety
 /// `y` points to `(rows - 1) * ld + cols` writable floats (none when `rows`
