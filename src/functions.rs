@@ -1,9 +1,8 @@
 //! The slice functions: one per activation, `f(x, y)` and `f_inplace(x)`,
 //! declared from the table of activations (`src/table.rs`).
 
-use crate::dispatch::check_lengths;
 use crate::table::activation_table;
-use crate::{Activation, Element, Error, Isa};
+use crate::{Activation, Element, Error};
 
 /// Declares the slice functions of every row of the table.
 macro_rules! declare_functions {
@@ -53,13 +52,12 @@ macro_rules! slice_functions {
         /// # Panics
         /// If `x.len() != y.len()` (the message gives both lengths), or, after
         /// that check, while `SIMD_ACTIVATIONS_ISA` is invalid and no limit is
-        /// set (see [`Isa::best`]).
+        /// set (see [`Isa::best`](crate::Isa::best)).
         #[inline]
         pub fn $name<T: Element>(x: &[T], y: &mut [T]) {
-            check_lengths(stringify!($name), x.len(), y.len());
-            Activation::$variant
-                .forward_on(Isa::best(), x, y)
-                .expect("the dispatch path is available and there is no parameter")
+            // The lengths, then the path (an `Error::Env`, the message
+            // `Isa::best` gives): there is no parameter.
+            Activation::$variant.forward(x, y).unwrap_or_else(|e| panic!("{e}"))
         }
 
         #[doc = concat!("[`", stringify!($name), "`] in place: `x[i]` is replaced by its image.")]
@@ -68,12 +66,10 @@ macro_rules! slice_functions {
         ///
         /// # Panics
         /// While `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set (see
-        /// [`Isa::best`]).
+        /// [`Isa::best`](crate::Isa::best)).
         #[inline]
         pub fn $inplace<T: Element>(x: &mut [T]) {
-            Activation::$variant
-                .forward_inplace_on(Isa::best(), x)
-                .expect("the dispatch path is available and there is no parameter")
+            Activation::$variant.forward_inplace(x).unwrap_or_else(|e| panic!("{e}"))
         }
     };
     ($name:ident $inplace:ident $variant:ident [$($param:ident)+] ($kernel:expr) ($($doc:literal)*) $bound:literal $measured:literal) => {
@@ -89,16 +85,15 @@ macro_rules! slice_functions {
         /// [`Error::InvalidParameter`] for a parameter outside its domain (see
         #[doc = concat!("[`Activation::", stringify!($variant), "`]); nothing is written then.")]
         /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is
-        /// set (see [`Isa::set_limit`]); nothing is written then.
+        /// set (see [`Isa::set_limit`](crate::Isa::set_limit)); nothing is
+        /// written then.
         ///
         /// # Panics
         /// If `x.len() != y.len()` (the message gives both lengths), before
         /// any other check.
         #[inline]
         pub fn $name<T: Element>(x: &[T], y: &mut [T], $($param: f32),+) -> Result<(), Error> {
-            check_lengths(stringify!($name), x.len(), y.len());
-            let isa = Isa::try_best()?;
-            Activation::$variant { $($param),+ }.forward_on(isa, x, y)
+            Activation::$variant { $($param),+ }.forward(x, y)
         }
 
         #[doc = concat!("[`", stringify!($name), "`] in place.")]
@@ -109,8 +104,7 @@ macro_rules! slice_functions {
         #[doc = concat!("As [`", stringify!($name), "`], with the in-place rules of [`Activation::validate_inplace`].")]
         #[inline]
         pub fn $inplace<T: Element>(x: &mut [T], $($param: f32),+) -> Result<(), Error> {
-            let isa = Isa::try_best()?;
-            Activation::$variant { $($param),+ }.forward_inplace_on(isa, x)
+            Activation::$variant { $($param),+ }.forward_inplace(x)
         }
     };
 }

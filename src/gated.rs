@@ -134,11 +134,11 @@ macro_rules! gated_units {
             /// no limit is set (see [`Isa::best`]).
             #[inline]
             pub fn $name<T: Element>(gate: &[T], up: &[T], y: &mut [T]) {
-                // The lengths before the path (`Isa::best` may panic).
-                GatedUnit::$variant.check_lengths(gate.len(), up.len(), y.len());
+                // The lengths, then the path (an `Error::Env`, the message
+                // `Isa::best` gives).
                 GatedUnit::$variant
-                    .forward_on(Isa::best(), gate, up, y)
-                    .expect("the dispatch path is available")
+                    .forward(gate, up, y)
+                    .unwrap_or_else(|e| panic!("{e}"))
             }
 
             #[doc = concat!("[`", stringify!($name), "`] on exactly the path `isa`: the same bits, error and special values.")]

@@ -187,9 +187,8 @@ unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape:
 /// check, while `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set (see
 /// [`Isa::best`]).
 pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
-    // The lengths before the path (`Isa::best` may panic).
-    frelu_lengths(x.len(), t.len(), y.len());
-    frelu_on(Isa::best(), x, t, y).expect("the dispatch path is available")
+    // An `Error::Env` only, with the message `Isa::best` gives.
+    frelu_at(Isa::try_best, x, t, y).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// [`frelu`] in place: `x[i] = max(x[i], t[i])`.
@@ -199,8 +198,7 @@ pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
 /// while `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set (see
 /// [`Isa::best`]).
 pub fn frelu_inplace(x: &mut [f32], t: &[f32]) {
-    frelu_inplace_lengths(x.len(), t.len());
-    frelu_inplace_on(Isa::best(), x, t).expect("the dispatch path is available")
+    frelu_inplace_at(Isa::try_best, x, t).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// [`frelu`] on exactly the path `isa`.
@@ -211,8 +209,24 @@ pub fn frelu_inplace(x: &mut [f32], t: &[f32]) {
 /// # Panics
 /// As [`frelu`].
 pub fn frelu_on(isa: Isa, x: &[f32], t: &[f32], y: &mut [f32]) -> Result<(), Error> {
-    frelu_lengths(x.len(), t.len(), y.len());
-    let isa = isa.check()?;
+    frelu_at(|| isa.check(), x, t, y)
+}
+
+/// [`frelu`] on the path `path` gives, after the length check.
+fn frelu_at(
+    path: impl FnOnce() -> Result<Isa, Error>,
+    x: &[f32],
+    t: &[f32],
+    y: &mut [f32],
+) -> Result<(), Error> {
+    assert!(
+        x.len() == t.len() && x.len() == y.len(),
+        "frelu: x has length {}, t has length {} and y has length {}; they must be equal",
+        x.len(),
+        t.len(),
+        y.len()
+    );
+    let isa = path()?;
     // SAFETY: `isa` is available; `x`, `t` (shared) and `y` (exclusive) are
     // borrows of `x.len()` elements, so `y` overlaps neither.
     unsafe {
@@ -230,27 +244,25 @@ pub fn frelu_on(isa: Isa, x: &[f32], t: &[f32], y: &mut [f32]) -> Result<(), Err
 /// # Panics
 /// If `x.len() != t.len()`; the message gives both lengths.
 pub fn frelu_inplace_on(isa: Isa, x: &mut [f32], t: &[f32]) -> Result<(), Error> {
-    frelu_inplace_lengths(x.len(), t.len());
-    let isa = isa.check()?;
+    frelu_inplace_at(|| isa.check(), x, t)
+}
+
+/// [`frelu_inplace`] on the path `path` gives, after the length check.
+fn frelu_inplace_at(
+    path: impl FnOnce() -> Result<Isa, Error>,
+    x: &mut [f32],
+    t: &[f32],
+) -> Result<(), Error> {
+    assert!(
+        x.len() == t.len(),
+        "frelu: x has length {} but t has length {}; they must be equal",
+        x.len(),
+        t.len()
+    );
+    let isa = path()?;
     let p = x.as_mut_ptr();
     // SAFETY: `isa` is available; `x` is exclusively borrowed, so `t` does not
     // overlap it; the driver supports `x == y`.
     unsafe { dispatch::two_inputs(isa, FRelu, Blocks::periodic(p, t.as_ptr(), p, [1, t.len()])) };
     Ok(())
-}
-
-/// Panics unless [`frelu`]'s three lengths are equal, naming them.
-fn frelu_lengths(x: usize, t: usize, y: usize) {
-    assert!(
-        x == t && x == y,
-        "frelu: x has length {x}, t has length {t} and y has length {y}; they must be equal"
-    );
-}
-
-/// Panics unless [`frelu_inplace`]'s two lengths are equal, naming them.
-fn frelu_inplace_lengths(x: usize, t: usize) {
-    assert!(
-        x == t,
-        "frelu: x has length {x} but t has length {t}; they must be equal"
-    );
 }
