@@ -87,15 +87,25 @@ impl Isa {
     /// [`Isa::best`] without the panic: the error when no limit is set and
     /// `SIMD_ACTIVATIONS_ISA` is unknown or unavailable (nothing is cached
     /// then, so each call reports it again).
+    ///
+    /// Once the path is known, a call is two atomic loads, inlined into the
+    /// caller.
+    #[inline]
     pub fn try_best() -> Result<Isa, Error> {
         if let Some(limit) = Isa::ALL.get(LIMIT.load(Ordering::Relaxed) as usize) {
             return Ok(*limit);
         }
-        static CHOSEN: AtomicU8 = AtomicU8::new(u8::MAX);
-        let cached = CHOSEN.load(Ordering::Relaxed);
-        if let Some(isa) = Isa::ALL.get(cached as usize) {
+        if let Some(isa) = Isa::ALL.get(CHOSEN.load(Ordering::Relaxed) as usize) {
             return Ok(*isa);
         }
+        Isa::choose()
+    }
+
+    /// The first choice of [`Isa::try_best`] (or its error, every time
+    /// until the variable is valid or unset), cached in `CHOSEN`.
+    #[cold]
+    #[inline(never)]
+    fn choose() -> Result<Isa, Error> {
         let isa = match Isa::from_env()? {
             Some(isa) => isa,
             None => *Isa::available().last().unwrap_or(&Isa::Scalar),
@@ -188,6 +198,9 @@ impl FromStr for Isa {
 /// The index in [`Isa::ALL`] of the limit set by [`Isa::set_limit`], or
 /// `u8::MAX` for none.
 static LIMIT: AtomicU8 = AtomicU8::new(u8::MAX);
+/// The index in [`Isa::ALL`] of the path [`Isa::try_best`] chose without a
+/// limit, or `u8::MAX` before its first successful call.
+static CHOSEN: AtomicU8 = AtomicU8::new(u8::MAX);
 
 /// The path the build target guarantees (`-C target-cpu=...`), if any: every
 /// CPU that can run this binary runs it. Set by `build.rs`.

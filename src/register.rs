@@ -3,23 +3,31 @@
 //! instead of making a separate pass over memory.
 //!
 //! Each function is the same kernel as the slice function of the same name and
-//! returns the scalar path's bits. The instruction set is chosen at compile
-//! time from the build's target features, since a register function is inlined
-//! into the caller's code:
+//! returns the scalar path's bits. Where the build's target features
+//! guarantee a path, the function is inlined into the caller's code on it:
 //! - x86-64 with the x86-64-v3 features enabled (`-C target-cpu=haswell` or
-//!   later, `-C target-cpu=native`, or `-C target-feature=+avx2,+fma,+bmi1,+bmi2,+lzcnt,+popcnt`):
+//!   later, `-C target-cpu=native`, or
+//!   `-C target-feature=+avx2,+fma,+bmi1,+bmi2,+lzcnt,+popcnt,+f16c`):
 //!   one AVX2 + FMA vector;
-//! - aarch64 (NEON is part of the base target): two NEON vectors;
-//! - otherwise: the scalar kernel on each lane (the same bits, slowly).
+//! - aarch64 (NEON is part of the base target): two NEON vectors.
 //!
-//! In a default build (no `-C target-cpu`), a register function falls back
-//! to that scalar kernel: apply the function to a block of registers
-//! instead, with [`block`] (`register::block::gelu(&mut regs)`) or
+//! Otherwise the path is chosen per call, at run time. In a default x86-64
+//! build (no `-C target-cpu`), a call reads the slice functions' cached
+//! path ([`Isa::try_best`](crate::Isa::try_best): two atomic loads) and,
+//! where that is AVX2 or AVX-512, calls a function compiled for AVX2 with
+//! the register's two SSE halves, which runs the kernel on one vector.
+//! Where it is the scalar path, while `SIMD_ACTIVATIONS_ISA` is invalid (no
+//! panic here), and on other targets, the scalar kernel runs on each lane.
+//!
+//! That call costs about half of the inlined speed. Where the registers can
+//! be gathered first, apply the function to a block of them instead, with
+//! [`block`] (`register::block::gelu(&mut regs)`) or
 //! [`Activation::forward_f32x8_block`]. A block call dispatches at run time
 //! to the best path once per block, as the slice functions do, so a fused
 //! epilogue that keeps a few dozen registers (a tile's row, in L1) and
-//! activates them in one call runs at the slice functions' speed on every
-//! build. [`wide`] is re-exported, so no second dependency is needed.
+//! activates them in one call runs near the slice functions' speed on every
+//! build (the README's register section has the figures). [`wide`] is
+//! re-exported, so no second dependency is needed.
 //!
 //! ```
 //! use simd_activations::register;
@@ -34,6 +42,7 @@
 
 use crate::driver::eval;
 use crate::kernels::{Kernel, KernelUse};
+use crate::simd::Simd;
 use crate::table::activation_table;
 use crate::{Activation, Error, kernels};
 pub use wide;
@@ -52,47 +61,118 @@ fn floats(x: &mut [f32x8]) -> &mut [f32] {
     unsafe { core::slice::from_raw_parts_mut(x.as_mut_ptr().cast::<f32>(), x.len() * 8) }
 }
 
-/// Applies `kernel` (and the NaN rule) to the eight lanes of `x`.
+/// The kernel (and the NaN rule) on eight floats, on whatever path runs
+/// it: one AVX2 vector, two NEON vectors or eight scalar lanes.
+struct Eight<K> {
+    kernel: K,
+    x: [f32; 8],
+}
+
+impl<K: Kernel> Eight<K> {
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) -> [f32; 8] {
+        const { assert!(8 % S::LANES == 0) };
+        let mut out = [0.0f32; 8];
+        for i in (0..8).step_by(S::LANES) {
+            // SAFETY: `i + S::LANES <= 8` (`S::LANES` divides 8), so the
+            // load and the store stay within the eight floats of `x` and
+            // `out`.
+            unsafe {
+                let v = eval(s, self.kernel, s.load(self.x.as_ptr().add(i)));
+                s.store(out.as_mut_ptr().add(i), v);
+            }
+        }
+        out
+    }
+}
+
+/// Applies `kernel` (and the NaN rule) to the eight lanes of `x`: inlined
+/// on the path the build target guarantees (see [`crate::register`]), or,
+/// in a build without one on x86-64, through one call of a function
+/// compiled for AVX2 where the slice functions' path has it.
 #[inline(always)]
 fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
-    let a = x.to_array();
-    let mut out = [0.0f32; 8];
+    let job = Eight {
+        kernel,
+        x: x.to_array(),
+    };
     // `build.rs` sets `simd_activations_native` when the build target enables
     // every feature of a path.
     #[cfg(any(simd_activations_native = "avx2", simd_activations_native = "avx512"))]
-    {
-        use crate::simd::Simd;
-        // SAFETY: the build enables every x86-64-v3 feature (the cfg above),
-        // so the code only runs on CPUs that have them.
-        let s = crate::simd::avx2::Avx2(unsafe { pulp::x86::V3::new_unchecked() });
-        // SAFETY: `a` and `out` hold exactly 8 floats.
-        unsafe { s.store(out.as_mut_ptr(), eval(s, kernel, s.load(a.as_ptr()))) };
-    }
+    // SAFETY: the build enables every x86-64-v3 feature (the cfg above), so
+    // the code only runs on CPUs that have them.
+    let out = job.run(crate::simd::avx2::Avx2(unsafe {
+        pulp::x86::V3::new_unchecked()
+    }));
     #[cfg(simd_activations_native = "neon")]
-    {
-        use crate::simd::Simd;
-        // SAFETY: the build enables NEON (the cfg above).
-        let s = crate::simd::neon::Neon(unsafe { pulp::aarch64::Neon::new_unchecked() });
-        for half in [0, 4] {
-            // SAFETY: `half + 4 <= 8`: both halves are in bounds.
-            unsafe {
-                let v = eval(s, kernel, s.load(a.as_ptr().add(half)));
-                s.store(out.as_mut_ptr().add(half), v);
-            }
-        }
-    }
+    // SAFETY: the build enables NEON (the cfg above).
+    let out = job.run(crate::simd::neon::Neon(unsafe {
+        pulp::aarch64::Neon::new_unchecked()
+    }));
     #[cfg(not(any(
         simd_activations_native = "avx2",
         simd_activations_native = "avx512",
         simd_activations_native = "neon"
     )))]
-    {
-        let s = crate::simd::scalar::Scalar;
-        for (o, &v) in out.iter_mut().zip(&a) {
-            *o = eval(s, kernel, v);
+    let out = {
+        // The slice functions' path (without their panic while
+        // `SIMD_ACTIVATIONS_ISA` is invalid: the scalar kernel then). An
+        // AVX-512 path runs this on AVX2, which it includes: a register is
+        // eight lanes.
+        use crate::simd::scalar::Scalar;
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        if matches!(
+            crate::Isa::try_best(),
+            Ok(crate::Isa::Avx2 | crate::Isa::Avx512)
+        ) {
+            #[cfg(target_arch = "x86")]
+            use core::arch::x86::_mm_loadu_ps;
+            #[cfg(target_arch = "x86_64")]
+            use core::arch::x86_64::_mm_loadu_ps;
+            // SAFETY: `job.x` holds eight floats: each load reads four of
+            // them (SSE, part of the x86-64 base target). `try_best` returns
+            // only paths this CPU runs, and a CPU that runs AVX-512 runs
+            // AVX2 (the available paths are a prefix of scalar, AVX2,
+            // AVX-512: see `Isa::available`).
+            unsafe {
+                let (lo, hi) = (
+                    _mm_loadu_ps(job.x.as_ptr()),
+                    _mm_loadu_ps(job.x.as_ptr().add(4)),
+                );
+                eval8_avx2(job.kernel, lo, hi)
+            }
+        } else {
+            job.run(Scalar)
         }
-    }
+        #[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+        job.run(Scalar)
+    };
     f32x8::new(out)
+}
+
+/// [`eval8`] on the AVX2 path, called from a build without AVX: the two
+/// halves of the register come in as they are (a `wide::f32x8` is two SSE
+/// registers there), so that nothing waits for their copy in memory (see
+/// [`Avx2::join_halves`](crate::simd::avx2::Avx2::join_halves)).
+///
+/// # Safety
+/// The CPU must run the AVX2 path (`Isa::Avx2.is_available()`).
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    not(any(simd_activations_native = "avx2", simd_activations_native = "avx512"))
+))]
+#[target_feature(enable = "avx,avx2,fma,bmi1,bmi2,lzcnt,popcnt,f16c")]
+unsafe fn eval8_avx2<K: Kernel>(
+    kernel: K,
+    lo: crate::simd::avx2::Half,
+    hi: crate::simd::avx2::Half,
+) -> [f32; 8] {
+    // SAFETY: the caller guarantees x86-64-v3 (the AVX2 path's features).
+    let s = crate::simd::avx2::Avx2(unsafe { pulp::x86::V3::new_unchecked() });
+    let mut out = [0.0f32; 8];
+    // SAFETY: `out` holds eight floats, one vector.
+    unsafe { s.store(out.as_mut_ptr(), eval(s, kernel, s.join_halves(lo, hi))) };
+    out
 }
 
 /// Declares the register function and the block function of every row of
@@ -103,7 +183,7 @@ macro_rules! declare_register {
 
         /// Each function on a block of registers, in place, dispatched at run
         /// time once per block (the slice function's path and bits): the
-        /// form to call in a default build (see the [module docs](super)).
+        /// faster form in a default build (see the [module docs](super)).
         pub mod block {
             use crate::{Activation, Error};
             use wide::f32x8;

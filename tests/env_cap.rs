@@ -2,7 +2,8 @@
 //! error. Each case runs in a child process (the choice is made once per
 //! process), re-running this test binary with a filter.
 
-use simd_activations::{ISA_ENV_VAR, Isa, capi};
+use simd_activations::register::{self, wide::f32x8};
+use simd_activations::{Activation, ISA_ENV_VAR, Isa, capi};
 use std::process::Command;
 
 /// In a child: report what dispatch picked, or the error.
@@ -27,6 +28,16 @@ fn child_report() {
             .into_owned()
     };
     println!("CAPI={status} NAME={name} Y={y:?}");
+    // A register function takes the path the slice functions take, and
+    // the scalar kernel (no panic) while the variable is invalid: the
+    // scalar path's bits either way.
+    let v = [-3.0f32, -1.0, -0.5, -0.0, 0.5, 1.0, 2.0, f32::NAN];
+    let got = register::gelu(f32x8::from(v)).to_array().map(f32::to_bits);
+    let mut want = [0.0f32; 8];
+    Activation::Gelu
+        .forward_on(Isa::Scalar, &v, &mut want)
+        .unwrap();
+    println!("REGISTER_BITS_EQUAL={}", got == want.map(f32::to_bits));
     // An unknown function and a bad shape: the path is checked first.
     let unknown = capi::SaActivation {
         function: 1000,
@@ -153,6 +164,7 @@ fn cap_to_each_available_path() {
         );
         let capi = format!("CAPI={} NAME={} Y=[0.0, 2.0]", capi::SA_OK, isa.name());
         assert!(out.contains(&capi), "{isa}: {out}");
+        assert!(out.contains("REGISTER_BITS_EQUAL=true"), "{isa}: {out}");
     }
 }
 
@@ -165,6 +177,7 @@ fn unknown_value_is_an_error_naming_variable_and_values() {
     assert!(out.contains(&capi), "{out}");
     let order = format!("ORDER={:?}", [capi::SA_ERR_ISA; 4]);
     assert!(out.contains(&order), "{out}");
+    assert!(out.contains("REGISTER_BITS_EQUAL=true"), "{out}");
     for needle in [ISA_ENV_VAR, "avx9000", "scalar", "avx2", "avx512", "neon"] {
         assert!(out.contains(needle), "missing {needle}: {out}");
     }

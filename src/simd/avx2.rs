@@ -10,12 +10,26 @@ use core::arch::x86::*;
 use core::arch::x86_64::*;
 use pulp::x86::V3;
 
+/// Four lanes, half of a vector (see [`Avx2::join_halves`]).
+pub(crate) type Half = __m128;
+
 /// The AVX2 + FMA backend. A value exists only when the CPU supports the
 /// x86-64-v3 feature set (AVX, AVX2, FMA, BMI1/2, ...).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Avx2(pub(crate) V3);
 
 impl Avx2 {
+    /// The vector whose lanes 0..4 are `lo`'s and 4..8 `hi`'s: one
+    /// `vinsertf128`. For eight lanes that arrive as two SSE registers (a
+    /// `wide::f32x8` in a build without AVX), which a 256-bit load of their
+    /// copy in memory would wait for: a load cannot take its bytes from two
+    /// narrower stores still in flight.
+    #[inline(always)]
+    pub(crate) fn join_halves(self, lo: Half, hi: Half) -> __m256 {
+        let avx = self.0.avx;
+        avx._mm256_insertf128_ps::<1>(avx._mm256_castps128_ps256(lo), hi)
+    }
+
     /// An integer mask whose first `n` lanes are set.
     #[inline(always)]
     fn prefix_mask(self, n: usize) -> __m256i {

@@ -475,6 +475,13 @@ pub(crate) trait Simd: Copy {
     /// the sum already ([`Simd::mul_pow2_shifted`]). Cheaper than
     /// [`Simd::mul_exp2`] on AVX2 and NEON, which handles any `n` in
     /// `[-250, 250]` with a branch.
+    #[cfg_attr(
+        not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
+        allow(
+            dead_code,
+            reason = "called by the AVX-512 and NEON forms (and a test) only"
+        )
+    )]
     #[inline(always)]
     fn mul_pow2(self, v: Self::F, n: Self::F) -> Self::F {
         self.mul_pow2_shifted(v, n, self.add(n, self.splat(POW2_SHIFTER)))
