@@ -11,17 +11,21 @@
 //!   one AVX2 + FMA vector;
 //! - aarch64 (NEON is part of the base target): two NEON vectors.
 //!
-//! Otherwise the path is chosen per call, at run time. In a default x86-64
-//! build (no `-C target-cpu`), a call reads the slice functions' cached
-//! path ([`Isa::try_best`](crate::Isa::try_best): two atomic loads) and,
-//! where that is AVX2 or AVX-512, calls a function compiled for AVX2 with
-//! the register's two SSE halves, which runs the kernel on one vector.
-//! Where it is the scalar path, while `SIMD_ACTIVATIONS_ISA` is invalid (no
-//! panic here), and on other targets, the scalar kernel runs on each lane.
+//! Otherwise the path is chosen per call, at run time. In an x86 build
+//! without every feature of the AVX2 path (a default build: no
+//! `-C target-cpu`), a call reads the slice functions' cached path
+//! ([`Isa::try_best`](crate::Isa::try_best): two atomic loads) and, where
+//! that is AVX2 or AVX-512, calls a function compiled for AVX2 with the
+//! register's two 128-bit halves, which runs the kernel on one vector. Where
+//! it is the scalar path, while `SIMD_ACTIVATIONS_ISA` is invalid (no panic
+//! here; each call then reads the variable again, as every dispatching call
+//! does), and on other targets, the scalar kernel runs on each lane. A build
+//! that inlines its path ignores [`Isa::set_limit`](crate::Isa::set_limit)
+//! and the variable here; the bits are the same on every path.
 //!
-//! That call costs about half of the inlined speed. Where the registers can
-//! be gathered first, apply the function to a block of them instead, with
-//! [`block`] (`register::block::gelu(&mut regs)`) or
+//! That call runs at about two thirds of the inlined speed. Where the
+//! registers can be gathered first, apply the function to a block of them
+//! instead, with [`block`] (`register::block::gelu(&mut regs)`) or
 //! [`Activation::forward_f32x8_block`]. A block call dispatches at run time
 //! to the best path once per block, as the slice functions do, so a fused
 //! epilogue that keeps a few dozen registers (a tile's row, in L1) and
@@ -69,6 +73,19 @@ struct Eight<K> {
 }
 
 impl<K: Kernel> Eight<K> {
+    /// On the scalar path, kept out of the caller's loop: where a path is
+    /// chosen per call, the vector path is the one expected.
+    #[cfg(not(any(
+        simd_activations_native = "avx2",
+        simd_activations_native = "avx512",
+        simd_activations_native = "neon"
+    )))]
+    #[cold]
+    #[inline(never)]
+    fn run_scalar(self) -> [f32; 8] {
+        self.run(crate::simd::scalar::Scalar)
+    }
+
     #[inline(always)]
     fn run<S: Simd>(self, s: S) -> [f32; 8] {
         const { assert!(8 % S::LANES == 0) };
@@ -119,7 +136,6 @@ fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
         // `SIMD_ACTIVATIONS_ISA` is invalid: the scalar kernel then). An
         // AVX-512 path runs this on AVX2, which it includes: a register is
         // eight lanes.
-        use crate::simd::scalar::Scalar;
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
         if matches!(
             crate::Isa::try_best(),
@@ -129,11 +145,11 @@ fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
             use core::arch::x86::_mm_loadu_ps;
             #[cfg(target_arch = "x86_64")]
             use core::arch::x86_64::_mm_loadu_ps;
-            // SAFETY: `job.x` holds eight floats: each load reads four of
-            // them (SSE, part of the x86-64 base target). `try_best` returns
-            // only paths this CPU runs, and a CPU that runs AVX-512 runs
-            // AVX2 (the available paths are a prefix of scalar, AVX2,
-            // AVX-512: see `Isa::available`).
+            // SAFETY: `try_best` returns only paths this CPU runs, and a
+            // CPU that runs AVX-512 runs AVX2 (the available paths are a
+            // prefix of scalar, AVX2, AVX-512: see `Isa::available`), which
+            // includes SSE; each load reads four of the eight floats of
+            // `job.x`.
             unsafe {
                 let (lo, hi) = (
                     _mm_loadu_ps(job.x.as_ptr()),
@@ -142,18 +158,20 @@ fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
                 eval8_avx2(job.kernel, lo, hi)
             }
         } else {
-            job.run(Scalar)
+            job.run_scalar()
         }
         #[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
-        job.run(Scalar)
+        job.run_scalar()
     };
     f32x8::new(out)
 }
 
-/// [`eval8`] on the AVX2 path, called from a build without AVX: the two
-/// halves of the register come in as they are (a `wide::f32x8` is two SSE
-/// registers there), so that nothing waits for their copy in memory (see
-/// [`Avx2::join_halves`](crate::simd::avx2::Avx2::join_halves)).
+/// [`eval8`] on the AVX2 path, called from a build without every feature
+/// of that path: the register comes in as two 128-bit halves, so that the
+/// loads that read them back are served by the stores that wrote them (see
+/// [`Avx2::join_halves`](crate::simd::avx2::Avx2::join_halves)). An
+/// engine's own `#[target_feature]` function inlines it only if it enables
+/// every feature listed here.
 ///
 /// # Safety
 /// The CPU must run the AVX2 path (`Isa::Avx2.is_available()`).

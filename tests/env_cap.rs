@@ -28,9 +28,8 @@ fn child_report() {
             .into_owned()
     };
     println!("CAPI={status} NAME={name} Y={y:?}");
-    // A register function takes the path the slice functions take, and
-    // the scalar kernel (no panic) while the variable is invalid: the
-    // scalar path's bits either way.
+    // A register function gives the scalar path's bits whatever the
+    // variable says, and does not panic while it is invalid.
     let v = [-3.0f32, -1.0, -0.5, -0.0, 0.5, 1.0, 2.0, f32::NAN];
     let got = register::gelu(f32x8::from(v)).to_array().map(f32::to_bits);
     let mut want = [0.0f32; 8];
@@ -69,7 +68,6 @@ fn child_limit() {
     if std::env::var_os("SIMD_ACTIVATIONS_TEST_CHILD").is_none() {
         return;
     }
-    use simd_activations::Activation;
     let x = [-1.0f32, 2.0];
     let mut y = [0.0f32; 2];
     let forward = Activation::Relu.forward(&x, &mut y);

@@ -1,7 +1,9 @@
 //! The register-level API returns the slice functions' bits, whatever target
-//! features the build enables (CI runs the suite with and without
-//! `-C target-cpu=native`). Each register function is also checked against
-//! the scalar path by a unit test declared with it from the table.
+//! features the build enables (CI runs the suite in a default x86-64 build,
+//! where a register function picks its path per call, and for aarch64,
+//! where NEON is inlined as `-C target-cpu=native` inlines AVX2 on x86).
+//! Each register function is also checked against the scalar path by a unit
+//! test declared with it from the table.
 
 mod common;
 

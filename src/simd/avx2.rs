@@ -11,6 +11,7 @@ use core::arch::x86_64::*;
 use pulp::x86::V3;
 
 /// Four lanes, half of a vector (see [`Avx2::join_halves`]).
+#[cfg(not(any(simd_activations_native = "avx2", simd_activations_native = "avx512")))]
 pub(crate) type Half = __m128;
 
 /// The AVX2 + FMA backend. A value exists only when the CPU supports the
@@ -20,10 +21,15 @@ pub(crate) struct Avx2(pub(crate) V3);
 
 impl Avx2 {
     /// The vector whose lanes 0..4 are `lo`'s and 4..8 `hi`'s: one
-    /// `vinsertf128`. For eight lanes that arrive as two SSE registers (a
-    /// `wide::f32x8` in a build without AVX), which a 256-bit load of their
-    /// copy in memory would wait for: a load cannot take its bytes from two
-    /// narrower stores still in flight.
+    /// `vinsertf128`. For the eight lanes of a register of a build without
+    /// every feature of this path (a `wide::f32x8` is two SSE registers
+    /// without AVX), passed as two 128-bit values: each is read back at the
+    /// width it was written, which store-to-load forwarding serves, where a
+    /// 256-bit load over two 128-bit stores cannot be served so and waits
+    /// until both stores have reached the L1 cache.
+    ///
+    /// Only the register functions of such a build call it.
+    #[cfg(not(any(simd_activations_native = "avx2", simd_activations_native = "avx512")))]
     #[inline(always)]
     pub(crate) fn join_halves(self, lo: Half, hi: Half) -> __m256 {
         let avx = self.0.avx;

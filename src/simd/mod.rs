@@ -479,7 +479,7 @@ pub(crate) trait Simd: Copy {
         not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")),
         allow(
             dead_code,
-            reason = "called by the AVX-512 and NEON forms (and a test) only"
+            reason = "called by the NEON form (AVX-512 overrides it) and a test only"
         )
     )]
     #[inline(always)]
