@@ -54,18 +54,18 @@ impl Isa {
     }
 
     /// Whether this CPU runs this path.
+    #[inline]
     pub fn is_available(self) -> bool {
         Isa::available().contains(&self)
     }
 
     /// Every path this CPU runs, scalar first and the most capable last.
     /// Detected once; later calls read a cached value.
+    #[inline]
     pub fn available() -> &'static [Isa] {
-        static COUNT: AtomicU8 = AtomicU8::new(0);
-        let mut count = COUNT.load(Ordering::Relaxed) as usize;
+        let mut count = AVAILABLE.load(Ordering::Relaxed) as usize;
         if count == 0 {
-            count = LADDER.iter().take_while(|isa| detect(**isa)).count();
-            COUNT.store(count as u8, Ordering::Relaxed);
+            count = detect_available();
         }
         &LADDER[..count]
     }
@@ -167,6 +167,7 @@ impl Isa {
     }
 
     /// `Ok(self)` if this CPU runs this path, else [`Error::UnavailableIsa`].
+    #[inline]
     pub fn check(self) -> Result<Isa, Error> {
         if self.is_available() {
             Ok(self)
@@ -255,6 +256,19 @@ pub(crate) fn software_prefetch() -> bool {
     {
         true
     }
+}
+
+/// How many paths of [`LADDER`] this CPU runs (the scalar path at least),
+/// once detected; `0` before.
+static AVAILABLE: AtomicU8 = AtomicU8::new(0);
+
+/// Detects the paths of [`Isa::available`] and caches their count.
+#[cold]
+#[inline(never)]
+fn detect_available() -> usize {
+    let count = LADDER.iter().take_while(|isa| detect(**isa)).count();
+    AVAILABLE.store(count as u8, Ordering::Relaxed);
+    count
 }
 
 /// Whether the CPU runs `isa`: `true` without asking for paths the build target
