@@ -141,7 +141,9 @@ impl Isa {
     /// `SIMD_ACTIVATIONS_ISA` says: for an engine that chooses the path in
     /// code (to compare paths, or to keep the same path on every machine of
     /// a fleet). It may be called before or after the first call of any
-    /// function; [`Isa::clear_limit`] returns to the default choice.
+    /// function; [`Isa::clear_limit`] returns to the default choice. The
+    /// register functions of a build that inlines their path keep it (see
+    /// [`crate::register`]); every path gives the same bits.
     ///
     /// # Errors
     /// [`Error::UnavailableIsa`] if this CPU lacks `isa`; the limit is then
