@@ -105,8 +105,8 @@ impl<K: Kernel> Eight<K> {
 
 /// Applies `kernel` (and the NaN rule) to the eight lanes of `x`: inlined
 /// on the path the build target guarantees (see [`crate::register`]), or,
-/// in a build without one on x86-64, through one call of a function
-/// compiled for AVX2 where the slice functions' path has it.
+/// in an x86 build without one, through one call of a function compiled
+/// for AVX2 where the slice functions' path has it.
 #[inline(always)]
 fn eval8<K: Kernel>(kernel: K, x: f32x8) -> f32x8 {
     let job = Eight {
