@@ -38,6 +38,17 @@ pub(crate) trait Kernel: Copy {
     /// chain of dependent operations is long enough that more vectors in
     /// flight outweigh the registers they spill.
     const WIDE: bool = false;
+    /// Whether a call whose output does not fit in the caches stores it past
+    /// them (see `driver::Stream`): for a kernel of a few operations,
+    /// bound by memory on every path. Streaming moves a third fewer bytes,
+    /// but it slowed the kernels bound by arithmetic: with `simd-activations
+    /// bench --size 16777216` on Zen 4 (64 MiB out, two runs of each
+    /// build), streaming against plain stores, AVX2 / AVX-512: `relu` 1.60
+    /// / 1.59, `identity` 1.55 / 1.49, `step` 1.29 / 1.27, `reglu` 1.33 /
+    /// 1.38; but `exp` 0.87 / 1.18, `hardsigmoid` 1.00 / 1.28, `softsign`
+    /// 0.89 / 1.13, and 0.87 to 0.95 on both paths for `erf`, `tanh`,
+    /// `sigmoid`, `silu`, `gelu` and the other transcendental functions.
+    const STREAM: bool = false;
 
     /// The function on one vector.
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F;
@@ -95,6 +106,8 @@ impl<K: Kernel> KernelChoice for K {
 pub(crate) trait TwoInputKernel: Copy {
     /// As [`Kernel::WIDE`].
     const WIDE: bool = false;
+    /// As [`Kernel::STREAM`].
+    const STREAM: bool = false;
 
     /// The function on one vector of each input.
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F;

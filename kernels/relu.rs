@@ -31,6 +31,7 @@ use crate::simd::Simd;
 pub(crate) struct Relu;
 
 impl Kernel for Relu {
+    const STREAM: bool = true;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let zero = s.splat(0.0);
@@ -69,6 +70,7 @@ impl Hardtanh {
 }
 
 impl Kernel for Hardtanh {
+    const STREAM: bool = true;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let lo = s.splat(self.min_val);
@@ -103,6 +105,7 @@ impl LeakyRelu {
 }
 
 impl Kernel for LeakyRelu {
+    const STREAM: bool = true;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         leaky(s, x, s.splat(self.slope))
@@ -114,6 +117,7 @@ impl Kernel for LeakyRelu {
 pub(crate) struct PRelu;
 
 impl TwoInputKernel for PRelu {
+    const STREAM: bool = true;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F, weight: S::F) -> S::F {
         leaky(s, x, weight)
@@ -125,6 +129,7 @@ impl TwoInputKernel for PRelu {
 pub(crate) struct FRelu;
 
 impl TwoInputKernel for FRelu {
+    const STREAM: bool = true;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
         s.select(s.gt(t, x), t, x)

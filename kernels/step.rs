@@ -19,6 +19,7 @@ use crate::simd::Simd;
 pub(crate) struct Identity;
 
 impl Kernel for Identity {
+    const STREAM: bool = true;
     #[inline(always)]
     fn apply<S: Simd>(self, _s: S, x: S::F) -> S::F {
         x
@@ -41,6 +42,7 @@ impl Step {
 }
 
 impl Kernel for Step {
+    const STREAM: bool = true;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         let zero = s.splat(0.0);

@@ -9,6 +9,7 @@
 //! vector kernel like every other element, so they get the same bits.
 
 use crate::element::{self, Element};
+use crate::isa;
 use crate::kernels::softmax::{Attention, Flavor, attention_row, row};
 use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
@@ -41,7 +42,7 @@ const PREFETCH_BYTES: usize = 2048;
 
 /// Whether a loop hints the cache lines ahead of it: on a path that emits
 /// the hints ([`Simd::PREFETCH`]) and a CPU that gains from them
-/// ([`isa::software_prefetch`](crate::isa::software_prefetch), read once per
+/// ([`isa::software_prefetch`], read once per
 /// loop, before it).
 #[derive(Clone, Copy)]
 pub(crate) struct Prefetch {
@@ -84,6 +85,59 @@ fn prefetch_ahead<S: Simd, A>(s: S, p: *const A, i: usize, count: usize, write: 
         offset += 64;
     }
 }
+
+/// Whether the main loops of a call store their whole vectors past the
+/// caches ([`Simd::store_stream`]): for a kernel bound by memory
+/// ([`Kernel::STREAM`]), on a path where that differs from a plain store,
+/// for `f32` output of at least [`isa::stream_min_bytes`] in the call (the
+/// size of the CPU's largest cache), not in place, and in each loop only
+/// where the body's stores are aligned to the vector. The call ends with
+/// [`Stream::finish`].
+#[derive(Clone, Copy)]
+pub(crate) struct Stream {
+    on: bool,
+}
+
+impl Stream {
+    /// Below this many bytes of output the loops do not ask the cache's size:
+    /// no CPU's largest cache is smaller.
+    const FLOOR_BYTES: usize = 1 << 20;
+
+    /// The choice for a call on path `S` of a kernel whose
+    /// [`Kernel::STREAM`] is `kernel`, that writes `total` elements of `B`,
+    /// `in_place` where `y` is one of its inputs.
+    #[inline(always)]
+    pub(crate) fn new<S: Simd, B: Element>(kernel: bool, total: usize, in_place: bool) -> Self {
+        let bytes = total.saturating_mul(size_of::<B>());
+        Self {
+            on: kernel
+                && S::STREAM
+                && element::is_f32::<B>()
+                && !in_place
+                && bytes >= Self::FLOOR_BYTES
+                && bytes >= isa::stream_min_bytes(),
+        }
+    }
+
+    /// Orders the call's streamed stores before its return
+    /// ([`Simd::stream_fence`]), where it streams.
+    #[inline(always)]
+    pub(crate) fn finish<S: Simd>(self, s: S) {
+        if self.on {
+            s.stream_fence();
+        }
+    }
+}
+
+/// Whether `y` is the same address as `x` or `t`.
+#[inline(always)]
+fn same<A, B>(x: *const A, t: *const A, y: *mut B) -> bool {
+    core::ptr::eq(x.cast::<u8>(), y.cast::<u8>()) || core::ptr::eq(t.cast::<u8>(), y.cast::<u8>())
+}
+
+/// The size of a cache line, the unit of a streamed store's write to
+/// memory: 64 bytes on every CPU with AVX2 or AVX-512.
+const LINE_BYTES: usize = 64;
 
 /// Below this many vectors' worth of elements (one iteration of the main
 /// loop on AVX-512 and NEON), [`head_len`] is `0`: the head is one more kernel
@@ -128,9 +182,11 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
     y: *mut B,
     n: usize,
 ) {
+    let stream = Stream::new::<S, B>(K::STREAM, n, same(x, x, y));
     // SAFETY: the caller's guarantees; the second input is `x` again (its
     // loads are the same as the first input's).
-    unsafe { vector_loop(s, OneInputFn(k), x, x, y, n) }
+    unsafe { vector_loop(s, OneInputFn(k), x, x, y, n, stream) };
+    stream.finish(s);
 }
 
 /// What [`vector_loop`] applies per vector: a kernel, and its NaN rule
@@ -267,6 +323,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     t: *const A,
     y: *mut B,
     n: usize,
+    stream: Stream,
 ) {
     let lanes = S::LANES;
     let mut i = head_len::<S, B>(y, n);
@@ -286,7 +343,23 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         unsafe { whole(s, f, x.add(i), t.add(i), y.add(i)) };
         i += lanes;
     }
-    // The lines to hint: the output's, and each input's that is not it.
+    // Streamed (`B` is then `f32`) only in whole cache lines, so that no
+    // line takes both a streamed store and a plain one (the head's, the
+    // tail's, a neighbouring call's), which would write the line to memory
+    // in part and read it back (`prelu` on AVX2 ran 18 times slower): from
+    // a line boundary, one vector more in order where the head left `y`
+    // half a line off (AVX2), each iteration whole lines.
+    const { assert!(LINE_BYTES.is_multiple_of(size_of::<f32>())) };
+    let line_off = |i: usize| (y as usize + i * size_of::<B>()) % LINE_BYTES;
+    let mut stream = stream.on && (y as usize).is_multiple_of(size_of::<B>());
+    if stream && line_off(i) != 0 && i + lanes <= n && line_off(i + lanes) == 0 {
+        // SAFETY: `i + lanes <= n`.
+        unsafe { whole(s, f, x.add(i), t.add(i), y.add(i)) };
+        i += lanes;
+    }
+    stream = stream && line_off(i) == 0;
+    // The lines to hint: the output's (unless streamed), and each input's
+    // that is not it.
     let hints = Prefetch::new::<S>();
     let read_x = !core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
     let read_t = !core::ptr::eq(t, x) && !core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
@@ -294,11 +367,14 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     // four, as two pairs, where `paired` (see `Simd::BF16_PAIRS`).
     let unroll = if F::WIDE || paired { 4 } else { S::UNROLL };
     const { assert!(S::UNROLL == 2 || S::UNROLL == 4) };
+    let stream = stream && (unroll * lanes * size_of::<B>()).is_multiple_of(LINE_BYTES);
     // SAFETY (of the body below): `i + unroll * lanes <= n`, so every lane
     // read and written is in bounds; all loads of a group precede its stores
     // (where a fast form's iteration is computed again, each vector's loads
     // precede its store, and the vectors are disjoint), so in-place use reads
-    // the original values.
+    // the original values. Where `stream`, `B` is `f32` and `y + i` is
+    // aligned to a cache line, hence to the vector, as it stays: `i` moves
+    // by whole lines.
     while i + unroll * lanes <= n {
         if read_x {
             hints.ahead(s, x, i, unroll * lanes, false);
@@ -306,7 +382,9 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         if read_t {
             hints.ahead(s, t, i, unroll * lanes, false);
         }
-        hints.ahead(s, y.cast_const(), i, unroll * lanes, true);
+        if !stream {
+            hints.ahead(s, y.cast_const(), i, unroll * lanes, true);
+        }
         // SAFETY: see the comment before the loop.
         unsafe {
             // Vectors `i + k * lanes` for the listed `k`: every load, then
@@ -314,6 +392,19 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
             macro_rules! fold {
                 ($v:expr) => { $v };
                 ($v:expr, $($rest:expr),+) => { s.add($v, fold!($($rest),+)) };
+            }
+            // The iteration's results, rounded as `store_group` rounds, or
+            // streamed.
+            macro_rules! put {
+                ($b:expr, $no_nan:expr) => {
+                    if stream {
+                        for (k, &v) in $b.iter().enumerate() {
+                            s.store_stream(y.add(i + k * lanes).cast::<f32>(), v);
+                        }
+                    } else {
+                        element::store_group::<S, B, N>(s, y.add(i), $b, (paired, $no_nan));
+                    }
+                };
             }
             macro_rules! group {
                 ($($k:literal),+) => {{
@@ -336,7 +427,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                                 whole(s, f, x.add(j), t.add(j), y.add(j));
                             )+
                         } else {
-                            element::store_group::<S, B, N>(s, y.add(i), b, (paired, true));
+                            put!(b, true);
                         }
                     } else {
                         let b = [$(f.apply(s, a[$k], c[$k])),+];
@@ -352,7 +443,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
                         } else {
                             b
                         };
-                        element::store_group::<S, B, N>(s, y.add(i), b, (paired, !nan));
+                        put!(b, !nan);
                     }
                 }};
             }
@@ -434,8 +525,10 @@ pub(crate) unsafe fn two_inputs<S: Simd, K: TwoInputKernel, A: Element, B: Eleme
     y: *mut B,
     n: usize,
 ) {
+    let stream = Stream::new::<S, B>(K::STREAM, n, same(x, t, y));
     // SAFETY: the caller's guarantees.
-    unsafe { vector_loop(s, TwoInputsFn(k), x, t, y, n) }
+    unsafe { vector_loop(s, TwoInputsFn(k), x, t, y, n, stream) };
+    stream.finish(s);
 }
 
 /// A two-input kernel with its second input fixed to one value: the kernel of
@@ -447,6 +540,7 @@ struct Bound<K> {
 }
 
 impl<K: TwoInputKernel> Kernel for Bound<K> {
+    const STREAM: bool = K::STREAM;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         self.kernel.apply(s, x, s.splat(self.t))
@@ -455,8 +549,9 @@ impl<K: TwoInputKernel> Kernel for Bound<K> {
 
 /// Applies the two-input kernel `k` over an `[outer, channels, inner]` layout
 /// with one second input per channel: element `(o, c, i)` gets `t[c]`. Each
-/// run of `inner` elements of one channel goes through [`one_input`] with `t[c]`
-/// splatted, which gives the bits [`two_inputs`] gives with `t[c]` repeated.
+/// run of `inner` elements of one channel goes through [`one_input`]'s loop
+/// with `t[c]` splatted, which gives the bits [`two_inputs`] gives with
+/// `t[c]` repeated.
 ///
 /// # Safety
 /// `x` must be valid for `outer * channels * inner` reads and `y` for as many
@@ -470,20 +565,24 @@ pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel>(
     y: *mut f32,
     [outer, channels, inner]: [usize; 3],
 ) {
+    let total = outer.saturating_mul(channels).saturating_mul(inner);
+    let stream = Stream::new::<S, f32>(K::STREAM, total, same(x, x, y));
     for o in 0..outer {
         for c in 0..channels {
             let offset = (o * channels + c) * inner;
             // SAFETY: `offset + inner <= outer * channels * inner`; `c <
             // channels`.
             unsafe {
-                let kernel = Bound {
+                let kernel = OneInputFn(Bound {
                     kernel: k,
                     t: *t.add(c),
-                };
-                one_input(s, kernel, x.add(offset), y.add(offset), inner);
+                });
+                let (x, y) = (x.add(offset), y.add(offset));
+                vector_loop(s, kernel, x, x, y, inner, stream);
             }
         }
     }
+    stream.finish(s);
 }
 
 /// Applies `softmax` or `log_softmax` (`L`) to `rows` consecutive rows of
@@ -575,10 +674,113 @@ pub(crate) unsafe fn biased_rows<S: Simd, K: Kernel>(
     y: *mut f32,
     [rows, cols, ld]: [usize; 3],
 ) {
+    let stream = Stream::new::<S, f32>(K::STREAM, rows.saturating_mul(cols), same(x, x, y));
     for r in 0..rows {
         let offset = r * ld;
         // SAFETY: row `r` is `cols` elements from `offset`, within the ranges
         // the caller guarantees.
-        unsafe { vector_loop(s, SumFn(k), x.add(offset), bias, y.add(offset), cols) }
+        unsafe {
+            vector_loop(
+                s,
+                SumFn(k),
+                x.add(offset),
+                bias,
+                y.add(offset),
+                cols,
+                stream,
+            )
+        }
+    }
+    stream.finish(s);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Isa;
+    use crate::dispatch::{SimdJob, on_isa};
+    use crate::kernels::relu::Relu;
+    use crate::kernels::sigmoid::Silu;
+
+    /// `k` over `x` into `y` through [`vector_loop`], streamed or not.
+    struct Loop<'a, K> {
+        k: K,
+        x: &'a [f32],
+        y: &'a mut [f32],
+        stream: bool,
+    }
+
+    impl<K: Kernel> SimdJob for Loop<'_, K> {
+        type Output = ();
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) {
+            let stream = Stream { on: self.stream };
+            assert_eq!(self.x.len(), self.y.len());
+            let x = self.x.as_ptr();
+            // SAFETY: two slices of one length, distinct (one is borrowed
+            // mutably).
+            unsafe {
+                vector_loop(
+                    s,
+                    OneInputFn(self.k),
+                    x,
+                    x,
+                    self.y.as_mut_ptr(),
+                    self.x.len(),
+                    stream,
+                )
+            };
+            stream.finish(s);
+        }
+    }
+
+    fn run<K: Kernel>(isa: Isa, k: K, x: &[f32], y: &mut [f32], stream: bool) {
+        assert!(isa.is_available());
+        // SAFETY: an available path; the job's slices are its own.
+        unsafe { on_isa(isa, Loop { k, x, y, stream }) }
+    }
+
+    /// A streamed loop writes the bits of a plain one, at every length and
+    /// output offset (so the body's alignment, which decides whether a loop
+    /// streams, takes each value), NaN inputs and the tail included, and
+    /// nothing past its elements.
+    fn streamed_matches_plain<K: Kernel>(k: K) {
+        const MAX: usize = 160;
+        let x: Vec<f32> = (0..MAX)
+            .map(|i| match i % 37 {
+                5 => f32::NAN,
+                11 => f32::from_bits(0xffc0_1234),
+                _ => (i as f32 - 80.0) * 0.37,
+            })
+            .collect();
+        for &isa in Isa::available() {
+            let mut plain = vec![0.0f32; MAX + 32];
+            let mut streamed = vec![0.0f32; MAX + 32];
+            for offset in 0..16 {
+                for n in 0..=MAX - 16 {
+                    plain.fill(7.0);
+                    streamed.fill(7.0);
+                    run(isa, k, &x[..n], &mut plain[offset..offset + n], false);
+                    run(isa, k, &x[..n], &mut streamed[offset..offset + n], true);
+                    let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(
+                        bits(&plain),
+                        bits(&streamed),
+                        "{isa}, n = {n}, offset {offset}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn streamed_relu_matches_plain() {
+        streamed_matches_plain(Relu);
+    }
+
+    #[test]
+    fn streamed_silu_matches_plain() {
+        streamed_matches_plain(Silu);
     }
 }

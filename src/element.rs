@@ -155,6 +155,12 @@ pub(crate) unsafe fn store_no_nan<S: Simd, E: Element>(s: S, ptr: *mut E, v: S::
     }
 }
 
+/// Whether `E` is `f32`, stored as the vector's lanes are.
+#[inline(always)]
+pub(crate) const fn is_f32<E: Element>() -> bool {
+    matches!(E::FORMAT, Format::F32)
+}
+
 /// Whether a loop from `A` to `B` moves its whole vectors in pairs as
 /// [`load_group`] and [`store_group`] do for bfloat16 on both sides.
 #[inline(always)]

@@ -32,6 +32,7 @@ impl<K: Kernel> TwoInputKernel for Gated<K> {
     // `geglu_tanh` 5 to 12% on Zen 4, the other units within the noise (the
     // README's gated section).
     const WIDE: bool = true;
+    const STREAM: bool = K::STREAM;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, gate: S::F, up: S::F) -> S::F {
         let product = self.0.apply_times(s, gate, up);

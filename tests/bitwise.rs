@@ -132,3 +132,49 @@ fn every_length_and_alignment_matches_scalar_in_bounds() {
         }
     }
 }
+
+/// Outputs larger than the caches, which the functions bound by memory store
+/// past them: the scalar path's bits at output offsets that start the loop
+/// on, off and half off a cache line, with a tail, and nothing written
+/// outside the slice. (64 MiB out: above the largest cache of most CPUs,
+/// which decides whether a call streams; only the x86 paths stream.)
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+#[test]
+fn outputs_larger_than_the_caches_match_scalar() {
+    const N: usize = (64 << 20) / 4 + 37;
+    let x: Vec<f32> = (0..N)
+        .map(|i| match i % 101 {
+            3 => f32::NAN,
+            _ => ((i % 2003) as f32 - 1001.0) * 0.013,
+        })
+        .collect();
+    let memory_bound = [
+        "relu",
+        "relu6",
+        "hardtanh",
+        "leaky_relu",
+        "identity",
+        "step",
+    ];
+    let mut seen = 0;
+    for (f, _) in functions() {
+        if !memory_bound.contains(&f.name()) {
+            continue;
+        }
+        seen += 1;
+        let want = scalar(f, &x);
+        for isa in simd_paths() {
+            for offset in [0, 3, 8, 12] {
+                let got = guarded(f, isa, &x, offset, false);
+                assert!(
+                    want.iter()
+                        .zip(&got)
+                        .all(|(a, b)| a.to_bits() == b.to_bits()),
+                    "{} on {isa} at output offset {offset}",
+                    f.name()
+                );
+            }
+        }
+    }
+    assert!(seen >= memory_bound.len(), "{seen} functions tested");
+}

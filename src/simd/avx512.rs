@@ -102,6 +102,7 @@ impl<const BF16: bool> Avx512<BF16> {
 
 impl<const BF16: bool> Simd for Avx512<BF16> {
     const PREFETCH: bool = true;
+    const STREAM: bool = true;
     const LANES: usize = 16;
     type F = __m512;
     type I = __m512i;
@@ -121,6 +122,16 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
     unsafe fn store(self, ptr: *mut f32, v: __m512) {
         // SAFETY: the caller guarantees 16 writable floats at `ptr`.
         unsafe { self.0.avx512f._mm512_storeu_ps(ptr, v) }
+    }
+    #[inline(always)]
+    unsafe fn store_stream(self, ptr: *mut f32, v: __m512) {
+        // SAFETY: the caller guarantees 16 writable floats at `ptr`, aligned
+        // to their size as `vmovntps` requires.
+        unsafe { self.0.avx512f._mm512_stream_ps(ptr, v) }
+    }
+    #[inline(always)]
+    fn stream_fence(self) {
+        self.0.sse._mm_sfence();
     }
     #[inline(always)]
     unsafe fn load_partial(self, ptr: *const f32, n: usize) -> __m512 {

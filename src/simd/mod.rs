@@ -166,6 +166,34 @@ pub(crate) trait Simd: Copy {
     /// # Safety
     /// `ptr` must be valid for writing `LANES` consecutive `f32`.
     unsafe fn store(self, ptr: *mut f32, v: Self::F);
+    /// Whether [`Simd::store_stream`] bypasses the caches (the x86 paths)
+    /// rather than storing as [`Simd::store`] does (NEON and the scalar
+    /// path), so that the driver asks for it only where it differs.
+    const STREAM: bool = false;
+    /// Stores `LANES` values as [`Simd::store`] does, the same bits, but
+    /// past the caches where [`Simd::STREAM`]: the line goes to memory
+    /// without being read first, which saves a third of the memory traffic
+    /// of a loop whose output does not fit in the caches, and the stores
+    /// are weakly ordered until [`Simd::stream_fence`].
+    ///
+    /// Cost: AVX2 one `vmovntps ymm`, AVX-512 one `vmovntps zmm` (a store
+    /// each); NEON and the scalar path their plain store.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for writing `LANES` consecutive `f32` and aligned
+    /// to `LANES * 4` bytes.
+    #[inline(always)]
+    unsafe fn store_stream(self, ptr: *mut f32, v: Self::F) {
+        // SAFETY: the caller's guarantee.
+        unsafe { self.store(ptr, v) }
+    }
+    /// Orders the stores of [`Simd::store_stream`] before every later store,
+    /// so that a thread that sees a later store sees them too.
+    ///
+    /// Cost: AVX2 and AVX-512 one `sfence` (it waits for the pending
+    /// streaming stores to leave the core); nothing elsewhere.
+    #[inline(always)]
+    fn stream_fence(self) {}
     /// Loads the first `n` lanes and sets the others to `0.0`, reading nothing
     /// past `ptr + n`.
     ///
