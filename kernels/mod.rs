@@ -40,14 +40,11 @@ pub(crate) trait Kernel: Copy {
     const WIDE: bool = false;
     /// Whether a call whose output does not fit in the caches stores it past
     /// them (see `driver::Stream`): for a kernel of a few operations,
-    /// bound by memory on every path. Streaming moves a third fewer bytes,
-    /// but it slowed the kernels bound by arithmetic: with `simd-activations
-    /// bench --size 16777216` on Zen 4 (64 MiB out, two runs of each
-    /// build), streaming against plain stores, AVX2 / AVX-512: `relu` 1.60
-    /// / 1.59, `identity` 1.55 / 1.49, `step` 1.29 / 1.27, `reglu` 1.33 /
-    /// 1.38; but `exp` 0.87 / 1.18, `hardsigmoid` 1.00 / 1.28, `softsign`
-    /// 0.89 / 1.13, and 0.87 to 0.95 on both paths for `erf`, `tanh`,
-    /// `sigmoid`, `silu`, `gelu` and the other transcendental functions.
+    /// bound by memory on every path. Streaming saves a third of the bytes a
+    /// one-input loop moves, but it slowed the kernels bound by arithmetic
+    /// (0.87 to 0.95 of plain stores at 16 Mi on Zen 4), and the cheapest of
+    /// them gained on AVX-512 only; the README's Throughput section gives
+    /// the figures.
     const STREAM: bool = false;
 
     /// The function on one vector.

@@ -226,19 +226,17 @@ impl<K: TwoInputKernel, A: Element, B: Element> SimdJob for TwoInputsJob<K, A, B
             len,
             strides: [sx, st, sy],
         } = self.io;
+        // Decided once for the whole output, fenced once.
+        let stream =
+            driver::Stream::new::<S, A, B>(K::STREAM, blocks.saturating_mul(len), (x, t, y));
         for b in 0..blocks {
             // SAFETY: `two_inputs`'s caller guarantees every block's ranges.
             unsafe {
-                driver::two_inputs(
-                    s,
-                    self.kernel,
-                    x.add(b * sx),
-                    t.add(b * st),
-                    y.add(b * sy),
-                    len,
-                )
+                let io = (x.add(b * sx), t.add(b * st), y.add(b * sy));
+                driver::two_inputs(s, self.kernel, io, len, stream);
             }
         }
+        stream.finish(s);
     }
 }
 

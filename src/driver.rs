@@ -100,14 +100,21 @@ pub(crate) struct Stream {
 
 impl Stream {
     /// Below this many bytes of output the loops do not ask the cache's size:
-    /// no CPU's largest cache is smaller.
+    /// no AVX2 CPU's largest cache is smaller.
     const FLOOR_BYTES: usize = 1 << 20;
 
     /// The choice for a call on path `S` of a kernel whose
-    /// [`Kernel::STREAM`] is `kernel`, that writes `total` elements of `B`,
-    /// `in_place` where `y` is one of its inputs.
+    /// [`Kernel::STREAM`] is `kernel`, that writes `total` elements of `B`
+    /// (in one block, or in several whose first is at `y`) from inputs at `x`
+    /// and `t` (`x` again for one input): in place where `y` is one of them.
     #[inline(always)]
-    pub(crate) fn new<S: Simd, B: Element>(kernel: bool, total: usize, in_place: bool) -> Self {
+    pub(crate) fn new<S: Simd, A: Element, B: Element>(
+        kernel: bool,
+        total: usize,
+        (x, t, y): (*const A, *const A, *mut B),
+    ) -> Self {
+        let in_place = core::ptr::eq(x.cast::<u8>(), y.cast::<u8>())
+            || core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
         let bytes = total.saturating_mul(size_of::<B>());
         Self {
             on: kernel
@@ -127,12 +134,6 @@ impl Stream {
             s.stream_fence();
         }
     }
-}
-
-/// Whether `y` is the same address as `x` or `t`.
-#[inline(always)]
-fn same<A, B>(x: *const A, t: *const A, y: *mut B) -> bool {
-    core::ptr::eq(x.cast::<u8>(), y.cast::<u8>()) || core::ptr::eq(t.cast::<u8>(), y.cast::<u8>())
 }
 
 /// The size of a cache line, the unit of a streamed store's write to
@@ -182,7 +183,7 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
     y: *mut B,
     n: usize,
 ) {
-    let stream = Stream::new::<S, B>(K::STREAM, n, same(x, x, y));
+    let stream = Stream::new::<S, A, B>(K::STREAM, n, (x, x, y));
     // SAFETY: the caller's guarantees; the second input is `x` again (its
     // loads are the same as the first input's).
     unsafe { vector_loop(s, OneInputFn(k), x, x, y, n, stream) };
@@ -351,7 +352,8 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     // half a line off (AVX2), each iteration whole lines.
     const { assert!(LINE_BYTES.is_multiple_of(size_of::<f32>())) };
     let line_off = |i: usize| (y as usize + i * size_of::<B>()) % LINE_BYTES;
-    let mut stream = stream.on && (y as usize).is_multiple_of(size_of::<B>());
+    let mut stream =
+        stream.on && element::is_f32::<B>() && (y as usize).is_multiple_of(size_of::<B>());
     if stream && line_off(i) != 0 && i + lanes <= n && line_off(i + lanes) == 0 {
         // SAFETY: `i + lanes <= n`.
         unsafe { whole(s, f, x.add(i), t.add(i), y.add(i)) };
@@ -510,7 +512,9 @@ unsafe fn partial<S: Simd, F: VectorFn, A: Element, B: Element>(
 }
 
 /// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`
-/// (the loop of [`one_input`], with its conversions).
+/// (the loop of [`one_input`], with its conversions), streaming as `stream`
+/// says: the caller decides it for the whole call (which may be several
+/// blocks) and ends the call with [`Stream::finish`].
 ///
 /// # Safety
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes. `y` may be
@@ -520,15 +524,12 @@ unsafe fn partial<S: Simd, F: VectorFn, A: Element, B: Element>(
 pub(crate) unsafe fn two_inputs<S: Simd, K: TwoInputKernel, A: Element, B: Element>(
     s: S,
     k: K,
-    x: *const A,
-    t: *const A,
-    y: *mut B,
+    (x, t, y): (*const A, *const A, *mut B),
     n: usize,
+    stream: Stream,
 ) {
-    let stream = Stream::new::<S, B>(K::STREAM, n, same(x, t, y));
     // SAFETY: the caller's guarantees.
     unsafe { vector_loop(s, TwoInputsFn(k), x, t, y, n, stream) };
-    stream.finish(s);
 }
 
 /// A two-input kernel with its second input fixed to one value: the kernel of
@@ -566,7 +567,7 @@ pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel>(
     [outer, channels, inner]: [usize; 3],
 ) {
     let total = outer.saturating_mul(channels).saturating_mul(inner);
-    let stream = Stream::new::<S, f32>(K::STREAM, total, same(x, x, y));
+    let stream = Stream::new::<S, f32, f32>(K::STREAM, total, (x, x, y));
     for o in 0..outer {
         for c in 0..channels {
             let offset = (o * channels + c) * inner;
@@ -674,7 +675,7 @@ pub(crate) unsafe fn biased_rows<S: Simd, K: Kernel>(
     y: *mut f32,
     [rows, cols, ld]: [usize; 3],
 ) {
-    let stream = Stream::new::<S, f32>(K::STREAM, rows.saturating_mul(cols), same(x, x, y));
+    let stream = Stream::new::<S, f32, f32>(K::STREAM, rows.saturating_mul(cols), (x, x, y));
     for r in 0..rows {
         let offset = r * ld;
         // SAFETY: row `r` is `cols` elements from `offset`, within the ranges
@@ -699,59 +700,56 @@ mod tests {
     use super::*;
     use crate::Isa;
     use crate::dispatch::{SimdJob, on_isa};
+    use crate::gated::Gated;
     use crate::kernels::relu::Relu;
     use crate::kernels::sigmoid::Silu;
 
-    /// `k` over `x` into `y` through [`vector_loop`], streamed or not.
-    struct Loop<'a, K> {
-        k: K,
+    /// `f` over `x` and `t` into `y` through [`vector_loop`], streamed or
+    /// not.
+    struct Loop<'a, F> {
+        f: F,
         x: &'a [f32],
+        t: &'a [f32],
         y: &'a mut [f32],
         stream: bool,
     }
 
-    impl<K: Kernel> SimdJob for Loop<'_, K> {
+    impl<F: VectorFn> SimdJob for Loop<'_, F> {
         type Output = ();
 
         #[inline(always)]
         fn run<S: Simd>(self, s: S) {
             let stream = Stream { on: self.stream };
-            assert_eq!(self.x.len(), self.y.len());
-            let x = self.x.as_ptr();
-            // SAFETY: two slices of one length, distinct (one is borrowed
-            // mutably).
-            unsafe {
-                vector_loop(
-                    s,
-                    OneInputFn(self.k),
-                    x,
-                    x,
-                    self.y.as_mut_ptr(),
-                    self.x.len(),
-                    stream,
-                )
-            };
+            let n = self.y.len();
+            assert!(self.x.len() == n && self.t.len() == n);
+            let (x, t, y) = (self.x.as_ptr(), self.t.as_ptr(), self.y.as_mut_ptr());
+            // SAFETY: three slices of one length; `y` is borrowed mutably, so
+            // it overlaps neither input.
+            unsafe { vector_loop(s, self.f, x, t, y, n, stream) };
             stream.finish(s);
         }
     }
 
-    fn run<K: Kernel>(isa: Isa, k: K, x: &[f32], y: &mut [f32], stream: bool) {
-        assert!(isa.is_available());
-        // SAFETY: an available path; the job's slices are its own.
-        unsafe { on_isa(isa, Loop { k, x, y, stream }) }
-    }
-
     /// A streamed loop writes the bits of a plain one, at every length and
     /// output offset (so the body's alignment, which decides whether a loop
-    /// streams, takes each value), NaN inputs and the tail included, and
-    /// nothing past its elements.
-    fn streamed_matches_plain<K: Kernel>(k: K) {
+    /// streams, takes each value), NaN inputs, the tail and the lanes a fast
+    /// form sets aside (zero, infinite and NaN `t`) included, and nothing
+    /// past its elements.
+    fn streamed_matches_plain<F: VectorFn>(f: F) {
         const MAX: usize = 160;
         let x: Vec<f32> = (0..MAX)
             .map(|i| match i % 37 {
                 5 => f32::NAN,
                 11 => f32::from_bits(0xffc0_1234),
                 _ => (i as f32 - 80.0) * 0.37,
+            })
+            .collect();
+        let t: Vec<f32> = (0..MAX)
+            .map(|i| match i % 41 {
+                7 => 0.0,
+                9 => f32::INFINITY,
+                13 => f32::NAN,
+                _ => 1.5 - i as f32 * 0.02,
             })
             .collect();
         for &isa in Isa::available() {
@@ -761,8 +759,13 @@ mod tests {
                 for n in 0..=MAX - 16 {
                     plain.fill(7.0);
                     streamed.fill(7.0);
-                    run(isa, k, &x[..n], &mut plain[offset..offset + n], false);
-                    run(isa, k, &x[..n], &mut streamed[offset..offset + n], true);
+                    for (y, stream) in [(&mut plain, false), (&mut streamed, true)] {
+                        let (x, t, y) = (&x[..n], &t[..n], &mut y[offset..offset + n]);
+                        assert!(isa.is_available());
+                        // SAFETY: an available path; the job's slices are
+                        // its own.
+                        unsafe { on_isa(isa, Loop { f, x, t, y, stream }) };
+                    }
                     let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                     assert_eq!(
                         bits(&plain),
@@ -775,12 +778,62 @@ mod tests {
     }
 
     #[test]
-    fn streamed_relu_matches_plain() {
-        streamed_matches_plain(Relu);
+    fn streamed_one_input_matches_plain() {
+        streamed_matches_plain(OneInputFn(Relu));
+    }
+
+    /// Four vectors per iteration on every path, and a fast form whose
+    /// set-aside iterations are computed again with plain stores.
+    #[test]
+    fn streamed_gated_matches_plain() {
+        streamed_matches_plain(TwoInputsFn(Gated(Silu)));
     }
 
     #[test]
-    fn streamed_silu_matches_plain() {
-        streamed_matches_plain(Silu);
+    fn streamed_bias_matches_plain() {
+        streamed_matches_plain(SumFn(Silu));
+    }
+
+    /// A call streams only a memory-bound kernel's `f32` output of at least
+    /// the largest cache, not in place, on a path whose streamed store
+    /// differs from its plain one.
+    #[test]
+    fn streams_only_large_outputs_of_memory_bound_kernels() {
+        use crate::simd::scalar::Scalar;
+        let min = isa::stream_min_bytes();
+        if min == usize::MAX {
+            return;
+        }
+        let (xs, mut ys) = ([0.0f32; 1], [0.0f32; 1]);
+        let (a, b) = (xs.as_ptr(), ys.as_mut_ptr());
+        let big = min / 4;
+        let on = |s: Stream| s.on;
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        {
+            use crate::simd::avx2::Avx2;
+            use crate::simd::avx512::Avx512;
+            assert!(on(Stream::new::<Avx2, f32, f32>(true, big, (a, a, b))));
+            assert!(on(Stream::new::<Avx512, f32, f32>(true, big, (a, a, b))));
+            assert!(!on(Stream::new::<Avx2, f32, f32>(true, big - 1, (a, a, b))));
+            assert!(!on(Stream::new::<Avx2, f32, f32>(false, big, (a, a, b))));
+            assert!(!on(Stream::new::<Avx2, f32, f32>(
+                true,
+                big,
+                (a, a, a.cast_mut())
+            )));
+            assert!(!on(Stream::new::<Avx2, f32, f32>(
+                true,
+                big,
+                (a, a.cast_mut(), a.cast_mut())
+            )));
+            let mut hs = [half::bf16::ZERO; 1];
+            let h = hs.as_mut_ptr();
+            assert!(!on(Stream::new::<Avx2, f32, half::bf16>(
+                true,
+                4 * big,
+                (a, a, h)
+            )));
+        }
+        assert!(!on(Stream::new::<Scalar, f32, f32>(true, big, (a, a, b))));
     }
 }

@@ -25,7 +25,7 @@ use half::{bf16, f16};
 /// signs); the driver then gives a NaN `gate` (quieted) precedence, then a
 /// NaN `up`.
 #[derive(Clone, Copy)]
-struct Gated<K>(K);
+pub(crate) struct Gated<K>(pub(crate) K);
 
 impl<K: Kernel> TwoInputKernel for Gated<K> {
     // Four vectors per iteration on AVX2 too: `swiglu` 21 to 27% faster and

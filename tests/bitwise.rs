@@ -133,14 +133,44 @@ fn every_length_and_alignment_matches_scalar_in_bounds() {
     }
 }
 
+/// `N` floats in a buffer of `GUARD` values whose output part starts
+/// `offset` floats past a cache line (so 0, 3, 8 and 12 start the loop on a
+/// line, off it and half a line off it on AVX2); `write` fills the part, and
+/// the guards must be untouched.
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+fn line_guarded(len: usize, offset: usize, write: impl FnOnce(&mut [f32])) -> Vec<f32> {
+    let mut buf = vec![GUARD; len + 64];
+    let base = buf.as_ptr().align_offset(64) + offset;
+    write(&mut buf[base..base + len]);
+    assert!(
+        buf[..base]
+            .iter()
+            .chain(&buf[base + len..])
+            .all(|v| *v == GUARD),
+        "wrote outside a slice of length {len} at offset {offset}"
+    );
+    buf[base..base + len].to_vec()
+}
+
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+fn assert_bits_eq(what: &str, want: &[f32], got: &[f32]) {
+    let same = want
+        .iter()
+        .zip(got)
+        .all(|(a, b)| a.to_bits() == b.to_bits());
+    assert!(same && want.len() == got.len(), "{what}");
+}
+
 /// Outputs larger than the caches, which the functions bound by memory store
-/// past them: the scalar path's bits at output offsets that start the loop
-/// on, off and half off a cache line, with a tail, and nothing written
-/// outside the slice. (64 MiB out: above the largest cache of most CPUs,
-/// which decides whether a call streams; only the x86 paths stream.)
+/// past them (one input, two inputs, the gated rows and the bias epilogue):
+/// the scalar path's bits at output offsets that start the loop on, off and
+/// half off a cache line, with a tail, and nothing written outside the
+/// slice. (64 MiB out: above the largest cache of most CPUs, which decides
+/// whether a call streams; only the x86 paths stream.)
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 #[test]
 fn outputs_larger_than_the_caches_match_scalar() {
+    use simd_activations::{GatedUnit, frelu_on};
     const N: usize = (64 << 20) / 4 + 37;
     let x: Vec<f32> = (0..N)
         .map(|i| match i % 101 {
@@ -148,6 +178,7 @@ fn outputs_larger_than_the_caches_match_scalar() {
             _ => ((i % 2003) as f32 - 1001.0) * 0.013,
         })
         .collect();
+    let t: Vec<f32> = x.iter().rev().map(|v| v * 0.5).collect();
     let memory_bound = [
         "relu",
         "relu6",
@@ -165,16 +196,57 @@ fn outputs_larger_than_the_caches_match_scalar() {
         let want = scalar(f, &x);
         for isa in simd_paths() {
             for offset in [0, 3, 8, 12] {
-                let got = guarded(f, isa, &x, offset, false);
-                assert!(
-                    want.iter()
-                        .zip(&got)
-                        .all(|(a, b)| a.to_bits() == b.to_bits()),
-                    "{} on {isa} at output offset {offset}",
-                    f.name()
+                let got = line_guarded(N, offset, |y| f.forward_on(isa, &x, y).unwrap());
+                assert_bits_eq(
+                    &format!("{} on {isa} at offset {offset}", f.name()),
+                    &want,
+                    &got,
                 );
             }
         }
     }
     assert!(seen >= memory_bound.len(), "{seen} functions tested");
+    // Two inputs; the gated rows, whose blocks decide as one call.
+    let half = 4096;
+    let rows = N / half;
+    let two = |isa: Isa, y: &mut [f32]| frelu_on(isa, &x, &t, y).unwrap();
+    let gated = |isa: Isa, y: &mut [f32]| {
+        let x = &x[..2 * half * (rows / 2)];
+        GatedUnit::ReGlu
+            .forward_rows_on(isa, x, y, half, false)
+            .unwrap();
+    };
+    let want_two = line_guarded(N, 0, |y| two(Isa::Scalar, y));
+    let want_gated = line_guarded(half * (rows / 2), 0, |y| gated(Isa::Scalar, y));
+    for isa in simd_paths() {
+        for offset in [0, 3, 8, 12] {
+            let got = line_guarded(N, offset, |y| two(isa, y));
+            assert_bits_eq(
+                &format!("frelu on {isa} at offset {offset}"),
+                &want_two,
+                &got,
+            );
+            let got = line_guarded(want_gated.len(), offset, |y| gated(isa, y));
+            assert_bits_eq(
+                &format!("reglu rows on {isa} at offset {offset}"),
+                &want_gated,
+                &got,
+            );
+        }
+    }
+    // The bias epilogue (on the dispatched path) against adding first.
+    let bias = &t[..half];
+    let x = &x[..half * rows];
+    let added: Vec<f32> = x
+        .iter()
+        .zip(bias.iter().cycle())
+        .map(|(a, b)| a + b)
+        .collect();
+    let want = scalar(Activation::Relu, &added);
+    for offset in [0, 3, 8, 12] {
+        let got = line_guarded(x.len(), offset, |y| {
+            Activation::Relu.forward_bias(x, bias, y).unwrap()
+        });
+        assert_bits_eq(&format!("relu with a bias at offset {offset}"), &want, &got);
+    }
 }

@@ -173,8 +173,11 @@ pub(crate) trait Simd: Copy {
     /// Stores `LANES` values as [`Simd::store`] does, the same bits, but
     /// past the caches where [`Simd::STREAM`]: the line goes to memory
     /// without being read first, which saves a third of the memory traffic
-    /// of a loop whose output does not fit in the caches, and the stores
-    /// are weakly ordered until [`Simd::stream_fence`].
+    /// of a one-input loop whose output does not fit in the caches (a
+    /// quarter with two inputs), and the stores are weakly ordered until
+    /// [`Simd::stream_fence`]. A line should take whole streamed stores
+    /// only: one that also takes a plain store is written to memory in part
+    /// and read back.
     ///
     /// Cost: AVX2 one `vmovntps ymm`, AVX-512 one `vmovntps zmm` (a store
     /// each); NEON and the scalar path their plain store.
