@@ -91,7 +91,7 @@ fn prefetch_ahead<S: Simd, A>(s: S, p: *const A, i: usize, count: usize, write: 
 /// ([`Kernel::STREAM`]), on a path where that differs from a plain store,
 /// for `f32` output of at least [`isa::stream_min_bytes`] in the call (the
 /// size of the CPU's largest cache), not in place, and in each loop only
-/// where the body's stores are aligned to the vector. The call ends with
+/// in whole cache lines from a line boundary. The call ends with
 /// [`Stream::finish`].
 #[derive(Clone, Copy)]
 pub(crate) struct Stream {
@@ -99,8 +99,9 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
-    /// Below this many bytes of output the loops do not ask the cache's size:
-    /// no AVX2 CPU's largest cache is smaller.
+    /// Below this many bytes of output the loops do not ask the cache's size
+    /// (and do not stream, should CPUID give a smaller one, as some virtual
+    /// machines' may).
     const FLOOR_BYTES: usize = 1 << 20;
 
     /// The choice for a call on path `S` of a kernel whose
@@ -352,6 +353,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     // half a line off (AVX2), each iteration whole lines.
     const { assert!(LINE_BYTES.is_multiple_of(size_of::<f32>())) };
     let line_off = |i: usize| (y as usize + i * size_of::<B>()) % LINE_BYTES;
+    let call_streams = stream.on;
     let mut stream =
         stream.on && element::is_f32::<B>() && (y as usize).is_multiple_of(size_of::<B>());
     if stream && line_off(i) != 0 && i + lanes <= n && line_off(i + lanes) == 0 {
@@ -384,7 +386,9 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         if read_t {
             hints.ahead(s, t, i, unroll * lanes, false);
         }
-        if !stream {
+        // Not where the call streams: the hint reaches 2 KiB ahead, into
+        // lines a later block may stream.
+        if !call_streams {
             hints.ahead(s, y.cast_const(), i, unroll * lanes, true);
         }
         // SAFETY: see the comment before the loop.
@@ -806,7 +810,7 @@ mod tests {
         }
         let (xs, mut ys) = ([0.0f32; 1], [0.0f32; 1]);
         let (a, b) = (xs.as_ptr(), ys.as_mut_ptr());
-        let big = min / 4;
+        let big = min.max(Stream::FLOOR_BYTES) / 4;
         let on = |s: Stream| s.on;
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
         {

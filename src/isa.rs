@@ -305,10 +305,10 @@ fn largest_cache_bytes() -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     use core::arch::x86_64::{__cpuid, __cpuid_count};
     // SAFETY (of each `__cpuid` and `__cpuid_count` below): CPUID exists on
-    // every CPU that runs a path that streams (AVX2 or AVX-512), and each
-    // leaf asked for is at most the highest leaf of its range, which leaf 0
-    // and leaf `0x8000_0000` report. (The intrinsics are safe functions in
-    // newer Rust.)
+    // every CPU the x86 and x86-64 targets support, and each leaf asked for
+    // is at most the highest leaf of its range, which leaf 0 and leaf
+    // `0x8000_0000` report. (The intrinsics are safe functions in newer
+    // Rust.)
     #[allow(unused_unsafe)]
     let (id, extended_max) = unsafe { (__cpuid(0), __cpuid(0x8000_0000).eax) };
     let mut vendor = [0u8; 12];
@@ -401,7 +401,7 @@ mod tests {
                     continue;
                 }
                 let size = size.trim();
-                let (digits, unit) = size.split_at(size.len() - 1);
+                let (digits, unit) = size.split_at(size.len().saturating_sub(1));
                 let scale = match unit {
                     "K" => 1 << 10,
                     "M" => 1 << 20,
@@ -419,6 +419,9 @@ mod tests {
             return;
         }
         assert!(sizes.contains(&bytes), "CPUID {bytes}, sysfs {sizes:?}");
-        assert_eq!(super::stream_min_bytes(), bytes);
+        // The cached size comes from the core of the first call, which may
+        // be another.
+        let cached = super::stream_min_bytes();
+        assert!(sizes.contains(&cached), "cached {cached}, sysfs {sizes:?}");
     }
 }

@@ -162,15 +162,17 @@ fn assert_bits_eq(what: &str, want: &[f32], got: &[f32]) {
 }
 
 /// Outputs larger than the caches, which the functions bound by memory store
-/// past them (one input, two inputs, the gated rows and the bias epilogue):
+/// past them (one input, two inputs, the gated rows, the channels of
+/// `prelu` and the bias epilogue):
 /// the scalar path's bits at output offsets that start the loop on, off and
 /// half off a cache line, with a tail, and nothing written outside the
-/// slice. (64 MiB out: above the largest cache of most CPUs, which decides
-/// whether a call streams; only the x86 paths stream.)
+/// slice. (64 MiB out, 32 MiB for the gated rows: above the largest cache
+/// of many CPUs, which decides whether a call streams, so that on the
+/// others they test plain stores; only the x86 paths stream.)
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 #[test]
 fn outputs_larger_than_the_caches_match_scalar() {
-    use simd_activations::{GatedUnit, frelu_on};
+    use simd_activations::{GatedUnit, frelu_on, prelu_on};
     const N: usize = (64 << 20) / 4 + 37;
     let x: Vec<f32> = (0..N)
         .map(|i| match i % 101 {
@@ -206,8 +208,10 @@ fn outputs_larger_than_the_caches_match_scalar() {
         }
     }
     assert!(seen >= memory_bound.len(), "{seen} functions tested");
-    // Two inputs; the gated rows, whose blocks decide as one call.
-    let half = 4096;
+    // Two inputs; the gated rows and the channels of `prelu`, whose blocks
+    // decide as one call (rows and runs of an odd length, so that each
+    // starts at another offset in its line).
+    let half = 4093;
     let rows = N / half;
     let two = |isa: Isa, y: &mut [f32]| frelu_on(isa, &x, &t, y).unwrap();
     let gated = |isa: Isa, y: &mut [f32]| {
@@ -216,22 +220,23 @@ fn outputs_larger_than_the_caches_match_scalar() {
             .forward_rows_on(isa, x, y, half, false)
             .unwrap();
     };
+    let (channels, inner) = (4, half);
+    let per_channel = &x[..channels * inner * (N / (channels * inner))];
+    let prelu = |isa: Isa, y: &mut [f32]| {
+        prelu_on(isa, per_channel, y, &t[..channels], channels, inner).unwrap();
+    };
     let want_two = line_guarded(N, 0, |y| two(Isa::Scalar, y));
     let want_gated = line_guarded(half * (rows / 2), 0, |y| gated(Isa::Scalar, y));
+    let want_prelu = line_guarded(per_channel.len(), 0, |y| prelu(Isa::Scalar, y));
     for isa in simd_paths() {
         for offset in [0, 3, 8, 12] {
+            let what = |f: &str| format!("{f} on {isa} at offset {offset}");
             let got = line_guarded(N, offset, |y| two(isa, y));
-            assert_bits_eq(
-                &format!("frelu on {isa} at offset {offset}"),
-                &want_two,
-                &got,
-            );
+            assert_bits_eq(&what("frelu"), &want_two, &got);
             let got = line_guarded(want_gated.len(), offset, |y| gated(isa, y));
-            assert_bits_eq(
-                &format!("reglu rows on {isa} at offset {offset}"),
-                &want_gated,
-                &got,
-            );
+            assert_bits_eq(&what("reglu rows"), &want_gated, &got);
+            let got = line_guarded(want_prelu.len(), offset, |y| prelu(isa, y));
+            assert_bits_eq(&what("prelu"), &want_prelu, &got);
         }
     }
     // The bias epilogue (on the dispatched path) against adding first.
