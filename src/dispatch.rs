@@ -136,22 +136,74 @@ fn on_scalar<J: SimdJob>(job: J) -> J::Output {
     pulp::NullaryFnOnce::call(job)
 }
 
+/// Whether path `isa`'s backend stores past the caches where asked
+/// ([`Simd::STREAM`]).
+#[inline(always)]
+fn path_streams(isa: Isa) -> bool {
+    match isa {
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        Isa::Avx512 => <crate::simd::avx512::Avx512 as Simd>::STREAM,
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        Isa::Avx2 => <crate::simd::avx2::Avx2 as Simd>::STREAM,
+        #[cfg(target_arch = "aarch64")]
+        Isa::Neon => <crate::simd::neon::Neon as Simd>::STREAM,
+        _ => <Scalar as Simd>::STREAM,
+    }
+}
+
+/// Runs `plain` or, where the call streams ([`driver::stream_wanted`]),
+/// `streamed` (the same job with its `STREAM` argument set) on path `isa`:
+/// two entry functions, so that a call that does not stream runs loops free
+/// of the streaming checks.
+///
+/// # Safety
+/// As [`on_isa`] for either job.
+#[inline(always)]
+unsafe fn on_isa_streaming<J: SimdJob, T: SimdJob<Output = J::Output>>(
+    isa: Isa,
+    stream: bool,
+    plain: J,
+    streamed: T,
+) -> J::Output {
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe {
+        if stream {
+            on_isa_apart(isa, streamed)
+        } else {
+            on_isa(isa, plain)
+        }
+    }
+}
+
+/// [`on_isa`] out of the caller's body: a streaming call is long, and the
+/// short ones keep the caller as it is without streaming.
+///
+/// # Safety
+/// As [`on_isa`].
+#[inline(never)]
+unsafe fn on_isa_apart<J: SimdJob>(isa: Isa, job: J) -> J::Output {
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe { on_isa(isa, job) }
+}
+
 /// The one-input driver over one slice.
-struct OneInputJob<K, A, B> {
+struct OneInputJob<K, A, B, const STREAM: bool> {
     kernel: K,
     x: *const A,
     y: *mut B,
     n: usize,
 }
 
-impl<K: Kernel, A: Element, B: Element> SimdJob for OneInputJob<K, A, B> {
+impl<K: Kernel, A: Element, B: Element, const STREAM: bool> SimdJob
+    for OneInputJob<K, A, B, STREAM>
+{
     type Output = ();
     const WRITES_BF16: bool = matches!(element::format::<B>(), Format::Bf16);
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
         // SAFETY: `one_input`'s caller guarantees the pointer ranges.
-        unsafe { driver::one_input(s, self.kernel, self.x, self.y, self.n) }
+        unsafe { driver::one_input::<S, K, A, B, STREAM>(s, self.kernel, self.x, self.y, self.n) }
     }
 }
 
@@ -169,8 +221,11 @@ pub(crate) unsafe fn one_input<K: Kernel, A: Element, B: Element>(
     y: *mut B,
     n: usize,
 ) {
+    let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, n, (x, x, y));
+    let plain = OneInputJob::<K, A, B, false> { kernel, x, y, n };
+    let streamed = OneInputJob::<K, A, B, true> { kernel, x, y, n };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa(isa, OneInputJob { kernel, x, y, n }) }
+    unsafe { on_isa_streaming(isa, stream, plain, streamed) }
 }
 
 /// The pointers and layout of a two-input job: `blocks` blocks of `len`
@@ -207,12 +262,14 @@ impl<A, B> Blocks<A, B> {
 }
 
 /// The two-input driver over [`Blocks`].
-struct TwoInputsJob<K, A, B> {
+struct TwoInputsJob<K, A, B, const STREAM: bool> {
     kernel: K,
     io: Blocks<A, B>,
 }
 
-impl<K: TwoInputKernel, A: Element, B: Element> SimdJob for TwoInputsJob<K, A, B> {
+impl<K: TwoInputKernel, A: Element, B: Element, const STREAM: bool> SimdJob
+    for TwoInputsJob<K, A, B, STREAM>
+{
     type Output = ();
     const WRITES_BF16: bool = matches!(element::format::<B>(), Format::Bf16);
 
@@ -226,17 +283,15 @@ impl<K: TwoInputKernel, A: Element, B: Element> SimdJob for TwoInputsJob<K, A, B
             len,
             strides: [sx, st, sy],
         } = self.io;
-        // Decided once for the whole output, fenced once.
-        let stream =
-            driver::Stream::new::<S, A, B>(K::STREAM, blocks.saturating_mul(len), (x, t, y));
         for b in 0..blocks {
             // SAFETY: `two_inputs`'s caller guarantees every block's ranges.
             unsafe {
                 let io = (x.add(b * sx), t.add(b * st), y.add(b * sy));
-                driver::two_inputs(s, self.kernel, io, len, stream);
+                driver::two_inputs::<S, K, A, B, STREAM>(s, self.kernel, io, len);
             }
         }
-        stream.finish(s);
+        // Fenced once for every block.
+        driver::finish_stream::<S, STREAM>(s);
     }
 }
 
@@ -254,12 +309,18 @@ pub(crate) unsafe fn two_inputs<K: TwoInputKernel, A: Element, B: Element>(
     kernel: K,
     io: Blocks<A, B>,
 ) {
+    // Decided once for the whole output.
+    let (first, total) = ((io.x, io.t, io.y), io.blocks.saturating_mul(io.len));
+    let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, total, first);
+    let plain = TwoInputsJob::<K, A, B, false> { kernel, io };
+    let streamed = TwoInputsJob::<K, A, B, true> { kernel, io };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa(isa, TwoInputsJob { kernel, io }) }
+    unsafe { on_isa_streaming(isa, stream, plain, streamed) }
 }
 
 /// The per-channel driver over an `[outer, channels, inner]` layout.
-struct PerChannelJob<K> {
+#[derive(Clone, Copy)]
+struct PerChannelJob<K, const STREAM: bool> {
     kernel: K,
     x: *const f32,
     t: *const f32,
@@ -267,13 +328,14 @@ struct PerChannelJob<K> {
     shape: [usize; 3],
 }
 
-impl<K: TwoInputKernel> SimdJob for PerChannelJob<K> {
+impl<K: TwoInputKernel, const STREAM: bool> SimdJob for PerChannelJob<K, STREAM> {
     type Output = ();
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
+        let (x, t, y) = (self.x, self.t, self.y);
         // SAFETY: `per_channel`'s caller guarantees the ranges.
-        unsafe { driver::per_channel(s, self.kernel, self.x, self.t, self.y, self.shape) }
+        unsafe { driver::per_channel::<S, K, STREAM>(s, self.kernel, x, t, y, self.shape) }
     }
 }
 
@@ -294,7 +356,18 @@ pub(crate) unsafe fn per_channel<K: TwoInputKernel>(
     y: *mut f32,
     shape: [usize; 3],
 ) {
-    let job = PerChannelJob {
+    let total = shape
+        .iter()
+        .fold(1, |total: usize, d| total.saturating_mul(*d));
+    let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, total, (x, x, y));
+    let plain = PerChannelJob::<K, false> {
+        kernel,
+        x,
+        t,
+        y,
+        shape,
+    };
+    let streamed = PerChannelJob::<K, true> {
         kernel,
         x,
         t,
@@ -302,7 +375,7 @@ pub(crate) unsafe fn per_channel<K: TwoInputKernel>(
         shape,
     };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa(isa, job) }
+    unsafe { on_isa_streaming(isa, stream, plain, streamed) }
 }
 
 /// `softmax` or `log_softmax` over consecutive rows, of the input itself or
@@ -366,7 +439,7 @@ pub(crate) unsafe fn rows<L: Flavor>(
 
 /// `kernel` on the sum of a tile's rows and a bias row (see
 /// [`driver::biased_rows`]).
-struct BiasedRowsJob<K> {
+struct BiasedRowsJob<K, const STREAM: bool> {
     kernel: K,
     x: *const f32,
     bias: *const f32,
@@ -374,13 +447,14 @@ struct BiasedRowsJob<K> {
     shape: [usize; 3],
 }
 
-impl<K: Kernel> SimdJob for BiasedRowsJob<K> {
+impl<K: Kernel, const STREAM: bool> SimdJob for BiasedRowsJob<K, STREAM> {
     type Output = ();
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
+        let (x, bias, y) = (self.x, self.bias, self.y);
         // SAFETY: `biased_rows`'s caller guarantees the ranges.
-        unsafe { driver::biased_rows(s, self.kernel, self.x, self.bias, self.y, self.shape) }
+        unsafe { driver::biased_rows::<S, K, STREAM>(s, self.kernel, x, bias, y, self.shape) }
     }
 }
 
@@ -398,7 +472,16 @@ pub(crate) unsafe fn biased_rows<K: Kernel>(
     (x, bias, y): (*const f32, *const f32, *mut f32),
     shape: [usize; 3],
 ) {
-    let job = BiasedRowsJob {
+    let total = shape[0].saturating_mul(shape[1]);
+    let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, total, (x, x, y));
+    let plain = BiasedRowsJob::<K, false> {
+        kernel,
+        x,
+        bias,
+        y,
+        shape,
+    };
+    let streamed = BiasedRowsJob::<K, true> {
         kernel,
         x,
         bias,
@@ -406,7 +489,7 @@ pub(crate) unsafe fn biased_rows<K: Kernel>(
         shape,
     };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa(isa, job) }
+    unsafe { on_isa_streaming(isa, stream, plain, streamed) }
 }
 
 /// Checks that input and output have the same length.

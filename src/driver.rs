@@ -86,54 +86,57 @@ fn prefetch_ahead<S: Simd, A>(s: S, p: *const A, i: usize, count: usize, write: 
     }
 }
 
-/// Whether the main loops of a call store their whole vectors past the
-/// caches ([`Simd::store_stream`]): for a kernel bound by memory
-/// ([`Kernel::STREAM`]), on a path where that differs from a plain store,
-/// for `f32` output of at least [`isa::stream_min_bytes`] in the call (the
-/// size of the CPU's largest cache), not in place, and in each loop only
-/// in whole cache lines from a line boundary. The call ends with
-/// [`Stream::finish`].
-#[derive(Clone, Copy)]
-pub(crate) struct Stream {
-    on: bool,
+/// Whether a call's main loops store their whole vectors past the caches
+/// ([`Simd::store_stream`]): for a kernel bound by memory
+/// ([`Kernel::STREAM`]), on a path where that differs from a plain store
+/// ([`Simd::STREAM`], `path`), for `f32` output of at least
+/// [`isa::stream_min_bytes`] in the call (the size of the CPU's largest
+/// cache), not in place; the loops then stream only in whole cache lines
+/// from a line boundary, and the call ends with [`finish_stream`]. The call
+/// writes `total` elements of `B` (in one block, or in several whose first
+/// is at `y`) from inputs at `x` and `t` (`x` again for one input): in place
+/// where `y` is one of them.
+///
+/// The dispatch decides it before it enters the path's function (a short
+/// call pays one compare), and runs a separate instantiation of the loops
+/// for a call that streams (a `const STREAM` argument), so that the loops
+/// of a call that does not stream are those of a build without streaming.
+#[inline(always)]
+pub(crate) fn stream_wanted<A: Element, B: Element>(
+    path: impl FnOnce() -> bool,
+    kernel: bool,
+    total: usize,
+    io: (*const A, *const A, *mut B),
+) -> bool {
+    // A short call pays one compare; the rest is out of line.
+    let bytes = total.saturating_mul(size_of::<B>());
+    kernel
+        && element::is_f32::<B>()
+        && bytes >= STREAM_FLOOR_BYTES
+        && path()
+        && large_output_streams(bytes, io)
 }
 
-impl Stream {
-    /// Below this many bytes of output the loops do not ask the cache's size
-    /// (and do not stream, should CPUID give a smaller one, as some virtual
-    /// machines' may).
-    const FLOOR_BYTES: usize = 1 << 20;
+/// The rest of [`stream_wanted`] for an output of `bytes >=
+/// STREAM_FLOOR_BYTES`: not in place, and at least the largest cache.
+#[inline(never)]
+fn large_output_streams<A, B>(bytes: usize, (x, t, y): (*const A, *const A, *mut B)) -> bool {
+    let in_place = core::ptr::eq(x.cast::<u8>(), y.cast::<u8>())
+        || core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
+    !in_place && bytes >= isa::stream_min_bytes()
+}
 
-    /// The choice for a call on path `S` of a kernel whose
-    /// [`Kernel::STREAM`] is `kernel`, that writes `total` elements of `B`
-    /// (in one block, or in several whose first is at `y`) from inputs at `x`
-    /// and `t` (`x` again for one input): in place where `y` is one of them.
-    #[inline(always)]
-    pub(crate) fn new<S: Simd, A: Element, B: Element>(
-        kernel: bool,
-        total: usize,
-        (x, t, y): (*const A, *const A, *mut B),
-    ) -> Self {
-        let in_place = core::ptr::eq(x.cast::<u8>(), y.cast::<u8>())
-            || core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
-        let bytes = total.saturating_mul(size_of::<B>());
-        Self {
-            on: kernel
-                && S::STREAM
-                && element::is_f32::<B>()
-                && !in_place
-                && bytes >= Self::FLOOR_BYTES
-                && bytes >= isa::stream_min_bytes(),
-        }
-    }
+/// Below this many bytes of output the loops do not ask the cache's size
+/// (and do not stream, should CPUID give a smaller one, as some virtual
+/// machines' may).
+const STREAM_FLOOR_BYTES: usize = 1 << 20;
 
-    /// Orders the call's streamed stores before its return
-    /// ([`Simd::stream_fence`]), where it streams.
-    #[inline(always)]
-    pub(crate) fn finish<S: Simd>(self, s: S) {
-        if self.on {
-            s.stream_fence();
-        }
+/// Orders a call's streamed stores before its return
+/// ([`Simd::stream_fence`]), where it streams.
+#[inline(always)]
+pub(crate) fn finish_stream<S: Simd, const STREAM: bool>(s: S) {
+    if STREAM {
+        s.stream_fence();
     }
 }
 
@@ -177,18 +180,17 @@ fn head_len<S: Simd, B>(y: *mut B, n: usize) -> usize {
 /// the same pointer (in place, with `A` = `B`); otherwise the ranges must
 /// not overlap.
 #[inline(always)]
-pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element>(
+pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element, const STREAM: bool>(
     s: S,
     k: K,
     x: *const A,
     y: *mut B,
     n: usize,
 ) {
-    let stream = Stream::new::<S, A, B>(K::STREAM, n, (x, x, y));
     // SAFETY: the caller's guarantees; the second input is `x` again (its
     // loads are the same as the first input's).
-    unsafe { vector_loop(s, OneInputFn(k), x, x, y, n, stream) };
-    stream.finish(s);
+    unsafe { vector_loop::<S, _, A, B, STREAM>(s, OneInputFn(k), x, x, y, n) };
+    finish_stream::<S, STREAM>(s);
 }
 
 /// What [`vector_loop`] applies per vector: a kernel, and its NaN rule
@@ -314,18 +316,20 @@ fn fast_group<S: Simd, const N: usize>(
 /// through the same `f`, whole vectors, then partial loads and a partial
 /// store. Nothing past the `n` elements is read or written.
 ///
+/// Streams where `STREAM` (the call's choice, [`stream_wanted`]) and the
+/// body's alignment allows.
+///
 /// # Safety
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes; `y` may
 /// be the same pointer as `x` or `t`, otherwise the ranges must not overlap.
 #[inline(always)]
-unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
+unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element, const STREAM: bool>(
     s: S,
     f: F,
     x: *const A,
     t: *const A,
     y: *mut B,
     n: usize,
-    stream: Stream,
 ) {
     let lanes = S::LANES;
     let mut i = head_len::<S, B>(y, n);
@@ -353,9 +357,8 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
     // half a line off (AVX2), each iteration whole lines.
     const { assert!(LINE_BYTES.is_multiple_of(size_of::<f32>())) };
     let line_off = |i: usize| (y as usize + i * size_of::<B>()) % LINE_BYTES;
-    let call_streams = stream.on;
     let mut stream =
-        stream.on && element::is_f32::<B>() && (y as usize).is_multiple_of(size_of::<B>());
+        STREAM && element::is_f32::<B>() && (y as usize).is_multiple_of(size_of::<B>());
     if stream && line_off(i) != 0 && i + lanes <= n && line_off(i + lanes) == 0 {
         // SAFETY: `i + lanes <= n`.
         unsafe { whole(s, f, x.add(i), t.add(i), y.add(i)) };
@@ -388,7 +391,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element>(
         }
         // Not where the call streams: the hint reaches 2 KiB ahead, into
         // lines a later block may stream.
-        if !call_streams {
+        if !STREAM {
             hints.ahead(s, y.cast_const(), i, unroll * lanes, true);
         }
         // SAFETY: see the comment before the loop.
@@ -516,24 +519,29 @@ unsafe fn partial<S: Simd, F: VectorFn, A: Element, B: Element>(
 }
 
 /// Applies the two-input kernel `k` to `n` pairs `(x[i], t[i])` into `y[i]`
-/// (the loop of [`one_input`], with its conversions), streaming as `stream`
-/// says: the caller decides it for the whole call (which may be several
-/// blocks) and ends the call with [`Stream::finish`].
+/// (the loop of [`one_input`], with its conversions), streaming where
+/// `STREAM`: the caller decides it for the whole call (which may be several
+/// blocks) and ends the call with [`finish_stream`].
 ///
 /// # Safety
 /// `x` and `t` must be valid for `n` reads and `y` for `n` writes. `y` may be
 /// the same pointer as `x` or `t` (in place, with `A` = `B`); otherwise the
 /// ranges must not overlap.
 #[inline(always)]
-pub(crate) unsafe fn two_inputs<S: Simd, K: TwoInputKernel, A: Element, B: Element>(
+pub(crate) unsafe fn two_inputs<
+    S: Simd,
+    K: TwoInputKernel,
+    A: Element,
+    B: Element,
+    const STREAM: bool,
+>(
     s: S,
     k: K,
     (x, t, y): (*const A, *const A, *mut B),
     n: usize,
-    stream: Stream,
 ) {
     // SAFETY: the caller's guarantees.
-    unsafe { vector_loop(s, TwoInputsFn(k), x, t, y, n, stream) };
+    unsafe { vector_loop::<S, _, A, B, STREAM>(s, TwoInputsFn(k), x, t, y, n) };
 }
 
 /// A two-input kernel with its second input fixed to one value: the kernel of
@@ -562,7 +570,7 @@ impl<K: TwoInputKernel> Kernel for Bound<K> {
 /// `x` must be valid for `outer * channels * inner` reads and `y` for as many
 /// writes, the same pointer or non-overlapping; `t` for `channels` reads.
 #[inline(always)]
-pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel>(
+pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel, const STREAM: bool>(
     s: S,
     k: K,
     x: *const f32,
@@ -570,8 +578,6 @@ pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel>(
     y: *mut f32,
     [outer, channels, inner]: [usize; 3],
 ) {
-    let total = outer.saturating_mul(channels).saturating_mul(inner);
-    let stream = Stream::new::<S, f32, f32>(K::STREAM, total, (x, x, y));
     for o in 0..outer {
         for c in 0..channels {
             let offset = (o * channels + c) * inner;
@@ -583,11 +589,11 @@ pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel>(
                     t: *t.add(c),
                 });
                 let (x, y) = (x.add(offset), y.add(offset));
-                vector_loop(s, kernel, x, x, y, inner, stream);
+                vector_loop::<S, _, f32, f32, STREAM>(s, kernel, x, x, y, inner);
             }
         }
     }
-    stream.finish(s);
+    finish_stream::<S, STREAM>(s);
 }
 
 /// Applies `softmax` or `log_softmax` (`L`) to `rows` consecutive rows of
@@ -671,7 +677,7 @@ impl<K: Kernel> VectorFn for SumFn<K> {
 /// ld + cols` elements when `rows > 0`), the same pointer or
 /// non-overlapping; `bias` valid for `cols` reads and not overlapping `y`.
 #[inline(always)]
-pub(crate) unsafe fn biased_rows<S: Simd, K: Kernel>(
+pub(crate) unsafe fn biased_rows<S: Simd, K: Kernel, const STREAM: bool>(
     s: S,
     k: K,
     x: *const f32,
@@ -679,24 +685,16 @@ pub(crate) unsafe fn biased_rows<S: Simd, K: Kernel>(
     y: *mut f32,
     [rows, cols, ld]: [usize; 3],
 ) {
-    let stream = Stream::new::<S, f32, f32>(K::STREAM, rows.saturating_mul(cols), (x, x, y));
     for r in 0..rows {
         let offset = r * ld;
         // SAFETY: row `r` is `cols` elements from `offset`, within the ranges
         // the caller guarantees.
         unsafe {
-            vector_loop(
-                s,
-                SumFn(k),
-                x.add(offset),
-                bias,
-                y.add(offset),
-                cols,
-                stream,
-            )
+            let (x, y) = (x.add(offset), y.add(offset));
+            vector_loop::<S, _, f32, f32, STREAM>(s, SumFn(k), x, bias, y, cols);
         }
     }
-    stream.finish(s);
+    finish_stream::<S, STREAM>(s);
 }
 
 #[cfg(test)]
@@ -723,14 +721,19 @@ mod tests {
 
         #[inline(always)]
         fn run<S: Simd>(self, s: S) {
-            let stream = Stream { on: self.stream };
             let n = self.y.len();
             assert!(self.x.len() == n && self.t.len() == n);
             let (x, t, y) = (self.x.as_ptr(), self.t.as_ptr(), self.y.as_mut_ptr());
             // SAFETY: three slices of one length; `y` is borrowed mutably, so
             // it overlaps neither input.
-            unsafe { vector_loop(s, self.f, x, t, y, n, stream) };
-            stream.finish(s);
+            unsafe {
+                if self.stream {
+                    vector_loop::<S, F, f32, f32, true>(s, self.f, x, t, y, n);
+                    finish_stream::<S, true>(s);
+                } else {
+                    vector_loop::<S, F, f32, f32, false>(s, self.f, x, t, y, n);
+                }
+            }
         }
     }
 
@@ -803,41 +806,26 @@ mod tests {
     /// differs from its plain one.
     #[test]
     fn streams_only_large_outputs_of_memory_bound_kernels() {
-        use crate::simd::scalar::Scalar;
         let min = isa::stream_min_bytes();
         if min == usize::MAX {
             return;
         }
-        let (xs, mut ys) = ([0.0f32; 1], [0.0f32; 1]);
-        let (a, b) = (xs.as_ptr(), ys.as_mut_ptr());
-        let big = min.max(Stream::FLOOR_BYTES) / 4;
-        let on = |s: Stream| s.on;
-        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-        {
-            use crate::simd::avx2::Avx2;
-            use crate::simd::avx512::Avx512;
-            assert!(on(Stream::new::<Avx2, f32, f32>(true, big, (a, a, b))));
-            assert!(on(Stream::new::<Avx512, f32, f32>(true, big, (a, a, b))));
-            assert!(!on(Stream::new::<Avx2, f32, f32>(true, big - 1, (a, a, b))));
-            assert!(!on(Stream::new::<Avx2, f32, f32>(false, big, (a, a, b))));
-            assert!(!on(Stream::new::<Avx2, f32, f32>(
-                true,
-                big,
-                (a, a, a.cast_mut())
-            )));
-            assert!(!on(Stream::new::<Avx2, f32, f32>(
-                true,
-                big,
-                (a, a.cast_mut(), a.cast_mut())
-            )));
-            let mut hs = [half::bf16::ZERO; 1];
-            let h = hs.as_mut_ptr();
-            assert!(!on(Stream::new::<Avx2, f32, half::bf16>(
-                true,
-                4 * big,
-                (a, a, h)
-            )));
-        }
-        assert!(!on(Stream::new::<Scalar, f32, f32>(true, big, (a, a, b))));
+        let (xs, mut ys, mut hs) = ([0.0f32; 1], [0.0f32; 1], [half::bf16::ZERO; 1]);
+        let (a, b, h) = (xs.as_ptr(), ys.as_mut_ptr(), hs.as_mut_ptr());
+        let big = min.max(STREAM_FLOOR_BYTES) / 4;
+        let wanted =
+            |path: bool, kernel, total, io| stream_wanted::<f32, f32>(|| path, kernel, total, io);
+        assert!(wanted(true, true, big, (a, a, b)));
+        assert!(!wanted(false, true, big, (a, a, b)));
+        assert!(!wanted(true, false, big, (a, a, b)));
+        assert!(!wanted(true, true, big - 1, (a, a, b)));
+        assert!(!wanted(true, true, big, (a, a, a.cast_mut())));
+        assert!(!wanted(true, true, big, (a, b.cast_const(), b)));
+        assert!(!stream_wanted::<f32, half::bf16>(
+            || true,
+            true,
+            4 * big,
+            (a, a, h)
+        ));
     }
 }
