@@ -1,6 +1,8 @@
 //! Runs a job (a driver with its kernel) on a chosen path: one
 //! `#[target_feature]` function per (job, path), obtained from pulp's
-//! `vectorize`, with the driver and the kernel inlined into it.
+//! `vectorize`, with the driver and the kernel inlined into it (two for the
+//! elementwise jobs: with and without streamed stores, see
+//! [`on_isa_streaming`]).
 //!
 //! One entry point per driver, named as the driver: [`one_input`],
 //! [`two_inputs`], [`per_channel`], [`rows`] and [`biased_rows`].
@@ -20,7 +22,8 @@ pub(crate) trait SimdJob {
     type Output;
     /// Whether the job stores bfloat16 elements. Such a job gets a second
     /// AVX-512 form, with AVX512_BF16's conversion, for the CPUs that have
-    /// it (see [`on_isa`]); the others are compiled once per path.
+    /// it (see [`on_isa`]); the others are compiled once per path (and
+    /// streaming form, see [`on_isa_streaming`]).
     #[cfg_attr(
         not(any(target_arch = "x86", target_arch = "x86_64")),
         expect(dead_code, reason = "only the AVX-512 path has a second form")
@@ -319,7 +322,6 @@ pub(crate) unsafe fn two_inputs<K: TwoInputKernel, A: Element, B: Element>(
 }
 
 /// The per-channel driver over an `[outer, channels, inner]` layout.
-#[derive(Clone, Copy)]
 struct PerChannelJob<K, const STREAM: bool> {
     kernel: K,
     x: *const f32,

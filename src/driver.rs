@@ -114,20 +114,19 @@ pub(crate) fn stream_wanted<A: Element, B: Element>(
         && element::is_f32::<B>()
         && bytes >= STREAM_FLOOR_BYTES
         && path()
-        && large_output_streams(bytes, io)
+        && large_output_streams(bytes, (io.0.cast(), io.1.cast(), io.2.cast_const().cast()))
 }
 
 /// The rest of [`stream_wanted`] for an output of `bytes >=
 /// STREAM_FLOOR_BYTES`: not in place, and at least the largest cache.
 #[inline(never)]
-fn large_output_streams<A, B>(bytes: usize, (x, t, y): (*const A, *const A, *mut B)) -> bool {
-    let in_place = core::ptr::eq(x.cast::<u8>(), y.cast::<u8>())
-        || core::ptr::eq(t.cast::<u8>(), y.cast::<u8>());
+fn large_output_streams(bytes: usize, (x, t, y): (*const u8, *const u8, *const u8)) -> bool {
+    let in_place = core::ptr::eq(x, y) || core::ptr::eq(t, y);
     !in_place && bytes >= isa::stream_min_bytes()
 }
 
-/// Below this many bytes of output the loops do not ask the cache's size
-/// (and do not stream, should CPUID give a smaller one, as some virtual
+/// Below this many bytes of output a call does not ask the cache's size
+/// (and does not stream, should CPUID give a smaller one, as some virtual
 /// machines' may).
 const STREAM_FLOOR_BYTES: usize = 1 << 20;
 
