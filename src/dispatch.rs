@@ -1,8 +1,8 @@
 //! Runs a job (a driver with its kernel) on a chosen path: one
 //! `#[target_feature]` function per (job, path), obtained from pulp's
 //! `vectorize`, with the driver and the kernel inlined into it (two for the
-//! elementwise jobs: with and without streamed stores, see
-//! [`on_isa_streaming`]).
+//! elementwise jobs of a kernel that streams: with and without streamed
+//! stores, see [`on_isa_apart`]).
 //!
 //! One entry point per driver, named as the driver: [`one_input`],
 //! [`two_inputs`], [`per_channel`], [`rows`] and [`biased_rows`].
@@ -23,7 +23,7 @@ pub(crate) trait SimdJob {
     /// Whether the job stores bfloat16 elements. Such a job gets a second
     /// AVX-512 form, with AVX512_BF16's conversion, for the CPUs that have
     /// it (see [`on_isa`]); the others are compiled once per path (and
-    /// streaming form, see [`on_isa_streaming`]).
+    /// streaming form, see [`on_isa_apart`]).
     #[cfg_attr(
         not(any(target_arch = "x86", target_arch = "x86_64")),
         expect(dead_code, reason = "only the AVX-512 path has a second form")
@@ -154,32 +154,12 @@ fn path_streams(isa: Isa) -> bool {
     }
 }
 
-/// Runs `plain` or, where the call streams ([`driver::stream_wanted`]),
-/// `streamed` (the same job with its `STREAM` argument set) on path `isa`:
-/// two entry functions, so that a call that does not stream runs loops free
-/// of the streaming checks.
-///
-/// # Safety
-/// As [`on_isa`] for either job.
-#[inline(always)]
-unsafe fn on_isa_streaming<J: SimdJob, T: SimdJob<Output = J::Output>>(
-    isa: Isa,
-    stream: bool,
-    plain: J,
-    streamed: T,
-) -> J::Output {
-    // SAFETY: the caller's guarantees, passed on.
-    unsafe {
-        if stream {
-            on_isa_apart(isa, streamed)
-        } else {
-            on_isa(isa, plain)
-        }
-    }
-}
-
-/// [`on_isa`] out of the caller's body: a streaming call is long, and the
-/// short ones keep the caller as it is without streaming.
+/// [`on_isa`] for a job that streams ([`driver::stream_wanted`]), out of
+/// the caller's body: a streaming call is long, and the short ones keep the
+/// caller as it is without streaming. Each elementwise job has two forms,
+/// with and without streaming (its `STREAM` argument); the callers branch
+/// on the kernel's [`Kernel::STREAM`] as a constant first, so that only the
+/// kernels that stream get the second form.
 ///
 /// # Safety
 /// As [`on_isa`].
@@ -228,7 +208,13 @@ pub(crate) unsafe fn one_input<K: Kernel, A: Element, B: Element>(
     let plain = OneInputJob::<K, A, B, false> { kernel, x, y, n };
     let streamed = OneInputJob::<K, A, B, true> { kernel, x, y, n };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa_streaming(isa, stream, plain, streamed) }
+    unsafe {
+        if const { K::STREAM && element::is_f32::<B>() } && stream {
+            on_isa_apart(isa, streamed)
+        } else {
+            on_isa(isa, plain)
+        }
+    }
 }
 
 /// The pointers and layout of a two-input job: `blocks` blocks of `len`
@@ -318,7 +304,13 @@ pub(crate) unsafe fn two_inputs<K: TwoInputKernel, A: Element, B: Element>(
     let plain = TwoInputsJob::<K, A, B, false> { kernel, io };
     let streamed = TwoInputsJob::<K, A, B, true> { kernel, io };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa_streaming(isa, stream, plain, streamed) }
+    unsafe {
+        if const { K::STREAM && element::is_f32::<B>() } && stream {
+            on_isa_apart(isa, streamed)
+        } else {
+            on_isa(isa, plain)
+        }
+    }
 }
 
 /// The per-channel driver over an `[outer, channels, inner]` layout.
@@ -377,7 +369,13 @@ pub(crate) unsafe fn per_channel<K: TwoInputKernel>(
         shape,
     };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa_streaming(isa, stream, plain, streamed) }
+    unsafe {
+        if const { K::STREAM } && stream {
+            on_isa_apart(isa, streamed)
+        } else {
+            on_isa(isa, plain)
+        }
+    }
 }
 
 /// `softmax` or `log_softmax` over consecutive rows, of the input itself or
@@ -491,7 +489,13 @@ pub(crate) unsafe fn biased_rows<K: Kernel>(
         shape,
     };
     // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa_streaming(isa, stream, plain, streamed) }
+    unsafe {
+        if const { K::STREAM } && stream {
+            on_isa_apart(isa, streamed)
+        } else {
+            on_isa(isa, plain)
+        }
+    }
 }
 
 /// Checks that input and output have the same length.
