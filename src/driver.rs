@@ -552,7 +552,6 @@ struct Bound<K> {
 }
 
 impl<K: TwoInputKernel> Kernel for Bound<K> {
-    const STREAM: bool = K::STREAM;
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
         self.kernel.apply(s, x, s.splat(self.t))
