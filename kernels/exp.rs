@@ -261,6 +261,13 @@ impl<S: Simd> Pow2<S> {
         s.mul_pow2_shifted(v, self.n, self.shifted)
     }
 
+    /// `v 2^n` for `n` in `[-126, 127]`, as [`Simd::mul_pow2_normal`]:
+    /// exact where that is normal.
+    #[inline(always)]
+    pub(crate) fn scale_normal(self, s: S, v: S::F) -> S::F {
+        s.mul_pow2_normal(v, self.n, self.shifted)
+    }
+
     /// `b + v 2^n`, as [`Simd::mul_pow2_shifted_add`] (same range, rounding
     /// and conditions).
     #[inline(always)]

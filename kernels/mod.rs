@@ -50,6 +50,22 @@ pub(crate) trait Kernel: Copy {
     /// The function on one vector.
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F;
 
+    /// The bound of the kernel's short form ([`Kernel::apply_short`]), or
+    /// `None` (the default) where it has none.
+    const SHORT_MAX: Option<f32> = None;
+
+    /// The kernel's short form: [`Kernel::apply`]'s value, bit for bit,
+    /// wherever `|x| <= SHORT_MAX`, for a kernel whose inputs within that
+    /// bound (those engines meet) take fewer operations than its whole range
+    /// (`silu` within `|x| <= 80`). The driver's main loop takes it for an
+    /// iteration whose every input is within the bound, with one test for
+    /// the iteration (the largest `|x|`, NaN above every number, against
+    /// the bound), and `apply` with the NaN rule for the others.
+    #[inline(always)]
+    fn apply_short<S: Simd>(self, s: S, x: S::F) -> S::F {
+        self.apply(s, x)
+    }
+
     /// `apply(x) * up`, for the gated units: by default the result times
     /// `up`, rounded once more. A kernel that has its value before the last
     /// rounding in hand (or a form of its own for the product, as `gelu`

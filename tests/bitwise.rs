@@ -83,6 +83,47 @@ fn mixed_lanes_match_scalar() {
     }
 }
 
+/// Long runs of inputs within `|x| <= 80` (the bound of `silu`'s short
+/// form, the form the main loop takes for an iteration whose every input is
+/// within it), the bound itself among them, with one lane beyond it (just
+/// past the bound, far past it, infinite, NaN) at each position of the first
+/// iteration in turn: every lane keeps the scalar path's bits, the one
+/// beyond the bound and its neighbours alike.
+#[test]
+fn one_lane_beyond_a_short_form_matches_scalar() {
+    const LEN: usize = 256;
+    let mut state = 0x2545_f491_u32;
+    let mut base: Vec<f32> = (0..LEN)
+        .map(|_| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 8) as f32 / (1u32 << 24) as f32 * 160.0 - 80.0
+        })
+        .collect();
+    base[..6].copy_from_slice(&[80.0, -80.0, 79.999_99, -79.999_99, 0.0, -0.0]);
+    let beyond = [
+        80.000_01,
+        -80.000_01,
+        81.0,
+        -100.0,
+        1e30,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+    ];
+    for (f, _) in functions() {
+        for &odd in &beyond {
+            for at in (0..64).step_by(3) {
+                let mut x = base.clone();
+                x[at] = odd;
+                let want = scalar(f, &x);
+                for isa in simd_paths() {
+                    assert_same_bits(f.name(), isa, &x, &want, &on(f, isa, &x));
+                }
+            }
+        }
+    }
+}
+
 const GUARD: f32 = 12345.678;
 
 /// `f(x)` on `isa`, out of place or in place, written into the middle of a

@@ -306,6 +306,10 @@ impl Simd for Avx2 {
         self.0.avx2._mm256_sub_epi32(a, b)
     }
     #[inline(always)]
+    fn max_i32(self, a: __m256i, b: __m256i) -> __m256i {
+        self.0.avx2._mm256_max_epi32(a, b)
+    }
+    #[inline(always)]
     unsafe fn store_bf16(self, ptr: *mut u16, v: __m256) {
         let avx = self.0.avx;
         // A NaN keeps its high half, quieted (the portable form's bits,

@@ -275,6 +275,10 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         self.0.avx512f._mm512_sub_epi32(a, b)
     }
     #[inline(always)]
+    fn max_i32(self, a: __m512i, b: __m512i) -> __m512i {
+        self.0.avx512f._mm512_max_epi32(a, b)
+    }
+    #[inline(always)]
     unsafe fn load_f16(self, ptr: *const u16) -> __m512 {
         // SAFETY: the caller guarantees 16 readable `u16` (32 bytes) at `ptr`.
         let h = unsafe { self.0.avx._mm256_loadu_si256(ptr.cast()) };
@@ -401,6 +405,10 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
     }
     #[inline(always)]
     fn mul_pow2_shifted(self, v: __m512, n: __m512, _shifted: __m512) -> __m512 {
+        self.mul_pow2(v, n)
+    }
+    #[inline(always)]
+    fn mul_pow2_normal(self, v: __m512, n: __m512, _shifted: __m512) -> __m512 {
         self.mul_pow2(v, n)
     }
     #[inline(always)]

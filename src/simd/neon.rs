@@ -233,6 +233,10 @@ impl Simd for Neon {
         self.0.neon.vsubq_s32(a, b)
     }
     #[inline(always)]
+    fn max_i32(self, a: int32x4_t, b: int32x4_t) -> int32x4_t {
+        self.0.neon.vmaxq_s32(a, b)
+    }
+    #[inline(always)]
     fn min(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
         self.0.neon.vminq_f32(a, b)
     }

@@ -160,6 +160,10 @@ impl Simd for Scalar {
         a.wrapping_sub(b)
     }
     #[inline(always)]
+    fn max_i32(self, a: i32, b: i32) -> i32 {
+        a.max(b)
+    }
+    #[inline(always)]
     fn min(self, a: f32, b: f32) -> f32 {
         if a < b { a } else { b }
     }
