@@ -51,6 +51,24 @@
 //! `tbl` with its index arithmetic on NEON, and two [`Simd::mul_exp2`] with a
 //! branch), was faster on AVX-512 only.
 //!
+//! That is the general form. Within `|x| <= 80` (the inputs engines meet)
+//! `mish` takes a short form, which is its value there on every path (see
+//! [`Kernel::apply_short`]: the driver's main loop takes it for an
+//! iteration whose every `|x|` is within the bound, NaN excluded, with one
+//! test for the iteration that replaces the NaN rule's; the general form
+//! selects it lane by lane): `u = e^-80 = 2^-115.4` is normal there, and so
+//! is `x u`, so `u` is scaled first with
+//! [`Pow2::scale_normal`](super::exp::Pow2::scale_normal) (one product
+//! on AVX2 and NEON where the general scaling takes two) and `X = x u =
+//! P + lo` is taken at its scale: no clamp of `x`, no scaling or select
+//! after. The two forms compute the same quantities `2^n` apart, but `lo`
+//! may round where it is subnormal at the scale of `u`, so each lane takes
+//! the form its bound names. Per vector, the short form saves three
+//! operations on AVX-512 (the clamp of `x`, the last scaling and its
+//! select) and six on AVX2 and NEON (those, with a scaling of three, and
+//! one of the two of the clamp of `|x|`); it ran 8 to 9% faster on Zen 4
+//! on both paths (the README gives the figures).
+//!
 //! Special values: `mish(NaN) = NaN`, `mish(-inf) = -0.0`,
 //! `mish(+inf) = +inf`, `mish(±0) = ±0`.
 //!
@@ -70,42 +88,90 @@ pub(crate) struct Mish;
 /// `-0.0`.
 const ABS_X_MAX: f32 = 112.0;
 
+/// `mish`'s short form holds for `|x|` up to this: `u = e^-80`
+/// (`2^-115.4`) is normal, and so is `x u`.
+const SHORT_MAX: f32 = 80.0;
+
 impl Kernel for Mish {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let zero = s.splat(0.0);
-        let two = s.splat(2.0);
-        let a = s.abs_min(x, s.splat(ABS_X_MAX));
-        let (m, pow2) = exp_neg(s, a);
-        let u = pow2.scale(s, m);
-        // The two sides (at ±0 both give +0, and `pass_zero_inf` restores x).
-        let left = s.sign_mask(x);
-        let z = s.select(left, u, s.add(u, u));
-        let gz = s.select(left, z, zero);
-        // k = N / d, N = z^2 + g z, d = z^2 + 2z + 2, and its correction c.
-        let num = s.mul_add(z, z, gz);
-        let z_plus_2 = s.add(z, two);
-        let d = s.mul_add(z, z_plus_2, two);
-        let k = s.div(num, d);
-        let e_num = s.mul_add(z, z, s.sub(gz, num));
-        let e_d = s.mul_add(z, z_plus_2, s.sub(two, d));
-        let residual = quotient_residual(s, k, (num, Some(e_num)), (d, e_d));
-        // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
-        // on the right; x clamped below at -112 only: on the right, k and c
-        // are +0 past the exponential's clamp, so a finite x gives x.
-        let xc = s.max(x, s.splat(-ABS_X_MAX));
-        let m1 = s.select(left, m, s.splat(1.0));
-        let p = s.mul(xc, m1);
-        let lo = s.mul_sub(xc, m1, p);
-        // P c as residual (P r), 1/d within 5.1% (d is in [2, 10]): `P r`
-        // does not wait for the division.
-        let p_r = s.mul(p, recip_rough::<_, false>(s, d));
-        let t = s.neg_mul_add(p, k, s.neg_mul_add(residual, p_r, lo));
-        // Scaled on the left only: on the right X = x, and `pow2` holds the
-        // exponent of e^-|x|.
-        let y = s.add(p, t);
-        let y = s.select(left, pow2.scale(s, y), y);
-        // +inf (where lo is NaN) and ±0 (where y is +0) as they come.
-        s.pass_zero_inf(x, y)
+        let held = s.le(s.abs(x), s.splat(SHORT_MAX));
+        if s.any(s.mask_not(held)) {
+            s.select(held, short(s, x), general(s, x))
+        } else {
+            short(s, x)
+        }
     }
+
+    const SHORT_MAX: Option<f32> = Some(SHORT_MAX);
+
+    #[inline(always)]
+    fn apply_short<S: Simd>(self, s: S, x: S::F) -> S::F {
+        short(s, x)
+    }
+}
+
+/// `mish`'s general form, for every `x` (see the module docs).
+#[inline(always)]
+fn general<S: Simd>(s: S, x: S::F) -> S::F {
+    let a = s.abs_min(x, s.splat(ABS_X_MAX));
+    let (m, pow2) = exp_neg(s, a);
+    let left = s.sign_mask(x);
+    // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
+    // on the right; x clamped below at -112 only: on the right, k and c
+    // are +0 past the exponential's clamp, so a finite x gives x.
+    let xc = s.max(x, s.splat(-ABS_X_MAX));
+    let y = one_less_k(
+        s,
+        xc,
+        s.select(left, m, s.splat(1.0)),
+        pow2.scale(s, m),
+        left,
+    );
+    // Scaled on the left only: on the right X = x, and `pow2` holds the
+    // exponent of e^-|x|.
+    let y = s.select(left, pow2.scale(s, y), y);
+    // +inf (where lo is NaN) and ±0 (where y is +0) as they come.
+    s.pass_zero_inf(x, y)
+}
+
+/// `mish`'s short form, its value within `|x| <= SHORT_MAX`: `u` is normal
+/// there, and so is `x u`, so `X = x u` is taken at its scale and nothing
+/// is scaled after (see the module docs).
+#[inline(always)]
+fn short<S: Simd>(s: S, x: S::F) -> S::F {
+    let (m, pow2) = exp_neg(s, s.abs(x));
+    let u = pow2.scale_normal(s, m);
+    let left = s.sign_mask(x);
+    let y = one_less_k(s, x, s.select(left, u, s.splat(1.0)), u, left);
+    // ±0 as they come (+inf is beyond the bound).
+    s.pass_zero_inf(x, y)
+}
+
+/// `X (1 - k)` for `X = x f` (`f` is `m` or `u` on the left, `1` on the
+/// right), `k` the quotient of the module docs from `u = e^-|x|`: the
+/// quotient, its correction and `P + ((lo - P c) - P k)` with `x f = P + lo`
+/// exactly.
+#[inline(always)]
+fn one_less_k<S: Simd>(s: S, x: S::F, f: S::F, u: S::F, left: S::M) -> S::F {
+    let zero = s.splat(0.0);
+    let two = s.splat(2.0);
+    // The two sides (at ±0 both give +0, and `pass_zero_inf` restores x).
+    let z = s.select(left, u, s.add(u, u));
+    let gz = s.select(left, z, zero);
+    // k = N / d, N = z^2 + g z, d = z^2 + 2z + 2, and its correction c.
+    let num = s.mul_add(z, z, gz);
+    let z_plus_2 = s.add(z, two);
+    let d = s.mul_add(z, z_plus_2, two);
+    let k = s.div(num, d);
+    let e_num = s.mul_add(z, z, s.sub(gz, num));
+    let e_d = s.mul_add(z, z_plus_2, s.sub(two, d));
+    let residual = quotient_residual(s, k, (num, Some(e_num)), (d, e_d));
+    let p = s.mul(x, f);
+    let lo = s.mul_sub(x, f, p);
+    // P c as residual (P r), 1/d within 5.1% (d is in [2, 10]): `P r`
+    // does not wait for the division.
+    let p_r = s.mul(p, recip_rough::<_, false>(s, d));
+    let t = s.neg_mul_add(p, k, s.neg_mul_add(residual, p_r, lo));
+    s.add(p, t)
 }
