@@ -261,6 +261,15 @@ impl<S: Simd> Pow2<S> {
         s.mul_pow2_shifted(v, self.n, self.shifted)
     }
 
+    /// `2^0`: `n = 0` with its shifter sum.
+    #[inline(always)]
+    pub(crate) fn one(s: S) -> Self {
+        Self {
+            n: s.splat(0.0),
+            shifted: s.splat(POW2_SHIFTER),
+        }
+    }
+
     /// `v 2^n` for `n` in `[-126, 127]`, as [`Simd::mul_pow2_normal`]:
     /// exact where that is normal.
     #[inline(always)]

@@ -45,7 +45,7 @@
 //! products where AVX-512 has one `vscalefps`, the clamp of `|x|` is two
 //! operations ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`, and the
 //! pass four (two compares, an `or` and a select) where AVX-512 has one
-//! `vfixupimmps`: 47 in all. The former form, degree-6 polynomials per exponent
+//! `vfixupimmps`: 46 in all (the two scalings share their shift). The former form, degree-6 polynomials per exponent
 //! from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects per vector:
 //! one `vpermps` each on AVX-512, five operations on AVX2, a four-register
 //! `tbl` with its index arithmetic on NEON, and two [`Simd::mul_exp2`] with a
@@ -61,13 +61,15 @@
 //! [`Pow2::scale_normal`](super::exp::Pow2::scale_normal) (one product
 //! on AVX2 and NEON where the general scaling takes two) and `X = x u =
 //! P + lo` is taken at its scale: no clamp of `x`, no scaling or select
-//! after. The two forms compute the same quantities `2^n` apart, but `lo`
-//! may round where it is subnormal at the scale of `u`, so each lane takes
-//! the form its bound names. Per vector, the short form saves three
-//! operations on AVX-512 (the clamp of `x`, the last scaling and its
-//! select) and six on AVX2 and NEON (those, with a scaling of three, and
-//! one of the two of the clamp of `|x|`); it ran 8 to 9% faster on Zen 4
-//! on both paths (the README gives the figures).
+//! after. The two forms compute the same quantities `2^n` apart (at
+//! `n = 0`, `|x|` below about 0.35, the same operations), but `lo` and the
+//! correction's products may round where they are subnormal at the scale of
+//! `u`, so each lane takes the form its bound names ([`ShortForm`]). Per
+//! vector, the short form saves three operations on AVX-512 (the clamp of
+//! `x`, the last scaling and its select) and five on AVX2 and NEON (those,
+//! the last scaling being two there, its shift shared with the first, and
+//! one of the two of the clamp of `|x|`); on Zen 4 it ran 8 to 9% faster
+//! on AVX2 and 0 to 3% on AVX-512 (the README gives the figures).
 //!
 //! Special values: `mish(NaN) = NaN`, `mish(-inf) = -0.0`,
 //! `mish(+inf) = +inf`, `mish(±0) = ±0`.
@@ -76,7 +78,7 @@
 //! every path gives the scalar path's bits.
 
 use super::exp::exp_neg;
-use super::{Kernel, quotient_residual, recip_rough};
+use super::{Kernel, SHORT_BOUND, ShortForm, quotient_residual, recip_rough, short_or_general};
 use crate::simd::Simd;
 
 /// `mish`.
@@ -88,26 +90,29 @@ pub(crate) struct Mish;
 /// `-0.0`.
 const ABS_X_MAX: f32 = 112.0;
 
-/// `mish`'s short form holds for `|x|` up to this: `u = e^-80`
-/// (`2^-115.4`) is normal, and so is `x u`.
-const SHORT_MAX: f32 = 80.0;
-
 impl Kernel for Mish {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let held = s.le(s.abs(x), s.splat(SHORT_MAX));
-        if s.any(s.mask_not(held)) {
-            s.select(held, short(s, x), general(s, x))
-        } else {
-            short(s, x)
-        }
+        short_or_general::<S, Self>(s, x)
     }
 
-    const SHORT_MAX: Option<f32> = Some(SHORT_MAX);
+    const SHORT_MAX: Option<f32> = Some(SHORT_BOUND);
 
     #[inline(always)]
     fn apply_short<S: Simd>(self, s: S, x: S::F) -> S::F {
+        Self::short(s, x)
+    }
+}
+
+impl ShortForm for Mish {
+    #[inline(always)]
+    fn short<S: Simd>(s: S, x: S::F) -> S::F {
         short(s, x)
+    }
+
+    #[inline(always)]
+    fn general<S: Simd>(s: S, x: S::F) -> S::F {
+        general(s, x)
     }
 }
 
@@ -135,9 +140,10 @@ fn general<S: Simd>(s: S, x: S::F) -> S::F {
     s.pass_zero_inf(x, y)
 }
 
-/// `mish`'s short form, its value within `|x| <= SHORT_MAX`: `u` is normal
-/// there, and so is `x u`, so `X = x u` is taken at its scale and nothing
-/// is scaled after (see the module docs).
+/// `mish`'s short form, its value within `|x| <= SHORT_BOUND`: `u` is
+/// normal there, and so is `x u` but for a subnormal `x` (where `n = 0` and
+/// the two forms are the same operations), so `X = x u` is taken at its
+/// scale and nothing is scaled after (see the module docs).
 #[inline(always)]
 fn short<S: Simd>(s: S, x: S::F) -> S::F {
     let (m, pow2) = exp_neg(s, s.abs(x));

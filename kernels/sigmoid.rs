@@ -60,9 +60,11 @@
 //! excluded ([`Kernel::apply_short`]: one test for the iteration, which
 //! replaces the NaN rule's), and the general form, through a select, for
 //! a vector holding a lane beyond it. The two forms compute the same
-//! quantities, `2^n` apart, but where the remainder `t` is subnormal at
-//! the scale of `E` (small `t` at large `|x|`) they may round it
-//! differently, so each lane takes the form its bound names, on every path.
+//! quantities, `2^n` apart (at `n = 0`, `|x|` below about 0.35, the same
+//! operations), but where the remainder `t` or the correction's product is
+//! subnormal at the scale of `E` (small `t` at large `|x|`) they may round
+//! it differently, so each lane takes the form its bound names, on every
+//! path ([`ShortForm`]).
 //!
 //! Cost per AVX-512 vector, besides the load, the store and the NaN rule:
 //! `sigmoid` 19 operations (the clamp 1, a `vrangeps`, `m` and `n` 10, `E` 1,
@@ -85,8 +87,9 @@
 //! The short form of `silu` takes 22 on AVX-512 (`|x|` 1, `m` and `n` 10,
 //! `E` 1, the quotient 4, the correction 2, `W` 2, the result 2) and 24 on
 //! AVX2 and NEON, of which 15 on the FMA pipes against 18 for the general
-//! form; it ran `silu` 11% faster on AVX2 on Zen 4 and as fast on AVX-512
-//! (the README gives the figures).
+//! form; on Zen 4 it ran `silu` 7 to 10% faster on AVX2 (with four vectors
+//! per iteration, [`Kernel::WIDE`]) and as fast on AVX-512 (the README
+//! gives the figures).
 //!
 //! For the gated units (`swiglu`, and `geglu_tanh` through the same
 //! [`XSigmoid`]), the product by `up` is rounded once from the value before
@@ -105,7 +108,7 @@
 //! `silu(+inf) = +inf`, `silu(±0) = ±0`.
 
 use super::exp::{Pow2, exp_neg};
-use super::{Kernel, recip_rough};
+use super::{Kernel, SHORT_BOUND, ShortForm, recip_rough, short_or_general};
 use crate::simd::Simd;
 
 /// The logistic sigmoid.
@@ -119,10 +122,6 @@ pub(crate) struct Silu;
 /// `|x|` is clamped to this where it enters the exponential: `e^-112 x` is
 /// below half the smallest subnormal for `x <= 112`.
 const CLAMP: f32 = 112.0;
-
-/// `silu`'s short form holds for `|x|` up to this: `E = e^-80` (`2^-115.4`)
-/// is normal, and so are the quotient and the result.
-const SHORT_MAX: f32 = 80.0;
 
 /// The compensated quotient `q + c` of `logistic_of`: `q`, its remainder
 /// `t` against the exact denominator, and the rounded denominator `d`, from
@@ -180,39 +179,43 @@ impl XSigmoidForm for Silu {
         XSigmoid::new(s, x, (a, CLAMP), m, p)
     }
 
-    /// The short form within `|x| <= SHORT_MAX`, the general one elsewhere.
+    /// The short form within `|x| <= SHORT_BOUND`, the general one beyond.
     #[inline(always)]
     fn rounded<S: Simd>(s: S, x: S::F) -> S::F {
-        let held = s.le(s.abs(x), s.splat(SHORT_MAX));
-        if s.any(s.mask_not(held)) {
-            s.select(held, short(s, x), Self::unrounded(s, x).rounded(s))
-        } else {
-            short(s, x)
-        }
+        short_or_general::<S, Self>(s, x)
     }
 
-    const SHORT_MAX: Option<f32> = Some(SHORT_MAX);
+    const SHORT_MAX: Option<f32> = Some(SHORT_BOUND);
 
-    /// Four vectors per iteration on AVX2: 4 to 5% faster there (the
-    /// iteration's one test spread over twice the vectors).
+    /// Four vectors per iteration on AVX2: 2 to 5% faster there on Zen 4
+    /// with the short form (the iteration's one test spread over twice the
+    /// vectors; not measured on Intel, where two had been 8% faster for
+    /// the form before).
     const WIDE: bool = true;
 
     #[inline(always)]
     fn rounded_short<S: Simd>(s: S, x: S::F) -> S::F {
-        short(s, x)
+        Self::short(s, x)
     }
 }
 
-/// `silu`'s short form, its value within `|x| <= SHORT_MAX`, where
-/// `E = e^-|x|` is normal, so the quotient is taken of `E / (1 + E)` at its
-/// scale and `max(x, 0) + w` needs no scaling (see the module docs).
-#[inline(always)]
-fn short<S: Simd>(s: S, x: S::F) -> S::F {
-    let a = s.abs(x);
-    let (m, p) = exp_neg(s, a);
-    let big_e = p.scale_normal(s, m);
-    let quotient = logistic_of(s, big_e, big_e);
-    XSigmoid::at_scale(s, x, a, quotient).sum(s)
+impl ShortForm for Silu {
+    /// Within `|x| <= SHORT_BOUND`, `E = e^-|x|` is normal, so the quotient
+    /// is taken of `E / (1 + E)` at its scale and `max(x, 0) + w` needs no
+    /// scaling (see the module docs).
+    #[inline(always)]
+    fn short<S: Simd>(s: S, x: S::F) -> S::F {
+        let a = s.abs(x);
+        let (m, p) = exp_neg(s, a);
+        let big_e = p.scale_normal(s, m);
+        let quotient = logistic_of(s, big_e, big_e);
+        XSigmoid::at_scale(s, x, a, quotient).sum(s)
+    }
+
+    #[inline(always)]
+    fn general<S: Simd>(s: S, x: S::F) -> S::F {
+        Self::unrounded(s, x).rounded(s)
+    }
 }
 
 /// A function of `silu`'s form, `x sigmoid(v)` as [`XSigmoid`] computes it
@@ -296,12 +299,13 @@ impl<S: Simd> XSigmoid<S> {
     }
 
     /// From the quotient of `E / (1 + E)` itself, where `E` is normal, for
-    /// [`XSigmoid::sum`]: `P` is then `-a sigmoid(-a)` at its scale (`n` taken
-    /// as `0`; the clamp plays no part in the sum).
+    /// [`XSigmoid::sum`] (`silu`'s short form): `P` is then `-a sigmoid(-a)`
+    /// at its scale, `2^n` is `1` and `a` is not clamped. Only
+    /// [`XSigmoid::sum`] is meant for such a value (the other methods take
+    /// the quotient of `m / (1 + E)` and the exponential's `2^n`).
     #[inline(always)]
     fn at_scale(s: S, x: S::F, a: S::F, quotient: Quotient<S>) -> Self {
-        let unit = Pow2::round_product(s, s.splat(0.0), 0.0);
-        Self::of_quotient(s, x, (a, f32::INFINITY), quotient, unit)
+        Self::of_quotient(s, x, (a, f32::INFINITY), quotient, Pow2::one(s))
     }
 
     /// From `x`, `a` (with its clamp), the quotient and the power of two

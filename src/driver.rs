@@ -210,6 +210,9 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element, const
 /// (a loop of FMAs and `vfixupimmps` runs at one of either per cycle, where
 /// FMAs and adds run at one of each), which most kernels keep busiest; of
 /// the test, only its one compare into a mask per iteration issues there.
+/// A kernel with a short form ([`Kernel::apply_short`]) is tested first
+/// against its bound, in one test of the same cost ([`short_holds`]); an
+/// iteration that passes it holds no NaN, so it skips the NaN test.
 ///
 /// (A trait with `#[inline(always)]` methods rather than a closure: a
 /// closure is compiled as a function of its own, without the target features
@@ -304,8 +307,9 @@ impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
 /// [`VectorFn::nan_key`]s) is within its bound in magnitude, NaN excluded.
 /// One test for the iteration: the largest `|key|` by the integer order of
 /// its bits ([`Simd::max_i32`], which puts NaN above every number), against
-/// the bound: `N - 1` integer maxima and one compare, off the FMA pipes on
-/// Zen 4 but for the compare.
+/// the bound: `N` and-nots for `|key|` (which the kernels take too), `N - 1`
+/// integer maxima, one compare, the test of its mask and a branch; on Zen 4
+/// only the compare issues on the FMA pipes.
 #[inline(always)]
 fn short_holds<S: Simd, F: VectorFn, const N: usize>(s: S, keys: [S::F; N]) -> bool {
     let Some(bound) = F::SHORT_MAX else {
@@ -471,7 +475,7 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element, const STREAM
                             put!(b, true);
                         }
                     } else if short_holds::<S, F, N>(s, [$(f.nan_key(s, a[$k], c[$k])),+]) {
-                        // The short form: no input NaN, nor any value.
+                        // The short form: no input NaN and no NaN result.
                         let b = [$(f.apply_short(s, a[$k], c[$k])),+];
                         put!(b, true);
                     } else {

@@ -88,6 +88,49 @@ fn bias_epilogue_is_adding_then_activating_and_leaves_the_gaps() {
     }
 }
 
+/// A bias epilogue whose sums stay within `|x| <= 80` (the bound of the
+/// short forms of `silu` and `mish`, tested on the sum) but for one, pushed
+/// past it, to infinity or to NaN by the bias, at each position of the
+/// first iterations in turn: every element is the function of its own sum,
+/// computed by a call on that one element.
+#[test]
+fn a_bias_that_takes_one_sum_beyond_a_short_form_changes_that_element_alone() {
+    const COLS: usize = 256;
+    let x: Vec<f32> = (0..COLS)
+        .map(|c| (c as f32 * 0.618).fract() * 120.0 - 60.0)
+        .collect();
+    let bias: Vec<f32> = (0..COLS).map(|c| (c % 39) as f32 - 19.0).collect();
+    let beyond = [
+        (70.0, 20.0),
+        (-79.0, -2.0),
+        (3e38, 3e38),
+        (f32::INFINITY, f32::NEG_INFINITY),
+        (f32::NAN, 0.0),
+    ];
+    for (f, _) in common::functions() {
+        if f.validate_inplace().is_err() {
+            continue;
+        }
+        let alone = |v: f32| {
+            let mut y = [v];
+            f.forward_inplace(&mut y).unwrap();
+            y[0]
+        };
+        let want: Vec<f32> = x.iter().zip(&bias).map(|(&v, &b)| alone(v + b)).collect();
+        for &(xv, bv) in &beyond {
+            for at in 0..80 {
+                let (mut y, mut b) = (x.clone(), bias.clone());
+                y[at] = xv;
+                b[at] = bv;
+                let mut want = want.clone();
+                want[at] = alone(xv + bv);
+                f.forward_bias_inplace(&mut y, &b, 1, COLS, COLS).unwrap();
+                assert_eq!(bits(&y), bits(&want), "{f:?} with {xv:e} + {bv:e} at {at}");
+            }
+        }
+    }
+}
+
 #[test]
 fn contiguous_bias_form_matches_the_tile_form() {
     let cols = 24;

@@ -79,7 +79,7 @@ impl Simd for Avx2 {
     // faster, `sigmoid` and `gelu` 2-3%, `gelu_tanh` 2-3% slower, the others
     // within 1%. On Zen 4 four was faster for `softplus` alone beyond 3%,
     // which takes it through `Kernel::WIDE` (the README's Throughput
-    // section).
+    // section), as `silu` does since its short form (2 to 5% there).
     const UNROLL: usize = 2;
     // `sigmoid` and `silu` on `bf16` 16 to 22% faster, `gelu` 8% (`cargo
     // run --release`, alternated runs at 4 Ki and 1 Mi).

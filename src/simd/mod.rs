@@ -549,8 +549,8 @@ pub(crate) trait Simd: Copy {
     /// `2^n`, and the product by it.
     #[inline(always)]
     fn mul_pow2_normal(self, v: Self::F, _n: Self::F, shifted: Self::F) -> Self::F {
-        // Wrapping: `(n + 192) << 23` may carry into the sign bit, which
-        // the subtraction takes back out for `n + 127` in `[1, 254]`.
+        // Wrapping: bit 8 of `n + 192` lands in the sign bit, which the
+        // subtraction takes back out for `n + 127` in `[1, 254]`.
         let field = self.shl::<23>(self.to_bits(shifted));
         let bias = self.to_bits(self.splat(f32::from_bits(((POW2_BIAS - 127) as u32) << 23)));
         self.mul(v, self.from_bits(self.sub_i32(field, bias)))
