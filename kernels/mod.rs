@@ -71,7 +71,7 @@ pub(crate) trait Kernel: Copy {
     /// flight outweigh the registers they spill.
     const WIDE: bool = false;
     /// Whether a call whose output does not fit in the caches stores it past
-    /// them (see `driver::Stream`): for a kernel of a few operations,
+    /// them (see `driver::stream_wanted`): for a kernel of a few operations,
     /// bound by memory on every path. Streaming saves a third of the bytes a
     /// one-input loop moves, but it slowed the kernels bound by arithmetic
     /// (0.87 to 0.95 of plain stores at 16 Mi on Zen 4), and the cheapest of
