@@ -99,6 +99,16 @@
 //! rounding's error double in the product's ulps where the product sits
 //! just below a power of two.
 //!
+//! `swiglu`'s product has a short form too ([`Silu::short_times`]): `E`
+//! scaled first as in `silu`'s, `|x|` clamped to 80, and `P` taken at its
+//! own scale, so neither `E` nor `P` takes the general scaling (three
+//! products fewer on AVX2 and NEON, a `vscalefps` fewer on AVX-512). It
+//! holds where `x >= -80` and the small terms of `P` are normal, which
+//! keeps `P` as accurate as the general form's, and is then the product's
+//! value on every path; elsewhere the general form's is. The lanes are
+//! tested as the general form's are (a compare and a class test), and the
+//! driver's main loop tests them once per iteration.
+//!
 //! Measured max error over every `f32` (exhaustive): `sigmoid` 1.647 ULP
 //! (at `x = -1.0993261`), `silu` 1.673 ULP (at `x = -48.240177`); every path
 //! gives the scalar path's bits.
@@ -197,6 +207,55 @@ impl XSigmoidForm for Silu {
     fn rounded_short<S: Simd>(s: S, x: S::F) -> S::F {
         Self::short(s, x)
     }
+
+    /// The short form's product where it holds ([`Silu::short_times`]),
+    /// the general one elsewhere.
+    #[inline(always)]
+    fn times<S: Simd>(s: S, x: S::F, up: S::F) -> S::F {
+        let (short, held) = Self::short_times(s, x, up);
+        let beyond = s.mask_not(held);
+        if s.any(beyond) {
+            s.select(held, short, Self::unrounded(s, x).times(s, up))
+        } else {
+            short
+        }
+    }
+
+    #[inline(always)]
+    fn times_fast<S: Simd>(s: S, x: S::F, up: S::F) -> (S::F, S::M) {
+        Self::short_times(s, x, up)
+    }
+}
+
+impl Silu {
+    /// `silu(x) up` from the short form, and the lanes where that is the
+    /// product's value ([`XSigmoid::held_at_scale`]). `a = min(|x|, 80)`,
+    /// `E = m 2^n` formed first (normal), the quotient of `E / (1 + E)`,
+    /// and `max(x, 0) up + P` with `P = -a up (q + c)` at its own scale:
+    /// the general form's operations `2^n` apart, without the scaling of
+    /// `P` (two products on AVX2 and NEON, a `vscalefps` on AVX-512) or
+    /// the general scaling of `E` (one product more on AVX2 and NEON).
+    ///
+    /// It holds where `x >= -80` and the sum of `P`'s small terms
+    /// (`h (-c) - e q`, about `2^-24` of `P`) is normal. Then `|P|` is at
+    /// least about `2^-103`, `h = a up` at least twice that, so `e` is
+    /// exact, and the terms that may be subnormal at this scale (the
+    /// remainder `t` where `q < 2^-102`) weigh below `2^-34` of `P`: `P` is
+    /// the general form's, as accurate. For `x > 80`, `a` is 80 and `P`
+    /// below `2^-110` of `x up`, as the exact term is, on the same side:
+    /// the product is `x up` correctly rounded either way. The lanes it
+    /// sets aside (`x` below -80 or NaN, a zero or tiny `x` or `up`, an
+    /// infinite or NaN `up`, an `up` so small or `x` so large that `P`
+    /// nears the subnormal range) take the general form's product.
+    #[inline(always)]
+    fn short_times<S: Simd>(s: S, x: S::F, up: S::F) -> (S::F, S::M) {
+        let a = s.abs_min(x, s.splat(SHORT_BOUND));
+        let (m, p) = exp_neg(s, a);
+        let big_e = p.scale_normal(s, m);
+        let xs = XSigmoid::at_scale(s, x, a, logistic_of(s, big_e, big_e));
+        let (term, small) = xs.product_term(s, up);
+        (s.mul_add(xs.base(s), up, term), xs.held_at_scale(s, small))
+    }
 }
 
 impl ShortForm for Silu {
@@ -243,6 +302,18 @@ pub(crate) trait XSigmoidForm: Copy {
     fn rounded_short<S: Simd>(s: S, x: S::F) -> S::F {
         Self::rounded(s, x)
     }
+
+    /// [`Kernel::apply_times`]: by default [`XSigmoid::times`].
+    #[inline(always)]
+    fn times<S: Simd>(s: S, x: S::F, up: S::F) -> S::F {
+        Self::unrounded(s, x).times(s, up)
+    }
+
+    /// [`Kernel::apply_times_fast`]: by default [`XSigmoid::times_fast`].
+    #[inline(always)]
+    fn times_fast<S: Simd>(s: S, x: S::F, up: S::F) -> (S::F, S::M) {
+        Self::unrounded(s, x).times_fast(s, up)
+    }
 }
 
 impl<K: XSigmoidForm> Kernel for K {
@@ -261,12 +332,12 @@ impl<K: XSigmoidForm> Kernel for K {
 
     #[inline(always)]
     fn apply_times<S: Simd>(self, s: S, x: S::F, up: S::F) -> S::F {
-        K::unrounded(s, x).times(s, up)
+        K::times(s, x, up)
     }
 
     #[inline(always)]
     fn apply_times_fast<S: Simd>(self, s: S, x: S::F, up: S::F) -> Option<(S::F, S::M)> {
-        Some(K::unrounded(s, x).times_fast(s, up))
+        Some(K::times_fast(s, x, up))
     }
 }
 
@@ -426,16 +497,34 @@ impl<S: Simd> XSigmoid<S> {
         )
     }
 
-    /// `P 2^n` and the product it gives.
+    /// `P = -a up (q + c)` rounded once (see [`XSigmoid::times`]), and the
+    /// sum of its small terms, `h (-c) - e q`.
     #[inline(always)]
-    fn fused(&self, s: S, up: S::F) -> (S::F, S::F) {
+    fn product_term(&self, s: S, up: S::F) -> (S::F, S::F) {
         let h = s.mul(self.a, up);
         let e = s.mul_sub(self.a, up, h);
         // h (-c) as t (h (-r)), as in `w`: `h (-r)` does not wait for the
         // division (`r < 1` for `d >= 1`, so it is finite wherever `h` is).
         let small = s.neg_mul_add(e, self.q, s.mul(self.t, s.mul(h, self.neg_r)));
-        let scaled = self.p.scale(s, s.neg_mul_add(h, self.q, small));
+        (s.neg_mul_add(h, self.q, small), small)
+    }
+
+    /// `P 2^n` and the product it gives.
+    #[inline(always)]
+    fn fused(&self, s: S, up: S::F) -> (S::F, S::F) {
+        let scaled = self.p.scale(s, self.product_term(s, up).0);
         (scaled, s.mul_add(self.base(s), up, scaled))
+    }
+
+    /// For a quotient taken at scale ([`XSigmoid::at_scale`], `silu`'s
+    /// short form), the lanes where the product `max(x, 0) up + P`, `P` at
+    /// that scale, is the short form's: `x >= -SHORT_BOUND` (not NaN) and
+    /// the small terms' sum normal (see [`Silu::short_times`]). Cost: a
+    /// compare, [`Simd::is_normal`] and the `and` of the masks: on AVX-512
+    /// what [`XSigmoid::held`] costs, on AVX2 and NEON one operation more.
+    #[inline(always)]
+    fn held_at_scale(&self, s: S, small: S::F) -> S::M {
+        s.mask_and(s.ge(self.x, s.splat(-SHORT_BOUND)), s.is_normal(small))
     }
 
     /// The lanes [`XSigmoid::times`] sets aside (a NaN `x` is the driver's,

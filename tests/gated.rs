@@ -291,6 +291,18 @@ fn the_main_loop_gives_the_bits_of_one_element_calls() {
         (0.7, 1.0e-40),
         (-3.0, f32::MAX),
         (-90.0, 1.0e-30),
+        // About the bounds of `swiglu`'s short form: a gate at and just
+        // past -80, past +80 with a large `up` (the short form) and a small
+        // one (the general form), and ups that take the product's small
+        // terms below the normal range.
+        (-80.0, 1.5),
+        (-80.000_01, 1.5),
+        (85.0, 1.0e10),
+        (85.0, 0.5),
+        (-30.0, 1.0e-25),
+        (-2.0, 3.0e-30),
+        (1.0e-30, 1.0e-8),
+        (5.0e-39, 1.0),
     ];
     for &unit in GatedUnit::ALL {
         for &isa in Isa::available() {

@@ -392,6 +392,12 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         self.0.avx512dq._mm512_fpclass_ps_mask::<0x9f>(a)
     }
     #[inline(always)]
+    fn is_normal(self, a: __m512) -> __mmask16 {
+        // Every class but the normal ones (0x40 negative, and positive
+        // finite, which has no bit): QNaN, ±0, ±inf, denormal, SNaN.
+        !self.0.avx512dq._mm512_fpclass_ps_mask::<0xbf>(a)
+    }
+    #[inline(always)]
     fn select_finite(self, x: __m512, y: __m512) -> __m512 {
         // The finite classes answer 1, `x` itself: zero (token 2), +1 (3),
         // other negative (6) and positive (7) values.

@@ -34,6 +34,9 @@ pub(crate) const POW2_BIAS: i32 = 192;
 /// moves into an exponent field.
 pub(crate) const POW2_SHIFTER: f32 = 12_582_912.0 + POW2_BIAS as f32;
 
+/// `2^127`, the least `f32` of the greatest exponent.
+const TWO_POW_127: f32 = 1.701_411_8e38;
+
 /// The bits of `|a|` less one, as an `f32` (the step of
 /// [`Simd::is_zero_or_not_finite`]): `±0` becomes a NaN pattern, `±inf`
 /// `f32::MAX`, a NaN a NaN or (the signalling NaN of payload 1) `+inf`, and
@@ -679,6 +682,22 @@ pub(crate) trait Simd: Copy {
     fn is_zero_or_not_finite(self, a: Self::F) -> Self::M {
         self.mask_not(self.lt(zero_to_nan(self, a), self.splat(f32::MAX)))
     }
+    /// The lanes where `a` is a normal number: neither zero, subnormal,
+    /// infinite nor NaN.
+    ///
+    /// Cost: AVX-512 one `vfpclassps` (its mask inverted, which an `and`
+    /// of masks takes for free as `kandn`); the other paths three
+    /// operations: an integer subtraction of the least normal's bits, which
+    /// lowers a normal's exponent by one and turns a zero or subnormal of
+    /// either sign into a pattern of the other sign whose magnitude is at
+    /// least `+inf`, and a finite or NaN input into one of magnitude at least
+    /// `2^127`; the magnitude (an `and`), and a compare below `2^127`.
+    #[inline(always)]
+    fn is_normal(self, a: Self::F) -> Self::M {
+        let least = self.to_bits(self.splat(f32::MIN_POSITIVE));
+        let moved = self.abs(self.from_bits(self.sub_i32(self.to_bits(a), least)));
+        self.lt(moved, self.splat(TWO_POW_127))
+    }
     /// `floor(x)` for `|x| < 2^22` (exact). The portable form rounds with the
     /// shifter trick and steps down where that rounded up.
     #[inline(always)]
@@ -820,9 +839,10 @@ mod tests {
         out
     }
 
-    /// [`Simd::pass_zero_inf`] (`WHICH` 0), [`Simd::select_finite`] (1) or
-    /// a select by [`Simd::is_zero_or_not_finite`] (2) of `[x, y]`: `x`'s
-    /// lanes where they pass, `y`'s elsewhere.
+    /// [`Simd::pass_zero_inf`] (`WHICH` 0), [`Simd::select_finite`] (1), a
+    /// select by [`Simd::is_zero_or_not_finite`] (2) or by
+    /// [`Simd::is_normal`] (3) of `[x, y]`: `x`'s lanes where they pass,
+    /// `y`'s elsewhere.
     #[derive(Clone, Copy)]
     struct ClassSelect<const WHICH: u8>;
 
@@ -832,22 +852,25 @@ mod tests {
             match WHICH {
                 0 => s.pass_zero_inf(x, y),
                 1 => s.select_finite(x, y),
-                _ => s.select(s.is_zero_or_not_finite(x), y, x),
+                2 => s.select(s.is_zero_or_not_finite(x), y, x),
+                _ => s.select(s.is_normal(x), x, y),
             }
         }
     }
 
     /// On path `isa`, `pass_zero_inf` (`WHICH` 0) keeps exactly the lanes
     /// of `x` that are `±0` or `+inf`, `select_finite` (1) exactly the finite
-    /// ones, and the select by `is_zero_or_not_finite` (2) exactly the finite
-    /// nonzero ones, bit for bit; every other lane gets `y`'s bits.
+    /// ones, the select by `is_zero_or_not_finite` (2) exactly the finite
+    /// nonzero ones, and the select by `is_normal` (3) exactly the normal
+    /// ones, bit for bit; every other lane gets `y`'s bits.
     fn check_class_select<const WHICH: u8>(isa: Isa, x: &[f32], y: &[f32]) {
         let out = lanewise(isa, ClassSelect::<WHICH>, [x, y]);
         for ((&x, &y), got) in x.iter().zip(y).zip(out) {
             let pass = match WHICH {
                 0 => x == 0.0 || x == f32::INFINITY,
                 1 => x.is_finite(),
-                _ => x.is_finite() && x != 0.0,
+                2 => x.is_finite() && x != 0.0,
+                _ => x.is_normal(),
             };
             let want = if pass { x } else { y };
             assert_eq!(
@@ -859,11 +882,13 @@ mod tests {
         }
     }
 
-    /// [`Simd::pass_zero_inf`], [`Simd::select_finite`] and
-    /// [`Simd::is_zero_or_not_finite`] on every path,
-    /// over every class of `x`: zeros, infinities, quiet and signalling NaNs,
-    /// subnormals (which `vfixupimmps` must not class as zero), normals of
-    /// both signs, mixed in every vector.
+    /// [`Simd::pass_zero_inf`], [`Simd::select_finite`],
+    /// [`Simd::is_zero_or_not_finite`] and [`Simd::is_normal`] on every
+    /// path, over every class of `x`: zeros, infinities, quiet and
+    /// signalling NaNs, subnormals (which `vfixupimmps` must not class as
+    /// zero), normals of both signs (the least and the greatest, and those
+    /// of the greatest exponent, which the portable `is_normal` moves to
+    /// just below its bound), mixed in every vector.
     #[test]
     fn class_selects_keep_only_their_classes_on_every_path() {
         let specials = [
@@ -884,6 +909,11 @@ mod tests {
             f32::MIN,
             3.25e-20,
             -7.5e12,
+            f32::MIN_POSITIVE,
+            f32::from_bits(0x0080_0001),
+            -f32::from_bits(0x7f00_0000),
+            f32::from_bits(0x7eff_ffff),
+            f32::from_bits(0xff80_0000 | 0x0040_0000),
         ];
         let mut x: Vec<f32> = (0..16 * specials.len())
             .map(|i| specials[(i * 5 + i / specials.len()) % specials.len()])
@@ -894,6 +924,7 @@ mod tests {
             check_class_select::<0>(isa, &x, &y);
             check_class_select::<1>(isa, &x, &y);
             check_class_select::<2>(isa, &x, &y);
+            check_class_select::<3>(isa, &x, &y);
         }
     }
 
