@@ -103,11 +103,11 @@
 //! scaled first as in `silu`'s, `|x|` clamped to 80, and `P` taken at its
 //! own scale, so neither `E` nor `P` takes the general scaling (three
 //! products fewer on AVX2 and NEON, a `vscalefps` fewer on AVX-512). It
-//! holds where `x >= -80` and the small terms of `P` are normal, which
-//! keeps `P` as accurate as the general form's, and is then the product's
-//! value on every path; elsewhere the general form's is. The lanes are
-//! tested as the general form's are (a compare and a class test), and the
-//! driver's main loop tests them once per iteration.
+//! holds where `x >= -80` and the sum of the small terms of `P` is
+//! normal, which keeps `P` as accurate as the general form's, and is then
+//! the product's value on every path; elsewhere the general form's is.
+//! The lanes are tested as the general form's are (a compare and a class
+//! test), and the driver's main loop tests them once per iteration.
 //!
 //! Measured max error over every `f32` (exhaustive): `sigmoid` 1.647 ULP
 //! (at `x = -1.0993261`), `silu` 1.673 ULP (at `x = -48.240177`); every path
@@ -234,19 +234,27 @@ impl Silu {
     /// and `max(x, 0) up + P` with `P = -a up (q + c)` at its own scale:
     /// the general form's operations `2^n` apart, without the scaling of
     /// `P` (two products on AVX2 and NEON, a `vscalefps` on AVX-512) or
-    /// the general scaling of `E` (one product more on AVX2 and NEON).
+    /// the general scaling of `E` (one product more on AVX2 and NEON, where
+    /// [`Pow2::scale_normal`] takes an integer subtraction in its place).
     ///
-    /// It holds where `x >= -80` and the sum of `P`'s small terms
-    /// (`h (-c) - e q`, about `2^-24` of `P`) is normal. Then `|P|` is at
-    /// least about `2^-103`, `h = a up` at least twice that, so `e` is
-    /// exact, and the terms that may be subnormal at this scale (the
-    /// remainder `t` where `q < 2^-102`) weigh below `2^-34` of `P`: `P` is
-    /// the general form's, as accurate. For `x > 80`, `a` is 80 and `P`
-    /// below `2^-110` of `x up`, as the exact term is, on the same side:
-    /// the product is `x up` correctly rounded either way. The lanes it
-    /// sets aside (`x` below -80 or NaN, a zero or tiny `x` or `up`, an
-    /// infinite or NaN `up`, an `up` so small or `x` so large that `P`
-    /// nears the subnormal range) take the general form's product.
+    /// It holds where `x >= -80` and the sum of `P`'s small terms,
+    /// `h (-c) - e q`, is normal. That sum is at most about `1.3 2^-23` of
+    /// `|P|`, so `|P|` is at least about `2^-103.4` and `h = a up` at least
+    /// twice that: `e` is exact, or off by at most `2^-150`, and every term
+    /// that may be subnormal at this scale (the remainder `t`, which is
+    /// `-E^2` once `1 + E` rounds to 1 and subnormal past `|x|` of about
+    /// 44, and the products of the small terms) adds at most `2^-150`,
+    /// below `2^-34` of `P`: `P` is the general form's, as accurate. For
+    /// `x > 80`, `a` is 80 and `P` below `2^-110` of `x up`, as the exact
+    /// term is, on the same side: the product is the exact one correctly
+    /// rounded either way. Elsewhere the general form gives the product:
+    /// where `x` is below -80 or NaN, where `x` or `up` is zero, `up`
+    /// infinite or NaN, or `a up` overflows, and where the small terms'
+    /// sum is zero or subnormal: `|P|` below about `2^-102` (a small `up`,
+    /// or `x` near -80 with an `up` near 1), or a sum that vanishes, as
+    /// where `a up` is exact and `t` zero or subnormal (most pairs of
+    /// 16-bit elements with `|x|` above about 45, and `x` past 80 with an
+    /// exact `x up`). Those cost speed only.
     #[inline(always)]
     fn short_times<S: Simd>(s: S, x: S::F, up: S::F) -> (S::F, S::M) {
         let a = s.abs_min(x, s.splat(SHORT_BOUND));
@@ -370,10 +378,13 @@ impl<S: Simd> XSigmoid<S> {
     }
 
     /// From the quotient of `E / (1 + E)` itself, where `E` is normal, for
-    /// [`XSigmoid::sum`] (`silu`'s short form): `P` is then `-a sigmoid(-a)`
-    /// at its scale, `2^n` is `1` and `a` is not clamped. Only
-    /// [`XSigmoid::sum`] is meant for such a value (the other methods take
-    /// the quotient of `m / (1 + E)` and the exponential's `2^n`).
+    /// the short forms of `silu` ([`XSigmoid::sum`]) and of `swiglu`'s
+    /// product ([`XSigmoid::product_term`], [`XSigmoid::held_at_scale`]):
+    /// `P` is then `-a sigmoid(-a)` at its scale and `2^n` is `1`; `a` is
+    /// `|x|`, or clamped where the caller's test sets aside the lanes it
+    /// clamps (`x` below -80). Only those methods and [`XSigmoid::base`]
+    /// are meant for such a value (the others take the quotient of
+    /// `m / (1 + E)`, the exponential's `2^n` and the clamp of `a`).
     #[inline(always)]
     fn at_scale(s: S, x: S::F, a: S::F, quotient: Quotient<S>) -> Self {
         Self::of_quotient(s, x, (a, f32::INFINITY), quotient, Pow2::one(s))
@@ -455,7 +466,8 @@ impl<S: Simd> XSigmoid<S> {
     /// `x up`), the lane takes [`XSigmoid::odd`]'s value; those lanes are
     /// tested once per vector and computed only where there is one (the
     /// driver's main loop tests them once per iteration instead, through
-    /// [`XSigmoid::times_fast`]).
+    /// [`XSigmoid::times_fast`], for `geglu_tanh`; `swiglu` takes this form
+    /// only for the lanes its short form sets aside).
     ///
     /// Cost over the rounded result times `up`: two operations (`e` and the
     /// small terms' FMA; `w` and its rounding are not needed), then the
@@ -516,12 +528,13 @@ impl<S: Simd> XSigmoid<S> {
         (scaled, s.mul_add(self.base(s), up, scaled))
     }
 
-    /// For a quotient taken at scale ([`XSigmoid::at_scale`], `silu`'s
+    /// For a quotient taken at scale ([`XSigmoid::at_scale`], `swiglu`'s
     /// short form), the lanes where the product `max(x, 0) up + P`, `P` at
     /// that scale, is the short form's: `x >= -SHORT_BOUND` (not NaN) and
-    /// the small terms' sum normal (see [`Silu::short_times`]). Cost: a
-    /// compare, [`Simd::is_normal`] and the `and` of the masks: on AVX-512
-    /// what [`XSigmoid::held`] costs, on AVX2 and NEON one operation more.
+    /// the sum of the small terms normal (see [`Silu::short_times`]).
+    /// Cost: a compare, [`Simd::is_normal`] and the `and` of the masks, as
+    /// much as [`XSigmoid::held`] on every path (AVX-512 three operations,
+    /// AVX2 five).
     #[inline(always)]
     fn held_at_scale(&self, s: S, small: S::F) -> S::M {
         s.mask_and(s.ge(self.x, s.splat(-SHORT_BOUND)), s.is_normal(small))
@@ -567,3 +580,62 @@ impl<S: Simd> XSigmoid<S> {
 const TWO_POW_64: f32 = 18_446_744_073_709_551_616.0;
 /// `2^-64`.
 const TWO_POW_MINUS_64: f32 = 5.421_011e-20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::scalar::Scalar;
+
+    /// The lanes `swiglu`'s short form holds ([`Silu::short_times`]) on
+    /// each side of its bounds, on the scalar path (every path gives its
+    /// bits: `tests/gated.rs`), and where it holds, its product within an
+    /// ulp of the general form's (the same value, rounded the same way but
+    /// where a term is subnormal at one of the two scales).
+    #[test]
+    fn short_product_holds_where_its_small_terms_are_normal() {
+        let cases = [
+            (1.5f32, 0.75f32, true),
+            (-3.25, -2.5, true),
+            (40.0, 1.1, true),
+            // At -80, with an inexact `a up` (so `e` is not zero): held;
+            // just past -80, the same terms (`a` is clamped): set aside.
+            (-80.0, 1.0e10, true),
+            (-80.000_01, 1.0e10, false),
+            // Past 80, `a` is 80: held where the small terms are normal,
+            // set aside where `x up` is exact and `t` zero.
+            (85.0, 1.0e10, true),
+            (85.0, 0.5, false),
+            (f32::INFINITY, 1.0e10, true),
+            // `a up` exact and `t = -E^2` subnormal: the sum vanishes.
+            (-50.0, 2.0, false),
+            // `|P|` about 2^-121.
+            (-30.0, 1.0e-25, false),
+            (5.0e-39, 1.0, false),
+            (0.0, 1.0, false),
+            (-0.0, 1.0, false),
+            (1.5, 0.0, false),
+            (1.5, -0.0, false),
+            (1.5, f32::INFINITY, false),
+            (1.5, f32::NAN, false),
+            (f32::NAN, 1.5, false),
+            (f32::NEG_INFINITY, 1.5, false),
+            (-1.5, f32::MAX, false),
+        ];
+        for (gate, up, want) in cases {
+            let (short, held) = Silu::short_times(Scalar, gate, up);
+            assert_eq!(held, want, "gate = {gate:e}, up = {up:e}");
+            if held {
+                let general = Silu::unrounded(Scalar, gate).times(Scalar, up);
+                if general.is_finite() {
+                    let apart = (short.to_bits() as i64 - general.to_bits() as i64).abs();
+                    assert!(
+                        short.is_sign_negative() == general.is_sign_negative() && apart <= 1,
+                        "gate = {gate:e}, up = {up:e}: {short:e} against {general:e}"
+                    );
+                } else {
+                    assert_eq!(short.to_bits(), general.to_bits(), "gate = {gate:e}");
+                }
+            }
+        }
+    }
+}

@@ -690,8 +690,9 @@ pub(crate) trait Simd: Copy {
     /// operations: an integer subtraction of the least normal's bits, which
     /// lowers a normal's exponent by one and turns a zero or subnormal of
     /// either sign into a pattern of the other sign whose magnitude is at
-    /// least `+inf`, and a finite or NaN input into one of magnitude at least
-    /// `2^127`; the magnitude (an `and`), and a compare below `2^127`.
+    /// least `+inf`, and an infinite or NaN input into one of magnitude at
+    /// least `2^127`; the magnitude (an `and`), and a compare below
+    /// `2^127`.
     #[inline(always)]
     fn is_normal(self, a: Self::F) -> Self::M {
         let least = self.to_bits(self.splat(f32::MIN_POSITIVE));
@@ -911,9 +912,11 @@ mod tests {
             -7.5e12,
             f32::MIN_POSITIVE,
             f32::from_bits(0x0080_0001),
+            -f32::from_bits(0x007f_ffff),
             -f32::from_bits(0x7f00_0000),
-            f32::from_bits(0x7eff_ffff),
-            f32::from_bits(0xff80_0000 | 0x0040_0000),
+            f32::from_bits(0x7f7f_fffe),
+            f32::from_bits(0xffc0_0000),
+            f32::from_bits(0xff80_0001),
         ];
         let mut x: Vec<f32> = (0..16 * specials.len())
             .map(|i| specials[(i * 5 + i / specials.len()) % specials.len()])
