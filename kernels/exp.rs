@@ -284,6 +284,15 @@ impl<S: Simd> Pow2<S> {
         s.mul_pow2_shifted_add(b, v, self.n, self.shifted)
     }
 
+    /// `self` in the lanes of `mask`, `other` elsewhere.
+    #[inline(always)]
+    pub(crate) fn select(self, s: S, mask: S::M, other: Self) -> Self {
+        Self {
+            n: s.select(mask, self.n, other.n),
+            shifted: s.select(mask, self.shifted, other.shifted),
+        }
+    }
+
     /// `2^max(n, lo)` for an integer `lo`.
     #[inline(always)]
     pub(crate) fn max(self, s: S, lo: f32) -> Self {

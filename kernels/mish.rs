@@ -41,7 +41,7 @@
 //! sides' selects 5, the result 6 with its scaling, the clamp of `x` and the
 //! pass of `±0` and `+inf` 2), of which 32 are FMAs, products, sums, min/max or
 //! the division; on AVX2 and NEON each of the two scalings by `2^n` is a shift
-//! of the shifter sum that rounded `n` (see [`Pow2`](super::exp::Pow2)) and two
+//! of the shifter sum that rounded `n` (see [`Pow2`]) and two
 //! products where AVX-512 has one `vscalefps`, the clamp of `|x|` is two
 //! operations ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`, and the
 //! pass four (two compares, an `or` and a select) where AVX-512 has one
@@ -55,16 +55,19 @@
 //! `mish` takes a short form, which is its value there on every path (see
 //! [`Kernel::apply_short`]: the driver's main loop takes it for an
 //! iteration whose every `|x|` is within the bound, NaN excluded, with one
-//! test for the iteration that replaces the NaN rule's; the general form
-//! selects it lane by lane): `u = e^-80 = 2^-115.4` is normal there, and so
+//! test for the iteration that replaces the NaN rule's, on every path but
+//! the scalar one): `u = e^-80 = 2^-115.4` is normal there, and so
 //! is `x u`, so `u` is scaled first with
-//! [`Pow2::scale_normal`](super::exp::Pow2::scale_normal) (one product
+//! [`Pow2::scale_normal`] (one product
 //! on AVX2 and NEON where the general scaling takes two) and `X = x u =
 //! P + lo` is taken at its scale: no clamp of `x`, no scaling or select
 //! after. The two forms compute the same quantities `2^n` apart (at
 //! `n = 0`, `|x|` below about 0.35, the same operations), but `lo` and the
 //! correction's products may round where they are subnormal at the scale of
-//! `u`, so each lane takes the form its bound names ([`ShortForm`]). Per
+//! `u`, so each lane takes the form its bound names: the general form
+//! ([`Kernel::apply`]) takes `X = x u` and a last scaling by `2^0` within
+//! the bound, without a branch (four operations more than it would
+//! alone), which are the short form's operations there. Per
 //! vector, the short form saves three operations on AVX-512 (the clamp of
 //! `x`, the last scaling and its select) and five on AVX2 and NEON (those,
 //! the last scaling being two there, its shift shared with the first, and
@@ -77,8 +80,8 @@
 //! Measured max error: 1.731 ULP over every `f32` (at `x = -0.6052169`);
 //! every path gives the scalar path's bits.
 
-use super::exp::exp_neg;
-use super::{Kernel, SHORT_BOUND, ShortForm, quotient_residual, recip_rough, short_or_general};
+use super::exp::{Pow2, exp_neg};
+use super::{Kernel, SHORT_BOUND, quotient_residual, recip_rough};
 use crate::simd::Simd;
 
 /// `mish`.
@@ -91,51 +94,45 @@ pub(crate) struct Mish;
 const ABS_X_MAX: f32 = 112.0;
 
 impl Kernel for Mish {
+    /// The short form's value within `|x| <= SHORT_BOUND`, the general
+    /// form's beyond, without a branch (see [`value`]).
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        short_or_general::<S, Self>(s, x)
+        value(s, x)
     }
 
     const SHORT_MAX: Option<f32> = Some(SHORT_BOUND);
 
     #[inline(always)]
     fn apply_short<S: Simd>(self, s: S, x: S::F) -> S::F {
-        Self::short(s, x)
-    }
-}
-
-impl ShortForm for Mish {
-    #[inline(always)]
-    fn short<S: Simd>(s: S, x: S::F) -> S::F {
         short(s, x)
     }
-
-    #[inline(always)]
-    fn general<S: Simd>(s: S, x: S::F) -> S::F {
-        general(s, x)
-    }
 }
 
-/// `mish`'s general form, for every `x` (see the module docs).
+/// `mish` on every lane, without a branch: the general form (see the
+/// module docs), but within `|x| <= SHORT_BOUND` with the short form's
+/// operations: `X = x u` from `u` itself (exact there) and the last scaling
+/// by `2^0` (exact), so the bits are the short form's there. Four
+/// operations more than the general form alone: the compare, the select
+/// of `m` or `u`, and the two selects of the last power of two.
 #[inline(always)]
-fn general<S: Simd>(s: S, x: S::F) -> S::F {
+fn value<S: Simd>(s: S, x: S::F) -> S::F {
     let a = s.abs_min(x, s.splat(ABS_X_MAX));
     let (m, pow2) = exp_neg(s, a);
+    let u = pow2.scale(s, m);
     let left = s.sign_mask(x);
-    // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left, x (1 - k - c)
-    // on the right; x clamped below at -112 only: on the right, k and c
-    // are +0 past the exponential's clamp, so a finite x gives x.
+    let within = s.le(a, s.splat(SHORT_BOUND));
+    // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left (x u and
+    // 2^0 within the bound), x (1 - k - c) on the right; x clamped below
+    // at -112 only: on the right, k and c are +0 past the exponential's
+    // clamp, so a finite x gives x.
     let xc = s.max(x, s.splat(-ABS_X_MAX));
-    let y = one_less_k(
-        s,
-        xc,
-        s.select(left, m, s.splat(1.0)),
-        pow2.scale(s, m),
-        left,
-    );
+    let f = s.select(left, s.select(within, u, m), s.splat(1.0));
+    let y = one_less_k(s, xc, f, u, left);
     // Scaled on the left only: on the right X = x, and `pow2` holds the
     // exponent of e^-|x|.
-    let y = s.select(left, pow2.scale(s, y), y);
+    let last = Pow2::one(s).select(s, within, pow2);
+    let y = s.select(left, last.scale(s, y), y);
     // +inf (where lo is NaN) and ±0 (where y is +0) as they come.
     s.pass_zero_inf(x, y)
 }

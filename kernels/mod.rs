@@ -26,37 +26,20 @@ pub(crate) mod softsign;
 pub(crate) mod step;
 pub(crate) mod tanh;
 
-/// The bound of the short forms ([`ShortForm`]): `e^-80` (`2^-115.4`) is
-/// a normal `f32`, as is `80 e^-80`, so within `|x| <= 80` a kernel built
-/// on `e^-|x| = m 2^n` can apply `2^n` first, exactly, with one product
+/// The bound of the short forms ([`Kernel::apply_short`] of `silu` and
+/// `mish`): `e^-80` (`2^-115.4`) is a normal `f32`, as is `80 e^-80`, so
+/// within `|x| <= 80` a kernel built on `e^-|x| = m 2^n` can apply `2^n`
+/// first, exactly, with one product
 /// ([`Pow2::scale_normal`](exp::Pow2::scale_normal)), and nothing after.
+/// Its value ([`Kernel::apply`]) is the short form's within the bound and
+/// the general form's beyond: the two compute the same quantities `2^n`
+/// apart, but some of them may round differently where they are subnormal
+/// at the short form's scale, so each lane takes the form the bound names,
+/// on every path. `apply` does so without a branch: the general form, with
+/// the short form's scale within the bound (the quotient of `E` itself and
+/// a last scaling by `2^0`, exact), which are then the short form's
+/// operations.
 pub(crate) const SHORT_BOUND: f32 = 80.0;
-
-/// A kernel with a short form within `|x| <= SHORT_BOUND` and a general
-/// form for every `x` (`silu`, `mish`): its value is the short form's
-/// within the bound and the general form's beyond it, on every path. The
-/// two compute the same quantities `2^n` apart, but some of them may round
-/// differently where they are subnormal at the short form's scale, so
-/// each lane takes the form the bound names.
-pub(crate) trait ShortForm {
-    /// The short form, for `|x| <= SHORT_BOUND` (NaN excluded).
-    fn short<S: Simd>(s: S, x: S::F) -> S::F;
-    /// The general form, for every `x` (NaN lanes are the driver's).
-    fn general<S: Simd>(s: S, x: S::F) -> S::F;
-}
-
-/// The value of a [`ShortForm`] kernel ([`Kernel::apply`]): the short
-/// form where every lane is within the bound, else a select of the two
-/// forms lane by lane.
-#[inline(always)]
-pub(crate) fn short_or_general<S: Simd, T: ShortForm>(s: S, x: S::F) -> S::F {
-    let held = s.le(s.abs(x), s.splat(SHORT_BOUND));
-    if s.any(s.mask_not(held)) {
-        s.select(held, T::short(s, x), T::general(s, x))
-    } else {
-        T::short(s, x)
-    }
-}
 
 /// `1.5 * 2^23` (`0x1.800000p+23`): adding it to a float of magnitude below
 /// `2^22` rounds that to an integer (ties to even), left in the low mantissa
@@ -89,11 +72,12 @@ pub(crate) trait Kernel: Copy {
     /// The kernel's short form: [`Kernel::apply`]'s value, bit for bit,
     /// wherever `|x| <= SHORT_MAX`, for a kernel whose inputs within that
     /// bound take fewer operations than its whole range (`silu` and `mish`
-    /// within `|x| <= 80`, through [`ShortForm`]). The driver's main loop
+    /// within `|x| <= 80`, see [`SHORT_BOUND`]). The driver's main loop
     /// takes it for an iteration whose every input is within the bound,
     /// with one test for the iteration (the largest `|x|`, NaN above every
     /// number, against the bound) in place of the NaN rule's, and `apply`
-    /// with the NaN rule for the others.
+    /// with the NaN rule for the others; on every path but the scalar one
+    /// ([`Simd::SHORT_FORMS`]), which takes `apply` everywhere.
     #[inline(always)]
     fn apply_short<S: Simd>(self, s: S, x: S::F) -> S::F {
         self.apply(s, x)

@@ -312,7 +312,7 @@ impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
 /// only the compare issues on the FMA pipes.
 #[inline(always)]
 fn short_holds<S: Simd, F: VectorFn, const N: usize>(s: S, keys: [S::F; N]) -> bool {
-    let Some(bound) = F::SHORT_MAX else {
+    let Some(bound) = F::SHORT_MAX.filter(|_| S::SHORT_FORMS) else {
         return false;
     };
     let mut top = s.to_bits(s.abs(keys[0]));

@@ -169,6 +169,10 @@ pub(crate) trait Simd: Copy {
     /// # Safety
     /// `ptr` must be valid for writing `LANES` consecutive `f32`.
     unsafe fn store(self, ptr: *mut f32, v: Self::F);
+    /// Whether the driver's main loop tests an iteration for a kernel's
+    /// short form (`Kernel::apply_short`): every path but the scalar one,
+    /// whose loop the compiler vectorizes only without that branch.
+    const SHORT_FORMS: bool = true;
     /// Whether [`Simd::store_stream`] bypasses the caches (the x86 paths)
     /// rather than storing as [`Simd::store`] does (NEON and the scalar
     /// path), so that the driver asks for it only where it differs.

@@ -15,6 +15,7 @@ impl Simd for Scalar {
     type F = f32;
     type I = i32;
     type M = bool;
+    const SHORT_FORMS: bool = false;
 
     #[inline(always)]
     fn splat(self, v: f32) -> f32 {
