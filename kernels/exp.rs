@@ -228,8 +228,8 @@ pub(crate) fn exp_neg<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
 /// The power of two `2^n` of a reduction: the integer `n`, and the shifter
 /// sum it was rounded in, `n + POW2_SHIFTER`, which spares
 /// [`Simd::mul_pow2`] its add on AVX2 and NEON. The two agree on every lane:
-/// only [`Pow2::round_product`] makes one, and the methods that change `n`
-/// change both.
+/// only [`Pow2::round_product`] and [`Pow2::one`] make one, and the methods
+/// that change `n` ([`Pow2::select`], [`Pow2::max`]) change both.
 #[derive(Clone, Copy)]
 pub(crate) struct Pow2<S: Simd> {
     n: S::F,

@@ -41,11 +41,12 @@
 //! sides' selects 5, the result 6 with its scaling, the clamp of `x` and the
 //! pass of `±0` and `+inf` 2), of which 32 are FMAs, products, sums, min/max or
 //! the division; on AVX2 and NEON each of the two scalings by `2^n` is a shift
-//! of the shifter sum that rounded `n` (see [`Pow2`]) and two
+//! of the shifter sum that rounded `n` (see [`Pow2`](super::exp::Pow2)) and two
 //! products where AVX-512 has one `vscalefps`, the clamp of `|x|` is two
 //! operations ([`Simd::abs_min`]) where AVX-512 has one `vrangeps`, and the
 //! pass four (two compares, an `or` and a select) where AVX-512 has one
-//! `vfixupimmps`: 46 in all (the two scalings share their shift). The former form, degree-6 polynomials per exponent
+//! `vfixupimmps`: 46 in all (the two scalings share their shift), and three
+//! more for the short form's lanes (below). The former form, degree-6 polynomials per exponent
 //! from two 16-entry tables (15 [`Simd::lookup16`] and 7 selects per vector:
 //! one `vpermps` each on AVX-512, five operations on AVX2, a four-register
 //! `tbl` with its index arithmetic on NEON, and two [`Simd::mul_exp2`] with a
@@ -58,16 +59,16 @@
 //! test for the iteration that replaces the NaN rule's, on every path but
 //! the scalar one): `u = e^-80 = 2^-115.4` is normal there, and so
 //! is `x u`, so `u` is scaled first with
-//! [`Pow2::scale_normal`] (one product
+//! [`Pow2::scale_normal`](super::exp::Pow2::scale_normal) (one product
 //! on AVX2 and NEON where the general scaling takes two) and `X = x u =
 //! P + lo` is taken at its scale: no clamp of `x`, no scaling or select
 //! after. The two forms compute the same quantities `2^n` apart (at
 //! `n = 0`, `|x|` below about 0.35, the same operations), but `lo` and the
 //! correction's products may round where they are subnormal at the scale of
 //! `u`, so each lane takes the form its bound names: the general form
-//! ([`Kernel::apply`]) takes `X = x u` and a last scaling by `2^0` within
-//! the bound, without a branch (four operations more than it would
-//! alone), which are the short form's operations there. Per
+//! ([`Kernel::apply`]) takes `X = x u` and no last scaling within the
+//! bound, without a branch (three operations more than it would alone),
+//! which are the short form's operations there. Per
 //! vector, the short form saves three operations on AVX-512 (the clamp of
 //! `x`, the last scaling and its select) and five on AVX2 and NEON (those,
 //! the last scaling being two there, its shift shared with the first, and
@@ -80,7 +81,7 @@
 //! Measured max error: 1.731 ULP over every `f32` (at `x = -0.6052169`);
 //! every path gives the scalar path's bits.
 
-use super::exp::{Pow2, exp_neg};
+use super::exp::exp_neg;
 use super::{Kernel, SHORT_BOUND, quotient_residual, recip_rough};
 use crate::simd::Simd;
 
@@ -95,10 +96,10 @@ const ABS_X_MAX: f32 = 112.0;
 
 impl Kernel for Mish {
     /// The short form's value within `|x| <= SHORT_BOUND`, the general
-    /// form's beyond, without a branch (see [`value`]).
+    /// form's beyond, without a branch (see [`general`]).
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        value(s, x)
+        general(s, x)
     }
 
     const SHORT_MAX: Option<f32> = Some(SHORT_BOUND);
@@ -109,30 +110,31 @@ impl Kernel for Mish {
     }
 }
 
-/// `mish` on every lane, without a branch: the general form (see the
-/// module docs), but within `|x| <= SHORT_BOUND` with the short form's
-/// operations: `X = x u` from `u` itself (exact there) and the last scaling
-/// by `2^0` (exact), so the bits are the short form's there. Four
-/// operations more than the general form alone: the compare, the select
-/// of `m` or `u`, and the two selects of the last power of two.
+/// `mish`'s general form, its value on every lane, without a branch (see
+/// the module docs): within `|x| <= SHORT_BOUND` it takes the short form's
+/// operations, `X = x u` from `u` itself (exact there) and no last scaling
+/// (the short form's scale is the result's), so the bits are the short
+/// form's there. Three operations more than without that: the compare,
+/// the select of `m` or `u`, and an and-not of the masks that pick the
+/// lanes to scale.
 #[inline(always)]
-fn value<S: Simd>(s: S, x: S::F) -> S::F {
+fn general<S: Simd>(s: S, x: S::F) -> S::F {
     let a = s.abs_min(x, s.splat(ABS_X_MAX));
     let (m, pow2) = exp_neg(s, a);
     let u = pow2.scale(s, m);
     let left = s.sign_mask(x);
     let within = s.le(a, s.splat(SHORT_BOUND));
-    // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left (x u and
-    // 2^0 within the bound), x (1 - k - c) on the right; x clamped below
-    // at -112 only: on the right, k and c are +0 past the exponential's
-    // clamp, so a finite x gives x.
+    // 2^n (P (1 - k - c) + lo) with x m = P + lo on the left (P + lo =
+    // x u, unscaled, within the bound), x (1 - k - c) on the right; x
+    // clamped below at -112 only: on the right, k and c are +0 past the
+    // exponential's clamp, so a finite x gives x.
     let xc = s.max(x, s.splat(-ABS_X_MAX));
     let f = s.select(left, s.select(within, u, m), s.splat(1.0));
     let y = one_less_k(s, xc, f, u, left);
-    // Scaled on the left only: on the right X = x, and `pow2` holds the
-    // exponent of e^-|x|.
-    let last = Pow2::one(s).select(s, within, pow2);
-    let y = s.select(left, last.scale(s, y), y);
+    // Scaled on the left beyond the bound only: on the right X = x, and
+    // `pow2` holds the exponent of e^-|x|.
+    let scaled = s.mask_and(left, s.mask_not(within));
+    let y = s.select(scaled, pow2.scale(s, y), y);
     // +inf (where lo is NaN) and ±0 (where y is +0) as they come.
     s.pass_zero_inf(x, y)
 }
@@ -177,4 +179,14 @@ fn one_less_k<S: Simd>(s: S, x: S::F, f: S::F, u: S::F, left: S::M) -> S::F {
     let p_r = s.mul(p, recip_rough::<_, false>(s, d));
     let t = s.neg_mul_add(p, k, s.neg_mul_add(residual, p_r, lo));
     s.add(p, t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_form_gives_its_value_within_its_bound() {
+        crate::kernels::assert_short_form_gives_apply(Mish);
+    }
 }

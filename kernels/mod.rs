@@ -36,8 +36,9 @@ pub(crate) mod tanh;
 /// apart, but some of them may round differently where they are subnormal
 /// at the short form's scale, so each lane takes the form the bound names,
 /// on every path. `apply` does so without a branch: the general form, with
-/// the short form's scale within the bound (the quotient of `E` itself and
-/// a last scaling by `2^0`, exact), which are then the short form's
+/// the short form's scale within the bound (`silu`: the quotient of `E`
+/// itself and a last scaling by `2^0`, exact; `mish`: `x u` from `u`
+/// itself and no last scaling), which are then the short form's
 /// operations.
 pub(crate) const SHORT_BOUND: f32 = 80.0;
 
@@ -272,5 +273,28 @@ impl<const N: usize> OddPieces<N> {
         let b = s.select(near, a, s.lookup8(self.lo, idx));
         let y = s.add(s.mul_add(v, p, b), s.lookup8(self.hi, idx));
         s.or(y, s.sign_bit(x))
+    }
+}
+
+/// Checks, on the scalar path, that a kernel's short form gives its value
+/// bit for bit within its bound: every 4099th `f32` of `[0, bound]` of
+/// either sign (an odd step, so the low bits take every pattern), the
+/// bound, its predecessor and the smallest subnormal. The scalar path no
+/// longer takes the short form ([`Simd::SHORT_FORMS`]), so this is where
+/// the two forms meet on it.
+#[cfg(test)]
+pub(crate) fn assert_short_form_gives_apply<K: Kernel>(kernel: K) {
+    use crate::simd::scalar::Scalar;
+    let bound = K::SHORT_MAX.expect("a kernel with a short form");
+    let top = bound.to_bits();
+    let mut xs: Vec<f32> = (0..=top).step_by(4099).map(f32::from_bits).collect();
+    xs.extend([bound, f32::from_bits(top - 1), f32::from_bits(1), 0.0]);
+    for x in xs.iter().flat_map(|&v| [v, -v]) {
+        let (short, general) = (kernel.apply_short(Scalar, x), kernel.apply(Scalar, x));
+        assert_eq!(
+            short.to_bits(),
+            general.to_bits(),
+            "x = {x:e}: {short:e} against {general:e}"
+        );
     }
 }

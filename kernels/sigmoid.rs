@@ -65,12 +65,12 @@
 //! `E` (small `t` at large `|x|`) they may round it differently, so each
 //! lane takes the form its bound names, on every path. The general form
 //! ([`Kernel::apply`]) does so without a branch: within the bound it
-//! takes the quotient of `E` itself and scales by `2^0` last (four
-//! operations more than it would alone), which are the short form's
-//! operations. The scalar path takes that form on every iteration
-//! ([`Simd::SHORT_FORMS`]): a branch per iteration would keep the compiler
-//! from vectorizing its loop (0.69 Gelem/s at 4 Ki on Zen 4 with the
-//! branch, 0.97 without).
+//! takes the quotient of `E` itself and scales by `2^0` last (three
+//! operations more than it would alone on AVX-512, four on AVX2 and
+//! NEON), which are the short form's operations. The scalar path takes
+//! that form on every iteration ([`Simd::SHORT_FORMS`]): a branch per
+//! iteration would keep the compiler from vectorizing its loop (0.71
+//! Gelem/s at 1 Mi on Zen 4 with the branch, 0.97 without).
 //!
 //! Cost per AVX-512 vector, besides the load, the store and the NaN rule:
 //! `sigmoid` 19 operations (the clamp 1, a `vrangeps`, `m` and `n` 10, `E` 1,
@@ -84,6 +84,9 @@
 //! of `W`'s is the FMA that adds it to `max(x, 0)`, with the rounding of the
 //! two steps: [`Pow2::scale_add`]), and the clamp is two
 //! ([`Simd::abs_min`]): three more for `sigmoid`, three for `silu`.
+//! (`silu`'s figures are its general form alone: its value,
+//! [`Kernel::apply`], takes three more on AVX-512 and four on AVX2 and
+//! NEON to give the short form's bits within its bound; see below.)
 //! `sigmoid` formerly divided `m` on every lane, scaled `q + c` by `2^n` and
 //! took `1 - S` for `x >= 0`: two operations more on AVX-512, three on AVX2
 //! and NEON. `silu` formerly divided `N = 1` for `x >= 0`, multiplied by the
@@ -188,26 +191,21 @@ impl Kernel for Sigmoid {
 impl XSigmoidForm for Silu {
     #[inline(always)]
     fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S> {
-        // a = |x|, clamped: past 109, -a sigmoid(-a) is below half the
-        // smallest subnormal, and it only ever leaves x itself for x > 0.
-        let a = s.abs_min(x, s.splat(CLAMP));
-        let (m, p) = exp_neg(s, a);
+        let (a, m, p) = Self::reduce(s, x);
         XSigmoid::new(s, x, (a, CLAMP), m, p)
     }
 
-    /// The short form's value within `|x| <= SHORT_BOUND`, the general
-    /// form's beyond, without a branch: the general form, but within the
-    /// bound the quotient of `E / (1 + E)` (`E` is exact there) and the
-    /// last scaling by `2^0` (exact), which are the short form's
-    /// operations. Four operations more than the general form alone: the
-    /// compare, the select of the numerator, and the two selects of the
-    /// last power of two.
+    /// `silu`'s value on every lane, without a branch: the general form,
+    /// but within `|x| <= SHORT_BOUND` the quotient of `E / (1 + E)` (`E`
+    /// is exact there) and the last scaling by `2^0` (exact), which are the
+    /// short form's operations, so the bits are the short form's there.
+    /// Three operations more than the general form alone on AVX-512 (a
+    /// compare and two selects: the numerator and the power of two's `n`),
+    /// four on AVX2 and NEON (the power of two's shifter sum is selected,
+    /// so the two scalings no longer share its shift).
     #[inline(always)]
     fn rounded<S: Simd>(s: S, x: S::F) -> S::F {
-        // a = |x|, clamped: past 109, -a sigmoid(-a) is below half the
-        // smallest subnormal, and it only ever leaves x itself for x > 0.
-        let a = s.abs_min(x, s.splat(CLAMP));
-        let (m, p) = exp_neg(s, a);
+        let (a, m, p) = Self::reduce(s, x);
         let big_e = p.scale(s, m);
         let within = s.le(a, s.splat(SHORT_BOUND));
         let quotient = logistic_of(s, big_e, s.select(within, big_e, m));
@@ -248,6 +246,16 @@ impl XSigmoidForm for Silu {
 }
 
 impl Silu {
+    /// `a = |x|`, clamped (past 109, `-a sigmoid(-a)` is below half the
+    /// smallest subnormal, and it only ever leaves `x` itself for `x > 0`),
+    /// and `e^-a = m 2^n`.
+    #[inline(always)]
+    fn reduce<S: Simd>(s: S, x: S::F) -> (S::F, S::F, Pow2<S>) {
+        let a = s.abs_min(x, s.splat(CLAMP));
+        let (m, p) = exp_neg(s, a);
+        (a, m, p)
+    }
+
     /// `silu`'s short form, its value within `|x| <= SHORT_BOUND`: `E =
     /// e^-|x|` is normal there, so the quotient is taken of `E / (1 + E)`
     /// at its scale and `max(x, 0) + w` needs no scaling (see the module
@@ -366,7 +374,9 @@ impl<K: XSigmoidForm> Kernel for K {
 /// `x sigmoid(v)` before its last rounding, from `a = |x|` (clamped) and
 /// `E = e^-|v| = m 2^n`, as `silu` forms it (see the module docs), for `silu`
 /// and `gelu_tanh`: `max(x, 0) + P 2^n` with `P = -a (q + c)`, `q + c` the
-/// quotient of `m / (1 + E)`. That is `x - a
+/// quotient of `m / (1 + E)` (or of `E / (1 + E)` with `2^0`, where `E` is
+/// normal: [`XSigmoid::at_scale`], and `silu`'s value within its short
+/// form's bound). That is `x - a
 /// sigmoid(-|v|)` for `x >= 0`, as `sigmoid(v) = 1 - sigmoid(-v)`, and
 /// `-a sigmoid(-|v|)` for `x < 0`; `a m 2^n` may be normal where `E` is not,
 /// so `2^n` is applied last.
@@ -398,7 +408,9 @@ impl<S: Simd> XSigmoid<S> {
     /// `|x|`, or clamped where the caller's test sets aside the lanes it
     /// clamps (`x` below -80). Only those methods and [`XSigmoid::base`]
     /// are meant for such a value (the others take the quotient of
-    /// `m / (1 + E)`, the exponential's `2^n` and the clamp of `a`).
+    /// `m / (1 + E)`, the exponential's `2^n` and the clamp of `a`; `silu`'s
+    /// value within its bound builds one with the clamp of `a` for
+    /// [`XSigmoid::rounded`], which then scales by `2^0`).
     #[inline(always)]
     fn at_scale(s: S, x: S::F, a: S::F, quotient: Quotient<S>) -> Self {
         Self::of_quotient(s, x, (a, f32::INFINITY), quotient, Pow2::one(s))
@@ -599,6 +611,11 @@ const TWO_POW_MINUS_64: f32 = 5.421_011e-20;
 mod tests {
     use super::*;
     use crate::simd::scalar::Scalar;
+
+    #[test]
+    fn silu_short_form_gives_its_value_within_its_bound() {
+        crate::kernels::assert_short_form_gives_apply(Silu);
+    }
 
     /// The lanes `swiglu`'s short form holds ([`Silu::short_times`]) on
     /// each side of its bounds, on the scalar path (every path gives its

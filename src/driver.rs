@@ -211,8 +211,9 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element, const
 /// FMAs and adds run at one of each), which most kernels keep busiest; of
 /// the test, only its one compare into a mask per iteration issues there.
 /// A kernel with a short form ([`Kernel::apply_short`]) is tested first
-/// against its bound, in one test of the same cost ([`short_holds`]); an
-/// iteration that passes it holds no NaN, so it skips the NaN test.
+/// against its bound, in one test of the same cost ([`short_holds`]; not on
+/// the scalar path, [`Simd::SHORT_FORMS`]); an iteration that passes it
+/// holds no NaN, so it skips the NaN test.
 ///
 /// (A trait with `#[inline(always)]` methods rather than a closure: a
 /// closure is compiled as a function of its own, without the target features
@@ -303,7 +304,8 @@ impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
 }
 
 /// Whether an iteration takes the short form ([`VectorFn::apply_short`]):
-/// the function has one, and every lane of `keys` (the iteration's
+/// the path takes short forms ([`Simd::SHORT_FORMS`]), the function has
+/// one, and every lane of `keys` (the iteration's
 /// [`VectorFn::nan_key`]s) is within its bound in magnitude, NaN excluded.
 /// One test for the iteration: the largest `|key|` by the integer order of
 /// its bits ([`Simd::max_i32`], which puts NaN above every number), against
@@ -312,7 +314,10 @@ impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
 /// only the compare issues on the FMA pipes.
 #[inline(always)]
 fn short_holds<S: Simd, F: VectorFn, const N: usize>(s: S, keys: [S::F; N]) -> bool {
-    let Some(bound) = F::SHORT_MAX.filter(|_| S::SHORT_FORMS) else {
+    if !S::SHORT_FORMS {
+        return false;
+    }
+    let Some(bound) = F::SHORT_MAX else {
         return false;
     };
     let mut top = s.to_bits(s.abs(keys[0]));

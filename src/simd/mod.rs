@@ -121,6 +121,14 @@ pub(crate) trait Simd: Copy {
     /// puts two ahead only for `gelu` on the Neoverse models (13 to 14%) and
     /// behind for every function on the Apple M1 model (4 to 37%).
     const UNROLL: usize = 4;
+    /// Whether the driver's main loop tests an iteration for a kernel's
+    /// short form ([`Kernel::apply_short`](crate::kernels::Kernel::apply_short)):
+    /// every path but the scalar one, whose loop the compiler vectorizes only
+    /// without that branch (the kernels' `apply` gives the same bits without
+    /// it). The gated units' fast product (`swiglu`'s short form of its
+    /// product) is tested per iteration on every path: it is not a short
+    /// form of this kind.
+    const SHORT_FORMS: bool = true;
     /// Whether the driver's main loop stores the bfloat16 results of an
     /// iteration whose inputs hold no NaN with [`Simd::store_bf16_no_nan`]
     /// (true) rather than [`Simd::store_bf16`] (false). The bits are the
@@ -169,10 +177,6 @@ pub(crate) trait Simd: Copy {
     /// # Safety
     /// `ptr` must be valid for writing `LANES` consecutive `f32`.
     unsafe fn store(self, ptr: *mut f32, v: Self::F);
-    /// Whether the driver's main loop tests an iteration for a kernel's
-    /// short form (`Kernel::apply_short`): every path but the scalar one,
-    /// whose loop the compiler vectorizes only without that branch.
-    const SHORT_FORMS: bool = true;
     /// Whether [`Simd::store_stream`] bypasses the caches (the x86 paths)
     /// rather than storing as [`Simd::store`] does (NEON and the scalar
     /// path), so that the driver asks for it only where it differs.
