@@ -262,11 +262,18 @@ impl Silu {
     /// docs).
     #[inline(always)]
     fn short<S: Simd>(s: S, x: S::F) -> S::F {
-        let a = s.abs(x);
+        Self::at_scale(s, x, s.abs(x)).sum(s)
+    }
+
+    /// The short forms' `x sigmoid(x)` before its last rounding, from `a`
+    /// (`|x|`, or clamped to `SHORT_BOUND`): `E = m 2^n` scaled first (normal
+    /// for `a <= 80`) and the quotient of `E / (1 + E)` at its scale
+    /// ([`XSigmoid::at_scale`]).
+    #[inline(always)]
+    fn at_scale<S: Simd>(s: S, x: S::F, a: S::F) -> XSigmoid<S> {
         let (m, p) = exp_neg(s, a);
         let big_e = p.scale_normal(s, m);
-        let quotient = logistic_of(s, big_e, big_e);
-        XSigmoid::at_scale(s, x, a, quotient).sum(s)
+        XSigmoid::at_scale(s, x, a, logistic_of(s, big_e, big_e))
     }
 
     /// `silu(x) up` from the short form, and the lanes where that is the
@@ -298,10 +305,7 @@ impl Silu {
     /// exact `x up`). Those cost speed only.
     #[inline(always)]
     fn short_times<S: Simd>(s: S, x: S::F, up: S::F) -> (S::F, S::M) {
-        let a = s.abs_min(x, s.splat(SHORT_BOUND));
-        let (m, p) = exp_neg(s, a);
-        let big_e = p.scale_normal(s, m);
-        let xs = XSigmoid::at_scale(s, x, a, logistic_of(s, big_e, big_e));
+        let xs = Self::at_scale(s, x, s.abs_min(x, s.splat(SHORT_BOUND)));
         let (term, small) = xs.product_term(s, up);
         (s.mul_add(xs.base(s), up, term), xs.held_at_scale(s, small))
     }
