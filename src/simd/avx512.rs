@@ -4,9 +4,12 @@
 //! Masks are `__mmask16` bit masks; tails use masked loads and stores, which
 //! suppress faults on the masked-off lanes.
 //!
-//! The backend comes in two forms that differ only in [`Simd::store_bf16`]
-//! and [`Simd::store_bf16_group`]: `Avx512<false>`, for every x86-64-v4
-//! CPU, rounds to bfloat16 with the portable integer sequence;
+//! The backend comes in two forms that differ only in how they narrow to
+//! bfloat16 ([`Simd::store_bf16`], [`Simd::store_bf16_group`],
+//! [`Simd::store_bf16_no_nan`] and the loop's form for it,
+//! [`Simd::BF16_PAIRS`] and [`Simd::BF16_STORE_NO_NAN`]): `Avx512<false>`, for every x86-64-v4
+//! CPU, rounds to bfloat16 with the portable integer sequence (and moves
+//! `bf16`-to-`bf16` data as pairs of vectors, as AVX2 does);
 //! `Avx512<true>`, for the CPUs that also have AVX512_BF16 (Cooper Lake,
 //! Sapphire Rapids and later, Zen 4 and later), with `vcvtneps2bf16` and
 //! `vcvtne2ps2bf16`, the same bits. Dispatch picks the second only for
@@ -104,6 +107,11 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
     const PREFETCH: bool = true;
     const STREAM: bool = true;
     const LANES: usize = 16;
+    /// Without AVX512_BF16 (the portable integer rounding), as on AVX2:
+    /// the NaN test skipped where no input is NaN, and `bf16`-to-`bf16`
+    /// data moved as pairs of vectors (see [`Simd::BF16_PAIRS`]).
+    const BF16_STORE_NO_NAN: bool = !BF16;
+    const BF16_PAIRS: bool = !BF16;
     type F = __m512;
     type I = __m512i;
     type M = __mmask16;
@@ -323,6 +331,18 @@ impl<const BF16: bool> Simd for Avx512<BF16> {
         let h = bw._mm256_mask_sub_epi16(h, subnormal, h, self.0.avx._mm256_set1_epi16(0x0080));
         // SAFETY: the caller guarantees 16 writable `u16` (32 bytes) at `ptr`.
         unsafe { self.0.avx._mm256_storeu_si256(ptr.cast(), h) }
+    }
+    #[inline(always)]
+    unsafe fn store_bf16_no_nan(self, ptr: *mut u16, v: __m512) {
+        if BF16 {
+            // SAFETY: the caller's guarantee.
+            return unsafe { self.store_bf16(ptr, v) };
+        }
+        // The rounding alone (the contract leaves a NaN's high half as it
+        // is), its high half shifted down; `vpmovdw` keeps the low halves.
+        let rounded = self.shr::<16>(convert::bf16_rounded_high(self, v));
+        // SAFETY: the caller guarantees 16 writable `u16` at `ptr`.
+        unsafe { self.store_u16(ptr, rounded) }
     }
     #[inline(always)]
     unsafe fn store_bf16_group<const N: usize>(self, ptr: *mut u16, v: [__m512; N]) {

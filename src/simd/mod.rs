@@ -132,12 +132,14 @@ pub(crate) trait Simd: Copy {
     /// Whether the driver's main loop stores the bfloat16 results of an
     /// iteration whose inputs hold no NaN with [`Simd::store_bf16_no_nan`]
     /// (true) rather than [`Simd::store_bf16`] (false). The bits are the
-    /// same. AVX2 only (true): the quieting `or`, the compare and the
-    /// `vblendvps` it saves are three of the store's nine operations. On the
-    /// scalar path, storing so measured 15 to 25% slower on `bfloat16` (the
-    /// loop then holds two stores); NEON, whose portable store has the same
-    /// three operations, is not measured; nor is AVX-512 without AVX512_BF16
-    /// (which applied the NaN rule on every vector when this was measured).
+    /// same. True on AVX2, where the quieting `or`, the compare and the
+    /// `vblendvps` it saves are three of the store's nine operations, and on
+    /// AVX-512 without AVX512_BF16 (the same integer rounding; a compare
+    /// into a mask, an `or` and a masked move saved), with
+    /// [`Simd::BF16_PAIRS`] there. On the scalar path, storing so measured
+    /// 15 to 25% slower on `bfloat16` (the loop then holds two stores);
+    /// NEON, whose portable store has the same three operations, is not
+    /// measured.
     const BF16_STORE_NO_NAN: bool = false;
     /// Whether the driver's main loop moves `bf16`-to-`bf16` data as pairs
     /// of vectors, the even and the odd positions of `2 * LANES` elements
@@ -149,13 +151,17 @@ pub(crate) trait Simd: Copy {
     /// `vpshufb` per vector to widen (after a broadcast load), and to narrow
     /// a `vpshufb` and a `vpermq` per vector after the same roundings. A
     /// paired loop takes four vectors per iteration, two pairs, whatever
-    /// [`Simd::UNROLL`] says. AVX2 only (true): on `bf16`, 8 to 9% faster
+    /// [`Simd::UNROLL`] says. True on AVX2: on `bf16`, 8 to 9% faster
     /// for `silu`, `gelu`, `sigmoid`, `exp` and `relu`, and with four
     /// vectors per iteration 4 to 16% more (see the README's 16-bit
-    /// section). On AVX-512 the pairs measured 6 to 12% slower than
-    /// the order kept with `vcvtneps2bf16`; NEON is not measured (in order,
-    /// its zero extension and its narrowing are one `ushll` and one `xtn`
-    /// per vector, not shuffles).
+    /// section). On AVX-512 with AVX512_BF16 the pairs measured 6 to 12%
+    /// slower than the order kept with `vcvtneps2bf16`, so only AVX-512
+    /// without it takes them, where in order each vector takes a
+    /// `vpmovzxwd` to widen and a `vpmovdw` (two µops on Intel) to narrow:
+    /// with [`Simd::BF16_STORE_NO_NAN`], 8 to 22% faster on `bf16` on an
+    /// Ice Lake Xeon (see the README's 16-bit section). NEON is not
+    /// measured (in order, its zero extension and its narrowing are one
+    /// `ushll` and one `xtn` per vector, not shuffles).
     const BF16_PAIRS: bool = false;
     /// A vector of `f32`.
     type F: Copy;
@@ -449,6 +455,7 @@ pub(crate) trait Simd: Copy {
     /// is true.
     ///
     /// Cost: AVX2 six operations (three fewer than [`Simd::store_bf16`]);
+    /// AVX-512 without AVX512_BF16 five and a `vpmovdw` (three fewer);
     /// elsewhere as [`Simd::store_bf16`], which it calls.
     ///
     /// # Safety
