@@ -2,8 +2,8 @@
 # Static throughput estimates with llvm-mca for the machines we cannot run:
 # the steady-state inner loop of each function, ours beside rten-vecmath's,
 # in cycles per element, on the NEON build (Neoverse V2 and N1, Apple M1) and
-# on the x86-64 AVX-512 loop (Zen 4, Sapphire Rapids) and AVX2 loop (Alder
-# Lake, Zen 4, Zen 3).
+# on the x86-64 AVX-512 loop (Zen 4, Sapphire Rapids, Ice Lake server) and
+# AVX2 loop (Alder Lake, Zen 4, Zen 3, Ice Lake server).
 #
 #   scripts/mca.sh                  prints a markdown table on stdout
 #   MCA_VERBOSE=1 scripts/mca.sh    also the loop found for each case, on stderr
@@ -31,8 +31,8 @@ FUNCTIONS=(${MCA_FUNCTIONS:-exp erf tanh sigmoid silu gelu gelu_tanh softplus mi
 # path, target triple, objdump, llvm-mca triple, register, f32 lanes, models
 PATHS=(
     "neon aarch64-unknown-linux-gnu aarch64-linux-gnu-objdump aarch64 q 4 neoverse-v2 neoverse-n1 apple-m1"
-    "avx512 x86_64-unknown-linux-gnu objdump x86_64 zmm 16 znver4 sapphirerapids"
-    "avx2 x86_64-unknown-linux-gnu objdump x86_64 ymm 8 alderlake znver4 znver3"
+    "avx512 x86_64-unknown-linux-gnu objdump x86_64 zmm 16 znver4 sapphirerapids icelake-server"
+    "avx2 x86_64-unknown-linux-gnu objdump x86_64 ymm 8 alderlake znver4 znver3 icelake-server"
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
