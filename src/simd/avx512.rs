@@ -4,10 +4,11 @@
 //! Masks are `__mmask16` bit masks; tails use masked loads and stores, which
 //! suppress faults on the masked-off lanes.
 //!
-//! The backend comes in two forms that differ only in how they narrow to
+//! The backend comes in two forms that differ only in how they move
 //! bfloat16 ([`Simd::store_bf16`], [`Simd::store_bf16_group`],
-//! [`Simd::store_bf16_no_nan`] and the loop's form for it,
-//! [`Simd::BF16_PAIRS`] and [`Simd::BF16_STORE_NO_NAN`]): `Avx512<false>`, for every x86-64-v4
+//! [`Simd::store_bf16_no_nan`], and the loop's forms for it,
+//! [`Simd::BF16_PAIRS`], which widens as well, and
+//! [`Simd::BF16_STORE_NO_NAN`]): `Avx512<false>`, for every x86-64-v4
 //! CPU, rounds to bfloat16 with the portable integer sequence (and moves
 //! `bf16`-to-`bf16` data as pairs of vectors, as AVX2 does);
 //! `Avx512<true>`, for the CPUs that also have AVX512_BF16 (Cooper Lake,

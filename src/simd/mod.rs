@@ -134,8 +134,8 @@ pub(crate) trait Simd: Copy {
     /// (true) rather than [`Simd::store_bf16`] (false). The bits are the
     /// same. True on AVX2, where the quieting `or`, the compare and the
     /// `vblendvps` it saves are three of the store's nine operations, and on
-    /// AVX-512 without AVX512_BF16 (the same integer rounding; a compare
-    /// into a mask, an `or` and a masked move saved), with
+    /// AVX-512 without AVX512_BF16 (the same integer rounding; the NaN
+    /// test's shift, compare into a mask, `or` and masked move saved), with
     /// [`Simd::BF16_PAIRS`] there. On the scalar path, storing so measured
     /// 15 to 25% slower on `bfloat16` (the loop then holds two stores);
     /// NEON, whose portable store has the same three operations, is not
@@ -158,7 +158,7 @@ pub(crate) trait Simd: Copy {
     /// slower than the order kept with `vcvtneps2bf16`, so only AVX-512
     /// without it takes them, where in order each vector takes a
     /// `vpmovzxwd` to widen and a `vpmovdw` (two µops on Intel) to narrow:
-    /// with [`Simd::BF16_STORE_NO_NAN`], 8 to 22% faster on `bf16` on an
+    /// with [`Simd::BF16_STORE_NO_NAN`], 8 to 26% faster on `bf16` on an
     /// Ice Lake Xeon (see the README's 16-bit section). NEON is not
     /// measured (in order, its zero extension and its narrowing are one
     /// `ushll` and one `xtn` per vector, not shuffles).
@@ -455,7 +455,7 @@ pub(crate) trait Simd: Copy {
     /// is true.
     ///
     /// Cost: AVX2 six operations (three fewer than [`Simd::store_bf16`]);
-    /// AVX-512 without AVX512_BF16 five and a `vpmovdw` (three fewer);
+    /// AVX-512 without AVX512_BF16 five and a `vpmovdw` (four fewer);
     /// elsewhere as [`Simd::store_bf16`], which it calls.
     ///
     /// # Safety
