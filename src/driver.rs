@@ -877,4 +877,94 @@ mod tests {
             (a, a, h)
         ));
     }
+
+    /// `f` over `x` and `t` into bfloat16 `y` through [`vector_loop`]. The
+    /// job leaves [`SimdJob::WRITES_BF16`] false, so on AVX-512 it runs
+    /// `Avx512<false>` whatever the CPU: the forms (paired from bfloat16,
+    /// [`Simd::BF16_PAIRS`], and without the NaN test from `f32`,
+    /// [`Simd::BF16_STORE_NO_NAN`]) that the slice functions take only
+    /// where the CPU lacks AVX512_BF16.
+    struct Bf16Loop<'a, F, A> {
+        f: F,
+        x: &'a [A],
+        t: &'a [A],
+        y: &'a mut [half::bf16],
+    }
+
+    impl<F: VectorFn, A: Element> SimdJob for Bf16Loop<'_, F, A> {
+        type Output = ();
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) {
+            let n = self.y.len();
+            assert!(self.x.len() == n && self.t.len() == n);
+            let (x, t, y) = (self.x.as_ptr(), self.t.as_ptr(), self.y.as_mut_ptr());
+            // SAFETY: three slices of one length; `y` is borrowed mutably, so
+            // it overlaps neither input.
+            unsafe { vector_loop::<S, F, A, half::bf16, false>(s, self.f, x, t, y, n) };
+        }
+    }
+
+    /// Inputs for [`bf16_loop_matches_scalar`]: a gated unit's `0 * inf` (a
+    /// NaN where no input is one, which the loops store without the NaN
+    /// test) every ninth element, so at every position of a group across
+    /// the offsets, and NaN inputs of either sign only from element 150 on,
+    /// so that the iterations before hold none and take the stores without
+    /// the NaN test.
+    fn bf16_loop_inputs() -> (Vec<f32>, Vec<f32>) {
+        (0..200)
+            .map(|i| match (i % 9, i) {
+                (4, _) => (0.0, f32::INFINITY),
+                (_, 150) => (f32::NAN, 1.0),
+                (_, 152) => (f32::from_bits(0xffc1_0000), 2.0),
+                (_, 160) => (1.0, f32::NAN),
+                _ => ((i as f32 - 100.0) * 0.37, 1.5 - i as f32 * 0.02),
+            })
+            .unzip()
+    }
+
+    /// Every path's loop into bfloat16 writes the scalar path's bits, at
+    /// every length up to 168 and output offset up to 31 (so the head, a
+    /// paired loop's aligning vector, the body and the tail each take every
+    /// length), and nothing past its elements.
+    fn bf16_loop_matches_scalar<F: VectorFn, A: Element>(f: F, x: &[A], t: &[A]) {
+        let max = x.len();
+        let run = |isa: Isa, y: &mut [half::bf16], n: usize, offset: usize| {
+            y.fill(half::bf16::from_bits(0x1234));
+            let (x, t, y) = (&x[..n], &t[..n], &mut y[offset..offset + n]);
+            assert!(isa.is_available());
+            // SAFETY: an available path; the job's slices are its own.
+            unsafe { on_isa(isa, Bf16Loop { f, x, t, y }) };
+        };
+        let mut want = vec![half::bf16::ZERO; max];
+        let mut got = vec![half::bf16::ZERO; max];
+        for &isa in Isa::available() {
+            for offset in 0..32 {
+                for n in 0..=max - 32 {
+                    run(Isa::Scalar, &mut want, n, offset);
+                    run(isa, &mut got, n, offset);
+                    let bits = |v: &[half::bf16]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&want), bits(&got), "{isa}, n = {n}, offset {offset}");
+                }
+            }
+        }
+    }
+
+    /// The paired loop (from bfloat16) and the store without the NaN test
+    /// (from `f32`), of one kernel and of a gated unit, whose fast form
+    /// sets iterations aside to compute them again.
+    #[test]
+    fn bf16_loops_match_scalar() {
+        let (x, t) = bf16_loop_inputs();
+        let narrow = |v: &[f32]| {
+            v.iter()
+                .map(|&v| half::bf16::from_f32(v))
+                .collect::<Vec<_>>()
+        };
+        let (xh, th) = (narrow(&x), narrow(&t));
+        bf16_loop_matches_scalar(OneInputFn(Silu), &xh, &th);
+        bf16_loop_matches_scalar(TwoInputsFn(Gated(Silu)), &xh, &th);
+        bf16_loop_matches_scalar(OneInputFn(Silu), &x, &t);
+        bf16_loop_matches_scalar(TwoInputsFn(Gated(Silu)), &x, &t);
+    }
 }
