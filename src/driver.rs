@@ -756,16 +756,21 @@ mod tests {
     use crate::kernels::sigmoid::Silu;
 
     /// `f` over `x` and `t` into `y` through [`vector_loop`], streamed or
-    /// not.
-    struct Loop<'a, F> {
+    /// not (a stream only into `f32`). The job leaves
+    /// [`SimdJob::WRITES_BF16`] false, so on AVX-512 a loop into bfloat16
+    /// runs `Avx512<false>` whatever the CPU: the forms (paired from
+    /// bfloat16, [`Simd::BF16_PAIRS`], and without the NaN test from `f32`,
+    /// [`Simd::BF16_STORE_NO_NAN`]) that the slice functions take only where
+    /// the CPU lacks AVX512_BF16.
+    struct Loop<'a, F, A = f32, B = f32> {
         f: F,
-        x: &'a [f32],
-        t: &'a [f32],
-        y: &'a mut [f32],
+        x: &'a [A],
+        t: &'a [A],
+        y: &'a mut [B],
         stream: bool,
     }
 
-    impl<F: VectorFn> SimdJob for Loop<'_, F> {
+    impl<F: VectorFn, A: Element, B: Element> SimdJob for Loop<'_, F, A, B> {
         type Output = ();
 
         #[inline(always)]
@@ -777,10 +782,10 @@ mod tests {
             // it overlaps neither input.
             unsafe {
                 if self.stream {
-                    vector_loop::<S, F, f32, f32, true>(s, self.f, x, t, y, n);
+                    vector_loop::<S, F, A, B, true>(s, self.f, x, t, y, n);
                     finish_stream::<S, true>(s);
                 } else {
-                    vector_loop::<S, F, f32, f32, false>(s, self.f, x, t, y, n);
+                    vector_loop::<S, F, A, B, false>(s, self.f, x, t, y, n);
                 }
             }
         }
@@ -878,33 +883,6 @@ mod tests {
         ));
     }
 
-    /// `f` over `x` and `t` into bfloat16 `y` through [`vector_loop`]. The
-    /// job leaves [`SimdJob::WRITES_BF16`] false, so on AVX-512 it runs
-    /// `Avx512<false>` whatever the CPU: the forms (paired from bfloat16,
-    /// [`Simd::BF16_PAIRS`], and without the NaN test from `f32`,
-    /// [`Simd::BF16_STORE_NO_NAN`]) that the slice functions take only
-    /// where the CPU lacks AVX512_BF16.
-    struct Bf16Loop<'a, F, A> {
-        f: F,
-        x: &'a [A],
-        t: &'a [A],
-        y: &'a mut [half::bf16],
-    }
-
-    impl<F: VectorFn, A: Element> SimdJob for Bf16Loop<'_, F, A> {
-        type Output = ();
-
-        #[inline(always)]
-        fn run<S: Simd>(self, s: S) {
-            let n = self.y.len();
-            assert!(self.x.len() == n && self.t.len() == n);
-            let (x, t, y) = (self.x.as_ptr(), self.t.as_ptr(), self.y.as_mut_ptr());
-            // SAFETY: three slices of one length; `y` is borrowed mutably, so
-            // it overlaps neither input.
-            unsafe { vector_loop::<S, F, A, half::bf16, false>(s, self.f, x, t, y, n) };
-        }
-    }
-
     /// Inputs for [`bf16_loop_matches_scalar`]: a gated unit's `0 * inf` (a
     /// NaN where no input is one, which the loops store without the NaN
     /// test) every ninth element, so at every position of a group across
@@ -933,8 +911,15 @@ mod tests {
             y.fill(half::bf16::from_bits(0x1234));
             let (x, t, y) = (&x[..n], &t[..n], &mut y[offset..offset + n]);
             assert!(isa.is_available());
+            let job = Loop {
+                f,
+                x,
+                t,
+                y,
+                stream: false,
+            };
             // SAFETY: an available path; the job's slices are its own.
-            unsafe { on_isa(isa, Bf16Loop { f, x, t, y }) };
+            unsafe { on_isa(isa, job) };
         };
         let mut want = vec![half::bf16::ZERO; max];
         let mut got = vec![half::bf16::ZERO; max];
