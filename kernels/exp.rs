@@ -316,6 +316,50 @@ pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
     (s.mul_add(p.n(), s.splat(LN2_LO), v), p)
 }
 
+/// `e^(K z)` for `z <= 0` given as `zh + zl` (or `zh` alone), a constant
+/// factor `K` of an argument folded into the reduction, so that the
+/// argument's product by `K` is never rounded: `n = round(K zh / ln2)` (the
+/// shifter trick, `K / ln2` rounded: `n` may be one off its nearest, which
+/// widens the interval below by the fit's slack), `r = zh - n L + zl`,
+/// `L = ln2 / K` in two parts with `zh - n L_HI` exact (each kernel states
+/// why for its `zh`), and `e^(K z) = 2^n e^(K r)` with `|K r| <= ln2/2`, no
+/// table: `e^(K r) = 1 + r (K + r h(r))`, `h` of degree 4, the last step one
+/// FMA, `m = e^(K r)` rounded once. Coefficients:
+/// `cargo run --release --bin fit -- <kernel>_exp`. Cost: 10 operations,
+/// 11 with `zl`.
+#[derive(Clone, Copy)]
+pub(crate) struct ScaledExp {
+    /// `K` rounded to `f32`: it only scales the reduced argument, so its
+    /// rounding costs a relative 2^-25 of `r`.
+    pub(crate) k: f32,
+    /// `K / ln2` rounded to `f32`.
+    pub(crate) k_log2e: f32,
+    /// `L = ln2 / K`, its high part, with few enough bits that `zh - n L_HI`
+    /// is exact.
+    pub(crate) l_hi: f32,
+    /// `L - L_HI` rounded to `f32`.
+    pub(crate) l_lo: f32,
+    /// `c2..c6` of `e^(K r) ~ 1 + K r + c2 r^2 + ... + c6 r^6`.
+    pub(crate) c: [f32; 5],
+}
+
+impl ScaledExp {
+    /// `(m, 2^n)` with `e^(K (zh + zl)) ~ m 2^n`, `m` in `[0.70, 1.42]`.
+    #[inline(always)]
+    pub(crate) fn eval<S: Simd>(&self, s: S, zh: S::F, zl: Option<S::F>) -> (S::F, Pow2<S>) {
+        let p = Pow2::round_product(s, zh, self.k_log2e);
+        let r_hi = s.neg_mul_add(p.n(), s.splat(self.l_hi), zh);
+        let r = match zl {
+            Some(zl) => s.add(r_hi, s.neg_mul_add(p.n(), s.splat(self.l_lo), zl)),
+            None => s.neg_mul_add(p.n(), s.splat(self.l_lo), r_hi),
+        };
+        let [c2, c3, c4, c5, c6] = self.c;
+        let h = horner(s, r, [c6, c5, c4, c3, c2]);
+        let g = s.mul_add(h, r, s.splat(self.k));
+        (s.mul_add(g, r, s.splat(1.0)), p)
+    }
+}
+
 /// `1 + a b` as the pair `hi + lo`: `hi` rounded once, `lo` the rest to one
 /// more rounding (`1 - hi` is exact for `hi` in `[0.5, 2]`), for the last
 /// step of a table-free exponential, `|a b| <= 1/2`.

@@ -1,86 +1,79 @@
 //! `gelu_quick(x) = x sigmoid(1.702 x)`, QuickGELU (CLIP, ONNX Runtime's
 //! `QuickGelu`).
 //!
-//! The product `t = 1.702 x` is carried in two parts: `1.702` as
-//! `QUICK_HI + QUICK_LO`, and `t = t_hi + t_lo` with the rounding error of
-//! `QUICK_HI x` recovered by an FMA. A rounded `t` alone would move the
-//! result by `|t| 2^-24` relative in the left tail (about 100 ULP near
-//! `x = -60`), since there `gelu_quick(x) ≈ x e^t`.
+//! With `a = |x|` and `E = e^-(K a)`, `K = 1.702`: `sigmoid(K x) = 1 / (1 + E)`
+//! for `x >= 0` and `E / (1 + E)` for `x < 0`, as `silu` takes it with
+//! `K = 1` (see `XSigmoid` in `kernels/sigmoid.rs`, shared with `silu` and
+//! `gelu_tanh`). In the left tail the result is about `x E` with `K a` up
+//! to 109, so the product `K a` must not be rounded (a rounded `1.702 x`
+//! would move the result by `K a 2^-24` relative, about 100 ULP near
+//! `x = -60`): `K` is folded into the exponential's reduction instead
+//! ([`ScaledExp`]), `n = round(-K a / ln2)` and `r = -a - n L`,
+//! `L = ln2 / K` in two parts, so `E = 2^n e^(K r)`, `|K r| <= ln2/2`, with
+//! no table: `e^(K r) = 1 + r (K + r h(r))`, `h` of degree 4, `m = e^(K r)`
+//! rounded once (within 1.03 ulp as fitted and evaluated,
+//! `cargo run --release --bin fit -- gelu_quick_exp`). `-a - n L_HI` is
+//! exact: `L_HI` (`0x1.a10754p-2`) is a multiple of 2^-25, and where
+//! `n != 0`, `a >= 0.2` is a multiple of 2^-26, so the difference is one
+//! too, and below 1/4.
 //!
-//! With `a = |t_hi|` and `c = |t| - a` (`t_lo` with `t`'s sign), the split
-//! exponential gives `e^-|t| = (hi + m_lo) 2^n` with `m_lo = lo - hi c`
-//! (`e^-c = 1 - c` to far below an ulp: `|c| <= 2^-17`). Then
-//! - `x >= 0`: `x / (1 + e^-|t|)`;
-//! - `x < 0`: `x e^-|t| / (1 + e^-|t|)`, computed as `x (hi + m_lo)` over the
-//!   same denominator and scaled by `2^n` last, so subnormal results round
-//!   (nearly) once.
+//! The quotient is compensated as `silu`'s, for the numerator `m` on every
+//! lane: `W = -a q - a c` with one rounding is `-a sigmoid(-K a)` scaled by
+//! `2^-n`, scaled by `2^n` last, fused with the sum that follows it, so
+//! results in the subnormal range are rounded once, and
+//! `gelu_quick(x) = max(x, 0) + W` (`W` for `x < 0`, added to `-0.0`; for
+//! `x > 0`, `x` less `E` times the result): no select of the numerator or
+//! of the result, and no division but the one. `|x|` is clamped to 64 where
+//! it enters the exponential (`|gelu_quick(-64)|` is about 2^-151.1, below
+//! half the smallest subnormal, and so is every value to its left); past 64
+//! on the right, `W` rounds to `-0.0`, so `gelu_quick(x) = x` there.
 //!
-//! The denominator `d + d_lo` holds `1 + e^-|t|` to about `2^-45`
-//! (Fast2Sum, `e^-|t| <= 1`); the quotient is corrected with its exact
-//! remainder, `q + (num - q d - q d_lo) / d`, so it is the true quotient
-//! rounded nearly once. `x` is clamped to `[-100, 100]` for the exponent;
-//! above `100` the result is `x` itself, below `-88` it is `-0.0` anyway;
-//! `±0` give themselves.
+//! The gated unit (`geglu_quick`) rounds the product by `up` once from the
+//! value before the last rounding, as `swiglu` does (`XSigmoid::times`).
 //!
-//! Measured max error: 0.769 ULP over every `f32` (exhaustive, worst at
-//! `x = -53.852097`, a subnormal result); every path gives the scalar
-//! path's bits.
+//! Measured max error: 1.736 ULP over every `f32` (exhaustive, worst at
+//! `x = -45.82936`, in the left tail, where `E`'s error reaches the result
+//! whole); every path gives the scalar path's bits.
 //!
 //! Special values: `gelu_quick(NaN) = NaN`, `gelu_quick(-inf) = -0.0`,
 //! `gelu_quick(+inf) = +inf`, `gelu_quick(±0) = ±0`.
 
-use super::exp::exp_split;
-use super::{Kernel, quotient_residual};
+use super::exp::ScaledExp;
+use super::sigmoid::{XSigmoid, XSigmoidForm};
 use crate::simd::Simd;
 
-/// `1.702` rounded to `f32` (`0x1.b3b646p+0`).
-const QUICK_HI: f32 = 1.702;
-/// `1.702 - QUICK_HI` rounded to `f32` (`-0x1.78d4fep-26`).
-const QUICK_LO: f32 = -2.193_451e-8;
-/// `|x|` is clamped to this for the exponent: above it the result is `x`,
-/// below `-CLAMP` it underflows to `-0.0`.
-const CLAMP: f32 = 100.0;
-/// The denominator's scale `2^n` is taken at no less than `2^-60`: below it
-/// `1 + e^-|t|` is `1` to far below an ulp either way.
-const DENOMINATOR_MIN_EXP: f32 = -60.0;
+/// `e^(K r)`, `K = 1.702` (`0x1.b3b646p+0` rounded, `K / ln2`
+/// `0x1.3a4cbep+1`), and `L = ln2 / K` in two parts (`0x1.a10754p-2` and
+/// `-0x1.2f1ed0p-28`). `c2..c6` as fitted (relative error 2^-28.2 with the
+/// `f32` coefficients and the exact `K`; `fit -- gelu_quick_exp`).
+const EXP: ScaledExp = ScaledExp {
+    k: 1.702,
+    k_log2e: 2.455_467,
+    l_hi: 4.072_545_2e-1,
+    l_lo: -4.410_982e-9,
+    c: [
+        1.448_401_8e0,   // 0x1.72ca76p+0
+        8.217_194e-1,    // 0x1.a4b868p-1
+        3.496_594_4e-1,  // 0x1.660d20p-2
+        1.195_291_65e-1, // 0x1.e9976ap-4
+        3.357_948e-2,    // 0x1.131546p-5
+    ],
+};
 
-/// QuickGELU.
+/// `|x|` is clamped to this where it enters the exponential.
+const X_MAX: f32 = 64.0;
+
+/// `gelu_quick`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GeluQuick;
 
-impl Kernel for GeluQuick {
+impl XSigmoidForm for GeluQuick {
     #[inline(always)]
-    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
-        let zero = s.splat(0.0);
-        let one = s.splat(1.0);
-        let xc = s.clamp(x, s.splat(-CLAMP), s.splat(CLAMP));
-        let c_hi = s.splat(QUICK_HI);
-        let t_hi = s.mul(c_hi, xc);
-        let t_lo = s.mul_add(s.splat(QUICK_LO), xc, s.mul_sub(c_hi, xc, t_hi));
-        // |t| = a + c.
-        let a = s.abs(t_hi);
-        let c = s.xor(t_lo, s.sign_bit(t_hi));
-        let e = exp_split(s, s.neg(a));
-        let m_lo = s.neg_mul_add(e.hi, c, e.lo);
-        // 1 + e^-|t| = d + d_lo.
-        let scale = s.mul_exp2(one, s.clamp(e.n, s.splat(DENOMINATOR_MIN_EXP), zero));
-        let e_hi = s.mul(e.hi, scale);
-        let d = s.add(one, e_hi);
-        let d_lo = s.add(s.add(s.sub(one, d), e_hi), s.mul(m_lo, scale));
-        // The numerator: x, or x (hi + m_lo) for x < 0 (times 2^n, applied last).
-        let neg = s.lt(x, zero);
-        let p_hi = s.mul(xc, e.hi);
-        let p_lo = s.mul_add(xc, m_lo, s.mul_sub(xc, e.hi, p_hi));
-        let num = s.select(neg, p_hi, x);
-        let num_lo = s.select(neg, p_lo, zero);
-        let q = s.div(num, d);
-        let r = quotient_residual(s, q, (num, Some(num_lo)), (d, d_lo));
-        let y = s.add(q, s.div(r, d));
-        let y = s.mul_exp2(y, s.select(neg, e.n, zero));
-        // x itself above the clamp, and at ±0 (where the correction's sum
-        // would turn -0.0 into +0.0).
-        let keep_x = s.mask_or(s.gt(x, s.splat(CLAMP)), s.eq(x, zero));
-        s.select(keep_x, x, y)
+    fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S> {
+        let a = s.abs_min(x, s.splat(X_MAX));
+        // -K a = n ln2 + K r, e^(K r) = m rounded once.
+        let (m, p) = EXP.eval(s, s.or(a, s.splat(-0.0)), None);
+        XSigmoid::new(s, x, (a, X_MAX), m, p)
     }
 }
 
@@ -89,8 +82,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn split_constant_holds_its_value() {
-        assert_eq!(QUICK_HI, 1.702f64 as f32);
-        assert_eq!(QUICK_LO, (1.702 - f64::from(QUICK_HI)) as f32);
+    fn constants_split_their_values() {
+        let (k, ln2) = (1.702f64, core::f64::consts::LN_2);
+        assert_eq!(EXP.k, k as f32);
+        assert_eq!(EXP.k_log2e, (k / ln2) as f32);
+        assert_eq!(EXP.l_hi, (ln2 / k) as f32);
+        assert_eq!(EXP.l_lo, (ln2 / k - f64::from(EXP.l_hi)) as f32);
+    }
+
+    /// `-a - n L_HI` is exact (see the module's docs).
+    #[test]
+    fn l_hi_has_no_bits_below_2_to_the_minus_25() {
+        assert_eq!((f64::from(EXP.l_hi) * 2f64.powi(25)).fract(), 0.0);
+    }
+
+    /// Every `x` below -64 gives `-0.0`, which the clamp takes for granted.
+    #[test]
+    fn clamp_is_past_the_last_nonzero_result() {
+        let y = 64.0 * (-1.702f64 * 64.0).exp();
+        assert!(y < 2f64.powi(-150), "{y:e}");
     }
 }

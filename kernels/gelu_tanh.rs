@@ -40,8 +40,7 @@
 //! Special values: `gelu_tanh(NaN) = NaN`, `gelu_tanh(-inf) = -0.0`,
 //! `gelu_tanh(+inf) = +inf`, `gelu_tanh(±0) = ±0`.
 
-use super::exp::Pow2;
-use super::horner;
+use super::exp::ScaledExp;
 use super::sigmoid::{XSigmoid, XSigmoidForm};
 use crate::simd::Simd;
 
@@ -52,33 +51,30 @@ use crate::simd::Simd;
 const C_HI: f32 = 22.363_861;
 /// `C - C_HI` rounded to `f32` (`-0x1.226128p-20`).
 const C_LO: f32 = -1.081_748e-6;
-/// `K3 = 0.044715 * 2 sqrt(2/pi)` rounded to `f32` (`0x1.2444f2p-4`): it only
-/// scales the reduced argument, so its rounding costs a relative 2^-25 of `r`.
-const K3: f32 = 7.135_481_4e-2;
-/// `K3 / ln2` rounded to `f32` (`0x1.a5a7d0p-4`).
-const K3_LOG2E: f32 = 1.029_432_4e-1;
-/// `L = ln2 / K3` in two parts (`0x1.36d9d6p+3`): 24 significant bits with
-/// the lowest at 2^-20, so `zh - n L_HI` is exact for the integers
-/// `|n| <= 163` that occur: where `n != 0`, `|zh| >= 4.8`, so `zh` is a
-/// multiple of 2^-21, and so is the difference, which is below 8.
-const L_HI: f32 = 9.714_091;
-/// `L - L_HI` rounded to `f32` (`-0x1.25115cp-22`).
-const L_LO: f32 = -2.729_406_7e-7;
+/// `e^(K3 r)`, `K3 = 0.044715 * 2 sqrt(2/pi)` (`0x1.2444f2p-4` rounded,
+/// `K3 / ln2` `0x1.a5a7d0p-4`), and `L = ln2 / K3` in two parts
+/// (`0x1.36d9d6p+3` and `-0x1.25115cp-22`): 24 significant bits with the
+/// lowest at 2^-20, so `zh - n L_HI` is exact for the integers `|n| <= 163`
+/// that occur: where `n != 0`, `|zh| >= 4.8`, so `zh` is a multiple of
+/// 2^-21, and so is the difference, which is below 8. `c2..c6` as fitted
+/// (relative error 2^-27.3 with the `f32` coefficients and the exact `K3`,
+/// about 2^-25.3 as the kernel evaluates it; `fit -- gelu_tanh_exp`).
+const EXP: ScaledExp = ScaledExp {
+    k: 7.135_481_4e-2,
+    k_log2e: 1.029_432_4e-1,
+    l_hi: 9.714_091,
+    l_lo: -2.729_406_7e-7,
+    c: [
+        2.545_754_7e-3,  // 0x1.4dad5ap-9
+        6.055_009_4e-5,  // 0x1.fbee56p-15
+        1.080_189_3e-6,  // 0x1.21f60cp-20
+        1.548_017e-8,    // 0x1.09f282p-26
+        1.823_381_4e-10, // 0x1.90f740p-33
+    ],
+};
+
 /// `|x|` is clamped to this where it enters `v`.
 const X_MAX: f32 = 11.0;
-/// `c2..c6` of `e^(K3 r) ~ 1 + K3 r + c2 r^2 + ... + c6 r^6` on
-/// `[-ln2/(2 K3), ln2/(2 K3)]` (relative error 2^-27.3 with the `f32`
-/// coefficients and the exact `K3`, about 2^-25.3 as the kernel evaluates
-/// it; `fit -- gelu_tanh_exp`).
-const EXP_C2: f32 = 2.545_754_7e-3; // 0x1.4dad5ap-9
-/// See [`EXP_C2`].
-const EXP_C3: f32 = 6.055_009_4e-5; // 0x1.fbee56p-15
-/// See [`EXP_C2`].
-const EXP_C4: f32 = 1.080_189_3e-6; // 0x1.21f60cp-20
-/// See [`EXP_C2`].
-const EXP_C5: f32 = 1.548_017e-8; // 0x1.09f282p-26
-/// See [`EXP_C2`].
-const EXP_C6: f32 = 1.823_381_4e-10; // 0x1.90f740p-33
 
 /// `gelu_tanh`.
 #[derive(Clone, Copy, Debug)]
@@ -103,15 +99,8 @@ impl XSigmoidForm for GeluTanh {
         let zh = s.mul(na, qh);
         let zl = s.mul_add(na, ql, s.mul_sub(na, qh, zh));
 
-        // -|v| = n ln2 + K3 r: n = round(K3 zh / ln2); r = z - n L,
-        // L = ln2 / K3 (the first difference exact).
-        let p = Pow2::round_product(s, zh, K3_LOG2E);
-        let r_hi = s.neg_mul_add(p.n(), s.splat(L_HI), zh);
-        let r = s.add(r_hi, s.neg_mul_add(p.n(), s.splat(L_LO), zl));
-        // e^(K3 r) = 1 + r g, g = K3 + r h(r), rounded once.
-        let h = horner(s, r, [EXP_C6, EXP_C5, EXP_C4, EXP_C3, EXP_C2]);
-        let g = s.mul_add(h, r, s.splat(K3));
-        let m = s.mul_add(g, r, s.splat(1.0));
+        // -|v| = K3 z = n ln2 + K3 r, e^(K3 r) = m rounded once.
+        let (m, p) = EXP.eval(s, zh, Some(zl));
         XSigmoid::new(s, x, (a, X_MAX), m, p)
     }
 }
@@ -130,11 +119,11 @@ mod tests {
         let ln2 = core::f64::consts::LN_2;
         let c = f64::from(C_HI) + f64::from(C_LO);
         assert!((c - 1.0 / 0.044_715).abs() < 1e-13);
-        let l = f64::from(L_HI) + f64::from(L_LO);
+        let l = f64::from(EXP.l_hi) + f64::from(EXP.l_lo);
         assert!((l - ln2 / k3()).abs() < 1e-14);
-        assert_eq!(L_HI, (ln2 / k3()) as f32);
-        assert_eq!(K3, k3() as f32);
-        assert_eq!(K3_LOG2E, (k3() / ln2) as f32);
+        assert_eq!(EXP.l_hi, (ln2 / k3()) as f32);
+        assert_eq!(EXP.k, k3() as f32);
+        assert_eq!(EXP.k_log2e, (k3() / ln2) as f32);
     }
 
     #[test]
@@ -153,6 +142,6 @@ mod tests {
 
     #[test]
     fn l_hi_has_no_bits_below_2_to_the_minus_20() {
-        assert_eq!((f64::from(L_HI) * 2f64.powi(20)).fract(), 0.0);
+        assert_eq!((f64::from(EXP.l_hi) * 2f64.powi(20)).fract(), 0.0);
     }
 }

@@ -100,9 +100,9 @@
 //! per iteration, [`Kernel::WIDE`]) and as fast on AVX-512 (the README
 //! gives the figures).
 //!
-//! For the gated units (`swiglu`, and `geglu_tanh` through the same
-//! [`XSigmoid`]), the product by `up` is rounded once from the value before
-//! the last rounding, `max(x, 0) up + P 2^n` with `P = -a up (q + c)`, so
+//! For the gated units (`swiglu`, and `geglu_tanh` and `geglu_quick`
+//! through the same [`XSigmoid`]), the product by `up` is rounded once from
+//! the value before the last rounding, `max(x, 0) up + P 2^n` with `P = -a up (q + c)`, so
 //! that the activation's last rounding does not reach the product (see
 //! [`XSigmoid::times`]); the rounded result times `up` would count that
 //! rounding's error double in the product's ulps where the product sits
@@ -312,7 +312,7 @@ impl Silu {
 }
 
 /// A function of `silu`'s form, `x sigmoid(v)` as [`XSigmoid`] computes it
-/// (`silu`, `gelu_tanh`): a kernel whose product by `up` is rounded from its
+/// (`silu`, `gelu_tanh`, `gelu_quick`): a kernel whose product by `up` is rounded from its
 /// value before the last rounding.
 pub(crate) trait XSigmoidForm: Copy {
     /// The function's value before its last rounding.
@@ -376,8 +376,8 @@ impl<K: XSigmoidForm> Kernel for K {
 }
 
 /// `x sigmoid(v)` before its last rounding, from `a = |x|` (clamped) and
-/// `E = e^-|v| = m 2^n`, as `silu` forms it (see the module docs), for `silu`
-/// and `gelu_tanh`: `max(x, 0) + P 2^n` with `P = -a (q + c)`, `q + c` the
+/// `E = e^-|v| = m 2^n`, as `silu` forms it (see the module docs), for `silu`,
+/// `gelu_tanh` and `gelu_quick`: `max(x, 0) + P 2^n` with `P = -a (q + c)`, `q + c` the
 /// quotient of `m / (1 + E)` (or of `E / (1 + E)` with `2^0`, where `E` is
 /// normal: [`XSigmoid::at_scale`], and `silu`'s value within its short
 /// form's bound). That is `x - a
@@ -472,7 +472,7 @@ impl<S: Simd> XSigmoid<S> {
     /// the sum round as two steps would ([`Pow2::scale_add`]): `w 2^n` can
     /// be inexact only where `n < 0` (at `n = 0` it is `w` itself,
     /// subnormal or not), which takes `|x|` above 0.2 (`silu` 0.34,
-    /// `gelu_tanh` about 0.21), and there `max(x, 0)` is `-0.0` or `x`.
+    /// `gelu_tanh` about 0.21, `gelu_quick` 0.203), and there `max(x, 0)` is `-0.0` or `x`.
     #[inline(always)]
     pub(crate) fn rounded(&self, s: S) -> S::F {
         self.p.scale_add(s, self.base(s), self.w(s))
@@ -496,7 +496,7 @@ impl<S: Simd> XSigmoid<S> {
     /// `x up`), the lane takes [`XSigmoid::odd`]'s value; those lanes are
     /// tested once per vector and computed only where there is one (the
     /// driver's main loop tests them once per iteration instead, through
-    /// [`XSigmoid::times_fast`], for `geglu_tanh`; `swiglu` takes this form
+    /// [`XSigmoid::times_fast`], for `geglu_tanh` and `geglu_quick`; `swiglu` takes this form
     /// only for the lanes its short form sets aside).
     ///
     /// Cost over the rounded result times `up`: two operations (`e` and the

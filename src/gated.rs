@@ -161,7 +161,7 @@ gated_units! {
     [swiglu swiglu_on SwiGlu Silu (kernels::sigmoid::Silu) "silu" "LLaMA, Mistral, Qwen" 1.59]
     [geglu geglu_on GeGlu Gelu (kernels::gelu::Gelu) "gelu" "Gemma, T5 v1.1, with erf GELU" 1.64]
     [geglu_tanh geglu_tanh_on GeGluTanh GeluTanh (kernels::gelu_tanh::GeluTanh) "gelu_tanh" "Gemma's `gelu_pytorch_tanh`" 1.75]
-    [geglu_quick geglu_quick_on GeGluQuick GeluQuick (kernels::gelu_quick::GeluQuick) "gelu_quick" "QuickGELU, `x sigmoid(1.702 x)`" 1.46]
+    [geglu_quick geglu_quick_on GeGluQuick GeluQuick (kernels::gelu_quick::GeluQuick) "gelu_quick" "QuickGELU, `x sigmoid(1.702 x)`" 1.62]
     [reglu reglu_on ReGlu Relu (kernels::relu::Relu) "relu" "ReGLU" 0.50]
 }
 

@@ -56,14 +56,14 @@ fn run(unit: GatedUnit, isa: Isa, g: &[f32], u: &[f32]) -> Vec<f32> {
 fn rounds_the_product_itself(unit: GatedUnit) -> bool {
     matches!(
         unit,
-        GatedUnit::SwiGlu | GatedUnit::GeGlu | GatedUnit::GeGluTanh
+        GatedUnit::SwiGlu | GatedUnit::GeGlu | GatedUnit::GeGluTanh | GatedUnit::GeGluQuick
     )
 }
 
 /// Against the two-pass result, the `f32` activation's result times `up`
 /// rounded once (an invalid product the positive quiet NaN):
-/// `geglu_quick` and `reglu` give its bits everywhere; `swiglu`, `geglu`
-/// and `geglu_tanh` give them wherever `gate` or `up` is zero, infinite or
+/// `reglu` gives its bits everywhere; `swiglu`, `geglu`, `geglu_tanh` and
+/// `geglu_quick` give them wherever `gate` or `up` is zero, infinite or
 /// NaN (IEEE's signs and special values), and differ elsewhere by their
 /// rounding only (within 4 ulps of the product: the two-pass error and
 /// theirs together), on some pairs at least.
@@ -122,7 +122,12 @@ fn fused_bits_against_the_two_pass_product() {
 #[test]
 fn products_just_below_powers_of_two_stay_within_bound() {
     let gates = strided(2039, 3);
-    for unit in [GatedUnit::SwiGlu, GatedUnit::GeGlu, GatedUnit::GeGluTanh] {
+    for unit in [
+        GatedUnit::SwiGlu,
+        GatedUnit::GeGlu,
+        GatedUnit::GeGluTanh,
+        GatedUnit::GeGluQuick,
+    ] {
         let mut act = vec![0.0; gates.len()];
         unit.activation()
             .forward_on(Isa::Scalar, &gates, &mut act)

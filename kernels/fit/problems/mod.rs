@@ -8,7 +8,9 @@ mod erf;
 mod exp;
 mod expm1;
 mod gelu;
+mod gelu_quick;
 mod gelu_tanh;
+mod scaled_exp;
 mod softplus;
 mod tanh;
 
@@ -36,6 +38,10 @@ pub fn kernels() -> Vec<Kernel> {
         Kernel {
             name: "gelu",
             tables: gelu::tables(),
+        },
+        Kernel {
+            name: "gelu_quick",
+            tables: gelu_quick::tables(),
         },
         Kernel {
             name: "gelu_tanh",
