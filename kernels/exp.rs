@@ -325,8 +325,14 @@ pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
 /// why for its `zh`), and `e^(K z) = 2^n e^(K r)` with `|K r| <= ln2/2`, no
 /// table: `e^(K r) = 1 + r (K + r h(r))`, `h` of degree 4, the last step one
 /// FMA, `m = e^(K r)` rounded once. Coefficients:
-/// `cargo run --release --bin fit -- <kernel>_exp`. Cost: 10 operations,
-/// 11 with `zl`.
+/// `cargo run --release --bin fit -- <kernel>_exp`; each kernel states the
+/// error of `m` with its constants. Cost: 10 operations, 11 with `zl`.
+///
+/// Range: `|K zh / ln2| < 2^21` (the shifter trick), and `n` within what
+/// the caller's scaling takes (for [`Pow2::scale`], `n >= -185`: `gelu_tanh`
+/// reaches -163, `gelu_quick` -157). A NaN `zh` or `zl` gives a NaN `m`;
+/// the callers clamp their arguments, so none reaches here but through a
+/// NaN input, whose lane the driver's NaN rule sets.
 #[derive(Clone, Copy)]
 pub(crate) struct ScaledExp {
     /// `K` rounded to `f32`: it only scales the reduced argument, so its
@@ -418,6 +424,19 @@ const fn eighths(t: &[f32; 16]) -> [f32; 8] {
 const EXP2_8_HI: [f32; 8] = eighths(&EXP2_16_HI);
 /// `2^(j/8) - EXP2_8_HI[j]` rounded to `f32`.
 const EXP2_8_LO: [f32; 8] = eighths(&EXP2_16_LO);
+
+/// Checks a [`ScaledExp`]'s constants against `K` (in `f64`): `K` and
+/// `K / ln2` rounded to `f32`, `L_HI` the rounded `ln2 / K` with no bits
+/// below `2^-lsb`, and `L_LO` the rounded remainder.
+#[cfg(test)]
+pub(crate) fn assert_scaled_exp_constants(e: &ScaledExp, k: f64, lsb: i32) {
+    let ln2 = core::f64::consts::LN_2;
+    assert_eq!(e.k, k as f32);
+    assert_eq!(e.k_log2e, (k / ln2) as f32);
+    assert_eq!(e.l_hi, (ln2 / k) as f32);
+    assert_eq!(e.l_lo, (ln2 / k - f64::from(e.l_hi)) as f32);
+    assert_eq!((f64::from(e.l_hi) * 2f64.powi(lsb)).fract(), 0.0);
+}
 
 #[cfg(test)]
 mod tests {

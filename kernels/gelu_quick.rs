@@ -1,21 +1,22 @@
 //! `gelu_quick(x) = x sigmoid(1.702 x)`, QuickGELU (CLIP, ONNX Runtime's
 //! `QuickGelu`).
 //!
-//! With `a = |x|` and `E = e^-(K a)`, `K = 1.702`: `sigmoid(K x) = 1 / (1 + E)`
-//! for `x >= 0` and `E / (1 + E)` for `x < 0`, as `silu` takes it with
-//! `K = 1` (see `XSigmoid` in `kernels/sigmoid.rs`, shared with `silu` and
-//! `gelu_tanh`). In the left tail the result is about `x E` with `K a` up
-//! to 109, so the product `K a` must not be rounded (a rounded `1.702 x`
-//! would move the result by `K a 2^-24` relative, about 100 ULP near
-//! `x = -60`): `K` is folded into the exponential's reduction instead
-//! ([`ScaledExp`]), `n = round(-K a / ln2)` and `r = -a - n L`,
-//! `L = ln2 / K` in two parts, so `E = 2^n e^(K r)`, `|K r| <= ln2/2`, with
-//! no table: `e^(K r) = 1 + r (K + r h(r))`, `h` of degree 4, `m = e^(K r)`
-//! rounded once (within 1.03 ulp as fitted and evaluated,
-//! `cargo run --release --bin fit -- gelu_quick_exp`). `-a - n L_HI` is
-//! exact: `L_HI` (`0x1.a10754p-2`) is a multiple of 2^-25, and where
-//! `n != 0`, `a >= 0.2` is a multiple of 2^-26, so the difference is one
-//! too, and below 1/4.
+//! With `a = |x|` and `E = e^-(K a)`, `K = 1.702`:
+//! `sigmoid(K x) = 1 / (1 + E)` for `x >= 0` and `E / (1 + E)` for `x < 0`, as
+//! `silu` takes it with `K = 1` (see `XSigmoid` in `kernels/sigmoid.rs`,
+//! shared with `silu` and `gelu_tanh`). In the left tail the result is about
+//! `x E` with `K a` up to 109, so the product `K a` must not be rounded (a
+//! rounded `1.702 x` would move the result by up to half an ulp of `K a`,
+//! relative: up to about 64 ULP near `x = -53.7`, the last normal results):
+//! `K` is folded into the exponential's reduction instead ([`ScaledExp`]),
+//! `n = round(-K a / ln2)` and `r = -a - n L`, `L = ln2 / K` in two parts, so
+//! `E = 2^n e^(K r)`, `|K r| <= ln2/2`, with no table:
+//! `e^(K r) = 1 + r (K + r h(r))`, `h` of degree 4, `m = e^(K r)` rounded once
+//! (within 0.80 ulp as fitted and evaluated,
+//! `cargo run --release --bin fit -- gelu_quick_exp`). `-a - n L_HI` is exact:
+//! `L_HI` (`0x1.a10754p-2`) is a multiple of 2^-25, and where `n != 0`,
+//! `a >= 0.2` is a multiple of 2^-26, so the difference is one too, and below
+//! 1/4.
 //!
 //! The quotient is compensated as `silu`'s, for the numerator `m` on every
 //! lane: `W = -a q - a c` with one rounding is `-a sigmoid(-K a)` scaled by
@@ -29,7 +30,7 @@
 //! on the right, `W` rounds to `-0.0`, so `gelu_quick(x) = x` there.
 //!
 //! The gated unit (`geglu_quick`) rounds the product by `up` once from the
-//! value before the last rounding, as `swiglu` does (`XSigmoid::times`).
+//! value before the last rounding, as `geglu_tanh` does (`XSigmoid::times`).
 //!
 //! Measured max error: 1.736 ULP over every `f32` (exhaustive, worst at
 //! `x = -45.82936`, in the left tail, where `E`'s error reaches the result
@@ -51,14 +52,19 @@ const EXP: ScaledExp = ScaledExp {
     k_log2e: 2.455_467,
     l_hi: 4.072_545_2e-1,
     l_lo: -4.410_982e-9,
-    c: [
-        1.448_401_8e0,   // 0x1.72ca76p+0
-        8.217_194e-1,    // 0x1.a4b868p-1
-        3.496_594_4e-1,  // 0x1.660d20p-2
-        1.195_291_65e-1, // 0x1.e9976ap-4
-        3.357_948e-2,    // 0x1.131546p-5
-    ],
+    c: [EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_C6],
 };
+
+/// `c2..c6` of `EXP` (`fit -- gelu_quick_exp`, which prints them so).
+const EXP_C2: f32 = 1.448_401_8e0; // 0x1.72ca76p+0
+/// See [`EXP_C2`].
+const EXP_C3: f32 = 8.217_194e-1; // 0x1.a4b868p-1
+/// See [`EXP_C2`].
+const EXP_C4: f32 = 3.496_594_4e-1; // 0x1.660d20p-2
+/// See [`EXP_C2`].
+const EXP_C5: f32 = 1.195_291_65e-1; // 0x1.e9976ap-4
+/// See [`EXP_C2`].
+const EXP_C6: f32 = 3.357_948e-2; // 0x1.131546p-5
 
 /// `|x|` is clamped to this where it enters the exponential.
 const X_MAX: f32 = 64.0;
@@ -83,17 +89,24 @@ mod tests {
 
     #[test]
     fn constants_split_their_values() {
-        let (k, ln2) = (1.702f64, core::f64::consts::LN_2);
-        assert_eq!(EXP.k, k as f32);
-        assert_eq!(EXP.k_log2e, (k / ln2) as f32);
-        assert_eq!(EXP.l_hi, (ln2 / k) as f32);
-        assert_eq!(EXP.l_lo, (ln2 / k - f64::from(EXP.l_hi)) as f32);
+        crate::kernels::exp::assert_scaled_exp_constants(&EXP, 1.702, 25);
     }
 
-    /// `-a - n L_HI` is exact (see the module's docs).
+    /// `-a - n L_HI` is exact for every `a` in `[0, 64]` (see the module's
+    /// docs): `n = 0` below 0.2, and from 0.2 on, over every 61st `f32` (an
+    /// odd stride, so the low bits of `a` take every pattern), the
+    /// difference, exact in `f64`, is an `f32`.
     #[test]
-    fn l_hi_has_no_bits_below_2_to_the_minus_25() {
-        assert_eq!((f64::from(EXP.l_hi) * 2f64.powi(25)).fract(), 0.0);
+    fn first_step_of_the_reduction_is_exact() {
+        let (k_log2e, l_hi) = (f64::from(EXP.k_log2e), f64::from(EXP.l_hi));
+        assert_eq!((0.2 * k_log2e).round_ties_even(), 0.0);
+        let mut a = 0.2f32;
+        while a <= X_MAX {
+            let n = (-f64::from(a) * k_log2e).round_ties_even();
+            let d = -f64::from(a) - n * l_hi;
+            assert_eq!(f64::from(d as f32), d, "a = {a:e}");
+            a = f32::from_bits(a.to_bits() + 61);
+        }
     }
 
     /// Every `x` below -64 gives `-0.0`, which the clamp takes for granted.

@@ -20,18 +20,18 @@
 //! rounding error taken by a second FMA and fed to the quotient's
 //! correction, it measured 1.369 ULP, for six more operations per vector.)
 //!
-//! The quotient is compensated (see `XSigmoid` in `kernels/sigmoid.rs`,
-//! shared with `silu`): `q + c` with `c` below an ulp of `q`,
-//! for the numerator `m` on every lane. As in `silu`, `W = -a q - a c` with
-//! one rounding is `-a sigmoid(-|v|)` scaled by `2^-n`; it is scaled by `2^n`
-//! last, fused with the sum that follows it
-//! ([`Pow2::scale_add`](super::exp::Pow2::scale_add)), so results in the
-//! subnormal range are rounded once, and `gelu_tanh(x) = max(x, 0) + W`
-//! (`W` for `x < 0`, added to `-0.0`; for `x > 0`, `x` less `E` times the
-//! result): no select of the numerator or of the result.
-//! `|x|` is clamped to 11 where it enters `v` (`gelu_tanh(-11)` is below
-//! half the smallest subnormal and `sigmoid(v(11)) = 1` in `f32`); past 11 on
-//! the right, `W` rounds to `-0.0`, so `gelu_tanh(x) = x` there.
+//! The quotient is compensated (see `XSigmoid` in `kernels/sigmoid.rs`, shared
+//! with `silu` and `gelu_quick`; the exponential is [`ScaledExp`], shared with
+//! `gelu_quick`): `q + c` with `c` below an ulp of `q`, for the numerator `m`
+//! on every lane. As in `silu`, `W = -a q - a c` with one rounding is
+//! `-a sigmoid(-|v|)` scaled by `2^-n`; it is scaled by `2^n` last, fused with
+//! the sum that follows it ([`Pow2::scale_add`](super::exp::Pow2::scale_add)),
+//! so results in the subnormal range are rounded once, and
+//! `gelu_tanh(x) = max(x, 0) + W` (`W` for `x < 0`, added to `-0.0`; for
+//! `x > 0`, `x` less `E` times the result): no select of the numerator or of
+//! the result. `|x|` is clamped to 11 where it enters `v` (`gelu_tanh(-11)` is
+//! below half the smallest subnormal and `sigmoid(v(11)) = 1` in `f32`); past
+//! 11 on the right, `W` rounds to `-0.0`, so `gelu_tanh(x) = x` there.
 //! Coefficients: `cargo run --release --bin fit -- gelu_tanh_exp`.
 //!
 //! Measured max error: 1.891 ULP over every `f32` (exhaustive, worst at
@@ -64,14 +64,19 @@ const EXP: ScaledExp = ScaledExp {
     k_log2e: 1.029_432_4e-1,
     l_hi: 9.714_091,
     l_lo: -2.729_406_7e-7,
-    c: [
-        2.545_754_7e-3,  // 0x1.4dad5ap-9
-        6.055_009_4e-5,  // 0x1.fbee56p-15
-        1.080_189_3e-6,  // 0x1.21f60cp-20
-        1.548_017e-8,    // 0x1.09f282p-26
-        1.823_381_4e-10, // 0x1.90f740p-33
-    ],
+    c: [EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_C6],
 };
+
+/// `c2..c6` of `EXP` (`fit -- gelu_tanh_exp`, which prints them so).
+const EXP_C2: f32 = 2.545_754_7e-3; // 0x1.4dad5ap-9
+/// See [`EXP_C2`].
+const EXP_C3: f32 = 6.055_009_4e-5; // 0x1.fbee56p-15
+/// See [`EXP_C2`].
+const EXP_C4: f32 = 1.080_189_3e-6; // 0x1.21f60cp-20
+/// See [`EXP_C2`].
+const EXP_C5: f32 = 1.548_017e-8; // 0x1.09f282p-26
+/// See [`EXP_C2`].
+const EXP_C6: f32 = 1.823_381_4e-10; // 0x1.90f740p-33
 
 /// `|x|` is clamped to this where it enters `v`.
 const X_MAX: f32 = 11.0;
@@ -116,14 +121,10 @@ mod tests {
 
     #[test]
     fn constants_split_their_values() {
-        let ln2 = core::f64::consts::LN_2;
         let c = f64::from(C_HI) + f64::from(C_LO);
         assert!((c - 1.0 / 0.044_715).abs() < 1e-13);
-        let l = f64::from(EXP.l_hi) + f64::from(EXP.l_lo);
-        assert!((l - ln2 / k3()).abs() < 1e-14);
-        assert_eq!(EXP.l_hi, (ln2 / k3()) as f32);
-        assert_eq!(EXP.k, k3() as f32);
-        assert_eq!(EXP.k_log2e, (k3() / ln2) as f32);
+        // `L_HI` with no bits below 2^-20 (see `EXP`).
+        crate::kernels::exp::assert_scaled_exp_constants(&EXP, k3(), 20);
     }
 
     #[test]
@@ -138,10 +139,5 @@ mod tests {
             assert_eq!(f64::from(qh) + f64::from(err), exact, "sq = {sq:e}");
             sq = f32::from_bits(sq.to_bits() + 997);
         }
-    }
-
-    #[test]
-    fn l_hi_has_no_bits_below_2_to_the_minus_20() {
-        assert_eq!((f64::from(EXP.l_hi) * 2f64.powi(20)).fract(), 0.0);
     }
 }

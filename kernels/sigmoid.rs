@@ -100,13 +100,13 @@
 //! per iteration, [`Kernel::WIDE`]) and as fast on AVX-512 (the README
 //! gives the figures).
 //!
-//! For the gated units (`swiglu`, and `geglu_tanh` and `geglu_quick`
-//! through the same [`XSigmoid`]), the product by `up` is rounded once from
-//! the value before the last rounding, `max(x, 0) up + P 2^n` with `P = -a up (q + c)`, so
-//! that the activation's last rounding does not reach the product (see
+//! For the gated units (`swiglu`, and `geglu_tanh` and `geglu_quick` through
+//! the same [`XSigmoid`]), the product by `up` is rounded once from the value
+//! before the last rounding, `max(x, 0) up + P 2^n` with `P = -a up (q + c)`,
+//! so that the activation's last rounding does not reach the product (see
 //! [`XSigmoid::times`]); the rounded result times `up` would count that
-//! rounding's error double in the product's ulps where the product sits
-//! just below a power of two.
+//! rounding's error double in the product's ulps where the product sits just
+//! below a power of two.
 //!
 //! `swiglu`'s product has a short form too ([`Silu::short_times`]): `E`
 //! scaled first as in `silu`'s, `|x|` clamped to 80, and `P` taken at its
@@ -312,8 +312,8 @@ impl Silu {
 }
 
 /// A function of `silu`'s form, `x sigmoid(v)` as [`XSigmoid`] computes it
-/// (`silu`, `gelu_tanh`, `gelu_quick`): a kernel whose product by `up` is rounded from its
-/// value before the last rounding.
+/// (`silu`, `gelu_tanh`, `gelu_quick`): a kernel whose product by `up` is
+/// rounded from its value before the last rounding.
 pub(crate) trait XSigmoidForm: Copy {
     /// The function's value before its last rounding.
     fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S>;
@@ -377,13 +377,12 @@ impl<K: XSigmoidForm> Kernel for K {
 
 /// `x sigmoid(v)` before its last rounding, from `a = |x|` (clamped) and
 /// `E = e^-|v| = m 2^n`, as `silu` forms it (see the module docs), for `silu`,
-/// `gelu_tanh` and `gelu_quick`: `max(x, 0) + P 2^n` with `P = -a (q + c)`, `q + c` the
-/// quotient of `m / (1 + E)` (or of `E / (1 + E)` with `2^0`, where `E` is
-/// normal: [`XSigmoid::at_scale`], and `silu`'s value within its short
-/// form's bound). That is `x - a
-/// sigmoid(-|v|)` for `x >= 0`, as `sigmoid(v) = 1 - sigmoid(-v)`, and
-/// `-a sigmoid(-|v|)` for `x < 0`; `a m 2^n` may be normal where `E` is not,
-/// so `2^n` is applied last.
+/// `gelu_tanh` and `gelu_quick`: `max(x, 0) + P 2^n` with `P = -a (q + c)`,
+/// `q + c` the quotient of `m / (1 + E)` (or of `E / (1 + E)` with `2^0`,
+/// where `E` is normal: [`XSigmoid::at_scale`], and `silu`'s value within its
+/// short form's bound). That is `x - a sigmoid(-|v|)` for `x >= 0`, as
+/// `sigmoid(v) = 1 - sigmoid(-v)`, and `-a sigmoid(-|v|)` for `x < 0`;
+/// `a m 2^n` may be normal where `E` is not, so `2^n` is applied last.
 pub(crate) struct XSigmoid<S: Simd> {
     x: S::F,
     a: S::F,

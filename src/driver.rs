@@ -777,6 +777,7 @@ mod tests {
         fn run<S: Simd>(self, s: S) {
             let n = self.y.len();
             assert!(self.x.len() == n && self.t.len() == n);
+            assert!(!self.stream || element::is_f32::<B>());
             let (x, t, y) = (self.x.as_ptr(), self.t.as_ptr(), self.y.as_mut_ptr());
             // SAFETY: three slices of one length; `y` is borrowed mutably, so
             // it overlaps neither input.

@@ -17,13 +17,12 @@ use core::str::FromStr;
 use half::{bf16, f16};
 
 /// `act(gate) * up` as a two-input kernel ([`Kernel::apply_times`]): the
-/// product rounded once from the activation's value before its last
-/// rounding (`swiglu`, `geglu_tanh`) or from a form of the activation of
-/// its own (`geglu` near zero), or the `f32` activation's result times
-/// `up`, rounded once more (the others). An invalid product (`0 * inf`) is
-/// the positive quiet NaN on every path (x86 and Arm give it different
-/// signs); the driver then gives a NaN `gate` (quieted) precedence, then a
-/// NaN `up`.
+/// product rounded once from the activation's value before its last rounding
+/// (`swiglu`, `geglu_tanh`, `geglu_quick`) or from a form of the activation of
+/// its own (`geglu` near zero), or the `f32` activation's result times `up`,
+/// rounded once more (`reglu`). An invalid product (`0 * inf`) is the positive
+/// quiet NaN on every path (x86 and Arm give it different signs); the driver
+/// then gives a NaN `gate` (quieted) precedence, then a NaN `up`.
 #[derive(Clone, Copy)]
 pub(crate) struct Gated<K>(pub(crate) K);
 
@@ -53,14 +52,14 @@ macro_rules! gated_units {
         /// A gated unit, for engines that choose it at run time:
         /// `y[i] = act(gate[i]) * up[i]`.
         ///
-        /// `swiglu` and `geglu_tanh` round the product once from the
-        /// activation's value before its last rounding, so that rounding
-        /// does not reach the product, and `geglu` rounds it once from a
-        /// form of `gelu` of its own where `|gate| < 1/2`. Where `gate` or
-        /// `up` is zero, infinite or NaN, where `gate` is past the clamp of
-        /// `swiglu` or `geglu_tanh` (below -112 and -11), and for `geglu`
-        /// where `|gate| >= 1/2`, these three give the bits of the others:
-        /// the `f32` activation's result (exactly the bits of its
+        /// `swiglu`, `geglu_tanh` and `geglu_quick` round the product once
+        /// from the activation's value before its last rounding, so that
+        /// rounding does not reach the product, and `geglu` rounds it once
+        /// from a form of `gelu` of its own where `|gate| < 1/2`. Where
+        /// `gate` or `up` is zero, infinite or NaN, where `gate` is past the
+        /// clamp of `swiglu`, `geglu_tanh` or `geglu_quick` (below -112, -11
+        /// and -64), and for `geglu` where `|gate| >= 1/2`, these four give
+        /// the bits of `reglu`'s form: the `f32` activation's result (exactly the bits of its
         /// [`Activation`]) times `up`, rounded once more. Error bound 2 ULP
         /// against the float64 `act(gate) * up` wherever `act(gate)` is a
         /// normal `f32` or zero (measured figures at

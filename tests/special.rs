@@ -228,12 +228,16 @@ fn softplus_beyond_its_cut_off() {
 }
 
 /// The clamps of the `x sigmoid(v)` family (`|x|` at 112 for `silu`, at 11
-/// for `gelu_tanh`): next to the clamp and past it, out to `±f32::MAX`, the
+/// for `gelu_tanh`, at 64 for `gelu_quick`): next to the clamp and past it, out to `±f32::MAX`, the
 /// right side gives `x` itself and the left side `-0.0` wherever the float64
 /// value rounds so, and every path the scalar path's bits.
 #[test]
 fn logistic_forms_at_and_past_their_clamps() {
-    for (f, clamp) in [(Activation::Silu, 112.0f32), (Activation::GeluTanh, 11.0)] {
+    for (f, clamp) in [
+        (Activation::Silu, 112.0f32),
+        (Activation::GeluTanh, 11.0),
+        (Activation::GeluQuick, 64.0),
+    ] {
         let mut x = Vec::new();
         for v in [clamp, 2.0 * clamp, 1e4, 1e30, f32::MAX] {
             for w in [v.next_down(), v, v.next_up().min(f32::MAX)] {

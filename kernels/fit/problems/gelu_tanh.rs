@@ -8,11 +8,5 @@ use crate::table::Table;
 const K3: f64 = 0.044_715 * 1.595_769_121_605_730_8;
 
 pub fn tables() -> Vec<Table> {
-    vec![scaled_exp::table(
-        "gelu_tanh_exp",
-        K3,
-        "EXP_C2..EXP_C6: e^(K3 r) on [-ln2/(2 K3), ln2/(2 K3)] (and a little \
-         slack), degree 6: 1 + r (K3 + r (c2 + ... + c6 r^4)) (the kernel \
-         multiplies it by 2^n)",
-    )]
+    vec![scaled_exp::table("gelu_tanh_exp", K3, "K3")]
 }

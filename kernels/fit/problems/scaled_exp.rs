@@ -12,8 +12,8 @@ use std::f64::consts::LN_2;
 const SLACK: f64 = 1.0 / 1024.0;
 
 /// The table `name`: `c2..c6` of `1 + K r + c2 r^2 + ... + c6 r^6`, fitted
-/// to `e^(K r)` with relative weight; `about` says so in `K`'s name.
-pub fn table(name: &'static str, k: f64, about: &'static str) -> Table {
+/// to `e^(K r)` with relative weight; `k_name` names `K` in the printout.
+pub fn table(name: &'static str, k: f64, k_name: &str) -> Table {
     let half = LN_2 / (2.0 * k) + SLACK;
     let exp = Polynomial {
         f: Box::new(move |r| (k * r).exp()),
@@ -28,14 +28,22 @@ pub fn table(name: &'static str, k: f64, about: &'static str) -> Table {
             .to_vec(),
         split: None,
         kernel: Some(KernelStep {
-            about: "1 + r (K + r h)  vs  e^(K r)",
-            finish: Box::new(move |r, h, _| 1.0 + h.mul_add(r, k as f32) * r),
+            about: "fma(K + r h, r, 1)  vs  e^(K r)",
+            finish: Box::new(move |r, h, _| h.mul_add(r, k as f32).mul_add(r, 1.0)),
             reference: Box::new(move |r| (k * r).exp()),
         }),
     };
     Table::scalars(
         name,
-        about,
+        // One table per kernel, made once per run of the fitter.
+        Box::leak(
+            format!(
+                "EXP_C2..EXP_C6: e^({k_name} r) on [-ln2/(2 {k_name}), ln2/(2 {k_name})] \
+                 (and a little slack), degree 6: 1 + r ({k_name} + r (c2 + ... + c6 \
+                 r^4)) (the kernel multiplies it by 2^n)"
+            )
+            .into_boxed_str(),
+        ),
         Entry::fit(0, exp),
         &["EXP_C2", "EXP_C3", "EXP_C4", "EXP_C5", "EXP_C6"],
     )
