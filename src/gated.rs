@@ -59,11 +59,12 @@ macro_rules! gated_units {
         /// `gate` or `up` is zero, infinite or NaN, where `gate` is past the
         /// clamp of `swiglu`, `geglu_tanh` or `geglu_quick` (below -112, -11
         /// and -64), and for `geglu` where `|gate| >= 1/2`, these four give
-        /// the bits of `reglu`'s form: the `f32` activation's result (exactly the bits of its
+        /// the two-pass bits (as `reglu` does everywhere): the `f32`
+        /// activation's result (exactly the bits of its
         /// [`Activation`]) times `up`, rounded once more. Error bound 2 ULP
         /// against the float64 `act(gate) * up` wherever `act(gate)` is a
         /// normal `f32` or zero (measured figures at
-        /// [`GatedUnit::max_ulp`]). Where the
+        /// [`GatedUnit::measured_max_ulp`]). Where the
         /// activation is subnormal (or past the clamp) the two-pass product
         /// has already lost relative precision, which a large `up` scales
         /// up. Every path gives the same bits.

@@ -227,10 +227,11 @@ fn softplus_beyond_its_cut_off() {
     }
 }
 
-/// The clamps of the `x sigmoid(v)` family (`|x|` at 112 for `silu`, at 11
-/// for `gelu_tanh`, at 64 for `gelu_quick`): next to the clamp and past it, out to `±f32::MAX`, the
-/// right side gives `x` itself and the left side `-0.0` wherever the float64
-/// value rounds so, and every path the scalar path's bits.
+/// The clamps of the `x sigmoid(v)` family (`|x|` at 112 for `silu`, at 11 for
+/// `gelu_tanh`, at 64 for `gelu_quick`): next to the clamp and past it, out to
+/// `±f32::MAX`, the right side gives `x` itself and the left side `-0.0`
+/// wherever the float64 value rounds so, and every path the scalar path's
+/// bits.
 #[test]
 fn logistic_forms_at_and_past_their_clamps() {
     for (f, clamp) in [
