@@ -337,19 +337,33 @@ pub(crate) fn exp_neg_reduce<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
 pub(crate) struct ScaledExp {
     /// `K` rounded to `f32`: it only scales the reduced argument, so its
     /// rounding costs a relative 2^-25 of `r`.
-    pub(crate) k: f32,
+    k: f32,
     /// `K / ln2` rounded to `f32`.
     pub(crate) k_log2e: f32,
-    /// `L = ln2 / K`, its high part, with few enough bits that `zh - n L_HI`
-    /// is exact.
+    /// `L = ln2 / K` rounded to `f32`, its high part: 24 significant bits,
+    /// which each kernel shows to be few enough that `zh - n L_HI` is exact.
     pub(crate) l_hi: f32,
     /// `L - L_HI` rounded to `f32`.
-    pub(crate) l_lo: f32,
+    l_lo: f32,
     /// `c2..c6` of `e^(K r) ~ 1 + K r + c2 r^2 + ... + c6 r^6`.
-    pub(crate) c: [f32; 5],
+    c: [f32; 5],
 }
 
 impl ScaledExp {
+    /// The constants for `K` (given in `f64`), derived from it, and the
+    /// fitted `c2..c6`.
+    pub(crate) const fn new(k: f64, c: [f32; 5]) -> Self {
+        let l = core::f64::consts::LN_2 / k;
+        let l_hi = l as f32;
+        Self {
+            k: k as f32,
+            k_log2e: (k / core::f64::consts::LN_2) as f32,
+            l_hi,
+            l_lo: (l - l_hi as f64) as f32,
+            c,
+        }
+    }
+
     /// `(m, 2^n)` with `e^(K (zh + zl)) ~ m 2^n`, `m` in `[0.70, 1.42]`.
     #[inline(always)]
     pub(crate) fn eval<S: Simd>(&self, s: S, zh: S::F, zl: Option<S::F>) -> (S::F, Pow2<S>) {
@@ -424,19 +438,6 @@ const fn eighths(t: &[f32; 16]) -> [f32; 8] {
 const EXP2_8_HI: [f32; 8] = eighths(&EXP2_16_HI);
 /// `2^(j/8) - EXP2_8_HI[j]` rounded to `f32`.
 const EXP2_8_LO: [f32; 8] = eighths(&EXP2_16_LO);
-
-/// Checks a [`ScaledExp`]'s constants against `K` (in `f64`): `K` and
-/// `K / ln2` rounded to `f32`, `L_HI` the rounded `ln2 / K` with no bits
-/// below `2^-lsb`, and `L_LO` the rounded remainder.
-#[cfg(test)]
-pub(crate) fn assert_scaled_exp_constants(e: &ScaledExp, k: f64, lsb: i32) {
-    let ln2 = core::f64::consts::LN_2;
-    assert_eq!(e.k, k as f32);
-    assert_eq!(e.k_log2e, (k / ln2) as f32);
-    assert_eq!(e.l_hi, (ln2 / k) as f32);
-    assert_eq!(e.l_lo, (ln2 / k - f64::from(e.l_hi)) as f32);
-    assert_eq!((f64::from(e.l_hi) * 2f64.powi(lsb)).fract(), 0.0);
-}
 
 #[cfg(test)]
 mod tests {
