@@ -792,6 +792,48 @@ mod tests {
         }
     }
 
+    /// Every path's loop of `f` over `x` and `t`, run in the two ways
+    /// `ways` names for the path (a path to run and whether it streams),
+    /// writes the same bits at every length up to `x.len() - offsets` and
+    /// every output offset below `offsets`, and nothing past its elements
+    /// (the rest of `y` keeps `fill`).
+    fn loops_agree<F: VectorFn, A: Element, B: Element>(
+        f: F,
+        (x, t): (&[A], &[A]),
+        offsets: usize,
+        fill: B,
+        ways: impl Fn(Isa) -> [(Isa, bool); 2],
+    ) {
+        fn bytes<B: Element>(v: &[B]) -> &[u8] {
+            // SAFETY: `f32`, `bf16` and `f16` have no padding, so every byte
+            // of the slice is initialized.
+            unsafe { core::slice::from_raw_parts(v.as_ptr().cast(), size_of_val(v)) }
+        }
+        let max = x.len();
+        let mut ys = [vec![fill; max], vec![fill; max]];
+        for &isa in Isa::available() {
+            for offset in 0..offsets {
+                for n in 0..=max - offsets {
+                    for (y, (path, stream)) in ys.iter_mut().zip(ways(isa)) {
+                        y.fill(fill);
+                        let (x, t, y) = (&x[..n], &t[..n], &mut y[offset..offset + n]);
+                        assert!(path.is_available());
+                        let job = Loop { f, x, t, y, stream };
+                        // SAFETY: an available path; the job's slices are its
+                        // own.
+                        unsafe { on_isa(path, job) };
+                    }
+                    let [first, second] = &ys;
+                    assert_eq!(
+                        bytes(first),
+                        bytes(second),
+                        "{isa}, n = {n}, offset {offset}"
+                    );
+                }
+            }
+        }
+    }
+
     /// A streamed loop writes the bits of a plain one, at every length and
     /// output offset (so the body's alignment, which decides whether a loop
     /// streams, takes each value), NaN inputs, the tail and the lanes a fast
@@ -814,29 +856,7 @@ mod tests {
                 _ => 1.5 - i as f32 * 0.02,
             })
             .collect();
-        for &isa in Isa::available() {
-            let mut plain = vec![0.0f32; MAX + 32];
-            let mut streamed = vec![0.0f32; MAX + 32];
-            for offset in 0..16 {
-                for n in 0..=MAX - 16 {
-                    plain.fill(7.0);
-                    streamed.fill(7.0);
-                    for (y, stream) in [(&mut plain, false), (&mut streamed, true)] {
-                        let (x, t, y) = (&x[..n], &t[..n], &mut y[offset..offset + n]);
-                        assert!(isa.is_available());
-                        // SAFETY: an available path; the job's slices are
-                        // its own.
-                        unsafe { on_isa(isa, Loop { f, x, t, y, stream }) };
-                    }
-                    let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-                    assert_eq!(
-                        bits(&plain),
-                        bits(&streamed),
-                        "{isa}, n = {n}, offset {offset}"
-                    );
-                }
-            }
-        }
+        loops_agree(f, (&x, &t), 16, 7.0f32, |isa| [(isa, false), (isa, true)]);
     }
 
     #[test]
@@ -907,33 +927,10 @@ mod tests {
     /// paired loop's aligning vector, the body and the tail each take every
     /// length), and nothing past its elements.
     fn bf16_loop_matches_scalar<F: VectorFn, A: Element>(f: F, x: &[A], t: &[A]) {
-        let max = x.len();
-        let run = |isa: Isa, y: &mut [half::bf16], n: usize, offset: usize| {
-            y.fill(half::bf16::from_bits(0x1234));
-            let (x, t, y) = (&x[..n], &t[..n], &mut y[offset..offset + n]);
-            assert!(isa.is_available());
-            let job = Loop {
-                f,
-                x,
-                t,
-                y,
-                stream: false,
-            };
-            // SAFETY: an available path; the job's slices are its own.
-            unsafe { on_isa(isa, job) };
-        };
-        let mut want = vec![half::bf16::ZERO; max];
-        let mut got = vec![half::bf16::ZERO; max];
-        for &isa in Isa::available() {
-            for offset in 0..32 {
-                for n in 0..=max - 32 {
-                    run(Isa::Scalar, &mut want, n, offset);
-                    run(isa, &mut got, n, offset);
-                    let bits = |v: &[half::bf16]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-                    assert_eq!(bits(&want), bits(&got), "{isa}, n = {n}, offset {offset}");
-                }
-            }
-        }
+        let fill = half::bf16::from_bits(0x1234);
+        loops_agree(f, (x, t), 32, fill, |isa| {
+            [(Isa::Scalar, false), (isa, false)]
+        });
     }
 
     /// The paired loop (from bfloat16) and the store without the NaN test
