@@ -490,7 +490,8 @@ unsafe fn vector_loop<S: Simd, F: VectorFn, A: Element, B: Element, const STREAM
                         // Where none is, a NaN result can only be the `f32::NAN`
                         // a gated unit gives for `0 * inf`, which `store_no_nan`
                         // and the pairs' rounding without the NaN test round to
-                        // the same bits (AVX2, and AVX-512 without AVX512_BF16, on `bf16`).
+                        // the same bits (on `bf16`: AVX2, and AVX-512 without
+                        // AVX512_BF16).
                         let nan = s.any(s.is_nan(fold!($(f.nan_key(s, a[$k], c[$k])),+)));
                         let b = if nan {
                             [$(f.nan_rule(s, a[$k], c[$k], b[$k])),+]

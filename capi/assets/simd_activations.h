@@ -195,8 +195,8 @@ int32_t sa_celu_f16(const uint16_t *x, uint16_t *y, size_t n, float alpha);
    its last rounding, and geglu from a form of gelu of its own where
    |gate| < 1/2; reglu (and those four where gate or up is zero, infinite
    or NaN, where gate is past the clamp of swiglu, geglu_tanh or
-   geglu_quick, and for geglu where |gate| >= 1/2) give the activation's float result times up,
-   rounded once. At most 2 ULP against the exact product wherever
+   geglu_quick, and for geglu where |gate| >= 1/2) give the activation's
+   float result times up, rounded once. At most 2 ULP against the exact product wherever
    act(gate) is a normal float or zero (see the README). y == gate computes in
    place; y must not overlap up. float pointers 4-byte aligned, uint16_t ones (bf16 or
    binary16 bits) 2-byte aligned; NULL only with n == 0. */
