@@ -1,7 +1,10 @@
 //! All cores against one thread (the `rayon` feature): `gelu` (bound by
 //! arithmetic) and `relu` (bound by memory, beside a plain copy of the same
 //! bytes), from 16 Ki to 16 Mi elements, to find where splitting starts to
-//! pay (`PARALLEL_MIN`).
+//! pay (`PARALLEL_MIN`), and at 128 Mi (512 MiB in and out, more than the
+//! largest cache of the machines measured), where `relu`'s output is
+//! stored past the caches, by the pieces of the all-cores call as by the
+//! one-thread call.
 //!
 //! `cargo bench --features rayon --bench parallel`
 
@@ -19,6 +22,7 @@ fn parallel(c: &mut Criterion) {
         512 << 10,
         1 << 20,
         16 << 20,
+        128 << 20,
     ] {
         let x: Vec<f32> = (0..n).map(|i| (i as f32 * 0.01).sin() * 8.0).collect();
         let mut y = vec![0.0f32; n];

@@ -214,11 +214,26 @@ impl Activation {
     /// # Panics
     /// If `x.len() != y.len()`; the message gives both lengths.
     pub fn forward_on<T: Element>(&self, isa: Isa, x: &[T], y: &mut [T]) -> Result<(), Error> {
+        self.forward_piece_on(isa, x, y, x.len())
+    }
+
+    /// [`Activation::forward_on`] on a piece of a call of `whole` output
+    /// elements (a call on all cores): the same bits, and the piece's
+    /// output is stored past the caches where the whole call's would be
+    /// ([`Erased::whole`]).
+    pub(crate) fn forward_piece_on<T: Element>(
+        &self,
+        isa: Isa,
+        x: &[T],
+        y: &mut [T],
+        whole: usize,
+    ) -> Result<(), Error> {
         check_lengths(self.name(), x.len(), y.len());
         let isa = isa.check()?;
+        let io = Erased::new(x.as_ptr(), y.as_mut_ptr(), x.len()).piece_of(whole);
         // SAFETY: `isa` is available; `x` and `y` are distinct borrows of
         // `x.len()` elements.
-        unsafe { self.run_erased(isa, Erased::new(x.as_ptr(), y.as_mut_ptr(), x.len())) }
+        unsafe { self.run_erased(isa, io) }
     }
 
     /// Applies the function to `x` in place on exactly the path `isa`.
@@ -249,7 +264,14 @@ impl Activation {
     pub(crate) unsafe fn run_erased(&self, isa: Isa, io: Erased) -> Result<(), Error> {
         use crate::element::Format::{Bf16, F16, F32};
         use half::{bf16, f16};
-        let Erased { x, a, y, b, n } = io;
+        let Erased {
+            x,
+            a,
+            y,
+            b,
+            n,
+            whole,
+        } = io;
         macro_rules! run {
             ($a:ty, $b:ty) => {
                 self.kernel_use(ForwardRaw {
@@ -257,6 +279,7 @@ impl Activation {
                     x: x.cast::<$a>(),
                     y: y.cast::<$b>(),
                     n,
+                    whole,
                 })
             };
         }
@@ -296,7 +319,7 @@ impl Activation {
         #[repr(C, align(64))]
         struct Chunk([MaybeUninit<f32>; MIXED_CHUNK]);
 
-        let Erased { x, a, y, b, n } = io;
+        let Erased { x, a, y, b, n, .. } = io;
         debug_assert!(a != b, "run_mixed serves differing formats only");
         // Parameters first: nothing is written on error. (The kernel calls
         // below build the same kernel from the same parameters, so they
@@ -333,6 +356,7 @@ impl Activation {
                             y: wide.cast(),
                             b: F32,
                             n: len,
+                            whole: len,
                         },
                     );
                     wide.cast_const()
@@ -352,6 +376,7 @@ impl Activation {
                             y: ys,
                             b,
                             n: len,
+                            whole: len,
                         },
                     );
                 }
@@ -372,7 +397,7 @@ impl Activation {
 unsafe fn convert(isa: Isa, io: Erased) {
     use crate::element::Format::{Bf16, F16, F32};
     use half::{bf16, f16};
-    let Erased { x, a, y, b, n } = io;
+    let Erased { x, a, y, b, n, .. } = io;
     macro_rules! run {
         ($a:ty, $b:ty) => {
             // SAFETY: the caller's guarantees.
@@ -380,9 +405,8 @@ unsafe fn convert(isa: Isa, io: Erased) {
                 dispatch::one_input(
                     isa,
                     kernels::step::Identity,
-                    x.cast::<$a>(),
-                    y.cast::<$b>(),
-                    n,
+                    (x.cast::<$a>(), y.cast::<$b>()),
+                    (n, n),
                 )
             }
         };
@@ -688,12 +712,14 @@ impl FromStr for Activation {
 }
 
 /// Runs the kernel from `x` into `y` (`n` elements each, `x == y` in place;
-/// `y` may be uninitialized and is only written).
+/// `y` may be uninitialized and is only written), part of a call of `whole`
+/// output elements ([`Erased::whole`]).
 struct ForwardRaw<A, B> {
     isa: Isa,
     x: *const A,
     y: *mut B,
     n: usize,
+    whole: usize,
 }
 
 impl<A: Element, B: Element> KernelUse for ForwardRaw<A, B> {
@@ -702,7 +728,7 @@ impl<A: Element, B: Element> KernelUse for ForwardRaw<A, B> {
         // SAFETY: `run_erased`'s caller's guarantees: `isa` is available,
         // `x` and `y` valid for `n` elements, the same or not overlapping;
         // the driver never reads `y` before writing it.
-        unsafe { dispatch::one_input(self.isa, kernel, self.x, self.y, self.n) }
+        unsafe { dispatch::one_input(self.isa, kernel, (self.x, self.y), (self.n, self.whole)) }
     }
 }
 

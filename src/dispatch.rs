@@ -165,8 +165,17 @@ fn path_streams(isa: Isa) -> bool {
 /// As [`on_isa`].
 #[inline(never)]
 unsafe fn on_isa_apart<J: SimdJob>(isa: Isa, job: J) -> J::Output {
+    #[cfg(test)]
+    STREAMED_JOBS.with(|jobs| jobs.set(jobs.get() + 1));
     // SAFETY: the caller's guarantees, passed on.
     unsafe { on_isa(isa, job) }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The jobs this thread has run streamed (through [`on_isa_apart`]),
+    /// for the tests of the streaming decision.
+    pub(crate) static STREAMED_JOBS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
 }
 
 /// The one-input driver over one slice.
@@ -190,7 +199,10 @@ impl<K: Kernel, A: Element, B: Element, const STREAM: bool> SimdJob
     }
 }
 
-/// Applies `kernel` to `n` elements from `x` into `y` on path `isa`.
+/// Applies `kernel` to `n` elements from `x` into `y` on path `isa`, part
+/// of a call of `whole` output elements (`n` itself, or more for a piece
+/// of a call on all cores), which decides whether the output is streamed
+/// ([`driver::stream_wanted`]).
 ///
 /// # Safety
 /// `isa` must be available on this CPU (`isa.is_available()`); `x` must be
@@ -200,11 +212,10 @@ impl<K: Kernel, A: Element, B: Element, const STREAM: bool> SimdJob
 pub(crate) unsafe fn one_input<K: Kernel, A: Element, B: Element>(
     isa: Isa,
     kernel: K,
-    x: *const A,
-    y: *mut B,
-    n: usize,
+    (x, y): (*const A, *mut B),
+    (n, whole): (usize, usize),
 ) {
-    let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, n, (x, x, y));
+    let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, whole, (x, x, y));
     let plain = OneInputJob::<K, A, B, false> { kernel, x, y, n };
     let streamed = OneInputJob::<K, A, B, true> { kernel, x, y, n };
     // SAFETY: the caller's guarantees, passed on.
@@ -219,7 +230,10 @@ pub(crate) unsafe fn one_input<K: Kernel, A: Element, B: Element>(
 
 /// The pointers and layout of a two-input job: `blocks` blocks of `len`
 /// elements, block `b` at `x + b * strides[0]`, `t + b * strides[1]` and
-/// `y + b * strides[2]`.
+/// `y + b * strides[2]`; `whole` is the output elements of the call they
+/// are part of, which decides whether the output is streamed
+/// ([`driver::stream_wanted`]): `blocks * len`, or more for a piece of a
+/// call on all cores.
 #[derive(Clone, Copy)]
 pub(crate) struct Blocks<A, B> {
     pub(crate) x: *const A,
@@ -228,6 +242,7 @@ pub(crate) struct Blocks<A, B> {
     pub(crate) blocks: usize,
     pub(crate) len: usize,
     pub(crate) strides: [usize; 3],
+    pub(crate) whole: usize,
 }
 
 impl<A, B> Blocks<A, B> {
@@ -246,7 +261,13 @@ impl<A, B> Blocks<A, B> {
             blocks,
             len: period,
             strides: [period, 0, period],
+            whole: blocks.saturating_mul(period),
         }
+    }
+
+    /// These blocks as a piece of a call of `whole` output elements.
+    pub(crate) fn piece_of(self, whole: usize) -> Self {
+        Blocks { whole, ..self }
     }
 }
 
@@ -271,6 +292,7 @@ impl<K: TwoInputKernel, A: Element, B: Element, const STREAM: bool> SimdJob
             blocks,
             len,
             strides: [sx, st, sy],
+            ..
         } = self.io;
         for b in 0..blocks {
             // SAFETY: `two_inputs`'s caller guarantees every block's ranges.
@@ -299,8 +321,8 @@ pub(crate) unsafe fn two_inputs<K: TwoInputKernel, A: Element, B: Element>(
     io: Blocks<A, B>,
 ) {
     // Decided once for the whole output.
-    let (first, total) = ((io.x, io.t, io.y), io.blocks.saturating_mul(io.len));
-    let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, total, first);
+    let first = (io.x, io.t, io.y);
+    let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, io.whole, first);
     let plain = TwoInputsJob::<K, A, B, false> { kernel, io };
     let streamed = TwoInputsJob::<K, A, B, true> { kernel, io };
     // SAFETY: the caller's guarantees, passed on.

@@ -75,6 +75,11 @@ pub(crate) struct Erased {
     pub(crate) y: *mut (),
     pub(crate) b: Format,
     pub(crate) n: usize,
+    /// The output elements of the call these `n` are part of: `n`, or the
+    /// whole slice's for a piece of a call on all cores, so that a piece
+    /// streams its output where the whole call would
+    /// ([`stream_wanted`](crate::driver::stream_wanted)).
+    pub(crate) whole: usize,
 }
 
 /// The storage format of `E`.
@@ -93,7 +98,14 @@ impl Erased {
             y: y.cast(),
             b: B::FORMAT,
             n,
+            whole: n,
         }
+    }
+
+    /// These elements as a piece of a call of `whole` output elements.
+    #[inline(always)]
+    pub(crate) fn piece_of(self, whole: usize) -> Erased {
+        Erased { whole, ..self }
     }
 }
 

@@ -206,12 +206,26 @@ impl GatedUnit {
         up: &[T],
         y: &mut [T],
     ) -> Result<(), Error> {
+        self.forward_piece_on(isa, (gate, up), y, y.len())
+    }
+
+    /// [`GatedUnit::forward_on`] on a piece of a call of `whole` output
+    /// elements (a call on all cores): the same bits, and the piece's
+    /// output is stored past the caches where the whole call's would be
+    /// ([`Blocks::whole`]).
+    pub(crate) fn forward_piece_on<T: Element>(
+        self,
+        isa: Isa,
+        (gate, up): (&[T], &[T]),
+        y: &mut [T],
+        whole: usize,
+    ) -> Result<(), Error> {
         self.check_lengths(gate.len(), up.len(), y.len());
         let isa = isa.check()?;
         let io = Blocks::periodic(gate.as_ptr(), up.as_ptr(), y.as_mut_ptr(), [1, y.len()]);
         // SAFETY: `gate` and `up` are shared borrows and `y` an exclusive
         // one, all of `y.len()` elements, so `y` overlaps neither.
-        unsafe { self.run(isa, io) };
+        unsafe { self.run(isa, io.piece_of(whole)) };
         Ok(())
     }
 
@@ -318,6 +332,20 @@ impl GatedUnit {
         half_len: usize,
         swapped: bool,
     ) -> Result<(), Error> {
+        let whole = y.len();
+        self.forward_rows_piece_on(isa, (x, y), (half_len, swapped), whole)
+    }
+
+    /// [`GatedUnit::forward_rows_on`] on a piece of a call of `whole`
+    /// output elements (a call on all cores), as
+    /// [`GatedUnit::forward_piece_on`].
+    pub(crate) fn forward_rows_piece_on<T: Element>(
+        self,
+        isa: Isa,
+        (x, y): (&[T], &mut [T]),
+        (half_len, swapped): (usize, bool),
+        whole: usize,
+    ) -> Result<(), Error> {
         self.check_rows_lengths(x.len(), y.len());
         let isa = isa.check()?;
         if half_len == 0 || !y.len().is_multiple_of(half_len) {
@@ -350,6 +378,7 @@ impl GatedUnit {
             blocks: y.len() / half_len,
             len: half_len,
             strides: [2 * half_len, 2 * half_len, half_len],
+            whole,
         };
         // SAFETY: row `r` reads `half_len` elements of `x` from `2 r
         // half_len` and `2 r half_len + half_len`, and writes `y` from `r
@@ -372,6 +401,7 @@ impl GatedUnit {
             blocks,
             len,
             strides,
+            whole,
         } = io;
         let erased = Blocks {
             x: x.cast::<()>(),
@@ -380,6 +410,7 @@ impl GatedUnit {
             blocks,
             len,
             strides,
+            whole,
         };
         // SAFETY: the caller's guarantees, with `T`'s format.
         unsafe { self.run_erased(isa, erased, element::format::<T>()) }
@@ -414,6 +445,7 @@ impl GatedUnit {
                 blocks: io.blocks,
                 len: io.len,
                 strides: io.strides,
+                whole: io.whole,
             }
         }
         match format {
