@@ -21,6 +21,7 @@ fn rten(f: Activation, x: &[f32]) -> Vec<f32> {
         Activation::Silu => rv::Silu {}.map(x, &mut y),
         Activation::Gelu => rv::Gelu {}.map(x, &mut y),
         Activation::GeluTanh => rv::ApproxGelu {}.map(x, &mut y),
+        Activation::GeluQuick => rv::Swish { alpha: 1.702 }.map(x, &mut y),
         _ => unreachable!("no rten-vecmath version"),
     };
     out.to_vec()
@@ -53,6 +54,7 @@ fn main() {
         Activation::Silu,
         Activation::Gelu,
         Activation::GeluTanh,
+        Activation::GeluQuick,
     ] {
         let (peer, peer_at) = max_error(f, &x, &rten(f, &x));
         let mut y = vec![0.0; x.len()];

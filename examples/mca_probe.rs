@@ -45,6 +45,7 @@ ours! {
     ours_gelu_tanh: |x, y| sa::gelu_tanh(x, y);
     ours_softplus: |x, y| sa::softplus(x, y, 1.0, 20.0).unwrap();
     ours_mish: |x, y| sa::mish(x, y);
+    ours_gelu_quick: |x, y| sa::gelu_quick(x, y);
 }
 
 rten! {
@@ -55,6 +56,7 @@ rten! {
     rten_silu: rv::Silu {};
     rten_gelu: rv::Gelu {};
     rten_gelu_tanh: rv::ApproxGelu {};
+    rten_gelu_quick: rv::Swish { alpha: 1.702 };
 }
 
 fn main() {

@@ -27,7 +27,7 @@ cd "$(dirname "$0")/.."
 MCA=llvm-mca-19
 ITERATIONS=${MCA_ITERATIONS:-500}
 TARGET_DIR=target/mca
-FUNCTIONS=(${MCA_FUNCTIONS:-exp erf tanh sigmoid silu gelu gelu_tanh softplus mish})
+FUNCTIONS=(${MCA_FUNCTIONS:-exp erf tanh sigmoid silu gelu gelu_tanh softplus mish gelu_quick})
 # path, target triple, objdump, llvm-mca triple, register, f32 lanes, models
 PATHS=(
     "neon aarch64-unknown-linux-gnu aarch64-linux-gnu-objdump aarch64 q 4 neoverse-v2 neoverse-n1 apple-m1"
@@ -88,6 +88,7 @@ declare -A KERNEL=(
     [exp]=exp::Exp [erf]=erf::Erf [tanh]=tanh::Tanh [sigmoid]=sigmoid::Sigmoid
     [silu]=sigmoid::Silu [gelu]=gelu::Gelu [gelu_tanh]=gelu_tanh::GeluTanh
     [softplus]="softplus::Softplus<false, false, true>" [mish]=mish::Mish
+    [gelu_quick]=gelu_quick::GeluQuick
 )
 
 # Whether a demangled name ($1) is on the f32 path of kernel $2: it names no
@@ -169,7 +170,8 @@ for entry in "${PATHS[@]}"; do
             loops+=("$loop")
             wrapper=$(awk -v name="mca_probe::${side}_$function" '{ a = $1; $1 = $2 = ""; sub(/^ +/, "") }
                 $0 == name { print a; exit }' "$symbols")
-            # rten-vecmath has no softplus or mish.
+            # rten-vecmath has no softplus or mish (its `gelu_quick` is
+            # `Swish { alpha: 1.702 }`).
             [ -n "$wrapper" ] || continue
             {
                 disassemble "$objdump" "$wrapper" "$binary" "$symbols"

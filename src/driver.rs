@@ -128,7 +128,7 @@ fn large_output_streams(bytes: usize, (x, t, y): (*const u8, *const u8, *const u
 /// Below this many bytes of output a call does not ask the cache's size
 /// (and does not stream, should CPUID give a smaller one, as some virtual
 /// machines' may).
-const STREAM_FLOOR_BYTES: usize = 1 << 20;
+pub(crate) const STREAM_FLOOR_BYTES: usize = 1 << 20;
 
 /// Orders a call's streamed stores before its return
 /// ([`Simd::stream_fence`]), where it streams.

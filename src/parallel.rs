@@ -10,7 +10,7 @@
 //! is handed the whole call's length, so that a memory-bound function's
 //! pieces store their output past the caches where the call as a whole
 //! would on one thread (see the README's Throughput section: `relu` at
-//! 128 Mi on both cores of a Xeon, 5.06 Gelem/s so against 3.85 with each
+//! 128 Mi on both cores of a Xeon, 5.06 Gelem/s against 3.85 with each
 //! piece deciding for itself).
 //!
 //! Up to [`CALLER_WORKS_MAX`] elements the calling thread works too: it and
@@ -541,10 +541,11 @@ mod tests {
         }
     }
 
-    /// A piece of a call streams its output where the whole call would
-    /// (`forward_par` hands each piece the whole call's length), and gives
-    /// the bits of the plain call: `relu`, `reglu` and its rows, with inputs
-    /// and output at three offsets each.
+    /// A piece of a call streams its output where the whole call would (the
+    /// `_par` forms hand each piece the whole call's length, which a test
+    /// could reach only with outputs the size of the largest cache), and
+    /// gives the bits of the plain call: `relu`, `reglu` and its rows, with
+    /// inputs and output at three offsets each.
     #[test]
     fn pieces_stream_as_the_whole_call_would() {
         use crate::dispatch::STREAMED_JOBS;
@@ -555,7 +556,7 @@ mod tests {
         if min == usize::MAX || isa == Isa::Scalar {
             return;
         }
-        let whole = min / 4 + 1;
+        let whole = min.max(crate::driver::STREAM_FLOOR_BYTES) / 4 + 1;
         let n = 3 * CHUNK / 2;
         let x: Vec<f32> = (0..2 * n + 64)
             .map(|i| (i as f32 * 0.37).sin() * 9.0)

@@ -28,6 +28,8 @@ pub fn rten(f: Activation, path: RtenPath, x: &[f32], y: &mut [MaybeUninit<f32>]
         Activation::Silu => rten_map(rv::Silu {}, path, x, y),
         Activation::Gelu => rten_map(rv::Gelu {}, path, x, y),
         Activation::GeluTanh => rten_map(rv::ApproxGelu {}, path, x, y),
+        // `x sigmoid(alpha x)`, QuickGELU at `alpha = 1.702`.
+        Activation::GeluQuick => rten_map(rv::Swish { alpha: 1.702 }, path, x, y),
         Activation::Elu { alpha } => rten_map(rv::Elu { alpha }, path, x, y),
         Activation::LeakyRelu { negative_slope } => rten_map(
             rv::LeakyRelu {
