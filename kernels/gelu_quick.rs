@@ -29,6 +29,14 @@
 //! half the smallest subnormal, and so is every value to its left); past 64
 //! on the right, `W` rounds to `-0.0`, so `gelu_quick(x) = x` there.
 //!
+//! Within `|x| <= 48` it takes `silu`'s short form (`XSigmoid::short`; the
+//! driver's main loop takes it for an iteration whose every `|x|` is within
+//! the bound): `E` is normal there (at least about `2^-117.9`), so it is
+//! scaled first and the quotient of `E / (1 + E)` is taken at its scale,
+//! with no clamp and no scaling after; the general form takes the same
+//! operations within the bound (`XSigmoid::rounded_within`), so the bits are
+//! the same either way.
+//!
 //! The gated unit (`geglu_quick`) rounds the product by `up` once from the
 //! value before the last rounding, as `geglu_tanh` does (`XSigmoid::times`).
 //!
@@ -39,7 +47,7 @@
 //! Special values: `gelu_quick(NaN) = NaN`, `gelu_quick(-inf) = -0.0`,
 //! `gelu_quick(+inf) = +inf`, `gelu_quick(±0) = ±0`.
 
-use super::exp::ScaledExp;
+use super::exp::{Pow2, ScaledExp};
 use super::sigmoid::{XSigmoid, XSigmoidForm};
 use crate::simd::Simd;
 
@@ -47,7 +55,10 @@ use crate::simd::Simd;
 /// `0x1.3a4cbep+1`), and `L = ln2 / K` in two parts (`0x1.a10754p-2` and
 /// `-0x1.2f1ed0p-28`). `c2..c6` as fitted (relative error 2^-28.2 with the
 /// `f32` coefficients and the exact `K`; `fit -- gelu_quick_exp`).
-const EXP: ScaledExp = ScaledExp::new(1.702, [EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_C6]);
+const EXP: ScaledExp = ScaledExp::new(K, [EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_C6]);
+
+/// QuickGELU's factor.
+const K: f64 = 1.702;
 
 /// `c2..c6` of `EXP` (`fit -- gelu_quick_exp`, which prints them so).
 const EXP_C2: f32 = 1.448_401_8e0; // 0x1.72ca76p+0
@@ -63,25 +74,56 @@ const EXP_C6: f32 = 3.357_948e-2; // 0x1.131546p-5
 /// `|x|` is clamped to this where it enters the exponential.
 const X_MAX: f32 = 64.0;
 
+/// The short form's bound: within `|x| <= 48`, `E = e^-(K |x|)` is at least
+/// `e^-81.7` (about `2^-117.9`), normal.
+const SHORT_MAX: f32 = 48.0;
+
 /// `gelu_quick`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GeluQuick;
 
 impl XSigmoidForm for GeluQuick {
-    /// Four vectors per iteration on AVX2, as `silu`: on the Emerald Rapids
-    /// Xeon 3% faster at 4 Ki and 5% at 1 Mi (the median over four and
-    /// five alternating runs of each run's best), and `scripts/mca.sh` 1.62 to 1.52
-    /// cycles per element on `alderlake`, 2.26 to 2.14 on `icelake-server`,
-    /// 2.01 to 2.03 on `znver4`.
-    const WIDE: bool = true;
+    /// Two vectors per iteration on AVX2 (the path's default), unlike
+    /// `silu`: with the short form, `scripts/mca.sh` puts four at 2.54
+    /// cycles per element against 1.69 on `znver4` and 2.66 against 1.78 on
+    /// `znver3` (1.36 against 1.38 on `alderlake`, 1.75 against 1.84 on
+    /// `icelake-server`), where the Emerald Rapids Xeon ran four about 5%
+    /// faster (the best of five alternating runs at 4 Ki and 1 Mi); the
+    /// model's loss on the AMD cores outweighs that. (Before the short form,
+    /// four was level on `znver4` and 3 to 5% faster on the Xeon.)
+    const WIDE: bool = false;
 
     #[inline(always)]
     fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S> {
         let a = s.abs_min(x, s.splat(X_MAX));
-        // -K a = n ln2 + K r, e^(K r) = m rounded once.
-        let (m, p) = EXP.eval(s, s.or(a, s.splat(-0.0)), None);
+        let (m, p) = e_neg(s, a);
         XSigmoid::new(s, x, (a, X_MAX), m, p)
     }
+
+    /// The general form, but the short form's operations within
+    /// `|x| <= SHORT_MAX` ([`XSigmoid::rounded_within`]).
+    #[inline(always)]
+    fn rounded<S: Simd>(s: S, x: S::F) -> S::F {
+        let a = s.abs_min(x, s.splat(X_MAX));
+        XSigmoid::rounded_within(s, x, (a, X_MAX), e_neg(s, a), SHORT_MAX)
+    }
+
+    const SHORT_MAX: Option<f32> = Some(SHORT_MAX);
+
+    /// `E` scaled first and the quotient at its scale ([`XSigmoid::short`]),
+    /// as `silu`'s short form: no clamp and no scaling after.
+    #[inline(always)]
+    fn rounded_short<S: Simd>(s: S, x: S::F) -> S::F {
+        let a = s.abs(x);
+        XSigmoid::short(s, x, a, e_neg(s, a))
+    }
+}
+
+/// `E = e^-(K a) = m 2^n` for `a >= 0` (`|x|`, clamped or not):
+/// `-K a = n ln2 + K r`, `e^(K r) = m` rounded once.
+#[inline(always)]
+fn e_neg<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
+    EXP.eval(s, s.or(a, s.splat(-0.0)), None)
 }
 
 #[cfg(test)]
@@ -92,6 +134,18 @@ mod tests {
     /// docs): `n = 0` below 0.2, and from 0.2 on, over every 61st `f32` (an
     /// odd stride, so the low bits of `a` take every pattern), the
     /// difference, exact in `f64`, is an `f32`.
+    #[test]
+    fn short_form_gives_its_value_within_its_bound() {
+        crate::kernels::assert_short_form_gives_apply(GeluQuick);
+    }
+
+    /// `E` is normal within the short form's bound.
+    #[test]
+    fn short_form_bound_keeps_e_normal() {
+        let e = (-K * f64::from(SHORT_MAX)).exp();
+        assert!(e >= f64::from(f32::MIN_POSITIVE), "{e:e}");
+    }
+
     #[test]
     fn first_step_of_the_reduction_is_exact() {
         let (k_log2e, l_hi) = (f64::from(EXP.k_log2e), f64::from(EXP.l_hi));

@@ -196,21 +196,12 @@ impl XSigmoidForm for Silu {
     }
 
     /// `silu`'s value on every lane, without a branch: the general form,
-    /// but within `|x| <= SHORT_BOUND` the quotient of `E / (1 + E)` (`E`
-    /// is exact there) and the last scaling by `2^0` (exact), which are the
-    /// short form's operations, so the bits are the short form's there.
-    /// Three operations more than the general form alone on AVX-512 (a
-    /// compare and two selects: the numerator and the power of two's `n`),
-    /// four on AVX2 and NEON (the power of two's shifter sum is selected,
-    /// so the two scalings no longer share its shift).
+    /// but the short form's operations within `|x| <= SHORT_BOUND`
+    /// ([`XSigmoid::rounded_within`]).
     #[inline(always)]
     fn rounded<S: Simd>(s: S, x: S::F) -> S::F {
         let (a, m, p) = Self::reduce(s, x);
-        let big_e = p.scale(s, m);
-        let within = s.le(a, s.splat(SHORT_BOUND));
-        let quotient = logistic_of(s, big_e, s.select(within, big_e, m));
-        let p = Pow2::one(s).select(s, within, p);
-        XSigmoid::of_quotient(s, x, (a, CLAMP), quotient, p).rounded(s)
+        XSigmoid::rounded_within(s, x, (a, CLAMP), (m, p), SHORT_BOUND)
     }
 
     const SHORT_MAX: Option<f32> = Some(SHORT_BOUND);
@@ -262,7 +253,9 @@ impl Silu {
     /// docs).
     #[inline(always)]
     fn short<S: Simd>(s: S, x: S::F) -> S::F {
-        Self::at_scale(s, x, s.abs(x)).sum(s)
+        let a = s.abs(x);
+        let (m, p) = exp_neg(s, a);
+        XSigmoid::short(s, x, a, (m, p))
     }
 
     /// The short forms' `x sigmoid(x)` before its last rounding, from `a`
@@ -417,6 +410,40 @@ impl<S: Simd> XSigmoid<S> {
     #[inline(always)]
     fn at_scale(s: S, x: S::F, a: S::F, quotient: Quotient<S>) -> Self {
         Self::of_quotient(s, x, (a, f32::INFINITY), quotient, Pow2::one(s))
+    }
+
+    /// The value of a function of this form on every lane, without a
+    /// branch, from `a` (with its clamp) and `E = m 2^n` ([`XSigmoid::new`]'s
+    /// arguments): the general form, but within `a <= bound` (where `E` is
+    /// normal) the quotient of `E / (1 + E)` and the last scaling by `2^0`
+    /// (exact), which are [`XSigmoid::short`]'s operations, so the bits are
+    /// the short form's there. Three operations more than the general form
+    /// alone on AVX-512 (a compare and two selects: the numerator and the
+    /// power of two's `n`), four on AVX2 and NEON (the power of two's shifter
+    /// sum is selected, so the two scalings no longer share its shift).
+    #[inline(always)]
+    pub(crate) fn rounded_within(
+        s: S,
+        x: S::F,
+        (a, clamp): (S::F, f32),
+        (m, p): (S::F, Pow2<S>),
+        bound: f32,
+    ) -> S::F {
+        let big_e = p.scale(s, m);
+        let within = s.le(a, s.splat(bound));
+        let quotient = logistic_of(s, big_e, s.select(within, big_e, m));
+        let p = Pow2::one(s).select(s, within, p);
+        Self::of_quotient(s, x, (a, clamp), quotient, p).rounded(s)
+    }
+
+    /// The short form's value, from `a = |x|` and `E = m 2^n` normal (`E` is
+    /// scaled first, [`Pow2::scale_normal`], and the quotient of
+    /// `E / (1 + E)` taken at its scale): [`XSigmoid::rounded_within`]'s
+    /// value within its bound, with no scaling after.
+    #[inline(always)]
+    pub(crate) fn short(s: S, x: S::F, a: S::F, (m, p): (S::F, Pow2<S>)) -> S::F {
+        let big_e = p.scale_normal(s, m);
+        Self::at_scale(s, x, a, logistic_of(s, big_e, big_e)).sum(s)
     }
 
     /// From `x`, `a` (with its clamp), the quotient and the power of two

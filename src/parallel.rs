@@ -562,6 +562,8 @@ mod tests {
             .map(|i| (i as f32 * 0.37).sin() * 9.0)
             .collect();
         let streamed = || STREAMED_JOBS.with(|jobs| jobs.get());
+        let same_bits =
+            |w: &[f32], g: &[f32]| w.iter().zip(g).all(|(w, g)| w.to_bits() == g.to_bits());
         // Inputs and outputs each at an offset in elements from the start
         // of their allocations.
         for (offset, at) in [(0, 0), (3, 1), (16, 8)] {
@@ -578,22 +580,14 @@ mod tests {
                 .forward_piece_on(isa, a, got, whole)
                 .unwrap();
             assert_eq!(streamed(), before + 1, "relu at offset {offset}");
-            assert!(
-                want.iter()
-                    .zip(&*got)
-                    .all(|(w, g)| w.to_bits() == g.to_bits())
-            );
+            assert!(same_bits(want, got), "relu bits at offset {offset}");
 
             let unit = GatedUnit::ReGlu;
             unit.forward_on(isa, a, b, want).unwrap();
             got.fill(0.0);
             unit.forward_piece_on(isa, (a, b), got, whole).unwrap();
             assert_eq!(streamed(), before + 2, "reglu at offset {offset}");
-            assert!(
-                want.iter()
-                    .zip(&*got)
-                    .all(|(w, g)| w.to_bits() == g.to_bits())
-            );
+            assert!(same_bits(want, got), "reglu bits at offset {offset}");
 
             let rows = &x[offset..][..2 * n];
             unit.forward_rows_on(isa, rows, want, n / 3, true).unwrap();
@@ -601,11 +595,7 @@ mod tests {
             unit.forward_rows_piece_on(isa, (rows, got), (n / 3, true), whole)
                 .unwrap();
             assert_eq!(streamed(), before + 3, "reglu rows at offset {offset}");
-            assert!(
-                want.iter()
-                    .zip(&*got)
-                    .all(|(w, g)| w.to_bits() == g.to_bits())
-            );
+            assert!(same_bits(want, got), "reglu rows bits at offset {offset}");
         }
     }
 
