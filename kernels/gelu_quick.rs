@@ -83,15 +83,15 @@ const SHORT_MAX: f32 = 48.0;
 pub(crate) struct GeluQuick;
 
 impl XSigmoidForm for GeluQuick {
-    /// Two vectors per iteration on AVX2 (the path's default), unlike
-    /// `silu`: with the short form, `scripts/mca.sh` puts four at 2.54
-    /// cycles per element against 1.69 on `znver4` and 2.66 against 1.78 on
-    /// `znver3` (1.36 against 1.38 on `alderlake`, 1.75 against 1.84 on
-    /// `icelake-server`), where the Emerald Rapids Xeon ran four about 5%
-    /// faster (the best of five alternating runs at 4 Ki and 1 Mi); the
-    /// model's loss on the AMD cores outweighs that. (Before the short form,
-    /// four was level on `znver4` and 3 to 5% faster on the Xeon.)
-    const WIDE: bool = false;
+    /// Four vectors per iteration on AVX2, as `silu`: with the short form
+    /// the Emerald Rapids Xeon ran four about 5% faster than two (the best
+    /// of five alternating runs at 4 Ki and 1 Mi). `scripts/mca.sh` puts
+    /// four behind on the AMD models (2.54 cycles per element against 1.69
+    /// on `znver4`, 2.66 against 1.78 on `znver3`; 1.36 against 1.38 on
+    /// `alderlake`, 1.75 against 1.84 on `icelake-server`), but those models
+    /// also put two ahead of four for `softplus`, which the Zen 4 itself ran
+    /// 16 to 19% faster with four; no AMD core measured it.
+    const WIDE: bool = true;
 
     #[inline(always)]
     fn unrounded<S: Simd>(s: S, x: S::F) -> XSigmoid<S> {
@@ -130,22 +130,27 @@ fn e_neg<S: Simd>(s: S, a: S::F) -> (S::F, Pow2<S>) {
 mod tests {
     use super::*;
 
-    /// `-a - n L_HI` is exact for every `a` in `[0, 64]` (see the module's
-    /// docs): `n = 0` below 0.2, and from 0.2 on, over every 61st `f32` (an
-    /// odd stride, so the low bits of `a` take every pattern), the
-    /// difference, exact in `f64`, is an `f32`.
     #[test]
     fn short_form_gives_its_value_within_its_bound() {
         crate::kernels::assert_short_form_gives_apply(GeluQuick);
     }
 
-    /// `E` is normal within the short form's bound.
+    /// `E = m 2^n` is normal within the short form's bound, as its scaling
+    /// by `2^n` first takes for granted: at `|x| = SHORT_MAX` the kernel's
+    /// `n` is at least -125 (and `m`, `e^(K r)` with `|K r| <= ln2/2`, at
+    /// least `2^-1/2`), and `E` itself at least the smallest normal.
     #[test]
     fn short_form_bound_keeps_e_normal() {
+        let n = (-f64::from(SHORT_MAX) * f64::from(EXP.k_log2e)).round_ties_even();
+        assert!(n >= -125.0, "n = {n}");
         let e = (-K * f64::from(SHORT_MAX)).exp();
         assert!(e >= f64::from(f32::MIN_POSITIVE), "{e:e}");
     }
 
+    /// `-a - n L_HI` is exact for every `a` in `[0, 64]` (see the module's
+    /// docs): `n = 0` below 0.2, and from 0.2 on, over every 61st `f32` (an
+    /// odd stride, so the low bits of `a` take every pattern), the
+    /// difference, exact in `f64`, is an `f32`.
     #[test]
     fn first_step_of_the_reduction_is_exact() {
         let (k_log2e, l_hi) = (f64::from(EXP.k_log2e), f64::from(EXP.l_hi));
@@ -162,7 +167,7 @@ mod tests {
     /// Every `x` below -64 gives `-0.0`, which the clamp takes for granted.
     #[test]
     fn clamp_is_past_the_last_nonzero_result() {
-        let y = 64.0 * (-1.702f64 * 64.0).exp();
+        let y = f64::from(X_MAX) * (-K * f64::from(X_MAX)).exp();
         assert!(y < 2f64.powi(-150), "{y:e}");
     }
 }

@@ -73,12 +73,12 @@ pub(crate) trait Kernel: Copy {
     /// The kernel's short form: [`Kernel::apply`]'s value, bit for bit,
     /// wherever `|x| <= SHORT_MAX`, for a kernel whose inputs within that
     /// bound take fewer operations than its whole range (`silu` and `mish`
-    /// within `|x| <= 80`, see [`SHORT_BOUND`]; `gelu_quick` within 48). The driver's main loop
-    /// takes it for an iteration whose every input is within the bound,
-    /// with one test for the iteration (the largest `|x|`, NaN above every
-    /// number, against the bound) in place of the NaN rule's, and `apply`
-    /// with the NaN rule for the others; on every path but the scalar one
-    /// ([`Simd::SHORT_FORMS`]), which takes `apply` everywhere.
+    /// within `|x| <= 80`, see [`SHORT_BOUND`]; `gelu_quick` within 48). The
+    /// driver's main loop takes it for an iteration whose every input is
+    /// within the bound, with one test for the iteration (the largest `|x|`,
+    /// NaN above every number, against the bound) in place of the NaN rule's,
+    /// and `apply` with the NaN rule for the others; on every path but the
+    /// scalar one ([`Simd::SHORT_FORMS`]), which takes `apply` everywhere.
     #[inline(always)]
     fn apply_short<S: Simd>(self, s: S, x: S::F) -> S::F {
         self.apply(s, x)

@@ -258,10 +258,10 @@ impl Silu {
         XSigmoid::short(s, x, a, (m, p))
     }
 
-    /// The short forms' `x sigmoid(x)` before its last rounding, from `a`
-    /// (`|x|`, or clamped to `SHORT_BOUND`): `E = m 2^n` scaled first (normal
-    /// for `a <= 80`) and the quotient of `E / (1 + E)` at its scale
-    /// ([`XSigmoid::at_scale`]).
+    /// The short product's `x sigmoid(x)` before its last rounding
+    /// ([`Silu::short_times`]), from `a` clamped to `SHORT_BOUND`:
+    /// `E = m 2^n` scaled first (normal for `a <= 80`) and the quotient of
+    /// `E / (1 + E)` at its scale ([`XSigmoid::at_scale`]).
     #[inline(always)]
     fn at_scale<S: Simd>(s: S, x: S::F, a: S::F) -> XSigmoid<S> {
         let (m, p) = exp_neg(s, a);
@@ -372,9 +372,10 @@ impl<K: XSigmoidForm> Kernel for K {
 /// `E = e^-|v| = m 2^n`, as `silu` forms it (see the module docs), for `silu`,
 /// `gelu_tanh` and `gelu_quick`: `max(x, 0) + P 2^n` with `P = -a (q + c)`,
 /// `q + c` the quotient of `m / (1 + E)` (or of `E / (1 + E)` with `2^0`,
-/// where `E` is normal: [`XSigmoid::at_scale`], and `silu`'s value within its
-/// short form's bound). That is `x - a sigmoid(-|v|)` for `x >= 0`, as
-/// `sigmoid(v) = 1 - sigmoid(-v)`, and `-a sigmoid(-|v|)` for `x < 0`;
+/// where `E` is normal: [`XSigmoid::at_scale`], and the value of `silu` and
+/// `gelu_quick` within their short forms' bounds, [`XSigmoid::short`] and
+/// [`XSigmoid::rounded_within`]). That is `x - a sigmoid(-|v|)` for `x >= 0`,
+/// as `sigmoid(v) = 1 - sigmoid(-v)`, and `-a sigmoid(-|v|)` for `x < 0`;
 /// `a m 2^n` may be normal where `E` is not, so `2^n` is applied last.
 pub(crate) struct XSigmoid<S: Simd> {
     x: S::F,
@@ -398,15 +399,17 @@ impl<S: Simd> XSigmoid<S> {
     }
 
     /// From the quotient of `E / (1 + E)` itself, where `E` is normal, for
-    /// the short forms of `silu` ([`XSigmoid::sum`]) and of `swiglu`'s
-    /// product ([`XSigmoid::product_term`], [`XSigmoid::held_at_scale`]):
+    /// the short forms of `silu` and `gelu_quick` ([`XSigmoid::short`],
+    /// through [`XSigmoid::sum`]) and of `swiglu`'s product
+    /// ([`XSigmoid::product_term`], [`XSigmoid::held_at_scale`]):
     /// `P` is then `-a sigmoid(-a)` at its scale and `2^n` is `1`; `a` is
     /// `|x|`, or clamped where the caller's test sets aside the lanes it
     /// clamps (`x` below -80). Only those methods and [`XSigmoid::base`]
     /// are meant for such a value (the others take the quotient of
-    /// `m / (1 + E)`, the exponential's `2^n` and the clamp of `a`; `silu`'s
-    /// value within its bound builds one with the clamp of `a` for
-    /// [`XSigmoid::rounded`], which then scales by `2^0`).
+    /// `m / (1 + E)`, the exponential's `2^n` and the clamp of `a`;
+    /// [`XSigmoid::rounded_within`] builds the value within the bound with
+    /// the clamp of `a` for [`XSigmoid::rounded`], which then scales by
+    /// `2^0`).
     #[inline(always)]
     fn at_scale(s: S, x: S::F, a: S::F, quotient: Quotient<S>) -> Self {
         Self::of_quotient(s, x, (a, f32::INFINITY), quotient, Pow2::one(s))

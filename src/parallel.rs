@@ -576,6 +576,7 @@ mod tests {
             let before = streamed();
             Activation::Relu.forward_piece_on(isa, a, got, n).unwrap();
             assert_eq!(streamed(), before, "a piece of a short call");
+            got.fill(f32::NAN);
             Activation::Relu
                 .forward_piece_on(isa, a, got, whole)
                 .unwrap();
@@ -584,14 +585,14 @@ mod tests {
 
             let unit = GatedUnit::ReGlu;
             unit.forward_on(isa, a, b, want).unwrap();
-            got.fill(0.0);
+            got.fill(f32::NAN);
             unit.forward_piece_on(isa, (a, b), got, whole).unwrap();
             assert_eq!(streamed(), before + 2, "reglu at offset {offset}");
             assert!(same_bits(want, got), "reglu bits at offset {offset}");
 
             let rows = &x[offset..][..2 * n];
             unit.forward_rows_on(isa, rows, want, n / 3, true).unwrap();
-            got.fill(0.0);
+            got.fill(f32::NAN);
             unit.forward_rows_piece_on(isa, (rows, got), (n / 3, true), whole)
                 .unwrap();
             assert_eq!(streamed(), before + 3, "reglu rows at offset {offset}");

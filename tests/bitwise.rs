@@ -83,48 +83,52 @@ fn mixed_lanes_match_scalar() {
     }
 }
 
-/// Long runs of inputs within `|x| <= 80` (the bound of the short forms of
-/// `silu` and `mish`, which the main loop takes for an iteration whose
-/// every input is within it), the bound itself among them, with one lane
-/// beyond it (just past the bound, far past it, infinite, NaN of either
-/// sign and payload) at each position of the first iteration in turn: on
-/// every path, scalar included, every lane is the function of its input
-/// alone, computed by a call on that one element (which takes no main
-/// loop).
+/// Long runs of inputs within `|x| <= bound`, for each bound of a short
+/// form (80 for `silu` and `mish`, 48 for `gelu_quick`; the main loop takes
+/// the short form for an iteration whose every input is within it), the
+/// bound itself among them, with one lane beyond it (just past the bound,
+/// far past it, infinite, NaN of either sign and payload) at each position
+/// of the first iteration in turn: on every path, scalar included, every
+/// lane is the function of its input alone, computed by a call on that one
+/// element (which takes no main loop).
 #[test]
 fn one_lane_beyond_a_short_form_is_the_function_of_its_input() {
     const LEN: usize = 256;
-    let mut state = 0x2545_f491_u32;
-    let mut base: Vec<f32> = (0..LEN)
-        .map(|_| {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (state >> 8) as f32 / (1u32 << 24) as f32 * 160.0 - 80.0
-        })
-        .collect();
-    base[..6].copy_from_slice(&[80.0, -80.0, 79.999_99, -79.999_99, 0.0, -0.0]);
-    let beyond = [
-        80.000_01,
-        -80.000_01,
-        81.0,
-        -100.0,
-        1e30,
-        f32::INFINITY,
-        f32::NEG_INFINITY,
-        f32::NAN,
-        f32::from_bits(0xff80_0001),
-    ];
     let alone = |f: Activation, v: f32| scalar(f, &[v])[0];
-    for (f, _) in functions() {
-        let base_want: Vec<f32> = base.iter().map(|&v| alone(f, v)).collect();
-        for &odd in &beyond {
-            let odd_want = alone(f, odd);
-            for at in 0..64 {
-                let mut x = base.clone();
-                x[at] = odd;
-                let mut want = base_want.clone();
-                want[at] = odd_want;
-                for isa in Isa::available().iter().copied() {
-                    assert_same_bits(f.name(), isa, &x, &want, &on(f, isa, &x));
+    for bound in [80.0f32, 48.0] {
+        let mut state = 0x2545_f491_u32;
+        let mut base: Vec<f32> = (0..LEN)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                ((state >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0) * bound
+            })
+            .collect();
+        let below = f32::from_bits(bound.to_bits() - 1);
+        base[..6].copy_from_slice(&[bound, -bound, below, -below, 0.0, -0.0]);
+        let above = f32::from_bits(bound.to_bits() + 1);
+        let beyond = [
+            above,
+            -above,
+            bound + 1.0,
+            -100.0,
+            1e30,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            f32::from_bits(0xff80_0001),
+        ];
+        for (f, _) in functions() {
+            let base_want: Vec<f32> = base.iter().map(|&v| alone(f, v)).collect();
+            for &odd in &beyond {
+                let odd_want = alone(f, odd);
+                for at in 0..64 {
+                    let mut x = base.clone();
+                    x[at] = odd;
+                    let mut want = base_want.clone();
+                    want[at] = odd_want;
+                    for isa in Isa::available().iter().copied() {
+                        assert_same_bits(f.name(), isa, &x, &want, &on(f, isa, &x));
+                    }
                 }
             }
         }

@@ -88,21 +88,31 @@ fn bias_epilogue_is_adding_then_activating_and_leaves_the_gaps() {
     }
 }
 
-/// A bias epilogue whose sums stay within `|x| <= 80` (the bound of the
-/// short forms of `silu` and `mish`, tested on the sum) but for one, pushed
-/// past it, to infinity or to NaN by the bias, at each position of the
-/// first iterations in turn: every element is the function of its own sum,
-/// computed by a call on that one element.
+/// A bias epilogue whose sums stay within `|x| <= bound` (for each bound of
+/// a short form, tested on the sum: 80 for `silu` and `mish`, 48 for
+/// `gelu_quick`) but for one, pushed past it, to infinity or to NaN by the
+/// bias, at each position of the first iterations in turn: every element is
+/// the function of its own sum, computed by a call on that one element.
 #[test]
 fn a_bias_that_takes_one_sum_beyond_a_short_form_changes_that_element_alone() {
+    for bound in [80.0f32, 48.0] {
+        bias_beyond_a_short_form(bound);
+    }
+}
+
+/// The test above for one bound: inputs within three quarters of it and
+/// biases within a quarter.
+fn bias_beyond_a_short_form(bound: f32) {
     const COLS: usize = 256;
     let x: Vec<f32> = (0..COLS)
-        .map(|c| (c as f32 * 0.618).fract() * 120.0 - 60.0)
+        .map(|c| ((c as f32 * 0.618).fract() * 2.0 - 1.0) * 0.75 * bound)
         .collect();
-    let bias: Vec<f32> = (0..COLS).map(|c| (c % 39) as f32 - 19.0).collect();
+    let bias: Vec<f32> = (0..COLS)
+        .map(|c| ((c % 39) as f32 - 19.0) / 19.0 * 0.24 * bound)
+        .collect();
     let beyond = [
-        (70.0, 20.0),
-        (-79.0, -2.0),
+        (bound - 10.0, 20.0),
+        (1.0 - bound, -2.0),
         (3e38, 3e38),
         (f32::INFINITY, f32::NEG_INFINITY),
         (f32::NAN, 0.0),

@@ -80,7 +80,8 @@ impl Simd for Avx2 {
     // within 1%. On Zen 4 four was faster for `softplus` alone beyond 3%,
     // which takes it through `Kernel::WIDE` (the README's Throughput
     // section), as `silu` does since its short form (2 to 5% there), and
-    // `gelu_tanh`, of `silu`'s form (1 to 4% on an Emerald Rapids Xeon).
+    // `gelu_tanh` and `gelu_quick`, of `silu`'s form (1 to 5% on an Emerald
+    // Rapids Xeon).
     const UNROLL: usize = 2;
     // `sigmoid` and `silu` on `bf16` 16 to 22% faster, `gelu` 8% (`cargo
     // run --release`, alternated runs at 4 Ki and 1 Mi).
