@@ -84,10 +84,10 @@ pub(crate) struct GeluTanh;
 
 impl XSigmoidForm for GeluTanh {
     /// Four vectors per iteration on AVX2, as `silu`: on the Emerald Rapids
-    /// Xeon 4% faster at 4 Ki and 1% at 1 Mi (the median over five
-    /// alternating runs of each run's best), and `scripts/mca.sh` 2.24 to 2.02 cycles
-    /// per element on `alderlake`, 3.12 to 2.84 on `icelake-server`, 2.52 to
-    /// 2.49 on `znver4` and 2.60 to 2.72 on `znver3`.
+    /// Xeon 4% faster at 4 Ki and 1% at 1 Mi (the median over five alternating
+    /// runs of each run's best), and `scripts/mca.sh` 2.24 to 2.02 cycles per
+    /// element on `alderlake`, 3.12 to 2.84 on `icelake-server`, 2.52 to 2.49
+    /// on `znver4` and 2.60 to 2.72 on `znver3`.
     const WIDE: bool = true;
 
     #[inline(always)]
