@@ -264,9 +264,7 @@ impl Silu {
     /// `E / (1 + E)` at its scale ([`XSigmoid::at_scale`]).
     #[inline(always)]
     fn at_scale<S: Simd>(s: S, x: S::F, a: S::F) -> XSigmoid<S> {
-        let (m, p) = exp_neg(s, a);
-        let big_e = p.scale_normal(s, m);
-        XSigmoid::at_scale(s, x, a, logistic_of(s, big_e, big_e))
+        XSigmoid::of_normal(s, x, a, exp_neg(s, a))
     }
 
     /// `silu(x) up` from the short form, and the lanes where that is the
@@ -444,9 +442,18 @@ impl<S: Simd> XSigmoid<S> {
     /// `E / (1 + E)` taken at its scale): [`XSigmoid::rounded_within`]'s
     /// value within its bound, with no scaling after.
     #[inline(always)]
-    pub(crate) fn short(s: S, x: S::F, a: S::F, (m, p): (S::F, Pow2<S>)) -> S::F {
+    pub(crate) fn short(s: S, x: S::F, a: S::F, e: (S::F, Pow2<S>)) -> S::F {
+        Self::of_normal(s, x, a, e).sum(s)
+    }
+
+    /// From `a` and `E = m 2^n` normal: `E` scaled first
+    /// ([`Pow2::scale_normal`]) and the quotient of `E / (1 + E)` taken at
+    /// its scale ([`XSigmoid::at_scale`]), for [`XSigmoid::short`] and
+    /// `silu`'s short product.
+    #[inline(always)]
+    fn of_normal(s: S, x: S::F, a: S::F, (m, p): (S::F, Pow2<S>)) -> Self {
         let big_e = p.scale_normal(s, m);
-        Self::at_scale(s, x, a, logistic_of(s, big_e, big_e)).sum(s)
+        Self::at_scale(s, x, a, logistic_of(s, big_e, big_e))
     }
 
     /// From `x`, `a` (with its clamp), the quotient and the power of two
