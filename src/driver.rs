@@ -231,6 +231,8 @@ trait VectorFn: Copy {
     /// The kernel's [`Kernel::SHORT_MAX`], for [`VectorFn::nan_key`]: the
     /// bound within which the short form holds.
     const SHORT_MAX: Option<f32> = None;
+    /// The kernel's [`Kernel::SHORT_SCALING_ONLY`].
+    const SHORT_SCALING_ONLY: bool = false;
     /// The kernel's short form ([`Kernel::apply_short`]), which is
     /// [`VectorFn::call`]'s value where `|nan_key| <= SHORT_MAX`.
     #[inline(always)]
@@ -258,6 +260,7 @@ struct OneInputFn<K>(K);
 impl<K: Kernel> VectorFn for OneInputFn<K> {
     const WIDE: bool = K::WIDE;
     const SHORT_MAX: Option<f32> = K::SHORT_MAX;
+    const SHORT_SCALING_ONLY: bool = K::SHORT_SCALING_ONLY;
     #[inline(always)]
     fn apply_short<S: Simd>(self, s: S, x: S::F, _t: S::F) -> S::F {
         self.0.apply_short(s, x)
@@ -303,18 +306,19 @@ impl<K: TwoInputKernel> VectorFn for TwoInputsFn<K> {
     }
 }
 
-/// Whether an iteration takes the short form ([`VectorFn::apply_short`]):
-/// the path takes short forms ([`Simd::SHORT_FORMS`]), the function has
-/// one, and every lane of `keys` (the iteration's
-/// [`VectorFn::nan_key`]s) is within its bound in magnitude, NaN excluded.
-/// One test for the iteration: the largest `|key|` by the integer order of
-/// its bits ([`Simd::max_i32`], which puts NaN above every number), against
-/// the bound: `N` and-nots for `|key|` (which the kernels take too), `N - 1`
-/// integer maxima, one compare, the test of its mask and a branch; on Zen 4
-/// only the compare issues on the FMA pipes.
+/// Whether an iteration takes the short form ([`VectorFn::apply_short`]): the
+/// path takes short forms ([`Simd::SHORT_FORMS`]), the function has one (and
+/// it saves more than a native scaling would,
+/// [`VectorFn::SHORT_SCALING_ONLY`]), and every lane of `keys` (the
+/// iteration's [`VectorFn::nan_key`]s) is within its bound in magnitude, NaN
+/// excluded. One test for the iteration: the largest `|key|` by the integer
+/// order of its bits ([`Simd::max_i32`], which puts NaN above every number),
+/// against the bound: `N` and-nots for `|key|` (which the kernels take too),
+/// `N - 1` integer maxima, one compare, the test of its mask and a branch; on
+/// Zen 4 only the compare issues on the FMA pipes.
 #[inline(always)]
 fn short_holds<S: Simd, F: VectorFn, const N: usize>(s: S, keys: [S::F; N]) -> bool {
-    if !S::SHORT_FORMS {
+    if !S::SHORT_FORMS || (F::SHORT_SCALING_ONLY && S::NATIVE_SCALING) {
         return false;
     }
     let Some(bound) = F::SHORT_MAX else {
@@ -700,6 +704,7 @@ struct SumFn<K>(K);
 impl<K: Kernel> VectorFn for SumFn<K> {
     const WIDE: bool = K::WIDE;
     const SHORT_MAX: Option<f32> = K::SHORT_MAX;
+    const SHORT_SCALING_ONLY: bool = K::SHORT_SCALING_ONLY;
     #[inline(always)]
     fn apply_short<S: Simd>(self, s: S, x: S::F, t: S::F) -> S::F {
         self.0.apply_short(s, s.add(x, t))

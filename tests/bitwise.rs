@@ -84,13 +84,13 @@ fn mixed_lanes_match_scalar() {
 }
 
 /// Long runs of inputs within `|x| <= bound`, for each bound of a short form
-/// (80 for `exp`, `silu`, `mish` and `softplus`, 48 for `gelu_quick`; the main
-/// loop takes the short form for an iteration whose every input is within it),
-/// the bound itself among them, with one lane beyond it (just past the bound,
-/// far past it, infinite, NaN of either sign and payload) at each position of
-/// the first iteration in turn: on every path, scalar included, every lane is
-/// the function of its input alone, computed by a call on that one element
-/// (which takes no main loop).
+/// (80 for `exp`, `sigmoid`, `silu`, `mish` and `softplus`, 48 for
+/// `gelu_quick`; the main loop takes the short form for an iteration whose
+/// every input is within it), the bound itself among them, with one lane
+/// beyond it (just past the bound, far past it, infinite, NaN of either sign
+/// and payload) at each position of the first iteration in turn: on every
+/// path, scalar included, every lane is the function of its input alone,
+/// computed by a call on that one element (which takes no main loop).
 #[test]
 fn one_lane_beyond_a_short_form_is_the_function_of_its_input() {
     const LEN: usize = 256;

@@ -89,10 +89,11 @@ fn bias_epilogue_is_adding_then_activating_and_leaves_the_gaps() {
 }
 
 /// A bias epilogue whose sums stay within `|x| <= bound` (for each bound of a
-/// short form, tested on the sum: 80 for `exp`, `silu`, `mish` and `softplus`,
-/// 48 for `gelu_quick`) but for one, pushed past it, to infinity or to NaN by
-/// the bias, at each position of the first iterations in turn: every element
-/// is the function of its own sum, computed by a call on that one element.
+/// short form, tested on the sum: 80 for `exp`, `sigmoid`, `silu`, `mish` and
+/// `softplus`, 48 for `gelu_quick`) but for one, pushed past it, to infinity
+/// or to NaN by the bias, at each position of the first iterations in turn:
+/// every element is the function of its own sum, computed by a call on that
+/// one element.
 #[test]
 fn a_bias_that_takes_one_sum_beyond_a_short_form_changes_that_element_alone() {
     for bound in [80.0f32, 48.0] {

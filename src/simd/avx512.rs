@@ -105,6 +105,7 @@ impl<const BF16: bool> Avx512<BF16> {
 }
 
 impl<const BF16: bool> Simd for Avx512<BF16> {
+    const NATIVE_SCALING: bool = true;
     const PREFETCH: bool = true;
     const STREAM: bool = true;
     const LANES: usize = 16;

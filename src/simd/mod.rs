@@ -129,6 +129,13 @@ pub(crate) trait Simd: Copy {
     /// product) is tested per iteration on every path: it is not a short
     /// form of this kind.
     const SHORT_FORMS: bool = true;
+    /// Whether every scaling by `2^n` ([`Simd::mul_pow2_wide`],
+    /// [`Simd::mul_pow2_shifted`], [`Simd::mul_pow2_normal`]) is one
+    /// instruction whatever `n`'s range: AVX-512's `vscalefps`. A short form
+    /// that saves only the wider scalings and the floor of `n`
+    /// ([`Kernel::SHORT_SCALING_ONLY`](crate::kernels::Kernel::SHORT_SCALING_ONLY))
+    /// saves nothing there, so the driver does not test for it.
+    const NATIVE_SCALING: bool = false;
     /// Whether the driver's main loop stores the bfloat16 results of an
     /// iteration whose inputs hold no NaN with [`Simd::store_bf16_no_nan`]
     /// (true) rather than [`Simd::store_bf16`] (false). The bits are the
