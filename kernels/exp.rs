@@ -19,7 +19,7 @@
 //! Within `|x| <= 80` the kernel takes a short form ([`Kernel::apply_short`],
 //! the bound [`SHORT_BOUND`]: the driver's main loop takes it for an
 //! iteration whose every input is within it): there `n` is in
-//! `[-116, 116]`, so `2^n` is a normal `f32` and `m 2^n` is rounded once by
+//! `[-115, 115]`, so `2^n` is a normal `f32` and `m 2^n` is rounded once by
 //! one product ([`Pow2::scale_normal`]), the correctly rounded value that
 //! [`Simd::mul_pow2_wide`] gives too, so the bits are the same; and nothing
 //! overflows, so there is no clamp. On AVX2 and NEON that is three
@@ -165,7 +165,7 @@ impl Kernel for Exp {
 
     const SHORT_MAX: Option<f32> = Some(SHORT_BOUND);
 
-    /// Within `|x| <= SHORT_BOUND`, `n` is in `[-116, 116]`, so `2^n` is a
+    /// Within `|x| <= SHORT_BOUND`, `n` is in `[-115, 115]`, so `2^n` is a
     /// normal `f32` and `m 2^n` is rounded once by one product
     /// ([`Pow2::scale_normal`]), as [`Simd::mul_pow2_wide`] rounds it: the
     /// same bits, without the clamp.

@@ -33,15 +33,16 @@ pub(crate) mod tanh;
 /// ([`Pow2::scale_normal`](exp::Pow2::scale_normal)), and nothing after
 /// (`exp`, `sigmoid` and `softplus` apply it where their general forms do, by
 /// that one product, which rounds as their general scalings round: their two
-/// forms are the same operations but for the clamps and the scalings). Its
-/// value ([`Kernel::apply`]) is the short form's within the bound and the
-/// general form's beyond: the two compute the same quantities `2^n` apart, but
-/// some of them may round differently where they are subnormal at the short
-/// form's scale, so each lane takes the form the bound names, on every path.
-/// `apply` does so without a branch: the general form, with the short form's
-/// scale within the bound (`silu`: the quotient of `E` itself and a last
-/// scaling by `2^0`, exact; `mish`: `x u` from `u` itself and no last
-/// scaling), which are then the short form's operations.
+/// forms are the same operations but for the clamps, `softplus`'s floor of `n`
+/// and the scalings). For `silu` and `mish`, the value ([`Kernel::apply`]) is
+/// the short form's within the bound and the general form's beyond: the two
+/// compute the same quantities `2^n` apart, but some of them may round
+/// differently where they are subnormal at the short form's scale, so each
+/// lane takes the form the bound names, on every path. `apply` does so without
+/// a branch: the general form, with the short form's scale within the bound
+/// (`silu`: the quotient of `E` itself and a last scaling by `2^0`, exact;
+/// `mish`: `x u` from `u` itself and no last scaling), which are then the
+/// short form's operations.
 pub(crate) const SHORT_BOUND: f32 = 80.0;
 
 /// `1.5 * 2^23` (`0x1.800000p+23`): adding it to a float of magnitude below
@@ -72,14 +73,14 @@ pub(crate) trait Kernel: Copy {
     /// `None` (the default) where it has none.
     const SHORT_MAX: Option<f32> = None;
 
-    /// Whether the short form saves only the general form's wider scalings by
-    /// `2^n`, a floor of `n` and a clamp of `|x|` that AVX-512 takes in as
-    /// many instructions (each scaling one `vscalefps` either way,
-    /// [`Simd::NATIVE_SCALING`]): the driver's main loop then takes it on the
-    /// other paths only, since its test per iteration costs more than the NaN
-    /// test it replaces. `sigmoid`'s and `softplus`'s (at `beta = 1`) are such
-    /// forms: on AVX-512 `softplus`'s measured 3 to 5% slower than its general
-    /// form, `sigmoid`'s as fast.
+    /// Whether the short form saves only the general form's wider scalings
+    /// by `2^n`, a clamp of `|x|` and a floor of `n`, which AVX-512 takes in
+    /// as many instructions but the floor's `max` (each scaling one
+    /// `vscalefps` either way, [`Simd::NATIVE_SCALING`]): the driver's main
+    /// loop then takes it on the other paths only, since there it gains too
+    /// little to repay its test per iteration. `sigmoid`'s and `softplus`'s
+    /// (at `beta = 1`) are such forms: on AVX-512 `softplus`'s measured 3 to
+    /// 5% slower than its general form, `sigmoid`'s as fast.
     const SHORT_SCALING_ONLY: bool = false;
 
     /// The kernel's short form: [`Kernel::apply`]'s value, bit for bit,
@@ -91,7 +92,8 @@ pub(crate) trait Kernel: Copy {
     /// test for the iteration (the largest `|x|`, NaN above every number,
     /// against the bound) in place of the NaN rule's, and `apply` with the NaN
     /// rule for the others; on every path but the scalar one
-    /// ([`Simd::SHORT_FORMS`]), which takes `apply` everywhere.
+    /// ([`Simd::SHORT_FORMS`]), which takes `apply` everywhere, and for a
+    /// [`Kernel::SHORT_SCALING_ONLY`] form not on AVX-512 either.
     #[inline(always)]
     fn apply_short<S: Simd>(self, s: S, x: S::F) -> S::F {
         self.apply(s, x)

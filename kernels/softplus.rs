@@ -92,16 +92,16 @@
 //!
 //! The `ONE` type has a short form within `|x| <= 80` ([`Kernel::apply_short`],
 //! the bound [`SHORT_BOUND`]: the driver's main loop takes it for an
-//! iteration whose every input is within it): there `n >= -116`, so `2^n` is
+//! iteration whose every input is within it): there `n >= -115`, so `2^n` is
 //! a normal `f32`, as are `E`, `s` and the result, and each scaling is one
 //! product ([`Pow2::scale_normal`](super::exp::Pow2::scale_normal)), exact
 //! or rounded once as the general scalings round it; `|x|` is below the
 //! cut-off and `n` above the floor, so neither is applied. The same
 //! operations otherwise, so the same bits. On AVX2 and NEON the three
 //! scalings take a shift, an integer subtraction and three products where
-//! the general form takes the floor's two `max`es, a shift, four products
-//! and [`Simd::mul_pow2_wide`]'s eight operations, and the cut-off's `min`
-//! goes: eleven operations fewer. On AVX-512 it would save the floor's
+//! the general form takes the floor's `max`, a shift, four products and
+//! [`Simd::mul_pow2_wide`]'s eight operations, and the cut-off's `min` goes:
+//! ten operations fewer. On AVX-512 it would save the floor's
 //! `max` only (each scaling is one `vscalefps` either way), less than the
 //! test per iteration costs, so AVX-512 does not take it
 //! ([`Kernel::SHORT_SCALING_ONLY`]): it measured 3 to 5% slower there.
@@ -306,6 +306,7 @@ impl<const SCALED: bool, const TINY: bool, const ONE: bool> Softplus<SCALED, TIN
     /// same bits.
     #[inline(always)]
     fn eval<S: Simd, const SHORT: bool>(self, s: S, x: S::F) -> S::F {
+        const { assert!(!SHORT || ONE) };
         let zero = s.splat(0.0);
         let beta = s.splat(self.beta);
         let abs_x_max = s.splat(self.abs_x_max);
@@ -336,7 +337,7 @@ impl<const SCALED: bool, const TINY: bool, const ONE: bool> Softplus<SCALED, TIN
             (m, None, p)
         };
         // NaN lanes are the driver's.
-        // Within the short form's bound, `n >= -116`: `2^n` is normal, and
+        // Within the short form's bound, `n >= -115`: `2^n` is normal, and
         // so are `E`, `s` and the result, each exact or rounded once by one
         // product, as the general scalings round them.
         let p_floor = if SHORT { p } else { p.max(s, N_FLOOR) };

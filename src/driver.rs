@@ -199,21 +199,21 @@ pub(crate) unsafe fn one_input<S: Simd, K: Kernel, A: Element, B: Element, const
 /// The loop tests each iteration's inputs at once: a fold of them with
 /// [`Simd::add`] (NaN wherever an input is; `UNROLL - 1` adds, and one more
 /// per vector for two-input loops, whose key is `x + t`), one NaN test, its
-/// result moved to a general register (`vmovmskps`, NEON's `umaxv` and
-/// `fmov`) or tested in place (AVX-512's `kortestw`), and a branch. The
-/// bits are those of the rule on every vector: it changes only NaN lanes.
-/// The rule costs per vector one `vfixupimmps` on AVX-512, an `or`, a
-/// compare and a `vblendvps` on AVX2 (five µops on Intel), four operations
-/// on NEON; on AVX2, `scripts/mca.sh` put the `sigmoid` loop at 1.78
-/// cycles per element on the alderlake model with the rule on every vector,
-/// against 1.62 with the test. On Zen 4, `vfixupimmps` issues on the two FMA pipes
-/// (a loop of FMAs and `vfixupimmps` runs at one of either per cycle, where
-/// FMAs and adds run at one of each), which most kernels keep busiest; of
-/// the test, only its one compare into a mask per iteration issues there.
-/// A kernel with a short form ([`Kernel::apply_short`]) is tested first
-/// against its bound, in one test of the same cost ([`short_holds`]; not on
-/// the scalar path, [`Simd::SHORT_FORMS`]); an iteration that passes it
-/// holds no NaN, so it skips the NaN test.
+/// result moved to a general register (`vmovmskps`, NEON's `umaxv` and `fmov`)
+/// or tested in place (AVX-512's `kortestw`), and a branch. The bits are those
+/// of the rule on every vector: it changes only NaN lanes. The rule costs per
+/// vector one `vfixupimmps` on AVX-512, an `or`, a compare and a `vblendvps`
+/// on AVX2 (five µops on Intel), four operations on NEON; on AVX2,
+/// `scripts/mca.sh` put the `sigmoid` loop at 1.78 cycles per element on the
+/// alderlake model with the rule on every vector, against 1.62 with the test.
+/// On Zen 4, `vfixupimmps` issues on the two FMA pipes (a loop of FMAs and
+/// `vfixupimmps` runs at one of either per cycle, where FMAs and adds run at
+/// one of each), which most kernels keep busiest; of the test, only its one
+/// compare into a mask per iteration issues there. A kernel with a short form
+/// ([`Kernel::apply_short`]) is tested first against its bound, in one test of
+/// about the same cost ([`short_holds`]; not on the scalar path,
+/// [`Simd::SHORT_FORMS`], nor on AVX-512 for a [`Kernel::SHORT_SCALING_ONLY`]
+/// form); an iteration that passes it holds no NaN, so it skips the NaN test.
 ///
 /// (A trait with `#[inline(always)]` methods rather than a closure: a
 /// closure is compiled as a function of its own, without the target features

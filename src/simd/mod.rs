@@ -132,9 +132,10 @@ pub(crate) trait Simd: Copy {
     /// Whether every scaling by `2^n` ([`Simd::mul_pow2_wide`],
     /// [`Simd::mul_pow2_shifted`], [`Simd::mul_pow2_normal`]) is one
     /// instruction whatever `n`'s range: AVX-512's `vscalefps`. A short form
-    /// that saves only the wider scalings and the floor of `n`
+    /// that saves only the wider scalings, a clamp and a floor of `n`
     /// ([`Kernel::SHORT_SCALING_ONLY`](crate::kernels::Kernel::SHORT_SCALING_ONLY))
-    /// saves nothing there, so the driver does not test for it.
+    /// saves at most the floor's `max` there, too little to repay its test
+    /// per iteration, so the driver does not test for it.
     const NATIVE_SCALING: bool = false;
     /// Whether the driver's main loop stores the bfloat16 results of an
     /// iteration whose inputs hold no NaN with [`Simd::store_bf16_no_nan`]
