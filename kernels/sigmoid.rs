@@ -192,9 +192,7 @@ impl Kernel for Sigmoid {
         // as it is: where it is subnormal, so is the result, which is then E.
         let a = s.abs_min(x, s.splat(CLAMP));
         let (m, p) = exp_neg(s, a);
-        let big_e = p.scale(s, m);
-        let num = s.select(s.sign_mask(x), big_e, s.splat(1.0));
-        logistic_of(s, big_e, num).sum_rough(s)
+        Self::of_e(s, x, p.scale(s, m))
     }
 
     const SHORT_MAX: Option<f32> = Some(SHORT_BOUND);
@@ -209,7 +207,16 @@ impl Kernel for Sigmoid {
     #[inline(always)]
     fn apply_short<S: Simd>(self, s: S, x: S::F) -> S::F {
         let (m, p) = exp_neg(s, s.abs(x));
-        let big_e = p.scale_normal(s, m);
+        Self::of_e(s, x, p.scale_normal(s, m))
+    }
+}
+
+impl Sigmoid {
+    /// `sigmoid(x)` from `E = e^-|x|` as either form scales it:
+    /// `E / (1 + E)` for `x < 0`, `1 / (1 + E)` elsewhere, compensated and
+    /// rounded once ([`logistic_of`], [`Quotient::sum_rough`]).
+    #[inline(always)]
+    fn of_e<S: Simd>(s: S, x: S::F, big_e: S::F) -> S::F {
         let num = s.select(s.sign_mask(x), big_e, s.splat(1.0));
         logistic_of(s, big_e, num).sum_rough(s)
     }
