@@ -537,7 +537,8 @@ impl Activation {
     /// # Errors
     /// In this order: [`Error::Env`] as [`Isa::try_best`] gives it;
     /// [`Error::InvalidShape`] if `ld < cols`, `bias.len() != cols`, or `y`
-    /// is shorter than `(rows - 1) * ld + cols`; then the parameters, as
+    /// is shorter than `(rows - 1) * ld + cols` (no element where `rows` or
+    /// `cols` is 0); then the parameters, as
     /// [`Activation::forward_inplace`]. Nothing is written on error.
     pub fn forward_bias_inplace(
         &self,
@@ -551,6 +552,8 @@ impl Activation {
         tile_shape(self.name(), y.len(), bias.len(), [rows, cols, ld])?;
         self.validate_inplace()?;
         let p = y.as_mut_ptr();
+        // Rows of no columns are no rows: no pointer moves past `y`.
+        let rows = if cols == 0 { 0 } else { rows };
         self.kernel_use(Biased {
             isa,
             io: (p, bias.as_ptr(), p),
@@ -620,9 +623,11 @@ fn tile_shape(
             "the bias has {bias_len} elements, not cols = {cols}"
         ));
     }
-    let needed = match rows {
-        0 => Some(0),
-        _ => (rows - 1).checked_mul(ld).and_then(|v| v.checked_add(cols)),
+    // An empty tile (no rows or no columns) touches nothing.
+    let needed = if rows == 0 || cols == 0 {
+        Some(0)
+    } else {
+        (rows - 1).checked_mul(ld).and_then(|v| v.checked_add(cols))
     };
     match needed {
         Some(needed) if needed <= len => Ok(()),

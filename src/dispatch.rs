@@ -336,22 +336,23 @@ pub(crate) unsafe fn two_inputs<K: TwoInputKernel, A: Element, B: Element>(
 }
 
 /// The per-channel driver over an `[outer, channels, inner]` layout.
-struct PerChannelJob<K, const STREAM: bool> {
+struct PerChannelJob<K, T, const STREAM: bool> {
     kernel: K,
-    x: *const f32,
+    x: *const T,
     t: *const f32,
-    y: *mut f32,
+    y: *mut T,
     shape: [usize; 3],
 }
 
-impl<K: TwoInputKernel, const STREAM: bool> SimdJob for PerChannelJob<K, STREAM> {
+impl<K: TwoInputKernel, T: Element, const STREAM: bool> SimdJob for PerChannelJob<K, T, STREAM> {
     type Output = ();
+    const WRITES_BF16: bool = matches!(element::format::<T>(), Format::Bf16);
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
         let (x, t, y) = (self.x, self.t, self.y);
         // SAFETY: `per_channel`'s caller guarantees the ranges.
-        unsafe { driver::per_channel::<S, K, STREAM>(s, self.kernel, x, t, y, self.shape) }
+        unsafe { driver::per_channel::<S, K, T, STREAM>(s, self.kernel, x, t, y, self.shape) }
     }
 }
 
@@ -364,26 +365,26 @@ impl<K: TwoInputKernel, const STREAM: bool> SimdJob for PerChannelJob<K, STREAM>
 /// `y` for as many writes (the same pointer or non-overlapping), `t` for
 /// `channels` reads.
 #[inline(always)]
-pub(crate) unsafe fn per_channel<K: TwoInputKernel>(
+pub(crate) unsafe fn per_channel<K: TwoInputKernel, T: Element>(
     isa: Isa,
     kernel: K,
-    x: *const f32,
+    x: *const T,
     t: *const f32,
-    y: *mut f32,
+    y: *mut T,
     shape: [usize; 3],
 ) {
     let total = shape
         .iter()
         .fold(1, |total: usize, d| total.saturating_mul(*d));
     let stream = driver::stream_wanted(|| path_streams(isa), K::STREAM, total, (x, x, y));
-    let plain = PerChannelJob::<K, false> {
+    let plain = PerChannelJob::<K, T, false> {
         kernel,
         x,
         t,
         y,
         shape,
     };
-    let streamed = PerChannelJob::<K, true> {
+    let streamed = PerChannelJob::<K, T, true> {
         kernel,
         x,
         t,
@@ -392,7 +393,7 @@ pub(crate) unsafe fn per_channel<K: TwoInputKernel>(
     };
     // SAFETY: the caller's guarantees, passed on.
     unsafe {
-        if const { K::STREAM } && stream {
+        if const { K::STREAM && element::is_f32::<T>() } && stream {
             on_isa_apart(isa, streamed)
         } else {
             on_isa(isa, plain)

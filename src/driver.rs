@@ -619,12 +619,12 @@ impl<K: TwoInputKernel> Kernel for Bound<K> {
 /// `x` must be valid for `outer * channels * inner` reads and `y` for as many
 /// writes, the same pointer or non-overlapping; `t` for `channels` reads.
 #[inline(always)]
-pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel, const STREAM: bool>(
+pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel, T: Element, const STREAM: bool>(
     s: S,
     k: K,
-    x: *const f32,
+    x: *const T,
     t: *const f32,
-    y: *mut f32,
+    y: *mut T,
     [outer, channels, inner]: [usize; 3],
 ) {
     for o in 0..outer {
@@ -638,7 +638,7 @@ pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel, const STREAM: bool>
                     t: *t.add(c),
                 });
                 let (x, y) = (x.add(offset), y.add(offset));
-                vector_loop::<S, _, f32, f32, STREAM>(s, kernel, x, x, y, inner);
+                vector_loop::<S, _, T, T, STREAM>(s, kernel, x, x, y, inner);
             }
         }
     }

@@ -268,6 +268,10 @@ impl GatedUnit {
     /// [`GatedUnit::forward`] into `y`, which may be uninitialized: every
     /// element is written, none is read; returns `y` as initialized.
     ///
+    /// Aliasing: `gate`, `up` and `y` are distinct borrows here; to write
+    /// over `gate`, use [`GatedUnit::forward_inplace`]. (In C, `y == gate`
+    /// is allowed, and any other overlap of `y` with an input is refused.)
+    ///
     /// # Errors
     /// As [`GatedUnit::forward`]; nothing is written then.
     ///
@@ -280,7 +284,27 @@ impl GatedUnit {
         y: &'a mut [MaybeUninit<T>],
     ) -> Result<&'a mut [T], Error> {
         self.check_lengths(gate.len(), up.len(), y.len());
-        let isa = Isa::try_best()?;
+        self.forward_uninit_on(Isa::try_best()?, gate, up, y)
+    }
+
+    /// [`GatedUnit::forward_uninit`] on the path `isa` (bit-identical on
+    /// every path).
+    ///
+    /// # Errors
+    /// [`Error::UnavailableIsa`] if this CPU lacks `isa`; nothing is
+    /// written then.
+    ///
+    /// # Panics
+    /// If the three lengths differ (the message gives them).
+    pub fn forward_uninit_on<'a, T: Element>(
+        self,
+        isa: Isa,
+        gate: &[T],
+        up: &[T],
+        y: &'a mut [MaybeUninit<T>],
+    ) -> Result<&'a mut [T], Error> {
+        self.check_lengths(gate.len(), up.len(), y.len());
+        let isa = isa.check()?;
         let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
         let io = Blocks::periodic(gate.as_ptr(), up.as_ptr(), out, [1, n]);
         // SAFETY: as in `forward_on`; the driver never reads `y`. It then

@@ -2,8 +2,9 @@
 //! (a second slice).
 
 use crate::dispatch::{self, Blocks, check_lengths};
+use crate::element;
 use crate::kernels::relu::{FRelu, PRelu};
-use crate::{Error, Isa};
+use crate::{Element, Error, Isa};
 
 /// Below this run length per channel, `prelu` expands the weights to one per
 /// element of a block and runs the two-input driver over whole blocks,
@@ -21,6 +22,12 @@ const SHORT_RUN: usize = 16;
 /// other sign (`-0.0` for `+0.0`, `+0.0` for `-0.0`; PyTorch: NaN);
 /// `prelu(-0.0) = -0.0 * w`.
 ///
+/// On `bf16` and `f16` (`x` and `y` of one type; the weights stay `f32`),
+/// the input is widened exactly and the `f32` result rounded once to the
+/// type: `from_f32` of the `f32` path's result, on every path. Each
+/// channel's run goes through the loop with its weight bound, so many
+/// channels of very short runs (`inner` below 16) cost a loop each.
+///
 /// # Errors
 /// [`Error::InvalidShape`] if `channels` or `inner` is zero or
 /// `channels * inner` does not divide `x.len()`, or if `weight.len()` is
@@ -31,9 +38,9 @@ const SHORT_RUN: usize = 16;
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn prelu(
-    x: &[f32],
-    y: &mut [f32],
+pub fn prelu<T: Element>(
+    x: &[T],
+    y: &mut [T],
     weight: &[f32],
     channels: usize,
     inner: usize,
@@ -46,8 +53,8 @@ pub fn prelu(
 ///
 /// # Errors
 /// As [`prelu`].
-pub fn prelu_inplace(
-    x: &mut [f32],
+pub fn prelu_inplace<T: Element>(
+    x: &mut [T],
     weight: &[f32],
     channels: usize,
     inner: usize,
@@ -63,10 +70,10 @@ pub fn prelu_inplace(
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message gives both lengths.
-pub fn prelu_on(
+pub fn prelu_on<T: Element>(
     isa: Isa,
-    x: &[f32],
-    y: &mut [f32],
+    x: &[T],
+    y: &mut [T],
     weight: &[f32],
     channels: usize,
     inner: usize,
@@ -92,9 +99,9 @@ pub fn prelu_on(
 ///
 /// # Errors
 /// As [`prelu_on`].
-pub fn prelu_inplace_on(
+pub fn prelu_inplace_on<T: Element>(
     isa: Isa,
-    x: &mut [f32],
+    x: &mut [T],
     weight: &[f32],
     channels: usize,
     inner: usize,
@@ -149,23 +156,36 @@ fn prelu_outer(len: usize, weight: &[f32], channels: usize, inner: usize) -> Res
 /// `isa` available; `x` valid for `outer * channels * inner` reads and `y`
 /// for as many writes, the same pointer or non-overlapping; `weight` holds 1
 /// or `channels` weights.
-unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape: [usize; 3]) {
+unsafe fn run_prelu<T: Element>(
+    isa: Isa,
+    x: *const T,
+    y: *mut T,
+    weight: &[f32],
+    shape: [usize; 3],
+) {
     let [outer, channels, inner] = shape;
     let n = outer * channels * inner;
     let w = weight.as_ptr();
+    // The forms that pair each element with a weight of its own read the
+    // weights as the input's type: `f32` only (a 16-bit input runs each
+    // channel's run with its weight bound instead).
+    let (xf, yf) = (x.cast::<f32>(), y.cast::<f32>());
     // SAFETY (all four): the caller's ranges; `w` holds what each driver
-    // reads (1, `channels`, or the expansion's `channels * inner`).
+    // reads (1, `channels`, or the expansion's `channels * inner`); `xf` and
+    // `yf` are `x` and `y` where `T` is `f32`.
     unsafe {
         if weight.len() == 1 {
             dispatch::per_channel(isa, PRelu, x, w, y, [1, 1, n]);
+        } else if !element::is_f32::<T>() {
+            dispatch::per_channel(isa, PRelu, x, w, y, shape);
         } else if inner == 1 {
-            dispatch::two_inputs(isa, PRelu, Blocks::periodic(x, w, y, [outer, channels]));
+            dispatch::two_inputs(isa, PRelu, Blocks::periodic(xf, w, yf, [outer, channels]));
         } else if inner < SHORT_RUN {
             let expanded: Vec<f32> = weight
                 .iter()
                 .flat_map(|&wc| core::iter::repeat_n(wc, inner))
                 .collect();
-            let io = Blocks::periodic(x, expanded.as_ptr(), y, [outer, channels * inner]);
+            let io = Blocks::periodic(xf, expanded.as_ptr(), yf, [outer, channels * inner]);
             dispatch::two_inputs(isa, PRelu, io);
         } else {
             dispatch::per_channel(isa, PRelu, x, w, y, shape);
@@ -180,13 +200,15 @@ unsafe fn run_prelu(isa: Isa, x: *const f32, y: *mut f32, weight: &[f32], shape:
 /// Exact. NaN: a NaN `x[i]` gives `x[i]` quieted; otherwise a NaN `t[i]`
 /// gives `t[i]` quieted (a compare and select, never a `max` instruction).
 /// `frelu(x, x) = x`; for `x[i] == t[i]` (`-0.0` against `+0.0` included) the
-/// result is `x[i]`.
+/// result is `x[i]`. On `bf16` and `f16` (the same type for `x`, `t` and
+/// `y`), the inputs are widened exactly and the `f32` result, one of them,
+/// narrows back to its bits (a NaN quieted as `half`'s `from_f32` does).
 ///
 /// # Panics
 /// If the three lengths differ (the message gives them), or, after that
 /// check, while `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set (see
 /// [`Isa::best`]).
-pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
+pub fn frelu<T: Element>(x: &[T], t: &[T], y: &mut [T]) {
     // An `Error::Env` only, with the message `Isa::best` gives.
     frelu_at(Isa::try_best, x, t, y).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -197,7 +219,7 @@ pub fn frelu(x: &[f32], t: &[f32], y: &mut [f32]) {
 /// If `x.len() != t.len()` (the message gives both), or, after that check,
 /// while `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set (see
 /// [`Isa::best`]).
-pub fn frelu_inplace(x: &mut [f32], t: &[f32]) {
+pub fn frelu_inplace<T: Element>(x: &mut [T], t: &[T]) {
     frelu_inplace_at(Isa::try_best, x, t).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -208,16 +230,16 @@ pub fn frelu_inplace(x: &mut [f32], t: &[f32]) {
 ///
 /// # Panics
 /// As [`frelu`].
-pub fn frelu_on(isa: Isa, x: &[f32], t: &[f32], y: &mut [f32]) -> Result<(), Error> {
+pub fn frelu_on<T: Element>(isa: Isa, x: &[T], t: &[T], y: &mut [T]) -> Result<(), Error> {
     frelu_at(|| isa.check(), x, t, y)
 }
 
 /// [`frelu`] on the path `path` gives, after the length check.
-fn frelu_at(
+fn frelu_at<T: Element>(
     path: impl FnOnce() -> Result<Isa, Error>,
-    x: &[f32],
-    t: &[f32],
-    y: &mut [f32],
+    x: &[T],
+    t: &[T],
+    y: &mut [T],
 ) -> Result<(), Error> {
     assert!(
         x.len() == t.len() && x.len() == y.len(),
@@ -243,15 +265,15 @@ fn frelu_at(
 ///
 /// # Panics
 /// If `x.len() != t.len()`; the message gives both lengths.
-pub fn frelu_inplace_on(isa: Isa, x: &mut [f32], t: &[f32]) -> Result<(), Error> {
+pub fn frelu_inplace_on<T: Element>(isa: Isa, x: &mut [T], t: &[T]) -> Result<(), Error> {
     frelu_inplace_at(|| isa.check(), x, t)
 }
 
 /// [`frelu_inplace`] on the path `path` gives, after the length check.
-fn frelu_inplace_at(
+fn frelu_inplace_at<T: Element>(
     path: impl FnOnce() -> Result<Isa, Error>,
-    x: &mut [f32],
-    t: &[f32],
+    x: &mut [T],
+    t: &[T],
 ) -> Result<(), Error> {
     assert!(
         x.len() == t.len(),

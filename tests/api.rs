@@ -245,7 +245,7 @@ fn prelu_shape_errors() {
     assert_eq!(z, x);
     // A single weight, and empty slices, are fine.
     sa::prelu(&x, &mut y, &[0.1], 3, 2).unwrap();
-    sa::prelu(&[], &mut [], &[0.1, 0.2], 2, 5).unwrap();
+    sa::prelu::<f32>(&[], &mut [], &[0.1, 0.2], 2, 5).unwrap();
 }
 
 #[test]

@@ -612,3 +612,72 @@ fn half_and_gated_functions_give_the_rust_bits() {
     assert_eq!(status, SA_OK);
     assert_eq!(bits(&y), bits(&want));
 }
+
+/// The 16-bit forms of the run-time entry, `prelu` and `frelu`: the Rust
+/// functions' bits on every bf16 and binary16 pattern, in place and not.
+#[test]
+fn sixteen_bit_run_time_and_second_input_forms_give_the_rust_bits() {
+    use simd_activations::{bf16, f16};
+    let hb: Vec<bf16> = (0..=u16::MAX).map(bf16::from_bits).collect();
+    let hf: Vec<f16> = (0..=u16::MAX).map(f16::from_bits).collect();
+    let (xb, xf): (Vec<u16>, Vec<u16>) = (
+        hb.iter().map(|h| h.to_bits()).collect(),
+        hf.iter().map(|h| h.to_bits()).collect(),
+    );
+    let n = xb.len();
+    let t: Vec<u16> = (0..n as u32)
+        .map(|i| i.wrapping_mul(40_503) as u16)
+        .collect();
+    let w = [0.25f32, -1.5, 3.0, 0.0];
+    let mut y = vec![0u16; n];
+    for f in [
+        Activation::Gelu,
+        Activation::Silu,
+        Activation::Elu { alpha: 0.5 },
+    ] {
+        let mut c = SaActivation {
+            function: 0,
+            params: [0.0; 2],
+        };
+        let text = std::ffi::CString::new(f.to_string()).unwrap();
+        // SAFETY: a NUL-terminated string and a writable `SaActivation`.
+        assert_eq!(unsafe { sa_activation_parse(text.as_ptr(), &mut c) }, SA_OK);
+        let mut want_b = vec![bf16::ZERO; n];
+        f.forward(&hb, &mut want_b).unwrap();
+        let want_b: Vec<u16> = want_b.iter().map(|h| h.to_bits()).collect();
+        let mut want_f = vec![f16::ZERO; n];
+        f.forward(&hf, &mut want_f).unwrap();
+        let want_f: Vec<u16> = want_f.iter().map(|h| h.to_bits()).collect();
+        type Forward = unsafe extern "C" fn(SaActivation, *const u16, *mut u16, usize) -> i32;
+        let forms: [(Forward, &[u16], &[u16]); 4] = [
+            (runtime_bf16::forward, &xb, &want_b),
+            (runtime_bf16::forward_par, &xb, &want_b),
+            (runtime_f16::forward, &xf, &want_f),
+            (runtime_f16::forward_par, &xf, &want_f),
+        ];
+        for (k, (form, x, want)) in forms.into_iter().enumerate() {
+            // SAFETY: `x` and `y` hold `n` elements.
+            assert_eq!(unsafe { form(c, x.as_ptr(), y.as_mut_ptr(), n) }, SA_OK);
+            assert!(y == want, "{f}, form {k}");
+            let mut z = x.to_vec();
+            // SAFETY: `z` holds `n` elements.
+            assert_eq!(unsafe { form(c, z.as_ptr(), z.as_mut_ptr(), n) }, SA_OK);
+            assert!(z == want, "{f}, form {k} in place");
+        }
+    }
+
+    // prelu over [4096, 4, 4] and frelu against a shuffle of the patterns.
+    let mut want_b = vec![bf16::ZERO; n];
+    simd_activations::prelu(&hb, &mut want_b, &w, 4, 4).unwrap();
+    // SAFETY: `xb`, `y` hold `n` elements, `w` 4.
+    let status = unsafe { second_bf16::prelu(xb.as_ptr(), y.as_mut_ptr(), n, w.as_ptr(), 4, 4, 4) };
+    assert_eq!(status, SA_OK);
+    assert!(y.iter().zip(&want_b).all(|(a, b)| *a == b.to_bits()));
+    let mut want_f = vec![f16::ZERO; n];
+    let tf: Vec<f16> = t.iter().map(|&b| f16::from_bits(b)).collect();
+    simd_activations::frelu(&hf, &tf, &mut want_f);
+    // SAFETY: `xf`, `t`, `y` hold `n` elements.
+    let status = unsafe { second_f16::frelu(xf.as_ptr(), t.as_ptr(), y.as_mut_ptr(), n) };
+    assert_eq!(status, SA_OK);
+    assert!(y.iter().zip(&want_f).all(|(a, b)| *a == b.to_bits()));
+}

@@ -182,3 +182,83 @@ fn tiles_that_do_not_fit_are_errors_and_nothing_is_written() {
     assert!(matches!(err, Err(Error::InvalidShape { .. })));
     assert!(out.iter().all(|v| *v == 1.0));
 }
+
+#[test]
+fn an_empty_tile_touches_nothing_whatever_its_row_count() {
+    // No columns: nothing is read or written, so any row count and stride
+    // fits even an empty slice, in Rust as in C.
+    let f = Activation::Gelu;
+    let mut empty: [f32; 0] = [];
+    for (rows, ld) in [(0, 0), (1, 0), (7, 3), (usize::MAX, usize::MAX)] {
+        f.forward_bias_inplace(&mut empty, &[], rows, 0, ld)
+            .unwrap();
+        let c = simd_activations::capi::SaActivation {
+            function: Activation::ALL
+                .iter()
+                .position(|g| g.name() == "gelu")
+                .unwrap() as u32,
+            params: [0.0; 2],
+        };
+        // SAFETY: no element is read or written for an empty tile.
+        let status = unsafe {
+            simd_activations::capi::sa_activation_bias_inplace(
+                c,
+                core::ptr::null_mut(),
+                core::ptr::null(),
+                rows,
+                0,
+                ld,
+            )
+        };
+        assert_eq!(status, simd_activations::capi::SA_OK, "{rows} {ld}");
+    }
+    // Columns but no rows: the same.
+    f.forward_bias_inplace(&mut empty, &[0.5; 4], 0, 4, 9)
+        .unwrap();
+    // A tile with columns still needs its extent, and a bias of `cols`.
+    let mut y = [1.0f32; 6];
+    assert!(f.forward_bias_inplace(&mut y, &[], 2, 0, 1).is_ok());
+    assert!(f.forward_bias_inplace(&mut y, &[0.5], 3, 1, 3).is_err());
+    assert_eq!(y, [1.0; 6]);
+}
+
+#[test]
+fn gated_units_into_uninitialized_outputs_get_forwards_bits_on_every_path() {
+    use simd_activations::{GatedUnit, Isa, bf16};
+    let gate = inputs(333);
+    let up: Vec<f32> = gate.iter().map(|g| (g * 0.3).cos() * 3.0).collect();
+    let (gate_h, up_h): (Vec<bf16>, Vec<bf16>) = (
+        gate.iter().map(|&v| bf16::from_f32(v)).collect(),
+        up.iter().map(|&v| bf16::from_f32(v)).collect(),
+    );
+    for unit in GatedUnit::ALL {
+        let mut want = vec![0.0; gate.len()];
+        unit.forward(&gate, &up, &mut want).unwrap();
+        let mut want_h = vec![bf16::ZERO; gate.len()];
+        unit.forward(&gate_h, &up_h, &mut want_h).unwrap();
+        let mut buffer: Vec<f32> = Vec::with_capacity(gate.len());
+        let got = unit
+            .forward_uninit(&gate, &up, &mut buffer.spare_capacity_mut()[..gate.len()])
+            .unwrap();
+        assert_eq!(bits(got), bits(&want), "{unit:?}");
+        for isa in Isa::ALL {
+            let mut y = vec![MaybeUninit::new(7.0f32); gate.len()];
+            let mut y_h = vec![MaybeUninit::new(bf16::ONE); gate.len()];
+            match unit.forward_uninit_on(isa, &gate, &up, &mut y) {
+                Ok(got) => assert_eq!(bits(got), bits(&want), "{unit:?} {isa:?}"),
+                Err(e) => {
+                    assert!(!isa.is_available(), "{unit:?} {isa:?}: {e}");
+                    // SAFETY: initialized above, and nothing wrote them.
+                    assert!(y.iter().all(|v| unsafe { v.assume_init() } == 7.0));
+                }
+            }
+            if let Ok(got) = unit.forward_uninit_on(isa, &gate_h, &up_h, &mut y_h) {
+                let same = got
+                    .iter()
+                    .zip(&want_h)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "{unit:?} {isa:?} bf16");
+            }
+        }
+    }
+}

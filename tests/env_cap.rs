@@ -3,7 +3,7 @@
 //! process), re-running this test binary with a filter.
 
 use simd_activations::register::{self, wide::f32x8};
-use simd_activations::{Activation, ISA_ENV_VAR, Isa, capi};
+use simd_activations::{Activation, ISA_ENV_VAR, Isa, MaskedRows, capi};
 use std::process::Command;
 
 /// In a child: report what dispatch picked, or the error.
@@ -54,6 +54,23 @@ fn child_report() {
         ]
     };
     println!("ORDER={order:?}");
+    // A null pointer with a nonzero count: the pointers come before the path.
+    let relu = capi::SaActivation {
+        function: 0,
+        params: [0.0; 2],
+    };
+    let null = core::ptr::null::<f32>();
+    // SAFETY: every call is refused at its null pointer before any access;
+    // the others point to what they would read or write.
+    let pointers = unsafe {
+        [
+            capi::sa_activation_forward(relu, null, z.as_mut_ptr(), 2),
+            capi::sa_activation_bias_inplace(relu, null.cast_mut(), bias.as_ptr(), 1, 3, 3),
+            capi::gated_f32::gated_rows(0, null, z.as_mut_ptr(), 1, 1, 0),
+            capi::sa_softmax(null, z.as_mut_ptr(), 2, 2),
+        ]
+    };
+    println!("POINTERS={pointers:?} Z={z:?}");
     match Isa::from_env() {
         Ok(_) => println!("PICKED={}", Isa::best().name()),
         Err(e) => println!("ERROR={e}"),
@@ -124,6 +141,61 @@ fn child_lengths_first() {
     report("frelu_inplace", &mut || {
         simd_activations::frelu_inplace(&mut y, &b)
     });
+    // The entry points that return a `Result`: the mismatch panics before
+    // the variable is read.
+    let gelu = Activation::Gelu;
+    let swiglu = simd_activations::GatedUnit::SwiGlu;
+    let mut yh = [simd_activations::bf16::ZERO; 1];
+    let mut uninit = [std::mem::MaybeUninit::<f32>::uninit(); 1];
+    report("forward", &mut || drop(gelu.forward(&a, &mut y[..1])));
+    report("forward_mixed", &mut || {
+        drop(gelu.forward_mixed(&a, &mut yh))
+    });
+    report("forward_uninit", &mut || {
+        drop(gelu.forward_uninit(&a, &mut uninit))
+    });
+    report("forward_bias", &mut || {
+        drop(gelu.forward_bias(&a, &b, &mut y[..1]))
+    });
+    report("gated forward", &mut || {
+        drop(swiglu.forward(&a, &b, &mut y))
+    });
+    report("gated forward_uninit", &mut || {
+        drop(swiglu.forward_uninit(&a, &b, &mut uninit))
+    });
+    report("forward_rows", &mut || {
+        drop(swiglu.forward_rows(&b, &mut y, 1, false))
+    });
+    report("softmax", &mut || {
+        drop(simd_activations::softmax(&a, &mut y[..1], 1))
+    });
+    report("softmax_masked", &mut || {
+        let options = (1.0, simd_activations::Mask::None, MaskedRows::Zero);
+        drop(simd_activations::softmax_masked(
+            &a,
+            &mut y[..1],
+            1,
+            options,
+        ))
+    });
+    report("softmax_uninit", &mut || {
+        drop(simd_activations::softmax_uninit(&a, &mut uninit, 1))
+    });
+    report("prelu", &mut || {
+        drop(simd_activations::prelu(&a, &mut y[..1], &b, 1, 1))
+    });
+    #[cfg(feature = "rayon")]
+    {
+        report("forward_par", &mut || {
+            drop(gelu.forward_par(&a, &mut y[..1]))
+        });
+        report("gated forward_par", &mut || {
+            drop(swiglu.forward_par(&a, &b, &mut y))
+        });
+        report("softmax_par", &mut || {
+            drop(simd_activations::softmax_par(&a, &mut y[..1], 1))
+        });
+    }
 }
 
 fn run_child(value: &str) -> String {
@@ -175,6 +247,9 @@ fn unknown_value_is_an_error_naming_variable_and_values() {
     assert!(out.contains(&capi), "{out}");
     let order = format!("ORDER={:?}", [capi::SA_ERR_ISA; 4]);
     assert!(out.contains(&order), "{out}");
+    // The pointers are checked before the path, and nothing is written.
+    let pointers = format!("POINTERS={:?} Z=[0.0, 0.0, 0.0]", [capi::SA_ERR_POINTER; 4]);
+    assert!(out.contains(&pointers), "{out}");
     assert!(out.contains("REGISTER_BITS_EQUAL=true"), "{out}");
     for needle in [ISA_ENV_VAR, "avx9000", "scalar", "avx2", "avx512", "neon"] {
         assert!(out.contains(needle), "missing {needle}: {out}");
@@ -224,7 +299,8 @@ fn lengths_are_checked_before_an_invalid_variable() {
         .lines()
         .filter_map(|l| l.find("LENGTHS ").map(|i| &l[i..]))
         .collect();
-    assert_eq!(lines.len(), 8, "{out}");
+    let par = if cfg!(feature = "rayon") { 3 } else { 0 };
+    assert_eq!(lines.len(), 8 + 11 + par, "{out}");
     for line in lines {
         assert!(
             line.contains("has length 2") && line.contains("has length 1"),

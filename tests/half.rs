@@ -380,3 +380,70 @@ fn f16_widening_is_the_same_with_denormals_as_zero() {
         }
     }
 }
+
+/// `frelu` on every `H` input `x`, each against a `t` from a shuffle of
+/// every pattern (so NaNs, infinities and zeros meet every value), and
+/// `prelu` on every `H` input, on every path, out of place and in place:
+/// `from_f32` of the `f32` result.
+fn two_inputs_every_input<H: Half>() {
+    let x = all::<H>();
+    let t: Vec<H> = (0..x.len())
+        .map(|i| H::from_bits((i as u32).wrapping_mul(40_503) as u16))
+        .collect();
+    let (wide_x, wide_t): (Vec<f32>, Vec<f32>) = (
+        x.iter().map(|h| h.to_f32()).collect(),
+        t.iter().map(|h| h.to_f32()).collect(),
+    );
+    let mut wide_y = vec![0.0f32; x.len()];
+    simd_activations::frelu_on(Isa::Scalar, &wide_x, &wide_t, &mut wide_y).unwrap();
+    let want: Vec<H> = wide_y.into_iter().map(H::from_f32).collect();
+    for &isa in Isa::available() {
+        let mut y = vec![H::default(); x.len()];
+        simd_activations::frelu_on(isa, &x, &t, &mut y).unwrap();
+        assert_bits(&format!("frelu on {isa}"), &x, &want, &y);
+        let mut inplace = x.clone();
+        simd_activations::frelu_inplace_on(isa, &mut inplace, &t).unwrap();
+        assert_bits(&format!("frelu in place on {isa}"), &x, &want, &inplace);
+    }
+    // prelu with one weight, and per channel over runs of 1, 5 and 64.
+    let weights = [0.3f32, -1.75, 0.0, 2.5e-3];
+    for (weight, inner) in [
+        (&weights[..1], 1),
+        (&weights[..], 1),
+        (&weights[..], 5),
+        (&weights[..], 64),
+    ] {
+        let channels = weight.len();
+        let len = x.len() - x.len() % (channels * inner);
+        let mut wide_y = vec![0.0f32; len];
+        simd_activations::prelu_on(
+            Isa::Scalar,
+            &wide_x[..len],
+            &mut wide_y,
+            weight,
+            channels,
+            inner,
+        )
+        .unwrap();
+        let want: Vec<H> = wide_y.into_iter().map(H::from_f32).collect();
+        for &isa in Isa::available() {
+            let what = format!("prelu on {isa}, {channels} channels of {inner}");
+            let mut y = vec![H::default(); len];
+            simd_activations::prelu_on(isa, &x[..len], &mut y, weight, channels, inner).unwrap();
+            assert_bits(&what, &x[..len], &want, &y);
+            let mut inplace = x[..len].to_vec();
+            simd_activations::prelu_inplace_on(isa, &mut inplace, weight, channels, inner).unwrap();
+            assert_bits(&format!("{what} in place"), &x[..len], &want, &inplace);
+        }
+    }
+}
+
+#[test]
+fn frelu_and_prelu_on_every_bf16_input_are_from_f32_of_the_f32_result() {
+    two_inputs_every_input::<bf16>();
+}
+
+#[test]
+fn frelu_and_prelu_on_every_f16_input_are_from_f32_of_the_f32_result() {
+    two_inputs_every_input::<f16>();
+}

@@ -42,14 +42,15 @@
  *    SA_ERR_POINTER. This holds for every function below.
  *  - x is read and y written, n floats each. y == x computes in place (with
  *    the in-place parameter rules: elu and celu reject a negative alpha,
- *    for an empty call too); any other overlap of y with an input is refused
+ *    for an empty call too, and two null pointers with n == 0 are the same
+ *    buffer); any other overlap of y with an input is refused
  *    (SA_ERR_OVERLAP).
  *  - The result is a status: SA_OK or an SA_ERR_* code; nothing is written
  *    unless it is SA_OK. sa_last_error() then says what was wrong. The
- *    checks come in one order everywhere: the path (SA_ERR_ISA), the
- *    pointers (SA_ERR_POINTER, then SA_ERR_OVERLAP), then the rest: the
- *    function, the shape and the parameters (SA_ERR_FUNCTION, SA_ERR_SHAPE,
- *    SA_ERR_PARAMETER).
+ *    checks come in one order everywhere: the pointers and their counts
+ *    (SA_ERR_POINTER, then SA_ERR_OVERLAP), the path (SA_ERR_ISA), then the
+ *    rest: the function, the shape and the parameters (SA_ERR_FUNCTION,
+ *    SA_ERR_SHAPE, SA_ERR_PARAMETER).
  */
 #ifndef SIMD_ACTIVATIONS_H
 #define SIMD_ACTIVATIONS_H
@@ -76,8 +77,8 @@ extern "C" {
 /* The output overlaps an input without being the same buffer as x. */
 #define SA_ERR_OVERLAP 2
 /* A parameter is outside its domain (NaN, or infinite for any but softplus's
-   threshold; beta <= 0, min_val > max_val, alpha == 0 for celu, a negative
-   alpha for elu/celu in place). */
+   threshold and the softmax scale; beta <= 0, min_val > max_val,
+   alpha == 0 for celu, a negative alpha for elu/celu in place). */
 #define SA_ERR_PARAMETER 3
 /* A length or shape does not fit: row_len is 0 or does not divide n; prelu's
    channels or inner is 0, channels * inner does not divide n, or n_weight is
@@ -266,8 +267,10 @@ int32_t sa_log_softmax_par(const float *x, float *y, size_t n, size_t row_len);
    mask_len floats: 0 (none), row_len (one row for every row) or n (one per
    element). A row hidden entirely by the mask gives zeros when
    zero_masked_rows is nonzero (-inf for log_softmax), else 1/row_len
-   (-ln(row_len)): never NaN. y must not overlap mask; pointers 4-byte
-   aligned (NULL only with a zero count). */
+   (-ln(row_len)): never NaN. A NaN scale is SA_ERR_PARAMETER; an infinite
+   one scales as the float product does (the bits of sa_softmax on the
+   scaled row). y must not overlap mask; pointers 4-byte aligned (NULL only
+   with a zero count). */
 int32_t sa_softmax_masked(const float *x, float *y, size_t n, size_t row_len, float scale,
                           const float *mask, size_t mask_len, int32_t zero_masked_rows);
 int32_t sa_log_softmax_masked(const float *x, float *y, size_t n, size_t row_len, float scale,
@@ -282,6 +285,16 @@ int32_t sa_prelu(const float *x, float *y, size_t n, const float *weight, size_t
 /* frelu: y[i] = max(x[i], t[i]), NaN propagating; y must not overlap t.
    Every pointer 4-byte aligned (NULL only with n == 0). */
 int32_t sa_frelu(const float *x, const float *t, float *y, size_t n);
+
+/* prelu and frelu on bf16 and binary16 bits (uint16_t, 2-byte aligned; the
+   prelu weights stay float, 4-byte aligned): the float result rounded once,
+   to nearest even, as the other 16-bit functions. */
+int32_t sa_prelu_bf16(const uint16_t *x, uint16_t *y, size_t n, const float *weight,
+                      size_t n_weight, size_t channels, size_t inner);
+int32_t sa_frelu_bf16(const uint16_t *x, const uint16_t *t, uint16_t *y, size_t n);
+int32_t sa_prelu_f16(const uint16_t *x, uint16_t *y, size_t n, const float *weight,
+                     size_t n_weight, size_t channels, size_t inner);
+int32_t sa_frelu_f16(const uint16_t *x, const uint16_t *t, uint16_t *y, size_t n);
 
 /* A function chosen at run time (from a model file, say). The float
    pointers of the sa_activation_* functions are 4-byte aligned (NULL only
@@ -307,10 +320,20 @@ int32_t sa_activation_forward(sa_activation f, const float *x, float *y, size_t 
    rayon feature (fixed split, the same bits), else on the calling thread. */
 int32_t sa_activation_forward_par(sa_activation f, const float *x, float *y, size_t n);
 
+/* The same on bf16 and binary16 bits (uint16_t, 2-byte aligned): the float
+   result rounded once, to nearest even, as sa_<name>_bf16 and sa_<name>_f16. */
+int32_t sa_activation_forward_bf16(sa_activation f, const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_activation_forward_par_bf16(sa_activation f, const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_activation_forward_f16(sa_activation f, const uint16_t *x, uint16_t *y, size_t n);
+int32_t sa_activation_forward_par_f16(sa_activation f, const uint16_t *x, uint16_t *y, size_t n);
+
 /* Matrix-product epilogue in place: for each of rows rows starting ld floats
    apart, y[r*ld + c] = f(y[r*ld + c] + bias[c]) for c < cols, the sum
-   rounded to float first. Nothing between rows is touched. SA_ERR_SHAPE if
-   ld < cols or the tile's size overflows; bias must not overlap the tile. */
+   rounded to float first. Nothing between rows is touched. y holds
+   (rows - 1) * ld + cols floats (none when rows or cols is 0) and bias cols.
+   SA_ERR_SHAPE if ld < cols or that size overflows size_t; SA_ERR_POINTER if
+   it fits in size_t but not in the address space; bias must not overlap the
+   tile. */
 int32_t sa_activation_bias_inplace(sa_activation f, float *y, const float *bias, size_t rows,
                                    size_t cols, size_t ld);
 

@@ -17,9 +17,10 @@
 //!   misaligned pointer with `n > 0`, a bad parameter, a shape that does not
 //!   fit, or an invalid `SIMD_ACTIVATIONS_ISA` are errors, never undefined
 //!   behaviour or a wrong answer; [`sa_status_message`] describes each code.
-//! - The checks come in one order: the path ([`SA_ERR_ISA`]), the pointers
-//!   ([`SA_ERR_POINTER`], then [`SA_ERR_OVERLAP`]), then the rest: the
-//!   function, the shape and the parameters.
+//! - The checks come in one order: the pointers and their counts
+//!   ([`SA_ERR_POINTER`], then [`SA_ERR_OVERLAP`]), the path
+//!   ([`SA_ERR_ISA`]), then the rest: the function, the shape and the
+//!   parameters.
 //! - Nothing panics across the boundary, and no successful call of a
 //!   computing function allocates but the `_par` functions of a library
 //!   built with `rayon`, which start rayon's global pool on first use (the
@@ -163,15 +164,18 @@ fn status(result: Result<(), Error>) -> i32 {
     }
 }
 
-/// Runs `body` on the dispatch path, turning a panic (a bug) into
-/// [`SA_ERR_INTERNAL`] rather than unwinding into C.
-fn guarded(body: impl FnOnce(Isa) -> i32) -> i32 {
-    let isa = match Isa::try_best() {
-        Ok(isa) => isa,
-        Err(e) => return fail(SA_ERR_ISA, e),
-    };
-    catch_unwind(AssertUnwindSafe(|| body(isa)))
+/// Runs `body`, turning a panic (a bug) into [`SA_ERR_INTERNAL`] rather
+/// than unwinding into C.
+fn guarded(body: impl FnOnce() -> i32) -> i32 {
+    catch_unwind(AssertUnwindSafe(body))
         .unwrap_or_else(|_| fail(SA_ERR_INTERNAL, "internal error: a panic was caught"))
+}
+
+/// The dispatch path, or [`SA_ERR_ISA`] (with its message) where
+/// `SIMD_ACTIVATIONS_ISA` is invalid: every function asks for it after the
+/// pointers are checked and before anything else.
+fn path() -> Result<Isa, i32> {
+    Isa::try_best().map_err(|e| fail(SA_ERR_ISA, e))
 }
 
 /// A caller's buffer of `n` elements (`float`, or `uint16_t` holding
@@ -251,12 +255,12 @@ enum Io<'a, T> {
 /// `x` points to `n` readable elements, `y` to `n` writable ones and each
 /// `extra` pointer to its count of readable ones, valid for the call (any
 /// may be anything when its count is 0).
-unsafe fn io<'a, T, const N: usize>(
+unsafe fn io<'a, T, U, const N: usize>(
     x: *const T,
     y: *mut T,
     n: usize,
-    extra: [(*const T, usize); N],
-) -> Result<(Io<'a, T>, [&'a [T]; N]), i32> {
+    extra: [(*const U, usize); N],
+) -> Result<(Io<'a, T>, [&'a [U]; N]), i32> {
     let mut extra_buffers = [Buffer {
         ptr: core::ptr::null(),
         n: 0,
@@ -285,19 +289,22 @@ unsafe fn io<'a, T, const N: usize>(
     Ok((unsafe { Io::Separate(xb.read(), yb.write()) }, extra))
 }
 
-/// Every `sa_*` function: on the dispatch path, checks the buffers (see
-/// [`io`]), then runs `separate` (`x` into `y`) or `in_place` (`y == x`)
-/// with the further inputs as slices, and returns the status.
+/// No further input, for [`run`].
+const NO_EXTRA: [(*const f32, usize); 0] = [];
+
+/// Every `sa_*` function: checks the buffers (see [`io`]), then the path,
+/// then runs `separate` (`x` into `y`) or `in_place` (`y == x`) on it with
+/// the further inputs as slices, and returns the status.
 ///
 /// # Safety
 /// As [`io`].
-unsafe fn run<T, const N: usize>(
+unsafe fn run<T, U, const N: usize>(
     (x, y, n): (*const T, *mut T, usize),
-    extra: [(*const T, usize); N],
-    separate: impl FnOnce(Isa, &[T], &mut [T], [&[T]; N]) -> Result<(), Error>,
-    in_place: impl FnOnce(Isa, &mut [T], [&[T]; N]) -> Result<(), Error>,
+    extra: [(*const U, usize); N],
+    separate: impl FnOnce(Isa, &[T], &mut [T], [&[U]; N]) -> Result<(), Error>,
+    in_place: impl FnOnce(Isa, &mut [T], [&[U]; N]) -> Result<(), Error>,
 ) -> i32 {
-    guarded(|isa| {
+    guarded(|| {
         // SAFETY: forwarded from the caller.
         match unsafe { io(x, y, n, extra) } {
             Err(code) => {
@@ -316,8 +323,11 @@ unsafe fn run<T, const N: usize>(
                     format_args!("{what}: x = {x:?}, y = {y:?}, n = {n}{}", extra.concat()),
                 )
             }
-            Ok((Io::Separate(x, y), extra)) => status(separate(isa, x, y, extra)),
-            Ok((Io::InPlace(x), extra)) => status(in_place(isa, x, extra)),
+            Ok((io, extra)) => match (path(), io) {
+                (Err(code), _) => code,
+                (Ok(isa), Io::Separate(x, y)) => status(separate(isa, x, y, extra)),
+                (Ok(isa), Io::InPlace(x)) => status(in_place(isa, x, extra)),
+            },
         }
     })
 }
@@ -331,7 +341,7 @@ macro_rules! declare_c_functions {
         /// The elementwise functions, exported to C as `sa_<name>` (declared
         /// in `simd_activations.h`).
         pub mod elementwise {
-            use super::run;
+            use super::{NO_EXTRA, run};
             use crate::Activation;
             $(
                 #[doc = concat!("`sa_", stringify!($name), "`: [`crate::", stringify!($name), "`] from `x` into `y` (`n` floats each; `y == x` in place), ")]
@@ -350,7 +360,7 @@ macro_rules! declare_c_functions {
                     unsafe {
                         run(
                             (x, y, n),
-                            [],
+                            NO_EXTRA,
                             |isa, x, y, []| f.forward_on(isa, x, y),
                             |isa, x, []| f.forward_inplace_on(isa, x),
                         )
@@ -422,7 +432,7 @@ macro_rules! declare_c_functions {
 activation_table!(declare_c_functions);
 
 /// Declares `sa_<name>_bf16` and `sa_<name>_f16` for every row of the
-/// table (see [`half_functions`]).
+/// table (see `half_functions!`).
 macro_rules! declare_c_half_functions {
     ($($row:tt)*) => {
         half_functions!(bf16 crate::bf16, "_bf16"; $($row)*);
@@ -455,7 +465,7 @@ macro_rules! half_functions {
     ($module:ident $ty:ty, $suffix:literal; $([$name:ident $inplace:ident $variant:ident ($({ $($param:ident $default:literal $pdoc:tt)+ })?) $($rest:tt)*])*) => {
         #[doc = concat!("The elementwise functions on `", stringify!($module), "` elements, exported to C as `sa_<name>", $suffix, "`.")]
         pub mod $module {
-            use super::run;
+            use super::{NO_EXTRA, run};
             use crate::Activation;
             $(
                 #[doc = concat!("`sa_", stringify!($name), $suffix, "`: [`crate::", stringify!($name), "`] on `", stringify!($module), "` bits from `x` into `y` (`n` each; `y == x` in place): ")]
@@ -474,7 +484,7 @@ macro_rules! half_functions {
                     unsafe {
                         run(
                             (x.cast::<$ty>(), y.cast::<$ty>(), n),
-                            [],
+                            NO_EXTRA,
                             |isa, x, y, []| f.forward_on(isa, x, y),
                             |isa, x, []| f.forward_inplace_on(isa, x),
                         )
@@ -578,7 +588,7 @@ macro_rules! gated_c_functions {
             pub mod $module {
                 use super::{
                     Buffer, SA_ERR_OVERLAP, fail, gated_forward, gated_forward_inplace,
-                    gated_rows_on, gated_unit, guarded, run, status,
+                    gated_rows_on, gated_unit, guarded, path, run, status,
                 };
                 use crate::GatedUnit;
 
@@ -638,7 +648,7 @@ macro_rules! gated_c_functions {
                     swapped: i32,
                     par: bool,
                 ) -> i32 {
-                    guarded(|isa| {
+                    guarded(|| {
                         let n_in = n_out.checked_mul(2).unwrap_or(usize::MAX);
                         let (xb, yb) = match (
                             Buffer::new(x.cast::<$ty>(), n_in),
@@ -655,6 +665,10 @@ macro_rules! gated_c_functions {
                         if xb.overlaps(yb) {
                             return fail(SA_ERR_OVERLAP, format_args!("y = {y:?} overlaps x = {x:?}"));
                         }
+                        let isa = match path() {
+                            Ok(isa) => isa,
+                            Err(code) => return code,
+                        };
                         let unit = match gated_unit(unit) {
                             Ok(u) => u,
                             Err(code) => return code,
@@ -822,7 +836,7 @@ unsafe fn rows_c(
     unsafe {
         run(
             (x, y, n),
-            [],
+            NO_EXTRA,
             |isa, x, y, []| {
                 #[cfg(feature = "rayon")]
                 if par {
@@ -857,59 +871,95 @@ pub unsafe extern "C" fn sa_log_softmax(
     unsafe { rows_c(LOG_SOFTMAX, false, (x, y, n), row_len) }
 }
 
-/// `prelu` over an `[outer, channels, inner]` layout of `n` floats, with
-/// `n_weight` weights (1, or one per channel): exactly [`crate::prelu`]'s
-/// bits and rules. `y == x` computes in place; `y` must not overlap
-/// `weight`.
-///
-/// # Safety
-/// `x` points to `n` readable floats, `y` to `n` writable ones and `weight`
-/// to `n_weight` readable ones (any may be null when its count is 0), valid
-/// for the duration of the call.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_prelu(
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-    weight: *const f32,
-    n_weight: usize,
-    channels: usize,
-    inner: usize,
-) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
-    unsafe {
-        run(
-            (x, y, n),
-            [(weight, n_weight)],
-            |isa, x, y, [w]| crate::prelu_on(isa, x, y, w, channels, inner),
-            |isa, x, [w]| crate::prelu_inplace_on(isa, x, w, channels, inner),
-        )
-    }
+/// Declares, for each element type, the C functions with a second input:
+/// `sa_prelu<suffix>` (its weights `float` on every type) and
+/// `sa_frelu<suffix>`.
+macro_rules! second_input_c_functions {
+    ($([$module:ident $ty:ty, $cty:ty, $cname:literal, $suffix:literal])*) => {
+        $(
+            #[doc = concat!("`prelu` and `frelu` on `", stringify!($module), "` elements, exported to C as `sa_prelu", $suffix, "` and `sa_frelu", $suffix, "`.")]
+            pub mod $module {
+                use super::run;
+
+                #[doc = concat!("`sa_prelu", $suffix, "`: `prelu` over an `[outer, channels, inner]` layout of `n` elements (`", $cname, "`), with `n_weight` `float` weights (1, or one per channel): exactly [`crate::prelu`]'s bits and rules. `y == x` computes in place; `y` must not overlap `weight`.")]
+                ///
+                /// # Safety
+                /// `x` points to `n` readable elements, `y` to `n` writable
+                /// ones and `weight` to `n_weight` readable floats (any may
+                /// be null when its count is 0), valid for the duration of
+                /// the call.
+                #[unsafe(export_name = concat!("sa_prelu", $suffix))]
+                pub unsafe extern "C" fn prelu(
+                    x: *const $cty,
+                    y: *mut $cty,
+                    n: usize,
+                    weight: *const f32,
+                    n_weight: usize,
+                    channels: usize,
+                    inner: usize,
+                ) -> i32 {
+                    // SAFETY: this function's contract is `run`'s; the
+                    // element type is the C type's, or `repr(transparent)`
+                    // over it.
+                    unsafe {
+                        run(
+                            (x.cast::<$ty>(), y.cast::<$ty>(), n),
+                            [(weight, n_weight)],
+                            |isa, x, y, [w]| crate::prelu_on(isa, x, y, w, channels, inner),
+                            |isa, x, [w]| crate::prelu_inplace_on(isa, x, w, channels, inner),
+                        )
+                    }
+                }
+
+                #[doc = concat!("`sa_frelu", $suffix, "`: `y[i] = max(x[i], t[i])` over `n` elements (`", $cname, "`): exactly [`crate::frelu`]'s bits and NaN rule. `y == x` computes in place; `y` must not overlap `t`.")]
+                ///
+                /// # Safety
+                /// `x` and `t` point to `n` readable elements and `y` to `n`
+                /// writable ones (any may be null when `n == 0`), valid for
+                /// the duration of the call.
+                #[unsafe(export_name = concat!("sa_frelu", $suffix))]
+                pub unsafe extern "C" fn frelu(
+                    x: *const $cty,
+                    t: *const $cty,
+                    y: *mut $cty,
+                    n: usize,
+                ) -> i32 {
+                    // SAFETY: as in `prelu`.
+                    unsafe {
+                        run(
+                            (x.cast::<$ty>(), y.cast::<$ty>(), n),
+                            [(t.cast::<$ty>(), n)],
+                            |isa, x, y, [t]| crate::frelu_on(isa, x, t, y),
+                            |isa, x, [t]| crate::frelu_inplace_on(isa, x, t),
+                        )
+                    }
+                }
+            }
+        )*
+
+        /// The C prototypes of the functions with a second input, as the
+        /// header declares them.
+        #[cfg(test)]
+        const SECOND_PROTOTYPES: &[&str] = &[$(
+            concat!("int32_t sa_prelu", $suffix, "(const ", $cname, " *x, ", $cname, " *y, size_t n, const float *weight, size_t n_weight, size_t channels, size_t inner);"),
+            concat!("int32_t sa_frelu", $suffix, "(const ", $cname, " *x, const ", $cname, " *t, ", $cname, " *y, size_t n);"),
+        )*];
+    };
 }
 
-/// `frelu`: `y[i] = max(x[i], t[i])` over `n` floats: exactly
-/// [`crate::frelu`]'s bits and NaN rule. `y == x` computes in place; `y`
-/// must not overlap `t`.
-///
-/// # Safety
-/// `x` and `t` point to `n` readable floats and `y` to `n` writable ones
-/// (any may be null when `n == 0`), valid for the duration of the call.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_frelu(x: *const f32, t: *const f32, y: *mut f32, n: usize) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
-    unsafe {
-        run(
-            (x, y, n),
-            [(t, n)],
-            |isa, x, y, [t]| crate::frelu_on(isa, x, t, y),
-            |isa, x, [t]| crate::frelu_inplace_on(isa, x, t),
-        )
-    }
+second_input_c_functions! {
+    [second_f32 f32, f32, "float", ""]
+    [second_bf16 crate::bf16, u16, "uint16_t", "_bf16"]
+    [second_f16 crate::f16, u16, "uint16_t", "_f16"]
 }
+
+pub use second_f32::{frelu as sa_frelu, prelu as sa_prelu};
 
 #[cfg(test)]
 mod tests {
-    use super::{GATED_PROTOTYPES, HALF_PROTOTYPES, PROTOTYPES};
+    use super::{
+        GATED_PROTOTYPES, HALF_PROTOTYPES, PROTOTYPES, RUNTIME_PROTOTYPES, SECOND_PROTOTYPES,
+    };
 
     /// The header's version is the package's.
     #[test]
@@ -968,7 +1018,8 @@ mod tests {
     fn header_declares_the_gated_units() {
         let header = include_str!("../../capi/assets/simd_activations.h");
         let squeezed = squeeze(header);
-        for p in GATED_PROTOTYPES {
+        let others = SECOND_PROTOTYPES.iter().chain(RUNTIME_PROTOTYPES);
+        for p in GATED_PROTOTYPES.iter().chain(others) {
             assert!(squeezed.contains(&squeeze(p)), "the header lacks `{p}`");
         }
         for (i, unit) in crate::GatedUnit::ALL.iter().enumerate() {
@@ -1029,65 +1080,97 @@ pub unsafe extern "C" fn sa_activation_parse(text: *const c_char, out: *mut SaAc
     }
 }
 
-/// The function of `f` from `x` into `y` (`n` floats each; `y == x` in
-/// place), with the rules of the `sa_<name>` functions; [`SA_ERR_FUNCTION`]
-/// for an unknown function number.
-///
-/// # Safety
-/// As the `sa_<name>` functions'.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_activation_forward(
-    f: SaActivation,
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-) -> i32 {
-    // SAFETY: this function's contract is `run`'s.
-    unsafe {
-        run(
-            (x, y, n),
-            [],
-            |isa, x, y, []| f.known()?.forward_on(isa, x, y),
-            |isa, x, []| f.known()?.forward_inplace_on(isa, x),
-        )
-    }
+/// Declares, for each element type, the functions chosen at run time:
+/// `sa_activation_forward<suffix>` and `sa_activation_forward_par<suffix>`.
+macro_rules! runtime_c_functions {
+    ($([$module:ident $ty:ty, $cty:ty, $cname:literal, $suffix:literal])*) => {
+        $(
+            #[doc = concat!("The function of an [`SaActivation`] on `", stringify!($module), "` elements, exported to C as `sa_activation_forward", $suffix, "` and `sa_activation_forward_par", $suffix, "`.")]
+            pub mod $module {
+                use super::{NO_EXTRA, SaActivation, run};
+
+                #[doc = concat!("`sa_activation_forward", $suffix, "`: the function of `f` from `x` into `y` (`n` elements each, `", $cname, "`; `y == x` in place), with the rules of the `sa_<name>", $suffix, "` functions; `SA_ERR_FUNCTION` for an unknown function number.")]
+                ///
+                /// # Safety
+                /// As the `sa_<name>` functions'.
+                #[unsafe(export_name = concat!("sa_activation_forward", $suffix))]
+                pub unsafe extern "C" fn forward(
+                    f: SaActivation,
+                    x: *const $cty,
+                    y: *mut $cty,
+                    n: usize,
+                ) -> i32 {
+                    // SAFETY: this function's contract is `run`'s; the
+                    // element type is the C type's, or `repr(transparent)`
+                    // over it.
+                    unsafe {
+                        run(
+                            (x.cast::<$ty>(), y.cast::<$ty>(), n),
+                            NO_EXTRA,
+                            |isa, x, y, []| f.known()?.forward_on(isa, x, y),
+                            |isa, x, []| f.known()?.forward_inplace_on(isa, x),
+                        )
+                    }
+                }
+
+                #[doc = concat!("`sa_activation_forward_par", $suffix, "`: `sa_activation_forward", $suffix, "` on all cores when the library is built with the `rayon` feature (split at fixed boundaries, with the same bits; small slices stay on the calling thread), and on the calling thread otherwise.")]
+                ///
+                /// # Safety
+                /// As `forward`.
+                #[unsafe(export_name = concat!("sa_activation_forward_par", $suffix))]
+                pub unsafe extern "C" fn forward_par(
+                    f: SaActivation,
+                    x: *const $cty,
+                    y: *mut $cty,
+                    n: usize,
+                ) -> i32 {
+                    #[cfg(feature = "rayon")]
+                    let (separate, in_place) = (
+                        |_, x: &[$ty], y: &mut [$ty], []: [&[f32]; 0]| f.known()?.forward_par(x, y),
+                        |_, x: &mut [$ty], []: [&[f32]; 0]| f.known()?.forward_inplace_par(x),
+                    );
+                    #[cfg(not(feature = "rayon"))]
+                    let (separate, in_place) = (
+                        |isa, x: &[$ty], y: &mut [$ty], []: [&[f32]; 0]| {
+                            f.known()?.forward_on(isa, x, y)
+                        },
+                        |isa, x: &mut [$ty], []: [&[f32]; 0]| f.known()?.forward_inplace_on(isa, x),
+                    );
+                    // SAFETY: as in `forward`.
+                    unsafe {
+                        run((x.cast::<$ty>(), y.cast::<$ty>(), n), NO_EXTRA, separate, in_place)
+                    }
+                }
+            }
+        )*
+
+        /// The C prototypes of the functions chosen at run time, as the
+        /// header declares them.
+        #[cfg(test)]
+        const RUNTIME_PROTOTYPES: &[&str] = &[$(
+            concat!("int32_t sa_activation_forward", $suffix, "(sa_activation f, const ", $cname, " *x, ", $cname, " *y, size_t n);"),
+            concat!("int32_t sa_activation_forward_par", $suffix, "(sa_activation f, const ", $cname, " *x, ", $cname, " *y, size_t n);"),
+        )*];
+    };
 }
 
-/// [`sa_activation_forward`] on all cores when the library is built with the
-/// `rayon` feature (split at fixed boundaries, with the same bits; small
-/// slices stay on the calling thread), and on the calling thread otherwise.
-///
-/// # Safety
-/// As [`sa_activation_forward`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_activation_forward_par(
-    f: SaActivation,
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-) -> i32 {
-    #[cfg(feature = "rayon")]
-    let (separate, in_place) = (
-        |_, x: &[f32], y: &mut [f32], []: [&[f32]; 0]| f.known()?.forward_par(x, y),
-        |_, x: &mut [f32], []: [&[f32]; 0]| f.known()?.forward_inplace_par(x),
-    );
-    #[cfg(not(feature = "rayon"))]
-    let (separate, in_place) = (
-        |isa, x: &[f32], y: &mut [f32], []: [&[f32]; 0]| f.known()?.forward_on(isa, x, y),
-        |isa, x: &mut [f32], []: [&[f32]; 0]| f.known()?.forward_inplace_on(isa, x),
-    );
-    // SAFETY: this function's contract is `run`'s.
-    unsafe { run((x, y, n), [], separate, in_place) }
+runtime_c_functions! {
+    [runtime_f32 f32, f32, "float", ""]
+    [runtime_bf16 crate::bf16, u16, "uint16_t", "_bf16"]
+    [runtime_f16 crate::f16, u16, "uint16_t", "_f16"]
 }
+
+pub use runtime_f32::{forward as sa_activation_forward, forward_par as sa_activation_forward_par};
 
 /// The epilogue of a matrix product, in place: for each of `rows` rows
 /// starting `ld` floats apart in `y`, `y[r*ld + c] = f(y[r*ld + c] +
 /// bias[c])` for `c < cols` (the addition rounded to `float` first: the bits
 /// of adding, then activating). Nothing between the rows is read or written.
-/// In this order: [`SA_ERR_ISA`]; [`SA_ERR_POINTER`] (null or misaligned,
-/// or a tile too large) and [`SA_ERR_OVERLAP`] if `bias` overlaps the tile;
+/// In this order: [`SA_ERR_POINTER`] (null or misaligned, or a tile whose
+/// size fits in `size_t` but not in the address space) and
+/// [`SA_ERR_OVERLAP`] if `bias` overlaps the tile; [`SA_ERR_ISA`];
 /// [`SA_ERR_FUNCTION`]; [`SA_ERR_SHAPE`] if `ld < cols` or the tile's size
-/// overflows; then the parameters, with the in-place rules.
+/// overflows `size_t`; then the parameters, with the in-place rules.
 ///
 /// # Safety
 /// `y` points to `(rows - 1) * ld + cols` writable floats (none when `rows`
@@ -1102,7 +1185,7 @@ pub unsafe extern "C" fn sa_activation_bias_inplace(
     ld: usize,
 ) -> i32 {
     let f = f.known();
-    guarded(|_| {
+    guarded(|| {
         let shape = || format!("rows = {rows}, cols = {cols}, ld = {ld}");
         // The tile's extent where the shape fits; a shape that does not is
         // reported after the pointers and the function.
@@ -1137,6 +1220,9 @@ pub unsafe extern "C" fn sa_activation_bias_inplace(
                 SA_ERR_OVERLAP,
                 format_args!("the bias {bias:?} overlaps the tile {y:?} ({})", shape()),
             );
+        }
+        if let Err(code) = path() {
+            return code;
         }
         let f = match f {
             Ok(f) => f,

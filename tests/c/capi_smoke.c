@@ -194,6 +194,26 @@ int main(void) {
     float t[4] = {0.0f, 3.0f, -2.0f, NAN};
     check(sa_frelu(p, t, q, 4) == SA_OK, "frelu status");
     check(q[0] == 0.0f && q[1] == 3.0f && q[2] == -1.0f && isnan(q[3]), "frelu is max(x, t)");
+    {
+        /* The same on bf16 and binary16 bits: x = -1, 2, -1, 2; t = 0, 3, -2, NaN. */
+        const uint16_t pb[4] = {0xbf80, 0x4000, 0xbf80, 0x4000};
+        const uint16_t tb[4] = {0x0000, 0x4040, 0xc000, 0x7fc0};
+        const uint16_t pf[4] = {0xbc00, 0x4000, 0xbc00, 0x4000};
+        const uint16_t tf[4] = {0x0000, 0x4200, 0xc000, 0x7e00};
+        uint16_t qh[4];
+        check(sa_prelu_bf16(pb, qh, 4, w, 2, 2, 1) == SA_OK && qh[0] == 0xbf00 && qh[1] == 0x4000 &&
+                  qh[2] == 0xbf00,
+              "prelu_bf16 weights per channel");
+        check(sa_frelu_bf16(pb, tb, qh, 4) == SA_OK && qh[0] == 0 && qh[1] == 0x4040 &&
+                  qh[2] == 0xbf80 && bf16_isnan(qh[3]),
+              "frelu_bf16 is max(x, t)");
+        check(sa_prelu_f16(pf, qh, 4, w, 2, 2, 1) == SA_OK && qh[0] == 0xb800 && qh[1] == 0x4000 &&
+                  qh[2] == 0xb800,
+              "prelu_f16 weights per channel");
+        check(sa_frelu_f16(pf, tf, qh, 4) == SA_OK && qh[0] == 0 && qh[1] == 0x4200 &&
+                  qh[2] == 0xbc00 && f16_isnan(qh[3]),
+              "frelu_f16 is max(x, t)");
+    }
 
     /* A function chosen at run time, and the bias epilogue of a tile. */
     sa_activation f;
@@ -201,6 +221,14 @@ int main(void) {
     check(sa_activation_parse("gleu", &f) == SA_ERR_FUNCTION, "unknown function refused");
     check(sa_activation_forward(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward");
     check(sa_activation_forward_par(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward on all cores");
+    check(sa_activation_forward_bf16(f, bf16_x, h, 5) == SA_OK && h[0] == 0xbf00 && bf16_isnan(h[3]),
+          "forward on bf16");
+    check(sa_activation_forward_par_bf16(f, bf16_x, h, 5) == SA_OK && h[0] == 0xbf00,
+          "forward on bf16 on all cores");
+    check(sa_activation_forward_f16(f, f16_x, h, 5) == SA_OK && h[0] == 0xb800 && f16_isnan(h[3]),
+          "forward on binary16");
+    check(sa_activation_forward_par_f16(f, f16_x, h, 5) == SA_OK && h[0] == 0xb800,
+          "forward on binary16 on all cores");
     float tile[6] = {-2.0f, 0.0f, 99.0f, 1.0f, -4.0f, 99.0f};
     float b[2] = {1.0f, -1.0f};
     check(sa_activation_bias_inplace(f, tile, b, 2, 2, 3) == SA_OK, "bias epilogue status");
