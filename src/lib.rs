@@ -42,7 +42,8 @@ pub use isa::{Isa, NATIVE};
 #[cfg(feature = "rayon")]
 pub use parallel::{
     CALLER_WORKS_MAX, CHUNK, PARALLEL_MIN, PARALLEL_MIN_EXACT, log_softmax_inplace_par,
-    log_softmax_par, softmax_inplace_par, softmax_par,
+    log_softmax_masked_inplace_par, log_softmax_masked_par, log_softmax_par, softmax_inplace_par,
+    softmax_masked_inplace_par, softmax_masked_par, softmax_par,
 };
 pub use rows::*;
 pub use two_inputs::*;

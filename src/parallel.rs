@@ -24,7 +24,9 @@
 //! rayon's work stealing as usual.
 
 use crate::dispatch::check_lengths;
-use crate::{Activation, Element, Error, GatedUnit, Isa};
+use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
+use crate::rows::{masked_check, masked_on};
+use crate::{Activation, Element, Error, GatedUnit, Isa, Mask, MaskOptions};
 use rayon::prelude::*;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -441,6 +443,103 @@ pub(crate) fn rows_on_cores(
     for_each_piece_of(y, piece, |k, y| {
         rows_fn(isa, &x[k * piece..][..y.len()], y, row_len)
     })
+}
+
+/// The masked row forms (`x` into `y`, or in place where `x` is `None`) on
+/// all cores, whole rows per piece, each piece with its part of a mask per
+/// row; every error is found before any piece runs.
+fn masked_par<L: Flavor + Sync>(
+    name: &'static str,
+    flavor: L,
+    (x, y, row_len): (Option<&[f32]>, &mut [f32], usize),
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    let isa = Isa::try_best()?;
+    let Some(piece) = row_piece(y.len(), row_len, PARALLEL_MIN) else {
+        return masked_on(name, flavor, || Ok(isa), (x, y, row_len), options);
+    };
+    masked_check(name, y.len(), row_len, options)?;
+    let (scale, mask, masked_rows) = options;
+    for_each_piece_of(y, piece, |k, y| {
+        let range = k * piece..k * piece + y.len();
+        let mask = match mask {
+            Mask::PerRow(m) => Mask::PerRow(&m[range.clone()]),
+            shared => shared,
+        };
+        let x = x.map(|x| &x[range]);
+        masked_on(
+            name,
+            flavor,
+            || Ok(isa),
+            (x, y, row_len),
+            (scale, mask, masked_rows),
+        )
+    })
+}
+
+/// [`softmax_masked`](crate::softmax_masked) on all cores: whole rows per
+/// piece (about [`CHUNK`] elements), with the one-thread call's bits. Below
+/// [`PARALLEL_MIN`] elements it runs on the calling thread.
+///
+/// # Errors
+/// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn softmax_masked_par(
+    x: &[f32],
+    y: &mut [f32],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    check_lengths("softmax", x.len(), y.len());
+    masked_par("softmax", Softmax, (Some(x), y, row_len), options)
+}
+
+/// [`softmax_masked_inplace`](crate::softmax_masked_inplace) on all cores,
+/// as [`softmax_masked_par`].
+///
+/// # Errors
+/// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
+pub fn softmax_masked_inplace_par(
+    x: &mut [f32],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    masked_par("softmax", Softmax, (None, x, row_len), options)
+}
+
+/// [`log_softmax_masked`](crate::log_softmax_masked) on all cores, as
+/// [`softmax_masked_par`].
+///
+/// # Errors
+/// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn log_softmax_masked_par(
+    x: &[f32],
+    y: &mut [f32],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    check_lengths("log_softmax", x.len(), y.len());
+    masked_par("log_softmax", LogSoftmax, (Some(x), y, row_len), options)
+}
+
+/// [`log_softmax_masked_inplace`](crate::log_softmax_masked_inplace) on all
+/// cores, as [`softmax_masked_par`].
+///
+/// # Errors
+/// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
+pub fn log_softmax_masked_inplace_par(
+    x: &mut [f32],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    masked_par("log_softmax", LogSoftmax, (None, x, row_len), options)
 }
 
 /// A row function in place on one path (`softmax_inplace_on`, ...).

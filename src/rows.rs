@@ -332,11 +332,13 @@ pub fn softmax_masked(
     (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
 ) -> Result<(), Error> {
     check_lengths("softmax", x.len(), y.len());
-    masked(
+    let options = (scale, mask, masked_rows);
+    masked_on(
         "softmax",
         Softmax,
+        Isa::try_best,
         (Some(x), y, row_len),
-        (scale, mask, masked_rows),
+        options,
     )
 }
 
@@ -349,11 +351,13 @@ pub fn softmax_masked_inplace(
     row_len: usize,
     (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
 ) -> Result<(), Error> {
-    masked(
+    let options = (scale, mask, masked_rows);
+    masked_on(
         "softmax",
         Softmax,
+        Isa::try_best,
         (None, x, row_len),
-        (scale, mask, masked_rows),
+        options,
     )
 }
 
@@ -366,11 +370,13 @@ pub fn log_softmax_masked_inplace(
     row_len: usize,
     (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
 ) -> Result<(), Error> {
-    masked(
+    let options = (scale, mask, masked_rows);
+    masked_on(
         "log_softmax",
         LogSoftmax,
+        Isa::try_best,
         (None, x, row_len),
-        (scale, mask, masked_rows),
+        options,
     )
 }
 
@@ -391,25 +397,30 @@ pub fn log_softmax_masked(
     (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
 ) -> Result<(), Error> {
     check_lengths("log_softmax", x.len(), y.len());
-    masked(
+    let options = (scale, mask, masked_rows);
+    masked_on(
         "log_softmax",
         LogSoftmax,
+        Isa::try_best,
         (Some(x), y, row_len),
-        (scale, mask, masked_rows),
+        options,
     )
 }
 
-/// The masked forms: checks, then the rows on the dispatched path, whose
-/// passes form the scaled and masked input as they read `x` and the mask
-/// (see [`Attention`]), with the rule for rows hidden entirely.
-fn masked<L: Flavor>(
+/// The options of the masked forms: the scale, the mask and the rule for
+/// rows hidden entirely.
+pub type MaskOptions<'a> = (f32, Mask<'a>, MaskedRows);
+
+/// The checks of the masked forms over `len` elements in rows of
+/// `row_len`, in their order: the shape, the mask's length, the scale.
+/// Returns the row count, the attention input and the mask's stride from
+/// row to row.
+pub(crate) fn masked_check(
     name: &'static str,
-    flavor: L,
-    (x, y, row_len): (Option<&[f32]>, &mut [f32], usize),
-    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
-) -> Result<(), Error> {
-    let isa = Isa::try_best()?;
-    let len = y.len();
+    len: usize,
+    row_len: usize,
+    (scale, mask, masked_rows): MaskOptions<'_>,
+) -> Result<(usize, Attention, usize), Error> {
     let n = rows(name, len, row_len)?;
     // The mask, its length and its stride from row to row.
     let (mask, period, stride) = match mask {
@@ -440,12 +451,30 @@ fn masked<L: Flavor>(
         mask: (period > 0).then_some(mask.as_ptr()),
         zero_hidden: masked_rows == MaskedRows::Zero,
     };
-    let dst = y.as_mut_ptr();
-    let src = x.map_or(dst.cast_const(), <[f32]>::as_ptr);
-    // SAFETY: `isa` is available (`try_best`); `src` and `dst` hold `len`
-    // elements, the same pointer (from the exclusive borrow of the in-place
-    // forms) or distinct borrows; the mask holds `row_len` elements (one row)
-    // or `len` (one per element, advancing by `row_len` per row).
+    Ok((n, attention, stride))
+}
+
+/// The masked forms on the available path `isa`: the checks, then the rows,
+/// whose passes form the scaled and masked input as they read the input
+/// and the mask (see [`Attention`]), with the rule for rows hidden entirely.
+///
+/// # Safety
+/// `isa` is available; `src` is valid for `len` reads and `dst` for `len`
+/// writes, the same pointer (from an exclusive borrow) or not overlapping;
+/// the mask is a borrow that does not overlap `dst`. The row driver writes
+/// every element of `dst` before it reads it.
+unsafe fn masked_raw<L: Flavor>(
+    name: &'static str,
+    flavor: L,
+    isa: Isa,
+    (src, dst, len): (*const f32, *mut f32, usize),
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    let (n, attention, stride) = masked_check(name, len, row_len, options)?;
+    // SAFETY: the caller's ranges and path; the mask holds `row_len`
+    // elements (one row) or `len` (one per element, advancing by `row_len`
+    // per row), as `masked_check` made sure.
     unsafe {
         dispatch::rows(
             isa,
@@ -456,4 +485,179 @@ fn masked<L: Flavor>(
         )
     };
     Ok(())
+}
+
+/// The masked forms from `x` into `y` (in place where `x` is `None`) on the
+/// path `path` gives, after the caller's length check.
+pub(crate) fn masked_on<L: Flavor>(
+    name: &'static str,
+    flavor: L,
+    path: impl FnOnce() -> Result<Isa, Error>,
+    (x, y, row_len): (Option<&[f32]>, &mut [f32], usize),
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    let isa = path()?;
+    let dst = y.as_mut_ptr();
+    let src = x.map_or(dst.cast_const(), <[f32]>::as_ptr);
+    // SAFETY: `isa` is available (`path` checks it); `src` and `dst` hold
+    // `y.len()` elements (the caller checked `x`'s), the same pointer from
+    // the exclusive borrow of the in-place forms or distinct borrows, and
+    // the mask, a shared borrow, cannot overlap `y`.
+    unsafe { masked_raw(name, flavor, isa, (src, dst, y.len()), row_len, options) }
+}
+
+/// The masked forms from `x` into the uninitialized `y` on `isa`; returns
+/// `y`, initialized.
+fn masked_uninit<'a, L: Flavor>(
+    name: &'static str,
+    flavor: L,
+    isa: Isa,
+    (x, y, row_len): (&[f32], &'a mut [MaybeUninit<f32>], usize),
+    options: MaskOptions<'_>,
+) -> Result<&'a mut [f32], Error> {
+    check_lengths(name, x.len(), y.len());
+    let isa = isa.check()?;
+    let (n, out) = (y.len(), y.as_mut_ptr().cast::<f32>());
+    // SAFETY: `isa` is available; `x` and `y` are distinct borrows of `n`
+    // elements and the mask a shared one; the driver writes every element
+    // of `y` before it reads it.
+    unsafe { masked_raw(name, flavor, isa, (x.as_ptr(), out, n), row_len, options)? };
+    // SAFETY: all `n` elements of `y` were written, and `y` is exclusively
+    // borrowed for `'a`.
+    Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
+}
+
+/// [`softmax_masked`] on exactly the path `isa`.
+///
+/// # Errors
+/// [`Error::UnavailableIsa`] if this CPU lacks `isa`; otherwise as
+/// [`softmax_masked`].
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message gives both lengths.
+pub fn softmax_masked_on(
+    isa: Isa,
+    x: &[f32],
+    y: &mut [f32],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    check_lengths("softmax", x.len(), y.len());
+    masked_on(
+        "softmax",
+        Softmax,
+        || isa.check(),
+        (Some(x), y, row_len),
+        options,
+    )
+}
+
+/// [`softmax_masked_inplace`] on exactly the path `isa`.
+///
+/// # Errors
+/// As [`softmax_masked_on`].
+pub fn softmax_masked_inplace_on(
+    isa: Isa,
+    x: &mut [f32],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    masked_on(
+        "softmax",
+        Softmax,
+        || isa.check(),
+        (None, x, row_len),
+        options,
+    )
+}
+
+/// [`log_softmax_masked`] on exactly the path `isa`.
+///
+/// # Errors
+/// As [`softmax_masked_on`].
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message gives both lengths.
+pub fn log_softmax_masked_on(
+    isa: Isa,
+    x: &[f32],
+    y: &mut [f32],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    check_lengths("log_softmax", x.len(), y.len());
+    let path = || isa.check();
+    masked_on(
+        "log_softmax",
+        LogSoftmax,
+        path,
+        (Some(x), y, row_len),
+        options,
+    )
+}
+
+/// [`log_softmax_masked_inplace`] on exactly the path `isa`.
+///
+/// # Errors
+/// As [`softmax_masked_on`].
+pub fn log_softmax_masked_inplace_on(
+    isa: Isa,
+    x: &mut [f32],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<(), Error> {
+    masked_on(
+        "log_softmax",
+        LogSoftmax,
+        || isa.check(),
+        (None, x, row_len),
+        options,
+    )
+}
+
+/// [`softmax_masked`] into `y`, which may be uninitialized: every element is
+/// written, none is read; returns `y` as initialized. The bits are
+/// [`softmax_masked`]'s. `x` and `y` are distinct borrows here; for the same
+/// buffer in and out, use [`softmax_masked_inplace`].
+///
+/// # Errors
+/// As [`softmax_masked`]; nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn softmax_masked_uninit<'a>(
+    x: &[f32],
+    y: &'a mut [MaybeUninit<f32>],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<&'a mut [f32], Error> {
+    check_lengths("softmax", x.len(), y.len());
+    masked_uninit(
+        "softmax",
+        Softmax,
+        Isa::try_best()?,
+        (x, y, row_len),
+        options,
+    )
+}
+
+/// [`log_softmax_masked`] into `y`, which may be uninitialized, as
+/// [`softmax_masked_uninit`].
+///
+/// # Errors
+/// As [`softmax_masked`]; nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn log_softmax_masked_uninit<'a>(
+    x: &[f32],
+    y: &'a mut [MaybeUninit<f32>],
+    row_len: usize,
+    options: MaskOptions<'_>,
+) -> Result<&'a mut [f32], Error> {
+    check_lengths("log_softmax", x.len(), y.len());
+    let isa = Isa::try_best()?;
+    masked_uninit("log_softmax", LogSoftmax, isa, (x, y, row_len), options)
 }

@@ -148,3 +148,65 @@ fn parallel_errors_write_nothing() {
     assert!(matches!(shape, Err(Error::InvalidShape { .. })));
     assert!(y.iter().all(|v| *v == 5.0));
 }
+
+/// The attention softmax on all cores: each piece of whole rows takes its
+/// part of a mask per row, and every error is found before a piece runs.
+#[test]
+fn parallel_masked_rows_give_the_one_thread_bits() {
+    use simd_activations::{Mask, MaskedRows};
+    let x = inputs(2 * PARALLEL_MIN + 3 * 1021);
+    for row_len in [1021, 7, 40_000] {
+        let n = x.len() / row_len * row_len;
+        let x = &x[..n];
+        // Hide every 5th row entirely, and a stripe of the others.
+        let per_row: Vec<f32> = (0..n)
+            .map(|i| match ((i / row_len) % 5, i % 3) {
+                (0, _) => f32::NEG_INFINITY,
+                (_, 0) => -1.5,
+                _ => 0.25,
+            })
+            .collect();
+        let masks = [
+            Mask::None,
+            Mask::Row(&per_row[row_len..2 * row_len]),
+            Mask::PerRow(&per_row),
+        ];
+        for (mask, hidden) in
+            masks
+                .into_iter()
+                .zip([MaskedRows::Zero, MaskedRows::Uniform, MaskedRows::Zero])
+        {
+            let options = (0.125, mask, hidden);
+            let what = format!("rows of {row_len}, {mask:?}");
+            let what = &what[..what.len().min(60)];
+            let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+            simd_activations::softmax_masked(x, &mut a, row_len, options).unwrap();
+            simd_activations::softmax_masked_par(x, &mut b, row_len, options).unwrap();
+            assert_eq!(bits(&a), bits(&b), "softmax, {what}");
+            b.copy_from_slice(x);
+            simd_activations::softmax_masked_inplace_par(&mut b, row_len, options).unwrap();
+            assert_eq!(bits(&a), bits(&b), "softmax in place, {what}");
+            simd_activations::log_softmax_masked(x, &mut a, row_len, options).unwrap();
+            simd_activations::log_softmax_masked_par(x, &mut b, row_len, options).unwrap();
+            assert_eq!(bits(&a), bits(&b), "log_softmax, {what}");
+            b.copy_from_slice(x);
+            simd_activations::log_softmax_masked_inplace_par(&mut b, row_len, options).unwrap();
+            assert_eq!(bits(&a), bits(&b), "log_softmax in place, {what}");
+        }
+    }
+    // Errors, in a call large enough to split: nothing is written.
+    let mut y = vec![5.0f32; x.len()];
+    let short_mask = vec![0.0f32; x.len() - 1];
+    let bad = [
+        (7, (1.0, Mask::None, MaskedRows::Zero)),
+        (1, (1.0, Mask::PerRow(&short_mask), MaskedRows::Zero)),
+        (1, (f32::NAN, Mask::None, MaskedRows::Zero)),
+    ];
+    for (row_len, options) in bad {
+        assert!(simd_activations::softmax_masked_par(&x, &mut y, row_len, options).is_err());
+        assert!(
+            simd_activations::log_softmax_masked_inplace_par(&mut y, row_len, options).is_err()
+        );
+        assert!(y.iter().all(|v| *v == 5.0));
+    }
+}

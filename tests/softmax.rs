@@ -737,3 +737,58 @@ mod masked {
         assert_eq!(y, [7.0; 8]);
     }
 }
+
+/// The masked forms on each path and into uninitialized outputs give the
+/// dispatched call's bits.
+#[test]
+fn masked_forms_on_every_path_and_uninit_give_the_same_bits() {
+    use simd_activations::{Mask, MaskedRows};
+    use std::mem::MaybeUninit;
+    let row_len = 67;
+    let x: Vec<f32> = (0..row_len * 9)
+        .map(|i| ((i * 7919) % 211) as f32 * 0.7 - 70.0)
+        .collect();
+    let mask: Vec<f32> = (0..x.len())
+        .map(|i| {
+            if (i / row_len) % 4 == 0 || i % 5 == 0 {
+                f32::NEG_INFINITY
+            } else {
+                0.5
+            }
+        })
+        .collect();
+    for options in [
+        (0.3, Mask::PerRow(&mask), MaskedRows::Zero),
+        (2.0, Mask::Row(&mask[..row_len]), MaskedRows::Uniform),
+    ] {
+        let mut want = vec![0.0; x.len()];
+        sa::softmax_masked(&x, &mut want, row_len, options).unwrap();
+        let mut want_log = vec![0.0; x.len()];
+        sa::log_softmax_masked(&x, &mut want_log, row_len, options).unwrap();
+        let mut buffer = vec![MaybeUninit::<f32>::uninit(); x.len()];
+        let got =
+            simd_activations::softmax_masked_uninit(&x, &mut buffer, row_len, options).unwrap();
+        assert_eq!(bits(got), bits(&want));
+        let got =
+            simd_activations::log_softmax_masked_uninit(&x, &mut buffer, row_len, options).unwrap();
+        assert_eq!(bits(got), bits(&want_log));
+        for isa in Isa::ALL {
+            let mut y = vec![7.0; x.len()];
+            let result = simd_activations::softmax_masked_on(isa, &x, &mut y, row_len, options);
+            if !isa.is_available() {
+                assert!(result.is_err());
+                assert!(y.iter().all(|v| *v == 7.0));
+                continue;
+            }
+            assert_eq!(bits(&y), bits(&want), "{isa}");
+            simd_activations::log_softmax_masked_on(isa, &x, &mut y, row_len, options).unwrap();
+            assert_eq!(bits(&y), bits(&want_log), "{isa}");
+            y.copy_from_slice(&x);
+            simd_activations::softmax_masked_inplace_on(isa, &mut y, row_len, options).unwrap();
+            assert_eq!(bits(&y), bits(&want), "{isa} in place");
+            y.copy_from_slice(&x);
+            simd_activations::log_softmax_masked_inplace_on(isa, &mut y, row_len, options).unwrap();
+            assert_eq!(bits(&y), bits(&want_log), "{isa} in place");
+        }
+    }
+}

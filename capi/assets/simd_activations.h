@@ -276,6 +276,14 @@ int32_t sa_softmax_masked(const float *x, float *y, size_t n, size_t row_len, fl
 int32_t sa_log_softmax_masked(const float *x, float *y, size_t n, size_t row_len, float scale,
                               const float *mask, size_t mask_len, int32_t zero_masked_rows);
 
+/* The same on all cores when the library is built with the rayon feature
+   (whole rows per piece, the one-thread bits), else on the calling thread. */
+int32_t sa_softmax_masked_par(const float *x, float *y, size_t n, size_t row_len, float scale,
+                              const float *mask, size_t mask_len, int32_t zero_masked_rows);
+int32_t sa_log_softmax_masked_par(const float *x, float *y, size_t n, size_t row_len,
+                                  float scale, const float *mask, size_t mask_len,
+                                  int32_t zero_masked_rows);
+
 /* prelu over an [outer, channels, inner] layout of n floats, with n_weight
    weights (1, or one per channel); y must not overlap weight. Every pointer
    4-byte aligned (NULL only with a zero count). */

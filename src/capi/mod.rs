@@ -1385,3 +1385,62 @@ pub unsafe extern "C" fn sa_log_softmax_masked(
         )
     }
 }
+
+/// The masked row functions on all cores (with the `rayon` feature), out of
+/// place and in place: softmax, then log-softmax.
+#[cfg(feature = "rayon")]
+const MASKED_PAR: [MaskedFns; 2] = [
+    (crate::softmax_masked_par, crate::softmax_masked_inplace_par),
+    (
+        crate::log_softmax_masked_par,
+        crate::log_softmax_masked_inplace_par,
+    ),
+];
+/// Without the `rayon` feature, the one-thread functions.
+#[cfg(not(feature = "rayon"))]
+const MASKED_PAR: [MaskedFns; 2] = [
+    (crate::softmax_masked, crate::softmax_masked_inplace),
+    (crate::log_softmax_masked, crate::log_softmax_masked_inplace),
+];
+
+/// [`sa_softmax_masked`] on all cores when the library has the `rayon`
+/// feature (whole rows per piece, each with its part of a mask per row: the
+/// one-thread bits), else on the calling thread.
+///
+/// # Safety
+/// As [`sa_softmax_masked`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_softmax_masked_par(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    row_len: usize,
+    scale: f32,
+    mask: *const f32,
+    mask_len: usize,
+    zero_masked_rows: i32,
+) -> i32 {
+    let io = (x, y, n, row_len);
+    // SAFETY: this function's contract is `masked_c`'s.
+    unsafe { masked_c(MASKED_PAR[0], io, (scale, mask, mask_len), zero_masked_rows) }
+}
+
+/// [`sa_log_softmax_masked`] on all cores, as [`sa_softmax_masked_par`].
+///
+/// # Safety
+/// As [`sa_softmax_masked`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_log_softmax_masked_par(
+    x: *const f32,
+    y: *mut f32,
+    n: usize,
+    row_len: usize,
+    scale: f32,
+    mask: *const f32,
+    mask_len: usize,
+    zero_masked_rows: i32,
+) -> i32 {
+    let io = (x, y, n, row_len);
+    // SAFETY: this function's contract is `masked_c`'s.
+    unsafe { masked_c(MASKED_PAR[1], io, (scale, mask, mask_len), zero_masked_rows) }
+}

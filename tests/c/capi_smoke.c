@@ -184,6 +184,19 @@ int main(void) {
           "attention softmax: a hidden row gives zeros");
     check(sa_log_softmax_masked(r, s, 6, 3, 0.5f, hide, 3, 0) == SA_OK, "log_softmax_masked status");
     check(fabsf(s[3] + logf(3.0f)) < 1e-6f, "log_softmax of equal entries is -ln 3");
+    {
+        float one[6], all[6];
+        check(sa_softmax_masked(r, one, 6, 3, 0.5f, hide, 6, 1) == SA_OK &&
+                  sa_softmax_masked_par(r, all, 6, 3, 0.5f, hide, 6, 1) == SA_OK &&
+                  memcmp(one, all, sizeof one) == 0,
+              "softmax_masked_par is softmax_masked");
+        check(sa_log_softmax_masked(r, one, 6, 3, 0.5f, hide, 3, 0) == SA_OK &&
+                  sa_log_softmax_masked_par(r, all, 6, 3, 0.5f, hide, 3, 0) == SA_OK &&
+                  memcmp(one, all, sizeof one) == 0,
+              "log_softmax_masked_par is log_softmax_masked");
+        check(sa_softmax_masked_par(r, all, 6, 3, 0.5f, hide, 5, 1) == SA_ERR_SHAPE,
+              "softmax_masked_par mask length");
+    }
 
     /* Two inputs. */
     float w[2] = {0.5f, -2.0f};
