@@ -4,12 +4,13 @@
 //! pay (`PARALLEL_MIN`), and at 128 Mi (512 MiB in and out, more than the
 //! largest cache of the machines measured), where `relu`'s output is
 //! stored past the caches, by the pieces of the all-cores call as by the
-//! one-thread call.
+//! one-thread call; and the attention softmax (`softmax_masked`) from 1 Mi
+//! elements.
 //!
 //! `cargo bench --features rayon --bench parallel`
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use simd_activations::Activation;
+use simd_activations::{Activation, Mask, MaskedRows};
 use std::hint::black_box;
 
 fn parallel(c: &mut Criterion) {
@@ -37,6 +38,35 @@ fn parallel(c: &mut Criterion) {
             });
             g.bench_function(BenchmarkId::new(f.name(), "all-cores"), |b| {
                 b.iter(|| f.forward_par(black_box(&x), black_box(&mut y)))
+            });
+        }
+        if n >= 1 << 20 {
+            // The attention softmax over rows of 4096 with a mask row that
+            // hides a quarter of each.
+            let row_len = 4096;
+            let mask: Vec<f32> = (0..row_len)
+                .map(|k| if k % 4 == 3 { f32::NEG_INFINITY } else { 0.0 })
+                .collect();
+            let options = (0.125, Mask::Row(&mask), MaskedRows::Zero);
+            g.bench_function(BenchmarkId::new("softmax_masked", "one-thread"), |b| {
+                b.iter(|| {
+                    simd_activations::softmax_masked(
+                        black_box(&x),
+                        black_box(&mut y),
+                        row_len,
+                        options,
+                    )
+                })
+            });
+            g.bench_function(BenchmarkId::new("softmax_masked", "all-cores"), |b| {
+                b.iter(|| {
+                    simd_activations::softmax_masked_par(
+                        black_box(&x),
+                        black_box(&mut y),
+                        row_len,
+                        options,
+                    )
+                })
             });
         }
         g.bench_function("copy", |b| {
