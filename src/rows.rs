@@ -488,7 +488,7 @@ unsafe fn masked_raw<L: Flavor>(
 }
 
 /// The masked forms from `x` into `y` (in place where `x` is `None`) on the
-/// path `path` gives, after the caller's length check.
+/// path `path` gives, after the length check.
 pub(crate) fn masked_on<L: Flavor>(
     name: &'static str,
     flavor: L,
@@ -496,11 +496,14 @@ pub(crate) fn masked_on<L: Flavor>(
     (x, y, row_len): (Option<&[f32]>, &mut [f32], usize),
     options: MaskOptions<'_>,
 ) -> Result<(), Error> {
+    if let Some(x) = x {
+        check_lengths(name, x.len(), y.len());
+    }
     let isa = path()?;
     let dst = y.as_mut_ptr();
     let src = x.map_or(dst.cast_const(), <[f32]>::as_ptr);
     // SAFETY: `isa` is available (`path` checks it); `src` and `dst` hold
-    // `y.len()` elements (the caller checked `x`'s), the same pointer from
+    // `y.len()` elements (`x`'s checked above), the same pointer from
     // the exclusive borrow of the in-place forms or distinct borrows, and
     // the mask, a shared borrow, cannot overlap `y`.
     unsafe { masked_raw(name, flavor, isa, (src, dst, y.len()), row_len, options) }

@@ -613,8 +613,9 @@ fn half_and_gated_functions_give_the_rust_bits() {
     assert_eq!(bits(&y), bits(&want));
 }
 
-/// The 16-bit forms of the run-time entry, `prelu` and `frelu`: the Rust
-/// functions' bits on every bf16 and binary16 pattern, in place and not.
+/// The 16-bit forms of the run-time entry (in place and not), `prelu` (on
+/// bf16) and `frelu` (on binary16): the Rust functions' bits on every
+/// pattern.
 #[test]
 fn sixteen_bit_run_time_and_second_input_forms_give_the_rust_bits() {
     use simd_activations::{bf16, f16};
@@ -680,4 +681,93 @@ fn sixteen_bit_run_time_and_second_input_forms_give_the_rust_bits() {
     let status = unsafe { second_f16::frelu(xf.as_ptr(), t.as_ptr(), y.as_mut_ptr(), n) };
     assert_eq!(status, SA_OK);
     assert!(y.iter().zip(&want_f).all(|(a, b)| *a == b.to_bits()));
+}
+
+/// `sa_activation_forward_mixed`: every pair of element types gives
+/// `forward_mixed`'s bits; one buffer of one type computes in place; an
+/// unknown type, and one buffer read as two types, are refused unwritten.
+#[test]
+fn mixed_run_time_entry_gives_forward_mixed_bits_for_every_pair_of_types() {
+    use simd_activations::{Element, bf16, f16};
+    fn pair<A: Element + Copy + Default, B: Element + Copy + Default + PartialEq>(
+        c: SaActivation,
+        f: Activation,
+        types: (i32, i32),
+        x: &[A],
+    ) {
+        let mut want = vec![B::default(); x.len()];
+        f.forward_mixed(x, &mut want).unwrap();
+        let mut got = vec![B::default(); x.len()];
+        // SAFETY: `x` and `got` hold `x.len()` elements of the named types.
+        let status = unsafe {
+            sa_activation_forward_mixed(
+                c,
+                x.as_ptr().cast(),
+                types.0,
+                got.as_mut_ptr().cast(),
+                types.1,
+                x.len(),
+            )
+        };
+        assert_eq!(status, SA_OK, "{types:?}");
+        let same = want.iter().zip(&got).all(|(a, b)| {
+            // SAFETY: plain values of 2 or 4 bytes; compare their bytes.
+            let bytes = |v: &B| unsafe {
+                core::slice::from_raw_parts((v as *const B).cast::<u8>(), size_of::<B>()).to_vec()
+            };
+            bytes(a) == bytes(b)
+        });
+        assert!(same, "{types:?}");
+    }
+    let f = Activation::Silu;
+    let mut c = SaActivation {
+        function: 0,
+        params: [0.0; 2],
+    };
+    // SAFETY: a NUL-terminated string and a writable `SaActivation`.
+    assert_eq!(
+        unsafe { sa_activation_parse(c"silu".as_ptr(), &mut c) },
+        SA_OK
+    );
+    let x = inputs();
+    let xb: Vec<bf16> = x.iter().map(|&v| bf16::from_f32(v)).collect();
+    let xh: Vec<f16> = x.iter().map(|&v| f16::from_f32(v)).collect();
+    let (f32_t, bf16_t, f16_t) = (SA_TYPE_F32, SA_TYPE_BF16, SA_TYPE_F16);
+    pair::<f32, f32>(c, f, (f32_t, f32_t), &x);
+    pair::<f32, bf16>(c, f, (f32_t, bf16_t), &x);
+    pair::<f32, f16>(c, f, (f32_t, f16_t), &x);
+    pair::<bf16, f32>(c, f, (bf16_t, f32_t), &xb);
+    pair::<bf16, bf16>(c, f, (bf16_t, bf16_t), &xb);
+    pair::<bf16, f16>(c, f, (bf16_t, f16_t), &xb);
+    pair::<f16, f32>(c, f, (f16_t, f32_t), &xh);
+    pair::<f16, bf16>(c, f, (f16_t, bf16_t), &xh);
+    pair::<f16, f16>(c, f, (f16_t, f16_t), &xh);
+    // In place on one type.
+    let mut want = vec![bf16::ZERO; xb.len()];
+    f.forward(&xb, &mut want).unwrap();
+    let mut z = xb.clone();
+    let p = z.as_mut_ptr().cast();
+    // SAFETY: `z` holds `z.len()` bf16 values.
+    let status = unsafe { sa_activation_forward_mixed(c, p, bf16_t, p, bf16_t, z.len()) };
+    assert_eq!(status, SA_OK);
+    assert!(z.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()));
+    // Refused, nothing written.
+    let mut w = x.clone();
+    let p = w.as_mut_ptr().cast();
+    // SAFETY: `w` holds `w.len()` floats; the calls are refused first.
+    unsafe {
+        assert_eq!(
+            sa_activation_forward_mixed(c, p, f32_t, p, bf16_t, 8),
+            SA_ERR_OVERLAP
+        );
+        assert_eq!(
+            sa_activation_forward_mixed(c, p, 3, p, f32_t, 8),
+            SA_ERR_PARAMETER
+        );
+        assert_eq!(
+            sa_activation_forward_mixed(c, p, f32_t, p, -1, 8),
+            SA_ERR_PARAMETER
+        );
+    }
+    assert_eq!(bits(&w), bits(&x));
 }

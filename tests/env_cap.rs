@@ -55,7 +55,7 @@ fn child_report() {
     };
     println!("ORDER={order:?}");
     // A null pointer with a nonzero count: the pointers come before the path.
-    let relu = capi::SaActivation {
+    let first = capi::SaActivation {
         function: 0,
         params: [0.0; 2],
     };
@@ -64,8 +64,8 @@ fn child_report() {
     // the others point to what they would read or write.
     let pointers = unsafe {
         [
-            capi::sa_activation_forward(relu, null, z.as_mut_ptr(), 2),
-            capi::sa_activation_bias_inplace(relu, null.cast_mut(), bias.as_ptr(), 1, 3, 3),
+            capi::sa_activation_forward(first, null, z.as_mut_ptr(), 2),
+            capi::sa_activation_bias_inplace(first, null.cast_mut(), bias.as_ptr(), 1, 3, 3),
             capi::gated_f32::gated_rows(0, null, z.as_mut_ptr(), 1, 1, 0),
             capi::sa_softmax(null, z.as_mut_ptr(), 2, 2),
         ]

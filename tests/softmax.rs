@@ -759,7 +759,11 @@ fn masked_forms_on_every_path_and_uninit_give_the_same_bits() {
         .collect();
     for options in [
         (0.3, Mask::PerRow(&mask), MaskedRows::Zero),
-        (2.0, Mask::Row(&mask[..row_len]), MaskedRows::Uniform),
+        (
+            2.0,
+            Mask::Row(&mask[row_len..2 * row_len]),
+            MaskedRows::Uniform,
+        ),
     ] {
         let mut want = vec![0.0; x.len()];
         sa::softmax_masked(&x, &mut want, row_len, options).unwrap();

@@ -335,6 +335,21 @@ int32_t sa_activation_forward_par_bf16(sa_activation f, const uint16_t *x, uint1
 int32_t sa_activation_forward_f16(sa_activation f, const uint16_t *x, uint16_t *y, size_t n);
 int32_t sa_activation_forward_par_f16(sa_activation f, const uint16_t *x, uint16_t *y, size_t n);
 
+/* Element types of sa_activation_forward_mixed. */
+#define SA_TYPE_F32 0
+#define SA_TYPE_BF16 1
+#define SA_TYPE_F16 2
+
+/* The function of f from x, of element type x_type, into y, of element type
+   y_type (SA_TYPE_*), n elements each, widening or narrowing on the way: the
+   input widened exactly, the float result rounded once to y_type (bf16 in,
+   float out; float in, bf16 out; ...). y == x with one type computes in
+   place; any other overlap is SA_ERR_OVERLAP. An unknown type number is
+   SA_ERR_PARAMETER, reported before the other checks (the pointers'
+   alignment depends on it). */
+int32_t sa_activation_forward_mixed(sa_activation f, const void *x, int32_t x_type, void *y,
+                                    int32_t y_type, size_t n);
+
 /* Matrix-product epilogue in place: for each of rows rows starting ld floats
    apart, y[r*ld + c] = f(y[r*ld + c] + bias[c]) for c < cols, the sum
    rounded to float first. Nothing between rows is touched. y holds

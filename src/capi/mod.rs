@@ -101,8 +101,9 @@ pub extern "C" fn sa_status_message(status: i32) -> *const c_char {
 
 /// The name of the path the functions run on (`"avx512"`, `"avx2"`,
 /// `"neon"` or `"scalar"`), static and NUL-terminated; `"none"` if
-/// `SIMD_ACTIVATIONS_ISA` is invalid (every function then returns
-/// [`SA_ERR_ISA`], and [`sa_last_error`] says why). Never null.
+/// `SIMD_ACTIVATIONS_ISA` is invalid (every call whose pointers pass their
+/// checks then returns [`SA_ERR_ISA`], and [`sa_last_error`] says why).
+/// Never null.
 #[unsafe(no_mangle)]
 pub extern "C" fn sa_isa_name() -> *const c_char {
     let name: &'static CStr = match Isa::try_best() {
@@ -1012,15 +1013,33 @@ mod tests {
         }
     }
 
-    /// The header declares the gated units' functions, and numbers the
-    /// units as `GatedUnit::ALL` orders them.
+    /// The header declares the gated units' functions, numbering the units
+    /// as `GatedUnit::ALL` orders them, and the other typed functions:
+    /// `prelu`, `frelu`, the run-time entries and the masked rows on all
+    /// cores.
     #[test]
-    fn header_declares_the_gated_units() {
+    fn header_declares_the_gated_units_and_the_other_typed_functions() {
         let header = include_str!("../../capi/assets/simd_activations.h");
         let squeezed = squeeze(header);
-        let others = SECOND_PROTOTYPES.iter().chain(RUNTIME_PROTOTYPES);
+        let masked = [
+            "int32_t sa_softmax_masked_par(const float *x, float *y, size_t n, size_t row_len, float scale, const float *mask, size_t mask_len, int32_t zero_masked_rows);",
+            "int32_t sa_log_softmax_masked_par(const float *x, float *y, size_t n, size_t row_len, float scale, const float *mask, size_t mask_len, int32_t zero_masked_rows);",
+            "int32_t sa_activation_forward_mixed(sa_activation f, const void *x, int32_t x_type, void *y, int32_t y_type, size_t n);",
+        ];
+        let others = SECOND_PROTOTYPES
+            .iter()
+            .chain(RUNTIME_PROTOTYPES)
+            .chain(&masked);
         for p in GATED_PROTOTYPES.iter().chain(others) {
             assert!(squeezed.contains(&squeeze(p)), "the header lacks `{p}`");
+        }
+        for (name, value) in [
+            ("F32", super::SA_TYPE_F32),
+            ("BF16", super::SA_TYPE_BF16),
+            ("F16", super::SA_TYPE_F16),
+        ] {
+            let define = format!("#define SA_TYPE_{name} {value}\n");
+            assert!(header.contains(&define), "the header lacks `{define}`");
         }
         for (i, unit) in crate::GatedUnit::ALL.iter().enumerate() {
             let define = format!("#define SA_GATED_{} {i}", unit.name().to_uppercase());
@@ -1161,6 +1180,107 @@ runtime_c_functions! {
 }
 
 pub use runtime_f32::{forward as sa_activation_forward, forward_par as sa_activation_forward_par};
+
+/// `SA_TYPE_F32`: `float` elements, for [`sa_activation_forward_mixed`].
+pub const SA_TYPE_F32: i32 = 0;
+/// `SA_TYPE_BF16`: bfloat16 bits in `uint16_t`.
+pub const SA_TYPE_BF16: i32 = 1;
+/// `SA_TYPE_F16`: binary16 bits in `uint16_t`.
+pub const SA_TYPE_F16: i32 = 2;
+
+/// [`sa_activation_forward_mixed`] on elements `A` in and `B` out.
+///
+/// # Safety
+/// As [`sa_activation_forward_mixed`], with `x` holding `A` and `y` `B`.
+unsafe fn mixed<A: crate::Element, B: crate::Element>(
+    f: SaActivation,
+    x: *const A,
+    y: *mut B,
+    n: usize,
+) -> i32 {
+    guarded(|| {
+        let (xb, yb) = match (Buffer::new(x, n), Buffer::new(y.cast_const(), n)) {
+            (Ok(xb), Ok(yb)) => (xb, yb),
+            _ => {
+                return fail(
+                    SA_ERR_POINTER,
+                    format_args!(
+                        "a pointer is null or not aligned to its element with a nonzero count, or a count is too large: x = {x:?}, y = {y:?}, n = {n}"
+                    ),
+                );
+            }
+        };
+        let same = crate::element::format::<A>() == crate::element::format::<B>();
+        let in_place = same && core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
+        if !in_place && xb.overlaps(yb) {
+            return fail(
+                SA_ERR_OVERLAP,
+                format_args!(
+                    "y = {y:?} overlaps x = {x:?} without being the same buffer of one type"
+                ),
+            );
+        }
+        let isa = match path() {
+            Ok(isa) => isa,
+            Err(code) => return code,
+        };
+        if in_place {
+            // SAFETY: `x` is `y` (one address, and one type: the same
+            // format of a sealed trait), writable for `n` elements (the
+            // caller's contract), used through this one slice only.
+            let y = unsafe { xb.write() };
+            return status(f.known().and_then(|f| f.forward_inplace_on(isa, y)));
+        }
+        // SAFETY: `x` readable and `y` writable (the caller's contract),
+        // checked non-null, aligned and disjoint.
+        let (x, y) = unsafe { (xb.read(), yb.write()) };
+        status(f.known().and_then(|f| f.forward_mixed_on(isa, x, y)))
+    })
+}
+
+/// The function of `f` from `x`, of element type `x_type`, into `y`, of
+/// element type `y_type` (`SA_TYPE_F32`, `SA_TYPE_BF16` or `SA_TYPE_F16`),
+/// `n` elements each: exactly [`Activation::forward_mixed`]'s bits (the
+/// input widened exactly, the `float` result rounded once to `y_type`).
+/// `y == x` with one type computes in place; any other overlap is refused.
+/// An unknown type number is [`SA_ERR_PARAMETER`], before the other checks
+/// (the pointers' alignment depends on it).
+///
+/// # Safety
+/// `x` points to `n` readable elements of `x_type` and `y` to `n` writable
+/// ones of `y_type` (either may be null when `n == 0`), valid for the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sa_activation_forward_mixed(
+    f: SaActivation,
+    x: *const core::ffi::c_void,
+    x_type: i32,
+    y: *mut core::ffi::c_void,
+    y_type: i32,
+    n: usize,
+) -> i32 {
+    use crate::{bf16, f16};
+    // SAFETY (every arm): the caller's contract, with the element types
+    // that `x_type` and `y_type` name.
+    unsafe {
+        match (x_type, y_type) {
+            (SA_TYPE_F32, SA_TYPE_F32) => mixed::<f32, f32>(f, x.cast(), y.cast(), n),
+            (SA_TYPE_F32, SA_TYPE_BF16) => mixed::<f32, bf16>(f, x.cast(), y.cast(), n),
+            (SA_TYPE_F32, SA_TYPE_F16) => mixed::<f32, f16>(f, x.cast(), y.cast(), n),
+            (SA_TYPE_BF16, SA_TYPE_F32) => mixed::<bf16, f32>(f, x.cast(), y.cast(), n),
+            (SA_TYPE_BF16, SA_TYPE_BF16) => mixed::<bf16, bf16>(f, x.cast(), y.cast(), n),
+            (SA_TYPE_BF16, SA_TYPE_F16) => mixed::<bf16, f16>(f, x.cast(), y.cast(), n),
+            (SA_TYPE_F16, SA_TYPE_F32) => mixed::<f16, f32>(f, x.cast(), y.cast(), n),
+            (SA_TYPE_F16, SA_TYPE_BF16) => mixed::<f16, bf16>(f, x.cast(), y.cast(), n),
+            (SA_TYPE_F16, SA_TYPE_F16) => mixed::<f16, f16>(f, x.cast(), y.cast(), n),
+            _ => fail(
+                SA_ERR_PARAMETER,
+                format_args!(
+                    "element types x_type = {x_type}, y_type = {y_type}: each must be SA_TYPE_F32 (0), SA_TYPE_BF16 (1) or SA_TYPE_F16 (2)"
+                ),
+            ),
+        }
+    }
+}
 
 /// The epilogue of a matrix product, in place: for each of `rows` rows
 /// starting `ld` floats apart in `y`, `y[r*ld + c] = f(y[r*ld + c] +

@@ -233,15 +233,34 @@ int main(void) {
     check(sa_activation_parse("LeakyReLU(negative_slope=0.5)", &f) == SA_OK, "parse");
     check(sa_activation_parse("gleu", &f) == SA_ERR_FUNCTION, "unknown function refused");
     check(sa_activation_forward(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward");
+    memset(y, 0, 5 * sizeof y[0]);
     check(sa_activation_forward_par(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward on all cores");
+    memset(h, 0, sizeof h);
     check(sa_activation_forward_bf16(f, bf16_x, h, 5) == SA_OK && h[0] == 0xbf00 && bf16_isnan(h[3]),
           "forward on bf16");
+    memset(h, 0, sizeof h);
     check(sa_activation_forward_par_bf16(f, bf16_x, h, 5) == SA_OK && h[0] == 0xbf00,
           "forward on bf16 on all cores");
+    memset(h, 0, sizeof h);
     check(sa_activation_forward_f16(f, f16_x, h, 5) == SA_OK && h[0] == 0xb800 && f16_isnan(h[3]),
           "forward on binary16");
+    memset(h, 0, sizeof h);
     check(sa_activation_forward_par_f16(f, f16_x, h, 5) == SA_OK && h[0] == 0xb800,
           "forward on binary16 on all cores");
+    {
+        float wide[5];
+        check(sa_activation_forward_mixed(f, bf16_x, SA_TYPE_BF16, wide, SA_TYPE_F32, 5) == SA_OK &&
+                  wide[0] == -0.5f && wide[2] == 1.0f && isnan(wide[3]),
+              "forward from bf16 into float");
+        check(sa_activation_forward_mixed(f, x, SA_TYPE_F32, h, SA_TYPE_F16, 5) == SA_OK &&
+                  h[0] == 0xb800,
+              "forward from float into binary16");
+        check(sa_activation_forward_mixed(f, x, SA_TYPE_F32, h, 7, 5) == SA_ERR_PARAMETER,
+              "unknown element type refused");
+        check(sa_activation_forward_mixed(f, wide, SA_TYPE_F32, wide, SA_TYPE_BF16, 5) ==
+                  SA_ERR_OVERLAP,
+              "one buffer of two types refused");
+    }
     float tile[6] = {-2.0f, 0.0f, 99.0f, 1.0f, -4.0f, 99.0f};
     float b[2] = {1.0f, -1.0f};
     check(sa_activation_bias_inplace(f, tile, b, 2, 2, 3) == SA_OK, "bias epilogue status");
