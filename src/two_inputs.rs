@@ -4,12 +4,18 @@
 use crate::dispatch::{self, Blocks, check_lengths};
 use crate::element;
 use crate::kernels::relu::{FRelu, PRelu};
+use crate::kernels::step::Identity;
 use crate::{Element, Error, Isa};
 
 /// Below this run length per channel, `prelu` expands the weights to one per
 /// element of a block and runs the two-input driver over whole blocks,
 /// instead of one short driver run per channel (the bits are the same).
 const SHORT_RUN: usize = 16;
+
+/// Elements per piece of a 16-bit `prelu` over short runs: each piece is
+/// widened into a buffer of this many `f32` on the stack, computed there
+/// with the expanded weights and narrowed back.
+const HALF_PIECE: usize = 2048;
 
 /// `y[i] = x[i]` for `x[i] > 0`, else `weight[c] * x[i]`, where `c` is the
 /// channel of element `i` in an `[outer, channels, inner]` layout
@@ -24,9 +30,10 @@ const SHORT_RUN: usize = 16;
 ///
 /// On `bf16` and `f16` (`x` and `y` of one type; the weights stay `f32`),
 /// the input is widened exactly and the `f32` result rounded once to the
-/// type: `from_f32` of the `f32` path's result, on every path. Each
-/// channel's run goes through the loop with its weight bound, so many
-/// channels of very short runs (`inner` below 16) cost a loop each.
+/// type: `from_f32` of the `f32` path's result, on every path. Runs of 16
+/// or more go through the loop with their channel's weight bound; shorter
+/// runs go in pieces of 2048 elements through a buffer on the stack,
+/// widened, computed in `f32` and narrowed back.
 ///
 /// # Errors
 /// [`Error::InvalidShape`] if `channels` or `inner` is zero or
@@ -167,8 +174,9 @@ unsafe fn run_prelu<T: Element>(
     let n = outer * channels * inner;
     let w = weight.as_ptr();
     // The forms that pair each element with a weight of its own read the
-    // weights as the input's type: `f32` only (a 16-bit input runs each
-    // channel's run with its weight bound instead).
+    // weights as the input's type, `f32`: a 16-bit input runs each channel's
+    // run with its weight bound, or where the runs are short, pieces widened
+    // to `f32` on the stack.
     let (xf, yf) = (x.cast::<f32>(), y.cast::<f32>());
     // SAFETY (all four): the caller's ranges; `w` holds what each driver
     // reads (1, `channels`, or the expansion's `channels * inner`); `xf` and
@@ -176,8 +184,10 @@ unsafe fn run_prelu<T: Element>(
     unsafe {
         if weight.len() == 1 {
             dispatch::per_channel(isa, PRelu, x, w, y, [1, 1, n]);
-        } else if !element::is_f32::<T>() {
+        } else if !element::is_f32::<T>() && inner >= SHORT_RUN {
             dispatch::per_channel(isa, PRelu, x, w, y, shape);
+        } else if !element::is_f32::<T>() {
+            prelu_half_short_runs(isa, x, y, weight, shape);
         } else if inner == 1 {
             dispatch::two_inputs(isa, PRelu, Blocks::periodic(xf, w, yf, [outer, channels]));
         } else if inner < SHORT_RUN {
@@ -190,6 +200,65 @@ unsafe fn run_prelu<T: Element>(
         } else {
             dispatch::per_channel(isa, PRelu, x, w, y, shape);
         }
+    }
+}
+
+/// `prelu` on a 16-bit type over runs shorter than [`SHORT_RUN`]: pieces
+/// of whole blocks (or, for a block longer than [`HALF_PIECE`], parts of
+/// one) are widened exactly into a stack buffer, computed in place there
+/// with the weights expanded to one per element, and rounded back: the bits
+/// of the `f32` path's result narrowed once, as every path gives them.
+///
+/// # Safety
+/// As [`run_prelu`], with `weight` holding `channels` weights.
+unsafe fn prelu_half_short_runs<T: Element>(
+    isa: Isa,
+    x: *const T,
+    y: *mut T,
+    weight: &[f32],
+    [outer, channels, inner]: [usize; 3],
+) {
+    let block = channels * inner;
+    let n = outer * block;
+    let expanded: Vec<f32> = weight
+        .iter()
+        .flat_map(|&wc| core::iter::repeat_n(wc, inner))
+        .collect();
+    let mut buffer = [0.0f32; HALF_PIECE];
+    let mut i = 0;
+    while i < n {
+        let start = i % block;
+        // Whole blocks where one fits the buffer, else the rest of this
+        // block up to the buffer's size.
+        let len = if block <= HALF_PIECE {
+            (HALF_PIECE / block * block).min(n - i)
+        } else {
+            (block - start).min(HALF_PIECE)
+        };
+        let (blocks, period) = if block <= HALF_PIECE {
+            (len / block, block)
+        } else {
+            (1, len)
+        };
+        let b = buffer.as_mut_ptr();
+        // SAFETY: `i + len <= n`, within the caller's ranges of `x` and `y`,
+        // which are the same pointer or disjoint, and the piece of `x` is
+        // read whole into the buffer before the piece of `y` is written;
+        // the buffer holds `len <= HALF_PIECE` floats; the expanded weights
+        // from `start` hold the `period` that each of the piece's `blocks`
+        // reads (a whole block from 0, or the rest of one block).
+        unsafe {
+            dispatch::one_input(isa, Identity, (x.add(i), b), (len, len));
+            let io = Blocks::periodic(
+                b.cast_const(),
+                expanded.as_ptr().add(start),
+                b,
+                [blocks, period],
+            );
+            dispatch::two_inputs(isa, PRelu, io);
+            dispatch::one_input(isa, Identity, (b.cast_const(), y.add(i)), (len, len));
+        }
+        i += len;
     }
 }
 

@@ -405,13 +405,16 @@ fn two_inputs_every_input<H: Half>() {
         simd_activations::frelu_inplace_on(isa, &mut inplace, &t).unwrap();
         assert_bits(&format!("frelu in place on {isa}"), &x, &want, &inplace);
     }
-    // prelu with one weight, and per channel over runs of 1, 5 and 64.
+    // prelu with one weight, and per channel over runs of 1, 5 and 64, and
+    // over 300 channels of 7 (a block longer than the short runs' pieces).
     let weights = [0.3f32, -1.75, 0.0, 2.5e-3];
+    let many: Vec<f32> = (0..300).map(|c| (c as f32 - 150.0) * 0.013).collect();
     for (weight, inner) in [
         (&weights[..1], 1),
         (&weights[..], 1),
         (&weights[..], 5),
         (&weights[..], 64),
+        (&many[..], 7),
     ] {
         let channels = weight.len();
         let len = x.len() - x.len() % (channels * inner);

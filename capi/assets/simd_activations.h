@@ -19,7 +19,7 @@
  * SIMD_ACTIVATIONS_ISA), with the same bits, error bounds and special values;
  * the README lists them. Detection happens once; a successful call of a
  * computing function does not allocate, except the _par functions (below),
- * sa_prelu with one weight per channel over inner < 16 elements (it expands
+ * sa_prelu* with one weight per channel over inner < 16 elements (it expands
  * the weights), and a call that reads SIMD_ACTIVATIONS_ISA (until one finds
  * it valid); sa_activation_parse allocates while it reads, and a failing
  * call formats its message for sa_last_error().

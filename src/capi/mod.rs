@@ -24,7 +24,7 @@
 //! - Nothing panics across the boundary, and no successful call of a
 //!   computing function allocates but the `_par` functions of a library
 //!   built with `rayon`, which start rayon's global pool on first use (the
-//!   header says when not to call them), `sa_prelu` with per-channel weights
+//!   header says when not to call them), `sa_prelu*` with per-channel weights
 //!   over fewer than 16 inner elements, and a call that reads
 //!   `SIMD_ACTIVATIONS_ISA`; [`sa_activation_parse`] allocates while it
 //!   reads, and a failing call formats its message for [`sa_last_error`].
