@@ -8,8 +8,10 @@ use crate::kernels::step::Identity;
 use crate::{Element, Error, Isa};
 
 /// Below this run length per channel, `prelu` expands the weights to one per
-/// element of a block and runs the two-input driver over whole blocks,
-/// instead of one short driver run per channel (the bits are the same).
+/// element of a block and runs the two-input driver over whole blocks (on
+/// `f32`; on 16-bit types over pieces widened on the stack, see
+/// [`prelu_half_short_runs`]), instead of one short driver run per channel
+/// (the bits are the same).
 const SHORT_RUN: usize = 16;
 
 /// Elements per piece of a 16-bit `prelu` over short runs: each piece is
@@ -30,10 +32,11 @@ const HALF_PIECE: usize = 2048;
 ///
 /// On `bf16` and `f16` (`x` and `y` of one type; the weights stay `f32`),
 /// the input is widened exactly and the `f32` result rounded once to the
-/// type: `from_f32` of the `f32` path's result, on every path. Runs of 16
-/// or more go through the loop with their channel's weight bound; shorter
-/// runs go in pieces of 2048 elements through a buffer on the stack,
-/// widened, computed in `f32` and narrowed back.
+/// type: `from_f32` of the `f32` path's result, on every path. With one
+/// weight per channel, runs of 16 or more go through the loop with their
+/// channel's weight bound, and shorter runs in pieces of up to 2048
+/// elements through a buffer on the stack, widened, computed in `f32` and
+/// narrowed back.
 ///
 /// # Errors
 /// [`Error::InvalidShape`] if `channels` or `inner` is zero or
@@ -178,9 +181,10 @@ unsafe fn run_prelu<T: Element>(
     // run with its weight bound, or where the runs are short, pieces widened
     // to `f32` on the stack.
     let (xf, yf) = (x.cast::<f32>(), y.cast::<f32>());
-    // SAFETY (all four): the caller's ranges; `w` holds what each driver
-    // reads (1, `channels`, or the expansion's `channels * inner`); `xf` and
-    // `yf` are `x` and `y` where `T` is `f32`.
+    // SAFETY (every branch): the caller's ranges; `w` holds what each
+    // driver reads (1, `channels`, or the expansion's `channels * inner`:
+    // past the first branch `weight.len() == channels`, as `prelu_outer`
+    // checked); `xf` and `yf` are `x` and `y` where `T` is `f32`.
     unsafe {
         if weight.len() == 1 {
             dispatch::per_channel(isa, PRelu, x, w, y, [1, 1, n]);
@@ -244,9 +248,11 @@ unsafe fn prelu_half_short_runs<T: Element>(
         // SAFETY: `i + len <= n`, within the caller's ranges of `x` and `y`,
         // which are the same pointer or disjoint, and the piece of `x` is
         // read whole into the buffer before the piece of `y` is written;
-        // the buffer holds `len <= HALF_PIECE` floats; the expanded weights
-        // from `start` hold the `period` that each of the piece's `blocks`
-        // reads (a whole block from 0, or the rest of one block).
+        // the buffer holds `len <= HALF_PIECE` floats and is the two-input
+        // driver's input and output at once, which it supports; the
+        // expanded weights from `start` hold the `period` that each of the
+        // piece's `blocks` reads (a whole block from 0, or up to the rest
+        // of one block).
         unsafe {
             dispatch::one_input(isa, Identity, (x.add(i), b), (len, len));
             let io = Blocks::periodic(
