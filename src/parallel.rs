@@ -447,13 +447,17 @@ pub(crate) fn rows_on_cores(
 
 /// The masked row forms (`x` into `y`, or in place where `x` is `None`) on
 /// all cores, whole rows per piece, each piece with its part of a mask per
-/// row; every error is found before any piece runs.
+/// row: the length check first, and every error found before any piece
+/// runs.
 fn masked_par<L: Flavor + Sync>(
     name: &'static str,
     flavor: L,
     (x, y, row_len): (Option<&[f32]>, &mut [f32], usize),
     options: MaskOptions<'_>,
 ) -> Result<(), Error> {
+    if let Some(x) = x {
+        check_lengths(name, x.len(), y.len());
+    }
     let isa = Isa::try_best()?;
     let Some(piece) = row_piece(y.len(), row_len, PARALLEL_MIN) else {
         return masked_on(name, flavor, || Ok(isa), (x, y, row_len), options);
@@ -493,7 +497,6 @@ pub fn softmax_masked_par(
     row_len: usize,
     options: MaskOptions<'_>,
 ) -> Result<(), Error> {
-    check_lengths("softmax", x.len(), y.len());
     masked_par("softmax", Softmax, (Some(x), y, row_len), options)
 }
 
@@ -525,7 +528,6 @@ pub fn log_softmax_masked_par(
     row_len: usize,
     options: MaskOptions<'_>,
 ) -> Result<(), Error> {
-    check_lengths("log_softmax", x.len(), y.len());
     masked_par("log_softmax", LogSoftmax, (Some(x), y, row_len), options)
 }
 

@@ -331,7 +331,6 @@ pub fn softmax_masked(
     row_len: usize,
     (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
 ) -> Result<(), Error> {
-    check_lengths("softmax", x.len(), y.len());
     let options = (scale, mask, masked_rows);
     masked_on(
         "softmax",
@@ -396,7 +395,6 @@ pub fn log_softmax_masked(
     row_len: usize,
     (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
 ) -> Result<(), Error> {
-    check_lengths("log_softmax", x.len(), y.len());
     let options = (scale, mask, masked_rows);
     masked_on(
         "log_softmax",
@@ -487,8 +485,8 @@ unsafe fn masked_raw<L: Flavor>(
     Ok(())
 }
 
-/// The masked forms from `x` into `y` (in place where `x` is `None`) on the
-/// path `path` gives, after the length check.
+/// The masked forms from `x` into `y` (in place where `x` is `None`): the
+/// length check, then the path `path` gives, then the rest.
 pub(crate) fn masked_on<L: Flavor>(
     name: &'static str,
     flavor: L,
@@ -545,7 +543,6 @@ pub fn softmax_masked_on(
     row_len: usize,
     options: MaskOptions<'_>,
 ) -> Result<(), Error> {
-    check_lengths("softmax", x.len(), y.len());
     masked_on(
         "softmax",
         Softmax,
@@ -588,7 +585,6 @@ pub fn log_softmax_masked_on(
     row_len: usize,
     options: MaskOptions<'_>,
 ) -> Result<(), Error> {
-    check_lengths("log_softmax", x.len(), y.len());
     let path = || isa.check();
     masked_on(
         "log_softmax",

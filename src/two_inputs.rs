@@ -195,16 +195,22 @@ unsafe fn run_prelu<T: Element>(
         } else if inner == 1 {
             dispatch::two_inputs(isa, PRelu, Blocks::periodic(xf, w, yf, [outer, channels]));
         } else if inner < SHORT_RUN {
-            let expanded: Vec<f32> = weight
-                .iter()
-                .flat_map(|&wc| core::iter::repeat_n(wc, inner))
-                .collect();
+            let expanded = expand(weight, inner);
             let io = Blocks::periodic(xf, expanded.as_ptr(), yf, [outer, channels * inner]);
             dispatch::two_inputs(isa, PRelu, io);
         } else {
             dispatch::per_channel(isa, PRelu, x, w, y, shape);
         }
     }
+}
+
+/// The weights of a block, one per element: each channel's weight `inner`
+/// times.
+fn expand(weight: &[f32], inner: usize) -> Vec<f32> {
+    weight
+        .iter()
+        .flat_map(|&wc| core::iter::repeat_n(wc, inner))
+        .collect()
 }
 
 /// `prelu` on a 16-bit type over runs shorter than [`SHORT_RUN`]: pieces
@@ -224,10 +230,7 @@ unsafe fn prelu_half_short_runs<T: Element>(
 ) {
     let block = channels * inner;
     let n = outer * block;
-    let expanded: Vec<f32> = weight
-        .iter()
-        .flat_map(|&wc| core::iter::repeat_n(wc, inner))
-        .collect();
+    let expanded = expand(weight, inner);
     let mut buffer = [0.0f32; HALF_PIECE];
     let mut i = 0;
     while i < n {

@@ -242,26 +242,30 @@ impl<T> Buffer<T> {
     }
 }
 
-/// An output `y` and input `x` of `n` elements: the same buffer (in place)
-/// or disjoint ones.
-enum Io<'a, T> {
-    Separate(&'a [T], &'a mut [T]),
-    InPlace(&'a mut [T]),
+/// An output `y` and input `x` of `n` elements: the same buffer of one type
+/// (in place) or disjoint ones.
+enum Io<'a, A, B> {
+    Separate(&'a [A], &'a mut [B]),
+    InPlace(&'a mut [A]),
 }
 
+/// The slices [`io`] makes: `x` and `y`, and the further inputs.
+type Checked<'a, A, B, U, const N: usize> = (Io<'a, A, B>, [&'a [U]; N]);
+
 /// Checks `extra` (further inputs: weights, conditions, which `y` must not
-/// overlap), then `x` and `y`, and makes slices of them.
+/// overlap), then `x` and `y`, and makes slices of them: `y == x` with one
+/// element type is in place, any other overlap is refused.
 ///
 /// # Safety
 /// `x` points to `n` readable elements, `y` to `n` writable ones and each
 /// `extra` pointer to its count of readable ones, valid for the call (any
 /// may be anything when its count is 0).
-unsafe fn io<'a, T, U, const N: usize>(
-    x: *const T,
-    y: *mut T,
+unsafe fn io<'a, A: crate::Element, B: crate::Element, U, const N: usize>(
+    x: *const A,
+    y: *mut B,
     n: usize,
     extra: [(*const U, usize); N],
-) -> Result<(Io<'a, T>, [&'a [U]; N]), i32> {
+) -> Result<Checked<'a, A, B, U, N>, i32> {
     let mut extra_buffers = [Buffer {
         ptr: core::ptr::null(),
         n: 0,
@@ -277,10 +281,12 @@ unsafe fn io<'a, T, U, const N: usize>(
     // SAFETY: readable (the caller's contract) and not written during the
     // call: they do not overlap `y` (checked above).
     let extra = extra_buffers.map(|e| unsafe { e.read() });
-    if core::ptr::eq(x, y) {
-        // SAFETY: `y` is writable for `n` elements and `x` is the same buffer,
-        // used through this one slice only.
-        return Ok((Io::InPlace(unsafe { yb.write() }), extra));
+    let one_type = crate::element::format::<A>() == crate::element::format::<B>();
+    if one_type && core::ptr::eq(x.cast::<u8>(), y.cast::<u8>()) {
+        // SAFETY: `x` is `y` (one address, and one type: the same format of
+        // a sealed trait), writable for `n` elements, used through this one
+        // slice only.
+        return Ok((Io::InPlace(unsafe { xb.write() }), extra));
     }
     if xb.overlaps(yb) {
         return Err(SA_ERR_OVERLAP);
@@ -299,18 +305,20 @@ const NO_EXTRA: [(*const f32, usize); 0] = [];
 ///
 /// # Safety
 /// As [`io`].
-unsafe fn run<T, U, const N: usize>(
-    (x, y, n): (*const T, *mut T, usize),
+unsafe fn run<A: crate::Element, B: crate::Element, U, const N: usize>(
+    (x, y, n): (*const A, *mut B, usize),
     extra: [(*const U, usize); N],
-    separate: impl FnOnce(Isa, &[T], &mut [T], [&[U]; N]) -> Result<(), Error>,
-    in_place: impl FnOnce(Isa, &mut [T], [&[U]; N]) -> Result<(), Error>,
+    separate: impl FnOnce(Isa, &[A], &mut [B], [&[U]; N]) -> Result<(), Error>,
+    in_place: impl FnOnce(Isa, &mut [A], [&[U]; N]) -> Result<(), Error>,
 ) -> i32 {
     guarded(|| {
         // SAFETY: forwarded from the caller.
         match unsafe { io(x, y, n, extra) } {
             Err(code) => {
                 let what = match code {
-                    SA_ERR_OVERLAP => "the output overlaps an input without being x",
+                    SA_ERR_OVERLAP => {
+                        "the output overlaps an input without being x (of x's element type)"
+                    }
                     _ => {
                         "a pointer is null or not aligned to its element with a nonzero count, or a count is too large"
                     }
@@ -1198,44 +1206,15 @@ unsafe fn mixed<A: crate::Element, B: crate::Element>(
     y: *mut B,
     n: usize,
 ) -> i32 {
-    guarded(|| {
-        let (xb, yb) = match (Buffer::new(x, n), Buffer::new(y.cast_const(), n)) {
-            (Ok(xb), Ok(yb)) => (xb, yb),
-            _ => {
-                return fail(
-                    SA_ERR_POINTER,
-                    format_args!(
-                        "a pointer is null or not aligned to its element with a nonzero count, or a count is too large: x = {x:?}, y = {y:?}, n = {n}"
-                    ),
-                );
-            }
-        };
-        let same = crate::element::format::<A>() == crate::element::format::<B>();
-        let in_place = same && core::ptr::eq(x.cast::<u8>(), y.cast::<u8>());
-        if !in_place && xb.overlaps(yb) {
-            return fail(
-                SA_ERR_OVERLAP,
-                format_args!(
-                    "y = {y:?} overlaps x = {x:?} without being the same buffer of one type"
-                ),
-            );
-        }
-        let isa = match path() {
-            Ok(isa) => isa,
-            Err(code) => return code,
-        };
-        if in_place {
-            // SAFETY: `x` is `y` (one address, and one type: the same
-            // format of a sealed trait), writable for `n` elements (the
-            // caller's contract), used through this one slice only.
-            let y = unsafe { xb.write() };
-            return status(f.known().and_then(|f| f.forward_inplace_on(isa, y)));
-        }
-        // SAFETY: `x` readable and `y` writable (the caller's contract),
-        // checked non-null, aligned and disjoint.
-        let (x, y) = unsafe { (xb.read(), yb.write()) };
-        status(f.known().and_then(|f| f.forward_mixed_on(isa, x, y)))
-    })
+    // SAFETY: this function's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            NO_EXTRA,
+            |isa, x, y, []| f.known()?.forward_mixed_on(isa, x, y),
+            |isa, x, []| f.known()?.forward_inplace_on(isa, x),
+        )
+    }
 }
 
 /// The function of `f` from `x`, of element type `x_type`, into `y`, of
