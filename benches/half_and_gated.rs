@@ -5,7 +5,9 @@
 //!   forms `bf16` in, `f32` out and `f32` in, `bf16` out
 //!   (`Activation::forward_mixed_on`);
 //! - `gated/swiglu/N`: `swiglu(gate, up, y)` in one pass against `silu`
-//!   then a separate multiply pass, on `f32`, `bf16` and `f16`.
+//!   then a separate multiply pass, on `f32`, `bf16` and `f16`;
+//! - `half-rows/NAME/ROW`: `softmax` and `log_softmax` over 1 Mi elements in
+//!   rows of ROW (128, 4096, 32768) on `f32`, `bf16` and `f16`, each path.
 //!
 //! `cargo bench --bench half_and_gated`; a filter narrows it
 //! (`-- half/gelu/1048576`).
@@ -114,5 +116,45 @@ fn gated(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, half, gated);
+/// One row function on `T`, every path.
+fn rows_type<T: Element + Default>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    log: bool,
+    (name, x): (&str, &[T]),
+    row_len: usize,
+) {
+    let mut y = vec![T::default(); x.len()];
+    for &isa in Isa::available() {
+        g.bench_function(BenchmarkId::new(name, isa.name()), |b| {
+            b.iter(|| {
+                let (x, y) = (black_box(x), black_box(&mut y));
+                if log {
+                    simd_activations::log_softmax_on(isa, x, y, row_len)
+                } else {
+                    simd_activations::softmax_on(isa, x, y, row_len)
+                }
+                .unwrap()
+            })
+        });
+    }
+}
+
+fn half_rows(c: &mut Criterion) {
+    let n = 1 << 20;
+    let x = inputs(n, 3);
+    let xb: Vec<bf16> = x.iter().map(|&v| bf16::from_f32(v)).collect();
+    let xh: Vec<f16> = x.iter().map(|&v| f16::from_f32(v)).collect();
+    for (log, name) in [(false, "softmax"), (true, "log_softmax")] {
+        for row_len in [128, 4096, 32768] {
+            let mut g = c.benchmark_group(format!("half-rows/{name}/{row_len}"));
+            g.throughput(Throughput::Elements(n as u64));
+            rows_type(&mut g, log, ("f32", &x), row_len);
+            rows_type(&mut g, log, ("bf16", &xb), row_len);
+            rows_type(&mut g, log, ("f16", &xh), row_len);
+            g.finish();
+        }
+    }
+}
+
+criterion_group!(benches, half, gated, half_rows);
 criterion_main!(benches);

@@ -77,6 +77,7 @@
 use super::exp::exp_split_clamped;
 use super::{Kernel, two_sum};
 use crate::driver::Prefetch;
+use crate::element::{self, Element};
 use crate::simd::Simd;
 use crate::simd::scalar::Scalar;
 
@@ -264,18 +265,18 @@ unsafe fn max_and_nan<S: Simd, R: Source>(s: S, n: usize, src: R) -> (f32, bool)
 }
 
 /// Elements `i..i + count` of `p` (`count <= LANES`; the lanes past `count`
-/// are zero).
+/// are zero), widened to `f32`.
 ///
 /// # Safety
 /// `p + i` valid for `count` reads.
 #[inline(always)]
-unsafe fn read<S: Simd>(s: S, p: *const f32, i: usize, count: usize) -> S::F {
+unsafe fn read<S: Simd, E: Element>(s: S, p: *const E, i: usize, count: usize) -> S::F {
     // SAFETY: the caller's range.
     unsafe {
         if count == S::LANES {
-            s.load(p.add(i))
+            element::load(s, p.add(i))
         } else {
-            s.load_partial(p.add(i), count)
+            element::load_partial(s, p.add(i), count)
         }
     }
 }
@@ -285,6 +286,8 @@ unsafe fn read<S: Simd>(s: S, p: *const f32, i: usize, count: usize) -> S::F {
 /// read ([`Formed`]). Every pass reads its source afresh, so the attention
 /// form stores nothing but its result.
 trait Source: Copy {
+    /// The element type of the input.
+    type E: Element;
     /// Elements `i..i + count` (`count <= LANES`; the lanes past `count`
     /// are zero).
     ///
@@ -302,7 +305,7 @@ trait Source: Copy {
         unsafe { self.read(Scalar, i, 1) }
     }
     /// The input whose lines are hinted ahead.
-    fn hint(self) -> *const f32;
+    fn hint(self) -> *const Self::E;
     /// Whether runs of `-inf` are to be expected (a mask), so that pass 2
     /// tests each vector for them.
     fn hides(self) -> bool;
@@ -319,16 +322,17 @@ trait Source: Copy {
 
 /// A row read as it is.
 #[derive(Clone, Copy)]
-struct Plain(*const f32);
+struct Plain<A>(*const A);
 
-impl Source for Plain {
+impl<A: Element> Source for Plain<A> {
+    type E = A;
     #[inline(always)]
     unsafe fn read<S: Simd>(self, s: S, i: usize, count: usize) -> S::F {
         // SAFETY: the caller's range.
         unsafe { read(s, self.0, i, count) }
     }
     #[inline(always)]
-    fn hint(self) -> *const f32 {
+    fn hint(self) -> *const A {
         self.0
     }
     #[inline(always)]
@@ -340,13 +344,14 @@ impl Source for Plain {
 /// The attention input of a row `x`: `z = scale * x + mask` (see
 /// [`Attention`]).
 #[derive(Clone, Copy)]
-struct Formed {
-    x: *const f32,
+struct Formed<A> {
+    x: *const A,
     scale: f32,
-    mask: Option<*const f32>,
+    mask: Option<*const A>,
 }
 
-impl Source for Formed {
+impl<A: Element> Source for Formed<A> {
+    type E = A;
     #[inline(always)]
     unsafe fn read<S: Simd>(self, s: S, i: usize, count: usize) -> S::F {
         // SAFETY: the caller's range, which the mask's row shares.
@@ -359,7 +364,7 @@ impl Source for Formed {
         }
     }
     #[inline(always)]
-    fn hint(self) -> *const f32 {
+    fn hint(self) -> *const A {
         self.x
     }
     #[inline(always)]
@@ -383,18 +388,19 @@ impl Source for Formed {
     }
 }
 
-/// Stores the first `count` lanes of `v` (`count <= LANES`) at `p + i`.
+/// Stores the first `count` lanes of `v` (`count <= LANES`) at `p + i`,
+/// rounded to `B`.
 ///
 /// # Safety
 /// `p + i` valid for `count` writes.
 #[inline(always)]
-unsafe fn write<S: Simd>(s: S, p: *mut f32, i: usize, count: usize, v: S::F) {
+unsafe fn write<S: Simd, B: Element>(s: S, p: *mut B, i: usize, count: usize, v: S::F) {
     // SAFETY: the caller's range.
     unsafe {
         if count == S::LANES {
-            s.store(p.add(i), v);
+            element::store(s, p.add(i), v);
         } else {
-            s.store_partial(p.add(i), count, v);
+            element::store_partial(s, p.add(i), count, v);
         }
     }
 }
@@ -421,6 +427,24 @@ struct Sums<F> {
     count: F,
 }
 
+/// `(d, e, e_lo)`: `d` as [`difference`] floors it, and `e + e_lo =
+/// 2^24 e^(x - m)` to about 2^-29, `e` rounded to `f32` (pass 2's `e_i`,
+/// which pass 3 of `softmax` scales).
+#[inline(always)]
+fn scaled_exp<S: Simd>(s: S, x: S::F, neg_m: S::F) -> (S::F, S::F, S::F) {
+    let (d, dl) = difference(s, x, neg_m);
+    let (es, z) = exp_split_clamped::<S, E_SCALE_BIAS>(s, d);
+    let lo = s.mul_add(es.hi, dl, es.lo);
+    let v = s.add(es.hi, lo);
+    let v_err = s.add(s.sub(es.hi, v), lo);
+    // `scale = 2^(floor(n) + 24)`, from `z`'s bits (`d >= EXP_FLOOR` gives `floor(n) >= -151`,
+    // and `0` there), so `e + e_lo = 2^24 e^(x - m)` to about 2^-29; `e` is
+    // exact wherever `floor(n) > -151` and `v >= 1`, and otherwise below
+    // 2^-125, where no result can show it.
+    let scale = s.from_bits(s.shl::<23>(s.shr::<4>(s.to_bits(z))));
+    (d, s.mul(v, scale), s.mul(v_err, scale))
+}
+
 /// One vector of pass 2: `e_i` (returned, to be stored by `softmax`) and its
 /// contribution to `acc`; `valid` masks the lanes inside the row.
 #[inline(always)]
@@ -433,19 +457,8 @@ fn exp_accumulate<S: Simd, L: Flavor>(
 ) -> S::F {
     let zero = s.splat(0.0);
     let one = s.splat(1.0);
-    let (d, dl) = difference(s, x, neg_m);
-    let (es, z) = exp_split_clamped::<S, E_SCALE_BIAS>(s, d);
-    let lo = s.mul_add(es.hi, dl, es.lo);
-    let v = s.add(es.hi, lo);
-    let v_err = s.add(s.sub(es.hi, v), lo);
-    // `scale = 2^(floor(n) + 24)`, from `z`'s bits (`d >= EXP_FLOOR` gives `floor(n) >= -151`,
-    // and `0` there), so `e + term_lo = 2^24 e^(x - m)` to about 2^-29; `e` is
-    // exact wherever `floor(n) > -151` and `v >= 1`, and otherwise below
-    // 2^-125, where no result can show it.
-    let scale = s.from_bits(s.shl::<23>(s.shr::<4>(s.to_bits(z))));
-    let e = s.mul(v, scale);
+    let (d, e, mut term_lo) = scaled_exp(s, x, neg_m);
     let mut term = e;
-    let mut term_lo = s.mul(v_err, scale);
     if let Some(valid) = valid {
         term = s.select(valid, term, zero);
         term_lo = s.select(valid, term_lo, zero);
@@ -510,16 +523,17 @@ fn pairwise<T: Copy>(v: &mut [T; VIRTUAL_LANES], op: impl Fn(T, T) -> T) {
 }
 
 /// Pass 2 over a row: `(sum, count)` with `count` the maxima left out by
-/// `log_softmax`; `softmax` stores `e_i` into `y`.
+/// `log_softmax`; `softmax` into `f32` stores `e_i` into `y` (into a 16-bit
+/// type, pass 3 computes them again, see [`row_of`]).
 ///
 /// # Safety
 /// `src` valid for `n` elements, `y` for `n` writes (the same memory as
 /// the source's input or not overlapping it).
 #[inline(always)]
-unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
+unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
     s: S,
     src: R,
-    y: *mut f32,
+    y: *mut B,
     n: usize,
     m: f32,
 ) -> (f64, f64) {
@@ -531,8 +545,11 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
         err: s.splat(0.0),
         count: s.splat(0.0),
     };
+    // `e_i` stored (as `f32`) into `y`.
+    let stores = !L::LOG && element::is_f32::<B>();
+    let y = y.cast::<f32>();
     // The input's lines to hint, unless it is the output (hinted below).
-    let read_x = !core::ptr::eq(src.hint(), y.cast_const());
+    let read_x = !(stores && core::ptr::eq(src.hint().cast::<f32>(), y.cast_const()));
     let hints = Prefetch::new::<S>();
     // The rows reach pass 2 without NaN or `+inf`, so a vector is hidden
     // exactly when every lane is `-inf`.
@@ -548,7 +565,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
             if read_x {
                 hints.ahead(s, src.hint(), i, VIRTUAL_LANES, false);
             }
-            if !L::LOG {
+            if stores {
                 hints.ahead(s, y.cast_const(), i, VIRTUAL_LANES, true);
             }
             for (g, a) in acc[..groups].iter_mut().enumerate() {
@@ -559,13 +576,13 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
                     if hides && !s.any(s.gt(z, neg_inf)) {
                         // Every lane hidden: each `e_i` is `+0`, which
                         // leaves the sums as they are.
-                        if !L::LOG {
+                        if stores {
                             s.store(y.add(j), s.splat(0.0));
                         }
                         continue;
                     }
                     let e = exp_accumulate::<S, L>(s, z, neg_m, None, a);
-                    if !L::LOG {
+                    if stores {
                         s.store(y.add(j), e);
                     }
                 }
@@ -583,7 +600,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source>(
             unsafe {
                 let valid = (count < lanes).then(|| first_lanes(s, count));
                 let e = exp_accumulate::<S, L>(s, src.read(s, j, count), neg_m, valid, a);
-                if !L::LOG {
+                if stores {
                     write(s, y, j, count, e);
                 }
             }
@@ -606,6 +623,24 @@ impl Kernel for Scale {
     #[inline(always)]
     fn apply<S: Simd>(self, s: S, e: S::F) -> S::F {
         s.mul_add(e, s.splat(self.r_hi), s.mul(e, s.splat(self.r_lo)))
+    }
+}
+
+/// Pass 3 of `softmax` into a 16-bit type, which has no room for pass 2's
+/// `e_i`: each `e_i` computed again from the input (the same operations as
+/// pass 2's, so the same bits), then [`Scale`]. One exponential more per
+/// element, and no `f32` buffer.
+#[derive(Clone, Copy)]
+struct Rescale {
+    neg_m: f32,
+    scale: Scale,
+}
+
+impl Kernel for Rescale {
+    #[inline(always)]
+    fn apply<S: Simd>(self, s: S, x: S::F) -> S::F {
+        let (_, e, _) = scaled_exp(s, x, s.splat(self.neg_m));
+        self.scale.apply(s, e)
     }
 }
 
@@ -680,21 +715,27 @@ impl<const MERGED: bool> Kernel for Subtract<MERGED> {
     }
 }
 
-/// `y_i = k(src_i)` over `n` elements, tail included (no NaN rule: the rows
-/// that reach pass 3 have none).
+/// `y_i = k(src_i)` over `n` elements, tail included, rounded to `B` (no NaN
+/// rule: the rows that reach pass 3 have none).
 ///
 /// # Safety
 /// `src` valid for `n` elements, `y` for `n` writes (the same memory as the
 /// source's input or not overlapping it).
 #[inline(always)]
-unsafe fn pass3<S: Simd, K: Kernel, R: Source>(s: S, k: K, src: R, y: *mut f32, n: usize) {
+unsafe fn pass3<S: Simd, K: Kernel, R: Source, B: Element>(
+    s: S,
+    k: K,
+    src: R,
+    y: *mut B,
+    n: usize,
+) {
     let lanes = S::LANES;
     let hints = Prefetch::new::<S>();
     let mut i = 0;
     while i + lanes <= n {
         hints.ahead(s, y.cast_const(), i, lanes, true);
         // SAFETY: `i + lanes <= n`.
-        unsafe { s.store(y.add(i), k.apply(s, src.read(s, i, lanes))) };
+        unsafe { element::store(s, y.add(i), k.apply(s, src.read(s, i, lanes))) };
         i += lanes;
     }
     if i < n {
@@ -703,28 +744,40 @@ unsafe fn pass3<S: Simd, K: Kernel, R: Source>(s: S, k: K, src: R, y: *mut f32, 
     }
 }
 
-/// One row of `softmax` or `log_softmax` from `x` into `y`.
+/// One row of `softmax` or `log_softmax` from `x` into `y`, widened from
+/// `T` and rounded to it once at the end.
 ///
 /// # Safety
 /// `x` valid for `n >= 1` reads, `y` for `n` writes, the same pointer or
 /// non-overlapping.
 #[inline(always)]
-pub(crate) unsafe fn row<S: Simd, L: Flavor>(s: S, x: *const f32, y: *mut f32, n: usize) {
+pub(crate) unsafe fn row<S: Simd, L: Flavor, T: Element>(s: S, x: *const T, y: *mut T, n: usize) {
     // SAFETY: the caller's ranges, passed on.
-    unsafe { row_of::<S, L, _>(s, Plain(x), y, n, false) }
+    unsafe { row_of::<S, L, _, T>(s, Plain(x), y, n, false) }
 }
 
 /// The input of the attention forms: `z = scale * x + mask` (a product and
 /// a sum, each rounded: no fused multiply-add), or `scale * x` without a
-/// mask.
+/// mask, with `x` and the mask of element type `T`, widened.
 #[derive(Clone, Copy)]
-pub(crate) struct Attention {
+pub(crate) struct Attention<T> {
     pub(crate) scale: f32,
     /// `None`, or the mask of the row.
-    pub(crate) mask: Option<*const f32>,
+    pub(crate) mask: Option<*const T>,
     /// A row whose every `z` is `-inf` gives zeros (`-inf` for
     /// `log_softmax`) instead of the row function's limit.
     pub(crate) zero_hidden: bool,
+}
+
+impl<A> Attention<A> {
+    /// The same attention input with its mask's element type named `T`.
+    pub(crate) fn cast<T>(self) -> Attention<T> {
+        Attention {
+            scale: self.scale,
+            mask: self.mask.map(<*const A>::cast::<T>),
+            zero_hidden: self.zero_hidden,
+        }
+    }
 }
 
 /// One row of `softmax` or `log_softmax` of `z` (see [`Attention`]) from `x`
@@ -736,12 +789,12 @@ pub(crate) struct Attention {
 /// # Safety
 /// As [`row`]; the mask, if any, valid for `n` reads and not overlapping `y`.
 #[inline(always)]
-pub(crate) unsafe fn attention_row<S: Simd, L: Flavor>(
+pub(crate) unsafe fn attention_row<S: Simd, L: Flavor, T: Element>(
     s: S,
-    x: *const f32,
-    y: *mut f32,
+    x: *const T,
+    y: *mut T,
     n: usize,
-    a: Attention,
+    a: Attention<T>,
 ) {
     let src = Formed {
         x,
@@ -749,7 +802,7 @@ pub(crate) unsafe fn attention_row<S: Simd, L: Flavor>(
         mask: a.mask,
     };
     // SAFETY: the caller's ranges, passed on.
-    unsafe { row_of::<S, L, _>(s, src, y, n, a.zero_hidden) }
+    unsafe { row_of::<S, L, _, T>(s, src, y, n, a.zero_hidden) }
 }
 
 /// The three passes of a row of `src` into `y`; with `zero_hidden`, a row
@@ -760,10 +813,10 @@ pub(crate) unsafe fn attention_row<S: Simd, L: Flavor>(
 /// the source's input or not overlapping it). Every pass reads an element of
 /// the source before it writes the element of `y` at the same index.
 #[inline(always)]
-unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
+unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
     s: S,
     src: R,
-    y: *mut f32,
+    y: *mut B,
     n: usize,
     zero_hidden: bool,
 ) {
@@ -771,13 +824,18 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
     let (m, nan) = unsafe { src.max_and_nan(s, n) };
     if nan || m == f32::INFINITY || m == f32::NEG_INFINITY {
         // SAFETY: the caller's ranges, passed on.
-        unsafe { special_row::<L, R>(src, y, n, nan, m, zero_hidden) };
+        unsafe { special_row::<L, R, B>(src, y, n, nan, m, zero_hidden) };
         return;
     }
     // `-0.0` and `+0.0` are the same max; keep one of them.
     let m = m + 0.0;
+    if !L::LOG && !element::is_f32::<B>() && n <= SCRATCH_LEN {
+        // SAFETY: the caller's ranges, passed on.
+        unsafe { short_narrow_row::<S, R, B>(s, src, y, n, m) };
+        return;
+    }
     // SAFETY: the caller's ranges, passed on.
-    let (sum, count) = unsafe { exp_sum::<S, L, R>(s, src, y, n, m) };
+    let (sum, count) = unsafe { exp_sum::<S, L, R, B>(s, src, y, n, m) };
     if L::LOG {
         let ln = ln1p((count - 1.0) + sum / E_SCALE);
         match Subtract::for_row(m, ln) {
@@ -788,9 +846,48 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
         }
     } else {
         let (r_hi, r_lo) = f32_pair(1.0 / sum);
-        // SAFETY: `y`, valid for `n` reads and writes, in place.
-        unsafe { pass3(s, Scale { r_hi, r_lo }, Plain(y), y, n) };
+        let scale = Scale { r_hi, r_lo };
+        if element::is_f32::<B>() {
+            // SAFETY: `y`, valid for `n` reads and writes, in place, holds
+            // pass 2's `e_i` (`B` is `f32`).
+            unsafe { pass3(s, scale, Plain(y.cast::<f32>().cast_const()), y, n) };
+        } else {
+            let k = Rescale { neg_m: -m, scale };
+            // SAFETY: the caller's ranges, passed on.
+            unsafe { pass3(s, k, src, y, n) };
+        }
     }
+}
+
+/// The longest row of `softmax` into a 16-bit type whose `e_i` pass 2 keeps
+/// in an `f32` buffer on the stack (16 KiB), for pass 3 to scale, as the
+/// `f32` rows keep them in their output; longer rows compute them again in
+/// pass 3 ([`Rescale`]). The same bits either way.
+const SCRATCH_LEN: usize = 4096;
+
+/// Passes 2 and 3 of `softmax` over a row of at most [`SCRATCH_LEN`]
+/// elements into a 16-bit type, with max `m`: the `e_i` kept in a stack
+/// buffer between the passes.
+///
+/// # Safety
+/// As [`row_of`], and `n <= SCRATCH_LEN`.
+#[inline(always)]
+unsafe fn short_narrow_row<S: Simd, R: Source, B: Element>(
+    s: S,
+    src: R,
+    y: *mut B,
+    n: usize,
+    m: f32,
+) {
+    let mut scratch = [core::mem::MaybeUninit::<f32>::uninit(); SCRATCH_LEN];
+    let e = scratch.as_mut_ptr().cast::<f32>();
+    // SAFETY: the caller's source range; `scratch` holds `n <= SCRATCH_LEN`
+    // floats and overlaps nothing of the caller's.
+    let (sum, _) = unsafe { exp_sum::<S, Softmax, R, f32>(s, src, e, n, m) };
+    let (r_hi, r_lo) = f32_pair(1.0 / sum);
+    // SAFETY: pass 2 wrote all `n` floats of `scratch`; `y` is the
+    // caller's, `n` elements, which `scratch` does not overlap.
+    unsafe { pass3(s, Scale { r_hi, r_lo }, Plain(e.cast_const()), y, n) };
 }
 
 /// A row with a NaN, a `+inf` or only `-inf` (see the module docs; with
@@ -799,9 +896,9 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source>(
 ///
 /// # Safety
 /// As [`row_of`].
-unsafe fn special_row<L: Flavor, R: Source>(
+unsafe fn special_row<L: Flavor, R: Source, B: Element>(
     src: R,
-    y: *mut f32,
+    y: *mut B,
     n: usize,
     nan: bool,
     m: f32,
@@ -810,9 +907,11 @@ unsafe fn special_row<L: Flavor, R: Source>(
     // SAFETY: the caller's ranges; each element is read before it is written.
     unsafe {
         let xs = |i: usize| src.at(i);
+        // Rounded to `B` as the vector paths round.
+        let put = |i: usize, v: f32| element::store(Scalar, y.add(i), v);
         if nan {
             let first = (0..n).map(xs).find(|v| v.is_nan()).unwrap_or(f32::NAN);
-            (0..n).for_each(|i| *y.add(i) = quiet(first));
+            (0..n).for_each(|i| put(i, quiet(first)));
         } else if m == f32::INFINITY {
             let k = (0..n).filter(|&i| xs(i) == f32::INFINITY).count() as f64;
             let (inf, other) = if L::LOG {
@@ -820,7 +919,7 @@ unsafe fn special_row<L: Flavor, R: Source>(
             } else {
                 ((1.0 / k) as f32, 0.0)
             };
-            (0..n).for_each(|i| *y.add(i) = if xs(i) == f32::INFINITY { inf } else { other });
+            (0..n).for_each(|i| put(i, if xs(i) == f32::INFINITY { inf } else { other }));
         } else {
             let v = if zero_hidden {
                 if L::LOG { f32::NEG_INFINITY } else { 0.0 }
@@ -832,7 +931,7 @@ unsafe fn special_row<L: Flavor, R: Source>(
                     1.0 / len
                 }) as f32
             };
-            (0..n).for_each(|i| *y.add(i) = v);
+            (0..n).for_each(|i| put(i, v));
         }
     }
 }

@@ -10,10 +10,11 @@
 use crate::Isa;
 use crate::driver;
 use crate::element::{self, Element, Format};
-use crate::kernels::softmax::{Attention, Flavor};
+use crate::kernels::softmax::{Attention, Flavor, LogSoftmax, Softmax};
 use crate::kernels::{Kernel, TwoInputKernel};
 use crate::simd::Simd;
 use crate::simd::scalar::Scalar;
+use half::{bf16, f16};
 
 /// Work written once against the [`Simd`] primitives: a driver over slices
 /// with its kernel. [`on_isa`] compiles it per path.
@@ -403,18 +404,19 @@ pub(crate) unsafe fn per_channel<K: TwoInputKernel, T: Element>(
 
 /// `softmax` or `log_softmax` over consecutive rows, of the input itself or
 /// of the attention input (see [`driver::attention_rows`]).
-struct RowsJob<L> {
+struct RowsJob<L, T> {
     flavor: L,
-    x: *const f32,
-    y: *mut f32,
+    x: *const T,
+    y: *mut T,
     rows: usize,
     row_len: usize,
     /// The attention input and the mask's stride between rows.
-    attention: Option<(Attention, usize)>,
+    attention: Option<(Attention<T>, usize)>,
 }
 
-impl<L: Flavor> SimdJob for RowsJob<L> {
+impl<L: Flavor, T: Element> SimdJob for RowsJob<L, T> {
     type Output = ();
+    const WRITES_BF16: bool = matches!(element::format::<T>(), Format::Bf16);
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
@@ -431,33 +433,60 @@ impl<L: Flavor> SimdJob for RowsJob<L> {
     }
 }
 
-/// Applies `softmax` or `log_softmax` (`flavor`) to `rows` consecutive rows
-/// of `row_len >= 1` elements from `x` into `y` on path `isa`, or to the
-/// attention input `attention` formed from them (its mask advancing by the
-/// given stride from row to row).
+/// Applies `softmax` (or `log_softmax` where `log`) to `rows` consecutive
+/// rows of `row_len >= 1` elements of the type `format` names from `x` into
+/// `y` on path `isa`, or to the attention input `attention` formed from them
+/// (its mask, of the same type, advancing by the given stride from row to
+/// row). The element type erased, so that the rows are compiled here, once
+/// for each type, whatever calls them.
 ///
 /// # Safety
 /// `isa` must be available; `x` valid for `rows * row_len` reads and `y` for
-/// as many writes, the same pointer or non-overlapping; a mask valid for
-/// `row_len` reads at each row's stride.
-#[inline(always)]
-pub(crate) unsafe fn rows<L: Flavor>(
+/// as many writes of elements of type `format`, the same pointer or
+/// non-overlapping; a mask valid for `row_len` reads at each row's stride.
+pub(crate) unsafe fn rows(
     isa: Isa,
-    flavor: L,
-    (x, y): (*const f32, *mut f32),
-    [rows, row_len]: [usize; 2],
-    attention: Option<(Attention, usize)>,
+    log: bool,
+    format: Format,
+    (x, y): (*const (), *mut ()),
+    shape: [usize; 2],
+    attention: Option<(Attention<()>, usize)>,
 ) {
-    let job = RowsJob {
-        flavor,
-        x,
-        y,
-        rows,
-        row_len,
-        attention,
-    };
-    // SAFETY: the caller's guarantees, passed on.
-    unsafe { on_isa(isa, job) }
+    /// The job for `flavor` and `T`.
+    ///
+    /// # Safety
+    /// As [`rows`], with `T` the type `format` names.
+    #[inline(always)]
+    unsafe fn typed<L: Flavor, T: Element>(
+        isa: Isa,
+        flavor: L,
+        (x, y): (*const (), *mut ()),
+        [rows, row_len]: [usize; 2],
+        attention: Option<(Attention<()>, usize)>,
+    ) {
+        let job = RowsJob {
+            flavor,
+            x: x.cast::<T>(),
+            y: y.cast::<T>(),
+            rows,
+            row_len,
+            attention: attention.map(|(a, stride)| (a.cast::<T>(), stride)),
+        };
+        // SAFETY: the caller's guarantees, passed on.
+        unsafe { on_isa(isa, job) }
+    }
+    let ptrs = (x, y);
+    // SAFETY: the caller's guarantees, with `T` the type `format` names.
+    unsafe {
+        match (log, format) {
+            (false, Format::F32) => typed::<_, f32>(isa, Softmax, ptrs, shape, attention),
+            (false, Format::Bf16) => typed::<_, bf16>(isa, Softmax, ptrs, shape, attention),
+            (false, Format::F16) => typed::<_, f16>(isa, Softmax, ptrs, shape, attention),
+            (true, Format::F32) => typed::<_, f32>(isa, LogSoftmax, ptrs, shape, attention),
+            (true, Format::Bf16) => typed::<_, bf16>(isa, LogSoftmax, ptrs, shape, attention),
+            (true, Format::F16) => typed::<_, f16>(isa, LogSoftmax, ptrs, shape, attention),
+        }
+    }
 }
 
 /// `kernel` on the sum of a tile's rows and a bias row (see

@@ -646,24 +646,24 @@ pub(crate) unsafe fn per_channel<S: Simd, K: TwoInputKernel, T: Element, const S
 }
 
 /// Applies `softmax` or `log_softmax` (`L`) to `rows` consecutive rows of
-/// `row_len >= 1` elements from `x` into `y`.
+/// `row_len >= 1` elements of type `T` from `x` into `y`.
 ///
 /// # Safety
 /// `x` must be valid for `rows * row_len` reads and `y` for as many writes,
 /// the same pointer or non-overlapping.
 #[inline(always)]
-pub(crate) unsafe fn rows<S: Simd, L: Flavor>(
+pub(crate) unsafe fn rows<S: Simd, L: Flavor, T: Element>(
     s: S,
     _flavor: L,
-    x: *const f32,
-    y: *mut f32,
+    x: *const T,
+    y: *mut T,
     [rows, row_len]: [usize; 2],
 ) {
     for r in 0..rows {
         let offset = r * row_len;
         // SAFETY: the caller guarantees `rows * row_len` elements; `offset +
         // row_len` is within them.
-        unsafe { row::<S, L>(s, x.add(offset), y.add(offset), row_len) }
+        unsafe { row::<S, L, T>(s, x.add(offset), y.add(offset), row_len) }
     }
 }
 
@@ -675,13 +675,13 @@ pub(crate) unsafe fn rows<S: Simd, L: Flavor>(
 /// As [`rows`]; the mask valid for `row_len` reads at each row's offset
 /// `r * stride`.
 #[inline(always)]
-pub(crate) unsafe fn attention_rows<S: Simd, L: Flavor>(
+pub(crate) unsafe fn attention_rows<S: Simd, L: Flavor, T: Element>(
     s: S,
     _flavor: L,
-    x: *const f32,
-    y: *mut f32,
+    x: *const T,
+    y: *mut T,
     [rows, row_len]: [usize; 2],
-    (a, stride): (Attention, usize),
+    (a, stride): (Attention<T>, usize),
 ) {
     for r in 0..rows {
         let offset = r * row_len;
@@ -691,7 +691,7 @@ pub(crate) unsafe fn attention_rows<S: Simd, L: Flavor>(
         };
         // SAFETY: the caller guarantees `rows * row_len` elements and the
         // mask's rows; `offset + row_len` is within them.
-        unsafe { attention_row::<S, L>(s, x.add(offset), y.add(offset), row_len, a) }
+        unsafe { attention_row::<S, L, T>(s, x.add(offset), y.add(offset), row_len, a) }
     }
 }
 

@@ -417,13 +417,13 @@ fn row_piece(len: usize, row_len: usize, min: usize) -> Option<usize> {
 }
 
 /// A row function on one path (`softmax_on`, `log_softmax_on`).
-pub(crate) type RowsFn = fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>;
+pub(crate) type RowsFn<T> = fn(Isa, &[T], &mut [T], usize) -> Result<(), Error>;
 
 /// Runs `rows_fn` over pieces of whole rows, after the length check.
-fn rows_par(
+fn rows_par<T: Element>(
     name: &'static str,
-    (x, y, row_len): (&[f32], &mut [f32], usize),
-    rows_fn: RowsFn,
+    (x, y, row_len): (&[T], &mut [T], usize),
+    rows_fn: RowsFn<T>,
 ) -> Result<(), Error> {
     check_lengths(name, x.len(), y.len());
     rows_on_cores(Isa::try_best()?, (x, y, row_len), rows_fn)
@@ -432,10 +432,10 @@ fn rows_par(
 /// `rows_fn` on `isa` over `x` and `y` (of equal lengths) on all cores,
 /// whole rows per piece; on the calling thread below [`PARALLEL_MIN`] and
 /// for shapes `rows_fn` refuses.
-pub(crate) fn rows_on_cores(
+pub(crate) fn rows_on_cores<T: Element>(
     isa: Isa,
-    (x, y, row_len): (&[f32], &mut [f32], usize),
-    rows_fn: RowsFn,
+    (x, y, row_len): (&[T], &mut [T], usize),
+    rows_fn: RowsFn<T>,
 ) -> Result<(), Error> {
     let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
         return rows_fn(isa, x, y, row_len);
@@ -449,11 +449,11 @@ pub(crate) fn rows_on_cores(
 /// all cores, whole rows per piece, each piece with its part of a mask per
 /// row: the length check first, and every error found before any piece
 /// runs.
-fn masked_par<L: Flavor + Sync>(
+fn masked_par<L: Flavor + Sync, T: Element>(
     name: &'static str,
     flavor: L,
-    (x, y, row_len): (Option<&[f32]>, &mut [f32], usize),
-    options: MaskOptions<'_>,
+    (x, y, row_len): (Option<&[T]>, &mut [T], usize),
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     if let Some(x) = x {
         check_lengths(name, x.len(), y.len());
@@ -491,11 +491,11 @@ fn masked_par<L: Flavor + Sync>(
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn softmax_masked_par(
-    x: &[f32],
-    y: &mut [f32],
+pub fn softmax_masked_par<T: Element>(
+    x: &[T],
+    y: &mut [T],
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     masked_par("softmax", Softmax, (Some(x), y, row_len), options)
 }
@@ -505,10 +505,10 @@ pub fn softmax_masked_par(
 ///
 /// # Errors
 /// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
-pub fn softmax_masked_inplace_par(
-    x: &mut [f32],
+pub fn softmax_masked_inplace_par<T: Element>(
+    x: &mut [T],
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     masked_par("softmax", Softmax, (None, x, row_len), options)
 }
@@ -522,11 +522,11 @@ pub fn softmax_masked_inplace_par(
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn log_softmax_masked_par(
-    x: &[f32],
-    y: &mut [f32],
+pub fn log_softmax_masked_par<T: Element>(
+    x: &[T],
+    y: &mut [T],
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     masked_par("log_softmax", LogSoftmax, (Some(x), y, row_len), options)
 }
@@ -536,28 +536,32 @@ pub fn log_softmax_masked_par(
 ///
 /// # Errors
 /// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
-pub fn log_softmax_masked_inplace_par(
-    x: &mut [f32],
+pub fn log_softmax_masked_inplace_par<T: Element>(
+    x: &mut [T],
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     masked_par("log_softmax", LogSoftmax, (None, x, row_len), options)
 }
 
 /// A row function in place on one path (`softmax_inplace_on`, ...).
-pub(crate) type RowsInplaceFn = fn(Isa, &mut [f32], usize) -> Result<(), Error>;
+pub(crate) type RowsInplaceFn<T> = fn(Isa, &mut [T], usize) -> Result<(), Error>;
 
 /// `rows_fn` in place over `x` on all cores, whole rows per piece.
-fn rows_inplace_par(x: &mut [f32], row_len: usize, rows_fn: RowsInplaceFn) -> Result<(), Error> {
+fn rows_inplace_par<T: Element>(
+    x: &mut [T],
+    row_len: usize,
+    rows_fn: RowsInplaceFn<T>,
+) -> Result<(), Error> {
     rows_inplace_on_cores(Isa::try_best()?, x, row_len, rows_fn)
 }
 
 /// [`rows_on_cores`] in place.
-pub(crate) fn rows_inplace_on_cores(
+pub(crate) fn rows_inplace_on_cores<T: Element>(
     isa: Isa,
-    x: &mut [f32],
+    x: &mut [T],
     row_len: usize,
-    rows_fn: RowsInplaceFn,
+    rows_fn: RowsInplaceFn<T>,
 ) -> Result<(), Error> {
     let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
         return rows_fn(isa, x, row_len);
@@ -575,8 +579,8 @@ pub(crate) fn rows_inplace_on_cores(
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn softmax_par(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
-    rows_par("softmax", (x, y, row_len), crate::softmax_on)
+pub fn softmax_par<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
+    rows_par("softmax", (x, y, row_len), crate::softmax_on::<T>)
 }
 
 /// [`log_softmax`](crate::log_softmax) on all cores, as [`softmax_par`].
@@ -587,8 +591,8 @@ pub fn softmax_par(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn log_softmax_par(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
-    rows_par("log_softmax", (x, y, row_len), crate::log_softmax_on)
+pub fn log_softmax_par<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
+    rows_par("log_softmax", (x, y, row_len), crate::log_softmax_on::<T>)
 }
 
 /// [`softmax_inplace`](crate::softmax_inplace) on all cores, as
@@ -596,8 +600,8 @@ pub fn log_softmax_par(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), E
 ///
 /// # Errors
 /// As [`softmax_inplace`](crate::softmax_inplace); nothing is written then.
-pub fn softmax_inplace_par(x: &mut [f32], row_len: usize) -> Result<(), Error> {
-    rows_inplace_par(x, row_len, crate::softmax_inplace_on)
+pub fn softmax_inplace_par<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
+    rows_inplace_par(x, row_len, crate::softmax_inplace_on::<T>)
 }
 
 /// [`log_softmax_inplace`](crate::log_softmax_inplace) on all cores, as
@@ -606,8 +610,8 @@ pub fn softmax_inplace_par(x: &mut [f32], row_len: usize) -> Result<(), Error> {
 /// # Errors
 /// As [`log_softmax_inplace`](crate::log_softmax_inplace); nothing is
 /// written then.
-pub fn log_softmax_inplace_par(x: &mut [f32], row_len: usize) -> Result<(), Error> {
-    rows_inplace_par(x, row_len, crate::log_softmax_inplace_on)
+pub fn log_softmax_inplace_par<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
+    rows_inplace_par(x, row_len, crate::log_softmax_inplace_on::<T>)
 }
 
 #[cfg(test)]

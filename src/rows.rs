@@ -1,6 +1,7 @@
 //! Row-wise functions: `softmax` and `log_softmax` over contiguous rows.
 
 use crate::dispatch::{self, check_lengths};
+use crate::element::{self, Element};
 use crate::kernels::softmax::{Attention, Flavor, LogSoftmax, Softmax};
 use crate::{Error, Isa};
 use core::mem::MaybeUninit;
@@ -24,27 +25,37 @@ fn rows(function: &'static str, len: usize, row_len: usize) -> Result<usize, Err
 /// `src` is valid for `len` reads and `dst` for `len` writes, the same
 /// pointer (from an exclusive borrow) or not overlapping. The row driver
 /// writes every element of `dst` before it reads it.
-unsafe fn run_rows<L: Flavor>(
+unsafe fn run_rows<L: Flavor, T: Element>(
     name: &'static str,
-    flavor: L,
+    _flavor: L,
     isa: Isa,
-    (src, dst, len): (*const f32, *mut f32, usize),
+    (src, dst, len): (*const T, *mut T, usize),
     row_len: usize,
 ) -> Result<(), Error> {
     let isa = isa.check()?;
     let n = rows(name, len, row_len)?;
-    // SAFETY: `isa` is available; the ranges are the caller's.
-    unsafe { dispatch::rows(isa, flavor, (src, dst), [n, row_len], None) };
+    let ptrs = (src.cast(), dst.cast());
+    // SAFETY: `isa` is available; the ranges are the caller's, of `T`.
+    unsafe {
+        dispatch::rows(
+            isa,
+            L::LOG,
+            element::format::<T>(),
+            ptrs,
+            [n, row_len],
+            None,
+        )
+    };
     Ok(())
 }
 
 /// Runs `flavor` from `x` into `y` (or in place when `y` is `None`).
-fn apply<L: Flavor>(
+fn apply<L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
     isa: Isa,
-    x: &[f32],
-    y: Option<&mut [f32]>,
+    x: &[T],
+    y: Option<&mut [T]>,
     row_len: usize,
 ) -> Result<(), Error> {
     if let Some(y) = &y {
@@ -59,11 +70,11 @@ fn apply<L: Flavor>(
 }
 
 /// Runs `flavor` in place over `x`.
-fn inplace<L: Flavor>(
+fn inplace<L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
     isa: Isa,
-    x: &mut [f32],
+    x: &mut [T],
     row_len: usize,
 ) -> Result<(), Error> {
     let p = x.as_mut_ptr();
@@ -74,16 +85,16 @@ fn inplace<L: Flavor>(
 
 /// Runs `flavor` from `x` into the uninitialized `y`; returns `y`,
 /// initialized.
-fn uninit<'a, L: Flavor>(
+fn uninit<'a, L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
     isa: Isa,
-    x: &[f32],
-    y: &'a mut [MaybeUninit<f32>],
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
     row_len: usize,
-) -> Result<&'a mut [f32], Error> {
+) -> Result<&'a mut [T], Error> {
     check_lengths(name, x.len(), y.len());
-    let (n, out) = (y.len(), y.as_mut_ptr().cast::<f32>());
+    let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
     // SAFETY: `x` and `y` are distinct borrows of `n` elements; the driver
     // writes every element of `y` before it reads it.
     unsafe { run_rows(name, flavor, isa, (x.as_ptr(), out, n), row_len)? };
@@ -109,6 +120,15 @@ fn uninit<'a, L: Flavor>(
 /// `-inf` gives `1/row_len` everywhere (the limit of a row shifted down).
 /// `-inf` entries in other rows give `0`.
 ///
+/// Elements are `f32`, `bf16` or `f16` ([`Element`]), the same type in and
+/// out. On a 16-bit type each result is that type's `from_f32` of the `f32`
+/// function's result on the widened row, bit for bit (one rounding, to
+/// nearest even): within half an ULP of the 16-bit type plus the `f32`
+/// result's 2 `f32` ULPs (a 32768th of a `bf16` ULP, a 4096th of an `f16`
+/// one). The `f32` `e^(x_i - m)` of the second pass has no
+/// room in a 16-bit output, so the last pass computes it again from the
+/// input: a second exponential per element, and no buffer.
+///
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;
 /// nothing is written then.
@@ -118,7 +138,7 @@ fn uninit<'a, L: Flavor>(
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before
 /// any other check.
-pub fn softmax(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
+pub fn softmax<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
     check_lengths("softmax", x.len(), y.len());
     softmax_on(Isa::try_best()?, x, y, row_len)
 }
@@ -129,7 +149,7 @@ pub fn softmax(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
 /// As [`softmax`].
 /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
 /// (see [`Isa::set_limit`]); nothing is written then.
-pub fn softmax_inplace(x: &mut [f32], row_len: usize) -> Result<(), Error> {
+pub fn softmax_inplace<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
     softmax_inplace_on(Isa::try_best()?, x, row_len)
 }
 
@@ -141,7 +161,7 @@ pub fn softmax_inplace(x: &mut [f32], row_len: usize) -> Result<(), Error> {
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message gives both lengths.
-pub fn softmax_on(isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
+pub fn softmax_on<T: Element>(isa: Isa, x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
     apply("softmax", Softmax, isa, x, Some(y), row_len)
 }
 
@@ -149,7 +169,7 @@ pub fn softmax_on(isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) -> Result<
 ///
 /// # Errors
 /// As [`softmax_on`].
-pub fn softmax_inplace_on(isa: Isa, x: &mut [f32], row_len: usize) -> Result<(), Error> {
+pub fn softmax_inplace_on<T: Element>(isa: Isa, x: &mut [T], row_len: usize) -> Result<(), Error> {
     inplace("softmax", Softmax, isa, x, row_len)
 }
 
@@ -165,11 +185,11 @@ pub fn softmax_inplace_on(isa: Isa, x: &mut [f32], row_len: usize) -> Result<(),
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before
 /// any other check.
-pub fn softmax_uninit<'a>(
-    x: &[f32],
-    y: &'a mut [MaybeUninit<f32>],
+pub fn softmax_uninit<'a, T: Element>(
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
     row_len: usize,
-) -> Result<&'a mut [f32], Error> {
+) -> Result<&'a mut [T], Error> {
     check_lengths("softmax", x.len(), y.len());
     softmax_uninit_on(Isa::try_best()?, x, y, row_len)
 }
@@ -181,12 +201,12 @@ pub fn softmax_uninit<'a>(
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message gives both lengths.
-pub fn softmax_uninit_on<'a>(
+pub fn softmax_uninit_on<'a, T: Element>(
     isa: Isa,
-    x: &[f32],
-    y: &'a mut [MaybeUninit<f32>],
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
     row_len: usize,
-) -> Result<&'a mut [f32], Error> {
+) -> Result<&'a mut [T], Error> {
     uninit("softmax", Softmax, isa, x, y, row_len)
 }
 
@@ -205,6 +225,10 @@ pub fn softmax_uninit_on<'a>(
 /// `+inf` entries give `-ln k` and the others `-inf`; a row of only `-inf`
 /// gives `-ln(row_len)`. `-inf` entries give `-inf`.
 ///
+/// On `bf16` and `f16` ([`Element`]) each result is `from_f32` of the `f32`
+/// result on the widened row, as for [`softmax`] (no exponential more: the
+/// last pass reads the input anyway).
+///
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;
 /// nothing is written then.
@@ -214,7 +238,7 @@ pub fn softmax_uninit_on<'a>(
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before
 /// any other check.
-pub fn log_softmax(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
+pub fn log_softmax<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
     check_lengths("log_softmax", x.len(), y.len());
     log_softmax_on(Isa::try_best()?, x, y, row_len)
 }
@@ -225,7 +249,7 @@ pub fn log_softmax(x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error
 /// As [`log_softmax`].
 /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
 /// (see [`Isa::set_limit`]); nothing is written then.
-pub fn log_softmax_inplace(x: &mut [f32], row_len: usize) -> Result<(), Error> {
+pub fn log_softmax_inplace<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
     log_softmax_inplace_on(Isa::try_best()?, x, row_len)
 }
 
@@ -237,7 +261,12 @@ pub fn log_softmax_inplace(x: &mut [f32], row_len: usize) -> Result<(), Error> {
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message gives both lengths.
-pub fn log_softmax_on(isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) -> Result<(), Error> {
+pub fn log_softmax_on<T: Element>(
+    isa: Isa,
+    x: &[T],
+    y: &mut [T],
+    row_len: usize,
+) -> Result<(), Error> {
     apply("log_softmax", LogSoftmax, isa, x, Some(y), row_len)
 }
 
@@ -245,7 +274,11 @@ pub fn log_softmax_on(isa: Isa, x: &[f32], y: &mut [f32], row_len: usize) -> Res
 ///
 /// # Errors
 /// As [`log_softmax_on`].
-pub fn log_softmax_inplace_on(isa: Isa, x: &mut [f32], row_len: usize) -> Result<(), Error> {
+pub fn log_softmax_inplace_on<T: Element>(
+    isa: Isa,
+    x: &mut [T],
+    row_len: usize,
+) -> Result<(), Error> {
     inplace("log_softmax", LogSoftmax, isa, x, row_len)
 }
 
@@ -257,11 +290,11 @@ pub fn log_softmax_inplace_on(isa: Isa, x: &mut [f32], row_len: usize) -> Result
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before
 /// any other check.
-pub fn log_softmax_uninit<'a>(
-    x: &[f32],
-    y: &'a mut [MaybeUninit<f32>],
+pub fn log_softmax_uninit<'a, T: Element>(
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
     row_len: usize,
-) -> Result<&'a mut [f32], Error> {
+) -> Result<&'a mut [T], Error> {
     check_lengths("log_softmax", x.len(), y.len());
     log_softmax_uninit_on(Isa::try_best()?, x, y, row_len)
 }
@@ -273,26 +306,27 @@ pub fn log_softmax_uninit<'a>(
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message gives both lengths.
-pub fn log_softmax_uninit_on<'a>(
+pub fn log_softmax_uninit_on<'a, T: Element>(
     isa: Isa,
-    x: &[f32],
-    y: &'a mut [MaybeUninit<f32>],
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
     row_len: usize,
-) -> Result<&'a mut [f32], Error> {
+) -> Result<&'a mut [T], Error> {
     uninit("log_softmax", LogSoftmax, isa, x, y, row_len)
 }
 
 /// An additive mask for [`softmax_masked`]: none, one row broadcast over
-/// every row, or one value per element.
+/// every row, or one value per element, of the rows' element type (`f32`
+/// unless named: a `bf16` row takes a `bf16` mask).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Mask<'a> {
+pub enum Mask<'a, T: Element = f32> {
     /// No mask.
     None,
     /// `row_len` values added to every row (a padding or causal pattern
     /// shared by all heads).
-    Row(&'a [f32]),
+    Row(&'a [T]),
     /// One value per element of `x` (a mask per row).
-    PerRow(&'a [f32]),
+    PerRow(&'a [T]),
 }
 
 /// What a row that the mask hides entirely (every entry `-inf` after the
@@ -313,7 +347,9 @@ pub enum MaskedRows {
 /// is `(scale * x[i]) + mask[i]`, each operation rounded to `f32` (the bits
 /// of scaling, adding the mask, then calling [`softmax`]); a row hidden
 /// entirely by the mask gives what `masked_rows` asks for. Same accuracy and
-/// bits on every path as [`softmax`] of the masked input.
+/// bits on every path as [`softmax`] of the masked input. On `bf16` and
+/// `f16` the input and the mask are widened exactly, the `f32` operations
+/// run as on `f32` rows, and each result is rounded once to the type.
 ///
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`,
@@ -325,11 +361,11 @@ pub enum MaskedRows {
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn softmax_masked(
-    x: &[f32],
-    y: &mut [f32],
+pub fn softmax_masked<T: Element>(
+    x: &[T],
+    y: &mut [T],
     row_len: usize,
-    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+    (scale, mask, masked_rows): (f32, Mask<'_, T>, MaskedRows),
 ) -> Result<(), Error> {
     let options = (scale, mask, masked_rows);
     masked_on(
@@ -345,10 +381,10 @@ pub fn softmax_masked(
 ///
 /// # Errors
 /// As [`softmax_masked`].
-pub fn softmax_masked_inplace(
-    x: &mut [f32],
+pub fn softmax_masked_inplace<T: Element>(
+    x: &mut [T],
     row_len: usize,
-    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+    (scale, mask, masked_rows): (f32, Mask<'_, T>, MaskedRows),
 ) -> Result<(), Error> {
     let options = (scale, mask, masked_rows);
     masked_on(
@@ -364,10 +400,10 @@ pub fn softmax_masked_inplace(
 ///
 /// # Errors
 /// As [`softmax_masked`].
-pub fn log_softmax_masked_inplace(
-    x: &mut [f32],
+pub fn log_softmax_masked_inplace<T: Element>(
+    x: &mut [T],
     row_len: usize,
-    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+    (scale, mask, masked_rows): (f32, Mask<'_, T>, MaskedRows),
 ) -> Result<(), Error> {
     let options = (scale, mask, masked_rows);
     masked_on(
@@ -389,11 +425,11 @@ pub fn log_softmax_masked_inplace(
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn log_softmax_masked(
-    x: &[f32],
-    y: &mut [f32],
+pub fn log_softmax_masked<T: Element>(
+    x: &[T],
+    y: &mut [T],
     row_len: usize,
-    (scale, mask, masked_rows): (f32, Mask<'_>, MaskedRows),
+    (scale, mask, masked_rows): (f32, Mask<'_, T>, MaskedRows),
 ) -> Result<(), Error> {
     let options = (scale, mask, masked_rows);
     masked_on(
@@ -407,18 +443,18 @@ pub fn log_softmax_masked(
 
 /// The options of the masked forms: the scale, the mask and the rule for
 /// rows hidden entirely.
-pub type MaskOptions<'a> = (f32, Mask<'a>, MaskedRows);
+pub type MaskOptions<'a, T = f32> = (f32, Mask<'a, T>, MaskedRows);
 
 /// The checks of the masked forms over `len` elements in rows of
 /// `row_len`, in their order: the shape, the mask's length, the scale.
 /// Returns the row count, the attention input and the mask's stride from
 /// row to row.
-pub(crate) fn masked_check(
+pub(crate) fn masked_check<T: Element>(
     name: &'static str,
     len: usize,
     row_len: usize,
-    (scale, mask, masked_rows): MaskOptions<'_>,
-) -> Result<(usize, Attention, usize), Error> {
+    (scale, mask, masked_rows): MaskOptions<'_, T>,
+) -> Result<(usize, Attention<T>, usize), Error> {
     let n = rows(name, len, row_len)?;
     // The mask, its length and its stride from row to row.
     let (mask, period, stride) = match mask {
@@ -461,13 +497,13 @@ pub(crate) fn masked_check(
 /// writes, the same pointer (from an exclusive borrow) or not overlapping;
 /// the mask is a borrow that does not overlap `dst`. The row driver writes
 /// every element of `dst` before it reads it.
-unsafe fn masked_raw<L: Flavor>(
+unsafe fn masked_raw<L: Flavor, T: Element>(
     name: &'static str,
-    flavor: L,
+    _flavor: L,
     isa: Isa,
-    (src, dst, len): (*const f32, *mut f32, usize),
+    (src, dst, len): (*const T, *mut T, usize),
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     let (n, attention, stride) = masked_check(name, len, row_len, options)?;
     // SAFETY: the caller's ranges and path; the mask holds `row_len`
@@ -476,10 +512,11 @@ unsafe fn masked_raw<L: Flavor>(
     unsafe {
         dispatch::rows(
             isa,
-            flavor,
-            (src, dst),
+            L::LOG,
+            element::format::<T>(),
+            (src.cast(), dst.cast()),
             [n, row_len],
-            Some((attention, stride)),
+            Some((attention.cast(), stride)),
         )
     };
     Ok(())
@@ -487,19 +524,19 @@ unsafe fn masked_raw<L: Flavor>(
 
 /// The masked forms from `x` into `y` (in place where `x` is `None`): the
 /// length check, then the path `path` gives, then the rest.
-pub(crate) fn masked_on<L: Flavor>(
+pub(crate) fn masked_on<L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
     path: impl FnOnce() -> Result<Isa, Error>,
-    (x, y, row_len): (Option<&[f32]>, &mut [f32], usize),
-    options: MaskOptions<'_>,
+    (x, y, row_len): (Option<&[T]>, &mut [T], usize),
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     if let Some(x) = x {
         check_lengths(name, x.len(), y.len());
     }
     let isa = path()?;
     let dst = y.as_mut_ptr();
-    let src = x.map_or(dst.cast_const(), <[f32]>::as_ptr);
+    let src = x.map_or(dst.cast_const(), <[T]>::as_ptr);
     // SAFETY: `isa` is available (`path` checks it); `src` and `dst` hold
     // `y.len()` elements (`x`'s checked above), the same pointer from
     // the exclusive borrow of the in-place forms or distinct borrows, and
@@ -509,16 +546,16 @@ pub(crate) fn masked_on<L: Flavor>(
 
 /// The masked forms from `x` into the uninitialized `y` on `isa`; returns
 /// `y`, initialized.
-fn masked_uninit<'a, L: Flavor>(
+fn masked_uninit<'a, L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
     isa: Isa,
-    (x, y, row_len): (&[f32], &'a mut [MaybeUninit<f32>], usize),
-    options: MaskOptions<'_>,
-) -> Result<&'a mut [f32], Error> {
+    (x, y, row_len): (&[T], &'a mut [MaybeUninit<T>], usize),
+    options: MaskOptions<'_, T>,
+) -> Result<&'a mut [T], Error> {
     check_lengths(name, x.len(), y.len());
     let isa = isa.check()?;
-    let (n, out) = (y.len(), y.as_mut_ptr().cast::<f32>());
+    let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
     // SAFETY: `isa` is available; `x` and `y` are distinct borrows of `n`
     // elements and the mask a shared one; the driver writes every element
     // of `y` before it reads it.
@@ -536,12 +573,12 @@ fn masked_uninit<'a, L: Flavor>(
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message gives both lengths.
-pub fn softmax_masked_on(
+pub fn softmax_masked_on<T: Element>(
     isa: Isa,
-    x: &[f32],
-    y: &mut [f32],
+    x: &[T],
+    y: &mut [T],
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     masked_on(
         "softmax",
@@ -556,11 +593,11 @@ pub fn softmax_masked_on(
 ///
 /// # Errors
 /// As [`softmax_masked_on`].
-pub fn softmax_masked_inplace_on(
+pub fn softmax_masked_inplace_on<T: Element>(
     isa: Isa,
-    x: &mut [f32],
+    x: &mut [T],
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     masked_on(
         "softmax",
@@ -578,12 +615,12 @@ pub fn softmax_masked_inplace_on(
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message gives both lengths.
-pub fn log_softmax_masked_on(
+pub fn log_softmax_masked_on<T: Element>(
     isa: Isa,
-    x: &[f32],
-    y: &mut [f32],
+    x: &[T],
+    y: &mut [T],
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     let path = || isa.check();
     masked_on(
@@ -599,11 +636,11 @@ pub fn log_softmax_masked_on(
 ///
 /// # Errors
 /// As [`softmax_masked_on`].
-pub fn log_softmax_masked_inplace_on(
+pub fn log_softmax_masked_inplace_on<T: Element>(
     isa: Isa,
-    x: &mut [f32],
+    x: &mut [T],
     row_len: usize,
-    options: MaskOptions<'_>,
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
     masked_on(
         "log_softmax",
@@ -625,12 +662,12 @@ pub fn log_softmax_masked_inplace_on(
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn softmax_masked_uninit<'a>(
-    x: &[f32],
-    y: &'a mut [MaybeUninit<f32>],
+pub fn softmax_masked_uninit<'a, T: Element>(
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
     row_len: usize,
-    options: MaskOptions<'_>,
-) -> Result<&'a mut [f32], Error> {
+    options: MaskOptions<'_, T>,
+) -> Result<&'a mut [T], Error> {
     check_lengths("softmax", x.len(), y.len());
     masked_uninit(
         "softmax",
@@ -650,12 +687,12 @@ pub fn softmax_masked_uninit<'a>(
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
-pub fn log_softmax_masked_uninit<'a>(
-    x: &[f32],
-    y: &'a mut [MaybeUninit<f32>],
+pub fn log_softmax_masked_uninit<'a, T: Element>(
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
     row_len: usize,
-    options: MaskOptions<'_>,
-) -> Result<&'a mut [f32], Error> {
+    options: MaskOptions<'_, T>,
+) -> Result<&'a mut [T], Error> {
     check_lengths("log_softmax", x.len(), y.len());
     let isa = Isa::try_best()?;
     masked_uninit("log_softmax", LogSoftmax, isa, (x, y, row_len), options)

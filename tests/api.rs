@@ -262,8 +262,8 @@ fn softmax_shape_errors() {
     assert_eq!(y, [7.0; 12]);
     assert_eq!(z, x);
     // Empty slices have zero rows of any positive length.
-    sa::softmax(&[], &mut [], 3).unwrap();
-    assert!(sa::softmax(&[], &mut [], 0).is_err());
+    sa::softmax::<f32>(&[], &mut [], 3).unwrap();
+    assert!(sa::softmax::<f32>(&[], &mut [], 0).is_err());
 }
 
 #[test]
@@ -415,7 +415,7 @@ fn an_empty_call_follows_the_rules_of_a_full_one() {
     let mut empty: [f32; 0] = [];
     assert!(sa::elu_inplace(&mut empty, -1.0).is_err());
     assert!(sa::elu::<f32>(&[], &mut [], f32::NAN).is_err());
-    assert!(sa::softmax(&[], &mut [], 0).is_err());
+    assert!(sa::softmax::<f32>(&[], &mut [], 0).is_err());
     let x = [1.0f32; 4];
     let p = x.as_ptr().cast_mut();
     // SAFETY: `x` holds 4 floats; `n = 0` reads and writes nothing.

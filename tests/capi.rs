@@ -542,6 +542,94 @@ fn the_c_attention_softmax_gives_the_rust_bits_and_hides_rows() {
     assert!(y[2 * row_len..3 * row_len].iter().all(|v| *v == 0.0));
 }
 
+/// The 16-bit row functions give the Rust bits: plain, on all cores, in
+/// place, masked (the mask of the same type), and a bad shape refused.
+#[test]
+fn the_c_half_rows_give_the_rust_bits() {
+    use simd_activations::capi::{rows_bf16, rows_f16};
+    use simd_activations::{Mask, MaskedRows, bf16, f16};
+    let row_len = 24;
+    let wide: Vec<f32> = (0..row_len * 5)
+        .map(|i| (i as f32 * 0.61).cos() * 7.0)
+        .collect();
+    let mask_wide: Vec<f32> = (0..row_len)
+        .map(|i| if i % 4 == 0 { f32::NEG_INFINITY } else { -0.5 })
+        .collect();
+    let n = wide.len();
+    let b: Vec<bf16> = wide.iter().map(|&v| bf16::from_f32(v)).collect();
+    let h: Vec<f16> = wide.iter().map(|&v| f16::from_f32(v)).collect();
+    let mb: Vec<bf16> = mask_wide.iter().map(|&v| bf16::from_f32(v)).collect();
+    let mh: Vec<f16> = mask_wide.iter().map(|&v| f16::from_f32(v)).collect();
+    let options_b = (0.5, Mask::Row(&mb), MaskedRows::Zero);
+    let options_h = (0.5, Mask::Row(&mh), MaskedRows::Zero);
+    let mut want_b = [
+        vec![bf16::ZERO; n],
+        vec![bf16::ZERO; n],
+        vec![bf16::ZERO; n],
+    ];
+    let mut want_h = [vec![f16::ZERO; n], vec![f16::ZERO; n], vec![f16::ZERO; n]];
+    simd_activations::softmax(&b, &mut want_b[0], row_len).unwrap();
+    simd_activations::log_softmax(&b, &mut want_b[1], row_len).unwrap();
+    simd_activations::softmax_masked(&b, &mut want_b[2], row_len, options_b).unwrap();
+    simd_activations::softmax(&h, &mut want_h[0], row_len).unwrap();
+    simd_activations::log_softmax(&h, &mut want_h[1], row_len).unwrap();
+    simd_activations::log_softmax_masked(&h, &mut want_h[2], row_len, options_h).unwrap();
+    let bb: Vec<u16> = b.iter().map(|v| v.to_bits()).collect();
+    let hb: Vec<u16> = h.iter().map(|v| v.to_bits()).collect();
+    let (mbb, mhb): (Vec<u16>, Vec<u16>) = (
+        mb.iter().map(|v| v.to_bits()).collect(),
+        mh.iter().map(|v| v.to_bits()).collect(),
+    );
+    let want = |v: &[bf16]| v.iter().map(|x| x.to_bits()).collect::<Vec<u16>>();
+    let want16 = |v: &[f16]| v.iter().map(|x| x.to_bits()).collect::<Vec<u16>>();
+    let mut y = vec![0u16; n];
+    // SAFETY: every buffer holds the counts passed.
+    unsafe {
+        let (x, yp) = (bb.as_ptr(), y.as_mut_ptr());
+        assert_eq!(rows_bf16::softmax(x, yp, n, row_len), SA_OK);
+        assert_eq!(y, want(&want_b[0]));
+        assert_eq!(rows_bf16::softmax_par(x, yp, n, row_len), SA_OK);
+        assert_eq!(y, want(&want_b[0]));
+        assert_eq!(rows_bf16::log_softmax_par(x, yp, n, row_len), SA_OK);
+        assert_eq!(y, want(&want_b[1]));
+        let mut z = bb.clone();
+        assert_eq!(
+            rows_bf16::log_softmax(z.as_ptr(), z.as_mut_ptr(), n, row_len),
+            SA_OK
+        );
+        assert_eq!(z, want(&want_b[1]));
+        let m = mbb.as_ptr();
+        assert_eq!(
+            rows_bf16::softmax_masked(x, yp, n, row_len, 0.5, m, row_len, 1),
+            SA_OK
+        );
+        assert_eq!(y, want(&want_b[2]));
+        assert_eq!(
+            rows_bf16::softmax_masked_par(x, yp, n, row_len, 0.5, m, row_len, 1),
+            SA_OK
+        );
+        assert_eq!(y, want(&want_b[2]));
+        let x = hb.as_ptr();
+        assert_eq!(rows_f16::softmax(x, yp, n, row_len), SA_OK);
+        assert_eq!(y, want16(&want_h[0]));
+        assert_eq!(rows_f16::log_softmax(x, yp, n, row_len), SA_OK);
+        assert_eq!(y, want16(&want_h[1]));
+        let m = mhb.as_ptr();
+        assert_eq!(
+            rows_f16::log_softmax_masked(x, yp, n, row_len, 0.5, m, row_len, 1),
+            SA_OK
+        );
+        assert_eq!(y, want16(&want_h[2]));
+        let before = y.clone();
+        assert_eq!(
+            rows_f16::log_softmax_masked_par(x, yp, n, row_len, 0.5, m, 5, 1),
+            SA_ERR_SHAPE
+        );
+        assert_eq!(rows_f16::softmax_par(x, yp, n, 7), SA_ERR_SHAPE);
+        assert_eq!(y, before, "nothing written on error");
+    }
+}
+
 /// The 16-bit C functions give the Rust bits, in place and not; the gated
 /// units and their row form too, and refuse an output over `up`.
 #[test]

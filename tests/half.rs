@@ -450,3 +450,137 @@ fn frelu_and_prelu_on_every_bf16_input_are_from_f32_of_the_f32_result() {
 fn frelu_and_prelu_on_every_f16_input_are_from_f32_of_the_f32_result() {
     two_inputs_every_input::<f16>();
 }
+
+/// `softmax` or `log_softmax` (`log`) of rows of `row_len` on `isa`, plain,
+/// in place or into uninitialized memory (`form` 0, 1, 2), with `options`
+/// or without (`None`).
+fn rows_on<T: simd_activations::Element + Default>(
+    isa: Isa,
+    log: bool,
+    form: usize,
+    x: &[T],
+    row_len: usize,
+    options: Option<simd_activations::MaskOptions<'_, T>>,
+) -> Vec<T> {
+    use simd_activations as sa;
+    let mut y = vec![T::default(); x.len()];
+    let mut z = x.to_vec();
+    let mut u = vec![core::mem::MaybeUninit::<T>::uninit(); x.len()];
+    let r = match (log, form, options) {
+        (false, 0, None) => sa::softmax_on(isa, x, &mut y, row_len),
+        (false, 1, None) => sa::softmax_inplace_on(isa, &mut z, row_len).map(|()| y = z),
+        (false, _, None) => sa::softmax_uninit_on(isa, x, &mut u, row_len).map(|v| y = v.to_vec()),
+        (true, 0, None) => sa::log_softmax_on(isa, x, &mut y, row_len),
+        (true, 1, None) => sa::log_softmax_inplace_on(isa, &mut z, row_len).map(|()| y = z),
+        (true, _, None) => {
+            sa::log_softmax_uninit_on(isa, x, &mut u, row_len).map(|v| y = v.to_vec())
+        }
+        (false, 0, Some(o)) => sa::softmax_masked_on(isa, x, &mut y, row_len, o),
+        (false, 1, Some(o)) => {
+            sa::softmax_masked_inplace_on(isa, &mut z, row_len, o).map(|()| y = z)
+        }
+        (false, _, Some(o)) => {
+            assert_eq!(isa, Isa::best());
+            sa::softmax_masked_uninit(x, &mut u, row_len, o).map(|v| y = v.to_vec())
+        }
+        (true, 0, Some(o)) => sa::log_softmax_masked_on(isa, x, &mut y, row_len, o),
+        (true, 1, Some(o)) => {
+            sa::log_softmax_masked_inplace_on(isa, &mut z, row_len, o).map(|()| y = z)
+        }
+        (true, _, Some(o)) => {
+            assert_eq!(isa, Isa::best());
+            sa::log_softmax_masked_uninit(x, &mut u, row_len, o).map(|v| y = v.to_vec())
+        }
+    };
+    r.unwrap();
+    y
+}
+
+/// The row functions on `H`, with and without the attention input's scale
+/// and mask: on every path and in every form, `from_f32` of the `f32`
+/// result on the widened rows (and mask). The rows: every bit pattern of
+/// `H` in rows of 256 (NaN, infinite, zero and subnormal entries, rows at
+/// the top of the range), and rows of every length 1..=70 and a few longer
+/// ones of ordinary values, at several offsets.
+fn row_functions<H: Half>() {
+    use simd_activations::{Mask, MaskOptions, MaskedRows};
+    let widen = |v: &[H]| v.iter().map(|h| h.to_f32()).collect::<Vec<f32>>();
+    let narrow = |v: Vec<f32>| v.into_iter().map(H::from_f32).collect::<Vec<H>>();
+    let pool: Vec<H> = (0..8300u32)
+        .map(|i| H::from_f32((i as f32 * 0.731).sin() * 12.0 + (i % 7) as f32))
+        .collect();
+    let mut cases: Vec<(Vec<H>, usize)> = vec![(all::<H>(), 256)];
+    for n in (1..=70).chain([255, 1000, 4099]) {
+        let offset = n % 5;
+        cases.push((pool[offset..offset + 2 * n].to_vec(), n));
+    }
+    for (x, row_len) in &cases {
+        let row_len = *row_len;
+        let wide = widen(x);
+        // A mask row with hidden entries and one hidden row in the mask per
+        // row (where there are two rows or more).
+        let mask_row: Vec<H> = (0..row_len)
+            .map(|i| {
+                H::from_f32(if i % 3 == 1 {
+                    f32::NEG_INFINITY
+                } else {
+                    -(i as f32) * 0.25
+                })
+            })
+            .collect();
+        let per_row: Vec<H> = (0..x.len())
+            .map(|i| {
+                H::from_f32(if i < row_len || i % 2 == 0 {
+                    f32::NEG_INFINITY
+                } else {
+                    0.5
+                })
+            })
+            .collect();
+        let (wide_row, wide_per_row) = (widen(&mask_row), widen(&per_row));
+        let options: [(Option<MaskOptions<'_, H>>, Option<MaskOptions<'_>>); 4] = [
+            (None, None),
+            (
+                Some((0.125, Mask::None, MaskedRows::Uniform)),
+                Some((0.125, Mask::None, MaskedRows::Uniform)),
+            ),
+            (
+                Some((1.0, Mask::Row(&mask_row), MaskedRows::Zero)),
+                Some((1.0, Mask::Row(&wide_row), MaskedRows::Zero)),
+            ),
+            (
+                Some((-0.5, Mask::PerRow(&per_row), MaskedRows::Uniform)),
+                Some((-0.5, Mask::PerRow(&wide_per_row), MaskedRows::Uniform)),
+            ),
+        ];
+        for log in [false, true] {
+            for (half_options, f32_options) in options {
+                let want = narrow(rows_on(Isa::Scalar, log, 0, &wide, row_len, f32_options));
+                for &isa in Isa::available() {
+                    for form in 0..3 {
+                        if form == 2 && half_options.is_some() && isa != Isa::best() {
+                            continue;
+                        }
+                        let got = rows_on(isa, log, form, x, row_len, half_options);
+                        let what = format!(
+                            "{} on {isa}, rows of {row_len}, form {form}, options {:?}",
+                            if log { "log_softmax" } else { "softmax" },
+                            half_options.map(|o| (o.0, o.2)),
+                        );
+                        assert_bits(&what, x, &want, &got);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn bf16_rows_are_from_f32_of_the_f32_rows() {
+    row_functions::<bf16>();
+}
+
+#[test]
+fn f16_rows_are_from_f32_of_the_f32_rows() {
+    row_functions::<f16>();
+}

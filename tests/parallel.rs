@@ -133,6 +133,38 @@ fn parallel_rows_give_the_one_thread_bits() {
     }
 }
 
+/// The row functions on `bf16` and `f16` on all cores: the one-thread
+/// bits, masked or not.
+#[test]
+fn parallel_half_rows_give_the_one_thread_bits() {
+    use simd_activations::{Mask, MaskedRows, f16};
+    let x = inputs(2 * PARALLEL_MIN + 3 * 1021);
+    let row_len = 1021;
+    let n = x.len() / row_len * row_len;
+    let xb: Vec<bf16> = x[..n].iter().map(|&v| bf16::from_f32(v)).collect();
+    let xh: Vec<f16> = x[..n].iter().map(|&v| f16::from_f32(v)).collect();
+    let mask: Vec<f16> = (0..n)
+        .map(|i| f16::from_f32(if i % 4 == 0 { f32::NEG_INFINITY } else { -0.5 }))
+        .collect();
+    let bits16 = |v: &[bf16]| v.iter().map(|h| h.to_bits()).collect::<Vec<u16>>();
+    let (mut a, mut b) = (vec![bf16::ZERO; n], vec![bf16::ZERO; n]);
+    simd_activations::softmax(&xb, &mut a, row_len).unwrap();
+    simd_activations::softmax_par(&xb, &mut b, row_len).unwrap();
+    assert_eq!(bits16(&a), bits16(&b), "bf16 softmax");
+    simd_activations::log_softmax(&xb, &mut a, row_len).unwrap();
+    b.copy_from_slice(&xb);
+    simd_activations::log_softmax_inplace_par(&mut b, row_len).unwrap();
+    assert_eq!(bits16(&a), bits16(&b), "bf16 log_softmax in place");
+    let options = (0.125, Mask::PerRow(&mask), MaskedRows::Zero);
+    let (mut a, mut b) = (vec![f16::ZERO; n], vec![f16::ZERO; n]);
+    simd_activations::softmax_masked(&xh, &mut a, row_len, options).unwrap();
+    simd_activations::softmax_masked_par(&xh, &mut b, row_len, options).unwrap();
+    assert!(
+        a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
+        "f16 masked softmax"
+    );
+}
+
 #[test]
 fn parallel_errors_write_nothing() {
     let x = inputs(PARALLEL_MIN * 2);

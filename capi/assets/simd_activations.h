@@ -284,6 +284,42 @@ int32_t sa_log_softmax_masked_par(const float *x, float *y, size_t n, size_t row
                                   float scale, const float *mask, size_t mask_len,
                                   int32_t zero_masked_rows);
 
+/* The row functions on bf16 and binary16 bits (uint16_t, 2-byte aligned),
+   the mask of the same type: each result the float function's on the
+   widened rows (and mask), rounded once, to nearest even. */
+int32_t sa_softmax_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
+int32_t sa_softmax_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
+int32_t sa_log_softmax_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
+int32_t sa_log_softmax_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
+int32_t sa_softmax_par_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
+int32_t sa_softmax_par_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
+int32_t sa_log_softmax_par_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
+int32_t sa_log_softmax_par_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
+int32_t sa_softmax_masked_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len,
+                               float scale, const uint16_t *mask, size_t mask_len,
+                               int32_t zero_masked_rows);
+int32_t sa_softmax_masked_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len,
+                              float scale, const uint16_t *mask, size_t mask_len,
+                              int32_t zero_masked_rows);
+int32_t sa_log_softmax_masked_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len,
+                                   float scale, const uint16_t *mask, size_t mask_len,
+                                   int32_t zero_masked_rows);
+int32_t sa_log_softmax_masked_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len,
+                                  float scale, const uint16_t *mask, size_t mask_len,
+                                  int32_t zero_masked_rows);
+int32_t sa_softmax_masked_par_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len,
+                                   float scale, const uint16_t *mask, size_t mask_len,
+                                   int32_t zero_masked_rows);
+int32_t sa_softmax_masked_par_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len,
+                                  float scale, const uint16_t *mask, size_t mask_len,
+                                  int32_t zero_masked_rows);
+int32_t sa_log_softmax_masked_par_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len,
+                                       float scale, const uint16_t *mask, size_t mask_len,
+                                       int32_t zero_masked_rows);
+int32_t sa_log_softmax_masked_par_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len,
+                                      float scale, const uint16_t *mask, size_t mask_len,
+                                      int32_t zero_masked_rows);
+
 /* prelu over an [outer, channels, inner] layout of n floats, with n_weight
    weights (1, or one per channel); y must not overlap weight. Every pointer
    4-byte aligned (NULL only with a zero count). */

@@ -817,15 +817,15 @@ pub unsafe extern "C" fn sa_log_softmax_par(
 }
 
 /// A row function from `x` into `y` and in place, on a path.
-type RowsPair = (
-    fn(Isa, &[f32], &mut [f32], usize) -> Result<(), Error>,
-    fn(Isa, &mut [f32], usize) -> Result<(), Error>,
+type RowsPair<T> = (
+    fn(Isa, &[T], &mut [T], usize) -> Result<(), Error>,
+    fn(Isa, &mut [T], usize) -> Result<(), Error>,
 );
 
 /// `softmax`, behind `sa_softmax` and `sa_softmax_par`.
-const SOFTMAX: RowsPair = (crate::softmax_on, crate::softmax_inplace_on);
+const SOFTMAX: RowsPair<f32> = (crate::softmax_on, crate::softmax_inplace_on);
 /// `log_softmax`, behind `sa_log_softmax` and `sa_log_softmax_par`.
-const LOG_SOFTMAX: RowsPair = (crate::log_softmax_on, crate::log_softmax_inplace_on);
+const LOG_SOFTMAX: RowsPair<f32> = (crate::log_softmax_on, crate::log_softmax_inplace_on);
 
 /// The row functions on the caller's buffers: on all cores where `par` is
 /// set and the library has the `rayon` feature (whole rows per piece, the
@@ -833,10 +833,10 @@ const LOG_SOFTMAX: RowsPair = (crate::log_softmax_on, crate::log_softmax_inplace
 ///
 /// # Safety
 /// As [`sa_softmax`].
-unsafe fn rows_c(
-    (separate, in_place): RowsPair,
+unsafe fn rows_c<T: crate::Element>(
+    (separate, in_place): RowsPair<T>,
     par: bool,
-    (x, y, n): (*const f32, *mut f32, usize),
+    (x, y, n): (*const T, *mut T, usize),
     row_len: usize,
 ) -> i32 {
     #[cfg(not(feature = "rayon"))]
@@ -878,6 +878,141 @@ pub unsafe extern "C" fn sa_log_softmax(
 ) -> i32 {
     // SAFETY: this function's contract is `rows_c`'s.
     unsafe { rows_c(LOG_SOFTMAX, false, (x, y, n), row_len) }
+}
+
+/// Declares one masked row function of `row_c_functions!`: `$export`
+/// on `$ty` elements, the form `MASKED[$par][$log]` of its module.
+macro_rules! masked_row_c_function {
+    ($ty:ty, $suffix:literal, $name:ident, $export:literal, $par:literal, $log:literal) => {
+        #[doc = concat!("`", $export, $suffix, "`: [`super::", $export, "`] on `", stringify!($ty), "` bits, the mask of the same type: each result the `float` one rounded once.")]
+        ///
+        /// # Safety
+        /// As [`super::sa_softmax_masked`], with `uint16_t` elements and
+        /// mask.
+        #[unsafe(export_name = concat!($export, $suffix))]
+        pub unsafe extern "C" fn $name(
+            x: *const u16,
+            y: *mut u16,
+            n: usize,
+            row_len: usize,
+            scale: f32,
+            mask: *const u16,
+            mask_len: usize,
+            zero_masked_rows: i32,
+        ) -> i32 {
+            let io = (x.cast(), y.cast(), n, row_len);
+            let mask = (scale, mask.cast(), mask_len);
+            // SAFETY: this function's contract is `masked_c`'s; the element
+            // type is `repr(transparent)` over `u16`.
+            unsafe { masked_c(MASKED[$par][$log], io, mask, zero_masked_rows) }
+        }
+    };
+}
+use masked_row_c_function;
+
+/// Declares, for each 16-bit element type, the row functions of the `float`
+/// ones (`sa_softmax`, `sa_log_softmax`, their `_par` and `_masked` forms)
+/// as `sa_softmax<suffix>` and so on: the rows and the mask of that type,
+/// each result `from_f32` of the `float` function's on the widened rows.
+macro_rules! row_c_functions {
+    ($([$module:ident $ty:ty, $suffix:literal])*) => {
+        $(
+            #[doc = concat!("The row functions on `", stringify!($ty), "` elements, exported to C as `sa_softmax", $suffix, "` and the like.")]
+            pub mod $module {
+                use super::{MaskedFns, RowsPair, masked_c, rows_c};
+
+                /// `softmax` and its in-place form.
+                const SOFTMAX: RowsPair<$ty> = (crate::softmax_on, crate::softmax_inplace_on);
+                /// `log_softmax` and its in-place form.
+                const LOG_SOFTMAX: RowsPair<$ty> =
+                    (crate::log_softmax_on, crate::log_softmax_inplace_on);
+                /// The masked forms on the calling thread, then on all
+                /// cores (with the `rayon` feature; else the same again):
+                /// softmax, then log-softmax.
+                const MASKED: [[MaskedFns<$ty>; 2]; 2] = [
+                    [
+                        (crate::softmax_masked, crate::softmax_masked_inplace),
+                        (crate::log_softmax_masked, crate::log_softmax_masked_inplace),
+                    ],
+                    #[cfg(feature = "rayon")]
+                    [
+                        (crate::softmax_masked_par, crate::softmax_masked_inplace_par),
+                        (crate::log_softmax_masked_par, crate::log_softmax_masked_inplace_par),
+                    ],
+                    #[cfg(not(feature = "rayon"))]
+                    [
+                        (crate::softmax_masked, crate::softmax_masked_inplace),
+                        (crate::log_softmax_masked, crate::log_softmax_masked_inplace),
+                    ],
+                ];
+
+                #[doc = concat!("`sa_softmax", $suffix, "`: [`super::sa_softmax`] on `", stringify!($ty), "` bits (`uint16_t`): each result the `float` one rounded once, to nearest even.")]
+                ///
+                /// # Safety
+                /// As [`super::sa_softmax`], with `uint16_t` elements.
+                #[unsafe(export_name = concat!("sa_softmax", $suffix))]
+                pub unsafe extern "C" fn softmax(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
+                    // SAFETY: this function's contract is `rows_c`'s; the
+                    // element type is `repr(transparent)` over `u16`.
+                    unsafe { rows_c(SOFTMAX, false, (x.cast(), y.cast(), n), row_len) }
+                }
+
+                #[doc = concat!("`sa_log_softmax", $suffix, "`: [`super::sa_log_softmax`] on `", stringify!($ty), "` bits, rounded once.")]
+                ///
+                /// # Safety
+                /// As [`super::sa_softmax`], with `uint16_t` elements.
+                #[unsafe(export_name = concat!("sa_log_softmax", $suffix))]
+                pub unsafe extern "C" fn log_softmax(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
+                    // SAFETY: as in `softmax`.
+                    unsafe { rows_c(LOG_SOFTMAX, false, (x.cast(), y.cast(), n), row_len) }
+                }
+
+                #[doc = concat!("`sa_softmax_par", $suffix, "`: [`super::sa_softmax_par`] on `", stringify!($ty), "` bits: the one-thread bits.")]
+                ///
+                /// # Safety
+                /// As [`super::sa_softmax`], with `uint16_t` elements.
+                #[unsafe(export_name = concat!("sa_softmax_par", $suffix))]
+                pub unsafe extern "C" fn softmax_par(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
+                    // SAFETY: as in `softmax`.
+                    unsafe { rows_c(SOFTMAX, true, (x.cast(), y.cast(), n), row_len) }
+                }
+
+                #[doc = concat!("`sa_log_softmax_par", $suffix, "`: [`super::sa_log_softmax_par`] on `", stringify!($ty), "` bits: the one-thread bits.")]
+                ///
+                /// # Safety
+                /// As [`super::sa_softmax`], with `uint16_t` elements.
+                #[unsafe(export_name = concat!("sa_log_softmax_par", $suffix))]
+                pub unsafe extern "C" fn log_softmax_par(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
+                    // SAFETY: as in `softmax`.
+                    unsafe { rows_c(LOG_SOFTMAX, true, (x.cast(), y.cast(), n), row_len) }
+                }
+
+                super::masked_row_c_function!($ty, $suffix, softmax_masked, "sa_softmax_masked", 0, 0);
+                super::masked_row_c_function!($ty, $suffix, log_softmax_masked, "sa_log_softmax_masked", 0, 1);
+                super::masked_row_c_function!($ty, $suffix, softmax_masked_par, "sa_softmax_masked_par", 1, 0);
+                super::masked_row_c_function!($ty, $suffix, log_softmax_masked_par, "sa_log_softmax_masked_par", 1, 1);
+            }
+        )*
+
+        /// The C prototypes of the 16-bit row functions, as the header
+        /// declares them.
+        #[cfg(test)]
+        const ROW_PROTOTYPES: &[&str] = &[$(
+            concat!("int32_t sa_softmax", $suffix, "(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);"),
+            concat!("int32_t sa_log_softmax", $suffix, "(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);"),
+            concat!("int32_t sa_softmax_par", $suffix, "(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);"),
+            concat!("int32_t sa_log_softmax_par", $suffix, "(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);"),
+            concat!("int32_t sa_softmax_masked", $suffix, "(const uint16_t *x, uint16_t *y, size_t n, size_t row_len, float scale, const uint16_t *mask, size_t mask_len, int32_t zero_masked_rows);"),
+            concat!("int32_t sa_log_softmax_masked", $suffix, "(const uint16_t *x, uint16_t *y, size_t n, size_t row_len, float scale, const uint16_t *mask, size_t mask_len, int32_t zero_masked_rows);"),
+            concat!("int32_t sa_softmax_masked_par", $suffix, "(const uint16_t *x, uint16_t *y, size_t n, size_t row_len, float scale, const uint16_t *mask, size_t mask_len, int32_t zero_masked_rows);"),
+            concat!("int32_t sa_log_softmax_masked_par", $suffix, "(const uint16_t *x, uint16_t *y, size_t n, size_t row_len, float scale, const uint16_t *mask, size_t mask_len, int32_t zero_masked_rows);"),
+        )*];
+    };
+}
+
+row_c_functions! {
+    [rows_bf16 crate::bf16, "_bf16"]
+    [rows_f16 crate::f16, "_f16"]
 }
 
 /// Declares, for each element type, the C functions with a second input:
@@ -967,7 +1102,8 @@ pub use second_f32::{frelu as sa_frelu, prelu as sa_prelu};
 #[cfg(test)]
 mod tests {
     use super::{
-        GATED_PROTOTYPES, HALF_PROTOTYPES, PROTOTYPES, RUNTIME_PROTOTYPES, SECOND_PROTOTYPES,
+        GATED_PROTOTYPES, HALF_PROTOTYPES, PROTOTYPES, ROW_PROTOTYPES, RUNTIME_PROTOTYPES,
+        SECOND_PROTOTYPES,
     };
 
     /// The header's version is the package's.
@@ -1037,6 +1173,7 @@ mod tests {
         let others = SECOND_PROTOTYPES
             .iter()
             .chain(RUNTIME_PROTOTYPES)
+            .chain(ROW_PROTOTYPES)
             .chain(&masked);
         for p in GATED_PROTOTYPES.iter().chain(others) {
             assert!(squeezed.contains(&squeeze(p)), "the header lacks `{p}`");
@@ -1373,7 +1510,11 @@ pub unsafe extern "C" fn sa_activation_bias(
 }
 
 /// The mask and the rule for hidden rows of the `sa_*_masked` functions.
-fn mask_options(mask: &[f32], row_len: usize, zero_masked_rows: i32) -> (Mask<'_>, MaskedRows) {
+fn mask_options<T: crate::Element>(
+    mask: &[T],
+    row_len: usize,
+    zero_masked_rows: i32,
+) -> (Mask<'_, T>, MaskedRows) {
     let mask = match mask.len() {
         0 => Mask::None,
         len if len == row_len => Mask::Row(mask),
@@ -1389,19 +1530,19 @@ fn mask_options(mask: &[f32], row_len: usize, zero_masked_rows: i32) -> (Mask<'_
 
 /// A masked row function out of place and in place
 /// ([`crate::softmax_masked`] and its `_inplace` form, or the log ones).
-type MaskedFns = (
-    fn(&[f32], &mut [f32], usize, (f32, Mask<'_>, MaskedRows)) -> Result<(), Error>,
-    fn(&mut [f32], usize, (f32, Mask<'_>, MaskedRows)) -> Result<(), Error>,
+type MaskedFns<T> = (
+    fn(&[T], &mut [T], usize, (f32, Mask<'_, T>, MaskedRows)) -> Result<(), Error>,
+    fn(&mut [T], usize, (f32, Mask<'_, T>, MaskedRows)) -> Result<(), Error>,
 );
 
 /// The `sa_*_masked` functions: the buffers checked by [`run`], then `fns`.
 ///
 /// # Safety
 /// As [`sa_softmax_masked`].
-unsafe fn masked_c(
-    (separate, in_place): MaskedFns,
-    (x, y, n, row_len): (*const f32, *mut f32, usize, usize),
-    (scale, mask, mask_len): (f32, *const f32, usize),
+unsafe fn masked_c<T: crate::Element>(
+    (separate, in_place): MaskedFns<T>,
+    (x, y, n, row_len): (*const T, *mut T, usize, usize),
+    (scale, mask, mask_len): (f32, *const T, usize),
     zero_masked_rows: i32,
 ) -> i32 {
     // SAFETY: the caller's contract is `run`'s.
@@ -1444,7 +1585,7 @@ pub unsafe extern "C" fn sa_softmax_masked(
     mask_len: usize,
     zero_masked_rows: i32,
 ) -> i32 {
-    let fns: MaskedFns = (crate::softmax_masked, crate::softmax_masked_inplace);
+    let fns: MaskedFns<f32> = (crate::softmax_masked, crate::softmax_masked_inplace);
     // SAFETY: this function's contract is `masked_c`'s.
     unsafe {
         masked_c(
@@ -1473,7 +1614,7 @@ pub unsafe extern "C" fn sa_log_softmax_masked(
     mask_len: usize,
     zero_masked_rows: i32,
 ) -> i32 {
-    let fns: MaskedFns = (crate::log_softmax_masked, crate::log_softmax_masked_inplace);
+    let fns: MaskedFns<f32> = (crate::log_softmax_masked, crate::log_softmax_masked_inplace);
     // SAFETY: this function's contract is `masked_c`'s.
     unsafe {
         masked_c(
@@ -1488,7 +1629,7 @@ pub unsafe extern "C" fn sa_log_softmax_masked(
 /// The masked row functions on all cores (with the `rayon` feature), out of
 /// place and in place: softmax, then log-softmax.
 #[cfg(feature = "rayon")]
-const MASKED_PAR: [MaskedFns; 2] = [
+const MASKED_PAR: [MaskedFns<f32>; 2] = [
     (crate::softmax_masked_par, crate::softmax_masked_inplace_par),
     (
         crate::log_softmax_masked_par,
@@ -1497,7 +1638,7 @@ const MASKED_PAR: [MaskedFns; 2] = [
 ];
 /// Without the `rayon` feature, the one-thread functions.
 #[cfg(not(feature = "rayon"))]
-const MASKED_PAR: [MaskedFns; 2] = [
+const MASKED_PAR: [MaskedFns<f32>; 2] = [
     (crate::softmax_masked, crate::softmax_masked_inplace),
     (crate::log_softmax_masked, crate::log_softmax_masked_inplace),
 ];

@@ -197,6 +197,53 @@ int main(void) {
         check(sa_softmax_masked_par(r, all, 6, 3, 0.5f, hide, 5, 1) == SA_ERR_SHAPE,
               "softmax_masked_par mask length");
     }
+    {
+        /* The row functions on bf16 and binary16 bits: r in each type, and
+           each result the float one rounded once (softmax(1, 2, 3)[2] =
+           0.6652410, 1/3, -ln 3). */
+        const uint16_t rb[6] = {0x3f80, 0x4000, 0x4040, 0x447a, 0x447a, 0x447a};
+        const uint16_t rh[6] = {0x3c00, 0x4000, 0x4200, 0x63d0, 0x63d0, 0x63d0};
+        const uint16_t hide_b[6] = {0, 0, 0, 0xff80, 0xff80, 0xff80};
+        const uint16_t hide_h[6] = {0, 0, 0, 0xfc00, 0xfc00, 0xfc00};
+        uint16_t a[6], b[6];
+        check(sa_softmax_bf16(rb, a, 6, 3) == SA_OK && a[2] == 0x3f2a && a[3] == 0x3eab,
+              "softmax_bf16 values");
+        check(sa_softmax_par_bf16(rb, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
+              "softmax_par_bf16 is softmax_bf16");
+        check(sa_log_softmax_bf16(rb, a, 6, 3) == SA_OK && a[3] == 0xbf8d, "log_softmax_bf16 values");
+        check(sa_log_softmax_par_bf16(rb, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
+              "log_softmax_par_bf16 is log_softmax_bf16");
+        check(sa_softmax_masked_bf16(rb, a, 6, 3, 1.0f, hide_b, 6, 1) == SA_OK && a[2] == 0x3f2a &&
+                  a[3] == 0,
+              "softmax_masked_bf16: a hidden row gives zeros");
+        check(sa_softmax_masked_par_bf16(rb, b, 6, 3, 1.0f, hide_b, 6, 1) == SA_OK &&
+                  memcmp(a, b, sizeof a) == 0,
+              "softmax_masked_par_bf16 is softmax_masked_bf16");
+        check(sa_log_softmax_masked_bf16(rb, a, 6, 3, 1.0f, hide_b, 6, 1) == SA_OK && a[3] == 0xff80,
+              "log_softmax_masked_bf16: a hidden row gives -inf");
+        check(sa_log_softmax_masked_par_bf16(rb, b, 6, 3, 1.0f, hide_b, 6, 1) == SA_OK &&
+                  memcmp(a, b, sizeof a) == 0,
+              "log_softmax_masked_par_bf16 is log_softmax_masked_bf16");
+        check(sa_softmax_bf16(rb, a, 6, 4) == SA_ERR_SHAPE, "softmax_bf16 shape");
+        check(sa_softmax_f16(rh, a, 6, 3) == SA_OK && a[2] == 0x3952 && a[3] == 0x3555,
+              "softmax_f16 values");
+        check(sa_softmax_par_f16(rh, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
+              "softmax_par_f16 is softmax_f16");
+        check(sa_log_softmax_f16(rh, a, 6, 3) == SA_OK && a[3] == 0xbc65, "log_softmax_f16 values");
+        check(sa_log_softmax_par_f16(rh, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
+              "log_softmax_par_f16 is log_softmax_f16");
+        check(sa_softmax_masked_f16(rh, a, 6, 3, 1.0f, hide_h, 6, 1) == SA_OK && a[2] == 0x3952 &&
+                  a[3] == 0,
+              "softmax_masked_f16: a hidden row gives zeros");
+        check(sa_softmax_masked_par_f16(rh, b, 6, 3, 1.0f, hide_h, 6, 1) == SA_OK &&
+                  memcmp(a, b, sizeof a) == 0,
+              "softmax_masked_par_f16 is softmax_masked_f16");
+        check(sa_log_softmax_masked_f16(rh, a, 6, 3, 1.0f, hide_h, 6, 1) == SA_OK && a[3] == 0xfc00,
+              "log_softmax_masked_f16: a hidden row gives -inf");
+        check(sa_log_softmax_masked_par_f16(rh, b, 6, 3, 1.0f, hide_h, 6, 1) == SA_OK &&
+                  memcmp(a, b, sizeof a) == 0,
+              "log_softmax_masked_par_f16 is log_softmax_masked_f16");
+    }
 
     /* Two inputs. */
     float w[2] = {0.5f, -2.0f};
