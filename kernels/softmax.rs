@@ -54,6 +54,13 @@
 //! (Such rows never take the pair `c_hi + c_lo`, which needs
 //! `|c_hi| <= 2^15 L`; there the fallback is `d = -inf` for `-inf` entries.)
 //!
+//! Rows of `bf16` and `f16` are widened as they are read (the mask too) and
+//! each result is rounded once to the type as it is stored, so a result is
+//! `from_f32` of the `f32` row's. `softmax` into a 16-bit type keeps the
+//! `e_i` of pass 2 in an `f32` buffer on the stack for rows of up to
+//! [`SCRATCH_LEN`], and past that computes them again in pass 3 from the
+//! input ([`Rescale`]), with the same bits.
+//!
 //! Max error per entry against the float64 softmax of the whole row: the
 //! stored `e_i` (0.5 ULP of `e_i`, up to 1 ULP of `y_i`) and the last
 //! rounding give `softmax` at most about 1.5 ULP (measured 1.46 on random
@@ -523,8 +530,9 @@ fn pairwise<T: Copy>(v: &mut [T; VIRTUAL_LANES], op: impl Fn(T, T) -> T) {
 }
 
 /// Pass 2 over a row: `(sum, count)` with `count` the maxima left out by
-/// `log_softmax`; `softmax` into `f32` stores `e_i` into `y` (into a 16-bit
-/// type, pass 3 computes them again, see [`row_of`]).
+/// `log_softmax`; `softmax` into `f32` stores `e_i` into `y` (the output,
+/// or the stack buffer of [`short_narrow_row`]; into a 16-bit output,
+/// nothing: pass 3 computes them again, see [`row_of`]).
 ///
 /// # Safety
 /// `src` valid for `n` elements, `y` for `n` writes (the same memory as
@@ -545,7 +553,8 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
         err: s.splat(0.0),
         count: s.splat(0.0),
     };
-    // `e_i` stored (as `f32`) into `y`.
+    // `e_i` stored (as `f32`) into `y`: only where `B` is `f32`, so the
+    // stores below through `y` cast to `f32` write `f32` elements.
     let stores = !L::LOG && element::is_f32::<B>();
     let y = y.cast::<f32>();
     // The input's lines to hint, unless it is the output (hinted below).
@@ -626,10 +635,14 @@ impl Kernel for Scale {
     }
 }
 
-/// Pass 3 of `softmax` into a 16-bit type, which has no room for pass 2's
-/// `e_i`: each `e_i` computed again from the input (the same operations as
-/// pass 2's, so the same bits), then [`Scale`]. One exponential more per
-/// element, and no `f32` buffer.
+/// Pass 3 of `softmax` into a 16-bit type over a row longer than
+/// [`SCRATCH_LEN`], which has no room for pass 2's `e_i`: each `e_i`
+/// computed again from the input (the operations of pass 2's
+/// [`scaled_exp`], so the same bits), then [`Scale`]. One exponential more
+/// per element, and no `f32` buffer. The vectors of only `-inf` that pass
+/// 2 passes over, storing `+0`, give `+0` here too: `d` is floored at
+/// [`EXP_FLOOR`], so `floor(n) = -151` and the scale's exponent field,
+/// hence the scale and `e`, are `+0`.
 #[derive(Clone, Copy)]
 struct Rescale {
     neg_m: f32,
@@ -853,7 +866,9 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
             unsafe { pass3(s, scale, Plain(y.cast::<f32>().cast_const()), y, n) };
         } else {
             let k = Rescale { neg_m: -m, scale };
-            // SAFETY: the caller's ranges, passed on.
+            // SAFETY: the caller's ranges, passed on; pass 2 wrote nothing
+            // into `y` (`B` is not `f32`), so where `y` is the input, pass 3
+            // reads it intact (each vector before it stores it).
             unsafe { pass3(s, k, src, y, n) };
         }
     }

@@ -125,9 +125,10 @@ fn uninit<'a, L: Flavor, T: Element>(
 /// function's result on the widened row, bit for bit (one rounding, to
 /// nearest even): within half an ULP of the 16-bit type plus the `f32`
 /// result's 2 `f32` ULPs (a 32768th of a `bf16` ULP, a 4096th of an `f16`
-/// one). The `f32` `e^(x_i - m)` of the second pass has no
-/// room in a 16-bit output, so the last pass computes it again from the
-/// input: a second exponential per element, and no buffer.
+/// one). The `f32` `e^(x_i - m)` of the second pass, which `f32` rows keep
+/// in their output, has no room in a 16-bit one: rows of up to 4096 keep it
+/// in a 16 KiB buffer on the stack, longer rows compute it again in the
+/// last pass (a second exponential per element, and no buffer).
 ///
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;

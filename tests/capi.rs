@@ -542,92 +542,108 @@ fn the_c_attention_softmax_gives_the_rust_bits_and_hides_rows() {
     assert!(y[2 * row_len..3 * row_len].iter().all(|v| *v == 0.0));
 }
 
-/// The 16-bit row functions give the Rust bits: plain, on all cores, in
-/// place, masked (the mask of the same type), and a bad shape refused.
-#[test]
-fn the_c_half_rows_give_the_rust_bits() {
-    use simd_activations::capi::{rows_bf16, rows_f16};
-    use simd_activations::{Mask, MaskedRows, bf16, f16};
+/// A 16-bit C row function: `x`, `y`, `n`, `row_len`.
+type HalfRows = unsafe extern "C" fn(*const u16, *mut u16, usize, usize) -> i32;
+/// A 16-bit C masked row function: `x`, `y`, `n`, `row_len`, `scale`,
+/// `mask`, `mask_len`, `zero_masked_rows`.
+type HalfMasked =
+    unsafe extern "C" fn(*const u16, *mut u16, usize, usize, f32, *const u16, usize, i32) -> i32;
+
+/// A 16-bit type's `from_f32` and `to_bits`.
+type Conversions<T> = (fn(f32) -> T, fn(T) -> u16);
+
+/// The 16-bit row functions of one type (`softmax`, `log_softmax`, then
+/// their `_par` forms; the masked ones in the same order) against the Rust
+/// forms: the same bits, in place too, and nothing written on error.
+fn half_rows<T: simd_activations::Element + Default>(
+    (narrow, bits): Conversions<T>,
+    plain: [HalfRows; 4],
+    masked: [HalfMasked; 4],
+) {
+    use simd_activations::{Mask, MaskedRows};
     let row_len = 24;
     let wide: Vec<f32> = (0..row_len * 5)
         .map(|i| (i as f32 * 0.61).cos() * 7.0)
         .collect();
-    let mask_wide: Vec<f32> = (0..row_len)
-        .map(|i| if i % 4 == 0 { f32::NEG_INFINITY } else { -0.5 })
-        .collect();
     let n = wide.len();
-    let b: Vec<bf16> = wide.iter().map(|&v| bf16::from_f32(v)).collect();
-    let h: Vec<f16> = wide.iter().map(|&v| f16::from_f32(v)).collect();
-    let mb: Vec<bf16> = mask_wide.iter().map(|&v| bf16::from_f32(v)).collect();
-    let mh: Vec<f16> = mask_wide.iter().map(|&v| f16::from_f32(v)).collect();
-    let options_b = (0.5, Mask::Row(&mb), MaskedRows::Zero);
-    let options_h = (0.5, Mask::Row(&mh), MaskedRows::Zero);
-    let mut want_b = [
-        vec![bf16::ZERO; n],
-        vec![bf16::ZERO; n],
-        vec![bf16::ZERO; n],
-    ];
-    let mut want_h = [vec![f16::ZERO; n], vec![f16::ZERO; n], vec![f16::ZERO; n]];
-    simd_activations::softmax(&b, &mut want_b[0], row_len).unwrap();
-    simd_activations::log_softmax(&b, &mut want_b[1], row_len).unwrap();
-    simd_activations::softmax_masked(&b, &mut want_b[2], row_len, options_b).unwrap();
-    simd_activations::softmax(&h, &mut want_h[0], row_len).unwrap();
-    simd_activations::log_softmax(&h, &mut want_h[1], row_len).unwrap();
-    simd_activations::log_softmax_masked(&h, &mut want_h[2], row_len, options_h).unwrap();
-    let bb: Vec<u16> = b.iter().map(|v| v.to_bits()).collect();
-    let hb: Vec<u16> = h.iter().map(|v| v.to_bits()).collect();
-    let (mbb, mhb): (Vec<u16>, Vec<u16>) = (
-        mb.iter().map(|v| v.to_bits()).collect(),
-        mh.iter().map(|v| v.to_bits()).collect(),
-    );
-    let want = |v: &[bf16]| v.iter().map(|x| x.to_bits()).collect::<Vec<u16>>();
-    let want16 = |v: &[f16]| v.iter().map(|x| x.to_bits()).collect::<Vec<u16>>();
+    let x: Vec<T> = wide.iter().map(|&v| narrow(v)).collect();
+    let mask: Vec<T> = (0..row_len)
+        .map(|i| narrow(if i % 4 == 0 { f32::NEG_INFINITY } else { -0.5 }))
+        .collect();
+    let options = (0.5, Mask::Row(&mask), MaskedRows::Zero);
+    let to_bits = |v: &[T]| v.iter().map(|&h| bits(h)).collect::<Vec<u16>>();
+    let mut want = vec![vec![T::default(); n]; 4];
+    simd_activations::softmax(&x, &mut want[0], row_len).unwrap();
+    simd_activations::log_softmax(&x, &mut want[1], row_len).unwrap();
+    simd_activations::softmax_masked(&x, &mut want[2], row_len, options).unwrap();
+    simd_activations::log_softmax_masked(&x, &mut want[3], row_len, options).unwrap();
+    let want: Vec<Vec<u16>> = want.iter().map(|w| to_bits(w)).collect();
+    let (xb, mb) = (to_bits(&x), to_bits(&mask));
+    // The output, filled with a value no call gives, so that a call that
+    // writes nothing fails the comparison after it.
     let mut y = vec![0u16; n];
+    let fresh = |y: &mut Vec<u16>| {
+        y.fill(0x7bcd);
+        y.as_mut_ptr()
+    };
     // SAFETY: every buffer holds the counts passed.
     unsafe {
-        let (x, yp) = (bb.as_ptr(), y.as_mut_ptr());
-        assert_eq!(rows_bf16::softmax(x, yp, n, row_len), SA_OK);
-        assert_eq!(y, want(&want_b[0]));
-        assert_eq!(rows_bf16::softmax_par(x, yp, n, row_len), SA_OK);
-        assert_eq!(y, want(&want_b[0]));
-        assert_eq!(rows_bf16::log_softmax_par(x, yp, n, row_len), SA_OK);
-        assert_eq!(y, want(&want_b[1]));
-        let mut z = bb.clone();
-        assert_eq!(
-            rows_bf16::log_softmax(z.as_ptr(), z.as_mut_ptr(), n, row_len),
-            SA_OK
-        );
-        assert_eq!(z, want(&want_b[1]));
-        let m = mbb.as_ptr();
-        assert_eq!(
-            rows_bf16::softmax_masked(x, yp, n, row_len, 0.5, m, row_len, 1),
-            SA_OK
-        );
-        assert_eq!(y, want(&want_b[2]));
-        assert_eq!(
-            rows_bf16::softmax_masked_par(x, yp, n, row_len, 0.5, m, row_len, 1),
-            SA_OK
-        );
-        assert_eq!(y, want(&want_b[2]));
-        let x = hb.as_ptr();
-        assert_eq!(rows_f16::softmax(x, yp, n, row_len), SA_OK);
-        assert_eq!(y, want16(&want_h[0]));
-        assert_eq!(rows_f16::log_softmax(x, yp, n, row_len), SA_OK);
-        assert_eq!(y, want16(&want_h[1]));
-        let m = mhb.as_ptr();
-        assert_eq!(
-            rows_f16::log_softmax_masked(x, yp, n, row_len, 0.5, m, row_len, 1),
-            SA_OK
-        );
-        assert_eq!(y, want16(&want_h[2]));
-        let before = y.clone();
-        assert_eq!(
-            rows_f16::log_softmax_masked_par(x, yp, n, row_len, 0.5, m, 5, 1),
-            SA_ERR_SHAPE
-        );
-        assert_eq!(rows_f16::softmax_par(x, yp, n, 7), SA_ERR_SHAPE);
-        assert_eq!(y, before, "nothing written on error");
+        for (k, f) in plain.into_iter().enumerate() {
+            assert_eq!(f(xb.as_ptr(), fresh(&mut y), n, row_len), SA_OK);
+            assert_eq!(y, want[k % 2], "row function {k}");
+            let mut z = xb.clone();
+            assert_eq!(f(z.as_ptr(), z.as_mut_ptr(), n, row_len), SA_OK);
+            assert_eq!(z, want[k % 2], "row function {k} in place");
+        }
+        for (k, f) in masked.into_iter().enumerate() {
+            let (m, yp) = (mb.as_ptr(), fresh(&mut y));
+            assert_eq!(f(xb.as_ptr(), yp, n, row_len, 0.5, m, row_len, 1), SA_OK);
+            assert_eq!(y, want[2 + k % 2], "masked row function {k}");
+            let yp = fresh(&mut y);
+            let short = f(xb.as_ptr(), yp, n, row_len, 0.5, m, row_len - 1, 1);
+            assert_eq!(short, SA_ERR_SHAPE, "masked row function {k}");
+            assert!(y.iter().all(|&v| v == 0x7bcd), "nothing written on error");
+        }
+        let yp = fresh(&mut y);
+        assert_eq!(plain[2](xb.as_ptr(), yp, n, 7), SA_ERR_SHAPE);
+        assert!(y.iter().all(|&v| v == 0x7bcd), "nothing written on error");
     }
+}
+
+#[test]
+fn the_c_half_rows_give_the_rust_bits() {
+    use simd_activations::capi::{rows_bf16 as b, rows_f16 as h};
+    use simd_activations::{bf16, f16};
+    half_rows::<bf16>(
+        (bf16::from_f32, bf16::to_bits),
+        [
+            b::softmax,
+            b::log_softmax,
+            b::softmax_par,
+            b::log_softmax_par,
+        ],
+        [
+            b::softmax_masked,
+            b::log_softmax_masked,
+            b::softmax_masked_par,
+            b::log_softmax_masked_par,
+        ],
+    );
+    half_rows::<f16>(
+        (f16::from_f32, f16::to_bits),
+        [
+            h::softmax,
+            h::log_softmax,
+            h::softmax_par,
+            h::log_softmax_par,
+        ],
+        [
+            h::softmax_masked,
+            h::log_softmax_masked,
+            h::softmax_masked_par,
+            h::log_softmax_masked_par,
+        ],
+    );
 }
 
 /// The 16-bit C functions give the Rust bits, in place and not; the gated

@@ -510,18 +510,27 @@ fn row_functions<H: Half>() {
         .map(|i| H::from_f32((i as f32 * 0.731).sin() * 12.0 + (i % 7) as f32))
         .collect();
     let mut cases: Vec<(Vec<H>, usize)> = vec![(all::<H>(), 256)];
-    for n in (1..=70).chain([255, 1000, 4099]) {
+    for n in (1..=70).chain([255, 1000, 4096, 4097]) {
         let offset = n % 5;
         cases.push((pool[offset..offset + 2 * n].to_vec(), n));
     }
+    // Rows longer than softmax's stack buffer, whose last pass computes
+    // `e^(x_i - m)` again: values over [-120, 0], with results down to the
+    // subnormal range (in `f32`; zero or subnormal in the 16-bit types).
+    let wide_range: Vec<H> = (0..2 * 5000u32)
+        .map(|i| H::from_f32(-((i as f32 * 2.37) % 120.0)))
+        .collect();
+    cases.push((wide_range, 5000));
     for (x, row_len) in &cases {
         let row_len = *row_len;
         let wide = widen(x);
-        // A mask row with hidden entries and one hidden row in the mask per
-        // row (where there are two rows or more).
+        // A mask row with hidden entries, and its second half hidden (whole
+        // vectors of `-inf`, which pass 2 passes over), and one hidden row
+        // in the mask per row (where there are two rows or more).
         let mask_row: Vec<H> = (0..row_len)
             .map(|i| {
-                H::from_f32(if i % 3 == 1 {
+                let hidden = i % 3 == 1 || i >= row_len / 2;
+                H::from_f32(if hidden {
                     f32::NEG_INFINITY
                 } else {
                     -(i as f32) * 0.25

@@ -134,35 +134,58 @@ fn parallel_rows_give_the_one_thread_bits() {
 }
 
 /// The row functions on `bf16` and `f16` on all cores: the one-thread
-/// bits, masked or not.
+/// bits, masked or not, in place or not, on rows that `softmax` keeps in
+/// its stack buffer and on longer ones.
 #[test]
 fn parallel_half_rows_give_the_one_thread_bits() {
     use simd_activations::{Mask, MaskedRows, f16};
     let x = inputs(2 * PARALLEL_MIN + 3 * 1021);
-    let row_len = 1021;
-    let n = x.len() / row_len * row_len;
-    let xb: Vec<bf16> = x[..n].iter().map(|&v| bf16::from_f32(v)).collect();
-    let xh: Vec<f16> = x[..n].iter().map(|&v| f16::from_f32(v)).collect();
-    let mask: Vec<f16> = (0..n)
-        .map(|i| f16::from_f32(if i % 4 == 0 { f32::NEG_INFINITY } else { -0.5 }))
-        .collect();
-    let bits16 = |v: &[bf16]| v.iter().map(|h| h.to_bits()).collect::<Vec<u16>>();
-    let (mut a, mut b) = (vec![bf16::ZERO; n], vec![bf16::ZERO; n]);
-    simd_activations::softmax(&xb, &mut a, row_len).unwrap();
-    simd_activations::softmax_par(&xb, &mut b, row_len).unwrap();
-    assert_eq!(bits16(&a), bits16(&b), "bf16 softmax");
-    simd_activations::log_softmax(&xb, &mut a, row_len).unwrap();
-    b.copy_from_slice(&xb);
-    simd_activations::log_softmax_inplace_par(&mut b, row_len).unwrap();
-    assert_eq!(bits16(&a), bits16(&b), "bf16 log_softmax in place");
-    let options = (0.125, Mask::PerRow(&mask), MaskedRows::Zero);
-    let (mut a, mut b) = (vec![f16::ZERO; n], vec![f16::ZERO; n]);
-    simd_activations::softmax_masked(&xh, &mut a, row_len, options).unwrap();
-    simd_activations::softmax_masked_par(&xh, &mut b, row_len, options).unwrap();
-    assert!(
-        a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
-        "f16 masked softmax"
-    );
+    for row_len in [1021, 5003] {
+        let n = x.len() / row_len * row_len;
+        let xb: Vec<bf16> = x[..n].iter().map(|&v| bf16::from_f32(v)).collect();
+        let xh: Vec<f16> = x[..n].iter().map(|&v| f16::from_f32(v)).collect();
+        let per_row: Vec<f16> = (0..n)
+            .map(|i| f16::from_f32(if i % 4 == 0 { f32::NEG_INFINITY } else { -0.5 }))
+            .collect();
+        let one_row: Vec<bf16> = (0..row_len)
+            .map(|i| {
+                bf16::from_f32(if i >= row_len / 2 {
+                    f32::NEG_INFINITY
+                } else {
+                    0.25
+                })
+            })
+            .collect();
+        let same =
+            |a: &[bf16], b: &[bf16]| a.iter().zip(b).all(|(p, q)| p.to_bits() == q.to_bits());
+        let what = format!("rows of {row_len}");
+        let (mut a, mut b) = (vec![bf16::ZERO; n], vec![bf16::ZERO; n]);
+        simd_activations::softmax(&xb, &mut a, row_len).unwrap();
+        simd_activations::softmax_par(&xb, &mut b, row_len).unwrap();
+        assert!(same(&a, &b), "bf16 softmax, {what}");
+        b.copy_from_slice(&xb);
+        simd_activations::softmax_inplace_par(&mut b, row_len).unwrap();
+        assert!(same(&a, &b), "bf16 softmax in place, {what}");
+        simd_activations::log_softmax(&xb, &mut a, row_len).unwrap();
+        simd_activations::log_softmax_par(&xb, &mut b, row_len).unwrap();
+        assert!(same(&a, &b), "bf16 log_softmax, {what}");
+        b.copy_from_slice(&xb);
+        simd_activations::log_softmax_inplace_par(&mut b, row_len).unwrap();
+        assert!(same(&a, &b), "bf16 log_softmax in place, {what}");
+        let options = (0.125, Mask::Row(&one_row), MaskedRows::Zero);
+        simd_activations::softmax_masked(&xb, &mut a, row_len, options).unwrap();
+        b.copy_from_slice(&xb);
+        simd_activations::softmax_masked_inplace_par(&mut b, row_len, options).unwrap();
+        assert!(same(&a, &b), "bf16 masked softmax in place, {what}");
+        let options = (0.125, Mask::PerRow(&per_row), MaskedRows::Uniform);
+        let (mut a, mut b) = (vec![f16::ZERO; n], vec![f16::ZERO; n]);
+        simd_activations::softmax_masked(&xh, &mut a, row_len, options).unwrap();
+        simd_activations::softmax_masked_par(&xh, &mut b, row_len, options).unwrap();
+        assert!(
+            a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
+            "f16 masked softmax, {what}"
+        );
+    }
 }
 
 #[test]

@@ -40,7 +40,8 @@
  *    wider alignment is needed), uint16_t pointers (bf16 or binary16 bits)
  *    to 2 bytes, and any may be null only when its count is 0: otherwise
  *    SA_ERR_POINTER. This holds for every function below.
- *  - x is read and y written, n floats each. y == x computes in place (with
+ *  - x is read and y written, n elements each (floats, or uint16_t for the
+ *    _bf16 and _f16 functions). y == x computes in place (with
  *    the in-place parameter rules: elu and celu reject a negative alpha,
  *    for an empty call too, and two null pointers with n == 0 are the same
  *    buffer); any other overlap of y with an input is refused
@@ -284,9 +285,12 @@ int32_t sa_log_softmax_masked_par(const float *x, float *y, size_t n, size_t row
                                   float scale, const float *mask, size_t mask_len,
                                   int32_t zero_masked_rows);
 
-/* The row functions on bf16 and binary16 bits (uint16_t, 2-byte aligned),
-   the mask of the same type: each result the float function's on the
-   widened rows (and mask), rounded once, to nearest even. */
+/* The row functions above on bf16 and binary16 bits (uint16_t, 2-byte
+   aligned; NULL only with a zero count), the mask of the same type and
+   counted in elements (0, row_len or n; y must not overlap it): each result
+   the float function's on the widened rows (and mask), rounded once, to
+   nearest even. softmax keeps its float exponentials of rows of up to 4096
+   entries in a 16 KiB buffer on the calling thread's stack. */
 int32_t sa_softmax_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
 int32_t sa_softmax_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
 int32_t sa_log_softmax_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);

@@ -9,7 +9,8 @@
 //! documentation.
 //!
 //! Conventions, shared by every function:
-//! - `x` is read and `y` written, `n` floats each. `y == x` computes in
+//! - `x` is read and `y` written, `n` elements each (`float`, or `uint16_t`
+//!   for the `_bf16` and `_f16` functions). `y == x` computes in
 //!   place (with the in-place parameter rules of the Rust `_inplace`
 //!   functions); any other overlap of `y` with an input is refused.
 //! - The return value is a status: [`SA_OK`] (0) or one of the `SA_ERR_*`
@@ -822,10 +823,20 @@ type RowsPair<T> = (
     fn(Isa, &mut [T], usize) -> Result<(), Error>,
 );
 
-/// `softmax`, behind `sa_softmax` and `sa_softmax_par`.
-const SOFTMAX: RowsPair<f32> = (crate::softmax_on, crate::softmax_inplace_on);
-/// `log_softmax`, behind `sa_log_softmax` and `sa_log_softmax_par`.
-const LOG_SOFTMAX: RowsPair<f32> = (crate::log_softmax_on, crate::log_softmax_inplace_on);
+/// `log_softmax` (where `log`) or `softmax` on `T`, behind `sa_softmax`,
+/// `sa_log_softmax`, their `_par` forms and their 16-bit forms.
+const fn rows_pair<T: crate::Element>(log: bool) -> RowsPair<T> {
+    if log {
+        (crate::log_softmax_on, crate::log_softmax_inplace_on)
+    } else {
+        (crate::softmax_on, crate::softmax_inplace_on)
+    }
+}
+
+/// `SOFTMAX` and `LOG_SOFTMAX` on `f32`.
+const SOFTMAX: RowsPair<f32> = rows_pair(false);
+/// See [`SOFTMAX`].
+const LOG_SOFTMAX: RowsPair<f32> = rows_pair(true);
 
 /// The row functions on the caller's buffers: on all cores where `par` is
 /// set and the library has the `rayon` feature (whole rows per piece, the
@@ -881,7 +892,7 @@ pub unsafe extern "C" fn sa_log_softmax(
 }
 
 /// Declares one masked row function of `row_c_functions!`: `$export`
-/// on `$ty` elements, the form `MASKED[$par][$log]` of its module.
+/// on `$ty` elements, `masked_fns($par, $log)`.
 macro_rules! masked_row_c_function {
     ($ty:ty, $suffix:literal, $name:ident, $export:literal, $par:literal, $log:literal) => {
         #[doc = concat!("`", $export, $suffix, "`: [`super::", $export, "`] on `", stringify!($ty), "` bits, the mask of the same type: each result the `float` one rounded once.")]
@@ -904,7 +915,7 @@ macro_rules! masked_row_c_function {
             let mask = (scale, mask.cast(), mask_len);
             // SAFETY: this function's contract is `masked_c`'s; the element
             // type is `repr(transparent)` over `u16`.
-            unsafe { masked_c(MASKED[$par][$log], io, mask, zero_masked_rows) }
+            unsafe { masked_c(masked_fns::<$ty>($par, $log), io, mask, zero_masked_rows) }
         }
     };
 }
@@ -919,32 +930,7 @@ macro_rules! row_c_functions {
         $(
             #[doc = concat!("The row functions on `", stringify!($ty), "` elements, exported to C as `sa_softmax", $suffix, "` and the like.")]
             pub mod $module {
-                use super::{MaskedFns, RowsPair, masked_c, rows_c};
-
-                /// `softmax` and its in-place form.
-                const SOFTMAX: RowsPair<$ty> = (crate::softmax_on, crate::softmax_inplace_on);
-                /// `log_softmax` and its in-place form.
-                const LOG_SOFTMAX: RowsPair<$ty> =
-                    (crate::log_softmax_on, crate::log_softmax_inplace_on);
-                /// The masked forms on the calling thread, then on all
-                /// cores (with the `rayon` feature; else the same again):
-                /// softmax, then log-softmax.
-                const MASKED: [[MaskedFns<$ty>; 2]; 2] = [
-                    [
-                        (crate::softmax_masked, crate::softmax_masked_inplace),
-                        (crate::log_softmax_masked, crate::log_softmax_masked_inplace),
-                    ],
-                    #[cfg(feature = "rayon")]
-                    [
-                        (crate::softmax_masked_par, crate::softmax_masked_inplace_par),
-                        (crate::log_softmax_masked_par, crate::log_softmax_masked_inplace_par),
-                    ],
-                    #[cfg(not(feature = "rayon"))]
-                    [
-                        (crate::softmax_masked, crate::softmax_masked_inplace),
-                        (crate::log_softmax_masked, crate::log_softmax_masked_inplace),
-                    ],
-                ];
+                use super::{masked_c, masked_fns, rows_c, rows_pair};
 
                 #[doc = concat!("`sa_softmax", $suffix, "`: [`super::sa_softmax`] on `", stringify!($ty), "` bits (`uint16_t`): each result the `float` one rounded once, to nearest even.")]
                 ///
@@ -954,7 +940,7 @@ macro_rules! row_c_functions {
                 pub unsafe extern "C" fn softmax(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
                     // SAFETY: this function's contract is `rows_c`'s; the
                     // element type is `repr(transparent)` over `u16`.
-                    unsafe { rows_c(SOFTMAX, false, (x.cast(), y.cast(), n), row_len) }
+                    unsafe { rows_c(rows_pair::<$ty>(false), false, (x.cast(), y.cast(), n), row_len) }
                 }
 
                 #[doc = concat!("`sa_log_softmax", $suffix, "`: [`super::sa_log_softmax`] on `", stringify!($ty), "` bits, rounded once.")]
@@ -964,7 +950,7 @@ macro_rules! row_c_functions {
                 #[unsafe(export_name = concat!("sa_log_softmax", $suffix))]
                 pub unsafe extern "C" fn log_softmax(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
                     // SAFETY: as in `softmax`.
-                    unsafe { rows_c(LOG_SOFTMAX, false, (x.cast(), y.cast(), n), row_len) }
+                    unsafe { rows_c(rows_pair::<$ty>(true), false, (x.cast(), y.cast(), n), row_len) }
                 }
 
                 #[doc = concat!("`sa_softmax_par", $suffix, "`: [`super::sa_softmax_par`] on `", stringify!($ty), "` bits: the one-thread bits.")]
@@ -974,7 +960,7 @@ macro_rules! row_c_functions {
                 #[unsafe(export_name = concat!("sa_softmax_par", $suffix))]
                 pub unsafe extern "C" fn softmax_par(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
                     // SAFETY: as in `softmax`.
-                    unsafe { rows_c(SOFTMAX, true, (x.cast(), y.cast(), n), row_len) }
+                    unsafe { rows_c(rows_pair::<$ty>(false), true, (x.cast(), y.cast(), n), row_len) }
                 }
 
                 #[doc = concat!("`sa_log_softmax_par", $suffix, "`: [`super::sa_log_softmax_par`] on `", stringify!($ty), "` bits: the one-thread bits.")]
@@ -984,13 +970,13 @@ macro_rules! row_c_functions {
                 #[unsafe(export_name = concat!("sa_log_softmax_par", $suffix))]
                 pub unsafe extern "C" fn log_softmax_par(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
                     // SAFETY: as in `softmax`.
-                    unsafe { rows_c(LOG_SOFTMAX, true, (x.cast(), y.cast(), n), row_len) }
+                    unsafe { rows_c(rows_pair::<$ty>(true), true, (x.cast(), y.cast(), n), row_len) }
                 }
 
-                super::masked_row_c_function!($ty, $suffix, softmax_masked, "sa_softmax_masked", 0, 0);
-                super::masked_row_c_function!($ty, $suffix, log_softmax_masked, "sa_log_softmax_masked", 0, 1);
-                super::masked_row_c_function!($ty, $suffix, softmax_masked_par, "sa_softmax_masked_par", 1, 0);
-                super::masked_row_c_function!($ty, $suffix, log_softmax_masked_par, "sa_log_softmax_masked_par", 1, 1);
+                super::masked_row_c_function!($ty, $suffix, softmax_masked, "sa_softmax_masked", false, false);
+                super::masked_row_c_function!($ty, $suffix, log_softmax_masked, "sa_log_softmax_masked", false, true);
+                super::masked_row_c_function!($ty, $suffix, softmax_masked_par, "sa_softmax_masked_par", true, false);
+                super::masked_row_c_function!($ty, $suffix, log_softmax_masked_par, "sa_log_softmax_masked_par", true, true);
             }
         )*
 
@@ -1585,7 +1571,7 @@ pub unsafe extern "C" fn sa_softmax_masked(
     mask_len: usize,
     zero_masked_rows: i32,
 ) -> i32 {
-    let fns: MaskedFns<f32> = (crate::softmax_masked, crate::softmax_masked_inplace);
+    let fns: MaskedFns<f32> = masked_fns(false, false);
     // SAFETY: this function's contract is `masked_c`'s.
     unsafe {
         masked_c(
@@ -1614,7 +1600,7 @@ pub unsafe extern "C" fn sa_log_softmax_masked(
     mask_len: usize,
     zero_masked_rows: i32,
 ) -> i32 {
-    let fns: MaskedFns<f32> = (crate::log_softmax_masked, crate::log_softmax_masked_inplace);
+    let fns: MaskedFns<f32> = masked_fns(false, true);
     // SAFETY: this function's contract is `masked_c`'s.
     unsafe {
         masked_c(
@@ -1626,22 +1612,29 @@ pub unsafe extern "C" fn sa_log_softmax_masked(
     }
 }
 
-/// The masked row functions on all cores (with the `rayon` feature), out of
-/// place and in place: softmax, then log-softmax.
-#[cfg(feature = "rayon")]
-const MASKED_PAR: [MaskedFns<f32>; 2] = [
-    (crate::softmax_masked_par, crate::softmax_masked_inplace_par),
-    (
-        crate::log_softmax_masked_par,
-        crate::log_softmax_masked_inplace_par,
-    ),
-];
-/// Without the `rayon` feature, the one-thread functions.
-#[cfg(not(feature = "rayon"))]
-const MASKED_PAR: [MaskedFns<f32>; 2] = [
-    (crate::softmax_masked, crate::softmax_masked_inplace),
-    (crate::log_softmax_masked, crate::log_softmax_masked_inplace),
-];
+/// The masked row function on `T` (`log_softmax` where `log`, else
+/// `softmax`), out of place and in place: on all cores where `par` is set
+/// and the library has the `rayon` feature, else on the calling thread.
+const fn masked_fns<T: crate::Element>(par: bool, log: bool) -> MaskedFns<T> {
+    #[cfg(feature = "rayon")]
+    if par {
+        return if log {
+            (
+                crate::log_softmax_masked_par,
+                crate::log_softmax_masked_inplace_par,
+            )
+        } else {
+            (crate::softmax_masked_par, crate::softmax_masked_inplace_par)
+        };
+    }
+    #[cfg(not(feature = "rayon"))]
+    let _ = par;
+    if log {
+        (crate::log_softmax_masked, crate::log_softmax_masked_inplace)
+    } else {
+        (crate::softmax_masked, crate::softmax_masked_inplace)
+    }
+}
 
 /// [`sa_softmax_masked`] on all cores when the library has the `rayon`
 /// feature (whole rows per piece, each with its part of a mask per row: the
@@ -1662,7 +1655,14 @@ pub unsafe extern "C" fn sa_softmax_masked_par(
 ) -> i32 {
     let io = (x, y, n, row_len);
     // SAFETY: this function's contract is `masked_c`'s.
-    unsafe { masked_c(MASKED_PAR[0], io, (scale, mask, mask_len), zero_masked_rows) }
+    unsafe {
+        masked_c(
+            masked_fns(true, false),
+            io,
+            (scale, mask, mask_len),
+            zero_masked_rows,
+        )
+    }
 }
 
 /// [`sa_log_softmax_masked`] on all cores, as [`sa_softmax_masked_par`].
@@ -1682,5 +1682,12 @@ pub unsafe extern "C" fn sa_log_softmax_masked_par(
 ) -> i32 {
     let io = (x, y, n, row_len);
     // SAFETY: this function's contract is `masked_c`'s.
-    unsafe { masked_c(MASKED_PAR[1], io, (scale, mask, mask_len), zero_masked_rows) }
+    unsafe {
+        masked_c(
+            masked_fns(true, true),
+            io,
+            (scale, mask, mask_len),
+            zero_masked_rows,
+        )
+    }
 }
