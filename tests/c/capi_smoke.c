@@ -26,6 +26,44 @@ static void check(int ok, const char *what) {
     }
 }
 
+/* The 16-bit row functions' C types. */
+typedef int32_t (*rows16_fn)(const uint16_t *, uint16_t *, size_t, size_t);
+typedef int32_t (*masked16_fn)(const uint16_t *, uint16_t *, size_t, size_t, float,
+                               const uint16_t *, size_t, int32_t);
+
+/* The row functions on one 16-bit type, over r = (1, 2, 3, 1000, 1000, 1000)
+   in that type, in rows of 3, and a mask hiding the second row: plain[] is
+   softmax, its _par form, log_softmax and its _par form, masked[] the same
+   masked; want[] the type's bits of softmax(1, 2, 3)[2] = 0.6652410, 1/3,
+   -ln 3 and -inf, each the float result rounded once. Each _par call's
+   output holds the previous call's results, which differ from the ones it
+   must give. */
+static void rows16(const char *type, const uint16_t r[6], const uint16_t hide[6],
+                   const uint16_t want[4], const rows16_fn plain[4],
+                   const masked16_fn masked[4]) {
+    uint16_t a[6] = {0}, b[6] = {0}, kept[6];
+    char what[80];
+    snprintf(what, sizeof what, "%s softmax values, and its _par form", type);
+    check(plain[0](r, a, 6, 3) == SA_OK && a[2] == want[0] && a[3] == want[1] &&
+              plain[1](r, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
+          what);
+    snprintf(what, sizeof what, "%s log_softmax values, and its _par form", type);
+    check(plain[2](r, a, 6, 3) == SA_OK && a[3] == want[2] && plain[3](r, b, 6, 3) == SA_OK &&
+              memcmp(a, b, sizeof a) == 0,
+          what);
+    snprintf(what, sizeof what, "%s masked softmax: a hidden row gives zeros", type);
+    check(masked[0](r, a, 6, 3, 1.0f, hide, 6, 1) == SA_OK && a[2] == want[0] && a[3] == 0 &&
+              masked[1](r, b, 6, 3, 1.0f, hide, 6, 1) == SA_OK && memcmp(a, b, sizeof a) == 0,
+          what);
+    snprintf(what, sizeof what, "%s masked log_softmax: a hidden row gives -inf", type);
+    check(masked[2](r, a, 6, 3, 1.0f, hide, 6, 1) == SA_OK && a[3] == want[3] &&
+              masked[3](r, b, 6, 3, 1.0f, hide, 6, 1) == SA_OK && memcmp(a, b, sizeof a) == 0,
+          what);
+    memcpy(kept, a, sizeof a);
+    snprintf(what, sizeof what, "%s softmax shape: nothing written", type);
+    check(plain[0](r, a, 6, 4) == SA_ERR_SHAPE && memcmp(a, kept, sizeof a) == 0, what);
+}
+
 int main(void) {
     const char *isa = sa_isa_name();
     check(isa != NULL, "sa_isa_name is not null");
@@ -198,55 +236,24 @@ int main(void) {
               "softmax_masked_par mask length");
     }
     {
-        /* The row functions on bf16 and binary16 bits: r in each type, and
-           each result the float one rounded once (softmax(1, 2, 3)[2] =
-           0.6652410, 1/3, -ln 3). */
+        /* The row functions on bf16 and binary16 bits: r in each type. */
         const uint16_t rb[6] = {0x3f80, 0x4000, 0x4040, 0x447a, 0x447a, 0x447a};
-        const uint16_t rh[6] = {0x3c00, 0x4000, 0x4200, 0x63d0, 0x63d0, 0x63d0};
         const uint16_t hide_b[6] = {0, 0, 0, 0xff80, 0xff80, 0xff80};
+        const uint16_t want_b[4] = {0x3f2a, 0x3eab, 0xbf8d, 0xff80};
+        const rows16_fn plain_b[4] = {sa_softmax_bf16, sa_softmax_par_bf16, sa_log_softmax_bf16,
+                                      sa_log_softmax_par_bf16};
+        const masked16_fn masked_b[4] = {sa_softmax_masked_bf16, sa_softmax_masked_par_bf16,
+                                         sa_log_softmax_masked_bf16,
+                                         sa_log_softmax_masked_par_bf16};
+        rows16("bf16", rb, hide_b, want_b, plain_b, masked_b);
+        const uint16_t rh[6] = {0x3c00, 0x4000, 0x4200, 0x63d0, 0x63d0, 0x63d0};
         const uint16_t hide_h[6] = {0, 0, 0, 0xfc00, 0xfc00, 0xfc00};
-        /* Each _par call's output holds the previous call's results, which
-           differ from the ones it must give. */
-        uint16_t a[6] = {0}, b[6] = {0}, kept[6];
-        check(sa_softmax_bf16(rb, a, 6, 3) == SA_OK && a[2] == 0x3f2a && a[3] == 0x3eab,
-              "softmax_bf16 values");
-        check(sa_softmax_par_bf16(rb, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
-              "softmax_par_bf16 is softmax_bf16");
-        check(sa_log_softmax_bf16(rb, a, 6, 3) == SA_OK && a[3] == 0xbf8d, "log_softmax_bf16 values");
-        check(sa_log_softmax_par_bf16(rb, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
-              "log_softmax_par_bf16 is log_softmax_bf16");
-        check(sa_softmax_masked_bf16(rb, a, 6, 3, 1.0f, hide_b, 6, 1) == SA_OK && a[2] == 0x3f2a &&
-                  a[3] == 0,
-              "softmax_masked_bf16: a hidden row gives zeros");
-        check(sa_softmax_masked_par_bf16(rb, b, 6, 3, 1.0f, hide_b, 6, 1) == SA_OK &&
-                  memcmp(a, b, sizeof a) == 0,
-              "softmax_masked_par_bf16 is softmax_masked_bf16");
-        check(sa_log_softmax_masked_bf16(rb, a, 6, 3, 1.0f, hide_b, 6, 1) == SA_OK && a[3] == 0xff80,
-              "log_softmax_masked_bf16: a hidden row gives -inf");
-        check(sa_log_softmax_masked_par_bf16(rb, b, 6, 3, 1.0f, hide_b, 6, 1) == SA_OK &&
-                  memcmp(a, b, sizeof a) == 0,
-              "log_softmax_masked_par_bf16 is log_softmax_masked_bf16");
-        memcpy(kept, a, sizeof a);
-        check(sa_softmax_bf16(rb, a, 6, 4) == SA_ERR_SHAPE && memcmp(a, kept, sizeof a) == 0,
-              "softmax_bf16 shape: nothing written");
-        check(sa_softmax_f16(rh, a, 6, 3) == SA_OK && a[2] == 0x3952 && a[3] == 0x3555,
-              "softmax_f16 values");
-        check(sa_softmax_par_f16(rh, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
-              "softmax_par_f16 is softmax_f16");
-        check(sa_log_softmax_f16(rh, a, 6, 3) == SA_OK && a[3] == 0xbc65, "log_softmax_f16 values");
-        check(sa_log_softmax_par_f16(rh, b, 6, 3) == SA_OK && memcmp(a, b, sizeof a) == 0,
-              "log_softmax_par_f16 is log_softmax_f16");
-        check(sa_softmax_masked_f16(rh, a, 6, 3, 1.0f, hide_h, 6, 1) == SA_OK && a[2] == 0x3952 &&
-                  a[3] == 0,
-              "softmax_masked_f16: a hidden row gives zeros");
-        check(sa_softmax_masked_par_f16(rh, b, 6, 3, 1.0f, hide_h, 6, 1) == SA_OK &&
-                  memcmp(a, b, sizeof a) == 0,
-              "softmax_masked_par_f16 is softmax_masked_f16");
-        check(sa_log_softmax_masked_f16(rh, a, 6, 3, 1.0f, hide_h, 6, 1) == SA_OK && a[3] == 0xfc00,
-              "log_softmax_masked_f16: a hidden row gives -inf");
-        check(sa_log_softmax_masked_par_f16(rh, b, 6, 3, 1.0f, hide_h, 6, 1) == SA_OK &&
-                  memcmp(a, b, sizeof a) == 0,
-              "log_softmax_masked_par_f16 is log_softmax_masked_f16");
+        const uint16_t want_h[4] = {0x3952, 0x3555, 0xbc65, 0xfc00};
+        const rows16_fn plain_h[4] = {sa_softmax_f16, sa_softmax_par_f16, sa_log_softmax_f16,
+                                      sa_log_softmax_par_f16};
+        const masked16_fn masked_h[4] = {sa_softmax_masked_f16, sa_softmax_masked_par_f16,
+                                         sa_log_softmax_masked_f16, sa_log_softmax_masked_par_f16};
+        rows16("f16", rh, hide_h, want_h, plain_h, masked_h);
     }
 
     /* Two inputs. */
