@@ -8,7 +8,7 @@ use crate::output::{Cell, Format, Sheet};
 use crate::target::{Aux, Target};
 use crate::verify::{self, Outcome, Sweep};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use simd_activations::{Activation, Isa, NATIVE, bf16, f16};
+use simd_activations::{Isa, NATIVE, bf16, f16};
 use std::sync::atomic::Ordering;
 
 fn stopped() -> bool {
@@ -57,9 +57,9 @@ fn unless_stopped(f: impl FnOnce() -> f64) -> Option<f64> {
     (!stopped()).then(f)
 }
 
-/// How many 16-bit element types the table measures the elementwise
-/// functions on after `f32` (`bf16` and `f16`: the `half_rows` calls in
-/// [`table`]).
+/// How many 16-bit element types the table measures the elementwise and
+/// row functions on after `f32` (`bf16` and `f16`: the `half_rows` calls
+/// in [`table`]).
 const HALF_TYPES: usize = 2;
 
 /// The progress steps of `f` in the table: its accuracy sweep and naive
@@ -68,9 +68,10 @@ const HALF_TYPES: usize = 2;
 /// the throughput on each path.
 fn table_steps(f: Target) -> usize {
     let paths = paths().len();
-    let half = match f {
-        Target::Elementwise(_) => HALF_TYPES * (1 + paths),
-        _ => 0,
+    let half = if f.has_half() {
+        HALF_TYPES * (1 + paths)
+    } else {
+        0
     };
     2 + 2 * paths + half
 }
@@ -83,14 +84,14 @@ fn rounded<T: HalfElement>(inputs: &[Vec<f32>]) -> Vec<Vec<T>> {
         .collect()
 }
 
-/// The table's rows of the elementwise function `f` on `T`, one per path:
+/// The table's rows of the elementwise or row function `f` on `T`, one per path:
 /// the throughput on `x` (the inputs at each size, rounded to `T`), its
 /// ratio to the `f32` naive loop's `naive`, and agreement with `from_f32`
 /// of the scalar `f32` result over every bit pattern of `T`.
 fn half_rows<T: HalfElement>(
     sheet: &mut Sheet,
     bar: &ProgressBar,
-    f: Activation,
+    f: Target,
     x: &[Vec<T>],
     naive: &[Option<f64>],
 ) {
@@ -103,7 +104,7 @@ fn half_rows<T: HalfElement>(
         bar.set_message(format!("{} {path}", f.name()));
         let g: Vec<Option<f64>> = x
             .iter()
-            .map(|x| unless_stopped(|| measure::element_throughput(f, isa, x, &mut out[..x.len()])))
+            .map(|x| unless_stopped(|| measure::typed_throughput(f, isa, x, &mut out[..x.len()])))
             .collect();
         bar.inc(1);
         let mut row = vec![Cell::Text(f.to_string()), Cell::Text(path)];
@@ -122,7 +123,7 @@ fn half_rows<T: HalfElement>(
 /// The default job: what this CPU has, then per function and path the
 /// throughput at `sizes`, the speed-up over the naive loop, the max ULP on a
 /// quick sweep and bitwise agreement with the scalar path; for the
-/// elementwise functions, the same on `bf16` and `f16` inputs.
+/// elementwise and row functions, the same on `bf16` and `f16` inputs.
 pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
     let mut columns = vec!["function".to_string(), "path".to_string()];
     columns.extend(sizes.iter().map(|n| format!("Gelem/s N={n}")));
@@ -189,8 +190,8 @@ pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
         "bf16 and f16 rows",
         Cell::Text(
             "the same inputs rounded to the type; x naive is the ratio to the f32 naive loop; \
-             = scalar compares all 65536 bit patterns with from_f32 of the scalar path's f32 \
-             result on the widened input"
+             = scalar compares all 65536 bit patterns (in rows of 4096 for softmax and \
+             log_softmax) with from_f32 of the scalar path's f32 result on the widened input"
                 .into(),
         ),
     );
@@ -264,9 +265,9 @@ pub fn table(functions: &[Target], sizes: &[usize], format: Format) {
         row.extend(naive.iter().map(|v| num(v.map(|_| 1.0), 1)));
         row.extend((0..sizes.len() + 2).map(|_| Cell::Empty));
         sheet.row(row);
-        if let Target::Elementwise(a) = f {
-            half_rows(&mut sheet, &bar, a, &inputs_bf16, &naive);
-            half_rows(&mut sheet, &bar, a, &inputs_f16, &naive);
+        if f.has_half() {
+            half_rows(&mut sheet, &bar, f, &inputs_bf16, &naive);
+            half_rows(&mut sheet, &bar, f, &inputs_f16, &naive);
         }
     }
     bar.finish_and_clear();

@@ -47,8 +47,9 @@ included, marked partial); a second Ctrl-C quits at once.";
 /// With no subcommand: the CPU's features and dispatch path, then for every
 /// function and path the throughput at three sizes, the speed-up over the
 /// naive loop, the max ULP on a strided sweep (2^20 inputs) and bitwise
-/// agreement with the scalar path; for the elementwise functions also on
-/// bf16 and f16 inputs (agreement over all 65536 bit patterns). Progress
+/// agreement with the scalar path; for the elementwise and row functions
+/// also on bf16 and f16 inputs (agreement over all 65536 bit patterns).
+/// Progress
 /// goes to stderr when it is a terminal; results go to stdout.
 #[derive(Parser, Debug)]
 #[command(

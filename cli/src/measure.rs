@@ -2,7 +2,7 @@
 //! and of the naive standard-library loop, at several sizes.
 
 use crate::target::{Aux, Target};
-use simd_activations::{Activation, Element, Isa};
+use simd_activations::{Element, Isa};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -48,12 +48,11 @@ pub fn throughput(target: Target, isa: Isa, x: &[f32], aux: &Aux, y: &mut [f32])
     })
 }
 
-/// Gelem/s of the elementwise function `f` on `isa` over `x` of any
-/// element type.
-pub fn element_throughput<T: Element>(f: Activation, isa: Isa, x: &[T], y: &mut [T]) -> f64 {
+/// Gelem/s of `target` (one of [`Target::has_half`]) on `isa` over `x` of
+/// any element type.
+pub fn typed_throughput<T: Element>(target: Target, isa: Isa, x: &[T], y: &mut [T]) -> f64 {
     rate(x.len(), || {
-        f.forward_on(isa, black_box(x), black_box(&mut *y))
-            .expect("an available path")
+        target.run_typed(isa, black_box(x), black_box(&mut *y))
     })
 }
 

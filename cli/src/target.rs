@@ -4,7 +4,7 @@
 //! units (`swiglu`, `geglu`, ...), which take a second input.
 
 use crate::catalog;
-use simd_activations::{Activation, GatedUnit, Isa};
+use simd_activations::{Activation, Element, GatedUnit, Isa};
 use std::fmt;
 use std::str::FromStr;
 
@@ -91,6 +91,24 @@ impl Target {
             }
             Target::Frelu => simd_activations::frelu_on(isa, x, &aux.condition, y),
             Target::Gated(u) => u.forward_on(isa, x, &aux.up, y),
+        };
+        result.expect("an available path and a valid shape");
+    }
+
+    /// Whether the function takes `bf16` and `f16` slices on its own (the
+    /// elementwise and the row functions), which the table measures.
+    pub fn has_half(self) -> bool {
+        matches!(self, Target::Elementwise(_)) || self.is_row_wise()
+    }
+
+    /// [`Target::run`] on elements of type `T`, for the functions of
+    /// [`Target::has_half`].
+    pub fn run_typed<T: Element>(self, isa: Isa, x: &[T], y: &mut [T]) {
+        let result = match self {
+            Target::Elementwise(a) => a.forward_on(isa, x, y),
+            Target::Softmax => simd_activations::softmax_on(isa, x, y, row_len(x.len())),
+            Target::LogSoftmax => simd_activations::log_softmax_on(isa, x, y, row_len(x.len())),
+            _ => unreachable!("{} takes no 16-bit slices", self.name()),
         };
         result.expect("an available path and a valid shape");
     }
