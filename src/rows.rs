@@ -19,10 +19,11 @@ fn rows(function: &'static str, len: usize, row_len: usize) -> Result<usize, Err
     Ok(len / row_len)
 }
 
-/// Runs `flavor` over the rows of the `len` elements at `src` into `dst`.
+/// Runs `flavor` over the rows of the `len` elements at `src` into `dst`,
+/// on the available path `isa`.
 ///
 /// # Safety
-/// `src` is valid for `len` reads and `dst` for `len` writes, the same
+/// `isa` is available; `src` is valid for `len` reads and `dst` for `len` writes, the same
 /// pointer (from an exclusive borrow) or not overlapping. The row driver
 /// writes every element of `dst` before it reads it.
 unsafe fn run_rows<L: Flavor, T: Element>(
@@ -32,7 +33,6 @@ unsafe fn run_rows<L: Flavor, T: Element>(
     (src, dst, len): (*const T, *mut T, usize),
     row_len: usize,
 ) -> Result<(), Error> {
-    let isa = isa.check()?;
     let n = rows(name, len, row_len)?;
     let ptrs = (src.cast(), dst.cast());
     // SAFETY: `isa` is available; the ranges are the caller's, of `T`.
@@ -49,54 +49,63 @@ unsafe fn run_rows<L: Flavor, T: Element>(
     Ok(())
 }
 
-/// Runs `flavor` from `x` into `y` (or in place when `y` is `None`).
+/// Runs `flavor` from `x` into `y`: the length check, then the path `path`
+/// gives (the best, or the one asked for, checked), then the rest.
 fn apply<L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
-    isa: Isa,
+    path: impl FnOnce() -> Result<Isa, Error>,
     x: &[T],
-    y: Option<&mut [T]>,
+    y: &mut [T],
     row_len: usize,
 ) -> Result<(), Error> {
-    if let Some(y) = &y {
-        check_lengths(name, x.len(), y.len());
+    check_lengths(name, x.len(), y.len());
+    let isa = path()?;
+    // SAFETY: `isa` is available (`path` checks it); `x` and `y` hold
+    // `x.len()` elements and are distinct borrows.
+    unsafe {
+        run_rows(
+            name,
+            flavor,
+            isa,
+            (x.as_ptr(), y.as_mut_ptr(), x.len()),
+            row_len,
+        )
     }
-    let src = x.as_ptr();
-    let dst = y.map_or(src.cast_mut(), |y| y.as_mut_ptr());
-    // SAFETY: `x` and `y` hold `x.len()` elements and are distinct borrows,
-    // or `dst == src` comes from the exclusive borrow of the in-place
-    // callers (see `inplace`).
-    unsafe { run_rows(name, flavor, isa, (src, dst, x.len()), row_len) }
 }
 
-/// Runs `flavor` in place over `x`.
+/// Runs `flavor` in place over `x`, on the path `path` gives.
 fn inplace<L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
-    isa: Isa,
+    path: impl FnOnce() -> Result<Isa, Error>,
     x: &mut [T],
     row_len: usize,
 ) -> Result<(), Error> {
+    let isa = path()?;
     let p = x.as_mut_ptr();
-    // SAFETY: `x` is exclusively borrowed and holds `x.len()` elements; the
-    // row driver supports input == output.
+    // SAFETY: `isa` is available (`path` checks it); `x` is exclusively
+    // borrowed and holds `x.len()` elements; the row driver supports
+    // input == output.
     unsafe { run_rows(name, flavor, isa, (p, p, x.len()), row_len) }
 }
 
-/// Runs `flavor` from `x` into the uninitialized `y`; returns `y`,
-/// initialized.
+/// Runs `flavor` from `x` into the uninitialized `y`, as [`apply`];
+/// returns `y`, initialized.
 fn uninit<'a, L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
-    isa: Isa,
+    path: impl FnOnce() -> Result<Isa, Error>,
     x: &[T],
     y: &'a mut [MaybeUninit<T>],
     row_len: usize,
 ) -> Result<&'a mut [T], Error> {
     check_lengths(name, x.len(), y.len());
+    let isa = path()?;
     let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
-    // SAFETY: `x` and `y` are distinct borrows of `n` elements; the driver
-    // writes every element of `y` before it reads it.
+    // SAFETY: `isa` is available (`path` checks it); `x` and `y` are
+    // distinct borrows of `n` elements; the driver writes every element of
+    // `y` before it reads it.
     unsafe { run_rows(name, flavor, isa, (x.as_ptr(), out, n), row_len)? };
     // SAFETY: all `n` elements of `y` were written (the driver writes every
     // output element of every row), and `y` is exclusively borrowed for `'a`.
@@ -140,8 +149,7 @@ fn uninit<'a, L: Flavor, T: Element>(
 /// If `x.len() != y.len()` (the message gives both lengths), before
 /// any other check.
 pub fn softmax<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    check_lengths("softmax", x.len(), y.len());
-    softmax_on(Isa::try_best()?, x, y, row_len)
+    apply("softmax", Softmax, Isa::try_best, x, y, row_len)
 }
 
 /// [`softmax`] in place.
@@ -151,7 +159,7 @@ pub fn softmax<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), E
 /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
 /// (see [`Isa::set_limit`]); nothing is written then.
 pub fn softmax_inplace<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
-    softmax_inplace_on(Isa::try_best()?, x, row_len)
+    inplace("softmax", Softmax, Isa::try_best, x, row_len)
 }
 
 /// [`softmax`] on exactly the path `isa`.
@@ -163,7 +171,7 @@ pub fn softmax_inplace<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Er
 /// # Panics
 /// If `x.len() != y.len()`; the message gives both lengths.
 pub fn softmax_on<T: Element>(isa: Isa, x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    apply("softmax", Softmax, isa, x, Some(y), row_len)
+    apply("softmax", Softmax, || isa.check(), x, y, row_len)
 }
 
 /// [`softmax_inplace`] on exactly the path `isa`.
@@ -171,7 +179,7 @@ pub fn softmax_on<T: Element>(isa: Isa, x: &[T], y: &mut [T], row_len: usize) ->
 /// # Errors
 /// As [`softmax_on`].
 pub fn softmax_inplace_on<T: Element>(isa: Isa, x: &mut [T], row_len: usize) -> Result<(), Error> {
-    inplace("softmax", Softmax, isa, x, row_len)
+    inplace("softmax", Softmax, || isa.check(), x, row_len)
 }
 
 /// [`softmax`] into an uninitialized `y` (fresh memory, or a `Vec`'s spare
@@ -191,8 +199,7 @@ pub fn softmax_uninit<'a, T: Element>(
     y: &'a mut [MaybeUninit<T>],
     row_len: usize,
 ) -> Result<&'a mut [T], Error> {
-    check_lengths("softmax", x.len(), y.len());
-    softmax_uninit_on(Isa::try_best()?, x, y, row_len)
+    uninit("softmax", Softmax, Isa::try_best, x, y, row_len)
 }
 
 /// [`softmax_uninit`] on exactly the path `isa`.
@@ -208,7 +215,7 @@ pub fn softmax_uninit_on<'a, T: Element>(
     y: &'a mut [MaybeUninit<T>],
     row_len: usize,
 ) -> Result<&'a mut [T], Error> {
-    uninit("softmax", Softmax, isa, x, y, row_len)
+    uninit("softmax", Softmax, || isa.check(), x, y, row_len)
 }
 
 /// `y = log_softmax(x)` over each row of `row_len` consecutive elements:
@@ -240,8 +247,7 @@ pub fn softmax_uninit_on<'a, T: Element>(
 /// If `x.len() != y.len()` (the message gives both lengths), before
 /// any other check.
 pub fn log_softmax<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    check_lengths("log_softmax", x.len(), y.len());
-    log_softmax_on(Isa::try_best()?, x, y, row_len)
+    apply("log_softmax", LogSoftmax, Isa::try_best, x, y, row_len)
 }
 
 /// [`log_softmax`] in place.
@@ -251,7 +257,7 @@ pub fn log_softmax<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(
 /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
 /// (see [`Isa::set_limit`]); nothing is written then.
 pub fn log_softmax_inplace<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
-    log_softmax_inplace_on(Isa::try_best()?, x, row_len)
+    inplace("log_softmax", LogSoftmax, Isa::try_best, x, row_len)
 }
 
 /// [`log_softmax`] on exactly the path `isa`.
@@ -268,7 +274,7 @@ pub fn log_softmax_on<T: Element>(
     y: &mut [T],
     row_len: usize,
 ) -> Result<(), Error> {
-    apply("log_softmax", LogSoftmax, isa, x, Some(y), row_len)
+    apply("log_softmax", LogSoftmax, || isa.check(), x, y, row_len)
 }
 
 /// [`log_softmax_inplace`] on exactly the path `isa`.
@@ -280,7 +286,7 @@ pub fn log_softmax_inplace_on<T: Element>(
     x: &mut [T],
     row_len: usize,
 ) -> Result<(), Error> {
-    inplace("log_softmax", LogSoftmax, isa, x, row_len)
+    inplace("log_softmax", LogSoftmax, || isa.check(), x, row_len)
 }
 
 /// [`log_softmax`] into an uninitialized `y`, as [`softmax_uninit`].
@@ -296,8 +302,7 @@ pub fn log_softmax_uninit<'a, T: Element>(
     y: &'a mut [MaybeUninit<T>],
     row_len: usize,
 ) -> Result<&'a mut [T], Error> {
-    check_lengths("log_softmax", x.len(), y.len());
-    log_softmax_uninit_on(Isa::try_best()?, x, y, row_len)
+    uninit("log_softmax", LogSoftmax, Isa::try_best, x, y, row_len)
 }
 
 /// [`log_softmax_uninit`] on exactly the path `isa`.
@@ -313,7 +318,7 @@ pub fn log_softmax_uninit_on<'a, T: Element>(
     y: &'a mut [MaybeUninit<T>],
     row_len: usize,
 ) -> Result<&'a mut [T], Error> {
-    uninit("log_softmax", LogSoftmax, isa, x, y, row_len)
+    uninit("log_softmax", LogSoftmax, || isa.check(), x, y, row_len)
 }
 
 /// An additive mask for [`softmax_masked`]: none, one row broadcast over
@@ -545,19 +550,20 @@ pub(crate) fn masked_on<L: Flavor, T: Element>(
     unsafe { masked_raw(name, flavor, isa, (src, dst, y.len()), row_len, options) }
 }
 
-/// The masked forms from `x` into the uninitialized `y` on `isa`; returns
+/// The masked forms from `x` into the uninitialized `y`, the length check
+/// first, then the path `path` gives, then the rest; returns
 /// `y`, initialized.
 fn masked_uninit<'a, L: Flavor, T: Element>(
     name: &'static str,
     flavor: L,
-    isa: Isa,
+    path: impl FnOnce() -> Result<Isa, Error>,
     (x, y, row_len): (&[T], &'a mut [MaybeUninit<T>], usize),
     options: MaskOptions<'_, T>,
 ) -> Result<&'a mut [T], Error> {
     check_lengths(name, x.len(), y.len());
-    let isa = isa.check()?;
+    let isa = path()?;
     let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
-    // SAFETY: `isa` is available; `x` and `y` are distinct borrows of `n`
+    // SAFETY: `isa` is available (`path` checks it); `x` and `y` are distinct borrows of `n`
     // elements and the mask a shared one; the driver writes every element
     // of `y` before it reads it.
     unsafe { masked_raw(name, flavor, isa, (x.as_ptr(), out, n), row_len, options)? };
@@ -669,14 +675,7 @@ pub fn softmax_masked_uninit<'a, T: Element>(
     row_len: usize,
     options: MaskOptions<'_, T>,
 ) -> Result<&'a mut [T], Error> {
-    check_lengths("softmax", x.len(), y.len());
-    masked_uninit(
-        "softmax",
-        Softmax,
-        Isa::try_best()?,
-        (x, y, row_len),
-        options,
-    )
+    masked_uninit("softmax", Softmax, Isa::try_best, (x, y, row_len), options)
 }
 
 /// [`log_softmax_masked`] into `y`, which may be uninitialized, as
@@ -694,7 +693,11 @@ pub fn log_softmax_masked_uninit<'a, T: Element>(
     row_len: usize,
     options: MaskOptions<'_, T>,
 ) -> Result<&'a mut [T], Error> {
-    check_lengths("log_softmax", x.len(), y.len());
-    let isa = Isa::try_best()?;
-    masked_uninit("log_softmax", LogSoftmax, isa, (x, y, row_len), options)
+    masked_uninit(
+        "log_softmax",
+        LogSoftmax,
+        Isa::try_best,
+        (x, y, row_len),
+        options,
+    )
 }
