@@ -891,31 +891,39 @@ pub unsafe extern "C" fn sa_log_softmax(
     unsafe { rows_c(LOG_SOFTMAX, false, (x, y, n), row_len) }
 }
 
-/// Declares one masked row function of `row_c_functions!`: `$export`
-/// on `$ty` elements, `masked_fns($par, $log)`.
+/// Declares one masked row function: `$name`, exported to C as `$export`,
+/// with rows and mask of `$c` (the bits of `$elem`), running
+/// `masked_fns::<$elem>($par, $log)` through [`masked_c`]. The `half` form
+/// writes the docs of the 16-bit functions of `row_c_functions!`.
 macro_rules! masked_row_c_function {
-    ($ty:ty, $suffix:literal, $name:ident, $export:literal, $par:literal, $log:literal) => {
-        #[doc = concat!("`", $export, $suffix, "`: [`super::", $export, "`] on `", stringify!($ty), "` bits, the mask of the same type: each result the `float` one rounded once.")]
-        ///
-        /// # Safety
-        /// As [`super::sa_softmax_masked`], with `uint16_t` elements and
-        /// mask.
-        #[unsafe(export_name = concat!($export, $suffix))]
+    (half $ty:ty, $suffix:literal, $name:ident, $export:literal, $par:literal, $log:literal) => {
+        masked_row_c_function! {
+            #[doc = concat!("`", $export, $suffix, "`: [`super::", $export, "`] on `", stringify!($ty), "` bits, the mask of the same type: each result the `float` one rounded once.")]
+            ///
+            /// # Safety
+            /// As [`super::sa_softmax_masked`], with `uint16_t` elements and
+            /// mask.
+            $name: $ty as u16, concat!($export, $suffix), $par, $log
+        }
+    };
+    ($(#[$attr:meta])* $name:ident: $elem:ty as $c:ty, $export:expr, $par:literal, $log:literal) => {
+        $(#[$attr])*
+        #[unsafe(export_name = $export)]
         pub unsafe extern "C" fn $name(
-            x: *const u16,
-            y: *mut u16,
+            x: *const $c,
+            y: *mut $c,
             n: usize,
             row_len: usize,
             scale: f32,
-            mask: *const u16,
+            mask: *const $c,
             mask_len: usize,
             zero_masked_rows: i32,
         ) -> i32 {
-            let io = (x.cast(), y.cast(), n, row_len);
-            let mask = (scale, mask.cast(), mask_len);
+            let io = (x.cast::<$elem>(), y.cast::<$elem>(), n, row_len);
+            let mask = (scale, mask.cast::<$elem>(), mask_len);
             // SAFETY: this function's contract is `masked_c`'s; the element
-            // type is `repr(transparent)` over `u16`.
-            unsafe { masked_c(masked_fns::<$ty>($par, $log), io, mask, zero_masked_rows) }
+            // type is `$c` itself or `repr(transparent)` over it.
+            unsafe { masked_c(masked_fns::<$elem>($par, $log), io, mask, zero_masked_rows) }
         }
     };
 }
@@ -973,10 +981,10 @@ macro_rules! row_c_functions {
                     unsafe { rows_c(rows_pair::<$ty>(true), true, (x.cast(), y.cast(), n), row_len) }
                 }
 
-                super::masked_row_c_function!($ty, $suffix, softmax_masked, "sa_softmax_masked", false, false);
-                super::masked_row_c_function!($ty, $suffix, log_softmax_masked, "sa_log_softmax_masked", false, true);
-                super::masked_row_c_function!($ty, $suffix, softmax_masked_par, "sa_softmax_masked_par", true, false);
-                super::masked_row_c_function!($ty, $suffix, log_softmax_masked_par, "sa_log_softmax_masked_par", true, true);
+                super::masked_row_c_function!(half $ty, $suffix, softmax_masked, "sa_softmax_masked", false, false);
+                super::masked_row_c_function!(half $ty, $suffix, log_softmax_masked, "sa_log_softmax_masked", false, true);
+                super::masked_row_c_function!(half $ty, $suffix, softmax_masked_par, "sa_softmax_masked_par", true, false);
+                super::masked_row_c_function!(half $ty, $suffix, log_softmax_masked_par, "sa_log_softmax_masked_par", true, true);
             }
         )*
 
@@ -1548,68 +1556,30 @@ unsafe fn masked_c<T: crate::Element>(
     }
 }
 
-/// The attention softmax, `softmax(scale * x + mask)` over each row of
-/// `row_len` floats (`n` in all; `y == x` in place): exactly
-/// [`crate::softmax_masked`]'s bits. The mask has `mask_len` floats: 0 (no
-/// mask), `row_len` (one row added to every row) or `n` (one per element);
-/// otherwise [`SA_ERR_SHAPE`]. `zero_masked_rows` nonzero: a row hidden
-/// entirely by the mask gives zeros; zero: `1/row_len` everywhere. `y` must
-/// not overlap the mask.
-///
-/// # Safety
-/// `x` points to `n` readable floats, `y` to `n` writable ones and `mask`
-/// to `mask_len` readable ones (any may be null when its count is 0), valid
-/// for the call.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_softmax_masked(
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-    row_len: usize,
-    scale: f32,
-    mask: *const f32,
-    mask_len: usize,
-    zero_masked_rows: i32,
-) -> i32 {
-    let fns: MaskedFns<f32> = masked_fns(false, false);
-    // SAFETY: this function's contract is `masked_c`'s.
-    unsafe {
-        masked_c(
-            fns,
-            (x, y, n, row_len),
-            (scale, mask, mask_len),
-            zero_masked_rows,
-        )
-    }
+masked_row_c_function! {
+    /// The attention softmax, `softmax(scale * x + mask)` over each row of
+    /// `row_len` floats (`n` in all; `y == x` in place): exactly
+    /// [`crate::softmax_masked`]'s bits. The mask has `mask_len` floats: 0 (no
+    /// mask), `row_len` (one row added to every row) or `n` (one per element);
+    /// otherwise [`SA_ERR_SHAPE`]. `zero_masked_rows` nonzero: a row hidden
+    /// entirely by the mask gives zeros; zero: `1/row_len` everywhere. `y` must
+    /// not overlap the mask.
+    ///
+    /// # Safety
+    /// `x` points to `n` readable floats, `y` to `n` writable ones and `mask`
+    /// to `mask_len` readable ones (any may be null when its count is 0), valid
+    /// for the call.
+    sa_softmax_masked: f32 as f32, "sa_softmax_masked", false, false
 }
 
-/// `log_softmax(scale * x + mask)`, as [`sa_softmax_masked`]: exactly
-/// [`crate::log_softmax_masked`]'s bits; a hidden row gives `-inf`
-/// (`zero_masked_rows` nonzero) or `-ln(row_len)`.
-///
-/// # Safety
-/// As [`sa_softmax_masked`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_log_softmax_masked(
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-    row_len: usize,
-    scale: f32,
-    mask: *const f32,
-    mask_len: usize,
-    zero_masked_rows: i32,
-) -> i32 {
-    let fns: MaskedFns<f32> = masked_fns(false, true);
-    // SAFETY: this function's contract is `masked_c`'s.
-    unsafe {
-        masked_c(
-            fns,
-            (x, y, n, row_len),
-            (scale, mask, mask_len),
-            zero_masked_rows,
-        )
-    }
+masked_row_c_function! {
+    /// `log_softmax(scale * x + mask)`, as [`sa_softmax_masked`]: exactly
+    /// [`crate::log_softmax_masked`]'s bits; a hidden row gives `-inf`
+    /// (`zero_masked_rows` nonzero) or `-ln(row_len)`.
+    ///
+    /// # Safety
+    /// As [`sa_softmax_masked`].
+    sa_log_softmax_masked: f32 as f32, "sa_log_softmax_masked", false, true
 }
 
 /// The masked row function on `T` (`log_softmax` where `log`, else
@@ -1636,58 +1606,20 @@ const fn masked_fns<T: crate::Element>(par: bool, log: bool) -> MaskedFns<T> {
     }
 }
 
-/// [`sa_softmax_masked`] on all cores when the library has the `rayon`
-/// feature (whole rows per piece, each with its part of a mask per row: the
-/// one-thread bits), else on the calling thread.
-///
-/// # Safety
-/// As [`sa_softmax_masked`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_softmax_masked_par(
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-    row_len: usize,
-    scale: f32,
-    mask: *const f32,
-    mask_len: usize,
-    zero_masked_rows: i32,
-) -> i32 {
-    let io = (x, y, n, row_len);
-    // SAFETY: this function's contract is `masked_c`'s.
-    unsafe {
-        masked_c(
-            masked_fns(true, false),
-            io,
-            (scale, mask, mask_len),
-            zero_masked_rows,
-        )
-    }
+masked_row_c_function! {
+    /// [`sa_softmax_masked`] on all cores when the library has the `rayon`
+    /// feature (whole rows per piece, each with its part of a mask per row: the
+    /// one-thread bits), else on the calling thread.
+    ///
+    /// # Safety
+    /// As [`sa_softmax_masked`].
+    sa_softmax_masked_par: f32 as f32, "sa_softmax_masked_par", true, false
 }
 
-/// [`sa_log_softmax_masked`] on all cores, as [`sa_softmax_masked_par`].
-///
-/// # Safety
-/// As [`sa_softmax_masked`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_log_softmax_masked_par(
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-    row_len: usize,
-    scale: f32,
-    mask: *const f32,
-    mask_len: usize,
-    zero_masked_rows: i32,
-) -> i32 {
-    let io = (x, y, n, row_len);
-    // SAFETY: this function's contract is `masked_c`'s.
-    unsafe {
-        masked_c(
-            masked_fns(true, true),
-            io,
-            (scale, mask, mask_len),
-            zero_masked_rows,
-        )
-    }
+masked_row_c_function! {
+    /// [`sa_log_softmax_masked`] on all cores, as [`sa_softmax_masked_par`].
+    ///
+    /// # Safety
+    /// As [`sa_softmax_masked`].
+    sa_log_softmax_masked_par: f32 as f32, "sa_log_softmax_masked_par", true, true
 }
