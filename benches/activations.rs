@@ -28,7 +28,7 @@ mod catalog;
 #[path = "../cli/src/peer.rs"]
 mod peer;
 
-use peer::{path_for, rten};
+use peer::{RtenPath, path_for, rten};
 
 use catalog::{
     frelu_condition, functions, inputs, naive, naive_frelu, naive_prelu, naive_softmax,
@@ -125,7 +125,6 @@ fn bench_paired(c: &mut Criterion) {
 /// `softmax` and `log_softmax` over 1 Mi elements in rows of 128, 4096 and
 /// 32768, next to rten-vecmath (once per row) and the naive loop.
 fn bench_softmax(c: &mut Criterion) {
-    use rten_simd::SimdOp;
     const TOTAL: usize = 1 << 20;
     let x = inputs(TOTAL);
     let mut y = vec![0f32; TOTAL];
@@ -182,15 +181,7 @@ fn bench_softmax(c: &mut Criterion) {
                 });
             }
             g.bench_function("rten-vecmath", |b| {
-                b.iter(|| {
-                    for (xs, ys) in black_box(&x).chunks(row).zip(uninit.chunks_mut(row)) {
-                        if log {
-                            black_box(rten_vecmath::LogSoftmax::new(xs, ys).dispatch());
-                        } else {
-                            black_box(rten_vecmath::Softmax::new(xs, ys).dispatch());
-                        }
-                    }
-                })
+                b.iter(|| peer::rten_rows(log, row, RtenPath::Dispatch, black_box(&x), &mut uninit))
             });
             g.bench_function("naive-std-loop", |b| {
                 b.iter(|| naive_softmax(black_box(&x), black_box(&mut y), row, log))

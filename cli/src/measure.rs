@@ -57,18 +57,27 @@ pub fn typed_throughput<T: Element>(target: Target, isa: Isa, x: &[T], y: &mut [
 }
 
 /// Gelem/s of rten-vecmath's version of `target` over `x` on its path for
-/// our path `isa`, where it has both.
+/// our path `isa`, where it has both (the row functions on the rows
+/// [`Target::run`] takes).
 pub fn peer_throughput(target: Target, isa: Isa, x: &[f32]) -> Option<f64> {
-    let Target::Elementwise(f) = target else {
-        return None;
-    };
     let path = crate::peer::path_for(isa)?;
     let mut y = vec![std::mem::MaybeUninit::<f32>::uninit(); x.len()];
-    if !crate::peer::rten(f, path, x, &mut y) {
-        return None;
-    }
+    let log = match target {
+        Target::Elementwise(f) => {
+            if !crate::peer::rten(f, path, x, &mut y) {
+                return None;
+            }
+            return Some(rate(x.len(), || {
+                crate::peer::rten(f, path, black_box(x), black_box(&mut y));
+            }));
+        }
+        Target::Softmax => false,
+        Target::LogSoftmax => true,
+        _ => return None,
+    };
+    let row_len = crate::target::row_len(x.len());
     Some(rate(x.len(), || {
-        crate::peer::rten(f, path, black_box(x), black_box(&mut y));
+        crate::peer::rten_rows(log, row_len, path, black_box(x), black_box(&mut y));
     }))
 }
 

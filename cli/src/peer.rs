@@ -3,7 +3,7 @@
 //! public ISA type (its dispatch picks AVX-512 wherever the CPU has it).
 //! Shared by the command and the benchmarks.
 
-use rten_simd::SimdUnaryOp;
+use rten_simd::{SimdOp, SimdUnaryOp};
 use simd_activations::{Activation, Isa};
 use std::hint::black_box;
 use std::mem::MaybeUninit;
@@ -44,14 +44,37 @@ pub fn rten(f: Activation, path: RtenPath, x: &[f32], y: &mut [MaybeUninit<f32>]
     true
 }
 
+/// rten-vecmath's softmax (its log-softmax where `log`) over each row of
+/// `row_len` elements of `x` into `y`, on `path`.
+pub fn rten_rows(log: bool, row_len: usize, path: RtenPath, x: &[f32], y: &mut [MaybeUninit<f32>]) {
+    use rten_vecmath as rv;
+    for (x, y) in x.chunks(row_len).zip(y.chunks_mut(row_len)) {
+        if log {
+            black_box(rten_eval(rv::LogSoftmax::new(x, y), path));
+        } else {
+            black_box(rten_eval(rv::Softmax::new(x, y), path));
+        }
+    }
+}
+
 /// `op` over `x` into `y` on `path`.
 fn rten_map<Op: SimdUnaryOp<f32>>(op: Op, path: RtenPath, x: &[f32], y: &mut [MaybeUninit<f32>]) {
-    match path {
-        RtenPath::Dispatch => drop(black_box(op.map(x, y))),
-        #[cfg(target_arch = "x86_64")]
+    #[cfg(target_arch = "x86_64")]
+    if let RtenPath::Avx2(isa) = path {
         // SAFETY: an `Avx2Isa` exists only where AVX2, FMA and F16C are
-        // available, the features `rten_avx2::map` is compiled with.
-        RtenPath::Avx2(isa) => unsafe { rten_avx2::map(isa, &op, x, y) },
+        // available, the features `rten_avx2::eval` is compiled with.
+        return unsafe { rten_avx2::eval(isa, rten_avx2::Map { op: &op, x, y }) };
+    }
+    black_box(op.map(x, y));
+}
+
+/// The operation `op` on `path`.
+fn rten_eval<Op: SimdOp>(op: Op, path: RtenPath) -> Op::Output {
+    match path {
+        RtenPath::Dispatch => op.dispatch(),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `rten_map`.
+        RtenPath::Avx2(isa) => unsafe { rten_avx2::eval(isa, op) },
     }
 }
 
@@ -66,10 +89,10 @@ mod rten_avx2 {
 
     /// The map of one unary operation, as an operation rten-simd evaluates
     /// on a given ISA.
-    struct Map<'a, 'b, Op> {
-        op: &'a Op,
-        x: &'a [f32],
-        y: &'b mut [MaybeUninit<f32>],
+    pub(super) struct Map<'a, 'b, Op> {
+        pub(super) op: &'a Op,
+        pub(super) x: &'a [f32],
+        pub(super) y: &'b mut [MaybeUninit<f32>],
     }
 
     impl<Op: SimdUnaryOp<f32>> SimdOp for Map<'_, '_, Op> {
@@ -88,18 +111,14 @@ mod rten_avx2 {
         }
     }
 
-    /// `op` over `x` into `y` with AVX2 instructions.
+    /// `op` with AVX2 instructions (rten-simd's operations inline into
+    /// this function, as into its own dispatch's).
     ///
     /// # Safety
     /// The CPU must support AVX2, FMA and F16C (an `Avx2Isa` proves it).
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub(super) unsafe fn map<Op: SimdUnaryOp<f32>>(
-        isa: Avx2Isa,
-        op: &Op,
-        x: &[f32],
-        y: &mut [MaybeUninit<f32>],
-    ) {
-        Map { op, x, y }.eval(isa)
+    pub(super) unsafe fn eval<Op: SimdOp>(isa: Avx2Isa, op: Op) -> Op::Output {
+        op.eval(isa)
     }
 }
 

@@ -146,7 +146,7 @@ impl Target {
 }
 
 /// The row length for `n` elements: [`ROW_LEN`], or `n` below it.
-fn row_len(n: usize) -> usize {
+pub fn row_len(n: usize) -> usize {
     n.clamp(1, ROW_LEN)
 }
 
