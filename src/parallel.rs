@@ -25,7 +25,7 @@
 
 use crate::dispatch::check_lengths;
 use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
-use crate::rows::{masked_check, masked_on};
+use crate::rows::{apply, masked_check};
 use crate::{Activation, Element, Error, GatedUnit, Isa, Mask, MaskOptions};
 use rayon::prelude::*;
 use std::any::Any;
@@ -460,7 +460,7 @@ fn masked_par<L: Flavor + Sync, T: Element>(
     }
     let isa = Isa::try_best()?;
     let Some(piece) = row_piece(y.len(), row_len, PARALLEL_MIN) else {
-        return masked_on(name, flavor, || Ok(isa), (x, y, row_len), options);
+        return apply(name, flavor, || Ok(isa), (x, y, row_len), options);
     };
     masked_check(name, y.len(), row_len, options)?;
     let (scale, mask, masked_rows) = options;
@@ -471,7 +471,7 @@ fn masked_par<L: Flavor + Sync, T: Element>(
             shared => shared,
         };
         let x = x.map(|x| &x[range]);
-        masked_on(
+        apply(
             name,
             flavor,
             || Ok(isa),

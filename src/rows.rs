@@ -49,67 +49,183 @@ unsafe fn run_rows<L: Flavor, T: Element>(
     Ok(())
 }
 
-/// Runs `flavor` from `x` into `y`: the length check, then the path `path`
-/// gives (the best, or the one asked for, checked), then the rest.
-fn apply<L: Flavor, T: Element>(
-    name: &'static str,
-    flavor: L,
-    path: impl FnOnce() -> Result<Isa, Error>,
-    x: &[T],
-    y: &mut [T],
-    row_len: usize,
-) -> Result<(), Error> {
-    check_lengths(name, x.len(), y.len());
-    let isa = path()?;
-    // SAFETY: `isa` is available (`path` checks it); `x` and `y` hold
-    // `x.len()` elements and are distinct borrows.
-    unsafe {
-        run_rows(
-            name,
-            flavor,
-            isa,
-            (x.as_ptr(), y.as_mut_ptr(), x.len()),
-            row_len,
-        )
+/// What the forms of a row function take besides the rows: nothing (`()`)
+/// for the plain functions, [`MaskOptions`] for the masked ones.
+pub(crate) trait RowOptions<T: Element>: Copy {
+    /// Runs `flavor` over the rows of the `len` elements at `src` into
+    /// `dst` on the available path `isa`: the checks of the shape and of
+    /// these options, then the rows.
+    ///
+    /// # Safety
+    /// As [`run_rows`]; a mask is a borrow that does not overlap `dst`.
+    unsafe fn run<L: Flavor>(
+        self,
+        name: &'static str,
+        flavor: L,
+        isa: Isa,
+        ptrs: (*const T, *mut T, usize),
+        row_len: usize,
+    ) -> Result<(), Error>;
+}
+
+impl<T: Element> RowOptions<T> for () {
+    unsafe fn run<L: Flavor>(
+        self,
+        name: &'static str,
+        flavor: L,
+        isa: Isa,
+        ptrs: (*const T, *mut T, usize),
+        row_len: usize,
+    ) -> Result<(), Error> {
+        // SAFETY: the caller's contract is `run_rows`'s.
+        unsafe { run_rows(name, flavor, isa, ptrs, row_len) }
     }
 }
 
-/// Runs `flavor` in place over `x`, on the path `path` gives.
-fn inplace<L: Flavor, T: Element>(
+impl<T: Element> RowOptions<T> for MaskOptions<'_, T> {
+    unsafe fn run<L: Flavor>(
+        self,
+        name: &'static str,
+        flavor: L,
+        isa: Isa,
+        ptrs: (*const T, *mut T, usize),
+        row_len: usize,
+    ) -> Result<(), Error> {
+        // SAFETY: the caller's contract is `masked_raw`'s.
+        unsafe { masked_raw(name, flavor, isa, ptrs, row_len, self) }
+    }
+}
+
+/// Runs `flavor` from `x` into `y` (in place where `x` is `None`): the
+/// length check, then the path `path` gives (the best, or the one asked
+/// for, checked), then the rest.
+pub(crate) fn apply<L: Flavor, T: Element, O: RowOptions<T>>(
     name: &'static str,
     flavor: L,
     path: impl FnOnce() -> Result<Isa, Error>,
-    x: &mut [T],
-    row_len: usize,
+    (x, y, row_len): (Option<&[T]>, &mut [T], usize),
+    options: O,
 ) -> Result<(), Error> {
+    if let Some(x) = x {
+        check_lengths(name, x.len(), y.len());
+    }
     let isa = path()?;
-    let p = x.as_mut_ptr();
-    // SAFETY: `isa` is available (`path` checks it); `x` is exclusively
-    // borrowed and holds `x.len()` elements; the row driver supports
-    // input == output.
-    unsafe { run_rows(name, flavor, isa, (p, p, x.len()), row_len) }
+    let dst = y.as_mut_ptr();
+    let src = x.map_or(dst.cast_const(), <[T]>::as_ptr);
+    // SAFETY: `isa` is available (`path` checks it); `src` and `dst` hold
+    // `y.len()` elements (`x`'s checked above), the same pointer from the
+    // exclusive borrow of the in-place forms or distinct borrows (the row
+    // driver supports input == output), and a mask, a shared borrow,
+    // cannot overlap `y`.
+    unsafe { options.run(name, flavor, isa, (src, dst, y.len()), row_len) }
 }
 
 /// Runs `flavor` from `x` into the uninitialized `y`, as [`apply`];
 /// returns `y`, initialized.
-fn uninit<'a, L: Flavor, T: Element>(
+fn uninit<'a, L: Flavor, T: Element, O: RowOptions<T>>(
     name: &'static str,
     flavor: L,
     path: impl FnOnce() -> Result<Isa, Error>,
-    x: &[T],
-    y: &'a mut [MaybeUninit<T>],
-    row_len: usize,
+    (x, y, row_len): (&[T], &'a mut [MaybeUninit<T>], usize),
+    options: O,
 ) -> Result<&'a mut [T], Error> {
     check_lengths(name, x.len(), y.len());
     let isa = path()?;
     let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
     // SAFETY: `isa` is available (`path` checks it); `x` and `y` are
-    // distinct borrows of `n` elements; the driver writes every element of
-    // `y` before it reads it.
-    unsafe { run_rows(name, flavor, isa, (x.as_ptr(), out, n), row_len)? };
+    // distinct borrows of `n` elements and a mask a shared one; the driver
+    // writes every element of `y` before it reads it.
+    unsafe { options.run(name, flavor, isa, (x.as_ptr(), out, n), row_len)? };
     // SAFETY: all `n` elements of `y` were written (the driver writes every
     // output element of every row), and `y` is exclusively borrowed for `'a`.
     Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
+}
+
+/// Declares the forms of the row function `$plain` (declared by hand,
+/// with the docs the forms refer to) besides itself: in place, on a named
+/// path, in place on a named path, into an uninitialized output, and that
+/// on a named path. The masked functions name their trailing parameter of
+/// options, `$options: $ty`.
+macro_rules! row_forms {
+    (
+        $name:literal, $flavor:ident, $plain:ident $(($options:ident: $ty:ty))? =>
+        $inplace:ident, $on:ident, $inplace_on:ident, $uninit:ident, $uninit_on:ident
+    ) => {
+        #[doc = concat!("[`", stringify!($plain), "`] in place, on the one buffer `x`: the same bits.")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", stringify!($plain), "`]; nothing is written then.")]
+        pub fn $inplace<T: Element>(x: &mut [T], row_len: usize $(, $options: $ty)?) -> Result<(), Error> {
+            apply($name, $flavor, Isa::try_best, (None, x, row_len), ($($options)?))
+        }
+
+        #[doc = concat!("[`", stringify!($plain), "`] on exactly the path `isa`.")]
+        ///
+        /// # Errors
+        /// [`Error::UnavailableIsa`] if this CPU lacks `isa`; otherwise as
+        #[doc = concat!("[`", stringify!($plain), "`]. Nothing is written on error.")]
+        ///
+        /// # Panics
+        /// If `x.len() != y.len()` (the message gives both lengths), before
+        /// any other check.
+        pub fn $on<T: Element>(
+            isa: Isa,
+            x: &[T],
+            y: &mut [T],
+            row_len: usize,
+            $($options: $ty,)?
+        ) -> Result<(), Error> {
+            apply($name, $flavor, || isa.check(), (Some(x), y, row_len), ($($options)?))
+        }
+
+        #[doc = concat!("[`", stringify!($inplace), "`] on exactly the path `isa`.")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", stringify!($on), "`].")]
+        pub fn $inplace_on<T: Element>(
+            isa: Isa,
+            x: &mut [T],
+            row_len: usize,
+            $($options: $ty,)?
+        ) -> Result<(), Error> {
+            apply($name, $flavor, || isa.check(), (None, x, row_len), ($($options)?))
+        }
+
+        #[doc = concat!("[`", stringify!($plain), "`] into an uninitialized `y` (fresh memory, or a `Vec`'s spare capacity): the same bits, bound and special rows. `y` is only written, never read before it is written, and is returned initialized. `x` and `y` are distinct borrows; for one buffer in and out use [`", stringify!($inplace), "`].")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", stringify!($plain), "`]; nothing is written then.")]
+        ///
+        /// # Panics
+        /// If `x.len() != y.len()` (the message gives both lengths), before
+        /// any other check.
+        pub fn $uninit<'a, T: Element>(
+            x: &[T],
+            y: &'a mut [MaybeUninit<T>],
+            row_len: usize,
+            $($options: $ty,)?
+        ) -> Result<&'a mut [T], Error> {
+            uninit($name, $flavor, Isa::try_best, (x, y, row_len), ($($options)?))
+        }
+
+        #[doc = concat!("[`", stringify!($uninit), "`] on exactly the path `isa`.")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", stringify!($on), "`]; nothing is written then.")]
+        ///
+        /// # Panics
+        /// If `x.len() != y.len()` (the message gives both lengths), before
+        /// any other check.
+        pub fn $uninit_on<'a, T: Element>(
+            isa: Isa,
+            x: &[T],
+            y: &'a mut [MaybeUninit<T>],
+            row_len: usize,
+            $($options: $ty,)?
+        ) -> Result<&'a mut [T], Error> {
+            uninit($name, $flavor, || isa.check(), (x, y, row_len), ($($options)?))
+        }
+    };
 }
 
 /// `y = softmax(x)` over each row of `row_len` consecutive elements:
@@ -149,74 +265,11 @@ fn uninit<'a, L: Flavor, T: Element>(
 /// If `x.len() != y.len()` (the message gives both lengths), before
 /// any other check.
 pub fn softmax<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    apply("softmax", Softmax, Isa::try_best, x, y, row_len)
+    apply("softmax", Softmax, Isa::try_best, (Some(x), y, row_len), ())
 }
 
-/// [`softmax`] in place.
-///
-/// # Errors
-/// As [`softmax`].
-/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
-/// (see [`Isa::set_limit`]); nothing is written then.
-pub fn softmax_inplace<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
-    inplace("softmax", Softmax, Isa::try_best, x, row_len)
-}
-
-/// [`softmax`] on exactly the path `isa`.
-///
-/// # Errors
-/// [`Error::UnavailableIsa`] if this CPU lacks `isa`; otherwise as
-/// [`softmax`].
-///
-/// # Panics
-/// If `x.len() != y.len()`; the message gives both lengths.
-pub fn softmax_on<T: Element>(isa: Isa, x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    apply("softmax", Softmax, || isa.check(), x, y, row_len)
-}
-
-/// [`softmax_inplace`] on exactly the path `isa`.
-///
-/// # Errors
-/// As [`softmax_on`].
-pub fn softmax_inplace_on<T: Element>(isa: Isa, x: &mut [T], row_len: usize) -> Result<(), Error> {
-    inplace("softmax", Softmax, || isa.check(), x, row_len)
-}
-
-/// [`softmax`] into an uninitialized `y` (fresh memory, or a `Vec`'s spare
-/// capacity): the same bits, bound and special rows. `y` is only written,
-/// never read before it is written, and is returned initialized. `x` and
-/// `y` are distinct borrows; for one buffer in and out use
-/// [`softmax_inplace`].
-///
-/// # Errors
-/// As [`softmax`]; nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), before
-/// any other check.
-pub fn softmax_uninit<'a, T: Element>(
-    x: &[T],
-    y: &'a mut [MaybeUninit<T>],
-    row_len: usize,
-) -> Result<&'a mut [T], Error> {
-    uninit("softmax", Softmax, Isa::try_best, x, y, row_len)
-}
-
-/// [`softmax_uninit`] on exactly the path `isa`.
-///
-/// # Errors
-/// As [`softmax_on`]; nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()`; the message gives both lengths.
-pub fn softmax_uninit_on<'a, T: Element>(
-    isa: Isa,
-    x: &[T],
-    y: &'a mut [MaybeUninit<T>],
-    row_len: usize,
-) -> Result<&'a mut [T], Error> {
-    uninit("softmax", Softmax, || isa.check(), x, y, row_len)
-}
+row_forms!("softmax", Softmax, softmax =>
+    softmax_inplace, softmax_on, softmax_inplace_on, softmax_uninit, softmax_uninit_on);
 
 /// `y = log_softmax(x)` over each row of `row_len` consecutive elements:
 /// `y_i = (x_i - m) - ln(sum_j e^(x_j - m))` (PyTorch's
@@ -247,79 +300,18 @@ pub fn softmax_uninit_on<'a, T: Element>(
 /// If `x.len() != y.len()` (the message gives both lengths), before
 /// any other check.
 pub fn log_softmax<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    apply("log_softmax", LogSoftmax, Isa::try_best, x, y, row_len)
+    apply(
+        "log_softmax",
+        LogSoftmax,
+        Isa::try_best,
+        (Some(x), y, row_len),
+        (),
+    )
 }
 
-/// [`log_softmax`] in place.
-///
-/// # Errors
-/// As [`log_softmax`].
-/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
-/// (see [`Isa::set_limit`]); nothing is written then.
-pub fn log_softmax_inplace<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
-    inplace("log_softmax", LogSoftmax, Isa::try_best, x, row_len)
-}
-
-/// [`log_softmax`] on exactly the path `isa`.
-///
-/// # Errors
-/// [`Error::UnavailableIsa`] if this CPU lacks `isa`; otherwise as
-/// [`log_softmax`].
-///
-/// # Panics
-/// If `x.len() != y.len()`; the message gives both lengths.
-pub fn log_softmax_on<T: Element>(
-    isa: Isa,
-    x: &[T],
-    y: &mut [T],
-    row_len: usize,
-) -> Result<(), Error> {
-    apply("log_softmax", LogSoftmax, || isa.check(), x, y, row_len)
-}
-
-/// [`log_softmax_inplace`] on exactly the path `isa`.
-///
-/// # Errors
-/// As [`log_softmax_on`].
-pub fn log_softmax_inplace_on<T: Element>(
-    isa: Isa,
-    x: &mut [T],
-    row_len: usize,
-) -> Result<(), Error> {
-    inplace("log_softmax", LogSoftmax, || isa.check(), x, row_len)
-}
-
-/// [`log_softmax`] into an uninitialized `y`, as [`softmax_uninit`].
-///
-/// # Errors
-/// As [`log_softmax`]; nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), before
-/// any other check.
-pub fn log_softmax_uninit<'a, T: Element>(
-    x: &[T],
-    y: &'a mut [MaybeUninit<T>],
-    row_len: usize,
-) -> Result<&'a mut [T], Error> {
-    uninit("log_softmax", LogSoftmax, Isa::try_best, x, y, row_len)
-}
-
-/// [`log_softmax_uninit`] on exactly the path `isa`.
-///
-/// # Errors
-/// As [`log_softmax_on`]; nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()`; the message gives both lengths.
-pub fn log_softmax_uninit_on<'a, T: Element>(
-    isa: Isa,
-    x: &[T],
-    y: &'a mut [MaybeUninit<T>],
-    row_len: usize,
-) -> Result<&'a mut [T], Error> {
-    uninit("log_softmax", LogSoftmax, || isa.check(), x, y, row_len)
-}
+row_forms!("log_softmax", LogSoftmax, log_softmax =>
+    log_softmax_inplace, log_softmax_on, log_softmax_inplace_on, log_softmax_uninit,
+    log_softmax_uninit_on);
 
 /// An additive mask for [`softmax_masked`]: none, one row broadcast over
 /// every row, or one value per element, of the rows' element type (`f32`
@@ -371,10 +363,9 @@ pub fn softmax_masked<T: Element>(
     x: &[T],
     y: &mut [T],
     row_len: usize,
-    (scale, mask, masked_rows): (f32, Mask<'_, T>, MaskedRows),
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
-    let options = (scale, mask, masked_rows);
-    masked_on(
+    apply(
         "softmax",
         Softmax,
         Isa::try_best,
@@ -383,43 +374,9 @@ pub fn softmax_masked<T: Element>(
     )
 }
 
-/// [`softmax_masked`] in place.
-///
-/// # Errors
-/// As [`softmax_masked`].
-pub fn softmax_masked_inplace<T: Element>(
-    x: &mut [T],
-    row_len: usize,
-    (scale, mask, masked_rows): (f32, Mask<'_, T>, MaskedRows),
-) -> Result<(), Error> {
-    let options = (scale, mask, masked_rows);
-    masked_on(
-        "softmax",
-        Softmax,
-        Isa::try_best,
-        (None, x, row_len),
-        options,
-    )
-}
-
-/// [`log_softmax_masked`] in place.
-///
-/// # Errors
-/// As [`softmax_masked`].
-pub fn log_softmax_masked_inplace<T: Element>(
-    x: &mut [T],
-    row_len: usize,
-    (scale, mask, masked_rows): (f32, Mask<'_, T>, MaskedRows),
-) -> Result<(), Error> {
-    let options = (scale, mask, masked_rows);
-    masked_on(
-        "log_softmax",
-        LogSoftmax,
-        Isa::try_best,
-        (None, x, row_len),
-        options,
-    )
-}
+row_forms!("softmax", Softmax, softmax_masked (options: MaskOptions<'_, T>) =>
+    softmax_masked_inplace, softmax_masked_on, softmax_masked_inplace_on,
+    softmax_masked_uninit, softmax_masked_uninit_on);
 
 /// [`log_softmax`] of `scale * x + mask`, as [`softmax_masked`]; a row hidden
 /// entirely gives `-ln(row_len)` ([`MaskedRows::Uniform`]) or `-inf`
@@ -435,10 +392,9 @@ pub fn log_softmax_masked<T: Element>(
     x: &[T],
     y: &mut [T],
     row_len: usize,
-    (scale, mask, masked_rows): (f32, Mask<'_, T>, MaskedRows),
+    options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
-    let options = (scale, mask, masked_rows);
-    masked_on(
+    apply(
         "log_softmax",
         LogSoftmax,
         Isa::try_best,
@@ -446,6 +402,10 @@ pub fn log_softmax_masked<T: Element>(
         options,
     )
 }
+
+row_forms!("log_softmax", LogSoftmax, log_softmax_masked (options: MaskOptions<'_, T>) =>
+    log_softmax_masked_inplace, log_softmax_masked_on, log_softmax_masked_inplace_on,
+    log_softmax_masked_uninit, log_softmax_masked_uninit_on);
 
 /// The options of the masked forms: the scale, the mask and the rule for
 /// rows hidden entirely.
@@ -526,178 +486,4 @@ unsafe fn masked_raw<L: Flavor, T: Element>(
         )
     };
     Ok(())
-}
-
-/// The masked forms from `x` into `y` (in place where `x` is `None`): the
-/// length check, then the path `path` gives, then the rest.
-pub(crate) fn masked_on<L: Flavor, T: Element>(
-    name: &'static str,
-    flavor: L,
-    path: impl FnOnce() -> Result<Isa, Error>,
-    (x, y, row_len): (Option<&[T]>, &mut [T], usize),
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    if let Some(x) = x {
-        check_lengths(name, x.len(), y.len());
-    }
-    let isa = path()?;
-    let dst = y.as_mut_ptr();
-    let src = x.map_or(dst.cast_const(), <[T]>::as_ptr);
-    // SAFETY: `isa` is available (`path` checks it); `src` and `dst` hold
-    // `y.len()` elements (`x`'s checked above), the same pointer from
-    // the exclusive borrow of the in-place forms or distinct borrows, and
-    // the mask, a shared borrow, cannot overlap `y`.
-    unsafe { masked_raw(name, flavor, isa, (src, dst, y.len()), row_len, options) }
-}
-
-/// The masked forms from `x` into the uninitialized `y`, the length check
-/// first, then the path `path` gives, then the rest; returns
-/// `y`, initialized.
-fn masked_uninit<'a, L: Flavor, T: Element>(
-    name: &'static str,
-    flavor: L,
-    path: impl FnOnce() -> Result<Isa, Error>,
-    (x, y, row_len): (&[T], &'a mut [MaybeUninit<T>], usize),
-    options: MaskOptions<'_, T>,
-) -> Result<&'a mut [T], Error> {
-    check_lengths(name, x.len(), y.len());
-    let isa = path()?;
-    let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
-    // SAFETY: `isa` is available (`path` checks it); `x` and `y` are distinct borrows of `n`
-    // elements and the mask a shared one; the driver writes every element
-    // of `y` before it reads it.
-    unsafe { masked_raw(name, flavor, isa, (x.as_ptr(), out, n), row_len, options)? };
-    // SAFETY: all `n` elements of `y` were written, and `y` is exclusively
-    // borrowed for `'a`.
-    Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
-}
-
-/// [`softmax_masked`] on exactly the path `isa`.
-///
-/// # Errors
-/// [`Error::UnavailableIsa`] if this CPU lacks `isa`; otherwise as
-/// [`softmax_masked`].
-///
-/// # Panics
-/// If `x.len() != y.len()`; the message gives both lengths.
-pub fn softmax_masked_on<T: Element>(
-    isa: Isa,
-    x: &[T],
-    y: &mut [T],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    masked_on(
-        "softmax",
-        Softmax,
-        || isa.check(),
-        (Some(x), y, row_len),
-        options,
-    )
-}
-
-/// [`softmax_masked_inplace`] on exactly the path `isa`.
-///
-/// # Errors
-/// As [`softmax_masked_on`].
-pub fn softmax_masked_inplace_on<T: Element>(
-    isa: Isa,
-    x: &mut [T],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    masked_on(
-        "softmax",
-        Softmax,
-        || isa.check(),
-        (None, x, row_len),
-        options,
-    )
-}
-
-/// [`log_softmax_masked`] on exactly the path `isa`.
-///
-/// # Errors
-/// As [`softmax_masked_on`].
-///
-/// # Panics
-/// If `x.len() != y.len()`; the message gives both lengths.
-pub fn log_softmax_masked_on<T: Element>(
-    isa: Isa,
-    x: &[T],
-    y: &mut [T],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    let path = || isa.check();
-    masked_on(
-        "log_softmax",
-        LogSoftmax,
-        path,
-        (Some(x), y, row_len),
-        options,
-    )
-}
-
-/// [`log_softmax_masked_inplace`] on exactly the path `isa`.
-///
-/// # Errors
-/// As [`softmax_masked_on`].
-pub fn log_softmax_masked_inplace_on<T: Element>(
-    isa: Isa,
-    x: &mut [T],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    masked_on(
-        "log_softmax",
-        LogSoftmax,
-        || isa.check(),
-        (None, x, row_len),
-        options,
-    )
-}
-
-/// [`softmax_masked`] into `y`, which may be uninitialized: every element is
-/// written, none is read; returns `y` as initialized. The bits are
-/// [`softmax_masked`]'s. `x` and `y` are distinct borrows here; for the same
-/// buffer in and out, use [`softmax_masked_inplace`].
-///
-/// # Errors
-/// As [`softmax_masked`]; nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), before any
-/// other check.
-pub fn softmax_masked_uninit<'a, T: Element>(
-    x: &[T],
-    y: &'a mut [MaybeUninit<T>],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<&'a mut [T], Error> {
-    masked_uninit("softmax", Softmax, Isa::try_best, (x, y, row_len), options)
-}
-
-/// [`log_softmax_masked`] into `y`, which may be uninitialized, as
-/// [`softmax_masked_uninit`].
-///
-/// # Errors
-/// As [`softmax_masked`]; nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), before any
-/// other check.
-pub fn log_softmax_masked_uninit<'a, T: Element>(
-    x: &[T],
-    y: &'a mut [MaybeUninit<T>],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<&'a mut [T], Error> {
-    masked_uninit(
-        "log_softmax",
-        LogSoftmax,
-        Isa::try_best,
-        (x, y, row_len),
-        options,
-    )
 }
