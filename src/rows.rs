@@ -19,81 +19,65 @@ fn rows(function: &'static str, len: usize, row_len: usize) -> Result<usize, Err
     Ok(len / row_len)
 }
 
+/// The checked shape of a row function's call: the row count, and for the
+/// masked forms the attention input with the mask's stride from row to row.
+type Checked<T> = (usize, Option<(Attention<T>, usize)>);
+
+/// What the forms of a row function take besides the rows: nothing (`()`)
+/// for the plain functions, [`MaskOptions`] for the masked ones.
+pub(crate) trait RowOptions<T: Element>: Copy {
+    /// The checks of the shape and of these options over `len` elements in
+    /// rows of `row_len`, in their order.
+    fn check(self, name: &'static str, len: usize, row_len: usize) -> Result<Checked<T>, Error>;
+}
+
+impl<T: Element> RowOptions<T> for () {
+    fn check(self, name: &'static str, len: usize, row_len: usize) -> Result<Checked<T>, Error> {
+        Ok((rows(name, len, row_len)?, None))
+    }
+}
+
+impl<T: Element> RowOptions<T> for MaskOptions<'_, T> {
+    fn check(self, name: &'static str, len: usize, row_len: usize) -> Result<Checked<T>, Error> {
+        let (n, attention, stride) = masked_check(name, len, row_len, self)?;
+        Ok((n, Some((attention, stride))))
+    }
+}
+
 /// Runs `flavor` over the rows of the `len` elements at `src` into `dst`,
-/// on the available path `isa`.
+/// on the available path `isa`: the checks of the shape and of `options`,
+/// then the rows, whose passes form a masked form's scaled and masked
+/// input as they read the input and the mask (see [`Attention`]), with its
+/// rule for rows hidden entirely.
 ///
 /// # Safety
-/// `isa` is available; `src` is valid for `len` reads and `dst` for `len` writes, the same
-/// pointer (from an exclusive borrow) or not overlapping. The row driver
-/// writes every element of `dst` before it reads it.
+/// `isa` is available; `src` is valid for `len` reads and `dst` for `len`
+/// writes, the same pointer (from an exclusive borrow) or not overlapping;
+/// a mask is a borrow that does not overlap `dst`. The row driver writes
+/// every element of `dst` before it reads it.
 unsafe fn run_rows<L: Flavor, T: Element>(
     name: &'static str,
     _flavor: L,
     isa: Isa,
     (src, dst, len): (*const T, *mut T, usize),
     row_len: usize,
+    options: impl RowOptions<T>,
 ) -> Result<(), Error> {
-    let n = rows(name, len, row_len)?;
-    let ptrs = (src.cast(), dst.cast());
-    // SAFETY: `isa` is available; the ranges are the caller's, of `T`.
+    let (n, attention) = options.check(name, len, row_len)?;
+    // SAFETY: `isa` is available; the ranges are the caller's, of `T`; a
+    // mask holds `row_len` elements (one row) or `len` (one per element,
+    // advancing by `row_len` per row), as `check` made sure.
     unsafe {
         dispatch::rows(
             isa,
             L::LOG,
             element::format::<T>(),
-            ptrs,
+            (src.cast(), dst.cast()),
             [n, row_len],
-            None,
+            attention.map(|(a, stride)| (a.cast(), stride)),
         )
     };
     Ok(())
-}
-
-/// What the forms of a row function take besides the rows: nothing (`()`)
-/// for the plain functions, [`MaskOptions`] for the masked ones.
-pub(crate) trait RowOptions<T: Element>: Copy {
-    /// Runs `flavor` over the rows of the `len` elements at `src` into
-    /// `dst` on the available path `isa`: the checks of the shape and of
-    /// these options, then the rows.
-    ///
-    /// # Safety
-    /// As [`run_rows`]; a mask is a borrow that does not overlap `dst`.
-    unsafe fn run<L: Flavor>(
-        self,
-        name: &'static str,
-        flavor: L,
-        isa: Isa,
-        ptrs: (*const T, *mut T, usize),
-        row_len: usize,
-    ) -> Result<(), Error>;
-}
-
-impl<T: Element> RowOptions<T> for () {
-    unsafe fn run<L: Flavor>(
-        self,
-        name: &'static str,
-        flavor: L,
-        isa: Isa,
-        ptrs: (*const T, *mut T, usize),
-        row_len: usize,
-    ) -> Result<(), Error> {
-        // SAFETY: the caller's contract is `run_rows`'s.
-        unsafe { run_rows(name, flavor, isa, ptrs, row_len) }
-    }
-}
-
-impl<T: Element> RowOptions<T> for MaskOptions<'_, T> {
-    unsafe fn run<L: Flavor>(
-        self,
-        name: &'static str,
-        flavor: L,
-        isa: Isa,
-        ptrs: (*const T, *mut T, usize),
-        row_len: usize,
-    ) -> Result<(), Error> {
-        // SAFETY: the caller's contract is `masked_raw`'s.
-        unsafe { masked_raw(name, flavor, isa, ptrs, row_len, self) }
-    }
 }
 
 /// Runs `flavor` from `x` into `y` (in place where `x` is `None`): the
@@ -117,7 +101,7 @@ pub(crate) fn apply<L: Flavor, T: Element, O: RowOptions<T>>(
     // exclusive borrow of the in-place forms or distinct borrows (the row
     // driver supports input == output), and a mask, a shared borrow,
     // cannot overlap `y`.
-    unsafe { options.run(name, flavor, isa, (src, dst, y.len()), row_len) }
+    unsafe { run_rows(name, flavor, isa, (src, dst, y.len()), row_len, options) }
 }
 
 /// Runs `flavor` from `x` into the uninitialized `y`, as [`apply`];
@@ -135,7 +119,7 @@ fn uninit<'a, L: Flavor, T: Element, O: RowOptions<T>>(
     // SAFETY: `isa` is available (`path` checks it); `x` and `y` are
     // distinct borrows of `n` elements and a mask a shared one; the driver
     // writes every element of `y` before it reads it.
-    unsafe { options.run(name, flavor, isa, (x.as_ptr(), out, n), row_len)? };
+    unsafe { run_rows(name, flavor, isa, (x.as_ptr(), out, n), row_len, options)? };
     // SAFETY: all `n` elements of `y` were written (the driver writes every
     // output element of every row), and `y` is exclusively borrowed for `'a`.
     Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
@@ -452,38 +436,4 @@ pub(crate) fn masked_check<T: Element>(
         zero_hidden: masked_rows == MaskedRows::Zero,
     };
     Ok((n, attention, stride))
-}
-
-/// The masked forms on the available path `isa`: the checks, then the rows,
-/// whose passes form the scaled and masked input as they read the input
-/// and the mask (see [`Attention`]), with the rule for rows hidden entirely.
-///
-/// # Safety
-/// `isa` is available; `src` is valid for `len` reads and `dst` for `len`
-/// writes, the same pointer (from an exclusive borrow) or not overlapping;
-/// the mask is a borrow that does not overlap `dst`. The row driver writes
-/// every element of `dst` before it reads it.
-unsafe fn masked_raw<L: Flavor, T: Element>(
-    name: &'static str,
-    _flavor: L,
-    isa: Isa,
-    (src, dst, len): (*const T, *mut T, usize),
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    let (n, attention, stride) = masked_check(name, len, row_len, options)?;
-    // SAFETY: the caller's ranges and path; the mask holds `row_len`
-    // elements (one row) or `len` (one per element, advancing by `row_len`
-    // per row), as `masked_check` made sure.
-    unsafe {
-        dispatch::rows(
-            isa,
-            L::LOG,
-            element::format::<T>(),
-            (src.cast(), dst.cast()),
-            [n, row_len],
-            Some((attention.cast(), stride)),
-        )
-    };
-    Ok(())
 }
