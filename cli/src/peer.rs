@@ -59,13 +59,15 @@ pub fn rten_rows(log: bool, row_len: usize, path: RtenPath, x: &[f32], y: &mut [
 
 /// `op` over `x` into `y` on `path`.
 fn rten_map<Op: SimdUnaryOp<f32>>(op: Op, path: RtenPath, x: &[f32], y: &mut [MaybeUninit<f32>]) {
-    #[cfg(target_arch = "x86_64")]
-    if let RtenPath::Avx2(isa) = path {
+    match path {
+        RtenPath::Dispatch => {
+            black_box(op.map(x, y));
+        }
+        #[cfg(target_arch = "x86_64")]
         // SAFETY: an `Avx2Isa` exists only where AVX2, FMA and F16C are
         // available, the features `rten_avx2::eval` is compiled with.
-        return unsafe { rten_avx2::eval(isa, rten_avx2::Map { op: &op, x, y }) };
+        RtenPath::Avx2(isa) => unsafe { rten_avx2::eval(isa, rten_avx2::Map { op: &op, x, y }) },
     }
-    black_box(op.map(x, y));
 }
 
 /// The operation `op` on `path`.
