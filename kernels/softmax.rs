@@ -58,8 +58,10 @@
 //! each result is rounded once to the type as it is stored, so a result is
 //! `from_f32` of the `f32` row's. `softmax` into a 16-bit type keeps the
 //! `e_i` of pass 2 in an `f32` buffer on the stack for rows of up to
-//! [`SCRATCH_LEN`], and past that computes them again in pass 3 from the
-//! input ([`Rescale`]), with the same bits.
+//! [`SCRATCH_LEN`]; past that it keeps those of the first half of the row
+//! as `f32` over the output's bytes (where the output is not the input),
+//! and computes the others again in pass 3 from the input ([`Rescale`]),
+//! with the same bits.
 //!
 //! Max error per entry against the float64 softmax of the whole row: the
 //! stored `e_i` (0.5 ULP of `e_i`, up to 1 ULP of `y_i`) and the last
@@ -531,17 +533,20 @@ fn pairwise<T: Copy>(v: &mut [T; VIRTUAL_LANES], op: impl Fn(T, T) -> T) {
 
 /// Pass 2 over a row: `(sum, count)` with `count` the maxima left out by
 /// `log_softmax`; `softmax` into `f32` stores `e_i` into `y` (the output,
-/// or the stack buffer of [`short_narrow_row`]; into a 16-bit output,
-/// nothing: pass 3 computes them again, see [`row_of`]).
+/// or the stack buffer of [`short_narrow_row`]); into a 16-bit output, the
+/// first `keep` of them as `f32` over `y`'s bytes, and pass 3 computes the
+/// others again (see [`row_of`]).
 ///
 /// # Safety
-/// `src` valid for `n` elements, `y` for `n` writes (the same memory as
-/// the source's input or not overlapping it).
+/// `src` valid for `n` elements, `y` for `n` writes (the same memory as the
+/// source's input or not overlapping it). Into a 16-bit `B`, `keep` is a
+/// multiple of [`VIRTUAL_LANES`] with `2 keep <= n`, and `y` does not
+/// overlap the source's input where `keep > 0`.
 #[inline(always)]
 unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
     s: S,
     src: R,
-    y: *mut B,
+    (y, keep): (*mut B, usize),
     n: usize,
     m: f32,
 ) -> (f64, f64) {
@@ -553,12 +558,14 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
         err: s.splat(0.0),
         count: s.splat(0.0),
     };
-    // `e_i` stored (as `f32`) into `y`: only where `B` is `f32`, so the
-    // stores below through `y` cast to `f32` write `f32` elements.
-    let stores = !L::LOG && element::is_f32::<B>();
+    // `e_i` stored (as `f32`) into `y` for `i < keep`: every `i` where `B`
+    // is `f32`, else the caller's `keep` (a multiple of `VIRTUAL_LANES`
+    // whose floats fit in `y`'s bytes); known at compile time but for the
+    // 16-bit types.
+    let stores_at = |i: usize| !L::LOG && (element::is_f32::<B>() || i < keep);
     let y = y.cast::<f32>();
     // The input's lines to hint, unless it is the output (hinted below).
-    let read_x = !(stores && core::ptr::eq(src.hint().cast::<f32>(), y.cast_const()));
+    let read_x = !(stores_at(0) && core::ptr::eq(src.hint().cast::<f32>(), y.cast_const()));
     let hints = Prefetch::new::<S>();
     // The rows reach pass 2 without NaN or `+inf`, so a vector is hidden
     // exactly when every lane is `-inf`.
@@ -571,6 +578,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
         let mut acc = [fresh; VIRTUAL_LANES];
         let mut i = start;
         while i + VIRTUAL_LANES <= end {
+            let stores = stores_at(i);
             if read_x {
                 hints.ahead(s, src.hint(), i, VIRTUAL_LANES, false);
             }
@@ -609,7 +617,7 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
             unsafe {
                 let valid = (count < lanes).then(|| first_lanes(s, count));
                 let e = exp_accumulate::<S, L>(s, src.read(s, j, count), neg_m, valid, a);
-                if stores {
+                if stores_at(j) {
                     write(s, y, j, count, e);
                 }
             }
@@ -635,8 +643,8 @@ impl Kernel for Scale {
     }
 }
 
-/// Pass 3 of `softmax` into a 16-bit type over a row longer than
-/// [`SCRATCH_LEN`], which has no room for pass 2's `e_i`: each `e_i`
+/// Pass 3 of `softmax` into a 16-bit type over the part of a row longer
+/// than [`SCRATCH_LEN`] whose `e_i` pass 2 did not keep: each `e_i`
 /// computed again from the input (the operations of pass 2's
 /// [`scaled_exp`], so the same bits), then [`Scale`]. One exponential more
 /// per element, and no `f32` buffer. The vectors of only `-inf` that pass
@@ -728,23 +736,27 @@ impl<const MERGED: bool> Kernel for Subtract<MERGED> {
     }
 }
 
-/// `y_i = k(src_i)` over `n` elements, tail included, rounded to `B` (no NaN
-/// rule: the rows that reach pass 3 have none).
+/// `y_i = k(src_i)` for `i` in `start..n`, tail included, rounded to `B`
+/// (no NaN rule: the rows that reach pass 3 have none). Each vector is read
+/// before it is stored, and stores go forward, so `src` may be the `f32`
+/// floats pass 2 kept over `y`'s bytes when `B` is a 16-bit type (the
+/// stores at `2i` bytes trail the reads at `4i`).
 ///
 /// # Safety
 /// `src` valid for `n` elements, `y` for `n` writes (the same memory as the
-/// source's input or not overlapping it).
+/// source's input, the floats kept over it as above, or not overlapping
+/// it); `start` a multiple of `S::LANES`, at most `n`.
 #[inline(always)]
 unsafe fn pass3<S: Simd, K: Kernel, R: Source, B: Element>(
     s: S,
     k: K,
     src: R,
     y: *mut B,
-    n: usize,
+    (start, n): (usize, usize),
 ) {
     let lanes = S::LANES;
     let hints = Prefetch::new::<S>();
-    let mut i = 0;
+    let mut i = start;
     while i + lanes <= n {
         hints.ahead(s, y.cast_const(), i, lanes, true);
         // SAFETY: `i + lanes <= n`.
@@ -847,37 +859,53 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
         unsafe { short_narrow_row::<S, R, B>(s, src, y, n, m) };
         return;
     }
-    // SAFETY: the caller's ranges, passed on.
-    let (sum, count) = unsafe { exp_sum::<S, L, R, B>(s, src, y, n, m) };
+    // A 16-bit output that is not the input has room for the `f32` `e_i`
+    // of the first half of the row (rounded down to whole blocks of
+    // `VIRTUAL_LANES`): pass 3 scales those and computes the rest again.
+    let keep = if core::ptr::eq(src.hint().cast::<u8>(), y.cast::<u8>().cast_const()) {
+        0
+    } else {
+        n / 2 / VIRTUAL_LANES * VIRTUAL_LANES
+    };
+    // SAFETY: the caller's ranges, passed on; `2 keep <= n`, a multiple of
+    // `VIRTUAL_LANES`, and `keep > 0` only where `y` is not the input (so
+    // does not overlap it).
+    let (sum, count) = unsafe { exp_sum::<S, L, R, B>(s, src, (y, keep), n, m) };
     if L::LOG {
         let ln = ln1p((count - 1.0) + sum / E_SCALE);
         match Subtract::for_row(m, ln) {
             // SAFETY: the caller's ranges, passed on.
-            Some(k) => unsafe { pass3(s, k, src, y, n) },
+            Some(k) => unsafe { pass3(s, k, src, y, (0, n)) },
             // SAFETY: the caller's ranges, passed on.
-            None => unsafe { pass3(s, Subtract::exact(m, ln), src, y, n) },
+            None => unsafe { pass3(s, Subtract::exact(m, ln), src, y, (0, n)) },
         }
     } else {
         let (r_hi, r_lo) = f32_pair(1.0 / sum);
         let scale = Scale { r_hi, r_lo };
+        let kept = Plain(y.cast::<f32>().cast_const());
         if element::is_f32::<B>() {
             // SAFETY: `y`, valid for `n` reads and writes, in place, holds
             // pass 2's `e_i` (`B` is `f32`).
-            unsafe { pass3(s, scale, Plain(y.cast::<f32>().cast_const()), y, n) };
+            unsafe { pass3(s, scale, kept, y, (0, n)) };
         } else {
+            // SAFETY: pass 2 kept the `keep` floats `e_i` over `y`'s bytes
+            // (`4 keep <= 2 n` bytes), which pass 3 reads ahead of its
+            // stores; `keep` is a multiple of every path's lanes.
+            unsafe { pass3(s, scale, kept, y, (0, keep)) };
             let k = Rescale { neg_m: -m, scale };
             // SAFETY: the caller's ranges, passed on; pass 2 wrote nothing
-            // into `y` (`B` is not `f32`), so where `y` is the input, pass 3
-            // reads it intact (each vector before it stores it).
-            unsafe { pass3(s, k, src, y, n) };
+            // into `y` where it is the input (`keep = 0`), so pass 3 reads
+            // it intact (each vector before it stores it).
+            unsafe { pass3(s, k, src, y, (keep, n)) };
         }
     }
 }
 
 /// The longest row of `softmax` into a 16-bit type whose `e_i` pass 2 keeps
 /// in an `f32` buffer on the stack (16 KiB), for pass 3 to scale, as the
-/// `f32` rows keep them in their output; longer rows compute them again in
-/// pass 3 ([`Rescale`]). The same bits either way.
+/// `f32` rows keep them in their output; longer rows keep half of them
+/// over their output and compute the rest again in pass 3 ([`Rescale`]).
+/// The same bits either way.
 const SCRATCH_LEN: usize = 4096;
 
 /// Passes 2 and 3 of `softmax` over a row of at most [`SCRATCH_LEN`]
@@ -898,11 +926,11 @@ unsafe fn short_narrow_row<S: Simd, R: Source, B: Element>(
     let e = scratch.as_mut_ptr().cast::<f32>();
     // SAFETY: the caller's source range; `scratch` holds `n <= SCRATCH_LEN`
     // floats and overlaps nothing of the caller's.
-    let (sum, _) = unsafe { exp_sum::<S, Softmax, R, f32>(s, src, e, n, m) };
+    let (sum, _) = unsafe { exp_sum::<S, Softmax, R, f32>(s, src, (e, n), n, m) };
     let (r_hi, r_lo) = f32_pair(1.0 / sum);
     // SAFETY: pass 2 wrote all `n` floats of `scratch`; `y` is the
     // caller's, `n` elements, which `scratch` does not overlap.
-    unsafe { pass3(s, Scale { r_hi, r_lo }, Plain(e.cast_const()), y, n) };
+    unsafe { pass3(s, Scale { r_hi, r_lo }, Plain(e.cast_const()), y, (0, n)) };
 }
 
 /// A row with a NaN, a `+inf` or only `-inf` (see the module docs; with
