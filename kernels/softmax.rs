@@ -587,7 +587,9 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
             }
             for (g, a) in acc[..groups].iter_mut().enumerate() {
                 let j = i + g * lanes;
-                // SAFETY: `j + lanes <= i + 16 <= n`.
+                // SAFETY: `j + lanes <= i + 16 <= n`; where `B` is not
+                // `f32`, `stores` holds only for `i + 16 <= keep`, and the
+                // `4 keep <= 2 n` bytes of the `keep` floats lie in `y`'s.
                 unsafe {
                     let z = src.read(s, j, lanes);
                     if hides && !s.any(s.gt(z, neg_inf)) {
@@ -613,7 +615,8 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
             }
             let count = (end - j).min(lanes);
             // SAFETY: `count` elements remain at `j`; partial loads and stores
-            // touch nothing past them.
+            // touch nothing past them. Where `B` is not `f32` nothing is
+            // stored here: `j >= n / 16 * 16 >= keep`.
             unsafe {
                 let valid = (count < lanes).then(|| first_lanes(s, count));
                 let e = exp_accumulate::<S, L>(s, src.read(s, j, count), neg_m, valid, a);
@@ -836,7 +839,9 @@ pub(crate) unsafe fn attention_row<S: Simd, L: Flavor, T: Element>(
 /// # Safety
 /// `src` valid for `n >= 1` elements, `y` for `n` writes (the same memory as
 /// the source's input or not overlapping it). Every pass reads an element of
-/// the source before it writes the element of `y` at the same index.
+/// the source before it writes the element of `y` at the same index; pass 2
+/// of `softmax` into a 16-bit `y` writes floats over other elements' bytes
+/// only where `y` is not the input.
 #[inline(always)]
 unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
     s: S,
@@ -859,10 +864,11 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
         unsafe { short_narrow_row::<S, R, B>(s, src, y, n, m) };
         return;
     }
-    // A 16-bit output that is not the input has room for the `f32` `e_i`
-    // of the first half of the row (rounded down to whole blocks of
-    // `VIRTUAL_LANES`): pass 3 scales those and computes the rest again.
-    let keep = if core::ptr::eq(src.hint().cast::<u8>(), y.cast::<u8>().cast_const()) {
+    // A 16-bit output of `softmax` that is not the input has room for the
+    // `f32` `e_i` of the first half of the row (rounded down to whole blocks
+    // of `VIRTUAL_LANES`): pass 3 scales those and computes the rest again.
+    let in_place = core::ptr::eq(src.hint().cast::<u8>(), y.cast::<u8>().cast_const());
+    let keep = if L::LOG || element::is_f32::<B>() || in_place {
         0
     } else {
         n / 2 / VIRTUAL_LANES * VIRTUAL_LANES
@@ -890,7 +896,9 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
         } else {
             // SAFETY: pass 2 kept the `keep` floats `e_i` over `y`'s bytes
             // (`4 keep <= 2 n` bytes), which pass 3 reads ahead of its
-            // stores; `keep` is a multiple of every path's lanes.
+            // stores; `keep` is a multiple of every path's lanes, so only
+            // full-width loads read them, and those take any alignment
+            // (see [`Simd::load`]), as `y`'s 2 bytes give.
             unsafe { pass3(s, scale, kept, y, (0, keep)) };
             let k = Rescale { neg_m: -m, scale };
             // SAFETY: the caller's ranges, passed on; pass 2 wrote nothing

@@ -453,7 +453,9 @@ fn frelu_and_prelu_on_every_f16_input_are_from_f32_of_the_f32_result() {
 
 /// `softmax` or `log_softmax` (`log`) of rows of `row_len` on `isa`, plain,
 /// in place or into uninitialized memory (`form` 0, 1, 2), with `options`
-/// or without (`None`).
+/// or without (`None`). The outputs of forms 0 and 2 start one element
+/// into a buffer (an address 2 mod 4 for the 16-bit types) whose elements
+/// around them must stay as they were (`+0.0`).
 fn rows_on<T: simd_activations::Element + Default>(
     isa: Isa,
     log: bool,
@@ -463,34 +465,53 @@ fn rows_on<T: simd_activations::Element + Default>(
     options: Option<simd_activations::MaskOptions<'_, T>>,
 ) -> Vec<T> {
     use simd_activations as sa;
-    let mut y = vec![T::default(); x.len()];
+    const GUARD: usize = 40;
+    let len = x.len();
+    let mut y_buffer = vec![T::default(); len + GUARD];
+    let mut u_buffer = vec![core::mem::MaybeUninit::new(T::default()); len + GUARD];
+    let (mut y, u) = (vec![], &mut u_buffer[1..1 + len]);
+    let out = &mut y_buffer[1..1 + len];
     let mut z = x.to_vec();
-    let mut u = vec![core::mem::MaybeUninit::<T>::uninit(); x.len()];
     let r = match (log, form, options) {
-        (false, 0, None) => sa::softmax_on(isa, x, &mut y, row_len),
+        (false, 0, None) => sa::softmax_on(isa, x, out, row_len).map(|()| y = out.to_vec()),
         (false, 1, None) => sa::softmax_inplace_on(isa, &mut z, row_len).map(|()| y = z),
-        (false, _, None) => sa::softmax_uninit_on(isa, x, &mut u, row_len).map(|v| y = v.to_vec()),
-        (true, 0, None) => sa::log_softmax_on(isa, x, &mut y, row_len),
+        (false, _, None) => sa::softmax_uninit_on(isa, x, u, row_len).map(|v| y = v.to_vec()),
+        (true, 0, None) => sa::log_softmax_on(isa, x, out, row_len).map(|()| y = out.to_vec()),
         (true, 1, None) => sa::log_softmax_inplace_on(isa, &mut z, row_len).map(|()| y = z),
-        (true, _, None) => {
-            sa::log_softmax_uninit_on(isa, x, &mut u, row_len).map(|v| y = v.to_vec())
+        (true, _, None) => sa::log_softmax_uninit_on(isa, x, u, row_len).map(|v| y = v.to_vec()),
+        (false, 0, Some(o)) => {
+            sa::softmax_masked_on(isa, x, out, row_len, o).map(|()| y = out.to_vec())
         }
-        (false, 0, Some(o)) => sa::softmax_masked_on(isa, x, &mut y, row_len, o),
         (false, 1, Some(o)) => {
             sa::softmax_masked_inplace_on(isa, &mut z, row_len, o).map(|()| y = z)
         }
         (false, _, Some(o)) => {
-            sa::softmax_masked_uninit_on(isa, x, &mut u, row_len, o).map(|v| y = v.to_vec())
+            sa::softmax_masked_uninit_on(isa, x, u, row_len, o).map(|v| y = v.to_vec())
         }
-        (true, 0, Some(o)) => sa::log_softmax_masked_on(isa, x, &mut y, row_len, o),
+        (true, 0, Some(o)) => {
+            sa::log_softmax_masked_on(isa, x, out, row_len, o).map(|()| y = out.to_vec())
+        }
         (true, 1, Some(o)) => {
             sa::log_softmax_masked_inplace_on(isa, &mut z, row_len, o).map(|()| y = z)
         }
         (true, _, Some(o)) => {
-            sa::log_softmax_masked_uninit_on(isa, x, &mut u, row_len, o).map(|v| y = v.to_vec())
+            sa::log_softmax_masked_uninit_on(isa, x, u, row_len, o).map(|v| y = v.to_vec())
         }
     };
     r.unwrap();
+    // Zero bits, as `T::default()` has (the three types' `+0.0`).
+    let untouched = |v: &[T]| {
+        // SAFETY: `v`'s elements are initialized floats, read as bytes.
+        let bytes = unsafe { core::slice::from_raw_parts(v.as_ptr().cast::<u8>(), size_of_val(v)) };
+        bytes.iter().all(|&b| b == 0)
+    };
+    assert!(untouched(&y_buffer[..1]) && untouched(&y_buffer[1 + len..]));
+    // SAFETY: the buffer was initialized whole, then partly written.
+    let u_buffer: Vec<T> = u_buffer
+        .iter()
+        .map(|e| unsafe { e.assume_init() })
+        .collect();
+    assert!(untouched(&u_buffer[..1]) && untouched(&u_buffer[1 + len..]));
     y
 }
 
@@ -513,7 +534,8 @@ fn row_functions<H: Half>() {
         cases.push((pool[offset..offset + 2 * n].to_vec(), n));
     }
     // Rows longer than softmax's stack buffer, whose last pass computes
-    // `e^(x_i - m)` again: values over [-120, 0], with results down to the
+    // `e^(x_i - m)` again (of the second half of the row out of place, of
+    // all of it in place): values over [-120, 0], with results down to the
     // subnormal range (in `f32`; zero or subnormal in the 16-bit types).
     let wide_range: Vec<H> = (0..2 * 5000u32)
         .map(|i| H::from_f32(-((i as f32 * 2.37) % 120.0)))
@@ -523,11 +545,13 @@ fn row_functions<H: Half>() {
         let row_len = *row_len;
         let wide = widen(x);
         // A mask row with hidden entries, and its second half hidden (whole
-        // vectors of `-inf`, which pass 2 passes over), and one hidden row
+        // vectors of `-inf`, which pass 2 passes over; on rows longer than
+        // the stack buffer, the first quarter too, whose `e_i` softmax keeps
+        // over its output), and one hidden row
         // in the mask per row (where there are two rows or more).
         let mask_row: Vec<H> = (0..row_len)
             .map(|i| {
-                let hidden = i % 3 == 1 || i >= row_len / 2;
+                let hidden = i % 3 == 1 || i >= row_len / 2 || (row_len > 4096 && i < row_len / 4);
                 H::from_f32(if hidden {
                     f32::NEG_INFINITY
                 } else {

@@ -62,23 +62,24 @@ pub fn typed_throughput<T: Element>(target: Target, isa: Isa, x: &[T], y: &mut [
 pub fn peer_throughput(target: Target, isa: Isa, x: &[f32]) -> Option<f64> {
     let path = crate::peer::path_for(isa)?;
     let mut y = vec![std::mem::MaybeUninit::<f32>::uninit(); x.len()];
-    let log = match target {
+    match target {
         Target::Elementwise(f) => {
             if !crate::peer::rten(f, path, x, &mut y) {
                 return None;
             }
-            return Some(rate(x.len(), || {
+            Some(rate(x.len(), || {
                 crate::peer::rten(f, path, black_box(x), black_box(&mut y));
-            }));
+            }))
         }
-        Target::Softmax => false,
-        Target::LogSoftmax => true,
-        _ => return None,
-    };
-    let row_len = crate::target::row_len(x.len());
-    Some(rate(x.len(), || {
-        crate::peer::rten_rows(log, row_len, path, black_box(x), black_box(&mut y));
-    }))
+        Target::Softmax | Target::LogSoftmax => {
+            let log = matches!(target, Target::LogSoftmax);
+            let row_len = crate::target::row_len(x.len());
+            Some(rate(x.len(), || {
+                crate::peer::rten_rows(log, row_len, path, black_box(x), black_box(&mut y));
+            }))
+        }
+        _ => None,
+    }
 }
 
 /// Gelem/s of the naive loop of `target` over `x`.

@@ -181,12 +181,13 @@ pub(crate) trait Simd: Copy {
     /// Every lane set to `v`.
     fn splat(self, v: f32) -> Self::F;
 
-    /// Loads `LANES` values.
+    /// Loads `LANES` values, from any address: no alignment is required
+    /// (`vmovups`, `ld1`, an unaligned read on the scalar path).
     ///
     /// # Safety
     /// `ptr` must be valid for reading `LANES` consecutive `f32`.
     unsafe fn load(self, ptr: *const f32) -> Self::F;
-    /// Stores `LANES` values.
+    /// Stores `LANES` values, to any address, as [`Simd::load`] reads.
     ///
     /// # Safety
     /// `ptr` must be valid for writing `LANES` consecutive `f32`.
