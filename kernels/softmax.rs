@@ -57,11 +57,12 @@
 //! Rows of `bf16` and `f16` are widened as they are read (the mask too) and
 //! each result is rounded once to the type as it is stored, so a result is
 //! `from_f32` of the `f32` row's. `softmax` into a 16-bit type keeps the
-//! `e_i` of pass 2 in an `f32` buffer on the stack for rows of up to
-//! [`SCRATCH_LEN`]; past that it keeps those of the first half of the row
-//! as `f32` over the output's bytes (where the output is not the input),
-//! and computes the others again in pass 3 from the input ([`Rescale`]),
-//! with the same bits.
+//! `e_i` of pass 2 as `f32` over the output's bytes for the first half of
+//! the row (where the output is not the input) and in a buffer of
+//! [`SCRATCH_LEN`] floats on the stack for the next ones (see [`Kept`]),
+//! and computes any others again in pass 3 from the input ([`Rescale`]),
+//! with the same bits: rows of up to 8192 out of place and 4096 in place
+//! compute each exponential once.
 //!
 //! Max error per entry against the float64 softmax of the whole row: the
 //! stored `e_i` (0.5 ULP of `e_i`, up to 1 ULP of `y_i`) and the last
@@ -350,6 +351,47 @@ impl<A: Element> Source for Plain<A> {
     }
 }
 
+/// Floats kept from index `start` of a row on, at `p` (the part of a
+/// row's `e_i` that [`Kept`] puts in the stack buffer).
+#[derive(Clone, Copy)]
+struct Shifted {
+    p: *const f32,
+    start: usize,
+}
+
+impl Source for Shifted {
+    type E = f32;
+    #[inline(always)]
+    unsafe fn read<S: Simd>(self, s: S, i: usize, count: usize) -> S::F {
+        // SAFETY: the caller's range, from `start` on.
+        unsafe { read(s, self.p, i - self.start, count) }
+    }
+    #[inline(always)]
+    fn hint(self) -> *const f32 {
+        self.p
+    }
+    #[inline(always)]
+    fn hides(self) -> bool {
+        false
+    }
+}
+
+/// Where pass 2 of `softmax` keeps the `f32` `e_i` for pass 3: for
+/// `i < split` at `over + i`, for `split <= i < end` at
+/// `scratch + (i - split)`, none past `end`. `f32` rows keep every `e_i`
+/// in their output (`over` is the output, `split = end = n`); a 16-bit
+/// output has room over its `2n` bytes for `split = n/2` of them (rounded
+/// down to a multiple of [`VIRTUAL_LANES`]), where it is not the input
+/// (else `split = 0`), and the [`SCRATCH_LEN`] floats on the stack take
+/// the next ones (`end = min(n, split + SCRATCH_LEN)`).
+#[derive(Clone, Copy)]
+struct Kept {
+    over: *mut f32,
+    split: usize,
+    scratch: *mut f32,
+    end: usize,
+}
+
 /// The attention input of a row `x`: `z = scale * x + mask` (see
 /// [`Attention`]).
 #[derive(Clone, Copy)]
@@ -532,21 +574,19 @@ fn pairwise<T: Copy>(v: &mut [T; VIRTUAL_LANES], op: impl Fn(T, T) -> T) {
 }
 
 /// Pass 2 over a row: `(sum, count)` with `count` the maxima left out by
-/// `log_softmax`; `softmax` into `f32` stores `e_i` into `y` (the output,
-/// or the stack buffer of [`short_narrow_row`]); into a 16-bit output, the
-/// first `keep` of them as `f32` over `y`'s bytes, and pass 3 computes the
-/// others again (see [`row_of`]).
+/// `log_softmax`; `softmax` stores `e_i` where `kept` says (see [`Kept`]):
+/// into the output where `B` is `f32`, else over the output's bytes and
+/// into a stack buffer, as far as they have room (see [`row_of`]).
 ///
 /// # Safety
-/// `src` valid for `n` elements, `y` for `n` writes (the same memory as the
-/// source's input or not overlapping it). Into a 16-bit `B`, `keep` is a
-/// multiple of [`VIRTUAL_LANES`] with `2 keep <= n`, and `y` does not
-/// overlap the source's input where `keep > 0`.
+/// `src` valid for `n` elements; `kept` as [`Kept`] says, its `over` the
+/// output, valid for `n` writes of `B` (the same memory as the source's
+/// input or not overlapping it).
 #[inline(always)]
 unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
     s: S,
     src: R,
-    (y, keep): (*mut B, usize),
+    kept: Kept,
     n: usize,
     m: f32,
 ) -> (f64, f64) {
@@ -558,14 +598,22 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
         err: s.splat(0.0),
         count: s.splat(0.0),
     };
-    // `e_i` stored (as `f32`) into `y` for `i < keep`: every `i` where `B`
-    // is `f32`, else the caller's `keep` (a multiple of `VIRTUAL_LANES`
-    // whose floats fit in `y`'s bytes); known at compile time but for the
-    // 16-bit types.
-    let stores_at = |i: usize| !L::LOG && (element::is_f32::<B>() || i < keep);
-    let y = y.cast::<f32>();
+    // `e_i` stored for `i < kept.end` (every `i` where `B` is `f32`, known
+    // at compile time, as is `log_softmax`'s none), at `kept.over + i` below
+    // `kept.split` (every `i` where `B` is `f32`), else in the buffer.
+    let f32_out = element::is_f32::<B>();
+    let stores_at = |i: usize| !L::LOG && (f32_out || i < kept.end);
+    let over_at = |i: usize| f32_out || i < kept.split;
+    let at = |i: usize| {
+        if over_at(i) {
+            kept.over.wrapping_add(i)
+        } else {
+            kept.scratch.wrapping_add(i - kept.split)
+        }
+    };
+    let y = kept.over;
     // The input's lines to hint, unless it is the output (hinted below).
-    let read_x = !(stores_at(0) && core::ptr::eq(src.hint().cast::<f32>(), y.cast_const()));
+    let read_x = !(!L::LOG && f32_out && core::ptr::eq(src.hint().cast::<f32>(), y.cast_const()));
     let hints = Prefetch::new::<S>();
     // The rows reach pass 2 without NaN or `+inf`, so a vector is hidden
     // exactly when every lane is `-inf`.
@@ -582,27 +630,28 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
             if read_x {
                 hints.ahead(s, src.hint(), i, VIRTUAL_LANES, false);
             }
-            if stores {
+            if stores && over_at(i) {
                 hints.ahead(s, y.cast_const(), i, VIRTUAL_LANES, true);
             }
             for (g, a) in acc[..groups].iter_mut().enumerate() {
                 let j = i + g * lanes;
-                // SAFETY: `j + lanes <= i + 16 <= n`; where `B` is not
-                // `f32`, `stores` holds only for `i + 16 <= keep`, and the
-                // `4 keep <= 2 n` bytes of the `keep` floats lie in `y`'s.
+                // SAFETY: `j + lanes <= i + 16 <= n`; `stores` holds for
+                // `i + 16 <= kept.end` (`kept.split` and `kept.end < n` are
+                // multiples of 16), where `at(j)` has room for `lanes`
+                // floats ([`Kept`]).
                 unsafe {
                     let z = src.read(s, j, lanes);
                     if hides && !s.any(s.gt(z, neg_inf)) {
                         // Every lane hidden: each `e_i` is `+0`, which
                         // leaves the sums as they are.
                         if stores {
-                            s.store(y.add(j), s.splat(0.0));
+                            s.store(at(j), s.splat(0.0));
                         }
                         continue;
                     }
                     let e = exp_accumulate::<S, L>(s, z, neg_m, None, a);
                     if stores {
-                        s.store(y.add(j), e);
+                        s.store(at(j), e);
                     }
                 }
             }
@@ -615,13 +664,18 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
             }
             let count = (end - j).min(lanes);
             // SAFETY: `count` elements remain at `j`; partial loads and stores
-            // touch nothing past them. Where `B` is not `f32` nothing is
-            // stored here: `j >= n / 16 * 16 >= keep`.
+            // touch nothing past them. Where `B` is not `f32`, a store here
+            // goes to the buffer (`j >= n / 16 * 16 >= kept.split`), and
+            // only where it holds the row's end (`kept.end = n`).
             unsafe {
                 let valid = (count < lanes).then(|| first_lanes(s, count));
                 let e = exp_accumulate::<S, L>(s, src.read(s, j, count), neg_m, valid, a);
                 if stores_at(j) {
-                    write(s, y, j, count, e);
+                    if over_at(j) {
+                        write(s, y, j, count, e);
+                    } else {
+                        write(s, kept.scratch, j - kept.split, count, e);
+                    }
                 }
             }
         }
@@ -646,8 +700,8 @@ impl Kernel for Scale {
     }
 }
 
-/// Pass 3 of `softmax` into a 16-bit type over the part of a row longer
-/// than [`SCRATCH_LEN`] whose `e_i` pass 2 did not keep: each `e_i`
+/// Pass 3 of `softmax` into a 16-bit type over the part of a row whose
+/// `e_i` pass 2 had no room to keep (see [`Kept`]): each `e_i`
 /// computed again from the input (the operations of pass 2's
 /// [`scaled_exp`], so the same bits), then [`Scale`]. One exponential more
 /// per element, and no `f32` buffer. The vectors of only `-inf` that pass
@@ -859,24 +913,35 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
     }
     // `-0.0` and `+0.0` are the same max; keep one of them.
     let m = m + 0.0;
-    if !L::LOG && !element::is_f32::<B>() && n <= SCRATCH_LEN {
-        // SAFETY: the caller's ranges, passed on.
-        unsafe { short_narrow_row::<S, R, B>(s, src, y, n, m) };
-        return;
-    }
-    // A 16-bit output of `softmax` that is not the input has room for the
-    // `f32` `e_i` of the first half of the row (rounded down to whole blocks
-    // of `VIRTUAL_LANES`): pass 3 scales those and computes the rest again.
-    let in_place = core::ptr::eq(src.hint().cast::<u8>(), y.cast::<u8>().cast_const());
-    let keep = if L::LOG || element::is_f32::<B>() || in_place {
-        0
+    let f32_out = element::is_f32::<B>();
+    let mut scratch = [core::mem::MaybeUninit::<f32>::uninit(); SCRATCH_LEN];
+    let kept = if L::LOG || f32_out {
+        let end = if L::LOG { 0 } else { n };
+        Kept {
+            over: y.cast(),
+            split: end,
+            scratch: core::ptr::null_mut(),
+            end,
+        }
     } else {
-        n / 2 / VIRTUAL_LANES * VIRTUAL_LANES
+        let in_place = core::ptr::eq(src.hint().cast::<u8>(), y.cast::<u8>().cast_const());
+        let split = if in_place {
+            0
+        } else {
+            n / 2 / VIRTUAL_LANES * VIRTUAL_LANES
+        };
+        Kept {
+            over: y.cast(),
+            split,
+            scratch: scratch.as_mut_ptr().cast(),
+            end: n.min(split + SCRATCH_LEN),
+        }
     };
-    // SAFETY: the caller's ranges, passed on; `2 keep <= n`, a multiple of
-    // `VIRTUAL_LANES`, and `keep > 0` only where `y` is not the input (so
-    // does not overlap it).
-    let (sum, count) = unsafe { exp_sum::<S, L, R, B>(s, src, (y, keep), n, m) };
+    // SAFETY: the caller's ranges, passed on; `kept` as [`Kept`] says: the
+    // `4 split <= 2 n` bytes of the floats over a 16-bit `y` lie in `y`'s,
+    // and only where `y` is not the input, and `scratch` holds
+    // `end - split <= SCRATCH_LEN` floats.
+    let (sum, count) = unsafe { exp_sum::<S, L, R, B>(s, src, kept, n, m) };
     if L::LOG {
         let ln = ln1p((count - 1.0) + sum / E_SCALE);
         match Subtract::for_row(m, ln) {
@@ -888,58 +953,44 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
     } else {
         let (r_hi, r_lo) = f32_pair(1.0 / sum);
         let scale = Scale { r_hi, r_lo };
-        let kept = Plain(y.cast::<f32>().cast_const());
-        if element::is_f32::<B>() {
+        let over = Plain(kept.over.cast_const());
+        if f32_out {
             // SAFETY: `y`, valid for `n` reads and writes, in place, holds
             // pass 2's `e_i` (`B` is `f32`).
-            unsafe { pass3(s, scale, kept, y, (0, n)) };
+            unsafe { pass3(s, scale, over, y, (0, n)) };
         } else {
-            // SAFETY: pass 2 kept the `keep` floats `e_i` over `y`'s bytes
-            // (`4 keep <= 2 n` bytes), which pass 3 reads ahead of its
-            // stores; `keep` is a multiple of every path's lanes, so only
+            let (split, end) = (kept.split, kept.end);
+            // SAFETY: pass 2 kept the `split` floats `e_i` over `y`'s bytes
+            // (`4 split <= 2 n` bytes), which pass 3 reads ahead of its
+            // stores; `split` is a multiple of every path's lanes, so only
             // full-width loads read them, and those take any alignment
             // (see [`Simd::load`]), as `y`'s 2 bytes give.
-            unsafe { pass3(s, scale, kept, y, (0, keep)) };
+            unsafe { pass3(s, scale, over, y, (0, split)) };
+            let buffer = Shifted {
+                p: kept.scratch.cast_const(),
+                start: split,
+            };
+            // SAFETY: pass 2 kept `e_i` for `split <= i < end` in the
+            // buffer, which overlaps nothing of the caller's; the stores
+            // into `y` from `2 split` bytes on go over floats already read;
+            // `end` is `n` or a multiple of every path's lanes.
+            unsafe { pass3(s, scale, buffer, y, (split, end)) };
             let k = Rescale { neg_m: -m, scale };
-            // SAFETY: the caller's ranges, passed on; pass 2 wrote nothing
-            // into `y` where it is the input (`keep = 0`), so pass 3 reads
-            // it intact (each vector before it stores it).
-            unsafe { pass3(s, k, src, y, (keep, n)) };
+            // SAFETY: the caller's ranges, passed on; where `y` is the
+            // input, nothing was kept over it and pass 3 has stored only
+            // below `end`, so it reads the rest intact (each vector before
+            // it stores it).
+            unsafe { pass3(s, k, src, y, (end, n)) };
         }
     }
 }
 
-/// The longest row of `softmax` into a 16-bit type whose `e_i` pass 2 keeps
-/// in an `f32` buffer on the stack (16 KiB), for pass 3 to scale, as the
-/// `f32` rows keep them in their output; longer rows keep half of them
-/// over their output and compute the rest again in pass 3 ([`Rescale`]).
+/// The floats of the buffer on the stack (16 KiB) in which pass 2 of
+/// `softmax` into a 16-bit type keeps `e_i` for pass 3 to scale, past those
+/// kept over the output (see [`Kept`]), as the `f32` rows keep them in
+/// their output; pass 3 computes any further ones again ([`Rescale`]).
 /// The same bits either way.
 const SCRATCH_LEN: usize = 4096;
-
-/// Passes 2 and 3 of `softmax` over a row of at most [`SCRATCH_LEN`]
-/// elements into a 16-bit type, with max `m`: the `e_i` kept in a stack
-/// buffer between the passes.
-///
-/// # Safety
-/// As [`row_of`], and `n <= SCRATCH_LEN`.
-#[inline(always)]
-unsafe fn short_narrow_row<S: Simd, R: Source, B: Element>(
-    s: S,
-    src: R,
-    y: *mut B,
-    n: usize,
-    m: f32,
-) {
-    let mut scratch = [core::mem::MaybeUninit::<f32>::uninit(); SCRATCH_LEN];
-    let e = scratch.as_mut_ptr().cast::<f32>();
-    // SAFETY: the caller's source range; `scratch` holds `n <= SCRATCH_LEN`
-    // floats and overlaps nothing of the caller's.
-    let (sum, _) = unsafe { exp_sum::<S, Softmax, R, f32>(s, src, (e, n), n, m) };
-    let (r_hi, r_lo) = f32_pair(1.0 / sum);
-    // SAFETY: pass 2 wrote all `n` floats of `scratch`; `y` is the
-    // caller's, `n` elements, which `scratch` does not overlap.
-    unsafe { pass3(s, Scale { r_hi, r_lo }, Plain(e.cast_const()), y, (0, n)) };
-}
 
 /// A row with a NaN, a `+inf` or only `-inf` (see the module docs; with
 /// `zero_hidden`, a row of only `-inf` gives zeros, `-inf` for

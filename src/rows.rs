@@ -235,11 +235,11 @@ macro_rules! row_forms {
 /// nearest even): within half an ULP of the 16-bit type plus the `f32`
 /// result's 2 `f32` ULPs (a 32768th of a `bf16` ULP, a 4096th of an `f16`
 /// one). The `f32` `e^(x_i - m)` of the second pass, which `f32` rows keep
-/// in their output, has room in a 16-bit one for half the row only: rows
-/// of up to 4096 keep it in a 16 KiB buffer on the stack; longer rows keep
-/// that of the first half of the row over the output's bytes (unless the
-/// output is the input) and compute the rest again in the last pass (a
-/// second exponential per such element).
+/// in their output, has room in a 16-bit one for half the row only: that
+/// half is kept over the output's bytes (unless the output is the input),
+/// the next 4096 in a 16 KiB buffer on the stack, and the last pass
+/// computes any others again (a second exponential per such element): rows
+/// of up to 8192 out of place, 4096 in place, compute each one once.
 ///
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;

@@ -534,13 +534,17 @@ fn row_functions<H: Half>() {
         cases.push((pool[offset..offset + 2 * n].to_vec(), n));
     }
     // Rows longer than softmax's stack buffer, whose last pass computes
-    // `e^(x_i - m)` again (of the second half of the row out of place, of
-    // all of it in place): values over [-120, 0], with results down to the
-    // subnormal range (in `f32`; zero or subnormal in the 16-bit types).
-    let wide_range: Vec<H> = (0..2 * 5000u32)
-        .map(|i| H::from_f32(-((i as f32 * 2.37) % 120.0)))
-        .collect();
-    cases.push((wide_range, 5000));
+    // `e^(x_i - m)` again where neither the output nor the buffer has room
+    // for it: values over [-120, 0], with results down to the subnormal
+    // range (in `f32`; zero or subnormal in the 16-bit types).
+    // Out of place, 5000 keeps every `e_i` (half over the output, the rest
+    // on the stack) and 8209 computes its last 17 again.
+    for n in [5000, 8209] {
+        let wide_range: Vec<H> = (0..2 * n as u32)
+            .map(|i| H::from_f32(-((i as f32 * 2.37) % 120.0)))
+            .collect();
+        cases.push((wide_range, n));
+    }
     for (x, row_len) in &cases {
         let row_len = *row_len;
         let wide = widen(x);
