@@ -61,7 +61,7 @@
 //! the row (where the output is not the input) and in a buffer of
 //! [`SCRATCH_LEN`] floats on the stack for the next ones (see [`Kept`]),
 //! and computes any others again in pass 3 from the input ([`Rescale`]),
-//! with the same bits: rows of up to 8192 out of place and 4096 in place
+//! with the same bits: rows of up to 8192 out of place and 4112 in place
 //! compute each exponential once.
 //!
 //! Max error per entry against the float64 softmax of the whole row: the
@@ -636,9 +636,10 @@ unsafe fn exp_sum<S: Simd, L: Flavor, R: Source, B: Element>(
             for (g, a) in acc[..groups].iter_mut().enumerate() {
                 let j = i + g * lanes;
                 // SAFETY: `j + lanes <= i + 16 <= n`; `stores` holds for
-                // `i + 16 <= kept.end` (`kept.split` and `kept.end < n` are
-                // multiples of 16), where `at(j)` has room for `lanes`
-                // floats ([`Kept`]).
+                // `i + 16 <= kept.end` (for a 16-bit `B`, `kept.split`, and
+                // `kept.end` where it is below `n`, are multiples of 16, so
+                // a block lies on one side of each), where `at(j)` has room
+                // for `lanes` floats ([`Kept`]).
                 unsafe {
                     let z = src.read(s, j, lanes);
                     if hides && !s.any(s.gt(z, neg_inf)) {
@@ -800,9 +801,9 @@ impl<const MERGED: bool> Kernel for Subtract<MERGED> {
 /// stores at `2i` bytes trail the reads at `4i`).
 ///
 /// # Safety
-/// `src` valid for `n` elements, `y` for `n` writes (the same memory as the
-/// source's input, the floats kept over it as above, or not overlapping
-/// it); `start` a multiple of `S::LANES`, at most `n`.
+/// `src` valid for the elements `start..n`, `y` for `n` writes (the same
+/// memory as the source's input, the floats kept over it as above, or not
+/// overlapping it); `start` a multiple of `S::LANES`, or `n`.
 #[inline(always)]
 unsafe fn pass3<S: Simd, K: Kernel, R: Source, B: Element>(
     s: S,
@@ -914,7 +915,7 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
     // `-0.0` and `+0.0` are the same max; keep one of them.
     let m = m + 0.0;
     let f32_out = element::is_f32::<B>();
-    let mut scratch = [core::mem::MaybeUninit::<f32>::uninit(); SCRATCH_LEN];
+    let mut scratch: [core::mem::MaybeUninit<f32>; SCRATCH_LEN];
     let kept = if L::LOG || f32_out {
         let end = if L::LOG { 0 } else { n };
         Kept {
@@ -930,6 +931,7 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
         } else {
             n / 2 / VIRTUAL_LANES * VIRTUAL_LANES
         };
+        scratch = [core::mem::MaybeUninit::uninit(); SCRATCH_LEN];
         Kept {
             over: y.cast(),
             split,
@@ -985,12 +987,14 @@ unsafe fn row_of<S: Simd, L: Flavor, R: Source, B: Element>(
     }
 }
 
-/// The floats of the buffer on the stack (16 KiB) in which pass 2 of
-/// `softmax` into a 16-bit type keeps `e_i` for pass 3 to scale, past those
-/// kept over the output (see [`Kept`]), as the `f32` rows keep them in
-/// their output; pass 3 computes any further ones again ([`Rescale`]).
-/// The same bits either way.
-const SCRATCH_LEN: usize = 4096;
+/// The floats of the buffer on the stack (16 KiB and 64 bytes) in which
+/// pass 2 of `softmax` into a 16-bit type keeps `e_i` for pass 3 to scale,
+/// past those kept over the output (see [`Kept`]), as the `f32` rows keep
+/// them in their output; pass 3 computes any further ones again
+/// ([`Rescale`]). The same bits either way. With the `n/2` rounded down to
+/// a multiple of [`VIRTUAL_LANES`] over the output, that keeps every `e_i`
+/// of a row of up to 8192 out of place (4112 in place).
+const SCRATCH_LEN: usize = 4096 + VIRTUAL_LANES;
 
 /// A row with a NaN, a `+inf` or only `-inf` (see the module docs; with
 /// `zero_hidden`, a row of only `-inf` gives zeros, `-inf` for

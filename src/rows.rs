@@ -237,9 +237,10 @@ macro_rules! row_forms {
 /// one). The `f32` `e^(x_i - m)` of the second pass, which `f32` rows keep
 /// in their output, has room in a 16-bit one for half the row only: that
 /// half is kept over the output's bytes (unless the output is the input),
-/// the next 4096 in a 16 KiB buffer on the stack, and the last pass
-/// computes any others again (a second exponential per such element): rows
-/// of up to 8192 out of place, 4096 in place, compute each one once.
+/// the next 4112 in a buffer on the stack (16 KiB and 64 bytes), and the
+/// last pass computes any others again (a second exponential per such
+/// element): rows of up to 8192 out of place, 4112 in place, compute each
+/// one once.
 ///
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;

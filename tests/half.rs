@@ -537,9 +537,10 @@ fn row_functions<H: Half>() {
     // `e^(x_i - m)` again where neither the output nor the buffer has room
     // for it: values over [-120, 0], with results down to the subnormal
     // range (in `f32`; zero or subnormal in the 16-bit types).
-    // Out of place, 5000 keeps every `e_i` (half over the output, the rest
-    // on the stack) and 8209 computes its last 17 again.
-    for n in [5000, 8209] {
+    // Out of place, 5000 and 8191 keep every `e_i` (half over the output,
+    // the rest on the stack), 8209 computes its last one again, and 10000
+    // its last 896, its stack part across pass 2's chunks of 8192.
+    for n in [5000, 8191, 8209, 10000] {
         let wide_range: Vec<H> = (0..2 * n as u32)
             .map(|i| H::from_f32(-((i as f32 * 2.37) % 120.0)))
             .collect();
@@ -549,13 +550,13 @@ fn row_functions<H: Half>() {
         let row_len = *row_len;
         let wide = widen(x);
         // A mask row with hidden entries, and its second half hidden (whole
-        // vectors of `-inf`, which pass 2 passes over; on rows longer than
-        // the stack buffer, the first quarter too, whose `e_i` softmax keeps
-        // over its output), and one hidden row
+        // vectors of `-inf`, which pass 2 passes over; on rows of 255 or
+        // more, the first quarter too, whose `e_i` softmax keeps over a
+        // 16-bit output), and one hidden row
         // in the mask per row (where there are two rows or more).
         let mask_row: Vec<H> = (0..row_len)
             .map(|i| {
-                let hidden = i % 3 == 1 || i >= row_len / 2 || (row_len > 4096 && i < row_len / 4);
+                let hidden = i % 3 == 1 || i >= row_len / 2 || (row_len >= 255 && i < row_len / 4);
                 H::from_f32(if hidden {
                     f32::NEG_INFINITY
                 } else {

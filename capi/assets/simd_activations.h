@@ -290,8 +290,9 @@ int32_t sa_log_softmax_masked_par(const float *x, float *y, size_t n, size_t row
    counted in elements (0, row_len or n; y must not overlap it): each result
    the float function's on the widened rows (and mask), rounded once, to
    nearest even. softmax keeps its float exponentials of the first half of
-   a row over y (unless y == x) and of the next 4096 entries in a 16 KiB
-   buffer on the calling thread's stack, and computes any others twice. */
+   a row over y (unless y == x) and of the next 4112 entries in a buffer of
+   16 KiB and 64 bytes on the stack of the thread that runs the row, and
+   computes any others twice. */
 int32_t sa_softmax_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
 int32_t sa_softmax_f16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
 int32_t sa_log_softmax_bf16(const uint16_t *x, uint16_t *y, size_t n, size_t row_len);
