@@ -772,51 +772,6 @@ gated_c_functions! {
     [gated_f16 crate::f16, u16, "uint16_t", "_f16"]
 }
 
-/// `softmax` over each row of `row_len` consecutive floats of `x` (`n` in
-/// all) into `y` (`y == x` in place): exactly [`crate::softmax`]'s bits,
-/// error bound and special rows. [`SA_ERR_SHAPE`] if `row_len` is 0 or does
-/// not divide `n`.
-///
-/// # Safety
-/// `x` points to `n` readable floats and `y` to `n` writable ones (either
-/// may be null when `n == 0`), valid for the duration of the call.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_softmax(x: *const f32, y: *mut f32, n: usize, row_len: usize) -> i32 {
-    // SAFETY: this function's contract is `rows_c`'s.
-    unsafe { rows_c(SOFTMAX, false, (x, y, n), row_len) }
-}
-
-/// [`sa_softmax`] on all cores when the library has the `rayon` feature
-/// (whole rows per piece, the one-thread bits), else on the calling thread.
-///
-/// # Safety
-/// As [`sa_softmax`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_softmax_par(
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-    row_len: usize,
-) -> i32 {
-    // SAFETY: this function's contract is `rows_c`'s.
-    unsafe { rows_c(SOFTMAX, true, (x, y, n), row_len) }
-}
-
-/// [`sa_log_softmax`] on all cores, as [`sa_softmax_par`].
-///
-/// # Safety
-/// As [`sa_softmax`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_log_softmax_par(
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-    row_len: usize,
-) -> i32 {
-    // SAFETY: this function's contract is `rows_c`'s.
-    unsafe { rows_c(LOG_SOFTMAX, true, (x, y, n), row_len) }
-}
-
 /// A row function from `x` into `y` and in place, on a path.
 type RowsPair<T> = (
     fn(Isa, &[T], &mut [T], usize) -> Result<(), Error>,
@@ -832,11 +787,6 @@ const fn rows_pair<T: crate::Element>(log: bool) -> RowsPair<T> {
         (crate::softmax_on, crate::softmax_inplace_on)
     }
 }
-
-/// `SOFTMAX` and `LOG_SOFTMAX` on `f32`.
-const SOFTMAX: RowsPair<f32> = rows_pair(false);
-/// See [`SOFTMAX`].
-const LOG_SOFTMAX: RowsPair<f32> = rows_pair(true);
 
 /// The row functions on the caller's buffers: on all cores where `par` is
 /// set and the library has the `rayon` feature (whole rows per piece, the
@@ -875,20 +825,70 @@ unsafe fn rows_c<T: crate::Element>(
     }
 }
 
-/// `log_softmax` over rows, as [`sa_softmax`]: exactly
-/// [`crate::log_softmax`]'s bits, error bound and special rows.
-///
-/// # Safety
-/// As [`sa_softmax`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn sa_log_softmax(
-    x: *const f32,
-    y: *mut f32,
-    n: usize,
-    row_len: usize,
-) -> i32 {
-    // SAFETY: this function's contract is `rows_c`'s.
-    unsafe { rows_c(LOG_SOFTMAX, false, (x, y, n), row_len) }
+/// Declares one unmasked row function: `$name`, exported to C as
+/// `$export`, with rows of `$c` (the bits of `$elem`), running
+/// `rows_pair::<$elem>($log)` through [`rows_c`], on all cores where `$par`.
+/// The `half` form writes the docs of the 16-bit functions of
+/// `row_c_functions!`.
+macro_rules! row_c_function {
+    (half $ty:ty, $suffix:literal, $name:ident, $export:literal, $what:literal, $par:literal, $log:literal) => {
+        row_c_function! {
+            #[doc = concat!("`", $export, $suffix, "`: [`super::", $export, "`] on `", stringify!($ty), "` bits (`uint16_t`): ", $what)]
+            ///
+            /// # Safety
+            /// As [`super::sa_softmax`], with `uint16_t` elements.
+            $name: $ty as u16, concat!($export, $suffix), $par, $log
+        }
+    };
+    ($(#[$attr:meta])* $name:ident: $elem:ty as $c:ty, $export:expr, $par:literal, $log:literal) => {
+        $(#[$attr])*
+        #[unsafe(export_name = $export)]
+        pub unsafe extern "C" fn $name(x: *const $c, y: *mut $c, n: usize, row_len: usize) -> i32 {
+            let io = (x.cast::<$elem>(), y.cast::<$elem>(), n);
+            // SAFETY: this function's contract is `rows_c`'s; the element
+            // type is `$c` itself or `repr(transparent)` over it.
+            unsafe { rows_c(rows_pair::<$elem>($log), $par, io, row_len) }
+        }
+    };
+}
+use row_c_function;
+
+row_c_function! {
+    /// `softmax` over each row of `row_len` consecutive floats of `x` (`n` in
+    /// all) into `y` (`y == x` in place): exactly [`crate::softmax`]'s bits,
+    /// error bound and special rows. [`SA_ERR_SHAPE`] if `row_len` is 0 or does
+    /// not divide `n`.
+    ///
+    /// # Safety
+    /// `x` points to `n` readable floats and `y` to `n` writable ones (either
+    /// may be null when `n == 0`), valid for the duration of the call.
+    sa_softmax: f32 as f32, "sa_softmax", false, false
+}
+
+row_c_function! {
+    /// `log_softmax` over rows, as [`sa_softmax`]: exactly
+    /// [`crate::log_softmax`]'s bits, error bound and special rows.
+    ///
+    /// # Safety
+    /// As [`sa_softmax`].
+    sa_log_softmax: f32 as f32, "sa_log_softmax", false, true
+}
+
+row_c_function! {
+    /// [`sa_softmax`] on all cores when the library has the `rayon` feature
+    /// (whole rows per piece, the one-thread bits), else on the calling thread.
+    ///
+    /// # Safety
+    /// As [`sa_softmax`].
+    sa_softmax_par: f32 as f32, "sa_softmax_par", true, false
+}
+
+row_c_function! {
+    /// [`sa_log_softmax`] on all cores, as [`sa_softmax_par`].
+    ///
+    /// # Safety
+    /// As [`sa_softmax`].
+    sa_log_softmax_par: f32 as f32, "sa_log_softmax_par", true, true
 }
 
 /// Declares one masked row function: `$name`, exported to C as `$export`,
@@ -940,47 +940,10 @@ macro_rules! row_c_functions {
             pub mod $module {
                 use super::{masked_c, masked_fns, rows_c, rows_pair};
 
-                #[doc = concat!("`sa_softmax", $suffix, "`: [`super::sa_softmax`] on `", stringify!($ty), "` bits (`uint16_t`): each result the `float` one rounded once, to nearest even.")]
-                ///
-                /// # Safety
-                /// As [`super::sa_softmax`], with `uint16_t` elements.
-                #[unsafe(export_name = concat!("sa_softmax", $suffix))]
-                pub unsafe extern "C" fn softmax(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
-                    // SAFETY: this function's contract is `rows_c`'s; the
-                    // element type is `repr(transparent)` over `u16`.
-                    unsafe { rows_c(rows_pair::<$ty>(false), false, (x.cast(), y.cast(), n), row_len) }
-                }
-
-                #[doc = concat!("`sa_log_softmax", $suffix, "`: [`super::sa_log_softmax`] on `", stringify!($ty), "` bits, rounded once.")]
-                ///
-                /// # Safety
-                /// As [`super::sa_softmax`], with `uint16_t` elements.
-                #[unsafe(export_name = concat!("sa_log_softmax", $suffix))]
-                pub unsafe extern "C" fn log_softmax(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
-                    // SAFETY: as in `softmax`.
-                    unsafe { rows_c(rows_pair::<$ty>(true), false, (x.cast(), y.cast(), n), row_len) }
-                }
-
-                #[doc = concat!("`sa_softmax_par", $suffix, "`: [`super::sa_softmax_par`] on `", stringify!($ty), "` bits: the one-thread bits.")]
-                ///
-                /// # Safety
-                /// As [`super::sa_softmax`], with `uint16_t` elements.
-                #[unsafe(export_name = concat!("sa_softmax_par", $suffix))]
-                pub unsafe extern "C" fn softmax_par(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
-                    // SAFETY: as in `softmax`.
-                    unsafe { rows_c(rows_pair::<$ty>(false), true, (x.cast(), y.cast(), n), row_len) }
-                }
-
-                #[doc = concat!("`sa_log_softmax_par", $suffix, "`: [`super::sa_log_softmax_par`] on `", stringify!($ty), "` bits: the one-thread bits.")]
-                ///
-                /// # Safety
-                /// As [`super::sa_softmax`], with `uint16_t` elements.
-                #[unsafe(export_name = concat!("sa_log_softmax_par", $suffix))]
-                pub unsafe extern "C" fn log_softmax_par(x: *const u16, y: *mut u16, n: usize, row_len: usize) -> i32 {
-                    // SAFETY: as in `softmax`.
-                    unsafe { rows_c(rows_pair::<$ty>(true), true, (x.cast(), y.cast(), n), row_len) }
-                }
-
+                super::row_c_function!(half $ty, $suffix, softmax, "sa_softmax", "each result the `float` one rounded once, to nearest even.", false, false);
+                super::row_c_function!(half $ty, $suffix, log_softmax, "sa_log_softmax", "each result the `float` one rounded once.", false, true);
+                super::row_c_function!(half $ty, $suffix, softmax_par, "sa_softmax_par", "the one-thread bits.", true, false);
+                super::row_c_function!(half $ty, $suffix, log_softmax_par, "sa_log_softmax_par", "the one-thread bits.", true, true);
                 super::masked_row_c_function!(half $ty, $suffix, softmax_masked, "sa_softmax_masked", false, false);
                 super::masked_row_c_function!(half $ty, $suffix, log_softmax_masked, "sa_log_softmax_masked", false, true);
                 super::masked_row_c_function!(half $ty, $suffix, softmax_masked_par, "sa_softmax_masked_par", true, false);
