@@ -25,8 +25,8 @@
 
 use crate::dispatch::check_lengths;
 use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
-use crate::rows::{apply, masked_check};
-use crate::{Activation, Element, Error, GatedUnit, Isa, Mask, MaskOptions};
+use crate::rows::{RowOptions, apply};
+use crate::{Activation, Element, Error, GatedUnit, Isa, MaskOptions};
 use rayon::prelude::*;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -416,69 +416,48 @@ fn row_piece(len: usize, row_len: usize, min: usize) -> Option<usize> {
         .then(|| (CHUNK / row_len).max(1) * row_len)
 }
 
-/// A row function on one path (`softmax_on`, `log_softmax_on`).
-pub(crate) type RowsFn<T> = fn(Isa, &[T], &mut [T], usize) -> Result<(), Error>;
-
-/// Runs `rows_fn` over pieces of whole rows, after the length check.
-fn rows_par<T: Element>(
-    name: &'static str,
-    (x, y, row_len): (&[T], &mut [T], usize),
-    rows_fn: RowsFn<T>,
-) -> Result<(), Error> {
-    check_lengths(name, x.len(), y.len());
-    rows_on_cores(Isa::try_best()?, (x, y, row_len), rows_fn)
-}
-
-/// `rows_fn` on `isa` over `x` and `y` (of equal lengths) on all cores,
-/// whole rows per piece; on the calling thread below [`PARALLEL_MIN`] and
-/// for shapes `rows_fn` refuses.
-pub(crate) fn rows_on_cores<T: Element>(
-    isa: Isa,
-    (x, y, row_len): (&[T], &mut [T], usize),
-    rows_fn: RowsFn<T>,
-) -> Result<(), Error> {
-    let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
-        return rows_fn(isa, x, y, row_len);
-    };
-    for_each_piece_of(y, piece, |k, y| {
-        rows_fn(isa, &x[k * piece..][..y.len()], y, row_len)
-    })
-}
-
-/// The masked row forms (`x` into `y`, or in place where `x` is `None`) on
-/// all cores, whole rows per piece, each piece with its part of a mask per
-/// row: the length check first, and every error found before any piece
-/// runs.
-fn masked_par<L: Flavor + Sync, T: Element>(
+/// A row function (`softmax` where `flavor` is [`Softmax`], ...) from `x`
+/// into `y` (in place where `x` is `None`) on all cores, on the available
+/// path `isa`, with `options` (`()` or a masked form's): whole rows per
+/// piece, each piece with its part of a mask per row, and every error found
+/// before any piece runs. On the calling thread below [`PARALLEL_MIN`] and
+/// for shapes the row function refuses. `x`, if any, has `y`'s length.
+pub(crate) fn rows_par<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
     name: &'static str,
     flavor: L,
+    isa: Isa,
     (x, y, row_len): (Option<&[T]>, &mut [T], usize),
-    options: MaskOptions<'_, T>,
+    options: O,
 ) -> Result<(), Error> {
-    if let Some(x) = x {
-        check_lengths(name, x.len(), y.len());
-    }
-    let isa = Isa::try_best()?;
     let Some(piece) = row_piece(y.len(), row_len, PARALLEL_MIN) else {
         return apply(name, flavor, || Ok(isa), (x, y, row_len), options);
     };
-    masked_check(name, y.len(), row_len, options)?;
-    let (scale, mask, masked_rows) = options;
+    options.check(name, y.len(), row_len)?;
     for_each_piece_of(y, piece, |k, y| {
         let range = k * piece..k * piece + y.len();
-        let mask = match mask {
-            Mask::PerRow(m) => Mask::PerRow(&m[range.clone()]),
-            shared => shared,
-        };
-        let x = x.map(|x| &x[range]);
+        let x = x.map(|x| &x[range.clone()]);
         apply(
             name,
             flavor,
             || Ok(isa),
             (x, y, row_len),
-            (scale, mask, masked_rows),
+            options.piece(range),
         )
     })
+}
+
+/// [`rows_par`] on the best path, after the length check: the public
+/// `_par` row functions.
+fn rows_par_best<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
+    name: &'static str,
+    flavor: L,
+    (x, y, row_len): (Option<&[T]>, &mut [T], usize),
+    options: O,
+) -> Result<(), Error> {
+    if let Some(x) = x {
+        check_lengths(name, x.len(), y.len());
+    }
+    rows_par(name, flavor, Isa::try_best()?, (x, y, row_len), options)
 }
 
 /// [`softmax_masked`](crate::softmax_masked) on all cores: whole rows per
@@ -497,7 +476,7 @@ pub fn softmax_masked_par<T: Element>(
     row_len: usize,
     options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
-    masked_par("softmax", Softmax, (Some(x), y, row_len), options)
+    rows_par_best("softmax", Softmax, (Some(x), y, row_len), options)
 }
 
 /// [`softmax_masked_inplace`](crate::softmax_masked_inplace) on all cores,
@@ -510,7 +489,7 @@ pub fn softmax_masked_inplace_par<T: Element>(
     row_len: usize,
     options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
-    masked_par("softmax", Softmax, (None, x, row_len), options)
+    rows_par_best("softmax", Softmax, (None, x, row_len), options)
 }
 
 /// [`log_softmax_masked`](crate::log_softmax_masked) on all cores, as
@@ -528,7 +507,7 @@ pub fn log_softmax_masked_par<T: Element>(
     row_len: usize,
     options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
-    masked_par("log_softmax", LogSoftmax, (Some(x), y, row_len), options)
+    rows_par_best("log_softmax", LogSoftmax, (Some(x), y, row_len), options)
 }
 
 /// [`log_softmax_masked_inplace`](crate::log_softmax_masked_inplace) on all
@@ -541,32 +520,7 @@ pub fn log_softmax_masked_inplace_par<T: Element>(
     row_len: usize,
     options: MaskOptions<'_, T>,
 ) -> Result<(), Error> {
-    masked_par("log_softmax", LogSoftmax, (None, x, row_len), options)
-}
-
-/// A row function in place on one path (`softmax_inplace_on`, ...).
-pub(crate) type RowsInplaceFn<T> = fn(Isa, &mut [T], usize) -> Result<(), Error>;
-
-/// `rows_fn` in place over `x` on all cores, whole rows per piece.
-fn rows_inplace_par<T: Element>(
-    x: &mut [T],
-    row_len: usize,
-    rows_fn: RowsInplaceFn<T>,
-) -> Result<(), Error> {
-    rows_inplace_on_cores(Isa::try_best()?, x, row_len, rows_fn)
-}
-
-/// [`rows_on_cores`] in place.
-pub(crate) fn rows_inplace_on_cores<T: Element>(
-    isa: Isa,
-    x: &mut [T],
-    row_len: usize,
-    rows_fn: RowsInplaceFn<T>,
-) -> Result<(), Error> {
-    let Some(piece) = row_piece(x.len(), row_len, PARALLEL_MIN) else {
-        return rows_fn(isa, x, row_len);
-    };
-    for_each_piece_of(x, piece, |_, x| rows_fn(isa, x, row_len))
+    rows_par_best("log_softmax", LogSoftmax, (None, x, row_len), options)
 }
 
 /// [`softmax`](crate::softmax) on all cores: whole rows per piece (about
@@ -580,7 +534,7 @@ pub(crate) fn rows_inplace_on_cores<T: Element>(
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
 pub fn softmax_par<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    rows_par("softmax", (x, y, row_len), crate::softmax_on::<T>)
+    rows_par_best("softmax", Softmax, (Some(x), y, row_len), ())
 }
 
 /// [`log_softmax`](crate::log_softmax) on all cores, as [`softmax_par`].
@@ -592,7 +546,7 @@ pub fn softmax_par<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(
 /// If `x.len() != y.len()` (the message gives both lengths), before any
 /// other check.
 pub fn log_softmax_par<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    rows_par("log_softmax", (x, y, row_len), crate::log_softmax_on::<T>)
+    rows_par_best("log_softmax", LogSoftmax, (Some(x), y, row_len), ())
 }
 
 /// [`softmax_inplace`](crate::softmax_inplace) on all cores, as
@@ -601,7 +555,7 @@ pub fn log_softmax_par<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Resu
 /// # Errors
 /// As [`softmax_inplace`](crate::softmax_inplace); nothing is written then.
 pub fn softmax_inplace_par<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
-    rows_inplace_par(x, row_len, crate::softmax_inplace_on::<T>)
+    rows_par_best("softmax", Softmax, (None, x, row_len), ())
 }
 
 /// [`log_softmax_inplace`](crate::log_softmax_inplace) on all cores, as
@@ -611,7 +565,7 @@ pub fn softmax_inplace_par<T: Element>(x: &mut [T], row_len: usize) -> Result<()
 /// As [`log_softmax_inplace`](crate::log_softmax_inplace); nothing is
 /// written then.
 pub fn log_softmax_inplace_par<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
-    rows_inplace_par(x, row_len, crate::log_softmax_inplace_on::<T>)
+    rows_par_best("log_softmax", LogSoftmax, (None, x, row_len), ())
 }
 
 #[cfg(test)]

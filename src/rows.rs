@@ -5,6 +5,7 @@ use crate::element::{self, Element};
 use crate::kernels::softmax::{Attention, Flavor, LogSoftmax, Softmax};
 use crate::{Error, Isa};
 use core::mem::MaybeUninit;
+use core::ops::Range;
 
 /// Checks `row_len` against a slice of `len` elements; returns the row count.
 fn rows(function: &'static str, len: usize, row_len: usize) -> Result<usize, Error> {
@@ -29,18 +30,34 @@ pub(crate) trait RowOptions<T: Element>: Copy {
     /// The checks of the shape and of these options over `len` elements in
     /// rows of `row_len`, in their order.
     fn check(self, name: &'static str, len: usize, row_len: usize) -> Result<Checked<T>, Error>;
+
+    /// These options for the elements `range` of the call alone (whole
+    /// rows, a piece on all cores): a mask per row narrowed to its part.
+    #[cfg_attr(not(feature = "rayon"), allow(dead_code))]
+    fn piece(self, range: Range<usize>) -> Self;
 }
 
 impl<T: Element> RowOptions<T> for () {
     fn check(self, name: &'static str, len: usize, row_len: usize) -> Result<Checked<T>, Error> {
         Ok((rows(name, len, row_len)?, None))
     }
+
+    fn piece(self, _range: Range<usize>) -> Self {}
 }
 
 impl<T: Element> RowOptions<T> for MaskOptions<'_, T> {
     fn check(self, name: &'static str, len: usize, row_len: usize) -> Result<Checked<T>, Error> {
         let (n, attention, stride) = masked_check(name, len, row_len, self)?;
         Ok((n, Some((attention, stride))))
+    }
+
+    fn piece(self, range: Range<usize>) -> Self {
+        let (scale, mask, masked_rows) = self;
+        let mask = match mask {
+            Mask::PerRow(m) => Mask::PerRow(&m[range]),
+            shared => shared,
+        };
+        (scale, mask, masked_rows)
     }
 }
 
@@ -102,6 +119,41 @@ pub(crate) fn apply<L: Flavor, T: Element, O: RowOptions<T>>(
     // driver supports input == output), and a mask, a shared borrow,
     // cannot overlap `y`.
     unsafe { run_rows(name, flavor, isa, (src, dst, y.len()), row_len, options) }
+}
+
+/// `log_softmax` (where `log`) or `softmax` from `x` into `y` (in place
+/// where `x` is `None`) on the available path `isa`, with `options` (`()`
+/// or a masked form's): on all cores where `par` is set and the library has
+/// the `rayon` feature (whole rows per piece, the one-thread bits), else on
+/// the calling thread. The C interface's row functions, every one of them.
+#[cfg(feature = "capi")]
+pub(crate) fn on_path<T: Element, O: RowOptions<T> + Sync>(
+    log: bool,
+    par: bool,
+    isa: Isa,
+    io: (Option<&[T]>, &mut [T], usize),
+    options: O,
+) -> Result<(), Error> {
+    fn go<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
+        (name, flavor): (&'static str, L),
+        par: bool,
+        isa: Isa,
+        io: (Option<&[T]>, &mut [T], usize),
+        options: O,
+    ) -> Result<(), Error> {
+        #[cfg(feature = "rayon")]
+        if par {
+            return crate::parallel::rows_par(name, flavor, isa, io, options);
+        }
+        #[cfg(not(feature = "rayon"))]
+        let _ = par;
+        apply(name, flavor, || Ok(isa), io, options)
+    }
+    if log {
+        go(("log_softmax", LogSoftmax), par, isa, io, options)
+    } else {
+        go(("softmax", Softmax), par, isa, io, options)
+    }
 }
 
 /// Runs `flavor` from `x` into the uninitialized `y`, as [`apply`];

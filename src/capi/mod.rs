@@ -30,6 +30,7 @@
 //!   `SIMD_ACTIVATIONS_ISA`; [`sa_activation_parse`] allocates while it
 //!   reads, and a failing call formats its message for [`sa_last_error`].
 
+use crate::rows;
 use crate::table::activation_table;
 use crate::{Activation, Error, GatedUnit, Isa, Mask, MaskedRows};
 use core::ffi::{CStr, c_char};
@@ -772,62 +773,43 @@ gated_c_functions! {
     [gated_f16 crate::f16, u16, "uint16_t", "_f16"]
 }
 
-/// A row function from `x` into `y` and in place, on a path.
-type RowsPair<T> = (
-    fn(Isa, &[T], &mut [T], usize) -> Result<(), Error>,
-    fn(Isa, &mut [T], usize) -> Result<(), Error>,
-);
-
-/// `log_softmax` (where `log`) or `softmax` on `T`, behind `sa_softmax`,
-/// `sa_log_softmax`, their `_par` forms and their 16-bit forms.
-const fn rows_pair<T: crate::Element>(log: bool) -> RowsPair<T> {
-    if log {
-        (crate::log_softmax_on, crate::log_softmax_inplace_on)
-    } else {
-        (crate::softmax_on, crate::softmax_inplace_on)
-    }
-}
-
-/// The row functions on the caller's buffers: on all cores where `par` is
-/// set and the library has the `rayon` feature (whole rows per piece, the
-/// one-thread bits), else on the calling thread.
+/// The row functions on the caller's buffers, `log_softmax` where `log`
+/// and `softmax` otherwise: the buffers checked by [`run`], then on all
+/// cores where `par` is set and the library has the `rayon` feature (whole
+/// rows per piece, the one-thread bits), else on the calling thread. The
+/// masked forms pass their mask as the one further input, with
+/// `Some((scale, zero_masked_rows))`.
 ///
 /// # Safety
-/// As [`sa_softmax`].
-unsafe fn rows_c<T: crate::Element>(
-    (separate, in_place): RowsPair<T>,
-    par: bool,
-    (x, y, n): (*const T, *mut T, usize),
-    row_len: usize,
+/// As [`sa_softmax`], and each of `extra` points to its count of readable
+/// elements (or is null with a count of 0).
+unsafe fn rows_c<T: crate::Element, const N: usize>(
+    (log, par): (bool, bool),
+    (x, y, n, row_len): (*const T, *mut T, usize, usize),
+    extra: [(*const T, usize); N],
+    masked: Option<(f32, i32)>,
 ) -> i32 {
-    #[cfg(not(feature = "rayon"))]
-    let _ = par;
+    let call = |isa, x: Option<&[T]>, y: &mut [T], extra: [&[T]; N]| match (masked, extra.first()) {
+        (Some((scale, zero_masked_rows)), Some(m)) => {
+            let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
+            rows::on_path(log, par, isa, (x, y, row_len), (scale, m, hidden))
+        }
+        _ => rows::on_path(log, par, isa, (x, y, row_len), ()),
+    };
     // SAFETY: the caller's contract is `run`'s.
     unsafe {
         run(
             (x, y, n),
-            NO_EXTRA,
-            |isa, x, y, []| {
-                #[cfg(feature = "rayon")]
-                if par {
-                    return crate::parallel::rows_on_cores(isa, (x, y, row_len), separate);
-                }
-                separate(isa, x, y, row_len)
-            },
-            |isa, x, []| {
-                #[cfg(feature = "rayon")]
-                if par {
-                    return crate::parallel::rows_inplace_on_cores(isa, x, row_len, in_place);
-                }
-                in_place(isa, x, row_len)
-            },
+            extra,
+            |isa, x, y, extra| call(isa, Some(x), y, extra),
+            |isa, x, extra| call(isa, None, x, extra),
         )
     }
 }
 
 /// Declares one unmasked row function: `$name`, exported to C as
 /// `$export`, with rows of `$c` (the bits of `$elem`), running
-/// `rows_pair::<$elem>($log)` through [`rows_c`], on all cores where `$par`.
+/// through [`rows_c`] (`log_softmax` where `$log`), on all cores where `$par`.
 /// The `half` form writes the docs of the 16-bit functions of
 /// `row_c_functions!`.
 macro_rules! row_c_function {
@@ -844,10 +826,10 @@ macro_rules! row_c_function {
         $(#[$attr])*
         #[unsafe(export_name = $export)]
         pub unsafe extern "C" fn $name(x: *const $c, y: *mut $c, n: usize, row_len: usize) -> i32 {
-            let io = (x.cast::<$elem>(), y.cast::<$elem>(), n);
+            let io = (x.cast::<$elem>(), y.cast::<$elem>(), n, row_len);
             // SAFETY: this function's contract is `rows_c`'s; the element
             // type is `$c` itself or `repr(transparent)` over it.
-            unsafe { rows_c(rows_pair::<$elem>($log), $par, io, row_len) }
+            unsafe { rows_c(($log, $par), io, [], None) }
         }
     };
 }
@@ -892,8 +874,8 @@ row_c_function! {
 }
 
 /// Declares one masked row function: `$name`, exported to C as `$export`,
-/// with rows and mask of `$c` (the bits of `$elem`), running
-/// `masked_fns::<$elem>($par, $log)` through [`masked_c`]. The `half` form
+/// with rows and mask of `$c` (the bits of `$elem`), running through
+/// [`rows_c`] (`log_softmax` where `$log`), on all cores where `$par`. The `half` form
 /// writes the docs of the 16-bit functions of `row_c_functions!`.
 macro_rules! masked_row_c_function {
     (half $ty:ty, $suffix:literal, $name:ident, $export:literal, $par:literal, $log:literal) => {
@@ -920,10 +902,11 @@ macro_rules! masked_row_c_function {
             zero_masked_rows: i32,
         ) -> i32 {
             let io = (x.cast::<$elem>(), y.cast::<$elem>(), n, row_len);
-            let mask = (scale, mask.cast::<$elem>(), mask_len);
-            // SAFETY: this function's contract is `masked_c`'s; the element
-            // type is `$c` itself or `repr(transparent)` over it.
-            unsafe { masked_c(masked_fns::<$elem>($par, $log), io, mask, zero_masked_rows) }
+            // SAFETY: this function's contract is `rows_c`'s, the mask one
+            // of its further inputs; the element type is `$c` itself or
+            // `repr(transparent)` over it.
+            let mask = [(mask.cast::<$elem>(), mask_len)];
+            unsafe { rows_c(($log, $par), io, mask, Some((scale, zero_masked_rows))) }
         }
     };
 }
@@ -938,7 +921,7 @@ macro_rules! row_c_functions {
         $(
             #[doc = concat!("The row functions on `", stringify!($ty), "` elements, exported to C as `sa_softmax", $suffix, "` and the like.")]
             pub mod $module {
-                use super::{masked_c, masked_fns, rows_c, rows_pair};
+                use super::rows_c;
 
                 super::row_c_function!(half $ty, $suffix, softmax, "sa_softmax", "each result the `float` one rounded once, to nearest even.", false, false);
                 super::row_c_function!(half $ty, $suffix, log_softmax, "sa_log_softmax", "each result the `float` one rounded once.", false, true);
@@ -1485,40 +1468,6 @@ fn mask_options<T: crate::Element>(
     (mask, hidden)
 }
 
-/// A masked row function out of place and in place
-/// ([`crate::softmax_masked`] and its `_inplace` form, or the log ones).
-type MaskedFns<T> = (
-    fn(&[T], &mut [T], usize, (f32, Mask<'_, T>, MaskedRows)) -> Result<(), Error>,
-    fn(&mut [T], usize, (f32, Mask<'_, T>, MaskedRows)) -> Result<(), Error>,
-);
-
-/// The `sa_*_masked` functions: the buffers checked by [`run`], then `fns`.
-///
-/// # Safety
-/// As [`sa_softmax_masked`].
-unsafe fn masked_c<T: crate::Element>(
-    (separate, in_place): MaskedFns<T>,
-    (x, y, n, row_len): (*const T, *mut T, usize, usize),
-    (scale, mask, mask_len): (f32, *const T, usize),
-    zero_masked_rows: i32,
-) -> i32 {
-    // SAFETY: the caller's contract is `run`'s.
-    unsafe {
-        run(
-            (x, y, n),
-            [(mask, mask_len)],
-            |_, x, y, [m]| {
-                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
-                separate(x, y, row_len, (scale, m, hidden))
-            },
-            |_, x, [m]| {
-                let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
-                in_place(x, row_len, (scale, m, hidden))
-            },
-        )
-    }
-}
-
 masked_row_c_function! {
     /// The attention softmax, `softmax(scale * x + mask)` over each row of
     /// `row_len` floats (`n` in all; `y == x` in place): exactly
@@ -1543,30 +1492,6 @@ masked_row_c_function! {
     /// # Safety
     /// As [`sa_softmax_masked`].
     sa_log_softmax_masked: f32 as f32, "sa_log_softmax_masked", false, true
-}
-
-/// The masked row function on `T` (`log_softmax` where `log`, else
-/// `softmax`), out of place and in place: on all cores where `par` is set
-/// and the library has the `rayon` feature, else on the calling thread.
-const fn masked_fns<T: crate::Element>(par: bool, log: bool) -> MaskedFns<T> {
-    #[cfg(feature = "rayon")]
-    if par {
-        return if log {
-            (
-                crate::log_softmax_masked_par,
-                crate::log_softmax_masked_inplace_par,
-            )
-        } else {
-            (crate::softmax_masked_par, crate::softmax_masked_inplace_par)
-        };
-    }
-    #[cfg(not(feature = "rayon"))]
-    let _ = par;
-    if log {
-        (crate::log_softmax_masked, crate::log_softmax_masked_inplace)
-    } else {
-        (crate::softmax_masked, crate::softmax_masked_inplace)
-    }
 }
 
 masked_row_c_function! {
