@@ -414,6 +414,31 @@ impl<A: Element> Source for Formed<A> {
             }
         }
     }
+    /// The element's formed value; where that is NaN, the NaN rule of the
+    /// two-input functions, the same on every CPU: a NaN `x` gives `x`,
+    /// otherwise a NaN mask gives the mask, otherwise (`0 * inf`,
+    /// `inf + -inf`) the positive quiet NaN (x86's arithmetic gives it the
+    /// sign bit, Arm's not). A row's first NaN is its result (quieted).
+    #[inline(always)]
+    unsafe fn at(self, i: usize) -> f32 {
+        // SAFETY: the caller's range, one element, which the mask's row
+        // shares.
+        unsafe {
+            let z = self.read(Scalar, i, 1);
+            if !z.is_nan() {
+                return z;
+            }
+            let x = read(Scalar, self.x, i, 1);
+            let mask = self.mask.map_or(0.0, |m| read(Scalar, m, i, 1));
+            if x.is_nan() {
+                x
+            } else if mask.is_nan() {
+                mask
+            } else {
+                f32::NAN
+            }
+        }
+    }
     #[inline(always)]
     fn hint(self) -> *const A {
         self.x

@@ -74,7 +74,9 @@ macro_rules! declare_activation {
             }
 
             /// The range of the results for every input that is not NaN, as
-            /// `(lowest, highest)`.
+            /// `(lowest, highest)`; a minimum inside the domain (`silu`'s
+            /// -0.27846 at -1.2785, `gelu`'s, `gelu_tanh`'s, `gelu_quick`'s,
+            /// `mish`'s) is given rounded down to four digits.
             #[allow(unused_variables)]
             pub fn range(&self) -> (f32, f32) {
                 match *self {
@@ -532,7 +534,10 @@ impl Activation {
     /// are those of adding the bias and then applying the function (ONNX
     /// Runtime's `MlasActivation` with a bias, its `BiasGelu`), in one pass
     /// over memory. Nothing between the rows (`c >= cols`) is read or
-    /// written.
+    /// written. A NaN sum follows one rule on every CPU: a NaN `y` element
+    /// comes out as itself quieted, else a NaN bias as itself quieted, else
+    /// (`inf + -inf`) as the positive quiet NaN (x86's addition gives it the
+    /// sign bit, Arm's not).
     ///
     /// # Errors
     /// In this order: [`Error::Env`] as [`Isa::try_best`] gives it;
@@ -550,9 +555,32 @@ impl Activation {
     ) -> Result<(), Error> {
         let isa = Isa::try_best()?;
         tile_shape(self.name(), y.len(), bias.len(), [rows, cols, ld])?;
+        // SAFETY: `isa` is available; the tile fits in `y` (checked above),
+        // which is exclusively borrowed, and `bias`, of `cols` elements, is a
+        // distinct borrow.
+        unsafe { self.bias_tile(isa, y.as_mut_ptr(), bias, [rows, cols, ld]) }
+    }
+
+    /// The tile of [`Activation::forward_bias_inplace`] at `p`, its shape
+    /// checked, on the available path `isa`: the parameters' checks, then
+    /// the rows. Through a pointer, so that nothing borrows the elements
+    /// between the rows, which another thread may write meanwhile (an
+    /// engine that splits a matrix's columns between threads, in C).
+    ///
+    /// # Safety
+    /// `isa` is available; `p` is valid for reads and writes of every row
+    /// of the tile (`(rows - 1) * ld + cols` floats where `rows` and `cols`
+    /// are nonzero, `ld >= cols`), which nothing else accesses during the
+    /// call; `bias` holds `cols` floats and does not overlap the tile.
+    pub(crate) unsafe fn bias_tile(
+        &self,
+        isa: Isa,
+        p: *mut f32,
+        bias: &[f32],
+        [rows, cols, ld]: [usize; 3],
+    ) -> Result<(), Error> {
         self.validate_inplace()?;
-        let p = y.as_mut_ptr();
-        // Rows of no columns are no rows: no pointer moves past `y`.
+        // Rows of no columns are no rows: no pointer moves past the tile.
         let rows = if cols == 0 { 0 } else { rows };
         self.kernel_use(Biased {
             isa,
@@ -567,8 +595,9 @@ impl Activation {
     ///
     /// # Errors
     /// In this order: [`Error::Env`] as [`Isa::try_best`] gives it;
-    /// [`Error::InvalidShape`] if `bias` is empty while `x` is not, or
-    /// `bias.len()` does not divide `x.len()`; then the parameters, as
+    /// [`Error::InvalidShape`] if `bias` is empty (`x` too: an empty call
+    /// follows the rules of any other), or `bias.len()` does not divide
+    /// `x.len()`; then the parameters, as
     /// [`Activation::forward`]. Nothing is written on error.
     ///
     /// # Panics
@@ -589,19 +618,22 @@ impl Activation {
 }
 
 /// The number of rows of `cols` in `n` contiguous elements, or the shape
-/// error where `cols` does not divide `n` (or is 0 while `n` is not).
+/// error where `cols` is 0 or does not divide `n` (an empty slice included,
+/// as for the row length of `softmax`).
 pub(crate) fn contiguous_rows(
     function: &'static str,
     n: usize,
     cols: usize,
 ) -> Result<usize, Error> {
-    if (cols == 0 && n > 0) || (cols > 0 && !n.is_multiple_of(cols)) {
+    if cols == 0 || !n.is_multiple_of(cols) {
         return Err(Error::InvalidShape {
             function,
-            message: format!("the bias length {cols} must divide the slice length {n}"),
+            message: format!(
+                "the bias length {cols} must be at least 1 and divide the slice length {n}"
+            ),
         });
     }
-    Ok(n.checked_div(cols).unwrap_or(0))
+    Ok(n / cols)
 }
 
 /// Checks a tile of `[rows, cols, ld]` in a slice of `len` elements with a

@@ -695,9 +695,12 @@ pub(crate) unsafe fn attention_rows<S: Simd, L: Flavor, T: Element>(
     }
 }
 
-/// A one-input kernel applied to the sum of two inputs, `f(x + t)`, with the
-/// NaN rule applied to the sum: exactly the bits of adding first and then
-/// applying the function.
+/// A one-input kernel applied to the sum of two inputs, `f(x + t)`: the bits
+/// of adding first and then applying the function, with the NaN rule of
+/// the two-input functions for a NaN sum, the same on every CPU: a NaN `x`
+/// comes out as `x` quieted, otherwise a NaN `t` as `t` quieted, otherwise
+/// (`inf + -inf`) as the positive quiet NaN (x86's addition gives it the
+/// sign bit, Arm's not).
 #[derive(Clone, Copy)]
 struct SumFn<K>(K);
 
@@ -719,7 +722,8 @@ impl<K: Kernel> VectorFn for SumFn<K> {
     }
     #[inline(always)]
     fn nan_rule<S: Simd>(self, s: S, x: S::F, t: S::F, y: S::F) -> S::F {
-        s.keep_nan(s.add(x, t), y)
+        let y = s.select(s.is_nan(s.add(x, t)), s.splat(f32::NAN), y);
+        s.keep_nan(x, s.keep_nan(t, y))
     }
 }
 

@@ -384,14 +384,18 @@ pub enum MaskedRows {
 /// is `(scale * x[i]) + mask[i]`, each operation rounded to `f32` (the bits
 /// of scaling, adding the mask, then calling [`softmax`]); a row hidden
 /// entirely by the mask gives what `masked_rows` asks for. Same accuracy and
-/// bits on every path as [`softmax`] of the masked input. On `bf16` and
+/// bits on every path as [`softmax`] of the masked input, but for the NaN
+/// such a row gives (its first, quieted, as [`softmax`]), which is the same
+/// on every CPU: a NaN `x[i]`, else a NaN `mask[i]`, else, where scaling or
+/// adding makes a NaN (`0 * inf`, `inf + -inf`), the positive quiet NaN
+/// (x86's arithmetic gives it the sign bit, Arm's not). On `bf16` and
 /// `f16` the input and the mask are widened exactly, the `f32` operations
 /// run as on `f32` rows, and each result is rounded once to the type.
 ///
 /// # Errors
 /// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`,
 /// or the mask's length is not `row_len` ([`Mask::Row`]) or `x.len()`
-/// ([`Mask::PerRow`]); [`Error::InvalidParameter`] if `scale` is NaN;
+/// ([`Mask::PerRow`]); [`Error::InvalidParameter`] if `scale` is not finite;
 /// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set.
 /// Nothing is written on error.
 ///
@@ -477,12 +481,12 @@ pub(crate) fn masked_check<T: Element>(
             ),
         });
     }
-    if scale.is_nan() {
+    if !scale.is_finite() {
         return Err(Error::InvalidParameter {
             function: name,
             parameter: "scale",
             value: scale,
-            requirement: "not NaN",
+            requirement: "finite",
         });
     }
     let attention = Attention {

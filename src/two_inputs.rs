@@ -24,8 +24,8 @@ const HALF_PIECE: usize = 2048;
 /// (`i = (o * channels + c) * inner + j`): PyTorch's `PReLU`. A single weight
 /// applies to every element (`num_parameters = 1`).
 ///
-/// Exact (the product rounded once: max error 0.5 ULP, correctly rounded on
-/// every input). `prelu(NaN) = NaN` (quieted), `prelu(+inf) = +inf`,
+/// Correctly rounded (the product rounded once: max error 0.5 ULP on every
+/// input). `prelu(NaN) = NaN` (quieted), `prelu(+inf) = +inf`,
 /// `prelu(-inf) = -inf * w`, or for a zero weight the limit, a zero of the
 /// other sign (`-0.0` for `+0.0`, `+0.0` for `-0.0`; PyTorch: NaN);
 /// `prelu(-0.0) = -0.0 * w`.
@@ -307,7 +307,8 @@ pub fn frelu_inplace<T: Element>(x: &mut [T], t: &[T]) {
 /// [`Error::UnavailableIsa`] if this CPU lacks `isa`.
 ///
 /// # Panics
-/// As [`frelu`].
+/// If the three lengths differ (the message gives them), before any other
+/// check.
 pub fn frelu_on<T: Element>(isa: Isa, x: &[T], t: &[T], y: &mut [T]) -> Result<(), Error> {
     frelu_at(|| isa.check(), x, t, y)
 }

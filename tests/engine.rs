@@ -101,6 +101,18 @@ fn a_bias_that_takes_one_sum_beyond_a_short_form_changes_that_element_alone() {
     }
 }
 
+/// `x + t` rounded, with the documented rule for a NaN sum: a NaN `x`, else
+/// a NaN `t`, else the positive quiet NaN (the host's addition gives
+/// `inf + -inf` the sign bit on x86).
+fn sum(x: f32, t: f32) -> f32 {
+    match (x.is_nan(), t.is_nan(), (x + t).is_nan()) {
+        (true, _, _) => x,
+        (_, true, _) => t,
+        (_, _, true) => f32::NAN,
+        _ => x + t,
+    }
+}
+
 /// The test above for one bound: inputs within three quarters of it and
 /// biases within a quarter.
 fn bias_beyond_a_short_form(bound: f32) {
@@ -117,6 +129,8 @@ fn bias_beyond_a_short_form(bound: f32) {
         (3e38, 3e38),
         (f32::INFINITY, f32::NEG_INFINITY),
         (f32::NAN, 0.0),
+        (f32::from_bits(0xffc0_1234), f32::from_bits(0x7f80_0042)),
+        (1.0, f32::from_bits(0xff80_0042)),
     ];
     for (f, _) in common::functions() {
         if f.validate_inplace().is_err() {
@@ -127,14 +141,18 @@ fn bias_beyond_a_short_form(bound: f32) {
             f.forward_inplace(&mut y).unwrap();
             y[0]
         };
-        let want: Vec<f32> = x.iter().zip(&bias).map(|(&v, &b)| alone(v + b)).collect();
+        let want: Vec<f32> = x
+            .iter()
+            .zip(&bias)
+            .map(|(&v, &b)| alone(sum(v, b)))
+            .collect();
         for &(xv, bv) in &beyond {
             for at in 0..80 {
                 let (mut y, mut b) = (x.clone(), bias.clone());
                 y[at] = xv;
                 b[at] = bv;
                 let mut want = want.clone();
-                want[at] = alone(xv + bv);
+                want[at] = alone(sum(xv, bv));
                 f.forward_bias_inplace(&mut y, &b, 1, COLS, COLS).unwrap();
                 assert_eq!(bits(&y), bits(&want), "{f:?} with {xv:e} + {bv:e} at {at}");
             }
@@ -181,6 +199,14 @@ fn tiles_that_do_not_fit_are_errors_and_nothing_is_written() {
     let err = f.forward_bias(&y, &[0.5; 3], &mut out);
     assert!(matches!(err, Err(Error::InvalidShape { .. })));
     assert!(out.iter().all(|v| *v == 1.0));
+    // An empty bias is refused whatever the length, an empty call as any
+    // other.
+    let err = f.forward_bias(&y, &[], &mut out);
+    assert!(matches!(err, Err(Error::InvalidShape { .. })));
+    assert!(out.iter().all(|v| *v == 1.0));
+    let err = f.forward_bias(&[], &[], &mut []);
+    assert!(matches!(err, Err(Error::InvalidShape { .. })));
+    assert!(f.forward_bias(&[], &[0.5; 3], &mut []).is_ok());
 }
 
 #[test]

@@ -484,11 +484,24 @@ mod masked {
         v.iter().map(|f| f.to_bits()).collect()
     }
 
-    /// `scale * x + mask`, each operation rounded, as an engine would write it.
+    /// `scale * v + m`, each operation rounded, as an engine would write it,
+    /// with the documented rule for a NaN: a NaN `v`, else a NaN `m`, else
+    /// the positive quiet NaN (the host's `0 * inf` or `inf + -inf` has the
+    /// sign bit on x86).
+    fn formed(scale: f32, v: f32, m: f32) -> f32 {
+        match (v.is_nan(), m.is_nan(), (scale * v + m).is_nan()) {
+            (true, _, _) => v,
+            (_, true, _) => m,
+            (_, _, true) => f32::NAN,
+            _ => scale * v + m,
+        }
+    }
+
+    /// [`formed`] over `x`, the mask repeated.
     fn scaled(x: &[f32], mask: &[f32], scale: f32) -> Vec<f32> {
         x.iter()
             .zip(mask.iter().cycle())
-            .map(|(&v, &m)| scale * v + m)
+            .map(|(&v, &m)| formed(scale, v, m))
             .collect()
     }
 
@@ -570,13 +583,12 @@ mod masked {
             7.5,
             1e30,
             f32::MAX,
-            f32::INFINITY,
             0.0,
             -0.0,
             -2.0,
-            f32::NEG_INFINITY,
+            -f32::MAX,
         ] {
-            let z: Vec<f32> = x.iter().map(|v| scale * v).collect();
+            let z: Vec<f32> = x.iter().map(|&v| formed(scale, v, -0.0)).collect();
             let (mut want, mut got) = (vec![0.0; x.len()], vec![0.0; x.len()]);
             softmax(&z, &mut want, row_len).unwrap();
             softmax_masked(&x, &mut got, row_len, (scale, Mask::None, MaskedRows::Zero)).unwrap();
@@ -716,6 +728,57 @@ mod masked {
         assert!(y[3..].iter().all(|&v| (v + 3f32.ln()).abs() < 1e-6));
     }
 
+    /// A row whose scaled and masked input holds a NaN gives that NaN, by
+    /// one rule on every path and CPU: a NaN `x`, else a NaN mask, else
+    /// (`0 * inf`, `inf + -inf`) the positive quiet NaN; each quieted, in
+    /// every entry, and on `bf16` rounded as `half` rounds it.
+    #[test]
+    fn nans_made_by_scaling_or_masking_are_the_same_on_every_path() {
+        use simd_activations::{Isa, bf16, softmax_masked_on};
+        let nan_x = f32::from_bits(0xff80_1234);
+        let nan_mask = f32::from_bits(0x7f80_0042);
+        let inf = f32::INFINITY;
+        // (scale, x, mask, the row's NaN): the NaN at entry 5 of a row of 40.
+        let cases = [
+            (0.0, inf, 0.0, f32::NAN),
+            (1.0, inf, -inf, f32::NAN),
+            (-1.0, -inf, -inf, f32::NAN),
+            (1.0, nan_x, nan_mask, f32::from_bits(0xffc0_1234)),
+            (1.0, 2.0, nan_mask, f32::from_bits(0x7fc0_0042)),
+            (0.0, nan_x, 1.0, f32::from_bits(0xffc0_1234)),
+        ];
+        for (scale, xv, mv, nan) in cases {
+            let mut x: Vec<f32> = (0..40).map(|i| i as f32 * 0.25).collect();
+            let mut mask = vec![0.5f32; 40];
+            x[5] = xv;
+            mask[5] = mv;
+            for isa in Isa::ALL.into_iter().filter(|i| i.is_available()) {
+                for log in [false, true] {
+                    let mut y = vec![0.0f32; 40];
+                    let options = (scale, Mask::Row(&mask), MaskedRows::Zero);
+                    if log {
+                        simd_activations::log_softmax_masked_on(isa, &x, &mut y, 40, options)
+                    } else {
+                        softmax_masked_on(isa, &x, &mut y, 40, options)
+                    }
+                    .unwrap();
+                    let what = format!("{isa}, log {log}, {scale} * {xv} + {mv}");
+                    assert!(y.iter().all(|v| v.to_bits() == nan.to_bits()), "{what}");
+                }
+                let xh: Vec<bf16> = x.iter().map(|&v| bf16::from_f32(v)).collect();
+                let mh: Vec<bf16> = mask.iter().map(|&v| bf16::from_f32(v)).collect();
+                let mut yh = vec![bf16::ZERO; 40];
+                let options = (scale, Mask::PerRow(&mh), MaskedRows::Uniform);
+                softmax_masked_on(isa, &xh, &mut yh, 40, options).unwrap();
+                let want = bf16::from_f32(nan).to_bits();
+                assert!(
+                    yh.iter().all(|v| v.to_bits() == want),
+                    "{isa} bf16, {xv} + {mv}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn bad_masks_and_scales_are_errors_and_write_nothing() {
         let x = [1.0f32; 8];
@@ -724,6 +787,8 @@ mod masked {
             (1.0, Mask::Row(&[0.0; 3])),
             (1.0, Mask::PerRow(&[0.0; 4])),
             (f32::NAN, Mask::None),
+            (f32::INFINITY, Mask::None),
+            (f32::NEG_INFINITY, Mask::Row(&[0.0; 4])),
         ];
         for (scale, mask) in options {
             let err = softmax_masked(&x, &mut y, 4, (scale, mask, MaskedRows::Zero)).unwrap_err();

@@ -51,7 +51,9 @@
  *    checks come in one order everywhere: the pointers and their counts
  *    (SA_ERR_POINTER, then SA_ERR_OVERLAP), the path (SA_ERR_ISA), then the
  *    rest: the function, the shape and the parameters (SA_ERR_FUNCTION,
- *    SA_ERR_SHAPE, SA_ERR_PARAMETER).
+ *    SA_ERR_SHAPE, SA_ERR_PARAMETER). The one exception:
+ *    sa_activation_forward_mixed checks its element type numbers first, as
+ *    the pointers' alignment depends on them.
  */
 #ifndef SIMD_ACTIVATIONS_H
 #define SIMD_ACTIVATIONS_H
@@ -78,14 +80,15 @@ extern "C" {
 /* The output overlaps an input without being the same buffer as x. */
 #define SA_ERR_OVERLAP 2
 /* A parameter is outside its domain (NaN, or infinite for any but softplus's
-   threshold and the softmax scale; beta <= 0, min_val > max_val,
-   alpha == 0 for celu, a negative alpha for elu/celu in place). */
+   threshold; beta <= 0, min_val > max_val, alpha == 0 for celu, a negative
+   alpha for elu/celu in place), or an unknown element type number of
+   sa_activation_forward_mixed (checked before the pointers). */
 #define SA_ERR_PARAMETER 3
 /* A length or shape does not fit: row_len is 0 or does not divide n; prelu's
    channels or inner is 0, channels * inner does not divide n, or n_weight is
    neither 1 nor channels; a mask length other than 0, row_len or n; a bias
-   length (cols) that does not divide n; a tile with ld < cols or a size that
-   overflows. */
+   length (cols) that is 0 or does not divide n; a tile with ld < cols or a
+   size that overflows. */
 #define SA_ERR_SHAPE 4
 /* SIMD_ACTIVATIONS_ISA names an unknown path or one this CPU lacks (valid:
    scalar, avx2, avx512, neon). */
@@ -109,7 +112,8 @@ const char *sa_version(void);
 
 /* The calling thread's last failure in words: which parameter and value,
    which lengths or pointers. Never NULL ("no error" before any failure);
-   valid until the next failing call on the same thread. */
+   valid until the next failing call on the same thread (sa_isa_name counts
+   as one while SIMD_ACTIVATIONS_ISA is invalid). */
 const char *sa_last_error(void);
 
 /* Elementwise functions, PyTorch semantics. x and y: n floats each,
@@ -268,10 +272,11 @@ int32_t sa_log_softmax_par(const float *x, float *y, size_t n, size_t row_len);
    mask_len floats: 0 (none), row_len (one row for every row) or n (one per
    element). A row hidden entirely by the mask gives zeros when
    zero_masked_rows is nonzero (-inf for log_softmax), else 1/row_len
-   (-ln(row_len)): never NaN. A NaN scale is SA_ERR_PARAMETER; an infinite
-   one scales as the float product does (the bits of sa_softmax on the
-   scaled row). y must not overlap mask; pointers 4-byte aligned (NULL only
-   with a zero count). */
+   (-ln(row_len)): never NaN. A scale that is not finite is
+   SA_ERR_PARAMETER. A row with a NaN gives its first NaN: that of x, else
+   that of the mask, else (0 * inf, inf + -inf) the positive quiet NaN, the
+   same bits on every CPU. y must not overlap mask; pointers 4-byte aligned
+   (NULL only with a zero count). */
 int32_t sa_softmax_masked(const float *x, float *y, size_t n, size_t row_len, float scale,
                           const float *mask, size_t mask_len, int32_t zero_masked_rows);
 int32_t sa_log_softmax_masked(const float *x, float *y, size_t n, size_t row_len, float scale,
@@ -394,7 +399,8 @@ int32_t sa_activation_forward_mixed(sa_activation f, const void *x, int32_t x_ty
 
 /* Matrix-product epilogue in place: for each of rows rows starting ld floats
    apart, y[r*ld + c] = f(y[r*ld + c] + bias[c]) for c < cols, the sum
-   rounded to float first. Nothing between rows is touched. y holds
+   rounded to float first. Nothing between rows is touched, so other threads
+   may work on it meanwhile (column blocks of one matrix). y holds
    (rows - 1) * ld + cols floats (none when rows or cols is 0) and bias cols.
    SA_ERR_SHAPE if ld < cols or that size overflows size_t; SA_ERR_POINTER if
    it fits in size_t but not in the address space; bias must not overlap the
@@ -403,7 +409,7 @@ int32_t sa_activation_bias_inplace(sa_activation f, float *y, const float *bias,
                                    size_t cols, size_t ld);
 
 /* y = f(x + bias) over n floats in contiguous rows of cols (y == x in place);
-   SA_ERR_SHAPE if cols does not divide n (or is 0 while n is not). */
+   SA_ERR_SHAPE if cols is 0 (n too) or does not divide n. */
 int32_t sa_activation_bias(sa_activation f, const float *x, const float *bias, float *y, size_t n,
                            size_t cols);
 

@@ -1397,30 +1397,34 @@ pub unsafe extern "C" fn sa_activation_bias_inplace(
                 format_args!("the bias {bias:?} overlaps the tile {y:?} ({})", shape()),
             );
         }
-        if let Err(code) = path() {
-            return code;
-        }
+        let isa = match path() {
+            Ok(isa) => isa,
+            Err(code) => return code,
+        };
         let f = match f {
             Ok(f) => f,
             Err(e) => return status(Err(e)),
         };
-        let needed = match needed {
-            Ok(needed) => needed,
-            Err(what) => return fail(SA_ERR_SHAPE, format_args!("{}: {what}", shape())),
-        };
-        // SAFETY: the tile (`needed` floats, the shape fitting) is writable
-        // and the bias readable (the caller's contract), and they do not
-        // overlap (checked above).
-        let (tile, bias) = unsafe { (tile.write(), bias_buffer.read()) };
-        let rows = if needed == 0 { 0 } else { rows };
-        status(f.forward_bias_inplace(tile, bias, rows, cols, ld))
+        if let Err(what) = needed {
+            return fail(SA_ERR_SHAPE, format_args!("{}: {what}", shape()));
+        }
+        // SAFETY: the bias is readable (the caller's contract) and does not
+        // overlap the tile (checked above), which the call writes.
+        let bias = unsafe { bias_buffer.read() };
+        // SAFETY: `isa` is available (`path` checks it); the tile's rows
+        // (`needed` floats from `y`, the shape fitting: `ld >= cols`) are
+        // readable and writable (the caller's contract), non-null and
+        // aligned where there are any (`Buffer::new`), and apart from the
+        // bias. The elements between the rows are not borrowed: the caller
+        // may hand them to other threads meanwhile.
+        status(unsafe { f.bias_tile(isa, tile.ptr.cast_mut(), bias, [rows, cols, ld]) })
     })
 }
 
 /// `y = f(x + bias)` over `n` floats in contiguous rows of `cols` (the
 /// out-of-place form of [`sa_activation_bias_inplace`], with its bits);
-/// `y == x` computes in place. [`SA_ERR_SHAPE`] if `cols` is 0 while `n` is
-/// not, or does not divide `n`; `y` must not overlap `bias`.
+/// `y == x` computes in place. [`SA_ERR_SHAPE`] if `cols` is 0 (`n` too)
+/// or does not divide `n`; `y` must not overlap `bias`.
 ///
 /// # Safety
 /// `x` points to `n` readable floats, `y` to `n` writable ones and `bias` to

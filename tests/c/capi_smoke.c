@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "simd_activations.h"
@@ -64,7 +65,32 @@ static void rows16(const char *type, const uint16_t r[6], const uint16_t hide[6]
     check(plain[0](r, a, 6, 4) == SA_ERR_SHAPE && memcmp(a, kept, sizeof a) == 0, what);
 }
 
+/* Run with SIMD_ACTIVATIONS_ISA=bogus: every computing call refuses with
+   SA_ERR_ISA and writes nothing. */
+static int invalid_path(void) {
+    float a[4] = {1.0f, 2.0f, 3.0f, 4.0f}, b[4] = {7.0f, 7.0f, 7.0f, 7.0f};
+    check(strcmp(sa_isa_name(), "none") == 0, "an invalid path is named none");
+    check(sa_gelu(a, b, 4) == SA_ERR_ISA, "gelu refuses an invalid path");
+    check(sa_swiglu(a, a, b, 4) == SA_ERR_ISA, "swiglu refuses an invalid path");
+    check(sa_softmax(a, b, 4, 2) == SA_ERR_ISA, "softmax refuses an invalid path");
+    check(sa_softmax_masked_par(a, b, 4, 2, 1.0f, NULL, 0, 0) == SA_ERR_ISA,
+          "softmax_masked_par refuses an invalid path");
+    check(b[0] == 7.0f && b[3] == 7.0f, "nothing written on an invalid path");
+    check(strstr(sa_last_error(), "SIMD_ACTIVATIONS_ISA") != NULL,
+          "the last error names the variable");
+    /* The pointers come first: a null output is SA_ERR_POINTER. */
+    check(sa_gelu(a, NULL, 4) == SA_ERR_POINTER, "pointers before the path");
+    if (failures) {
+        fprintf(stderr, "%d failures\n", failures);
+        return 1;
+    }
+    printf("C interface with an invalid path: all checks passed\n");
+    return 0;
+}
+
 int main(void) {
+    const char *env = getenv("SIMD_ACTIVATIONS_ISA");
+    if (env != NULL && strcmp(env, "bogus") == 0) return invalid_path();
     const char *isa = sa_isa_name();
     check(isa != NULL, "sa_isa_name is not null");
     printf("path: %s\n", isa ? isa : "(null)");
@@ -293,6 +319,30 @@ int main(void) {
     check(sa_activation_forward(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward");
     memset(y, 0, 5 * sizeof y[0]);
     check(sa_activation_forward_par(f, x, y, 5) == SA_OK && y[0] == -0.5f, "forward on all cores");
+    {
+        /* Large enough to be split between threads (64 Ki elements and up):
+           the one-thread bits, for a function, a row function and a masked
+           one without a mask (NULL, 0). */
+        enum { BIG = 1 << 17, ROW = 512 };
+        static float bx[BIG], one[BIG], all[BIG];
+        for (size_t i = 0; i < BIG; i++) bx[i] = (float)((i * 7919u) % 1000u) * 0.02f - 10.0f;
+        sa_activation gelu;
+        check(sa_activation_parse("gelu", &gelu) == SA_OK &&
+                  sa_activation_forward(gelu, bx, one, BIG) == SA_OK &&
+                  sa_activation_forward_par(gelu, bx, all, BIG) == SA_OK &&
+                  memcmp(one, all, sizeof one) == 0,
+              "forward_par on a split slice is forward");
+        check(sa_softmax(bx, one, BIG, ROW) == SA_OK && sa_softmax_par(bx, all, BIG, ROW) == SA_OK &&
+                  memcmp(one, all, sizeof one) == 0,
+              "softmax_par on split rows is softmax");
+        check(sa_log_softmax_masked(bx, one, BIG, ROW, 0.25f, NULL, 0, 1) == SA_OK &&
+                  sa_log_softmax_masked_par(bx, all, BIG, ROW, 0.25f, NULL, 0, 1) == SA_OK &&
+                  memcmp(one, all, sizeof one) == 0,
+              "log_softmax_masked_par without a mask on split rows");
+        for (size_t i = 0; i < BIG; i++) bx[i] *= 0.25f;
+        check(sa_log_softmax(bx, all, BIG, ROW) == SA_OK && memcmp(one, all, sizeof one) == 0,
+              "a masked call without a mask scales, then the row function");
+    }
     memset(h, 0, sizeof h);
     check(sa_activation_forward_bf16(f, bf16_x, h, 5) == SA_OK && h[0] == 0xbf00 && bf16_isnan(h[3]),
           "forward on bf16");
