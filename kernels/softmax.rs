@@ -891,7 +891,8 @@ impl<A> Attention<A> {
 /// One row of `softmax` or `log_softmax` of `z` (see [`Attention`]) from `x`
 /// into `y`. Each pass forms `z` again as it reads `x` and the mask (two
 /// operations per vector, cheaper than storing `z` and reading it back), so
-/// the result has the bits of [`row`] on `z`; without a mask, pass 1 scales
+/// the result has the bits of [`row`] on `z` (but for the NaN of a row with
+/// one, by the rule of [`Formed`]'s [`Source::at`]); without a mask, pass 1 scales
 /// only the max of `x` (see [`Source::max_and_nan`] of [`Formed`]).
 ///
 /// # Safety

@@ -4,7 +4,7 @@
 //! activations (`src/table.rs`).
 
 use crate::dispatch::{self, check_lengths};
-use crate::element::{Element, Erased};
+use crate::element::{self, Element, Erased, Output};
 use crate::kernels::{self, Kernel, KernelChoice, KernelUse};
 use crate::table::{activation_table, variant};
 use crate::{Error, Isa};
@@ -73,10 +73,13 @@ macro_rules! declare_activation {
                 [(f32::NEG_INFINITY, ninf), (f32::INFINITY, pinf), (-0.0, nzero), (0.0, pzero)]
             }
 
-            /// The range of the results for every input that is not NaN, as
-            /// `(lowest, highest)`; a minimum inside the domain (`silu`'s
+            /// The range of the `f32` results for every input that is not NaN,
+            /// as `(lowest, highest)`; a minimum inside the domain (`silu`'s
             /// -0.27846 at -1.2785, `gelu`'s, `gelu_tanh`'s, `gelu_quick`'s,
-            /// `mish`'s) is given rounded down to four digits.
+            /// `mish`'s) is given rounded down to four digits. A `bf16` or
+            /// `f16` result lies within the two bounds rounded to its type
+            /// (rounding keeps the order), which may lie outside them: `silu`
+            /// reaches -0.27930 in `bf16`.
             #[allow(unused_variables)]
             pub fn range(&self) -> (f32, f32) {
                 match *self {
@@ -222,19 +225,19 @@ impl Activation {
     /// [`Activation::forward_on`] on a piece of a call of `whole` output
     /// elements (a call on all cores): the same bits, and the piece's
     /// output is stored past the caches where the whole call's would be
-    /// ([`Erased::whole`]).
-    pub(crate) fn forward_piece_on<T: Element>(
+    /// ([`Erased::whole`]). `y` may be uninitialized: it is only written.
+    pub(crate) fn forward_piece_on<T: Element, Y: Output<T> + ?Sized>(
         &self,
         isa: Isa,
         x: &[T],
-        y: &mut [T],
+        y: &mut Y,
         whole: usize,
     ) -> Result<(), Error> {
-        check_lengths(self.name(), x.len(), y.len());
+        check_lengths(self.name(), x.len(), y.count());
         let isa = isa.check()?;
-        let io = Erased::new(x.as_ptr(), y.as_mut_ptr(), x.len()).piece_of(whole);
+        let io = Erased::new(x.as_ptr(), y.out_ptr(), x.len()).piece_of(whole);
         // SAFETY: `isa` is available; `x` and `y` are distinct borrows of
-        // `x.len()` elements.
+        // `x.len()` elements, and the driver never reads the output.
         unsafe { self.run_erased(isa, io) }
     }
 
@@ -470,10 +473,42 @@ impl Activation {
         x: &[A],
         y: &mut [B],
     ) -> Result<(), Error> {
+        self.forward_mixed_at(isa, x, y)
+    }
+
+    /// [`Activation::forward_mixed`] into an uninitialized `y` (fresh
+    /// memory, or a `Vec`'s spare capacity): the same bits; `y` is only
+    /// written, never read, and is returned initialized.
+    ///
+    /// # Errors
+    /// As [`Activation::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()` (the message gives both lengths), before any
+    /// other check.
+    pub fn forward_mixed_uninit<'a, A: Element, B: Element>(
+        &self,
+        x: &[A],
+        y: &'a mut [MaybeUninit<B>],
+    ) -> Result<&'a mut [B], Error> {
         check_lengths(self.name(), x.len(), y.len());
+        self.forward_mixed_at(Isa::try_best()?, x, &mut *y)?;
+        // SAFETY: the call wrote every element of `y`.
+        Ok(unsafe { element::assume_init(y) })
+    }
+
+    /// [`Activation::forward_mixed_on`] into an output that may be
+    /// uninitialized (it is only written).
+    pub(crate) fn forward_mixed_at<A: Element, B: Element, Y: Output<B> + ?Sized>(
+        &self,
+        isa: Isa,
+        x: &[A],
+        y: &mut Y,
+    ) -> Result<(), Error> {
+        check_lengths(self.name(), x.len(), y.count());
         let isa = isa.check()?;
-        // SAFETY: as in `forward_on`.
-        unsafe { self.run_erased(isa, Erased::new(x.as_ptr(), y.as_mut_ptr(), x.len())) }
+        // SAFETY: as in `forward_piece_on`.
+        unsafe { self.run_erased(isa, Erased::new(x.as_ptr(), y.out_ptr(), x.len())) }
     }
 }
 
@@ -515,17 +550,11 @@ impl Activation {
         x: &[T],
         y: &'a mut [MaybeUninit<T>],
     ) -> Result<&'a mut [T], Error> {
-        let name = self.name();
-        check_lengths(name, x.len(), y.len());
-        let isa = isa.check()?;
-        let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
-        // SAFETY: `isa` is available; `x` and `y` are distinct borrows of `n`
-        // elements, and the driver never reads `y`.
-        unsafe { self.run_erased(isa, Erased::new(x.as_ptr(), out, n))? };
-        // SAFETY: the kernel wrote all `n` elements of `y` (the driver writes
-        // every element and reads none of the output), so they are
+        self.forward_piece_on(isa, x, y, x.len())?;
+        // SAFETY: the kernel wrote all `y.len()` elements of `y` (the driver
+        // writes every element and reads none of the output), so they are
         // initialized; `y` is exclusively borrowed for `'a`.
-        Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
+        Ok(unsafe { element::assume_init(y) })
     }
 
     /// The epilogue of a matrix product: for each of `rows` rows starting
@@ -604,14 +633,48 @@ impl Activation {
     /// If `x.len() != y.len()` (the message gives both lengths), before any
     /// other check.
     pub fn forward_bias(&self, x: &[f32], bias: &[f32], y: &mut [f32]) -> Result<(), Error> {
+        check_lengths(self.name(), x.len(), y.len());
+        self.forward_bias_at(Isa::try_best()?, x, bias, y)
+    }
+
+    /// [`Activation::forward_bias`] into an uninitialized `y` (fresh memory,
+    /// or a `Vec`'s spare capacity): the same bits; `y` is only written,
+    /// never read, and is returned initialized.
+    ///
+    /// # Errors
+    /// As [`Activation::forward_bias`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()` (the message gives both lengths), before any
+    /// other check.
+    pub fn forward_bias_uninit<'a>(
+        &self,
+        x: &[f32],
+        bias: &[f32],
+        y: &'a mut [MaybeUninit<f32>],
+    ) -> Result<&'a mut [f32], Error> {
+        check_lengths(self.name(), x.len(), y.len());
+        self.forward_bias_at(Isa::try_best()?, x, bias, &mut *y)?;
+        // SAFETY: the call wrote every element of `y`.
+        Ok(unsafe { element::assume_init(y) })
+    }
+
+    /// [`Activation::forward_bias`] on the available path `isa`, into an
+    /// output that may be uninitialized (it is only written).
+    pub(crate) fn forward_bias_at<Y: Output<f32> + ?Sized>(
+        &self,
+        isa: Isa,
+        x: &[f32],
+        bias: &[f32],
+        y: &mut Y,
+    ) -> Result<(), Error> {
         let name = self.name();
-        check_lengths(name, x.len(), y.len());
-        let isa = Isa::try_best()?;
+        check_lengths(name, x.len(), y.count());
         let cols = bias.len();
         let rows = contiguous_rows(name, x.len(), cols)?;
         self.kernel_use(Biased {
             isa,
-            io: (x.as_ptr(), bias.as_ptr(), y.as_mut_ptr()),
+            io: (x.as_ptr(), bias.as_ptr(), y.out_ptr()),
             shape: [rows, cols, cols],
         })
     }
@@ -779,10 +842,12 @@ struct Biased {
 impl KernelUse for Biased {
     type Output = ();
     fn with<K: Kernel>(self, kernel: K) {
-        // SAFETY: `isa` is available and the shape fits the slices
-        // (`tile_shape`, or whole rows of the bias in `forward_bias`); the
-        // input and output are one exclusive borrow or distinct ones, and
-        // the bias is a shared borrow, so it cannot overlap the output.
+        // SAFETY: `isa` is available and the shape fits the input and the
+        // output (`tile_shape`, whole rows of the bias in `forward_bias`, or
+        // the C caller's checks under `bias_tile`'s contract); input and
+        // output are one pointer or disjoint, and the bias, a shared borrow,
+        // does not overlap the output (a borrow cannot; `bias_tile`'s
+        // contract).
         unsafe { dispatch::biased_rows(self.isa, kernel, self.io, self.shape) }
     }
 }

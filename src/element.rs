@@ -64,6 +64,45 @@ impl Format {
     }
 }
 
+/// An output slice that the functions only write, never read first:
+/// initialized (`[T]`) or not (`[MaybeUninit<T>]`: fresh memory, a `Vec`'s
+/// spare capacity, a buffer from C), so that one body serves both forms of
+/// a function.
+pub(crate) trait Output<T>: Send {
+    /// The number of elements.
+    fn count(&self) -> usize;
+    /// The first element's address, to be written through.
+    fn out_ptr(&mut self) -> *mut T;
+}
+
+impl<T: Element> Output<T> for [T] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn out_ptr(&mut self) -> *mut T {
+        self.as_mut_ptr()
+    }
+}
+
+impl<T: Element> Output<T> for [core::mem::MaybeUninit<T>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn out_ptr(&mut self) -> *mut T {
+        self.as_mut_ptr().cast()
+    }
+}
+
+/// `y` as the initialized slice it now is.
+///
+/// # Safety
+/// Every element of `y` has been written.
+pub(crate) unsafe fn assume_init<T>(y: &mut [core::mem::MaybeUninit<T>]) -> &mut [T] {
+    // SAFETY: `MaybeUninit<T>` has `T`'s layout, and every element is
+    // initialized (the caller's guarantee); the borrow is `y`'s.
+    unsafe { core::slice::from_raw_parts_mut(y.as_mut_ptr().cast(), y.len()) }
+}
+
 /// Slices of any element types with their types erased: what
 /// [`Activation::run_erased`](crate::Activation) and the gated units' entry
 /// take, so that the kernels are instantiated once for each element type,

@@ -7,7 +7,7 @@
 //! multiplied half the gate; here it is always `up`.
 
 use crate::dispatch::{self, Blocks};
-use crate::element::{self, Format};
+use crate::element::{self, Format, Output};
 use crate::kernels::{self, Kernel, KernelUse, TwoInputKernel};
 use crate::simd::Simd;
 use crate::{Activation, Element, Error, Isa};
@@ -212,19 +212,21 @@ impl GatedUnit {
     /// [`GatedUnit::forward_on`] on a piece of a call of `whole` output
     /// elements (a call on all cores): the same bits, and the piece's
     /// output is stored past the caches where the whole call's would be
-    /// ([`Blocks::whole`]).
-    pub(crate) fn forward_piece_on<T: Element>(
+    /// ([`Blocks::whole`]). `y` may be uninitialized: it is only written.
+    pub(crate) fn forward_piece_on<T: Element, Y: Output<T> + ?Sized>(
         self,
         isa: Isa,
         (gate, up): (&[T], &[T]),
-        y: &mut [T],
+        y: &mut Y,
         whole: usize,
     ) -> Result<(), Error> {
-        self.check_lengths(gate.len(), up.len(), y.len());
+        let n = y.count();
+        self.check_lengths(gate.len(), up.len(), n);
         let isa = isa.check()?;
-        let io = Blocks::periodic(gate.as_ptr(), up.as_ptr(), y.as_mut_ptr(), [1, y.len()]);
+        let io = Blocks::periodic(gate.as_ptr(), up.as_ptr(), y.out_ptr(), [1, n]);
         // SAFETY: `gate` and `up` are shared borrows and `y` an exclusive
-        // one, all of `y.len()` elements, so `y` overlaps neither.
+        // one, all of `n` elements, so `y` overlaps neither; the driver
+        // never reads the output.
         unsafe { self.run(isa, io.piece_of(whole)) };
         Ok(())
     }
@@ -303,16 +305,9 @@ impl GatedUnit {
         up: &[T],
         y: &'a mut [MaybeUninit<T>],
     ) -> Result<&'a mut [T], Error> {
-        self.check_lengths(gate.len(), up.len(), y.len());
-        let isa = isa.check()?;
-        let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
-        let io = Blocks::periodic(gate.as_ptr(), up.as_ptr(), out, [1, n]);
-        // SAFETY: as in `forward_on`; the driver never reads `y`. It then
-        // holds `n` initialized elements, exclusively borrowed for `'a`.
-        unsafe {
-            self.run(isa, io);
-            Ok(core::slice::from_raw_parts_mut(out, n))
-        }
+        self.forward_piece_on(isa, (gate, up), y, gate.len())?;
+        // SAFETY: the driver wrote every element of `y`.
+        Ok(unsafe { element::assume_init(y) })
     }
 
     /// The unit over the concatenated layout of a fused gate-and-up
@@ -360,28 +355,70 @@ impl GatedUnit {
         self.forward_rows_piece_on(isa, (x, y), (half_len, swapped), whole)
     }
 
+    /// [`GatedUnit::forward_rows`] into an uninitialized `y` (fresh memory,
+    /// or a `Vec`'s spare capacity): the same bits; `y` is only written,
+    /// never read, and is returned initialized.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward_rows`]; nothing is written then.
+    ///
+    /// # Panics
+    /// As [`GatedUnit::forward_rows`].
+    pub fn forward_rows_uninit<'a, T: Element>(
+        self,
+        x: &[T],
+        y: &'a mut [MaybeUninit<T>],
+        half_len: usize,
+        swapped: bool,
+    ) -> Result<&'a mut [T], Error> {
+        self.check_rows_lengths(x.len(), y.len());
+        self.forward_rows_uninit_on(Isa::try_best()?, x, y, half_len, swapped)
+    }
+
+    /// [`GatedUnit::forward_rows_uninit`] on exactly the path `isa`.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward_rows_on`]; nothing is written then.
+    ///
+    /// # Panics
+    /// As [`GatedUnit::forward_rows`].
+    pub fn forward_rows_uninit_on<'a, T: Element>(
+        self,
+        isa: Isa,
+        x: &[T],
+        y: &'a mut [MaybeUninit<T>],
+        half_len: usize,
+        swapped: bool,
+    ) -> Result<&'a mut [T], Error> {
+        let whole = y.len();
+        self.forward_rows_piece_on(isa, (x, &mut *y), (half_len, swapped), whole)?;
+        // SAFETY: the call wrote every element of `y`.
+        Ok(unsafe { element::assume_init(y) })
+    }
+
     /// [`GatedUnit::forward_rows_on`] on a piece of a call of `whole`
     /// output elements (a call on all cores), as
     /// [`GatedUnit::forward_piece_on`].
-    pub(crate) fn forward_rows_piece_on<T: Element>(
+    /// `y` may be uninitialized: it is only written.
+    pub(crate) fn forward_rows_piece_on<T: Element, Y: Output<T> + ?Sized>(
         self,
         isa: Isa,
-        (x, y): (&[T], &mut [T]),
+        (x, y): (&[T], &mut Y),
         (half_len, swapped): (usize, bool),
         whole: usize,
     ) -> Result<(), Error> {
-        self.check_rows_lengths(x.len(), y.len());
+        let n = y.count();
+        self.check_rows_lengths(x.len(), n);
         let isa = isa.check()?;
-        if half_len == 0 || !y.len().is_multiple_of(half_len) {
+        if half_len == 0 || !n.is_multiple_of(half_len) {
             return Err(Error::InvalidShape {
                 function: self.name(),
                 message: format!(
-                    "the half row length {half_len} must be nonzero and divide the output length {}",
-                    y.len()
+                    "the half row length {half_len} must be nonzero and divide the output length {n}"
                 ),
             });
         }
-        if y.is_empty() {
+        if n == 0 {
             return Ok(());
         }
         let (gate, up) = if swapped {
@@ -398,8 +435,8 @@ impl GatedUnit {
         let io = Blocks {
             x: gate,
             t: up,
-            y: y.as_mut_ptr(),
-            blocks: y.len() / half_len,
+            y: y.out_ptr(),
+            blocks: n / half_len,
             len: half_len,
             strides: [2 * half_len, 2 * half_len, half_len],
             whole,
@@ -407,7 +444,7 @@ impl GatedUnit {
         // SAFETY: row `r` reads `half_len` elements of `x` from `2 r
         // half_len` and `2 r half_len + half_len`, and writes `y` from `r
         // half_len`, all in bounds; `x` is shared and `y` exclusive, so they
-        // do not overlap.
+        // do not overlap; the driver never reads the output.
         unsafe { self.run(isa, io) };
         Ok(())
     }

@@ -24,9 +24,14 @@
 //! rayon's work stealing as usual.
 
 use crate::dispatch::check_lengths;
+use crate::element::Output;
 use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
+#[cfg(feature = "capi")]
+use crate::rows::apply_to;
 use crate::rows::{RowOptions, apply};
 use crate::{Activation, Element, Error, GatedUnit, Isa, MaskOptions};
+use core::mem::MaybeUninit;
+use core::ops::Range;
 use rayon::prelude::*;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -310,12 +315,47 @@ impl Activation {
     /// other check.
     pub fn forward_par<T: Element>(&self, x: &[T], y: &mut [T]) -> Result<(), Error> {
         check_lengths(self.name(), x.len(), y.len());
-        let isa = Isa::try_best()?;
+        self.forward_par_on(Isa::try_best()?, x, y)
+    }
+
+    /// [`Activation::forward_uninit`] on all cores, as
+    /// [`Activation::forward_par`]: the same bits, `y` only written and
+    /// returned initialized.
+    ///
+    /// # Errors
+    /// As [`Activation::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()` (the message gives both lengths), before any
+    /// other check.
+    pub fn forward_uninit_par<'a, T: Element>(
+        &self,
+        x: &[T],
+        y: &'a mut [MaybeUninit<T>],
+    ) -> Result<&'a mut [T], Error> {
+        check_lengths(self.name(), x.len(), y.len());
+        self.forward_par_on(Isa::try_best()?, x, y)?;
+        // SAFETY: the pieces wrote every element of `y`.
+        Ok(unsafe { crate::element::assume_init(y) })
+    }
+
+    /// [`Activation::forward_par`] on the available path `isa`, into an
+    /// output that may be uninitialized (it is only written).
+    pub(crate) fn forward_par_on<T: Element, B: Send>(
+        &self,
+        isa: Isa,
+        x: &[T],
+        y: &mut [B],
+    ) -> Result<(), Error>
+    where
+        [B]: Output<T>,
+    {
+        check_lengths(self.name(), x.len(), y.len());
         self.validate()?;
-        if x.len() < PARALLEL_MIN {
-            return self.forward_on(isa, x, y);
-        }
         let whole = y.len();
+        if whole < PARALLEL_MIN {
+            return self.forward_piece_on(isa, x, y, whole);
+        }
         for_each_piece_of(y, CHUNK, |k, y| {
             self.forward_piece_on(isa, &x[k * CHUNK..][..y.len()], y, whole)
         })
@@ -348,11 +388,46 @@ impl GatedUnit {
     /// If the three lengths differ (the message gives them).
     pub fn forward_par<T: Element>(self, gate: &[T], up: &[T], y: &mut [T]) -> Result<(), Error> {
         self.check_lengths(gate.len(), up.len(), y.len());
-        let isa = Isa::try_best()?;
-        if y.len() < PARALLEL_MIN {
-            return self.forward_on(isa, gate, up, y);
-        }
+        self.forward_par_on(Isa::try_best()?, (gate, up), y)
+    }
+
+    /// [`GatedUnit::forward_uninit`] on all cores, as
+    /// [`GatedUnit::forward_par`]: the same bits, `y` only written and
+    /// returned initialized.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward`]; nothing is written then.
+    ///
+    /// # Panics
+    /// If the three lengths differ (the message gives them).
+    pub fn forward_uninit_par<'a, T: Element>(
+        self,
+        gate: &[T],
+        up: &[T],
+        y: &'a mut [MaybeUninit<T>],
+    ) -> Result<&'a mut [T], Error> {
+        self.check_lengths(gate.len(), up.len(), y.len());
+        self.forward_par_on(Isa::try_best()?, (gate, up), y)?;
+        // SAFETY: the pieces wrote every element of `y`.
+        Ok(unsafe { crate::element::assume_init(y) })
+    }
+
+    /// [`GatedUnit::forward_par`] on the available path `isa`, into an
+    /// output that may be uninitialized (it is only written).
+    pub(crate) fn forward_par_on<T: Element, B: Send>(
+        self,
+        isa: Isa,
+        (gate, up): (&[T], &[T]),
+        y: &mut [B],
+    ) -> Result<(), Error>
+    where
+        [B]: Output<T>,
+    {
+        self.check_lengths(gate.len(), up.len(), y.len());
         let whole = y.len();
+        if whole < PARALLEL_MIN {
+            return self.forward_piece_on(isa, (gate, up), y, whole);
+        }
         for_each_piece_of(y, CHUNK, |k, y| {
             let start = k * CHUNK;
             let (gate, up) = (&gate[start..][..y.len()], &up[start..][..y.len()]);
@@ -395,11 +470,25 @@ impl GatedUnit {
         swapped: bool,
     ) -> Result<(), Error> {
         self.check_rows_lengths(x.len(), y.len());
-        let isa = Isa::try_best()?;
-        let Some(piece) = row_piece(y.len(), half_len, PARALLEL_MIN) else {
-            return self.forward_rows_on(isa, x, y, half_len, swapped);
-        };
+        self.forward_rows_par_on(Isa::try_best()?, (x, y), (half_len, swapped))
+    }
+
+    /// [`GatedUnit::forward_rows_par`] on the available path `isa`, into an
+    /// output that may be uninitialized (it is only written).
+    pub(crate) fn forward_rows_par_on<T: Element, B: Send>(
+        self,
+        isa: Isa,
+        (x, y): (&[T], &mut [B]),
+        (half_len, swapped): (usize, bool),
+    ) -> Result<(), Error>
+    where
+        [B]: Output<T>,
+    {
+        self.check_rows_lengths(x.len(), y.len());
         let whole = y.len();
+        let Some(piece) = row_piece(whole, half_len, PARALLEL_MIN) else {
+            return self.forward_rows_piece_on(isa, (x, y), (half_len, swapped), whole);
+        };
         for_each_piece_of(y, piece, |k, y| {
             let x = &x[2 * k * piece..][..2 * y.len()];
             self.forward_rows_piece_on(isa, (x, y), (half_len, swapped), whole)
@@ -429,20 +518,51 @@ pub(crate) fn rows_par<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
     (x, y, row_len): (Option<&[T]>, &mut [T], usize),
     options: O,
 ) -> Result<(), Error> {
+    let run = |range: Option<Range<usize>>, y: &mut [T], options: O| {
+        let x = x.map(|x| range.map_or(x, |r| &x[r]));
+        apply(name, flavor, || Ok(isa), (x, y, row_len), options)
+    };
+    row_pieces(name, (y, row_len), options, run)
+}
+
+/// [`rows_par`] from `x` into a distinct output that may be uninitialized
+/// (it is only written).
+#[cfg(feature = "capi")]
+pub(crate) fn rows_par_to<L: Flavor + Sync, T: Element, B: Send, O: RowOptions<T> + Sync>(
+    name: &'static str,
+    flavor: L,
+    isa: Isa,
+    (x, y, row_len): (&[T], &mut [B], usize),
+    options: O,
+) -> Result<(), Error>
+where
+    [B]: Output<T>,
+{
+    let run = |range: Option<Range<usize>>, y: &mut [B], options: O| {
+        let x = range.map_or(x, |r| &x[r]);
+        apply_to(name, flavor, || Ok(isa), (x, y, row_len), options)
+    };
+    row_pieces(name, (y, row_len), options, run)
+}
+
+/// Runs `run` over pieces of whole rows of `y` on all cores, each with its
+/// range of elements and its part of the options, once `options` have been
+/// checked over the whole call; or once over all of `y` (range `None`) on
+/// the calling thread, below [`PARALLEL_MIN`] and for shapes the row
+/// function refuses (which `run` then reports).
+fn row_pieces<T: Element, B: Send, O: RowOptions<T> + Sync>(
+    name: &'static str,
+    (y, row_len): (&mut [B], usize),
+    options: O,
+    run: impl Fn(Option<Range<usize>>, &mut [B], O) -> Result<(), Error> + Sync,
+) -> Result<(), Error> {
     let Some(piece) = row_piece(y.len(), row_len, PARALLEL_MIN) else {
-        return apply(name, flavor, || Ok(isa), (x, y, row_len), options);
+        return run(None, y, options);
     };
     options.check(name, y.len(), row_len)?;
     for_each_piece_of(y, piece, |k, y| {
         let range = k * piece..k * piece + y.len();
-        let x = x.map(|x| &x[range.clone()]);
-        apply(
-            name,
-            flavor,
-            || Ok(isa),
-            (x, y, row_len),
-            options.piece(range),
-        )
+        run(Some(range.clone()), y, options.piece(range))
     })
 }
 

@@ -1,7 +1,7 @@
 //! Row-wise functions: `softmax` and `log_softmax` over contiguous rows.
 
 use crate::dispatch::{self, check_lengths};
-use crate::element::{self, Element};
+use crate::element::{self, Element, Output};
 use crate::kernels::softmax::{Attention, Flavor, LogSoftmax, Softmax};
 use crate::{Error, Isa};
 use core::mem::MaybeUninit;
@@ -108,51 +108,100 @@ pub(crate) fn apply<L: Flavor, T: Element, O: RowOptions<T>>(
     options: O,
 ) -> Result<(), Error> {
     if let Some(x) = x {
-        check_lengths(name, x.len(), y.len());
+        return apply_to(name, flavor, path, (x, y, row_len), options);
     }
     let isa = path()?;
-    let dst = y.as_mut_ptr();
-    let src = x.map_or(dst.cast_const(), <[T]>::as_ptr);
-    // SAFETY: `isa` is available (`path` checks it); `src` and `dst` hold
-    // `y.len()` elements (`x`'s checked above), the same pointer from the
-    // exclusive borrow of the in-place forms or distinct borrows (the row
-    // driver supports input == output), and a mask, a shared borrow,
-    // cannot overlap `y`.
-    unsafe { run_rows(name, flavor, isa, (src, dst, y.len()), row_len, options) }
+    let p = y.as_mut_ptr();
+    // SAFETY: `isa` is available (`path` checks it); in and out are the one
+    // exclusive borrow `y` (the row driver supports input == output), and
+    // a mask, a shared borrow, cannot overlap it.
+    unsafe { run_rows(name, flavor, isa, (p, p, y.len()), row_len, options) }
 }
 
-/// `log_softmax` (where `log`) or `softmax` from `x` into `y` (in place
-/// where `x` is `None`) on the available path `isa`, with `options` (`()`
-/// or a masked form's): on all cores where `par` is set and the library has
-/// the `rayon` feature (whole rows per piece, the one-thread bits), else on
-/// the calling thread. The C interface's row functions, every one of them.
+/// [`apply`] from `x` into a distinct `y`, which may be uninitialized (the
+/// row driver writes every element of it before it reads it).
+pub(crate) fn apply_to<L: Flavor, T: Element, Y: Output<T> + ?Sized, O: RowOptions<T>>(
+    name: &'static str,
+    flavor: L,
+    path: impl FnOnce() -> Result<Isa, Error>,
+    (x, y, row_len): (&[T], &mut Y, usize),
+    options: O,
+) -> Result<(), Error> {
+    check_lengths(name, x.len(), y.count());
+    let isa = path()?;
+    // SAFETY: `isa` is available (`path` checks it); `x` and `y` are
+    // distinct borrows of `x.len()` elements (checked above) and a mask a
+    // shared one; the driver writes every element of `y` before it reads
+    // it.
+    unsafe {
+        run_rows(
+            name,
+            flavor,
+            isa,
+            (x.as_ptr(), y.out_ptr(), x.len()),
+            row_len,
+            options,
+        )
+    }
+}
+
+/// The rows of a row function's call from C: in place, or from `x` into an
+/// output that may be uninitialized.
+#[cfg(feature = "capi")]
+pub(crate) enum RowsIo<'a, T> {
+    /// In and out the one buffer.
+    InPlace(&'a mut [T]),
+    /// From `x` into a distinct output.
+    To(&'a [T], &'a mut [MaybeUninit<T>]),
+}
+
+/// `log_softmax` (where `log`) or `softmax` over the rows of `row_len` of
+/// `io` on the available path `isa`, with `options` (`()` or a masked
+/// form's): on all cores where `par` is set and the library has the `rayon`
+/// feature (whole rows per piece, the one-thread bits), else on the calling
+/// thread. The C interface's row functions, every one of them.
 #[cfg(feature = "capi")]
 pub(crate) fn on_path<T: Element, O: RowOptions<T> + Sync>(
-    log: bool,
-    par: bool,
+    (log, par): (bool, bool),
     isa: Isa,
-    io: (Option<&[T]>, &mut [T], usize),
+    (io, row_len): (RowsIo<'_, T>, usize),
     options: O,
 ) -> Result<(), Error> {
     fn go<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
         (name, flavor): (&'static str, L),
         par: bool,
         isa: Isa,
-        io: (Option<&[T]>, &mut [T], usize),
+        (io, row_len): (RowsIo<'_, T>, usize),
         options: O,
     ) -> Result<(), Error> {
         #[cfg(feature = "rayon")]
         if par {
-            return crate::parallel::rows_par(name, flavor, isa, io, options);
+            return match io {
+                RowsIo::InPlace(y) => {
+                    crate::parallel::rows_par(name, flavor, isa, (None, y, row_len), options)
+                }
+                RowsIo::To(x, y) => {
+                    crate::parallel::rows_par_to(name, flavor, isa, (x, y, row_len), options)
+                }
+            };
         }
         #[cfg(not(feature = "rayon"))]
         let _ = par;
-        apply(name, flavor, || Ok(isa), io, options)
+        match io {
+            RowsIo::InPlace(y) => apply(name, flavor, || Ok(isa), (None, y, row_len), options),
+            RowsIo::To(x, y) => apply_to(name, flavor, || Ok(isa), (x, y, row_len), options),
+        }
     }
     if log {
-        go(("log_softmax", LogSoftmax), par, isa, io, options)
+        go(
+            ("log_softmax", LogSoftmax),
+            par,
+            isa,
+            (io, row_len),
+            options,
+        )
     } else {
-        go(("softmax", Softmax), par, isa, io, options)
+        go(("softmax", Softmax), par, isa, (io, row_len), options)
     }
 }
 
@@ -165,16 +214,10 @@ fn uninit<'a, L: Flavor, T: Element, O: RowOptions<T>>(
     (x, y, row_len): (&[T], &'a mut [MaybeUninit<T>], usize),
     options: O,
 ) -> Result<&'a mut [T], Error> {
-    check_lengths(name, x.len(), y.len());
-    let isa = path()?;
-    let (n, out) = (y.len(), y.as_mut_ptr().cast::<T>());
-    // SAFETY: `isa` is available (`path` checks it); `x` and `y` are
-    // distinct borrows of `n` elements and a mask a shared one; the driver
-    // writes every element of `y` before it reads it.
-    unsafe { run_rows(name, flavor, isa, (x.as_ptr(), out, n), row_len, options)? };
-    // SAFETY: all `n` elements of `y` were written (the driver writes every
-    // output element of every row), and `y` is exclusively borrowed for `'a`.
-    Ok(unsafe { core::slice::from_raw_parts_mut(out, n) })
+    apply_to(name, flavor, path, (x, &mut *y, row_len), options)?;
+    // SAFETY: all elements of `y` were written (the driver writes every
+    // output element of every row).
+    Ok(unsafe { element::assume_init(y) })
 }
 
 /// Declares the forms of the row function `$plain` (declared by hand,

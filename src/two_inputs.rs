@@ -2,10 +2,11 @@
 //! (a second slice).
 
 use crate::dispatch::{self, Blocks, check_lengths};
-use crate::element;
+use crate::element::{self, Output};
 use crate::kernels::relu::{FRelu, PRelu};
 use crate::kernels::step::Identity;
 use crate::{Element, Error, Isa};
+use core::mem::MaybeUninit;
 
 /// Below this run length per channel, `prelu` expands the weights to one per
 /// element of a block and runs the two-input driver over whole blocks (on
@@ -88,16 +89,29 @@ pub fn prelu_on<T: Element>(
     channels: usize,
     inner: usize,
 ) -> Result<(), Error> {
-    check_lengths("prelu", x.len(), y.len());
+    prelu_at(isa, x, y, weight, [channels, inner])
+}
+
+/// [`prelu_on`] into an output that may be uninitialized (it is only
+/// written).
+pub(crate) fn prelu_at<T: Element, Y: Output<T> + ?Sized>(
+    isa: Isa,
+    x: &[T],
+    y: &mut Y,
+    weight: &[f32],
+    [channels, inner]: [usize; 2],
+) -> Result<(), Error> {
+    check_lengths("prelu", x.len(), y.count());
     let isa = isa.check()?;
     let outer = prelu_outer(x.len(), weight, channels, inner)?;
     // SAFETY: `isa` is available; `x` and `y` are distinct borrows of
-    // `outer * channels * inner` elements; `weight` holds 1 or `channels`.
+    // `outer * channels * inner` elements; `weight` holds 1 or `channels`;
+    // the driver never reads the output.
     unsafe {
         run_prelu(
             isa,
             x.as_ptr(),
-            y.as_mut_ptr(),
+            y.out_ptr(),
             weight,
             [outer, channels, inner],
         )
@@ -313,25 +327,27 @@ pub fn frelu_on<T: Element>(isa: Isa, x: &[T], t: &[T], y: &mut [T]) -> Result<(
     frelu_at(|| isa.check(), x, t, y)
 }
 
-/// [`frelu`] on the path `path` gives, after the length check.
-fn frelu_at<T: Element>(
+/// [`frelu`] on the path `path` gives, after the length check, into an
+/// output that may be uninitialized (it is only written).
+pub(crate) fn frelu_at<T: Element, Y: Output<T> + ?Sized>(
     path: impl FnOnce() -> Result<Isa, Error>,
     x: &[T],
     t: &[T],
-    y: &mut [T],
+    y: &mut Y,
 ) -> Result<(), Error> {
     assert!(
-        x.len() == t.len() && x.len() == y.len(),
+        x.len() == t.len() && x.len() == y.count(),
         "frelu: x has length {}, t has length {} and y has length {}; they must be equal",
         x.len(),
         t.len(),
-        y.len()
+        y.count()
     );
     let isa = path()?;
     // SAFETY: `isa` is available; `x`, `t` (shared) and `y` (exclusive) are
-    // borrows of `x.len()` elements, so `y` overlaps neither.
+    // borrows of `x.len()` elements, so `y` overlaps neither; the driver
+    // never reads the output.
     unsafe {
-        let io = Blocks::periodic(x.as_ptr(), t.as_ptr(), y.as_mut_ptr(), [1, x.len()]);
+        let io = Blocks::periodic(x.as_ptr(), t.as_ptr(), y.out_ptr(), [1, x.len()]);
         dispatch::two_inputs(isa, FRelu, io)
     };
     Ok(())
@@ -366,4 +382,86 @@ fn frelu_inplace_at<T: Element>(
     // overlap it; the driver supports `x == y`.
     unsafe { dispatch::two_inputs(isa, FRelu, Blocks::periodic(p, t.as_ptr(), p, [1, t.len()])) };
     Ok(())
+}
+
+/// [`prelu`] into an uninitialized `y` (fresh memory, or a `Vec`'s spare
+/// capacity): the same bits. `y` is only written, never read, and is
+/// returned initialized; `x` and `y` are distinct borrows (for one buffer,
+/// [`prelu_inplace`]).
+///
+/// # Errors
+/// As [`prelu`]; nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()` (the message gives both lengths), before any
+/// other check.
+pub fn prelu_uninit<'a, T: Element>(
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
+    weight: &[f32],
+    channels: usize,
+    inner: usize,
+) -> Result<&'a mut [T], Error> {
+    check_lengths("prelu", x.len(), y.len());
+    prelu_uninit_on(Isa::try_best()?, x, y, weight, channels, inner)
+}
+
+/// [`prelu_uninit`] on exactly the path `isa`.
+///
+/// # Errors
+/// As [`prelu_on`]; nothing is written then.
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message gives both lengths.
+pub fn prelu_uninit_on<'a, T: Element>(
+    isa: Isa,
+    x: &[T],
+    y: &'a mut [MaybeUninit<T>],
+    weight: &[f32],
+    channels: usize,
+    inner: usize,
+) -> Result<&'a mut [T], Error> {
+    prelu_at(isa, x, y, weight, [channels, inner])?;
+    // SAFETY: the call wrote every element of `y`.
+    Ok(unsafe { element::assume_init(y) })
+}
+
+/// [`frelu`] into an uninitialized `y`, as [`prelu_uninit`]: the same bits,
+/// `y` only written and returned initialized.
+///
+/// # Errors
+/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
+/// (see [`Isa::set_limit`]); nothing is written then.
+///
+/// # Panics
+/// If the three lengths differ (the message gives them), before any other
+/// check.
+pub fn frelu_uninit<'a, T: Element>(
+    x: &[T],
+    t: &[T],
+    y: &'a mut [MaybeUninit<T>],
+) -> Result<&'a mut [T], Error> {
+    frelu_at(Isa::try_best, x, t, &mut *y)?;
+    // SAFETY: the call wrote every element of `y`.
+    Ok(unsafe { element::assume_init(y) })
+}
+
+/// [`frelu_uninit`] on exactly the path `isa`.
+///
+/// # Errors
+/// [`Error::UnavailableIsa`] if this CPU lacks `isa`; nothing is written
+/// then.
+///
+/// # Panics
+/// If the three lengths differ (the message gives them), before any other
+/// check.
+pub fn frelu_uninit_on<'a, T: Element>(
+    isa: Isa,
+    x: &[T],
+    t: &[T],
+    y: &'a mut [MaybeUninit<T>],
+) -> Result<&'a mut [T], Error> {
+    frelu_at(|| isa.check(), x, t, &mut *y)?;
+    // SAFETY: the call wrote every element of `y`.
+    Ok(unsafe { element::assume_init(y) })
 }

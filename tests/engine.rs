@@ -32,6 +32,75 @@ fn uninitialized_outputs_get_forwards_bits() {
     }
 }
 
+/// A buffer of `n` elements that hold a marker, as uninitialized outputs:
+/// the forms below must overwrite every one.
+fn fresh<T: Copy>(n: usize, marker: T) -> Vec<MaybeUninit<T>> {
+    vec![MaybeUninit::new(marker); n]
+}
+
+/// The other `_uninit` forms (two inputs, the channels of `prelu`, mixed
+/// element types, the bias epilogue, the gated rows, and all cores) give
+/// the bits of the forms with an initialized output.
+#[test]
+fn every_uninit_form_gives_the_initialized_forms_bits() {
+    use simd_activations::{GatedUnit, bf16};
+    let x = inputs(70_000);
+    let n = x.len();
+    let t: Vec<f32> = x.iter().rev().copied().collect();
+    let mut want = vec![0.0f32; n];
+    let mut y = fresh(n, f32::NAN);
+
+    simd_activations::frelu(&x, &t, &mut want);
+    let got = simd_activations::frelu_uninit(&x, &t, &mut y).unwrap();
+    assert_eq!(bits(got), bits(&want), "frelu");
+
+    let (channels, inner) = (4, 7);
+    let m = n / (channels * inner) * channels * inner;
+    let weight = [0.5, -0.25, 2.0, 0.0];
+    simd_activations::prelu(&x[..m], &mut want[..m], &weight, channels, inner).unwrap();
+    let got =
+        simd_activations::prelu_uninit(&x[..m], &mut y[..m], &weight, channels, inner).unwrap();
+    assert_eq!(bits(got), bits(&want[..m]), "prelu");
+
+    let f = Activation::Gelu;
+    let mut want16 = vec![bf16::ZERO; n];
+    f.forward_mixed(&x, &mut want16).unwrap();
+    let mut y16 = fresh(n, bf16::NAN);
+    let got = f.forward_mixed_uninit(&x, &mut y16).unwrap();
+    assert!(
+        got.iter()
+            .zip(&want16)
+            .all(|(a, b)| a.to_bits() == b.to_bits()),
+        "mixed"
+    );
+
+    let cols = 29;
+    let m = n / cols * cols;
+    let bias: Vec<f32> = (0..cols).map(|c| c as f32 * 0.125 - 2.0).collect();
+    f.forward_bias(&x[..m], &bias, &mut want[..m]).unwrap();
+    let got = f.forward_bias_uninit(&x[..m], &bias, &mut y[..m]).unwrap();
+    assert_eq!(bits(got), bits(&want[..m]), "bias");
+
+    let unit = GatedUnit::SwiGlu;
+    let half = 37;
+    let rows = n / (2 * half);
+    let xr = &x[..rows * 2 * half];
+    unit.forward_rows(xr, &mut want[..rows * half], half, true)
+        .unwrap();
+    let got = unit
+        .forward_rows_uninit(xr, &mut y[..rows * half], half, true)
+        .unwrap();
+    assert_eq!(bits(got), bits(&want[..rows * half]), "gated rows");
+
+    // On all cores: above the threshold, so split.
+    f.forward(&x, &mut want).unwrap();
+    let got = f.forward_uninit_par(&x, &mut y).unwrap();
+    assert_eq!(bits(got), bits(&want), "forward on all cores");
+    unit.forward(&x, &t, &mut want).unwrap();
+    let got = unit.forward_uninit_par(&x, &t, &mut y).unwrap();
+    assert_eq!(bits(got), bits(&want), "gated on all cores");
+}
+
 #[test]
 fn uninitialized_outputs_are_not_written_on_error() {
     let x = [1.0f32; 8];

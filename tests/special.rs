@@ -5,7 +5,7 @@
 mod common;
 
 use common::{functions, on, specials};
-use simd_activations::{Activation, Isa};
+use simd_activations::{Activation, Isa, bf16, f16};
 
 fn eval(f: Activation, isa: Isa, x: f32) -> f32 {
     on(f, isa, &[x])[0]
@@ -114,6 +114,32 @@ fn outputs_stay_in_range() {
                     f.name()
                 );
             }
+        }
+        // Every bf16 and f16 value: the rounded results stay within the
+        // bounds rounded to the type.
+        let bf: Vec<bf16> = (0..=u16::MAX).map(bf16::from_bits).collect();
+        let mut y = vec![bf16::ZERO; bf.len()];
+        f.forward(&bf, &mut y).unwrap();
+        let fh: Vec<f16> = (0..=u16::MAX).map(f16::from_bits).collect();
+        let mut z = vec![f16::ZERO; fh.len()];
+        f.forward(&fh, &mut z).unwrap();
+        let bf_bounds = (bf16::from_f32(lo).to_f32(), bf16::from_f32(hi).to_f32());
+        let fh_bounds = (f16::from_f32(lo).to_f32(), f16::from_f32(hi).to_f32());
+        let widened = bf
+            .iter()
+            .zip(&y)
+            .map(|(a, b)| (a.to_f32(), b.to_f32(), "bf16", bf_bounds));
+        let widened = widened.chain(
+            fh.iter()
+                .zip(&z)
+                .map(|(a, b)| (a.to_f32(), b.to_f32(), "f16", fh_bounds)),
+        );
+        for (xi, yi, ty, (lo, hi)) in widened {
+            assert!(
+                xi.is_nan() || (yi >= lo && yi <= hi),
+                "{}({xi:e}) on {ty} = {yi:e}, outside [{lo}, {hi}]",
+                f.name()
+            );
         }
     }
 }

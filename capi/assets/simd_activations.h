@@ -41,7 +41,9 @@
  *    to 2 bytes, and any may be null only when its count is 0: otherwise
  *    SA_ERR_POINTER. This holds for every function below.
  *  - x is read and y written, n elements each (floats, or uint16_t for the
- *    _bf16 and _f16 functions). y == x computes in place (with
+ *    _bf16 and _f16 functions). Where y is not x, it is only written, never
+ *    read: it may be uninitialized memory (a fresh malloc). y == x computes
+ *    in place (with
  *    the in-place parameter rules: elu and celu reject a negative alpha,
  *    for an empty call too, and two null pointers with n == 0 are the same
  *    buffer); any other overlap of y with an input is refused
@@ -86,9 +88,9 @@ extern "C" {
 #define SA_ERR_PARAMETER 3
 /* A length or shape does not fit: row_len is 0 or does not divide n; prelu's
    channels or inner is 0, channels * inner does not divide n, or n_weight is
-   neither 1 nor channels; a mask length other than 0, row_len or n; a bias
-   length (cols) that is 0 or does not divide n; a tile with ld < cols or a
-   size that overflows. */
+   neither 1 nor channels; a mask length other than 0, row_len or n; a cols
+   of sa_activation_bias that is 0 or does not divide n; a tile with
+   ld < cols or a size that overflows. */
 #define SA_ERR_SHAPE 4
 /* SIMD_ACTIVATIONS_ISA names an unknown path or one this CPU lacks (valid:
    scalar, avx2, avx512, neon). */
@@ -399,8 +401,11 @@ int32_t sa_activation_forward_mixed(sa_activation f, const void *x, int32_t x_ty
 
 /* Matrix-product epilogue in place: for each of rows rows starting ld floats
    apart, y[r*ld + c] = f(y[r*ld + c] + bias[c]) for c < cols, the sum
-   rounded to float first. Nothing between rows is touched, so other threads
-   may work on it meanwhile (column blocks of one matrix). y holds
+   rounded to float first. A NaN sum follows one rule on every CPU: a NaN y
+   element gives itself, else a NaN bias, else (inf + -inf) the positive
+   quiet NaN, quieted, then f of it. Nothing between rows is touched, so
+   other threads may work on it meanwhile (column blocks of one matrix).
+   y holds
    (rows - 1) * ld + cols floats (none when rows or cols is 0) and bias cols.
    SA_ERR_SHAPE if ld < cols or that size overflows size_t; SA_ERR_POINTER if
    it fits in size_t but not in the address space; bias must not overlap the
@@ -408,8 +413,9 @@ int32_t sa_activation_forward_mixed(sa_activation f, const void *x, int32_t x_ty
 int32_t sa_activation_bias_inplace(sa_activation f, float *y, const float *bias, size_t rows,
                                    size_t cols, size_t ld);
 
-/* y = f(x + bias) over n floats in contiguous rows of cols (y == x in place);
-   SA_ERR_SHAPE if cols is 0 (n too) or does not divide n. */
+/* y = f(x + bias) over n floats in contiguous rows of cols (y == x in place),
+   with the bits and NaN rule of sa_activation_bias_inplace; SA_ERR_SHAPE if
+   cols is 0 (n too) or does not divide n. */
 int32_t sa_activation_bias(sa_activation f, const float *x, const float *bias, float *y, size_t n,
                            size_t cols);
 

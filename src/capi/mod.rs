@@ -12,7 +12,11 @@
 //! - `x` is read and `y` written, `n` elements each (`float`, or `uint16_t`
 //!   for the `_bf16` and `_f16` functions). `y == x` computes in
 //!   place (with the in-place parameter rules of the Rust `_inplace`
-//!   functions); any other overlap of `y` with an input is refused.
+//!   functions); any other overlap of `y` with an input is refused. Where `y`
+//!   is not `x`, it is only written, never read: it may be uninitialized
+//!   memory, which the functions see as `MaybeUninit` (never as a `&mut`
+//!   slice of values), and the bias epilogue's tile is reached through a
+//!   pointer, so that the elements between its rows are not borrowed.
 //! - The return value is a status: [`SA_OK`] (0) or one of the `SA_ERR_*`
 //!   codes, and nothing is written when it is not `SA_OK`. A null or
 //!   misaligned pointer with `n > 0`, a bad parameter, a shape that does not
@@ -21,7 +25,9 @@
 //! - The checks come in one order: the pointers and their counts
 //!   ([`SA_ERR_POINTER`], then [`SA_ERR_OVERLAP`]), the path
 //!   ([`SA_ERR_ISA`]), then the rest: the function, the shape and the
-//!   parameters.
+//!   parameters. The one exception: [`sa_activation_forward_mixed`] checks
+//!   its element type numbers first, as the pointers' alignment depends on
+//!   them.
 //! - Nothing panics across the boundary, and no successful call of a
 //!   computing function allocates but the `_par` functions of a library
 //!   built with `rayon`, which start rayon's global pool on first use (the
@@ -30,10 +36,11 @@
 //!   `SIMD_ACTIVATIONS_ISA`; [`sa_activation_parse`] allocates while it
 //!   reads, and a failing call formats its message for [`sa_last_error`].
 
-use crate::rows;
+use crate::rows::{self, RowsIo};
 use crate::table::activation_table;
 use crate::{Activation, Error, GatedUnit, Isa, Mask, MaskedRows};
 use core::ffi::{CStr, c_char};
+use core::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Success.
@@ -229,25 +236,43 @@ impl<T> Buffer<T> {
         unsafe { core::slice::from_raw_parts(self.ptr, self.n) }
     }
 
-    /// The buffer as a mutable slice.
+    /// The buffer as a mutable slice of the values it holds: an input
+    /// written in place.
     ///
     /// # Safety
-    /// The caller's contract: `ptr` points to `n` writable elements that no
-    /// other slice of this call covers.
+    /// The caller's contract: `ptr` points to `n` readable and writable
+    /// elements that no other slice of this call covers.
     unsafe fn write<'a>(self) -> &'a mut [T] {
         if self.n == 0 {
             return &mut [];
         }
-        // SAFETY: as in `read`, writable, and not covered by another slice
-        // (the callers check overlaps first).
+        // SAFETY: as in `read`, initialized (readable), writable, and not
+        // covered by another slice (the callers check overlaps first).
         unsafe { core::slice::from_raw_parts_mut(self.ptr.cast_mut(), self.n) }
+    }
+
+    /// The buffer as an output, which may be uninitialized (a C engine's
+    /// fresh allocation): the functions only write it.
+    ///
+    /// # Safety
+    /// The caller's contract: `ptr` points to `n` writable elements that no
+    /// other slice of this call covers.
+    unsafe fn write_uninit<'a>(self) -> &'a mut [MaybeUninit<T>] {
+        if self.n == 0 {
+            return &mut [];
+        }
+        // SAFETY: as in `read`, writable, and not covered by another slice
+        // (the callers check overlaps first); `MaybeUninit` asks nothing of
+        // the values.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.cast_mut().cast(), self.n) }
     }
 }
 
 /// An output `y` and input `x` of `n` elements: the same buffer of one type
 /// (in place) or disjoint ones.
 enum Io<'a, A, B> {
-    Separate(&'a [A], &'a mut [B]),
+    /// `x`, and the output, which may be uninitialized: only written.
+    Separate(&'a [A], &'a mut [MaybeUninit<B>]),
     InPlace(&'a mut [A]),
 }
 
@@ -295,7 +320,7 @@ unsafe fn io<'a, A: crate::Element, B: crate::Element, U, const N: usize>(
     }
     // SAFETY: `x` readable, `y` writable (the caller's contract), and the two
     // do not overlap (checked above).
-    Ok((unsafe { Io::Separate(xb.read(), yb.write()) }, extra))
+    Ok((unsafe { Io::Separate(xb.read(), yb.write_uninit()) }, extra))
 }
 
 /// No further input, for [`run`].
@@ -310,7 +335,7 @@ const NO_EXTRA: [(*const f32, usize); 0] = [];
 unsafe fn run<A: crate::Element, B: crate::Element, U, const N: usize>(
     (x, y, n): (*const A, *mut B, usize),
     extra: [(*const U, usize); N],
-    separate: impl FnOnce(Isa, &[A], &mut [B], [&[U]; N]) -> Result<(), Error>,
+    separate: impl FnOnce(Isa, &[A], &mut [MaybeUninit<B>], [&[U]; N]) -> Result<(), Error>,
     in_place: impl FnOnce(Isa, &mut [A], [&[U]; N]) -> Result<(), Error>,
 ) -> i32 {
     guarded(|| {
@@ -372,7 +397,7 @@ macro_rules! declare_c_functions {
                         run(
                             (x, y, n),
                             NO_EXTRA,
-                            |isa, x, y, []| f.forward_on(isa, x, y),
+                            |isa, x, y, []| f.forward_uninit_on(isa, x, y).map(drop),
                             |isa, x, []| f.forward_inplace_on(isa, x),
                         )
                     }
@@ -496,7 +521,7 @@ macro_rules! half_functions {
                         run(
                             (x.cast::<$ty>(), y.cast::<$ty>(), n),
                             NO_EXTRA,
-                            |isa, x, y, []| f.forward_on(isa, x, y),
+                            |isa, x, y, []| f.forward_uninit_on(isa, x, y).map(drop),
                             |isa, x, []| f.forward_inplace_on(isa, x),
                         )
                     }
@@ -542,16 +567,16 @@ fn gated_forward<T: crate::Element>(
     isa: Isa,
     gate: &[T],
     up: &[T],
-    y: &mut [T],
+    y: &mut [MaybeUninit<T>],
 ) -> Result<(), Error> {
     let unit = gated_unit_or_error(unit)?;
     #[cfg(feature = "rayon")]
     if par {
-        return unit.forward_par(gate, up, y);
+        return unit.forward_par_on(isa, (gate, up), y);
     }
     #[cfg(not(feature = "rayon"))]
     let _ = par;
-    unit.forward_on(isa, gate, up, y)
+    unit.forward_uninit_on(isa, gate, up, y).map(drop)
 }
 
 /// [`gated_forward`] in place (`y == gate`).
@@ -576,18 +601,19 @@ fn gated_forward_inplace<T: crate::Element>(
 fn gated_rows_on<T: crate::Element>(
     unit: GatedUnit,
     isa: Isa,
-    (x, y): (&[T], &mut [T]),
+    (x, y): (&[T], &mut [MaybeUninit<T>]),
     half_len: usize,
     swapped: bool,
     par: bool,
 ) -> Result<(), Error> {
     #[cfg(feature = "rayon")]
     if par {
-        return unit.forward_rows_par(x, y, half_len, swapped);
+        return unit.forward_rows_par_on(isa, (x, y), (half_len, swapped));
     }
     #[cfg(not(feature = "rayon"))]
     let _ = par;
-    unit.forward_rows_on(isa, x, y, half_len, swapped)
+    let whole = y.len();
+    unit.forward_rows_piece_on(isa, (x, y), (half_len, swapped), whole)
 }
 
 /// Declares the C functions of each gated unit on each element type, and
@@ -687,7 +713,7 @@ macro_rules! gated_c_functions {
                         // SAFETY: readable and writable for their counts (the
                         // caller's contract), checked non-null, aligned and
                         // disjoint.
-                        let (x, y) = unsafe { (xb.read(), yb.write()) };
+                        let (x, y) = unsafe { (xb.read(), yb.write_uninit()) };
                         status(gated_rows_on(unit, isa, (x, y), half_len, swapped != 0, par))
                     })
                 }
@@ -789,20 +815,20 @@ unsafe fn rows_c<T: crate::Element, const N: usize>(
     extra: [(*const T, usize); N],
     masked: Option<(f32, i32)>,
 ) -> i32 {
-    let call = |isa, x: Option<&[T]>, y: &mut [T], extra: [&[T]; N]| match (masked, extra.first()) {
+    let call = |isa, io: RowsIo<'_, T>, extra: [&[T]; N]| match (masked, extra.first()) {
         (Some((scale, zero_masked_rows)), Some(m)) => {
             let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
-            rows::on_path(log, par, isa, (x, y, row_len), (scale, m, hidden))
+            rows::on_path((log, par), isa, (io, row_len), (scale, m, hidden))
         }
-        _ => rows::on_path(log, par, isa, (x, y, row_len), ()),
+        _ => rows::on_path((log, par), isa, (io, row_len), ()),
     };
     // SAFETY: the caller's contract is `run`'s.
     unsafe {
         run(
             (x, y, n),
             extra,
-            |isa, x, y, extra| call(isa, Some(x), y, extra),
-            |isa, x, extra| call(isa, None, x, extra),
+            |isa, x, y, extra| call(isa, RowsIo::To(x, y), extra),
+            |isa, x, extra| call(isa, RowsIo::InPlace(x), extra),
         )
     }
 }
@@ -902,10 +928,10 @@ macro_rules! masked_row_c_function {
             zero_masked_rows: i32,
         ) -> i32 {
             let io = (x.cast::<$elem>(), y.cast::<$elem>(), n, row_len);
+            let mask = [(mask.cast::<$elem>(), mask_len)];
             // SAFETY: this function's contract is `rows_c`'s, the mask one
             // of its further inputs; the element type is `$c` itself or
             // `repr(transparent)` over it.
-            let mask = [(mask.cast::<$elem>(), mask_len)];
             unsafe { rows_c(($log, $par), io, mask, Some((scale, zero_masked_rows))) }
         }
     };
@@ -964,6 +990,7 @@ macro_rules! second_input_c_functions {
             #[doc = concat!("`prelu` and `frelu` on `", stringify!($module), "` elements, exported to C as `sa_prelu", $suffix, "` and `sa_frelu", $suffix, "`.")]
             pub mod $module {
                 use super::run;
+                use crate::two_inputs::{frelu_at, prelu_at};
 
                 #[doc = concat!("`sa_prelu", $suffix, "`: `prelu` over an `[outer, channels, inner]` layout of `n` elements (`", $cname, "`), with `n_weight` `float` weights (1, or one per channel): exactly [`crate::prelu`]'s bits and rules. `y == x` computes in place; `y` must not overlap `weight`.")]
                 ///
@@ -989,7 +1016,7 @@ macro_rules! second_input_c_functions {
                         run(
                             (x.cast::<$ty>(), y.cast::<$ty>(), n),
                             [(weight, n_weight)],
-                            |isa, x, y, [w]| crate::prelu_on(isa, x, y, w, channels, inner),
+                            |isa, x, y, [w]| prelu_at(isa, x, y, w, [channels, inner]),
                             |isa, x, [w]| crate::prelu_inplace_on(isa, x, w, channels, inner),
                         )
                     }
@@ -1013,7 +1040,7 @@ macro_rules! second_input_c_functions {
                         run(
                             (x.cast::<$ty>(), y.cast::<$ty>(), n),
                             [(t.cast::<$ty>(), n)],
-                            |isa, x, y, [t]| crate::frelu_on(isa, x, t, y),
+                            |isa, x, y, [t]| frelu_at(|| Ok(isa), x, t, y),
                             |isa, x, [t]| crate::frelu_inplace_on(isa, x, t),
                         )
                     }
@@ -1192,6 +1219,7 @@ macro_rules! runtime_c_functions {
             #[doc = concat!("The function of an [`SaActivation`] on `", stringify!($module), "` elements, exported to C as `sa_activation_forward", $suffix, "` and `sa_activation_forward_par", $suffix, "`.")]
             pub mod $module {
                 use super::{NO_EXTRA, SaActivation, run};
+                use core::mem::MaybeUninit;
 
                 #[doc = concat!("`sa_activation_forward", $suffix, "`: the function of `f` from `x` into `y` (`n` elements each, `", $cname, "`; `y == x` in place), with the rules of the `sa_<name>", $suffix, "` functions; `SA_ERR_FUNCTION` for an unknown function number.")]
                 ///
@@ -1211,7 +1239,7 @@ macro_rules! runtime_c_functions {
                         run(
                             (x.cast::<$ty>(), y.cast::<$ty>(), n),
                             NO_EXTRA,
-                            |isa, x, y, []| f.known()?.forward_on(isa, x, y),
+                            |isa, x, y, []| f.known()?.forward_uninit_on(isa, x, y).map(drop),
                             |isa, x, []| f.known()?.forward_inplace_on(isa, x),
                         )
                     }
@@ -1230,13 +1258,15 @@ macro_rules! runtime_c_functions {
                 ) -> i32 {
                     #[cfg(feature = "rayon")]
                     let (separate, in_place) = (
-                        |_, x: &[$ty], y: &mut [$ty], []: [&[f32]; 0]| f.known()?.forward_par(x, y),
+                        |isa, x: &[$ty], y: &mut [MaybeUninit<$ty>], []: [&[f32]; 0]| {
+                            f.known()?.forward_par_on(isa, x, y)
+                        },
                         |_, x: &mut [$ty], []: [&[f32]; 0]| f.known()?.forward_inplace_par(x),
                     );
                     #[cfg(not(feature = "rayon"))]
                     let (separate, in_place) = (
-                        |isa, x: &[$ty], y: &mut [$ty], []: [&[f32]; 0]| {
-                            f.known()?.forward_on(isa, x, y)
+                        |isa, x: &[$ty], y: &mut [MaybeUninit<$ty>], []: [&[f32]; 0]| {
+                            f.known()?.forward_uninit_on(isa, x, y).map(drop)
                         },
                         |isa, x: &mut [$ty], []: [&[f32]; 0]| f.known()?.forward_inplace_on(isa, x),
                     );
@@ -1288,7 +1318,7 @@ unsafe fn mixed<A: crate::Element, B: crate::Element>(
         run(
             (x, y, n),
             NO_EXTRA,
-            |isa, x, y, []| f.known()?.forward_mixed_on(isa, x, y),
+            |isa, x, y, []| f.known()?.forward_mixed_at(isa, x, y),
             |isa, x, []| f.known()?.forward_inplace_on(isa, x),
         )
     }
@@ -1341,7 +1371,9 @@ pub unsafe extern "C" fn sa_activation_forward_mixed(
 /// The epilogue of a matrix product, in place: for each of `rows` rows
 /// starting `ld` floats apart in `y`, `y[r*ld + c] = f(y[r*ld + c] +
 /// bias[c])` for `c < cols` (the addition rounded to `float` first: the bits
-/// of adding, then activating). Nothing between the rows is read or written.
+/// of adding, then activating, with [`crate::Activation::forward_bias_inplace`]'s
+/// rule for a NaN sum). Nothing between the rows is read or written, nor
+/// borrowed: other threads may work there during the call.
 /// In this order: [`SA_ERR_POINTER`] (null or misaligned, or a tile whose
 /// size fits in `size_t` but not in the address space) and
 /// [`SA_ERR_OVERLAP`] if `bias` overlaps the tile; [`SA_ERR_ISA`];
@@ -1349,8 +1381,9 @@ pub unsafe extern "C" fn sa_activation_forward_mixed(
 /// overflows `size_t`; then the parameters, with the in-place rules.
 ///
 /// # Safety
-/// `y` points to `(rows - 1) * ld + cols` writable floats (none when `rows`
-/// or `cols` is 0) and `bias` to `cols` readable ones, valid for the call.
+/// `y` points to `(rows - 1) * ld + cols` readable and writable floats (none
+/// when `rows` or `cols` is 0), of which the call alone uses the tile's rows,
+/// and `bias` to `cols` readable ones, valid for the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sa_activation_bias_inplace(
     f: SaActivation,
@@ -1443,7 +1476,7 @@ pub unsafe extern "C" fn sa_activation_bias(
         run(
             (x, y, n),
             [(bias, cols)],
-            |_, x, y, [bias]| f.known()?.forward_bias(x, bias, y),
+            |isa, x, y, [bias]| f.known()?.forward_bias_at(isa, x, bias, y),
             |_, y, [bias]| {
                 let f = f.known()?;
                 let rows = crate::activation::contiguous_rows(f.name(), n, cols)?;
