@@ -582,7 +582,18 @@ impl Activation {
         cols: usize,
         ld: usize,
     ) -> Result<(), Error> {
-        let isa = Isa::try_best()?;
+        self.forward_bias_inplace_at(Isa::try_best()?, y, bias, [rows, cols, ld])
+    }
+
+    /// [`Activation::forward_bias_inplace`] on the path `isa` (checked).
+    pub(crate) fn forward_bias_inplace_at(
+        &self,
+        isa: Isa,
+        y: &mut [f32],
+        bias: &[f32],
+        [rows, cols, ld]: [usize; 3],
+    ) -> Result<(), Error> {
+        let isa = isa.check()?;
         tile_shape(self.name(), y.len(), bias.len(), [rows, cols, ld])?;
         // SAFETY: `isa` is available; the tile fits in `y` (checked above),
         // which is exclusively borrowed, and `bias`, of `cols` elements, is a
@@ -670,6 +681,7 @@ impl Activation {
     ) -> Result<(), Error> {
         let name = self.name();
         check_lengths(name, x.len(), y.count());
+        let isa = isa.check()?;
         let cols = bias.len();
         let rows = contiguous_rows(name, x.len(), cols)?;
         self.kernel_use(Biased {

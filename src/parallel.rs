@@ -26,9 +26,7 @@
 use crate::dispatch::check_lengths;
 use crate::element::Output;
 use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
-#[cfg(feature = "capi")]
-use crate::rows::apply_to;
-use crate::rows::{RowOptions, apply};
+use crate::rows::{RowOptions, apply, apply_to};
 use crate::{Activation, Element, Error, GatedUnit, Isa, MaskOptions};
 use core::mem::MaybeUninit;
 use core::ops::Range;
@@ -351,6 +349,7 @@ impl Activation {
         [B]: Output<T>,
     {
         check_lengths(self.name(), x.len(), y.len());
+        let isa = isa.check()?;
         self.validate()?;
         let whole = y.len();
         if whole < PARALLEL_MIN {
@@ -367,7 +366,16 @@ impl Activation {
     /// # Errors
     /// As [`Activation::forward_inplace`]; nothing is written then.
     pub fn forward_inplace_par<T: Element>(&self, x: &mut [T]) -> Result<(), Error> {
-        let isa = Isa::try_best()?;
+        self.forward_inplace_par_on(Isa::try_best()?, x)
+    }
+
+    /// [`Activation::forward_inplace_par`] on the path `isa` (checked).
+    pub(crate) fn forward_inplace_par_on<T: Element>(
+        &self,
+        isa: Isa,
+        x: &mut [T],
+    ) -> Result<(), Error> {
+        let isa = isa.check()?;
         self.validate_inplace()?;
         if x.len() < PARALLEL_MIN {
             return self.forward_inplace_on(isa, x);
@@ -424,6 +432,7 @@ impl GatedUnit {
         [B]: Output<T>,
     {
         self.check_lengths(gate.len(), up.len(), y.len());
+        let isa = isa.check()?;
         let whole = y.len();
         if whole < PARALLEL_MIN {
             return self.forward_piece_on(isa, (gate, up), y, whole);
@@ -445,7 +454,18 @@ impl GatedUnit {
     /// If the two lengths differ (the message gives them).
     pub fn forward_inplace_par<T: Element>(self, gate: &mut [T], up: &[T]) -> Result<(), Error> {
         self.check_lengths(gate.len(), up.len(), gate.len());
-        let isa = Isa::try_best()?;
+        self.forward_inplace_par_on(Isa::try_best()?, gate, up)
+    }
+
+    /// [`GatedUnit::forward_inplace_par`] on the path `isa` (checked).
+    pub(crate) fn forward_inplace_par_on<T: Element>(
+        self,
+        isa: Isa,
+        gate: &mut [T],
+        up: &[T],
+    ) -> Result<(), Error> {
+        self.check_lengths(gate.len(), up.len(), gate.len());
+        let isa = isa.check()?;
         if gate.len() < PARALLEL_MIN {
             return self.forward_inplace_on(isa, gate, up);
         }
@@ -485,6 +505,7 @@ impl GatedUnit {
         [B]: Output<T>,
     {
         self.check_rows_lengths(x.len(), y.len());
+        let isa = isa.check()?;
         let whole = y.len();
         let Some(piece) = row_piece(whole, half_len, PARALLEL_MIN) else {
             return self.forward_rows_piece_on(isa, (x, y), (half_len, swapped), whole);
@@ -505,29 +526,26 @@ fn row_piece(len: usize, row_len: usize, min: usize) -> Option<usize> {
         .then(|| (CHUNK / row_len).max(1) * row_len)
 }
 
-/// A row function (`softmax` where `flavor` is [`Softmax`], ...) from `x`
-/// into `y` (in place where `x` is `None`) on all cores, on the available
-/// path `isa`, with `options` (`()` or a masked form's): whole rows per
-/// piece, each piece with its part of a mask per row, and every error found
-/// before any piece runs. On the calling thread below [`PARALLEL_MIN`] and
-/// for shapes the row function refuses. `x`, if any, has `y`'s length.
+/// A row function (`softmax` where `flavor` is [`Softmax`], ...) in place
+/// over `y` on all cores, on the available path `isa`, with `options` (`()`
+/// or a masked form's): whole rows per piece, each piece with its part of a
+/// mask per row, and every error found before any piece runs. On the
+/// calling thread below [`PARALLEL_MIN`] and for shapes the row function
+/// refuses.
 pub(crate) fn rows_par<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
     name: &'static str,
     flavor: L,
     isa: Isa,
-    (x, y, row_len): (Option<&[T]>, &mut [T], usize),
+    (y, row_len): (&mut [T], usize),
     options: O,
 ) -> Result<(), Error> {
-    let run = |range: Option<Range<usize>>, y: &mut [T], options: O| {
-        let x = x.map(|x| range.map_or(x, |r| &x[r]));
-        apply(name, flavor, || Ok(isa), (x, y, row_len), options)
-    };
+    let run =
+        |_, y: &mut [T], options: O| apply(name, flavor, || Ok(isa), (None, y, row_len), options);
     row_pieces(name, (y, row_len), options, run)
 }
 
-/// [`rows_par`] from `x` into a distinct output that may be uninitialized
-/// (it is only written).
-#[cfg(feature = "capi")]
+/// [`rows_par`] from `x` into a distinct output of `x`'s length, which may
+/// be uninitialized (it is only written).
 pub(crate) fn rows_par_to<L: Flavor + Sync, T: Element, B: Send, O: RowOptions<T> + Sync>(
     name: &'static str,
     flavor: L,
@@ -577,7 +595,11 @@ fn rows_par_best<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
     if let Some(x) = x {
         check_lengths(name, x.len(), y.len());
     }
-    rows_par(name, flavor, Isa::try_best()?, (x, y, row_len), options)
+    let isa = Isa::try_best()?;
+    match x {
+        Some(x) => rows_par_to(name, flavor, isa, (x, y, row_len), options),
+        None => rows_par(name, flavor, isa, (y, row_len), options),
+    }
 }
 
 /// [`softmax_masked`](crate::softmax_masked) on all cores: whole rows per

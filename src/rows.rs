@@ -178,7 +178,7 @@ pub(crate) fn on_path<T: Element, O: RowOptions<T> + Sync>(
         if par {
             return match io {
                 RowsIo::InPlace(y) => {
-                    crate::parallel::rows_par(name, flavor, isa, (None, y, row_len), options)
+                    crate::parallel::rows_par(name, flavor, isa, (y, row_len), options)
                 }
                 RowsIo::To(x, y) => {
                     crate::parallel::rows_par_to(name, flavor, isa, (x, y, row_len), options)

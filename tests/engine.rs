@@ -32,53 +32,71 @@ fn uninitialized_outputs_get_forwards_bits() {
     }
 }
 
-/// A buffer of `n` elements that hold a marker, as uninitialized outputs:
-/// the forms below must overwrite every one.
-fn fresh<T: Copy>(n: usize, marker: T) -> Vec<MaybeUninit<T>> {
-    vec![MaybeUninit::new(marker); n]
+/// A buffer of `n` elements holding a signalling NaN, which no function
+/// outputs (their NaNs are quiet), as an uninitialized output: the forms
+/// below must overwrite every element.
+fn fresh(n: usize) -> Vec<MaybeUninit<f32>> {
+    vec![MaybeUninit::new(f32::from_bits(0x7f80_0123)); n]
 }
 
 /// The other `_uninit` forms (two inputs, the channels of `prelu`, mixed
 /// element types, the bias epilogue, the gated rows, and all cores) give
-/// the bits of the forms with an initialized output.
+/// the bits of the forms with an initialized output, each into a fresh
+/// buffer.
 #[test]
 fn every_uninit_form_gives_the_initialized_forms_bits() {
-    use simd_activations::{GatedUnit, bf16};
+    use simd_activations::{GatedUnit, Isa, bf16};
     let x = inputs(70_000);
     let n = x.len();
+    assert!(n > 2 * simd_activations::CHUNK, "the all-cores forms split");
     let t: Vec<f32> = x.iter().rev().copied().collect();
     let mut want = vec![0.0f32; n];
-    let mut y = fresh(n, f32::NAN);
 
     simd_activations::frelu(&x, &t, &mut want);
-    let got = simd_activations::frelu_uninit(&x, &t, &mut y).unwrap();
-    assert_eq!(bits(got), bits(&want), "frelu");
+    let got = simd_activations::frelu_uninit(&x, &t, &mut fresh(n))
+        .unwrap()
+        .to_vec();
+    assert_eq!(bits(&got), bits(&want), "frelu");
+    for isa in Isa::available().iter().copied() {
+        let got = simd_activations::frelu_uninit_on(isa, &x, &t, &mut fresh(n))
+            .unwrap()
+            .to_vec();
+        assert_eq!(bits(&got), bits(&want), "frelu on {isa}");
+    }
 
     let (channels, inner) = (4, 7);
     let m = n / (channels * inner) * channels * inner;
     let weight = [0.5, -0.25, 2.0, 0.0];
     simd_activations::prelu(&x[..m], &mut want[..m], &weight, channels, inner).unwrap();
-    let got =
-        simd_activations::prelu_uninit(&x[..m], &mut y[..m], &weight, channels, inner).unwrap();
+    let mut y = fresh(m);
+    let got = simd_activations::prelu_uninit(&x[..m], &mut y, &weight, channels, inner).unwrap();
     assert_eq!(bits(got), bits(&want[..m]), "prelu");
 
+    // Mixed types both ways: f32 into bf16, and bf16 into f32 (which widens
+    // into the output before the kernel runs there).
     let f = Activation::Gelu;
     let mut want16 = vec![bf16::ZERO; n];
     f.forward_mixed(&x, &mut want16).unwrap();
-    let mut y16 = fresh(n, bf16::NAN);
+    let mut y16 = vec![MaybeUninit::new(bf16::from_bits(0x7f81)); n];
     let got = f.forward_mixed_uninit(&x, &mut y16).unwrap();
-    assert!(
-        got.iter()
-            .zip(&want16)
-            .all(|(a, b)| a.to_bits() == b.to_bits()),
-        "mixed"
-    );
+    let same16 = got
+        .iter()
+        .zip(&want16)
+        .all(|(a, b)| a.to_bits() == b.to_bits());
+    assert!(same16, "mixed f32 into bf16");
+    f.forward_mixed(&want16, &mut want).unwrap();
+    let got = f
+        .forward_mixed_uninit(&want16, &mut fresh(n))
+        .unwrap()
+        .to_vec();
+    assert_eq!(bits(&got), bits(&want), "mixed bf16 into f32");
 
     let cols = 29;
     let m = n / cols * cols;
     let bias: Vec<f32> = (0..cols).map(|c| c as f32 * 0.125 - 2.0).collect();
     f.forward_bias(&x[..m], &bias, &mut want[..m]).unwrap();
-    let got = f.forward_bias_uninit(&x[..m], &bias, &mut y[..m]).unwrap();
+    let mut y = fresh(m);
+    let got = f.forward_bias_uninit(&x[..m], &bias, &mut y).unwrap();
     assert_eq!(bits(got), bits(&want[..m]), "bias");
 
     let unit = GatedUnit::SwiGlu;
@@ -87,18 +105,20 @@ fn every_uninit_form_gives_the_initialized_forms_bits() {
     let xr = &x[..rows * 2 * half];
     unit.forward_rows(xr, &mut want[..rows * half], half, true)
         .unwrap();
-    let got = unit
-        .forward_rows_uninit(xr, &mut y[..rows * half], half, true)
-        .unwrap();
+    let mut y = fresh(rows * half);
+    let got = unit.forward_rows_uninit(xr, &mut y, half, true).unwrap();
     assert_eq!(bits(got), bits(&want[..rows * half]), "gated rows");
 
     // On all cores: above the threshold, so split.
     f.forward(&x, &mut want).unwrap();
-    let got = f.forward_uninit_par(&x, &mut y).unwrap();
-    assert_eq!(bits(got), bits(&want), "forward on all cores");
+    let got = f.forward_uninit_par(&x, &mut fresh(n)).unwrap().to_vec();
+    assert_eq!(bits(&got), bits(&want), "forward on all cores");
     unit.forward(&x, &t, &mut want).unwrap();
-    let got = unit.forward_uninit_par(&x, &t, &mut y).unwrap();
-    assert_eq!(bits(got), bits(&want), "gated on all cores");
+    let got = unit
+        .forward_uninit_par(&x, &t, &mut fresh(n))
+        .unwrap()
+        .to_vec();
+    assert_eq!(bits(&got), bits(&want), "gated on all cores");
 }
 
 #[test]

@@ -589,7 +589,7 @@ fn gated_forward_inplace<T: crate::Element>(
     let unit = gated_unit_or_error(unit)?;
     #[cfg(feature = "rayon")]
     if par {
-        return unit.forward_inplace_par(gate, up);
+        return unit.forward_inplace_par_on(isa, gate, up);
     }
     #[cfg(not(feature = "rayon"))]
     let _ = par;
@@ -612,8 +612,8 @@ fn gated_rows_on<T: crate::Element>(
     }
     #[cfg(not(feature = "rayon"))]
     let _ = par;
-    let whole = y.len();
-    unit.forward_rows_piece_on(isa, (x, y), (half_len, swapped), whole)
+    unit.forward_rows_uninit_on(isa, x, y, half_len, swapped)
+        .map(drop)
 }
 
 /// Declares the C functions of each gated unit on each element type, and
@@ -1040,7 +1040,7 @@ macro_rules! second_input_c_functions {
                         run(
                             (x.cast::<$ty>(), y.cast::<$ty>(), n),
                             [(t.cast::<$ty>(), n)],
-                            |isa, x, y, [t]| frelu_at(|| Ok(isa), x, t, y),
+                            |isa, x, y, [t]| frelu_at(|| isa.check(), x, t, y),
                             |isa, x, [t]| crate::frelu_inplace_on(isa, x, t),
                         )
                     }
@@ -1261,7 +1261,9 @@ macro_rules! runtime_c_functions {
                         |isa, x: &[$ty], y: &mut [MaybeUninit<$ty>], []: [&[f32]; 0]| {
                             f.known()?.forward_par_on(isa, x, y)
                         },
-                        |_, x: &mut [$ty], []: [&[f32]; 0]| f.known()?.forward_inplace_par(x),
+                        |isa, x: &mut [$ty], []: [&[f32]; 0]| {
+                            f.known()?.forward_inplace_par_on(isa, x)
+                        },
                     );
                     #[cfg(not(feature = "rayon"))]
                     let (separate, in_place) = (
@@ -1477,10 +1479,10 @@ pub unsafe extern "C" fn sa_activation_bias(
             (x, y, n),
             [(bias, cols)],
             |isa, x, y, [bias]| f.known()?.forward_bias_at(isa, x, bias, y),
-            |_, y, [bias]| {
+            |isa, y, [bias]| {
                 let f = f.known()?;
                 let rows = crate::activation::contiguous_rows(f.name(), n, cols)?;
-                f.forward_bias_inplace(y, bias, rows, cols, cols)
+                f.forward_bias_inplace_at(isa, y, bias, [rows, cols, cols])
             },
         )
     }
