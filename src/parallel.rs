@@ -539,8 +539,9 @@ pub(crate) fn rows_par<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
     (y, row_len): (&mut [T], usize),
     options: O,
 ) -> Result<(), Error> {
-    let run =
-        |_, y: &mut [T], options: O| apply(name, flavor, || Ok(isa), (None, y, row_len), options);
+    let run = |_, y: &mut [T], options: O| {
+        apply(name, flavor, || isa.check(), (None, y, row_len), options)
+    };
     row_pieces(name, (y, row_len), options, run)
 }
 
@@ -558,7 +559,7 @@ where
 {
     let run = |range: Option<Range<usize>>, y: &mut [B], options: O| {
         let x = range.map_or(x, |r| &x[r]);
-        apply_to(name, flavor, || Ok(isa), (x, y, row_len), options)
+        apply_to(name, flavor, || isa.check(), (x, y, row_len), options)
     };
     row_pieces(name, (y, row_len), options, run)
 }

@@ -188,8 +188,8 @@ pub(crate) fn on_path<T: Element, O: RowOptions<T> + Sync>(
         #[cfg(not(feature = "rayon"))]
         let _ = par;
         match io {
-            RowsIo::InPlace(y) => apply(name, flavor, || Ok(isa), (None, y, row_len), options),
-            RowsIo::To(x, y) => apply_to(name, flavor, || Ok(isa), (x, y, row_len), options),
+            RowsIo::InPlace(y) => apply(name, flavor, || isa.check(), (None, y, row_len), options),
+            RowsIo::To(x, y) => apply_to(name, flavor, || isa.check(), (x, y, row_len), options),
         }
     }
     if log {

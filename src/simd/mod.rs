@@ -224,15 +224,20 @@ pub(crate) trait Simd: Copy {
     #[inline(always)]
     fn stream_fence(self) {}
     /// Loads the first `n` lanes and sets the others to `0.0`, reading nothing
-    /// past `ptr + n`.
+    /// past `ptr + n`. Any address, as for [`Simd::load`] (softmax keeps
+    /// `f32` values over a 16-bit output, at 2 mod 4 bytes where that
+    /// output is).
     ///
     /// # Safety
-    /// `n < LANES` and `ptr` must be valid for reading `n` consecutive `f32`.
+    /// `n < LANES` and `ptr` must be valid for reading `n` consecutive `f32`
+    /// (`4 n` bytes; no alignment needed).
     unsafe fn load_partial(self, ptr: *const f32, n: usize) -> Self::F;
-    /// Stores the first `n` lanes, writing nothing past `ptr + n`.
+    /// Stores the first `n` lanes, writing nothing past `ptr + n`. Any
+    /// address, as for [`Simd::store`].
     ///
     /// # Safety
-    /// `n < LANES` and `ptr` must be valid for writing `n` consecutive `f32`.
+    /// `n < LANES` and `ptr` must be valid for writing `n` consecutive `f32`
+    /// (`4 n` bytes; no alignment needed).
     unsafe fn store_partial(self, ptr: *mut f32, n: usize, v: Self::F);
 
     /// `a + b`.

@@ -66,9 +66,16 @@ impl Simd for Neon {
     #[inline(always)]
     unsafe fn load_partial(self, ptr: *const f32, n: usize) -> float32x4_t {
         let mut buf = [0.0f32; 4];
-        // SAFETY: the caller guarantees `n < 4` readable floats at `ptr`; `buf`
-        // has room for 4 and, being local, cannot overlap the caller's memory.
-        unsafe { core::ptr::copy_nonoverlapping(ptr, buf.as_mut_ptr(), n) };
+        // SAFETY: the caller guarantees `n < 4` readable floats at `ptr`, at
+        // any address (copied as bytes, as `vld1q_f32` reads them); `buf` has
+        // room for 4 and, being local, cannot overlap the caller's memory.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                ptr.cast::<u8>(),
+                buf.as_mut_ptr().cast::<u8>(),
+                n * size_of::<f32>(),
+            )
+        };
         // SAFETY: `buf` holds 4 readable floats; the token proves NEON is
         // available. Nothing past `ptr + n` has been read.
         unsafe { self.0.neon.vld1q_f32(buf.as_ptr()) }
@@ -79,10 +86,16 @@ impl Simd for Neon {
         // SAFETY: `buf` holds 4 writable floats; the token proves NEON is
         // available.
         unsafe { self.0.neon.vst1q_f32(buf.as_mut_ptr(), v) };
-        // SAFETY: the caller guarantees `n < 4` writable floats at `ptr`; `buf`
-        // holds 4 and, being local, cannot overlap them. Nothing past `ptr + n`
-        // is written.
-        unsafe { core::ptr::copy_nonoverlapping(buf.as_ptr(), ptr, n) };
+        // SAFETY: the caller guarantees `n < 4` writable floats at `ptr`, at
+        // any address (copied as bytes); `buf` holds 4 and, being local,
+        // cannot overlap them. Nothing past `ptr + n` is written.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                buf.as_ptr().cast::<u8>(),
+                ptr.cast::<u8>(),
+                n * size_of::<f32>(),
+            )
+        };
     }
 
     #[inline(always)]
