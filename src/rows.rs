@@ -145,66 +145,6 @@ pub(crate) fn apply_to<L: Flavor, T: Element, Y: Output<T> + ?Sized, O: RowOptio
     }
 }
 
-/// The rows of a row function's call from C: in place, or from `x` into an
-/// output that may be uninitialized.
-#[cfg(feature = "capi")]
-pub(crate) enum RowsIo<'a, T> {
-    /// In and out the one buffer.
-    InPlace(&'a mut [T]),
-    /// From `x` into a distinct output.
-    To(&'a [T], &'a mut [MaybeUninit<T>]),
-}
-
-/// `log_softmax` (where `log`) or `softmax` over the rows of `row_len` of
-/// `io` on the available path `isa`, with `options` (`()` or a masked
-/// form's): on all cores where `par` is set and the library has the `rayon`
-/// feature (whole rows per piece, the one-thread bits), else on the calling
-/// thread. The C interface's row functions, every one of them.
-#[cfg(feature = "capi")]
-pub(crate) fn on_path<T: Element, O: RowOptions<T> + Sync>(
-    (log, par): (bool, bool),
-    isa: Isa,
-    (io, row_len): (RowsIo<'_, T>, usize),
-    options: O,
-) -> Result<(), Error> {
-    fn go<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
-        (name, flavor): (&'static str, L),
-        par: bool,
-        isa: Isa,
-        (io, row_len): (RowsIo<'_, T>, usize),
-        options: O,
-    ) -> Result<(), Error> {
-        #[cfg(feature = "rayon")]
-        if par {
-            return match io {
-                RowsIo::InPlace(y) => {
-                    crate::parallel::rows_par(name, flavor, isa, (y, row_len), options)
-                }
-                RowsIo::To(x, y) => {
-                    crate::parallel::rows_par_to(name, flavor, isa, (x, y, row_len), options)
-                }
-            };
-        }
-        #[cfg(not(feature = "rayon"))]
-        let _ = par;
-        match io {
-            RowsIo::InPlace(y) => apply(name, flavor, || isa.check(), (None, y, row_len), options),
-            RowsIo::To(x, y) => apply_to(name, flavor, || isa.check(), (x, y, row_len), options),
-        }
-    }
-    if log {
-        go(
-            ("log_softmax", LogSoftmax),
-            par,
-            isa,
-            (io, row_len),
-            options,
-        )
-    } else {
-        go(("softmax", Softmax), par, isa, (io, row_len), options)
-    }
-}
-
 /// Runs `flavor` from `x` into the uninitialized `y`, as [`apply`];
 /// returns `y`, initialized.
 fn uninit<'a, L: Flavor, T: Element, O: RowOptions<T>>(

@@ -36,7 +36,8 @@
 //!   `SIMD_ACTIVATIONS_ISA`; [`sa_activation_parse`] allocates while it
 //!   reads, and a failing call formats its message for [`sa_last_error`].
 
-use crate::rows::{self, RowsIo};
+use crate::kernels::softmax::{Flavor, LogSoftmax, Softmax};
+use crate::rows::{self, RowOptions};
 use crate::table::activation_table;
 use crate::{Activation, Error, GatedUnit, Isa, Mask, MaskedRows};
 use core::ffi::{CStr, c_char};
@@ -799,6 +800,59 @@ gated_c_functions! {
     [gated_f16 crate::f16, u16, "uint16_t", "_f16"]
 }
 
+/// `log_softmax` (where `log`) or `softmax` over the rows of `row_len` of
+/// `io` on the available path `isa`, with `options` (`()` or a masked
+/// form's): on all cores where `par` is set and the library has the `rayon`
+/// feature (whole rows per piece, the one-thread bits), else on the calling
+/// thread.
+fn rows_on_path<T: crate::Element, O: RowOptions<T> + Sync>(
+    (log, par): (bool, bool),
+    isa: Isa,
+    (io, row_len): (Io<'_, T, T>, usize),
+    options: O,
+) -> Result<(), Error> {
+    fn go<L: Flavor + Sync, T: crate::Element, O: RowOptions<T> + Sync>(
+        (name, flavor): (&'static str, L),
+        par: bool,
+        isa: Isa,
+        (io, row_len): (Io<'_, T, T>, usize),
+        options: O,
+    ) -> Result<(), Error> {
+        #[cfg(feature = "rayon")]
+        if par {
+            return match io {
+                Io::InPlace(y) => {
+                    crate::parallel::rows_par(name, flavor, isa, (y, row_len), options)
+                }
+                Io::Separate(x, y) => {
+                    crate::parallel::rows_par_to(name, flavor, isa, (x, y, row_len), options)
+                }
+            };
+        }
+        #[cfg(not(feature = "rayon"))]
+        let _ = par;
+        match io {
+            Io::InPlace(y) => {
+                rows::apply(name, flavor, || isa.check(), (None, y, row_len), options)
+            }
+            Io::Separate(x, y) => {
+                rows::apply_to(name, flavor, || isa.check(), (x, y, row_len), options)
+            }
+        }
+    }
+    if log {
+        go(
+            ("log_softmax", LogSoftmax),
+            par,
+            isa,
+            (io, row_len),
+            options,
+        )
+    } else {
+        go(("softmax", Softmax), par, isa, (io, row_len), options)
+    }
+}
+
 /// The row functions on the caller's buffers, `log_softmax` where `log`
 /// and `softmax` otherwise: the buffers checked by [`run`], then on all
 /// cores where `par` is set and the library has the `rayon` feature (whole
@@ -815,20 +869,20 @@ unsafe fn rows_c<T: crate::Element, const N: usize>(
     extra: [(*const T, usize); N],
     masked: Option<(f32, i32)>,
 ) -> i32 {
-    let call = |isa, io: RowsIo<'_, T>, extra: [&[T]; N]| match (masked, extra.first()) {
+    let call = |isa, io: Io<'_, T, T>, extra: [&[T]; N]| match (masked, extra.first()) {
         (Some((scale, zero_masked_rows)), Some(m)) => {
             let (m, hidden) = mask_options(m, row_len, zero_masked_rows);
-            rows::on_path((log, par), isa, (io, row_len), (scale, m, hidden))
+            rows_on_path((log, par), isa, (io, row_len), (scale, m, hidden))
         }
-        _ => rows::on_path((log, par), isa, (io, row_len), ()),
+        _ => rows_on_path((log, par), isa, (io, row_len), ()),
     };
     // SAFETY: the caller's contract is `run`'s.
     unsafe {
         run(
             (x, y, n),
             extra,
-            |isa, x, y, extra| call(isa, RowsIo::To(x, y), extra),
-            |isa, x, extra| call(isa, RowsIo::InPlace(x), extra),
+            |isa, x, y, extra| call(isa, Io::Separate(x, y), extra),
+            |isa, x, extra| call(isa, Io::InPlace(x), extra),
         )
     }
 }
@@ -1211,6 +1265,42 @@ pub unsafe extern "C" fn sa_activation_parse(text: *const c_char, out: *mut SaAc
     }
 }
 
+/// `sa_activation_forward*` (on all cores where `par` is set and the
+/// library has the `rayon` feature, else on the calling thread; the same
+/// bits either way): the function of `f` from `x` into `y`, `y == x` in
+/// place.
+///
+/// # Safety
+/// As [`sa_activation_forward`], with elements of `T`.
+unsafe fn runtime_forward<T: crate::Element>(
+    (f, par): (SaActivation, bool),
+    (x, y, n): (*const T, *mut T, usize),
+) -> i32 {
+    #[cfg(not(feature = "rayon"))]
+    let _ = par;
+    // SAFETY: the caller's contract is `run`'s.
+    unsafe {
+        run(
+            (x, y, n),
+            NO_EXTRA,
+            |isa, x, y, []| {
+                #[cfg(feature = "rayon")]
+                if par {
+                    return f.known()?.forward_par_on(isa, x, y);
+                }
+                f.known()?.forward_uninit_on(isa, x, y).map(drop)
+            },
+            |isa, x, []| {
+                #[cfg(feature = "rayon")]
+                if par {
+                    return f.known()?.forward_inplace_par_on(isa, x);
+                }
+                f.known()?.forward_inplace_on(isa, x)
+            },
+        )
+    }
+}
+
 /// Declares, for each element type, the functions chosen at run time:
 /// `sa_activation_forward<suffix>` and `sa_activation_forward_par<suffix>`.
 macro_rules! runtime_c_functions {
@@ -1218,8 +1308,7 @@ macro_rules! runtime_c_functions {
         $(
             #[doc = concat!("The function of an [`SaActivation`] on `", stringify!($module), "` elements, exported to C as `sa_activation_forward", $suffix, "` and `sa_activation_forward_par", $suffix, "`.")]
             pub mod $module {
-                use super::{NO_EXTRA, SaActivation, run};
-                use core::mem::MaybeUninit;
+                use super::{SaActivation, runtime_forward};
 
                 #[doc = concat!("`sa_activation_forward", $suffix, "`: the function of `f` from `x` into `y` (`n` elements each, `", $cname, "`; `y == x` in place), with the rules of the `sa_<name>", $suffix, "` functions; `SA_ERR_FUNCTION` for an unknown function number.")]
                 ///
@@ -1232,17 +1321,10 @@ macro_rules! runtime_c_functions {
                     y: *mut $cty,
                     n: usize,
                 ) -> i32 {
-                    // SAFETY: this function's contract is `run`'s; the
-                    // element type is the C type's, or `repr(transparent)`
-                    // over it.
-                    unsafe {
-                        run(
-                            (x.cast::<$ty>(), y.cast::<$ty>(), n),
-                            NO_EXTRA,
-                            |isa, x, y, []| f.known()?.forward_uninit_on(isa, x, y).map(drop),
-                            |isa, x, []| f.known()?.forward_inplace_on(isa, x),
-                        )
-                    }
+                    // SAFETY: this function's contract is `runtime_forward`'s;
+                    // the element type is the C type's, or
+                    // `repr(transparent)` over it.
+                    unsafe { runtime_forward((f, false), (x.cast::<$ty>(), y.cast::<$ty>(), n)) }
                 }
 
                 #[doc = concat!("`sa_activation_forward_par", $suffix, "`: `sa_activation_forward", $suffix, "` on all cores when the library is built with the `rayon` feature (split at fixed boundaries, with the same bits; small slices stay on the calling thread), and on the calling thread otherwise.")]
@@ -1256,26 +1338,8 @@ macro_rules! runtime_c_functions {
                     y: *mut $cty,
                     n: usize,
                 ) -> i32 {
-                    #[cfg(feature = "rayon")]
-                    let (separate, in_place) = (
-                        |isa, x: &[$ty], y: &mut [MaybeUninit<$ty>], []: [&[f32]; 0]| {
-                            f.known()?.forward_par_on(isa, x, y)
-                        },
-                        |isa, x: &mut [$ty], []: [&[f32]; 0]| {
-                            f.known()?.forward_inplace_par_on(isa, x)
-                        },
-                    );
-                    #[cfg(not(feature = "rayon"))]
-                    let (separate, in_place) = (
-                        |isa, x: &[$ty], y: &mut [MaybeUninit<$ty>], []: [&[f32]; 0]| {
-                            f.known()?.forward_uninit_on(isa, x, y).map(drop)
-                        },
-                        |isa, x: &mut [$ty], []: [&[f32]; 0]| f.known()?.forward_inplace_on(isa, x),
-                    );
                     // SAFETY: as in `forward`.
-                    unsafe {
-                        run((x.cast::<$ty>(), y.cast::<$ty>(), n), NO_EXTRA, separate, in_place)
-                    }
+                    unsafe { runtime_forward((f, true), (x.cast::<$ty>(), y.cast::<$ty>(), n)) }
                 }
             }
         )*
