@@ -6,8 +6,10 @@ use core::str::FromStr;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// An instruction-set path. Every path computes the same bits; they differ
-/// only in speed.
+/// only in speed. Later versions may add paths (the enum is
+/// `#[non_exhaustive]`): [`Isa::ALL`] lists this version's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Isa {
     /// One lane of plain `f32` arithmetic with fused multiply-add. Runs
     /// everywhere; it is the reference the other paths are tested against.
@@ -30,7 +32,7 @@ const LADDER: [Isa; 1] = [Isa::Scalar];
 
 impl Isa {
     /// Every path this crate knows, on any architecture.
-    pub const ALL: [Isa; 4] = [Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon];
+    pub const ALL: &'static [Isa] = &[Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon];
 
     /// The lowercase name used by [`FromStr`] and `SIMD_ACTIVATIONS_ISA`:
     /// `scalar`, `avx2`, `avx512` or `neon`.

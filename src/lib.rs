@@ -41,9 +41,10 @@ pub use half::{bf16, f16};
 pub use isa::{Isa, NATIVE};
 #[cfg(feature = "rayon")]
 pub use parallel::{
-    CALLER_WORKS_MAX, CHUNK, PARALLEL_MIN, PARALLEL_MIN_EXACT, log_softmax_inplace_par,
-    log_softmax_masked_inplace_par, log_softmax_masked_par, log_softmax_par, softmax_inplace_par,
-    softmax_masked_inplace_par, softmax_masked_par, softmax_par,
+    CALLER_WORKS_MAX, CHUNK, PARALLEL_MIN, log_softmax_inplace_par, log_softmax_masked_inplace_par,
+    log_softmax_masked_par, log_softmax_masked_uninit_par, log_softmax_par, log_softmax_uninit_par,
+    softmax_inplace_par, softmax_masked_inplace_par, softmax_masked_par, softmax_masked_uninit_par,
+    softmax_par, softmax_uninit_par,
 };
 pub use rows::*;
 pub use two_inputs::*;

@@ -59,17 +59,13 @@ pub const CALLER_WORKS_MAX: usize = 2 << 20;
 /// the pieces itself instead of waiting for one. Measured with
 /// `cargo bench --features rayon --bench parallel` on a 2-core Xeon with
 /// AVX-512, all cores against one thread: `gelu` 1.77x at 64 Ki and 128 Ki
-/// elements, 1.91x at 256 Ki, 1.94x at 1 Mi and 1.95x at 16 Mi.
+/// elements, 1.91x at 256 Ki, 1.94x at 1 Mi and 1.95x at 16 Mi. The exact
+/// functions (`relu`, `relu6`, `hardtanh`, `identity`, `step`), bound by
+/// memory rather than arithmetic, take the same threshold: `relu` ran at
+/// 1.20x one thread at 64 Ki elements, 1.35x at 128 Ki, 2.06x at 256 Ki
+/// (2 MiB in and out: the two cores' caches hold what one core's does not),
+/// 2.17x at 1 Mi and 1.93x at 16 Mi.
 pub const PARALLEL_MIN: usize = 2 * CHUNK;
-
-/// The threshold of the exact functions (`relu`, `relu6`, `hardtanh`,
-/// `identity`, `step`: an error bound of 0, a few operations per element),
-/// which are bound by memory rather than arithmetic: [`PARALLEL_MIN`], now
-/// that the caller takes pieces too. On the same Xeon `relu` on all cores ran at 1.20x one
-/// thread at 64 Ki elements, 1.35x at 128 Ki, 2.06x at 256 Ki (2 MiB in and
-/// out: the two cores' caches hold what one core's does not), 2.17x at 1 Mi
-/// (above a one-thread copy of the same bytes) and 1.93x at 16 Mi.
-pub const PARALLEL_MIN_EXACT: usize = PARALLEL_MIN;
 
 /// Bits per half of a packed share (`start` and `end` in one `usize`, so
 /// that the shares need no 64-bit atomics on 32-bit targets).
@@ -493,6 +489,28 @@ impl GatedUnit {
         self.forward_rows_par_on(Isa::try_best()?, (x, y), (half_len, swapped))
     }
 
+    /// [`GatedUnit::forward_rows_uninit`] on all cores, as
+    /// [`GatedUnit::forward_rows_par`]: the same bits, `y` only written and
+    /// returned initialized.
+    ///
+    /// # Errors
+    /// As [`GatedUnit::forward_rows`]; nothing is written then.
+    ///
+    /// # Panics
+    /// As [`GatedUnit::forward_rows`].
+    pub fn forward_rows_uninit_par<'a, T: Element>(
+        self,
+        x: &[T],
+        y: &'a mut [MaybeUninit<T>],
+        half_len: usize,
+        swapped: bool,
+    ) -> Result<&'a mut [T], Error> {
+        self.check_rows_lengths(x.len(), y.len());
+        self.forward_rows_par_on(Isa::try_best()?, (x, &mut *y), (half_len, swapped))?;
+        // SAFETY: the pieces wrote every element of `y`.
+        Ok(unsafe { crate::element::assume_init(y) })
+    }
+
     /// [`GatedUnit::forward_rows_par`] on the available path `isa`, into an
     /// output that may be uninitialized (it is only written).
     pub(crate) fn forward_rows_par_on<T: Element, B: Send>(
@@ -585,131 +603,79 @@ fn row_pieces<T: Element, B: Send, O: RowOptions<T> + Sync>(
     })
 }
 
-/// [`rows_par`] on the best path, after the length check: the public
-/// `_par` row functions.
-fn rows_par_best<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
-    name: &'static str,
-    flavor: L,
-    (x, y, row_len): (Option<&[T]>, &mut [T], usize),
-    options: O,
-) -> Result<(), Error> {
-    if let Some(x) = x {
-        check_lengths(name, x.len(), y.len());
-    }
-    let isa = Isa::try_best()?;
-    match x {
-        Some(x) => rows_par_to(name, flavor, isa, (x, y, row_len), options),
-        None => rows_par(name, flavor, isa, (y, row_len), options),
-    }
+/// Declares the all-cores forms of the row function `$plain` (and its
+/// `$inplace` and `$uninit` forms): out of place, in place and into an
+/// uninitialized output, each split into pieces of whole rows by
+/// [`row_pieces`]. The masked functions name their trailing parameter of
+/// options, `$options: $ty`.
+macro_rules! row_par_forms {
+    (
+        $name:literal, $flavor:ident, $plain:ident, $inplace:ident, $uninit:ident
+        $(($options:ident: $ty:ty))? => $par:ident, $inplace_par:ident, $uninit_par:ident
+    ) => {
+        #[doc = concat!("[`", stringify!($plain), "`](crate::", stringify!($plain), ") on all cores: whole rows per piece (about [`CHUNK`] elements), with the one-thread call's bits. Below [`PARALLEL_MIN`] elements it runs on the calling thread.")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", stringify!($plain), "`](crate::", stringify!($plain), "); nothing is written then.")]
+        ///
+        /// # Panics
+        /// If `x.len() != y.len()` (the message gives both lengths), before
+        /// any other check.
+        pub fn $par<T: Element>(
+            x: &[T],
+            y: &mut [T],
+            row_len: usize,
+            $($options: $ty,)?
+        ) -> Result<(), Error> {
+            check_lengths($name, x.len(), y.len());
+            rows_par_to($name, $flavor, Isa::try_best()?, (x, y, row_len), ($($options)?))
+        }
+
+        #[doc = concat!("[`", stringify!($inplace), "`](crate::", stringify!($inplace), ") on all cores, as [`", stringify!($par), "`].")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", stringify!($plain), "`](crate::", stringify!($plain), "); nothing is written then.")]
+        pub fn $inplace_par<T: Element>(
+            x: &mut [T],
+            row_len: usize,
+            $($options: $ty,)?
+        ) -> Result<(), Error> {
+            rows_par($name, $flavor, Isa::try_best()?, (x, row_len), ($($options)?))
+        }
+
+        #[doc = concat!("[`", stringify!($uninit), "`](crate::", stringify!($uninit), ") on all cores, as [`", stringify!($par), "`]: the same bits, `y` only written and returned initialized.")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", stringify!($plain), "`](crate::", stringify!($plain), "); nothing is written then.")]
+        ///
+        /// # Panics
+        /// If `x.len() != y.len()` (the message gives both lengths), before
+        /// any other check.
+        pub fn $uninit_par<'a, T: Element>(
+            x: &[T],
+            y: &'a mut [MaybeUninit<T>],
+            row_len: usize,
+            $($options: $ty,)?
+        ) -> Result<&'a mut [T], Error> {
+            check_lengths($name, x.len(), y.len());
+            rows_par_to($name, $flavor, Isa::try_best()?, (x, &mut *y, row_len), ($($options)?))?;
+            // SAFETY: the pieces wrote every element of `y` (the row driver
+            // writes every output element of every row).
+            Ok(unsafe { crate::element::assume_init(y) })
+        }
+    };
 }
 
-/// [`softmax_masked`](crate::softmax_masked) on all cores: whole rows per
-/// piece (about [`CHUNK`] elements), with the one-thread call's bits. Below
-/// [`PARALLEL_MIN`] elements it runs on the calling thread.
-///
-/// # Errors
-/// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), before any
-/// other check.
-pub fn softmax_masked_par<T: Element>(
-    x: &[T],
-    y: &mut [T],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    rows_par_best("softmax", Softmax, (Some(x), y, row_len), options)
-}
-
-/// [`softmax_masked_inplace`](crate::softmax_masked_inplace) on all cores,
-/// as [`softmax_masked_par`].
-///
-/// # Errors
-/// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
-pub fn softmax_masked_inplace_par<T: Element>(
-    x: &mut [T],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    rows_par_best("softmax", Softmax, (None, x, row_len), options)
-}
-
-/// [`log_softmax_masked`](crate::log_softmax_masked) on all cores, as
-/// [`softmax_masked_par`].
-///
-/// # Errors
-/// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), before any
-/// other check.
-pub fn log_softmax_masked_par<T: Element>(
-    x: &[T],
-    y: &mut [T],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    rows_par_best("log_softmax", LogSoftmax, (Some(x), y, row_len), options)
-}
-
-/// [`log_softmax_masked_inplace`](crate::log_softmax_masked_inplace) on all
-/// cores, as [`softmax_masked_par`].
-///
-/// # Errors
-/// As [`softmax_masked`](crate::softmax_masked); nothing is written then.
-pub fn log_softmax_masked_inplace_par<T: Element>(
-    x: &mut [T],
-    row_len: usize,
-    options: MaskOptions<'_, T>,
-) -> Result<(), Error> {
-    rows_par_best("log_softmax", LogSoftmax, (None, x, row_len), options)
-}
-
-/// [`softmax`](crate::softmax) on all cores: whole rows per piece (about
-/// [`CHUNK`] elements), with the one-thread call's bits. Below
-/// [`PARALLEL_MIN`] elements it runs on the calling thread.
-///
-/// # Errors
-/// As [`softmax`](crate::softmax); nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), before any
-/// other check.
-pub fn softmax_par<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    rows_par_best("softmax", Softmax, (Some(x), y, row_len), ())
-}
-
-/// [`log_softmax`](crate::log_softmax) on all cores, as [`softmax_par`].
-///
-/// # Errors
-/// As [`log_softmax`](crate::log_softmax); nothing is written then.
-///
-/// # Panics
-/// If `x.len() != y.len()` (the message gives both lengths), before any
-/// other check.
-pub fn log_softmax_par<T: Element>(x: &[T], y: &mut [T], row_len: usize) -> Result<(), Error> {
-    rows_par_best("log_softmax", LogSoftmax, (Some(x), y, row_len), ())
-}
-
-/// [`softmax_inplace`](crate::softmax_inplace) on all cores, as
-/// [`softmax_par`].
-///
-/// # Errors
-/// As [`softmax_inplace`](crate::softmax_inplace); nothing is written then.
-pub fn softmax_inplace_par<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
-    rows_par_best("softmax", Softmax, (None, x, row_len), ())
-}
-
-/// [`log_softmax_inplace`](crate::log_softmax_inplace) on all cores, as
-/// [`softmax_par`].
-///
-/// # Errors
-/// As [`log_softmax_inplace`](crate::log_softmax_inplace); nothing is
-/// written then.
-pub fn log_softmax_inplace_par<T: Element>(x: &mut [T], row_len: usize) -> Result<(), Error> {
-    rows_par_best("log_softmax", LogSoftmax, (None, x, row_len), ())
-}
+row_par_forms!("softmax", Softmax, softmax, softmax_inplace, softmax_uninit =>
+    softmax_par, softmax_inplace_par, softmax_uninit_par);
+row_par_forms!("log_softmax", LogSoftmax, log_softmax, log_softmax_inplace, log_softmax_uninit =>
+    log_softmax_par, log_softmax_inplace_par, log_softmax_uninit_par);
+row_par_forms!("softmax", Softmax, softmax_masked, softmax_masked_inplace, softmax_masked_uninit
+    (options: MaskOptions<'_, T>) =>
+    softmax_masked_par, softmax_masked_inplace_par, softmax_masked_uninit_par);
+row_par_forms!("log_softmax", LogSoftmax, log_softmax_masked, log_softmax_masked_inplace,
+    log_softmax_masked_uninit (options: MaskOptions<'_, T>) =>
+    log_softmax_masked_par, log_softmax_masked_inplace_par, log_softmax_masked_uninit_par);
 
 #[cfg(test)]
 mod tests {

@@ -337,8 +337,10 @@ row_forms!("log_softmax", LogSoftmax, log_softmax =>
 
 /// An additive mask for [`softmax_masked`]: none, one row broadcast over
 /// every row, or one value per element, of the rows' element type (`f32`
-/// unless named: a `bf16` row takes a `bf16` mask).
+/// unless named: a `bf16` row takes a `bf16` mask). Later versions may add
+/// forms (the enum is `#[non_exhaustive]`).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Mask<'a, T: Element = f32> {
     /// No mask.
     None,
@@ -350,8 +352,10 @@ pub enum Mask<'a, T: Element = f32> {
 }
 
 /// What a row that the mask hides entirely (every entry `-inf` after the
-/// mask, and none NaN) gives.
+/// mask, and none NaN) gives. Later versions may add choices (the enum is
+/// `#[non_exhaustive]`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MaskedRows {
     /// The limit of [`softmax`] for such a row: `1/row_len` everywhere
     /// (`-ln(row_len)` for [`log_softmax_masked`]).

@@ -64,7 +64,7 @@ fn mismatched_lengths_panic_through_activation() {
 
 #[test]
 fn isa_names_parse_and_errors_list_valid_names() {
-    for isa in Isa::ALL {
+    for &isa in Isa::ALL {
         assert_eq!(isa.name().parse::<Isa>().unwrap(), isa);
         assert_eq!(isa.to_string(), isa.name());
         assert_eq!(isa.name().to_uppercase().parse::<Isa>().unwrap(), isa);
@@ -87,7 +87,7 @@ fn available_paths_are_consistent() {
     let avail = Isa::available();
     assert_eq!(avail[0], Isa::Scalar);
     assert!(avail.contains(&Isa::best()) || std::env::var_os(sa::ISA_ENV_VAR).is_some());
-    for isa in Isa::ALL {
+    for &isa in Isa::ALL {
         assert_eq!(isa.is_available(), avail.contains(&isa));
         assert_eq!(isa.check().is_ok(), isa.is_available());
     }
@@ -100,7 +100,11 @@ fn available_paths_are_consistent() {
 
 #[test]
 fn unavailable_path_is_an_error_naming_it() {
-    let missing: Vec<Isa> = Isa::ALL.into_iter().filter(|i| !i.is_available()).collect();
+    let missing: Vec<Isa> = Isa::ALL
+        .iter()
+        .copied()
+        .filter(|i| !i.is_available())
+        .collect();
     assert!(!missing.is_empty());
     for isa in missing {
         let mut y = [5.0f32; 2];
@@ -292,7 +296,11 @@ fn prelu_mismatched_lengths_panic() {
 
 #[test]
 fn the_paired_and_row_functions_name_unavailable_paths() {
-    let missing: Vec<Isa> = Isa::ALL.into_iter().filter(|i| !i.is_available()).collect();
+    let missing: Vec<Isa> = Isa::ALL
+        .iter()
+        .copied()
+        .filter(|i| !i.is_available())
+        .collect();
     for isa in missing {
         let mut y = [5.0f32; 2];
         let want = Error::UnavailableIsa { isa };
@@ -406,7 +414,11 @@ fn lengths_are_checked_before_a_nan_parameter() {
 #[test]
 #[should_panic(expected = "input x has length 2 but output y has length 3")]
 fn lengths_are_checked_before_the_path() {
-    let missing = Isa::ALL.into_iter().find(|i| !i.is_available()).unwrap();
+    let missing = Isa::ALL
+        .iter()
+        .copied()
+        .find(|i| !i.is_available())
+        .unwrap();
     let _ = Activation::Gelu.forward_on(missing, &[1.0, 2.0], &mut [0.0; 3]);
 }
 

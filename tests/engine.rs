@@ -357,7 +357,7 @@ fn gated_units_into_uninitialized_outputs_get_forwards_bits_on_every_path() {
             .forward_uninit(&gate, &up, &mut buffer.spare_capacity_mut()[..gate.len()])
             .unwrap();
         assert_eq!(bits(got), bits(&want), "{unit:?}");
-        for isa in Isa::ALL {
+        for &isa in Isa::ALL {
             let mut y = vec![MaybeUninit::new(7.0f32); gate.len()];
             let mut y_h = vec![MaybeUninit::new(bf16::ONE); gate.len()];
             match unit.forward_uninit_on(isa, &gate, &up, &mut y) {

@@ -91,7 +91,11 @@ fn child_limit() {
     let softmax = simd_activations::softmax(&x, &mut y, 2);
     let elu = simd_activations::elu(&x, &mut y, 1.0);
     println!("BEFORE forward={forward:?} softmax={softmax:?} elu={elu:?} Y={y:?}");
-    let unavailable = Isa::ALL.into_iter().find(|i| !i.is_available()).unwrap();
+    let unavailable = Isa::ALL
+        .iter()
+        .copied()
+        .find(|i| !i.is_available())
+        .unwrap();
     println!("UNAVAILABLE={:?}", Isa::set_limit(unavailable));
     println!("SET={:?}", Isa::set_limit(Isa::Scalar));
     let forward = Activation::Relu.forward(&x, &mut y);
@@ -258,7 +262,11 @@ fn unknown_value_is_an_error_naming_variable_and_values() {
 
 #[test]
 fn unavailable_value_is_an_error() {
-    let missing = Isa::ALL.into_iter().find(|i| !i.is_available()).unwrap();
+    let missing = Isa::ALL
+        .iter()
+        .copied()
+        .find(|i| !i.is_available())
+        .unwrap();
     let out = run_child(missing.name());
     assert!(out.contains("ERROR="), "{out}");
     assert!(

@@ -3,13 +3,20 @@
 
 mod common;
 
-use simd_activations::{
-    Activation, CALLER_WORKS_MAX, CHUNK, Error, GatedUnit, PARALLEL_MIN, PARALLEL_MIN_EXACT, bf16,
-};
+use simd_activations::{Activation, CALLER_WORKS_MAX, CHUNK, Error, GatedUnit, PARALLEL_MIN, bf16};
 
 fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|f| f.to_bits()).collect()
 }
+
+/// A fresh output of `n` elements, each holding a signalling NaN (which no
+/// function outputs), for the forms that take uninitialized memory.
+fn fresh<T: Copy>(n: usize, snan: T) -> Vec<core::mem::MaybeUninit<T>> {
+    vec![core::mem::MaybeUninit::new(snan); n]
+}
+
+/// A signalling NaN.
+const SNAN: f32 = f32::from_bits(0x7fa0_0001);
 
 fn inputs(n: usize) -> Vec<f32> {
     (0..n)
@@ -19,13 +26,13 @@ fn inputs(n: usize) -> Vec<f32> {
 
 #[test]
 fn parallel_calls_give_the_one_thread_bits() {
-    let x = inputs(3 * CHUNK + PARALLEL_MIN_EXACT + 1003);
+    let x = inputs(3 * CHUNK + PARALLEL_MIN + 1003);
     for (f, _) in common::functions() {
         for (offset, len) in [
             (0, x.len() - 3),
             (1, x.len() - 5),
             (3, PARALLEL_MIN + 1),
-            (5, PARALLEL_MIN_EXACT + 7),
+            (5, PARALLEL_MIN + 7),
             (2, 999),
         ] {
             let x = &x[offset..offset + len];
@@ -77,7 +84,7 @@ fn every_way_of_splitting_gives_the_one_thread_bits() {
 
 #[test]
 fn parallel_gated_units_give_the_one_thread_bits() {
-    let g = inputs(3 * CHUNK + PARALLEL_MIN_EXACT + 11);
+    let g = inputs(3 * CHUNK + PARALLEL_MIN + 11);
     let u: Vec<f32> = g.iter().rev().map(|v| v * 0.3).collect();
     for &unit in GatedUnit::ALL {
         let mut want = vec![0.0; g.len()];
@@ -103,6 +110,16 @@ fn parallel_gated_units_give_the_one_thread_bits() {
             a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
             "{unit} rows"
         );
+        let mut c = fresh(rows * half_len, bf16::from_bits(0x7f81));
+        let c = unit
+            .forward_rows_uninit_par(&x, &mut c, half_len, true)
+            .unwrap();
+        assert!(
+            a.iter()
+                .zip(c.iter())
+                .all(|(p, q)| p.to_bits() == q.to_bits()),
+            "{unit} rows, uninitialized output"
+        );
     }
 }
 
@@ -126,10 +143,24 @@ fn parallel_rows_give_the_one_thread_bits() {
             bits(&b),
             "log_softmax in place, rows of {row_len}"
         );
+        let mut c = fresh(n, SNAN);
+        let c = simd_activations::log_softmax_uninit_par(x, &mut c, row_len).unwrap();
+        assert_eq!(
+            bits(&a),
+            bits(c),
+            "log_softmax uninitialized, rows of {row_len}"
+        );
         simd_activations::softmax(x, &mut a, row_len).unwrap();
         b.copy_from_slice(x);
         simd_activations::softmax_inplace_par(&mut b, row_len).unwrap();
         assert_eq!(bits(&a), bits(&b), "softmax in place, rows of {row_len}");
+        let mut c = fresh(n, SNAN);
+        let c = simd_activations::softmax_uninit_par(x, &mut c, row_len).unwrap();
+        assert_eq!(
+            bits(&a),
+            bits(c),
+            "softmax uninitialized, rows of {row_len}"
+        );
     }
 }
 
@@ -202,6 +233,15 @@ fn parallel_errors_write_nothing() {
     let shape = simd_activations::softmax_inplace_par(&mut y, 3);
     assert!(matches!(shape, Err(Error::InvalidShape { .. })));
     assert!(y.iter().all(|v| *v == 5.0));
+    let mut c = fresh(x.len(), SNAN);
+    let shape = simd_activations::log_softmax_uninit_par(&x, &mut c, 3);
+    assert!(matches!(shape, Err(Error::InvalidShape { .. })));
+    // SAFETY: every element was initialized by `fresh`, and nothing wrote
+    // another value.
+    assert!(
+        c.iter()
+            .all(|v| unsafe { v.assume_init() }.to_bits() == SNAN.to_bits())
+    );
 }
 
 /// The attention softmax on all cores: each piece of whole rows takes its
@@ -241,12 +281,22 @@ fn parallel_masked_rows_give_the_one_thread_bits() {
             b.copy_from_slice(x);
             simd_activations::softmax_masked_inplace_par(&mut b, row_len, options).unwrap();
             assert_eq!(bits(&a), bits(&b), "softmax in place, {what}");
+            let mut c = fresh(n, SNAN);
+            let c = simd_activations::softmax_masked_uninit_par(x, &mut c, row_len, options);
+            assert_eq!(bits(&a), bits(c.unwrap()), "softmax uninitialized, {what}");
             simd_activations::log_softmax_masked(x, &mut a, row_len, options).unwrap();
             simd_activations::log_softmax_masked_par(x, &mut b, row_len, options).unwrap();
             assert_eq!(bits(&a), bits(&b), "log_softmax, {what}");
             b.copy_from_slice(x);
             simd_activations::log_softmax_masked_inplace_par(&mut b, row_len, options).unwrap();
             assert_eq!(bits(&a), bits(&b), "log_softmax in place, {what}");
+            let mut c = fresh(n, SNAN);
+            let c = simd_activations::log_softmax_masked_uninit_par(x, &mut c, row_len, options);
+            assert_eq!(
+                bits(&a),
+                bits(c.unwrap()),
+                "log_softmax uninitialized, {what}"
+            );
         }
     }
     // Errors in calls large enough to split: found before any piece runs

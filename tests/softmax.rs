@@ -752,7 +752,7 @@ mod masked {
             let mut mask = vec![0.5f32; 40];
             x[5] = xv;
             mask[5] = mv;
-            for isa in Isa::ALL.into_iter().filter(|i| i.is_available()) {
+            for isa in Isa::ALL.iter().copied().filter(|i| i.is_available()) {
                 for log in [false, true] {
                     let mut y = vec![0.0f32; 40];
                     let options = (scale, Mask::Row(&mask), MaskedRows::Zero);
@@ -841,7 +841,7 @@ fn masked_forms_on_every_path_and_uninit_give_the_same_bits() {
         let got =
             simd_activations::log_softmax_masked_uninit(&x, &mut buffer, row_len, options).unwrap();
         assert_eq!(bits(got), bits(&want_log));
-        for isa in Isa::ALL {
+        for &isa in Isa::ALL {
             let mut y = vec![7.0; x.len()];
             let result = simd_activations::softmax_masked_on(isa, &x, &mut y, row_len, options);
             if !isa.is_available() {

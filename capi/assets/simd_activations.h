@@ -7,10 +7,12 @@
  * header and a pkg-config file, simd_activations.pc):
  *  - static: libsimd_activations.a, then the system libraries the Rust
  *    runtime uses: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc (Linux/glibc);
- *  - shared: libsimd_activations.so, whose SONAME is libsimd_activations.so.0:
- *    link with -L<dir> -lsimd_activations, and let the loader find the
- *    SONAME (cargo cinstall makes the link; in target/release, make it with
- *    `ln -s libsimd_activations.so libsimd_activations.so.0`), through
+ *  - shared: libsimd_activations.so, whose SONAME is
+ *    libsimd_activations.so.0.1 (0.MINOR while the major version is 0, as a
+ *    minor version may change the interface; MAJOR from 1.0 on): link with
+ *    -L<dir> -lsimd_activations, and let the loader find the SONAME (cargo
+ *    cinstall makes the link; in target/release, make it with
+ *    `ln -s libsimd_activations.so libsimd_activations.so.0.1`), through
  *    -Wl,-rpath,<dir> or LD_LIBRARY_PATH.
  *
  * Every function computes exactly what the Rust function of the same name
