@@ -317,9 +317,9 @@ impl GatedUnit {
     /// each row's halves.
     ///
     /// # Errors
+    /// In this order: [`Error::Env`] as for [`GatedUnit::forward`];
     /// [`Error::InvalidShape`] if `half_len` is 0 or does not divide
-    /// `y.len()`; [`Error::Env`] as for [`GatedUnit::forward`]. Nothing is
-    /// written on error.
+    /// `y.len()`. Nothing is written on error.
     ///
     /// # Panics
     /// If `x.len() != 2 * y.len()` (the message gives both lengths), before

@@ -225,6 +225,10 @@ pub const NATIVE: Option<Isa> = if cfg!(simd_activations_native = "avx512") {
 /// `true` without asking when the build target guarantees it.
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 pub(crate) fn has_avx512_bf16() -> bool {
+    #[cfg(test)]
+    if tests::WITHOUT_AVX512_BF16.get() {
+        return false;
+    }
     std::arch::is_x86_feature_detected!("avx512bf16")
 }
 
@@ -380,6 +384,79 @@ fn detect(isa: Isa) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    use crate::{Activation, GatedUnit, Isa, Mask, MaskedRows, bf16};
+
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    std::thread_local! {
+        /// Set on a test's thread: [`super::has_avx512_bf16`] answers
+        /// `false` there, so that the AVX-512 path stores `bf16` with the
+        /// portable integer rounding, as on a CPU without AVX512_BF16.
+        pub(super) static WITHOUT_AVX512_BF16: core::cell::Cell<bool> =
+            const { core::cell::Cell::new(false) };
+    }
+
+    /// Every entry point that stores `bf16` on the AVX-512 path gives the
+    /// same bits with AVX512_BF16's conversions as with the portable
+    /// rounding that CPUs without it (Skylake-X, Ice Lake) run: every
+    /// `bf16` input through every function, rows, the attention softmax,
+    /// `prelu`, the gated units and their rows, and `f32` into `bf16`.
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    #[test]
+    fn avx512_bf16_stores_give_the_portable_bits() {
+        if !Isa::Avx512.is_available() || !super::has_avx512_bf16() {
+            return;
+        }
+        let isa = Isa::Avx512;
+        let x: Vec<bf16> = (0..=u16::MAX).map(bf16::from_bits).collect();
+        let wide: Vec<f32> = (0..1 << 16)
+            .map(|i: u32| f32::from_bits(i.wrapping_mul(0x9e37_79b9)))
+            .collect();
+        let finite: Vec<bf16> = x.iter().copied().filter(|v| v.is_finite()).collect();
+        let rows = &finite[..finite.len() / 61 * 61];
+        let mask: Vec<bf16> = (0..61)
+            .map(|i| bf16::from_f32(if i % 4 == 0 { f32::NEG_INFINITY } else { -0.5 }))
+            .collect();
+        let run = |without: bool| -> Vec<Vec<u16>> {
+            WITHOUT_AVX512_BF16.set(without);
+            let mut out = Vec::new();
+            let mut keep = |y: &[bf16]| out.push(y.iter().map(|h| h.to_bits()).collect());
+            let mut y = vec![bf16::ZERO; x.len()];
+            for (f, _) in crate::reference::cases() {
+                f.forward_on(isa, &x, &mut y).unwrap();
+                keep(&y);
+            }
+            Activation::Gelu
+                .forward_mixed_on(isa, &wide, &mut y)
+                .unwrap();
+            keep(&y);
+            let mut r = vec![bf16::ZERO; rows.len()];
+            crate::softmax_on(isa, rows, &mut r, 61).unwrap();
+            keep(&r);
+            let options = (0.5, Mask::Row(&mask), MaskedRows::Zero);
+            crate::log_softmax_masked_on(isa, rows, &mut r, 61, options).unwrap();
+            keep(&r);
+            crate::prelu_on(isa, &x, &mut y, &[0.25, -3.0], 2, 8).unwrap();
+            keep(&y);
+            let up: Vec<bf16> = x.iter().rev().copied().collect();
+            for &unit in GatedUnit::ALL {
+                unit.forward_on(isa, &x, &up, &mut y).unwrap();
+                keep(&y);
+                let mut h = vec![bf16::ZERO; x.len() / 2];
+                unit.forward_rows_on(isa, &x, &mut h, 128, false).unwrap();
+                keep(&h);
+            }
+            WITHOUT_AVX512_BF16.set(false);
+            out
+        };
+        let (native, portable) = (run(false), run(true));
+        assert_eq!(native.len(), portable.len());
+        for (k, (a, b)) in native.iter().zip(&portable).enumerate() {
+            let first = a.iter().zip(b).position(|(p, q)| p != q);
+            assert!(first.is_none(), "output {k}: first difference at {first:?}");
+        }
+    }
+
     /// CPUID's largest cache against Linux's own reading of the caches, in
     /// sysfs (where the system has it and CPUID gives a size): the largest
     /// data or unified cache of one of the CPUs (this thread's, which may

@@ -278,10 +278,9 @@ macro_rules! row_forms {
 /// one once.
 ///
 /// # Errors
-/// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;
-/// nothing is written then.
-/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
-/// (see [`Isa::set_limit`]); nothing is written then.
+/// In this order: [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and
+/// no limit is set (see [`Isa::set_limit`]); [`Error::InvalidShape`] if
+/// `row_len` is 0 or does not divide `x.len()`. Nothing is written then.
 ///
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before
@@ -313,10 +312,9 @@ row_forms!("softmax", Softmax, softmax =>
 /// last pass reads the input anyway).
 ///
 /// # Errors
-/// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`;
-/// nothing is written then.
-/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set
-/// (see [`Isa::set_limit`]); nothing is written then.
+/// In this order: [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and
+/// no limit is set (see [`Isa::set_limit`]); [`Error::InvalidShape`] if
+/// `row_len` is 0 or does not divide `x.len()`. Nothing is written then.
 ///
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before
@@ -380,11 +378,11 @@ pub enum MaskedRows {
 /// run as on `f32` rows, and each result is rounded once to the type.
 ///
 /// # Errors
-/// [`Error::InvalidShape`] if `row_len` is 0 or does not divide `x.len()`,
-/// or the mask's length is not `row_len` ([`Mask::Row`]) or `x.len()`
-/// ([`Mask::PerRow`]); [`Error::InvalidParameter`] if `scale` is not finite;
-/// [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit is set.
-/// Nothing is written on error.
+/// In this order: [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and
+/// no limit is set; [`Error::InvalidShape`] if `row_len` is 0 or does not
+/// divide `x.len()`, or the mask's length is not `row_len` ([`Mask::Row`])
+/// or `x.len()` ([`Mask::PerRow`]); [`Error::InvalidParameter`] if `scale`
+/// is not finite. Nothing is written on error.
 ///
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any

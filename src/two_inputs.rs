@@ -40,11 +40,12 @@ const HALF_PIECE: usize = 2048;
 /// narrowed back.
 ///
 /// # Errors
-/// [`Error::InvalidShape`] if `channels` or `inner` is zero or
-/// `channels * inner` does not divide `x.len()`, or if `weight.len()` is
-/// neither 1 nor `channels`; [`Error::InvalidParameter`] if a weight is not
-/// finite; [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and no limit
-/// is set (see [`Isa::set_limit`]). Nothing is written then.
+/// In this order: [`Error::Env`] if `SIMD_ACTIVATIONS_ISA` is invalid and
+/// no limit is set (see [`Isa::set_limit`]); [`Error::InvalidShape`] if
+/// `channels` or `inner` is zero or `channels * inner` does not divide
+/// `x.len()`, or if `weight.len()` is neither 1 nor `channels`;
+/// [`Error::InvalidParameter`] if a weight is not finite. Nothing is
+/// written then.
 ///
 /// # Panics
 /// If `x.len() != y.len()` (the message gives both lengths), before any

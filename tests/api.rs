@@ -7,17 +7,22 @@ use simd_activations::{Activation, Error, Isa};
 
 #[test]
 fn softplus_follows_the_threshold_rule() {
-    // PyTorch: x where beta * x > threshold.
-    // beta = 2: 7 is below the threshold (softplus(7) rounds to 7.0000005),
-    // 10.5 above it.
-    let x = [7.0f32, 10.5, 3.0, 3.5];
-    let mut y = [0.0; 4];
+    // PyTorch: x where beta * x > threshold, ln(1 + e^(beta x)) / beta
+    // elsewhere. beta = 2: 7 is below the threshold of 20, and
+    // 7 + ln(1 + e^-14) / 2 rounds to 7.0000005.
+    let x = [7.0f32, 2.0, 2.25, 3.0, 3.5];
+    let mut y = [0.0; 5];
     sa::softplus(&x, &mut y, 2.0, 20.0).unwrap();
-    assert_ne!(y[0], 10.0);
-    assert_eq!(y[1], 10.5);
+    assert_eq!(y[0], 7.000_000_5);
+    // beta = 2, threshold 4: 2 is on it (not above), so 2 + ln(1 + e^-4) / 2
+    // = 2.00907; 2.25 is above it, so 2.25 where the function gives 2.2555.
+    sa::softplus(&x, &mut y, 2.0, 4.0).unwrap();
+    assert!((y[1] - 2.009_07).abs() < 1e-5, "{}", y[1]);
+    assert_eq!(y[2], 2.25);
+    // beta = 1, threshold 3: 3 on it, 3.5 above it.
     sa::softplus(&x, &mut y, 1.0, 3.0).unwrap();
-    assert_ne!(y[2], 3.0);
-    assert_eq!(y[3], 3.5);
+    assert!((y[3] - 3.048_587_4).abs() < 1e-5, "{}", y[3]);
+    assert_eq!(y[4], 3.5);
 }
 
 #[test]

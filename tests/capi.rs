@@ -132,6 +132,7 @@ fn partial_overlap_is_refused_and_nothing_is_written() {
         let status = call(Activation::Relu, p.wrapping_add(shift), p, 8);
         assert_eq!(status, SA_ERR_OVERLAP, "shift {shift}");
     }
+    assert_eq!(bits(&buf), before, "nothing written by a refused call");
     // Adjacent, not overlapping.
     assert_eq!(call(Activation::Relu, p, p.wrapping_add(8), 8), SA_OK);
     assert_eq!(&bits(&buf)[..8], &before[..8]);
@@ -765,6 +766,9 @@ fn sixteen_bit_run_time_and_second_input_forms_give_the_rust_bits() {
             (runtime_f16::forward_par, &xf, &want_f),
         ];
         for (k, (form, x, want)) in forms.into_iter().enumerate() {
+            // A value no form gives for every input, so that a form that
+            // writes nothing is seen.
+            y.fill(0x7bcd);
             // SAFETY: `x` and `y` hold `n` elements.
             assert_eq!(unsafe { form(c, x.as_ptr(), y.as_mut_ptr(), n) }, SA_OK);
             assert!(y == want, "{f}, form {k}");

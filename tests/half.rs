@@ -469,6 +469,12 @@ fn rows_on<T: simd_activations::Element + Default>(
     let len = x.len();
     let mut y_buffer = vec![T::default(); len + GUARD];
     let mut u_buffer = vec![core::mem::MaybeUninit::new(T::default()); len + GUARD];
+    // The uninitialized output itself holds all-ones bits (a NaN with every
+    // payload bit set, which no row here gives), so that an element left
+    // unwritten is seen, zeros of hidden rows included.
+    // SAFETY: `1 + len <= u_buffer.len()`, and a `MaybeUninit` may hold
+    // any bytes.
+    unsafe { core::ptr::write_bytes(u_buffer.as_mut_ptr().add(1), 0xff, len) };
     let (mut y, u) = (vec![], &mut u_buffer[1..1 + len]);
     let out = &mut y_buffer[1..1 + len];
     let mut z = x.to_vec();
@@ -506,7 +512,8 @@ fn rows_on<T: simd_activations::Element + Default>(
         bytes.iter().all(|&b| b == 0)
     };
     assert!(untouched(&y_buffer[..1]) && untouched(&y_buffer[1 + len..]));
-    // SAFETY: the buffer was initialized whole, then partly written.
+    // SAFETY: the buffer was initialized whole (its elements as floats or
+    // as all-ones bits), then partly written.
     let u_buffer: Vec<T> = u_buffer
         .iter()
         .map(|e| unsafe { e.assume_init() })

@@ -104,15 +104,18 @@ fn parallel_gated_units_give_the_one_thread_bits() {
             .collect();
         let mut a = vec![bf16::ZERO; rows * half_len];
         let mut b = vec![bf16::ZERO; rows * half_len];
-        unit.forward_rows(&x, &mut a, half_len, true).unwrap();
-        unit.forward_rows_par(&x, &mut b, half_len, true).unwrap();
+        // [gate | up] on even units, [up | gate] on odd ones.
+        let swapped = GatedUnit::ALL.iter().position(|u| *u == unit).unwrap() % 2 == 1;
+        unit.forward_rows(&x, &mut a, half_len, swapped).unwrap();
+        unit.forward_rows_par(&x, &mut b, half_len, swapped)
+            .unwrap();
         assert!(
             a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
             "{unit} rows"
         );
         let mut c = fresh(rows * half_len, bf16::from_bits(0x7f81));
         let c = unit
-            .forward_rows_uninit_par(&x, &mut c, half_len, true)
+            .forward_rows_uninit_par(&x, &mut c, half_len, swapped)
             .unwrap();
         assert!(
             a.iter()
@@ -203,6 +206,9 @@ fn parallel_half_rows_give_the_one_thread_bits() {
         b.copy_from_slice(&xb);
         simd_activations::log_softmax_inplace_par(&mut b, row_len).unwrap();
         assert!(same(&a, &b), "bf16 log_softmax in place, {what}");
+        let mut c = fresh(n, bf16::from_bits(0x7f81));
+        let c = simd_activations::log_softmax_uninit_par(&xb, &mut c, row_len).unwrap();
+        assert!(same(&a, c), "bf16 log_softmax uninitialized, {what}");
         let options = (0.125, Mask::Row(&one_row), MaskedRows::Zero);
         simd_activations::softmax_masked(&xb, &mut a, row_len, options).unwrap();
         b.copy_from_slice(&xb);
@@ -215,6 +221,14 @@ fn parallel_half_rows_give_the_one_thread_bits() {
         assert!(
             a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()),
             "f16 masked softmax, {what}"
+        );
+        let mut c = fresh(n, f16::from_bits(0x7c01));
+        let c = simd_activations::softmax_masked_uninit_par(&xh, &mut c, row_len, options);
+        assert!(
+            a.iter()
+                .zip(c.unwrap().iter())
+                .all(|(p, q)| p.to_bits() == q.to_bits()),
+            "f16 masked softmax uninitialized, {what}"
         );
     }
 }
@@ -304,16 +318,38 @@ fn parallel_masked_rows_give_the_one_thread_bits() {
     // part), so nothing is written.
     let mut y = vec![5.0f32; x.len()];
     let short_mask = vec![0.0f32; x.len() - 1];
-    let bad = [
-        (1, (1.0, Mask::PerRow(&short_mask), MaskedRows::Zero)),
-        (1, (1.0, Mask::Row(&short_mask[..2]), MaskedRows::Zero)),
-        (1, (f32::NAN, Mask::None, MaskedRows::Zero)),
+    let shape = |e: Error| matches!(e, Error::InvalidShape { .. });
+    let parameter = |e: Error| matches!(e, Error::InvalidParameter { .. });
+    let bad: [(_, _, &dyn Fn(Error) -> bool); 3] = [
+        (
+            1,
+            (1.0, Mask::PerRow(&short_mask), MaskedRows::Zero),
+            &shape,
+        ),
+        (
+            1,
+            (1.0, Mask::Row(&short_mask[..2]), MaskedRows::Zero),
+            &shape,
+        ),
+        (1, (f32::NAN, Mask::None, MaskedRows::Zero), &parameter),
     ];
-    for (row_len, options) in bad {
-        assert!(simd_activations::softmax_masked_par(&x, &mut y, row_len, options).is_err());
-        assert!(
-            simd_activations::log_softmax_masked_inplace_par(&mut y, row_len, options).is_err()
-        );
-        assert!(y.iter().all(|v| *v == 5.0));
+    let mut c = fresh(x.len(), SNAN);
+    for (row_len, options, kind) in bad {
+        let what = format!("{options:?}");
+        let r = simd_activations::softmax_masked_par(&x, &mut y, row_len, options);
+        assert!(kind(r.unwrap_err()), "{what}");
+        let r = simd_activations::log_softmax_masked_inplace_par(&mut y, row_len, options);
+        assert!(kind(r.unwrap_err()), "{what}");
+        assert!(y.iter().all(|v| *v == 5.0), "{what}");
+        let r = simd_activations::softmax_masked_uninit_par(&x, &mut c, row_len, options);
+        assert!(kind(r.unwrap_err()), "{what}");
+        let r = simd_activations::log_softmax_masked_uninit_par(&x, &mut c, row_len, options);
+        assert!(kind(r.unwrap_err()), "{what}");
+        // SAFETY: every element was initialized by `fresh`, and nothing
+        // wrote another value.
+        let kept = c
+            .iter()
+            .all(|v| unsafe { v.assume_init() }.to_bits() == SNAN.to_bits());
+        assert!(kept, "{what}");
     }
 }

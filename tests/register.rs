@@ -28,9 +28,10 @@ fn register_softplus_matches_and_validates() {
 
 #[test]
 fn forward_f32x8_covers_every_function() {
-    let x: Vec<f32> = common::strided(1_048_573, 5)
+    // The specials first: the last partial register is left out.
+    let x: Vec<f32> = common::specials()
         .into_iter()
-        .chain(common::specials())
+        .chain(common::strided(1_048_573, 5))
         .collect();
     for (act, _) in common::functions() {
         let want = common::on(act, Isa::Scalar, &x);
@@ -57,9 +58,10 @@ fn forward_f32x8_covers_every_function() {
 
 #[test]
 fn blocks_of_registers_give_the_slice_functions_bits() {
-    let x: Vec<f32> = common::strided(1_048_573, 5)
+    // The specials first: the last partial register is left out.
+    let x: Vec<f32> = common::specials()
         .into_iter()
-        .chain(common::specials())
+        .chain(common::strided(1_048_573, 5))
         .collect();
     let n = x.len() / 8;
     for (f, _) in common::functions() {

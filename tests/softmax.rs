@@ -247,9 +247,11 @@ fn uninit_forms_give_the_same_bits_and_write_nothing_on_error() {
             for (name, row, _, _, _) in flavors() {
                 let mut want = vec![0.0; rows.len()];
                 row(isa, rows, &mut want, *row_len).unwrap();
-                // A Vec's spare capacity, never initialized.
-                let mut buf: Vec<f32> = Vec::with_capacity(rows.len());
-                let spare = &mut buf.spare_capacity_mut()[..rows.len()];
+                // A fresh buffer holding a signalling NaN, which no row
+                // gives (a NaN row gives its first NaN, quieted), so that
+                // an element left unwritten is seen.
+                let mut buf = vec![MaybeUninit::new(f32::from_bits(0x7f80_0123)); rows.len()];
+                let spare = &mut buf[..];
                 let got = if name == "softmax" {
                     sa::softmax_uninit_on(isa, rows, spare, *row_len)
                 } else {
@@ -476,9 +478,75 @@ fn long_rows_within_bound_on_every_path() {
 
 mod masked {
     use simd_activations::{
-        Error, Mask, MaskedRows, log_softmax, log_softmax_masked, log_softmax_masked_inplace,
-        softmax, softmax_masked, softmax_masked_inplace,
+        self as sa, Error, Isa, Mask, MaskOptions, MaskedRows, log_softmax, softmax,
     };
+
+    /// `f` on every path this CPU has, each from a copy of `y`: every path
+    /// must give the same status and the same bits, which are left in `y`.
+    fn every_path(
+        y: &mut [f32],
+        f: impl Fn(Isa, &mut [f32]) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let start = y.to_vec();
+        let mut first: Option<(Result<(), Error>, Vec<f32>)> = None;
+        for &isa in Isa::available() {
+            let mut out = start.clone();
+            let r = f(isa, &mut out);
+            match &first {
+                None => first = Some((r, out)),
+                Some((r0, o0)) => {
+                    assert_eq!(format!("{r:?}"), format!("{r0:?}"), "status on {isa}");
+                    assert_eq!(bits(&out), bits(o0), "bits on {isa}");
+                }
+            }
+        }
+        let (r, out) = first.expect("the scalar path at least");
+        y.copy_from_slice(&out);
+        r
+    }
+
+    /// The masked row functions as the tests below call them, on every path
+    /// ([`every_path`]).
+    fn softmax_masked(
+        x: &[f32],
+        y: &mut [f32],
+        row_len: usize,
+        o: MaskOptions<'_, f32>,
+    ) -> Result<(), Error> {
+        every_path(y, |isa, y| sa::softmax_masked_on(isa, x, y, row_len, o))
+    }
+
+    /// See [`softmax_masked`].
+    fn log_softmax_masked(
+        x: &[f32],
+        y: &mut [f32],
+        row_len: usize,
+        o: MaskOptions<'_, f32>,
+    ) -> Result<(), Error> {
+        every_path(y, |isa, y| sa::log_softmax_masked_on(isa, x, y, row_len, o))
+    }
+
+    /// See [`softmax_masked`].
+    fn softmax_masked_inplace(
+        x: &mut [f32],
+        row_len: usize,
+        o: MaskOptions<'_, f32>,
+    ) -> Result<(), Error> {
+        every_path(x, |isa, x| {
+            sa::softmax_masked_inplace_on(isa, x, row_len, o)
+        })
+    }
+
+    /// See [`softmax_masked`].
+    fn log_softmax_masked_inplace(
+        x: &mut [f32],
+        row_len: usize,
+        o: MaskOptions<'_, f32>,
+    ) -> Result<(), Error> {
+        every_path(x, |isa, x| {
+            sa::log_softmax_masked_inplace_on(isa, x, row_len, o)
+        })
+    }
 
     fn bits(v: &[f32]) -> Vec<u32> {
         v.iter().map(|f| f.to_bits()).collect()

@@ -27,8 +27,8 @@
  * call formats its message for sa_last_error().
  *
  * Thread safety: every function may be called from any number of threads at
- * once. The only shared state is the cached dispatch choice (set once,
- * atomically); sa_last_error is per thread. The _par functions of a library
+ * once. The only shared state is the CPU's detected features and the cached
+ * dispatch choice (each set once, atomically); sa_last_error is per thread. The _par functions of a library
  * built with the rayon feature (the default) split slices of 64 Ki elements
  * or more between the calling thread and rayon's global thread pool (up to
  * 2 Mi elements the caller takes pieces too; above, the pool alone), which
@@ -43,8 +43,10 @@
  *    to 2 bytes, and any may be null only when its count is 0: otherwise
  *    SA_ERR_POINTER. This holds for every function below.
  *  - x is read and y written, n elements each (floats, or uint16_t for the
- *    _bf16 and _f16 functions). Where y is not x, it is only written, never
- *    read: it may be uninitialized memory (a fresh malloc). y == x computes
+ *    _bf16 and _f16 functions). Where y is not x, every element of it is
+ *    written before it is read (only the softmax functions read back what
+ *    they stored there): it may be uninitialized memory (a fresh malloc).
+ *    y == x computes
  *    in place (with
  *    the in-place parameter rules: elu and celu reject a negative alpha,
  *    for an empty call too, and two null pointers with n == 0 are the same
@@ -410,8 +412,9 @@ int32_t sa_activation_forward_mixed(sa_activation f, const void *x, int32_t x_ty
    y holds
    (rows - 1) * ld + cols floats (none when rows or cols is 0) and bias cols.
    SA_ERR_SHAPE if ld < cols or that size overflows size_t; SA_ERR_POINTER if
-   it fits in size_t but not in the address space; bias must not overlap the
-   tile. */
+   it fits in size_t but not in the address space; SA_ERR_OVERLAP if bias
+   lies anywhere within y .. y + (rows - 1) * ld + cols, the gaps between
+   rows included. */
 int32_t sa_activation_bias_inplace(sa_activation f, float *y, const float *bias, size_t rows,
                                    size_t cols, size_t ld);
 

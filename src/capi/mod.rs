@@ -13,7 +13,8 @@
 //!   for the `_bf16` and `_f16` functions). `y == x` computes in
 //!   place (with the in-place parameter rules of the Rust `_inplace`
 //!   functions); any other overlap of `y` with an input is refused. Where `y`
-//!   is not `x`, it is only written, never read: it may be uninitialized
+//!   is not `x`, every element is written before it is read (only the
+//!   softmax functions read back what they stored): it may be uninitialized
 //!   memory, which the functions see as `MaybeUninit` (never as a `&mut`
 //!   slice of values), and the bias epilogue's tile is reached through a
 //!   pointer, so that the elements between its rows are not borrowed.
@@ -1148,6 +1149,42 @@ mod tests {
         assert_eq!(v.to_str(), Ok(version));
     }
 
+    /// The header and the README name the shared library's SONAME as
+    /// `capi/build.rs` gives it from the C package's version: `.so.0.MINOR`
+    /// while the major version is 0, `.so.MAJOR` from 1.0 on.
+    #[test]
+    fn header_and_readme_name_the_soname() {
+        let manifest = include_str!("../../capi/Cargo.toml");
+        let version = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("version = \""))
+            .and_then(|v| v.strip_suffix('"'))
+            .expect("the C package's version");
+        let mut parts = version.split('.');
+        let (major, minor) = (parts.next().unwrap(), parts.next().unwrap());
+        let suffix = if major == "0" {
+            format!("0.{minor}")
+        } else {
+            major.to_string()
+        };
+        let soname = format!("libsimd_activations.so.{suffix}");
+        for (name, text) in [
+            (
+                "header",
+                include_str!("../../capi/assets/simd_activations.h"),
+            ),
+            ("README", include_str!("../../README.md")),
+        ] {
+            assert!(text.contains(&soname), "{name} names {soname}");
+            let others = text.matches("libsimd_activations.so.").count();
+            assert_eq!(
+                text.matches(&soname).count(),
+                others,
+                "{name}: another SONAME"
+            );
+        }
+    }
+
     /// The elementwise declarations of the header are exactly the table's.
     #[test]
     fn header_declares_every_elementwise_function_of_the_table() {
@@ -1442,7 +1479,9 @@ pub unsafe extern "C" fn sa_activation_forward_mixed(
 /// borrowed: other threads may work there during the call.
 /// In this order: [`SA_ERR_POINTER`] (null or misaligned, or a tile whose
 /// size fits in `size_t` but not in the address space) and
-/// [`SA_ERR_OVERLAP`] if `bias` overlaps the tile; [`SA_ERR_ISA`];
+/// [`SA_ERR_OVERLAP`] if `bias` overlaps the tile's extent (`(rows - 1) *
+/// ld + cols` floats from `y`, the gaps between rows included);
+/// [`SA_ERR_ISA`];
 /// [`SA_ERR_FUNCTION`]; [`SA_ERR_SHAPE`] if `ld < cols` or the tile's size
 /// overflows `size_t`; then the parameters, with the in-place rules.
 ///
