@@ -396,11 +396,13 @@ mod tests {
             const { core::cell::Cell::new(false) };
     }
 
-    /// Every entry point that stores `bf16` on the AVX-512 path gives the
+    /// The entry points that store `bf16` on the AVX-512 path give the
     /// same bits with AVX512_BF16's conversions as with the portable
     /// rounding that CPUs without it (Skylake-X, Ice Lake) run: every
-    /// `bf16` input through every function, rows, the attention softmax,
-    /// `prelu`, the gated units and their rows, and `f32` into `bf16`.
+    /// `bf16` input through every function, both row functions with and
+    /// without a mask, `prelu`, `frelu`, the gated units and their rows,
+    /// and `f32` and `f16` into `bf16`. A CPU without AVX512_BF16 runs only
+    /// the portable form, so there is nothing to compare on it.
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     #[test]
     fn avx512_bf16_stores_give_the_portable_bits() {
@@ -430,15 +432,26 @@ mod tests {
                 .forward_mixed_on(isa, &wide, &mut y)
                 .unwrap();
             keep(&y);
+            let halves: Vec<crate::f16> = (0..=u16::MAX).map(crate::f16::from_bits).collect();
+            Activation::Silu
+                .forward_mixed_on(isa, &halves, &mut y)
+                .unwrap();
+            keep(&y);
             let mut r = vec![bf16::ZERO; rows.len()];
             crate::softmax_on(isa, rows, &mut r, 61).unwrap();
             keep(&r);
+            crate::log_softmax_on(isa, rows, &mut r, 61).unwrap();
+            keep(&r);
             let options = (0.5, Mask::Row(&mask), MaskedRows::Zero);
+            crate::softmax_masked_on(isa, rows, &mut r, 61, options).unwrap();
+            keep(&r);
             crate::log_softmax_masked_on(isa, rows, &mut r, 61, options).unwrap();
             keep(&r);
             crate::prelu_on(isa, &x, &mut y, &[0.25, -3.0], 2, 8).unwrap();
             keep(&y);
             let up: Vec<bf16> = x.iter().rev().copied().collect();
+            crate::frelu_on(isa, &x, &up, &mut y).unwrap();
+            keep(&y);
             for &unit in GatedUnit::ALL {
                 unit.forward_on(isa, &x, &up, &mut y).unwrap();
                 keep(&y);

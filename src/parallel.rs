@@ -564,7 +564,7 @@ pub(crate) fn rows_par<L: Flavor + Sync, T: Element, O: RowOptions<T> + Sync>(
 }
 
 /// [`rows_par`] from `x` into a distinct output of `x`'s length, which may
-/// be uninitialized (it is only written).
+/// be uninitialized (every element is written before it is read).
 pub(crate) fn rows_par_to<L: Flavor + Sync, T: Element, B: Send, O: RowOptions<T> + Sync>(
     name: &'static str,
     flavor: L,
@@ -643,7 +643,7 @@ macro_rules! row_par_forms {
             rows_par($name, $flavor, Isa::try_best()?, (x, row_len), ($($options)?))
         }
 
-        #[doc = concat!("[`", stringify!($uninit), "`](crate::", stringify!($uninit), ") on all cores, as [`", stringify!($par), "`]: the same bits, `y` only written and returned initialized.")]
+        #[doc = concat!("[`", stringify!($uninit), "`](crate::", stringify!($uninit), ") on all cores, as [`", stringify!($par), "`]: the same bits, every element of `y` written before it is read, and `y` returned initialized.")]
         ///
         /// # Errors
         #[doc = concat!("As [`", stringify!($plain), "`](crate::", stringify!($plain), "); nothing is written then.")]

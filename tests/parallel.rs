@@ -250,8 +250,12 @@ fn parallel_errors_write_nothing() {
     let mut c = fresh(x.len(), SNAN);
     let shape = simd_activations::log_softmax_uninit_par(&x, &mut c, 3);
     assert!(matches!(shape, Err(Error::InvalidShape { .. })));
-    // SAFETY: every element was initialized by `fresh`, and nothing wrote
-    // another value.
+    // Gated rows of [gate | up] long enough to split, with a half length
+    // that does not divide the output.
+    let shape = GatedUnit::SwiGlu.forward_rows_uninit_par(&x, &mut c[..x.len() / 2], 3, false);
+    assert!(matches!(shape, Err(Error::InvalidShape { .. })));
+    // SAFETY: every element was initialized by `fresh`, and the functions
+    // store only values of the type.
     assert!(
         c.iter()
             .all(|v| unsafe { v.assume_init() }.to_bits() == SNAN.to_bits())
@@ -345,8 +349,8 @@ fn parallel_masked_rows_give_the_one_thread_bits() {
         assert!(kind(r.unwrap_err()), "{what}");
         let r = simd_activations::log_softmax_masked_uninit_par(&x, &mut c, row_len, options);
         assert!(kind(r.unwrap_err()), "{what}");
-        // SAFETY: every element was initialized by `fresh`, and nothing
-        // wrote another value.
+        // SAFETY: every element was initialized by `fresh`, and the
+        // functions store only values of the type.
         let kept = c
             .iter()
             .all(|v| unsafe { v.assume_init() }.to_bits() == SNAN.to_bits());

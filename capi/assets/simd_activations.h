@@ -412,9 +412,9 @@ int32_t sa_activation_forward_mixed(sa_activation f, const void *x, int32_t x_ty
    y holds
    (rows - 1) * ld + cols floats (none when rows or cols is 0) and bias cols.
    SA_ERR_SHAPE if ld < cols or that size overflows size_t; SA_ERR_POINTER if
-   it fits in size_t but not in the address space; SA_ERR_OVERLAP if bias
-   lies anywhere within y .. y + (rows - 1) * ld + cols, the gaps between
-   rows included. */
+   it fits in size_t but not in the address space; SA_ERR_OVERLAP if any
+   of bias's cols floats lies within y .. y + (rows - 1) * ld + cols, the
+   gaps between rows included. */
 int32_t sa_activation_bias_inplace(sa_activation f, float *y, const float *bias, size_t rows,
                                    size_t cols, size_t ld);
 

@@ -1151,7 +1151,8 @@ mod tests {
 
     /// The header and the README name the shared library's SONAME as
     /// `capi/build.rs` gives it from the C package's version: `.so.0.MINOR`
-    /// while the major version is 0, `.so.MAJOR` from 1.0 on.
+    /// while the major version is 0 (`.so.0.0.PATCH` for 0.0), `.so.MAJOR`
+    /// from 1.0 on.
     #[test]
     fn header_and_readme_name_the_soname() {
         let manifest = include_str!("../../capi/Cargo.toml");
@@ -1160,12 +1161,12 @@ mod tests {
             .find_map(|l| l.strip_prefix("version = \""))
             .and_then(|v| v.strip_suffix('"'))
             .expect("the C package's version");
-        let mut parts = version.split('.');
-        let (major, minor) = (parts.next().unwrap(), parts.next().unwrap());
-        let suffix = if major == "0" {
-            format!("0.{minor}")
-        } else {
-            major.to_string()
+        let parts: Vec<&str> = version.split('.').collect();
+        let suffix = match parts[..] {
+            ["0", "0", patch] => format!("0.0.{patch}"),
+            ["0", minor, _] => format!("0.{minor}"),
+            [major, ..] => major.to_string(),
+            [] => unreachable!("a version has three parts"),
         };
         let soname = format!("libsimd_activations.so.{suffix}");
         for (name, text) in [
