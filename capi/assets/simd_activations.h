@@ -28,8 +28,9 @@
  *
  * Thread safety: every function may be called from any number of threads at
  * once. The only shared state is the CPU's detected features and the cached
- * dispatch choice (each set once, atomically); sa_last_error is per thread. The _par functions of a library
- * built with the rayon feature (the default) split slices of 64 Ki elements
+ * dispatch choice (each set once, atomically); sa_last_error is per thread.
+ * The _par functions of a library built with the rayon feature (the
+ * default) split slices of 64 Ki elements
  * or more between the calling thread and rayon's global thread pool (up to
  * 2 Mi elements the caller takes pieces too; above, the pool alone), which
  * they start on first use (threads and memory). Do not call them in the
@@ -46,9 +47,8 @@
  *    _bf16 and _f16 functions). Where y is not x, every element of it is
  *    written before it is read (only the softmax functions read back what
  *    they stored there): it may be uninitialized memory (a fresh malloc).
- *    y == x computes
- *    in place (with
- *    the in-place parameter rules: elu and celu reject a negative alpha,
+ *    y == x computes in place (with the in-place parameter rules: elu and
+ *    celu reject a negative alpha,
  *    for an empty call too, and two null pointers with n == 0 are the same
  *    buffer); any other overlap of y with an input is refused
  *    (SA_ERR_OVERLAP).
