@@ -30,11 +30,10 @@ fn uninitialized_outputs_get_forwards_bits() {
     }
 }
 
-/// A buffer of `n` elements holding a signalling NaN, which no function
-/// outputs (their NaNs are quiet), as an uninitialized output: the forms
-/// below must overwrite every element.
+/// A fresh `f32` output of `n` elements holding signalling NaNs
+/// ([`common::fresh`]): the forms below must overwrite every element.
 fn fresh(n: usize) -> Vec<MaybeUninit<f32>> {
-    vec![MaybeUninit::new(f32::from_bits(0x7f80_0123)); n]
+    common::fresh(n, common::SNAN)
 }
 
 /// The other `_uninit` forms (two inputs, the channels of `prelu`, mixed
@@ -361,7 +360,8 @@ fn gated_units_into_uninitialized_outputs_get_forwards_bits_on_every_path() {
         for &isa in Isa::ALL {
             // Signalling NaNs, which no unit gives.
             let mut y = fresh(gate.len());
-            let mut y_h = vec![MaybeUninit::new(bf16::from_bits(0x7f81)); gate.len()];
+            let bf16_snan = bf16::from_bits(0x7f81);
+            let mut y_h = common::fresh(gate.len(), bf16_snan);
             match unit.forward_uninit_on(isa, &gate, &up, &mut y) {
                 Ok(got) => {
                     assert!(isa.is_available(), "{unit:?} {isa:?}");
@@ -369,11 +369,7 @@ fn gated_units_into_uninitialized_outputs_get_forwards_bits_on_every_path() {
                 }
                 Err(e) => {
                     assert!(!isa.is_available(), "{unit:?} {isa:?}: {e}");
-                    // SAFETY: initialized above, and the functions store only values of the type.
-                    assert!(
-                        y.iter()
-                            .all(|v| unsafe { v.assume_init() }.to_bits() == 0x7f80_0123)
-                    );
+                    assert!(common::kept(&y, common::SNAN, f32::to_bits));
                 }
             }
             match unit.forward_uninit_on(isa, &gate_h, &up_h, &mut y_h) {
@@ -386,10 +382,7 @@ fn gated_units_into_uninitialized_outputs_get_forwards_bits_on_every_path() {
                 }
                 Err(e) => {
                     assert!(!isa.is_available(), "{unit:?} {isa:?} bf16: {e}");
-                    // SAFETY: initialized above, and the functions store only values of the type.
-                    let kept = y_h
-                        .iter()
-                        .all(|v| unsafe { v.assume_init() }.to_bits() == 0x7f81);
+                    let kept = common::kept(&y_h, bf16_snan, |h| h.to_bits().into());
                     assert!(kept, "{unit:?} {isa:?} bf16");
                 }
             }

@@ -9,14 +9,7 @@ fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|f| f.to_bits()).collect()
 }
 
-/// A fresh output of `n` elements, each holding a signalling NaN (which no
-/// function outputs), for the forms that take uninitialized memory.
-fn fresh<T: Copy>(n: usize, snan: T) -> Vec<core::mem::MaybeUninit<T>> {
-    vec![core::mem::MaybeUninit::new(snan); n]
-}
-
-/// A signalling NaN.
-const SNAN: f32 = f32::from_bits(0x7fa0_0001);
+use common::{SNAN, fresh, kept};
 
 fn inputs(n: usize) -> Vec<f32> {
     (0..n)
@@ -254,12 +247,7 @@ fn parallel_errors_write_nothing() {
     // that does not divide the output.
     let shape = GatedUnit::SwiGlu.forward_rows_uninit_par(&x, &mut c[..x.len() / 2], 3, false);
     assert!(matches!(shape, Err(Error::InvalidShape { .. })));
-    // SAFETY: every element was initialized by `fresh`, and the functions
-    // store only values of the type.
-    assert!(
-        c.iter()
-            .all(|v| unsafe { v.assume_init() }.to_bits() == SNAN.to_bits())
-    );
+    assert!(kept(&c, SNAN, f32::to_bits));
 }
 
 /// The attention softmax on all cores: each piece of whole rows takes its
@@ -349,11 +337,7 @@ fn parallel_masked_rows_give_the_one_thread_bits() {
         assert!(kind(r.unwrap_err()), "{what}");
         let r = simd_activations::log_softmax_masked_uninit_par(&x, &mut c, row_len, options);
         assert!(kind(r.unwrap_err()), "{what}");
-        // SAFETY: every element was initialized by `fresh`, and the
-        // functions store only values of the type.
-        let kept = c
-            .iter()
-            .all(|v| unsafe { v.assume_init() }.to_bits() == SNAN.to_bits());
-        assert!(kept, "{what}");
+        let untouched = kept(&c, SNAN, f32::to_bits);
+        assert!(untouched, "{what}");
     }
 }

@@ -247,10 +247,10 @@ fn uninit_forms_give_the_same_bits_and_write_nothing_on_error() {
             for (name, row, _, _, _) in flavors() {
                 let mut want = vec![0.0; rows.len()];
                 row(isa, rows, &mut want, *row_len).unwrap();
-                // A fresh buffer holding a signalling NaN, which no row
-                // gives (a NaN row gives its first NaN, quieted), so that
-                // an element left unwritten is seen.
-                let mut buf = vec![MaybeUninit::new(f32::from_bits(0x7f80_0123)); rows.len()];
+                // Signalling NaNs, which no row gives (a NaN row gives its
+                // first NaN, quieted), so that an element left unwritten
+                // is seen.
+                let mut buf = common::fresh(rows.len(), common::SNAN);
                 let spare = &mut buf[..];
                 let got = if name == "softmax" {
                     sa::softmax_uninit_on(isa, rows, spare, *row_len)

@@ -92,3 +92,22 @@ pub fn dense(lo: f32, hi: f32, max: u32) -> Vec<f32> {
         .map(|k| f32::from_bits((a + k * step) | sign))
         .collect()
 }
+
+/// A signalling `f32` NaN. No function outputs one (their NaNs are quiet),
+/// so an output made by [`fresh`] with it shows any element left unwritten.
+pub const SNAN: f32 = f32::from_bits(0x7f80_0123);
+
+/// A fresh output of `n` elements for the forms that take uninitialized
+/// memory, each holding `fill` (a signalling NaN of the element type).
+pub fn fresh<T: Copy>(n: usize, fill: T) -> Vec<core::mem::MaybeUninit<T>> {
+    vec![core::mem::MaybeUninit::new(fill); n]
+}
+
+/// Whether every element of `buf`, made by [`fresh`], still holds `fill`
+/// (compared by `bits`): nothing was written.
+pub fn kept<T: Copy>(buf: &[core::mem::MaybeUninit<T>], fill: T, bits: impl Fn(T) -> u32) -> bool {
+    // SAFETY: `fresh` initialized every element, and the functions store
+    // only values of the type.
+    buf.iter()
+        .all(|v| bits(unsafe { v.assume_init() }) == bits(fill))
+}
