@@ -1,6 +1,7 @@
 //! All cores against one thread (the `rayon` feature): `gelu` (bound by
 //! arithmetic) and `relu` (bound by memory, beside a plain copy of the same
-//! bytes), from 16 Ki to 16 Mi elements, to find where splitting starts to
+//! bytes, on one thread and on all cores in the same pieces), from 16 Ki to
+//! 16 Mi elements, to find where splitting starts to
 //! pay (`PARALLEL_MIN`), and at 128 Mi (512 MiB in and out, more than the
 //! largest cache of the machines measured), where `relu`'s output is
 //! stored past the caches, by the pieces of the all-cores call as by the
@@ -10,7 +11,8 @@
 //! `cargo bench --features rayon --bench parallel`
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use simd_activations::{Activation, Mask, MaskedRows};
+use rayon::prelude::*;
+use simd_activations::{Activation, CHUNK, Mask, MaskedRows};
 use std::hint::black_box;
 
 fn parallel(c: &mut Criterion) {
@@ -69,8 +71,18 @@ fn parallel(c: &mut Criterion) {
                 })
             });
         }
-        g.bench_function("copy", |b| {
+        g.bench_function(BenchmarkId::new("copy", "one-thread"), |b| {
             b.iter(|| black_box(&mut y).copy_from_slice(black_box(&x)))
+        });
+        // The roofline of `relu`'s all-cores call: the same bytes copied in
+        // the same pieces across the same pool.
+        g.bench_function(BenchmarkId::new("copy", "all-cores"), |b| {
+            b.iter(|| {
+                black_box(&mut y)
+                    .par_chunks_mut(CHUNK)
+                    .zip(black_box(&x).par_chunks(CHUNK))
+                    .for_each(|(y, x)| y.copy_from_slice(x))
+            })
         });
         g.finish();
     }

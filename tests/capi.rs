@@ -883,3 +883,130 @@ fn mixed_run_time_entry_gives_forward_mixed_bits_for_every_pair_of_types() {
     }
     assert_eq!(bits(&w), bits(&x));
 }
+
+/// The f32 `_par` functions on slices long enough to be split (above
+/// `PARALLEL_MIN`, rows of an odd length, offset from the allocation by one
+/// element) give the one-thread Rust bits, in place and not.
+#[test]
+fn the_c_par_functions_split_large_slices_with_the_one_thread_bits() {
+    use simd_activations::{Error, GatedUnit, Mask, MaskOptions, MaskedRows, PARALLEL_MIN};
+    let row_len = 1001;
+    let n = row_len * (PARALLEL_MIN / row_len + 37);
+    let data: Vec<f32> = (0..2 * n + 1)
+        .map(|i| (i as f32 * 0.37).sin() * 9.0)
+        .collect();
+    let (x, up) = (&data[1..n + 1], &data[n + 1..]);
+    let mut y = vec![0.0f32; n + 1];
+    let check = |y: &[f32], want: &[f32], what: &str| assert!(bits(y) == bits(want), "{what}");
+
+    for f in [Activation::Gelu, Activation::Relu, Activation::Silu] {
+        let mut want = vec![0.0; n];
+        f.forward(x, &mut want).unwrap();
+        let text = std::ffi::CString::new(f.to_string()).unwrap();
+        let mut c = SaActivation {
+            function: u32::MAX,
+            params: [0.0; 2],
+        };
+        // SAFETY: a NUL-terminated string and a writable `SaActivation`;
+        // `x` and `y[1..]` hold `n` floats.
+        unsafe {
+            assert_eq!(sa_activation_parse(text.as_ptr(), &mut c), SA_OK);
+            y.fill(f32::NAN);
+            let status = sa_activation_forward_par(c, x.as_ptr(), y[1..].as_mut_ptr(), n);
+            assert_eq!(status, SA_OK, "{f}");
+        }
+        check(&y[1..], &want, &format!("sa_activation_forward_par, {f}"));
+    }
+
+    for (number, unit) in GatedUnit::ALL.iter().enumerate() {
+        let mut want = vec![0.0; n];
+        unit.forward(x, up, &mut want).unwrap();
+        let mut z = x.to_vec();
+        // SAFETY: every buffer holds `n` floats; `z` is the gate, in place.
+        unsafe {
+            y.fill(f32::NAN);
+            let (g, u, yp) = (x.as_ptr(), up.as_ptr(), y[1..].as_mut_ptr());
+            assert_eq!(gated_f32::gated_par_c(number as i32, g, u, yp, n), SA_OK);
+            let zp = z.as_mut_ptr();
+            assert_eq!(gated_f32::gated_par_c(number as i32, zp, u, zp, n), SA_OK);
+        }
+        check(&y[1..], &want, &format!("sa_gated_par, {unit:?}"));
+        check(&z, &want, &format!("sa_gated_par in place, {unit:?}"));
+        // Rows of `[gate | up]`, `n` outputs of `row_len` per row.
+        let joined = &data[1..];
+        let half = n / 2 / row_len * row_len;
+        let mut want = vec![0.0; half];
+        unit.forward_rows(&joined[..2 * half], &mut want, row_len, false)
+            .unwrap();
+        // SAFETY: `joined` holds `2 * half` floats and `y` `half`.
+        unsafe {
+            y.fill(f32::NAN);
+            let (xp, yp) = (joined.as_ptr(), y.as_mut_ptr());
+            let status = gated_f32::gated_rows_par(number as i32, xp, yp, half, row_len, 0);
+            assert_eq!(status, SA_OK);
+        }
+        check(&y[..half], &want, &format!("sa_gated_rows_par, {unit:?}"));
+    }
+
+    type Rows = unsafe extern "C" fn(*const f32, *mut f32, usize, usize) -> i32;
+    type RowsRust = fn(&[f32], &mut [f32], usize) -> Result<(), Error>;
+    let plain: [(Rows, RowsRust); 2] = [
+        (sa_softmax_par, simd_activations::softmax),
+        (sa_log_softmax_par, simd_activations::log_softmax),
+    ];
+    for (k, (c_form, rust_form)) in plain.into_iter().enumerate() {
+        let mut want = vec![0.0; n];
+        rust_form(x, &mut want, row_len).unwrap();
+        let mut z = x.to_vec();
+        // SAFETY: `x`, `y[1..]` and `z` hold `n` floats.
+        unsafe {
+            y.fill(f32::NAN);
+            assert_eq!(c_form(x.as_ptr(), y[1..].as_mut_ptr(), n, row_len), SA_OK);
+            assert_eq!(c_form(z.as_ptr(), z.as_mut_ptr(), n, row_len), SA_OK);
+        }
+        check(&y[1..], &want, &format!("row function {k}"));
+        check(&z, &want, &format!("row function {k} in place"));
+    }
+
+    let mut mask: Vec<f32> = (0..n).map(|i| -((i % 7) as f32) * 0.5).collect();
+    mask[3 * row_len..4 * row_len].fill(f32::NEG_INFINITY);
+    type MaskedC = unsafe extern "C" fn(
+        *const f32,
+        *mut f32,
+        usize,
+        usize,
+        f32,
+        *const f32,
+        usize,
+        i32,
+    ) -> i32;
+    type MaskedRust = fn(&[f32], &mut [f32], usize, MaskOptions) -> Result<(), Error>;
+    let masked: [(MaskedC, MaskedRust); 2] = [
+        (sa_softmax_masked_par, simd_activations::softmax_masked),
+        (
+            sa_log_softmax_masked_par,
+            simd_activations::log_softmax_masked,
+        ),
+    ];
+    for (k, (c_form, rust_form)) in masked.into_iter().enumerate() {
+        let mut want = vec![0.0; n];
+        rust_form(
+            x,
+            &mut want,
+            row_len,
+            (0.125, Mask::PerRow(&mask), MaskedRows::Zero),
+        )
+        .unwrap();
+        // SAFETY: `x`, `y[1..]` and `mask` hold `n` floats.
+        unsafe {
+            y.fill(f32::NAN);
+            let (xp, yp, m) = (x.as_ptr(), y[1..].as_mut_ptr(), mask.as_ptr());
+            assert_eq!(c_form(xp, yp, n, row_len, 0.125, m, n, 1), SA_OK);
+        }
+        check(&y[1..], &want, &format!("masked row function {k}"));
+        // The hidden row: zeros, or `-inf` for `log_softmax`.
+        let hidden = [0.0, f32::NEG_INFINITY][k];
+        let row = &y[1 + 3 * row_len..1 + 4 * row_len];
+        assert!(row.iter().all(|&v| v == hidden), "masked row function {k}");
+    }
+}

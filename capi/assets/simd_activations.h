@@ -38,6 +38,13 @@
  * library while the pool may run; smaller slices stay on the calling
  * thread.
  *
+ * Splitting work yourself: each output element depends only on its own
+ * input element (and its parameters), and for the row functions on its
+ * row, whatever the pointers' alignment. So a call on any split of a slice
+ * (at any element for the elementwise and gated functions, at row
+ * boundaries for the row functions), each part on any thread, gives the
+ * bits of one call on the whole slice; the _par functions rely on this.
+ *
  * Conventions:
  *  - float pointers must be aligned to 4 bytes (the alignment of float; no
  *    wider alignment is needed), uint16_t pointers (bf16 or binary16 bits)
