@@ -3,7 +3,8 @@
 //! standard-library loop on the same inputs; `prelu` and `frelu` at the same
 //! sizes; `softmax` and `log_softmax` over 1 Mi elements in rows of 128, 4096
 //! and 32768 (rten-vecmath called once per row), also in the attention form
-//! (`softmax_masked` with a scale and a mask row).
+//! (`softmax_masked` with a scale: with a mask row hiding the last quarter
+//! of each row, with a mask per row of finite position biases, and alone).
 //!
 //! rten-vecmath runs on each of our SIMD paths (`rten-vecmath/avx2`,
 //! `rten-vecmath/avx512`): its AVX2 branch through rten-simd's ISA type, its
@@ -158,9 +159,15 @@ fn bench_softmax(c: &mut Criterion) {
                     }
                 })
                 .collect();
+            // A mask per row that hides nothing (a position bias, as ALiBi
+            // adds: an extra stream read by every pass, no vector skipped).
+            let bias: Vec<f32> = (0..TOTAL)
+                .map(|i| -0.0625 * ((i % row) as f32).min(64.0))
+                .collect();
             // Then the scale alone, where no vector is hidden.
             for (id, m) in [
                 ("simd-activations-scaled-masked", Mask::Row(&mask)),
+                ("simd-activations-scaled-biased", Mask::PerRow(&bias)),
                 ("simd-activations-scaled", Mask::None),
             ] {
                 let attention = (0.125, m, MaskedRows::Zero);
