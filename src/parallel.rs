@@ -20,9 +20,10 @@
 //! iterators do from a thread outside it, puts the caller to sleep and wakes
 //! it at the end; on a 2-core Xeon VM that wake-up alone cost 40 to 60 µs a
 //! call (`gelu` on 1 Mi elements: 1.6x one thread, against 2.0x with the
-//! caller working). Larger slices go to the pool's workers, each taking
-//! pieces as the caller's helpers do, while the caller sleeps; calls from
-//! inside the pool go to rayon's work stealing as usual.
+//! caller working). Larger slices go to jobs on the pool's workers, each
+//! taking pieces as the caller's helpers do, while the caller sleeps until
+//! the last piece is written; calls from inside the pool go to rayon's work
+//! stealing as usual.
 
 use crate::dispatch::check_lengths;
 use crate::element::Output;
@@ -50,7 +51,8 @@ pub const CHUNK: usize = 32 * 1024;
 /// by timing 300 calls of each form (`gelu` on both cores against one
 /// thread, median / mean, with the pieces handed to rayon's parallel
 /// iterator when sleeping, the form that the pieces' scheduler has since
-/// replaced with one that is faster from 4 Mi on):
+/// replaced with one measured faster at 4 Mi and 16 Mi, see
+/// `for_each_piece`; the threshold itself was not measured again):
 /// 1 Mi 2.01x / 2.01x working against 1.62x / 1.65x sleeping, 2 Mi
 /// 1.98x / 1.82x against 1.78x / 1.80x, 4 Mi 1.99x / 1.80x against
 /// 1.90x / 1.86x, 16 Mi 2.06x / 1.95x against 2.09x / 2.08x.
@@ -194,17 +196,22 @@ impl Claims {
 /// a piece's panic resumed on the calling thread).
 ///
 /// From a thread outside rayon's pool of `P` workers, the pieces are
-/// claimed from the shares of [`Claims`], each thread taking pieces until
-/// none is left:
-/// - with `caller_works`, by `P - 1` spawned jobs (fewer for few pieces)
-///   and the calling thread as the `P`-th, which then waits, spinning, for
-///   the pieces still being written (at most one per job);
-/// - without, by the `P` workers (`rayon::broadcast`) while the calling
-///   thread sleeps. Each worker then walks through memory in one direction
-///   in long runs, where rayon's parallel iterator, which this form
-///   replaced, split the range by work stealing: `gelu` on both cores of the
-///   Emerald Rapids VM ran at 1.91x and 1.86x one thread at 4 Mi and 16 Mi
-///   elements, against 1.69x and 1.76x (medians of five alternating runs).
+/// claimed from the shares of [`Claims`] by jobs spawned on the pool, each
+/// taking pieces until none is left: its own share in order, then the
+/// others' from their ends, so each walks through memory in one direction
+/// in long runs, and a job that starts late (its worker busy) finds its
+/// share taken by the others. The call waits only for the pieces, never for
+/// a busy worker:
+/// - with `caller_works`, `P - 1` jobs (fewer for few pieces) and the
+///   calling thread as the `P`-th, which then waits, spinning, for the
+///   pieces still being written (at most one per job);
+/// - without, `P` jobs (fewer for few pieces) while the calling thread
+///   sleeps (`std::thread::park`) until the job that writes the last piece
+///   wakes it. Above `CALLER_WORKS_MAX` that replaced rayon's parallel
+///   iterator, which splits the range by work stealing: `gelu` on both
+///   cores of the Emerald Rapids VM ran at 1.95x and 1.99x one thread at
+///   4 Mi and 16 Mi elements, against 1.71x and 1.73x (medians of five
+///   alternating runs).
 ///
 /// From inside the pool, rayon's work stealing spreads the pieces.
 fn for_each_piece<W>(pieces: usize, caller_works: bool, work: &W) -> Result<(), Error>
@@ -214,15 +221,13 @@ where
     if pieces >= 1 << HALF || rayon::current_thread_index().is_some() {
         return (0..pieces).into_par_iter().try_for_each(work);
     }
-    if !caller_works {
-        let claims = Claims::new(pieces, rayon::current_num_threads());
-        // SAFETY: `work` is borrowed for this whole call, and `broadcast`
-        // returns only once every worker's `run` has, after its last piece.
-        rayon::broadcast(|context| unsafe { claims.run(context.index(), work) });
-        return claims.outcome();
-    }
-    let jobs = (rayon::current_num_threads().saturating_sub(1)).min(pieces.saturating_sub(1));
-    let claims = Arc::new(Claims::new(pieces, jobs + 1));
+    let threads = rayon::current_num_threads();
+    let (jobs, first) = if caller_works {
+        (threads.saturating_sub(1).min(pieces.saturating_sub(1)), 1)
+    } else {
+        (threads.max(1).min(pieces), 0)
+    };
+    let claims = Arc::new(Claims::new(pieces, jobs + first));
     // `work`'s address, for the spawned jobs, which must be `'static`: they
     // read it only while a piece they took is outstanding, during which
     // this call waits below.
@@ -234,13 +239,30 @@ where
         // SAFETY: the caller's guarantee, passed on.
         unsafe { claims.run(who, address.0.cast::<W>()) }
     };
-    for who in 1..=jobs {
+    let caller = std::thread::current();
+    for who in first..first + jobs {
         let claims = Arc::clone(&claims);
+        let caller = (!caller_works).then(|| caller.clone());
         rayon::spawn(move || {
             // SAFETY: `work` is a `W` that lives until every taken piece is
-            // counted in `done`, which the wait below ensures.
-            unsafe { run(&claims, who, address) }
+            // counted in `done`, which the waits below ensure.
+            unsafe { run(&claims, who, address) };
+            // The job whose count completed the pieces sees it here (each
+            // count precedes its own load), and wakes the sleeping caller;
+            // a job that sees it too wakes it once more, which `park`
+            // allows.
+            if let Some(caller) = caller
+                && claims.done.load(Ordering::Acquire) == pieces
+            {
+                caller.unpark();
+            }
         });
+    }
+    if !caller_works {
+        while claims.done.load(Ordering::Acquire) < pieces {
+            std::thread::park();
+        }
+        return claims.outcome();
     }
     // SAFETY: `work` is borrowed for this whole call.
     unsafe { claims.run(0, work) };
@@ -796,24 +818,23 @@ mod tests {
     /// and a piece's error is the call's, whether the caller works or not.
     #[test]
     fn a_piece_panicking_unwinds_on_the_caller() {
+        // How many times each of 9 pieces ran.
+        let runs = || -> [AtomicUsize; 9] { core::array::from_fn(|_| AtomicUsize::new(0)) };
+        let once = |runs: &[AtomicUsize; 9]| runs.iter().all(|r| r.load(Ordering::Relaxed) == 1);
         for caller_works in [true, false] {
-            let done = AtomicUsize::new(0);
+            let ran = runs();
             let work = |k: usize| {
-                done.fetch_add(1, Ordering::Relaxed);
+                ran[k].fetch_add(1, Ordering::Relaxed);
                 assert!(k != 5, "piece five");
                 Ok(())
             };
             let result = catch_unwind(AssertUnwindSafe(|| for_each_piece(9, caller_works, &work)));
             assert!(result.is_err(), "caller works: {caller_works}");
-            assert_eq!(
-                done.load(Ordering::Relaxed),
-                9,
-                "caller works: {caller_works}"
-            );
+            assert!(once(&ran), "caller works: {caller_works}");
 
-            let done = AtomicUsize::new(0);
+            let ran = runs();
             let work = |k: usize| {
-                done.fetch_add(1, Ordering::Relaxed);
+                ran[k].fetch_add(1, Ordering::Relaxed);
                 if k == 3 {
                     return Err(Error::InvalidShape {
                         function: "piece three",
@@ -831,11 +852,7 @@ mod tests {
                 })
             );
             assert!(three, "caller works: {caller_works}");
-            assert_eq!(
-                done.load(Ordering::Relaxed),
-                9,
-                "caller works: {caller_works}"
-            );
+            assert!(once(&ran), "caller works: {caller_works}");
         }
     }
 }

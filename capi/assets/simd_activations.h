@@ -38,12 +38,21 @@
  * library while the pool may run; smaller slices stay on the calling
  * thread.
  *
- * Splitting work yourself: each output element depends only on its own
- * input element (and its parameters), and for the row functions on its
- * row, whatever the pointers' alignment. So a call on any split of a slice
- * (at any element for the elementwise and gated functions, at row
- * boundaries for the row functions), each part on any thread, gives the
- * bits of one call on the whole slice; the _par functions rely on this.
+ * Splitting work yourself: each output element depends only on the input
+ * elements at its own index (x; gate and up; x and t) and the parameters,
+ * plus its channel's weight for sa_prelu*, its column's bias for the bias
+ * functions, and its row (with that row's part of a mask of n elements) for
+ * the row functions, whatever the pointers' alignment. So calls on parts of
+ * a slice, each on any thread, give the bits of one call on the whole when
+ * the data pointers (x, y, gate, up, t and a mask of n elements; not the
+ * weights, the bias or a mask of row_len) are advanced by the same count of
+ * their own elements and the parts are cut: anywhere for the elementwise,
+ * frelu, gated and sa_activation_forward* functions; at multiples of row_len
+ * for the row functions (a mask of row_len elements passed unchanged); at
+ * multiples of half_len outputs (x advanced by twice that) for
+ * sa_gated_rows*; at multiples of channels * inner for sa_prelu* with one
+ * weight per channel; at row boundaries of the tile for the bias functions.
+ * The _par functions rely on this.
  *
  * Conventions:
  *  - float pointers must be aligned to 4 bytes (the alignment of float; no
