@@ -1,12 +1,11 @@
 //! All cores against one thread (the `rayon` feature): `gelu` (bound by
 //! arithmetic) and `relu` (bound by memory, beside a plain copy of the same
 //! bytes, on one thread and on all cores in the same pieces), from 16 Ki to
-//! 16 Mi elements, to find where splitting starts to
-//! pay (`PARALLEL_MIN`), and at 128 Mi (512 MiB in and out, more than the
-//! largest cache of the machines measured), where `relu`'s output is
-//! stored past the caches, by the pieces of the all-cores call as by the
-//! one-thread call; and the attention softmax (`softmax_masked`) from 1 Mi
-//! elements.
+//! 16 Mi elements, to find where splitting starts to pay (`PARALLEL_MIN`),
+//! and at 128 Mi (512 MiB in and out, more than the largest cache of the
+//! machines measured), where `relu`'s output is stored past the caches, by
+//! the pieces of the all-cores call as by the one-thread call; and the
+//! attention softmax (`softmax_masked`) from 1 Mi elements.
 //!
 //! `cargo bench --features rayon --bench parallel`
 
@@ -74,8 +73,10 @@ fn parallel(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("copy", "one-thread"), |b| {
             b.iter(|| black_box(&mut y).copy_from_slice(black_box(&x)))
         });
-        // The roofline of `relu`'s all-cores call: the same bytes copied in
-        // the same pieces across the same pool.
+        // A plain copy of the same bytes in the same pieces on the same pool,
+        // beside `relu`'s all-cores call (rayon's parallel iterator and plain
+        // stores, where `relu`'s call has the caller work up to
+        // `CALLER_WORKS_MAX` and streams large outputs).
         g.bench_function(BenchmarkId::new("copy", "all-cores"), |b| {
             b.iter(|| {
                 black_box(&mut y)

@@ -225,7 +225,7 @@ where
     let (jobs, first) = if caller_works {
         (threads.saturating_sub(1).min(pieces.saturating_sub(1)), 1)
     } else {
-        (threads.max(1).min(pieces), 0)
+        (threads.min(pieces), 0)
     };
     let claims = Arc::new(Claims::new(pieces, jobs + first));
     // `work`'s address, for the spawned jobs, which must be `'static`: they
@@ -239,10 +239,11 @@ where
         // SAFETY: the caller's guarantee, passed on.
         unsafe { claims.run(who, address.0.cast::<W>()) }
     };
-    let caller = std::thread::current();
+    // The thread to wake, where it sleeps.
+    let caller = (!caller_works).then(std::thread::current);
     for who in first..first + jobs {
         let claims = Arc::clone(&claims);
-        let caller = (!caller_works).then(|| caller.clone());
+        let caller = caller.clone();
         rayon::spawn(move || {
             // SAFETY: `work` is a `W` that lives until every taken piece is
             // counted in `done`, which the waits below ensure.

@@ -18,6 +18,23 @@ fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 
+/// `f` as the C interface's value, from its name through
+/// `sa_activation_parse` (which must accept it).
+fn parsed(f: Activation) -> SaActivation {
+    let text = std::ffi::CString::new(f.to_string()).unwrap();
+    let mut c = SaActivation {
+        function: u32::MAX,
+        params: [0.0; 2],
+    };
+    // SAFETY: a NUL-terminated string and a writable `SaActivation`.
+    assert_eq!(
+        unsafe { sa_activation_parse(text.as_ptr(), &mut c) },
+        SA_OK,
+        "{f}"
+    );
+    c
+}
+
 fn inputs() -> Vec<f32> {
     let mut x = common::specials();
     x.extend(common::strided(1 << 18, 12_345));
@@ -299,13 +316,7 @@ fn the_c_smoke_test_calls_every_function_of_the_header() {
 fn functions_chosen_at_run_time_give_the_rust_bits() {
     let x = inputs();
     for (f, _) in common::functions() {
-        let text = std::ffi::CString::new(f.to_string()).unwrap();
-        let mut c = SaActivation {
-            function: u32::MAX,
-            params: [0.0; 2],
-        };
-        // SAFETY: a NUL-terminated string and a writable `SaActivation`.
-        assert_eq!(unsafe { sa_activation_parse(text.as_ptr(), &mut c) }, SA_OK);
+        let c = parsed(f);
         let mut want = vec![0.0; x.len()];
         f.forward(&x, &mut want).unwrap();
         let mut y = vec![0.0; x.len()];
@@ -745,13 +756,7 @@ fn sixteen_bit_run_time_and_second_input_forms_give_the_rust_bits() {
         Activation::Silu,
         Activation::Elu { alpha: 0.5 },
     ] {
-        let mut c = SaActivation {
-            function: 0,
-            params: [0.0; 2],
-        };
-        let text = std::ffi::CString::new(f.to_string()).unwrap();
-        // SAFETY: a NUL-terminated string and a writable `SaActivation`.
-        assert_eq!(unsafe { sa_activation_parse(text.as_ptr(), &mut c) }, SA_OK);
+        let c = parsed(f);
         let mut want_b = vec![bf16::ZERO; n];
         f.forward(&hb, &mut want_b).unwrap();
         let want_b: Vec<u16> = want_b.iter().map(|h| h.to_bits()).collect();
@@ -902,15 +907,9 @@ fn the_c_par_functions_split_large_slices_with_the_one_thread_bits() {
     for f in [Activation::Gelu, Activation::Relu, Activation::Silu] {
         let mut want = vec![0.0; n];
         f.forward(x, &mut want).unwrap();
-        let text = std::ffi::CString::new(f.to_string()).unwrap();
-        let mut c = SaActivation {
-            function: u32::MAX,
-            params: [0.0; 2],
-        };
-        // SAFETY: a NUL-terminated string and a writable `SaActivation`;
-        // `x` and `y[1..]` hold `n` floats.
+        let c = parsed(f);
+        // SAFETY: `x` and `y[1..]` hold `n` floats.
         unsafe {
-            assert_eq!(sa_activation_parse(text.as_ptr(), &mut c), SA_OK);
             y.fill(f32::NAN);
             let status = sa_activation_forward_par(c, x.as_ptr(), y[1..].as_mut_ptr(), n);
             assert_eq!(status, SA_OK, "{f}");
